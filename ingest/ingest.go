@@ -1,0 +1,80 @@
+// Package ingest turns news articles into attributions: readers for plain
+// text, JSON, JSON Lines and HTML; the extractor that finds quotations with
+// their speaker, cue and venue; and the pipeline that writes them to the
+// graph.
+//
+// Extract is pure: it does no I/O and depends only on its argument, so it can
+// be tested and fuzzed alone. All offsets are Unicode code points into
+// Article.Text, end exclusive.
+package ingest
+
+import (
+	"errors"
+	"time"
+)
+
+// Sentinel errors of the readers and the pipeline.
+var (
+	// ErrNoText means an article has no text to extract from.
+	ErrNoText = errors.New("article has no text")
+	// ErrTooLarge means an input file or record is larger than MaxArticleBytes.
+	ErrTooLarge = errors.New("input too large")
+	// ErrBinary means an input file is not text.
+	ErrBinary = errors.New("not a text file")
+	// ErrMalformed means JSON or another structured input could not be parsed.
+	ErrMalformed = errors.New("malformed input")
+	// ErrUnsupported means a file's format is not one graphd reads.
+	ErrUnsupported = errors.New("unsupported format")
+)
+
+// MaxArticleBytes is the largest article text (and the largest single input
+// file) graphd accepts.
+const MaxArticleBytes = 8 << 20
+
+// Article is one article as read from its source.
+type Article struct {
+	Path      string    // the file it came from, as given
+	Line      int       // 1-based line in a JSON Lines file; 0 otherwise
+	ID        string    // id in the source, if any
+	URL       string    //
+	Title     string    //
+	Outlet    string    //
+	Published time.Time // zero when unknown
+	// Text is what offsets point into. For .txt files it is the whole file as
+	// read, header line included; for JSON and HTML it is the body text.
+	Text string
+}
+
+// Span is a half-open range of Unicode code points into Article.Text.
+type Span struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// Mention is a piece of the article text: a speaker mention or a cue.
+type Mention struct {
+	Text  string `json:"text"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// Venue is where a quotation was said, with the span of the text naming it.
+type Venue struct {
+	Name  string `json:"name"`
+	Kind  string `json:"kind"`
+	Start int    `json:"start"`
+	End   int    `json:"end"`
+}
+
+// Attribution is one quotation with its speaker, cue and venue.
+type Attribution struct {
+	Quote      string   // the quoted text; fragments of a split quotation joined by " "
+	Spans      []Span   // the quotation's fragments, in text order
+	Kind       string   // direct, partial or indirect
+	Speaker    string   // resolved person, fullest name in the article; "" when unknown
+	Titles     []string // the speaker's titles and roles found in the article
+	Source     *Mention // the speaker as the text names it
+	Cue        *Mention // the reporting verb or phrase
+	Venue      *Venue   // where it was said, when the text says
+	Confidence float64  // in [0, 1]
+}
