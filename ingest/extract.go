@@ -1,6 +1,679 @@
 package ingest
 
+import (
+	"strings"
+	"unicode"
+
+	"github.com/graphd/graphd/graph"
+)
+
+// The extractor works paragraph by paragraph, since sentence splitters break
+// multi-sentence quotations:
+//
+//  1. paragraphs are lines; quotation segments are found in each, and a
+//     quotation left open at the end of a paragraph continues into the next
+//     when that one opens with a mark;
+//  2. each paragraph is tokenized with every quotation as one token, and
+//     split into sentences around them;
+//  3. the people of the article are collected with their fullest names and
+//     titles, so that "Peskov" resolves to Dmitry Peskov;
+//  4. each quotation is attributed by the shape of its sentence: a speaker
+//     and cue after it ("…,” he said"), a colon before it, a reporting verb
+//     with its subject earlier in the sentence (partial quotes), a
+//     continuation of the previous speaker, or nobody; sentences without
+//     quotation marks are tried for indirect speech.
+
 // Extract finds every attribution in a. It does no I/O.
 func Extract(a Article) []Attribution {
-	return nil // replaced by the extractor
+	d := newDoc([]rune(a.Text))
+	d.attributeAll()
+	return d.results()
+}
+
+type para struct {
+	start, end int
+	toks       []token
+	sents      [][2]int // token index ranges
+}
+
+type attr struct {
+	segs    []int // quotation segments, in order
+	content [2]int
+	kind    string
+	para    int
+	sent    int
+	how     string // right, colon, left, join, cont, none, indirect
+	src     *Mention
+	person  int // index into people, or -1
+	name    string
+	titles  []string
+	cue     *Mention
+	venue   *Venue
+	conf    float64
+}
+
+type doc struct {
+	r      []rune
+	paras  []para
+	segs   []segment
+	segAtt map[int]*attr
+	people []*person
+	ments  []mention
+	atts   []*attr
+}
+
+func newDoc(r []rune) *doc {
+	d := &doc{r: r, segAtt: make(map[int]*attr)}
+	var starts []int
+	for i := 0; i <= len(r); {
+		j := i
+		for j < len(r) && r[j] != '\n' {
+			j++
+		}
+		s, e := trimSpace(r, i, j)
+		if e > s {
+			d.paras = append(d.paras, para{start: s, end: e})
+			starts = append(starts, s)
+		}
+		i = j + 1
+	}
+	for pi := range d.paras {
+		p := &d.paras[pi]
+		first := len(d.segs)
+		d.segs = append(d.segs, findSegments(r, p.start, p.end, pi)...)
+		p.toks = tokenize(r, p.start, p.end, d.segs[first:], first)
+		p.sents = splitSentences(r, d.segs, p.toks)
+	}
+	linkParagraphs(d.segs, starts, r)
+	d.collectPeople()
+	return d
+}
+
+// splitSentences splits a paragraph's tokens at sentence ends outside
+// quotations.
+func splitSentences(r []rune, segs []segment, toks []token) [][2]int {
+	var out [][2]int
+	s := 0
+	for i, t := range toks {
+		end := false
+		switch t.kind {
+		case tokPunct:
+			end = t.text == "." || t.text == "!" || t.text == "?"
+		case tokQuote:
+			q := segs[t.quote]
+			if q.end > q.start {
+				c := r[q.end-1]
+				end = (c == '.' || c == '!' || c == '?') && i+1 < len(toks) &&
+					(toks[i+1].kind == tokQuote || toks[i+1].capital && !isPronounTok(toks[i+1]))
+			}
+		}
+		if end && i+1 < len(toks) && toks[i+1].kind == tokPunct && strings.ContainsAny(toks[i+1].text, ")]") {
+			end = false
+		}
+		if end {
+			out = append(out, [2]int{s, i + 1})
+			s = i + 1
+		}
+	}
+	if s < len(toks) {
+		out = append(out, [2]int{s, len(toks)})
+	}
+	return out
+}
+
+func isPronounTok(t token) bool {
+	_, ok := personPronouns[t.lower]
+	return ok && t.kind == tokWord
+}
+
+func (d *doc) isCue(t token, sentStart bool) bool {
+	if t.kind != tokWord || (t.capital && !sentStart) {
+		return false
+	}
+	return cueVerbs[t.lower]
+}
+
+// attributeAll attributes every quotation and indirect statement.
+func (d *doc) attributeAll() {
+	var last *attr
+	for pi := range d.paras {
+		p := &d.paras[pi]
+		for si, se := range p.sents {
+			hasQuote := false
+			for k := se[0]; k < se[1]; k++ {
+				t := p.toks[k]
+				if t.kind != tokQuote {
+					continue
+				}
+				hasQuote = true
+				seg := t.quote
+				if prev := d.segs[seg].prev; prev >= 0 && d.segAtt[prev] != nil {
+					a := d.segAtt[prev]
+					a.segs = append(a.segs, seg)
+					d.segAtt[seg] = a
+					continue
+				}
+				if d.segAtt[seg] != nil {
+					continue // joined to an earlier attribution
+				}
+				a := d.attribute(pi, si, k, last)
+				if a == nil {
+					continue
+				}
+				if a.how != "join" {
+					d.atts = append(d.atts, a)
+				}
+				if a.person >= 0 || a.name != "" {
+					last = a
+				}
+			}
+			if !hasQuote {
+				if a := d.indirect(pi, si); a != nil {
+					d.atts = append(d.atts, a)
+				}
+			}
+		}
+	}
+}
+
+// attribute finds the speaker of the quotation token k of sentence si.
+func (d *doc) attribute(pi, si, k int, last *attr) *attr {
+	p := &d.paras[pi]
+	s0, s1 := p.sents[si][0], p.sents[si][1]
+	seg := p.toks[k].quote
+	a := &attr{segs: []int{seg}, para: pi, sent: si, person: -1, kind: graph.KindDirect}
+	d.segAtt[seg] = a
+
+	if d.attrRight(a, p, s0, s1, k) || d.attrColon(a, p, s0, k) {
+		a.conf = 0.95
+		d.joinAfter(a, p, s1, k)
+	} else if d.attrQuoting(a, p, s0, s1, k) || d.attrLeft(a, p, s0, s1, k) {
+		a.conf = 0.85
+		a.kind = d.embeddedKind(seg, p, s0, s1, k)
+	} else if d.onlyQuote(p, s0, s1, k) && last != nil && last.kind == graph.KindDirect && last.how != "none" &&
+		(last.para == pi || last.para == pi-1 && d.paraIsQuote(pi)) {
+		if last.para == pi && last.how != "cont" && (last.sent == si-1) {
+			// “A,” he said. “B.”: one attribution in several spans.
+			last.segs = append(last.segs, seg)
+			d.segAtt[seg] = last
+			a.how = "join"
+			return a
+		}
+		a.how = "cont"
+		a.person, a.name, a.titles, a.venue = last.person, last.name, last.titles, last.venue
+		a.conf = 0.7
+	} else {
+		a.how = "none"
+		a.kind = d.embeddedKind(seg, p, s0, s1, k)
+		a.conf = 0.3
+	}
+	if a.person < 0 && a.name == "" && a.how != "none" {
+		a.conf -= 0.25
+	}
+	if a.src != nil && isPronounWord(a.src.Text) {
+		a.conf -= 0.1
+	}
+	return a
+}
+
+func isPronounWord(s string) bool {
+	_, ok := personPronouns[strings.ToLower(s)]
+	return ok
+}
+
+// onlyQuote reports whether the sentence holds nothing but the quotation and
+// punctuation.
+func (d *doc) onlyQuote(p *para, s0, s1, k int) bool {
+	for i := s0; i < s1; i++ {
+		if i != k && p.toks[i].kind == tokWord {
+			return false
+		}
+	}
+	return true
+}
+
+// paraIsQuote reports whether paragraph pi opens with a quotation.
+func (d *doc) paraIsQuote(pi int) bool {
+	p := &d.paras[pi]
+	return len(p.toks) > 0 && p.toks[0].kind == tokQuote
+}
+
+func (d *doc) embeddedKind(seg int, p *para, s0, s1, k int) string {
+	q := d.segs[seg]
+	words := len(strings.Fields(string(d.r[q.start:q.end])))
+	first := d.r[q.start]
+	lastc := d.r[q.end-1]
+	standalone := k == s0 || p.toks[k-1].text == ":" || p.toks[k-1].text == ","
+	if standalone && unicode.IsUpper(first) && words >= 4 {
+		return graph.KindDirect
+	}
+	if words < 6 && !(unicode.IsUpper(first) && strings.ContainsRune(".!?", lastc) && words >= 3) {
+		return graph.KindPartial
+	}
+	return graph.KindDirect
+}
+
+// attrRight matches a speaker and cue after the quotation: “…,” he said;
+// “…,” said Peskov; “…” ― Name.
+func (d *doc) attrRight(a *attr, p *para, s0, s1, k int) bool {
+	i := k + 1
+	dash := false
+	for i < s1 && p.toks[i].kind == tokPunct && strings.ContainsAny(p.toks[i].text, ",—–―-") {
+		if p.toks[i].text != "," {
+			dash = true
+		}
+		i++
+	}
+	if i >= s1 {
+		return false
+	}
+	cueAt, npFrom, npTo := -1, -1, -1
+	if d.isCue(p.toks[i], false) {
+		cueAt = i
+		npFrom = i + 1
+		npTo = npForward(p.toks, npFrom, s1)
+		if npTo == npFrom {
+			return false
+		}
+	} else {
+		npFrom = i
+		npTo = npForward(p.toks, i, s1)
+		if npTo == npFrom {
+			return false
+		}
+		j := npTo
+		for j < s1 && p.toks[j].kind == tokWord && skipWords[p.toks[j].lower] && !d.isCue(p.toks[j], false) {
+			j++
+		}
+		if j < s1 && d.isCue(p.toks[j], false) {
+			cueAt = j
+		} else if dash && npTo > npFrom {
+			// “…” ― Name
+			t := p.toks[i-1]
+			a.cue = &Mention{Text: t.text, Start: t.start, End: t.end}
+		} else {
+			return false
+		}
+	}
+	a.how = "right"
+	d.setSpeaker(a, p, npFrom, npTo)
+	after := npTo
+	if cueAt >= 0 {
+		d.setCue(a, p, cueAt)
+		if cueAt > npTo {
+			after = cueAt + 1
+		}
+	}
+	a.venue = d.venueIn(p, cueAt, after, s1)
+	return a.person >= 0 || a.name != "" || a.src != nil
+}
+
+// attrColon matches "Name said: “…”" and "Name: ‘…’".
+func (d *doc) attrColon(a *attr, p *para, s0, k int) bool {
+	if k-1 < s0 || p.toks[k-1].text != ":" {
+		return false
+	}
+	j := k - 1
+	cueAt := -1
+	if j-1 >= s0 && d.isCue(p.toks[j-1], j-1 == s0) {
+		cueAt = j - 1
+		j--
+	}
+	i, e := npBackward(p.toks, s0, j)
+	if i == e {
+		return false
+	}
+	a.how = "colon"
+	d.setSpeaker(a, p, i, e)
+	if cueAt >= 0 {
+		d.setCue(a, p, cueAt)
+		a.venue = d.venueIn(p, cueAt, cueAt+1, k)
+	} else {
+		t := p.toks[k-1]
+		a.cue = &Mention{Text: t.text, Start: t.start, End: t.end}
+	}
+	return a.person >= 0 || a.name != ""
+}
+
+// attrQuoting matches "Reuters, quoting Peskov, reported that … “…”": the
+// quoted person speaks and the medium is the venue.
+func (d *doc) attrQuoting(a *attr, p *para, s0, s1, k int) bool {
+	for i := s0; i < k; i++ {
+		t := p.toks[i]
+		if t.kind != tokWord || !t.is("quoting", "citing", "cited", "quoted") {
+			continue
+		}
+		e := npForward(p.toks, i+1, k)
+		if e == i+1 {
+			continue
+		}
+		a.how = "left"
+		d.setSpeaker(a, p, i+1, e)
+		if a.person < 0 {
+			a.src, a.name, a.titles = nil, "", nil
+			a.how = ""
+			continue
+		}
+		// the cue is the reporting verb of the sentence, else the citing word
+		cueAt := i
+		for c := e; c < k; c++ {
+			if d.isCue(p.toks[c], false) {
+				cueAt = c
+				break
+			}
+		}
+		d.setCue(a, p, cueAt)
+		// the medium is the subject before "quoting"
+		j := i
+		for j > s0 && p.toks[j-1].kind == tokPunct {
+			j--
+		}
+		if ms, me := npBackward(p.toks, s0, j); me > ms {
+			if v := d.mediumVenue(p, ms, me); v != nil {
+				a.venue = v
+			}
+		}
+		if a.venue == nil && cueAt != i {
+			ms, me := npBackward(p.toks, s0, cueAt)
+			if me > ms {
+				a.venue = d.mediumVenue(p, ms, me)
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// attrLeft matches a reporting verb with its subject earlier in the sentence:
+// "Peskov said the meeting “will be …”", "Kallas warned Trump against “…”",
+// or "…, according to Name".
+func (d *doc) attrLeft(a *attr, p *para, s0, s1, k int) bool {
+	for c := s0; c < k; c++ {
+		t := p.toks[c]
+		if t.kind == tokWord && t.lower == "according" && c+1 < s1 && p.toks[c+1].lower == "to" {
+			e := npForward(p.toks, c+2, s1)
+			if e > c+2 {
+				a.how = "left"
+				d.setSpeaker(a, p, c+2, e)
+				a.cue = &Mention{Text: string(d.r[t.start:p.toks[c+1].end]), Start: t.start, End: p.toks[c+1].end}
+				return true
+			}
+		}
+		if !d.isCue(t, c == s0) || isPassive(p.toks, s0, c) {
+			continue
+		}
+		i, e := npBackward(p.toks, s0, c)
+		if i == e {
+			continue
+		}
+		if weakCues[t.lower] && !d.npHasName(p, i, e) {
+			continue
+		}
+		a.how = "left"
+		d.setSpeaker(a, p, i, e)
+		if a.person < 0 && a.name == "" && !d.npIsRole(p, i, e) {
+			a.how, a.src, a.titles = "", nil, nil
+			continue
+		}
+		d.setCue(a, p, c)
+		a.venue = d.venueIn(p, c, c+1, k)
+		if a.venue == nil {
+			a.venue = d.venueIn(p, -1, s0, i)
+		}
+		return true
+	}
+	// “…”, according to Name.
+	for c := k + 1; c+1 < s1; c++ {
+		t := p.toks[c]
+		if t.lower == "according" && p.toks[c+1].lower == "to" {
+			e := npForward(p.toks, c+2, s1)
+			if e > c+2 {
+				a.how = "left"
+				d.setSpeaker(a, p, c+2, e)
+				a.cue = &Mention{Text: string(d.r[t.start:p.toks[c+1].end]), Start: t.start, End: p.toks[c+1].end}
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// joinAfter adds to a the quotations that continue it within the sentence:
+// “A,” he said, “B.”
+func (d *doc) joinAfter(a *attr, p *para, s1, k int) {
+	for i := k + 1; i < s1; i++ {
+		t := p.toks[i]
+		if t.kind == tokQuote {
+			if d.segAtt[t.quote] == nil && i > 0 && p.toks[i-1].text == "," {
+				a.segs = append(a.segs, t.quote)
+				d.segAtt[t.quote] = a
+			}
+			return
+		}
+	}
+}
+
+func (d *doc) setCue(a *attr, p *para, c int) {
+	t := p.toks[c]
+	a.cue = &Mention{Text: string(d.r[t.start:t.end]), Start: t.start, End: t.end}
+}
+
+// indirect tries the sentence for reported speech without quotation marks:
+// "Name said (that) …", "…, Name said." and "According to Name, …".
+func (d *doc) indirect(pi, si int) *attr {
+	p := &d.paras[pi]
+	s0, s1 := p.sents[si][0], p.sents[si][1]
+	end := s1
+	for end > s0 && p.toks[end-1].kind == tokPunct {
+		end--
+	}
+	if end-s0 < 5 {
+		return nil
+	}
+	a := &attr{para: pi, sent: si, person: -1, kind: graph.KindIndirect, how: "indirect"}
+	// According to Name, content.
+	if p.toks[s0].lower == "according" && s0+1 < end && p.toks[s0+1].lower == "to" {
+		e := npForward(p.toks, s0+2, end)
+		if e > s0+2 && e < end && p.toks[e].text == "," {
+			d.setSpeaker(a, p, s0+2, e)
+			t := p.toks[s0]
+			a.cue = &Mention{Text: string(d.r[t.start:p.toks[s0+1].end]), Start: t.start, End: p.toks[s0+1].end}
+			return d.finishIndirect(a, p, e+1, end)
+		}
+	}
+	for c := s0; c < end; c++ {
+		t := p.toks[c]
+		if t.lower == "according" && c+1 < end && p.toks[c+1].lower == "to" && c > s0 && p.toks[c-1].text == "," {
+			e := npForward(p.toks, c+2, end)
+			if e > c+2 && e == end {
+				d.setSpeaker(a, p, c+2, e)
+				a.cue = &Mention{Text: string(d.r[t.start:p.toks[c+1].end]), Start: t.start, End: p.toks[c+1].end}
+				return d.finishIndirect(a, p, s0, c-1)
+			}
+		}
+		if !d.isCue(t, c == s0) || weakCues[t.lower] || t.lower == "saying" || strings.HasSuffix(t.lower, "ing") || isPassive(p.toks, s0, c) {
+			continue
+		}
+		i, e := npBackward(p.toks, s0, c)
+		if i == e {
+			continue
+		}
+		d.setSpeaker(a, p, i, e)
+		if a.person < 0 && a.name == "" {
+			a.src, a.titles = nil, nil
+			continue
+		}
+		d.setCue(a, p, c)
+		// Content, Name said.
+		if i > s0 && p.toks[i-1].text == "," && d.onlyAdjuncts(p, c+1, end) {
+			a.venue = d.venueIn(p, c, c+1, end)
+			return d.finishIndirect(a, p, s0, i-1)
+		}
+		// Name said (to X) (that) content.
+		j := c + 1
+		if t.is("told", "tell", "tells", "telling") {
+			a.venue = d.venueIn(p, c, c+1, end)
+			j = npForward(p.toks, j, end)
+		} else {
+			a.venue = d.venueIn(p, c, c+1, end)
+		}
+		if a.venue == nil {
+			a.venue = d.venueIn(p, -1, s0, i)
+		}
+		j = d.skipAdjuncts(p, j, end)
+		if j < end && p.toks[j].is("that") {
+			j++
+		}
+		if j < end && (p.toks[j].is("to", "of", "for", "about", "on", "in", "with", "against", "at", "by", "from")) {
+			return nil
+		}
+		return d.finishIndirect(a, p, j, end)
+	}
+	return nil
+}
+
+func (d *doc) finishIndirect(a *attr, p *para, i, e int) *attr {
+	for e > i && p.toks[e-1].kind == tokPunct {
+		e--
+	}
+	for i < e && p.toks[i].kind == tokPunct {
+		i++
+	}
+	if e-i < 3 {
+		return nil
+	}
+	a.content = [2]int{p.toks[i].start, p.toks[e-1].end}
+	a.conf = 0.6
+	if a.person < 0 {
+		a.conf = 0.45
+	}
+	return a
+}
+
+// skipAdjuncts skips time phrases and venue phrases after a cue ("on
+// Sunday", "this week", "in a statement", "at a news conference in Moscow").
+func (d *doc) skipAdjuncts(p *para, j, end int) int {
+	for j < end {
+		t := p.toks[j]
+		if t.kind == tokPunct && t.text == "," {
+			j++
+			continue
+		}
+		if t.kind != tokWord {
+			return j
+		}
+		if skipWords[t.lower] && !t.is("that", "this") || t.is("this") && j+1 < end && skipWords[p.toks[j+1].lower] {
+			j++
+			continue
+		}
+		if t.is("on", "at", "in", "during", "over", "to") && j+1 < end {
+			// a short prepositional phrase that names a time or a venue
+			e := j + 1
+			for e < end && e-j <= 8 && p.toks[e].kind == tokWord && !p.toks[e].is("that") {
+				if venueHeads[p.toks[e].lower] != "" || skipWords[p.toks[e].lower] || audienceWords[p.toks[e].lower] {
+					for e < end && p.toks[e].kind == tokWord && !p.toks[e].is("that") && e-j <= 8 {
+						e++
+					}
+					if e < end && p.toks[e].is("that") || e < end && p.toks[e].text == "," {
+						j = e
+						goto next
+					}
+					return j
+				}
+				e++
+			}
+			return j
+		}
+		return j
+	next:
+	}
+	return j
+}
+
+// onlyAdjuncts reports whether tokens i..e hold only adjuncts: time words
+// and venue phrases ("on Sunday", "in a statement", "told reporters").
+func (d *doc) onlyAdjuncts(p *para, i, e int) bool {
+	if e-i > 12 {
+		return false
+	}
+	for j := i; j < e; j++ {
+		t := p.toks[j]
+		switch {
+		case t.kind == tokPunct:
+		case t.kind == tokQuote:
+			return false
+		case t.capital, skipWords[t.lower], isDay(t.lower), determiners[t.lower],
+			venueHeads[t.lower] != "", audienceWords[t.lower], mediaWords[t.lower] != "",
+			t.is("on", "at", "in", "during", "to", "over", "before", "after", "with", "a", "an", "news", "press", "interview"):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// isPassive reports whether the cue at c is a passive participle ("the
+// talks were confirmed"), which has no speaker before it.
+func isPassive(toks []token, s0, c int) bool {
+	for j := c - 1; j >= s0 && j >= c-3; j-- {
+		switch toks[j].lower {
+		case "was", "were", "is", "are", "been", "be", "being", "get", "got", "gets":
+			return true
+		}
+		if !skipWords[toks[j].lower] {
+			return false
+		}
+	}
+	return false
+}
+
+// results converts the attributions to the exported form in text order.
+func (d *doc) results() []Attribution {
+	out := make([]Attribution, 0, len(d.atts))
+	for _, a := range d.atts {
+		var at Attribution
+		if a.how == "indirect" {
+			at.Quote = string(d.r[a.content[0]:a.content[1]])
+			at.Spans = []Span{{a.content[0], a.content[1]}}
+		} else {
+			var parts []string
+			for _, si := range a.segs {
+				s := d.segs[si]
+				st, en := s.start, s.end
+				for en > st && (d.r[en-1] == ',' || d.r[en-1] == ' ') {
+					en--
+				}
+				if en <= st {
+					continue
+				}
+				parts = append(parts, string(d.r[st:en]))
+				at.Spans = append(at.Spans, Span{st, en})
+			}
+			if len(parts) == 0 {
+				continue
+			}
+			at.Quote = strings.Join(parts, " ")
+		}
+		at.Kind = a.kind
+		if a.person >= 0 {
+			at.Speaker = d.people[a.person].fullName()
+			at.Titles = d.people[a.person].titles
+		} else {
+			at.Speaker = a.name
+			at.Titles = a.titles
+		}
+		at.Source = a.src
+		at.Cue = a.cue
+		at.Venue = a.venue
+		c := a.conf
+		if c < 0.05 {
+			c = 0.05
+		}
+		if c > 1 {
+			c = 1
+		}
+		at.Confidence = float64(int(c*100+0.5)) / 100
+		out = append(out, at)
+	}
+	return out
 }
