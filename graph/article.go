@@ -1,0 +1,745 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// Length limits of the short strings of an article, in bytes.
+const (
+	maxMetaBytes  = 4096 // URL, source id, title
+	maxNameBytes  = 1024 // speaker, venue and outlet names, titles, cues
+	maxListLen    = 100  // titles or aliases kept per speaker
+	maxQuoteBytes = 64 << 10
+)
+
+// PutArticle stores an article with its quotations in one transaction and
+// tells what it did. The article is recognised by its Key (URL, else
+// "id:"+SourceID, else "sha256:"+Hash): the same text again writes nothing
+// (Unchanged); other text under the same key replaces the article's
+// quotations and keeps its id (Replaced). Speakers are matched by
+// normalized name or alias, venues by normalized name and kind, outlets by
+// normalized name; the ones not found are created.
+//
+// It returns an error wrapping ErrInvalid, naming the field, when the input
+// does not validate or is too large to store, and ErrClosed after Close.
+// On error nothing is written.
+func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, error) {
+	if err := validate(&in); err != nil {
+		return PutResult{}, fmt.Errorf("put article: %w", err)
+	}
+	sum := sha256.Sum256([]byte(in.Text))
+	hash := hex.EncodeToString(sum[:])
+	akey := articleKey(in, hash)
+	var res PutResult
+	err := s.update(ctx, func(txn *badger.Txn) error {
+		w := newWriter(txn)
+		var err error
+		res, err = w.putArticle(in, akey, hash)
+		if err != nil {
+			return err
+		}
+		return w.flush()
+	})
+	switch {
+	case errors.Is(err, errTooBig):
+		return PutResult{}, fmt.Errorf("put article %s: %w: article too large (%d bytes of text, %d quotes)",
+			akey, ErrInvalid, len(in.Text), len(in.Quotes))
+	case err != nil:
+		return PutResult{}, fmt.Errorf("put article %s: %w", akey, err)
+	}
+	switch {
+	case res.Unchanged:
+		s.log.Debug("article unchanged", "key", akey)
+	case res.Replaced:
+		s.log.Info("article replaced", "key", akey, "quotes", res.Quotes)
+	}
+	return res, nil
+}
+
+func articleKey(in ArticleInput, hash string) string {
+	switch {
+	case in.URL != "":
+		return in.URL
+	case in.SourceID != "":
+		return "id:" + in.SourceID
+	}
+	return "sha256:" + hash
+}
+
+// validate checks in and trims its URL and source id, which make the key.
+func validate(in *ArticleInput) error {
+	in.URL = strings.TrimSpace(in.URL)
+	in.SourceID = strings.TrimSpace(in.SourceID)
+	switch {
+	case strings.TrimSpace(in.Text) == "":
+		return fmt.Errorf("%w: text: empty", ErrInvalid)
+	case len(in.Text) > MaxTextBytes:
+		return fmt.Errorf("%w: text: %d bytes, more than %d", ErrInvalid, len(in.Text), MaxTextBytes)
+	case !utf8.ValidString(in.Text):
+		return fmt.Errorf("%w: text: not valid UTF-8", ErrInvalid)
+	}
+	for _, f := range []struct {
+		name, v string
+		max     int
+	}{{"url", in.URL, maxMetaBytes}, {"sourceId", in.SourceID, maxMetaBytes}, {"title", in.Title, maxMetaBytes}, {"outlet", in.Outlet, maxNameBytes}} {
+		if err := checkString(f.name, f.v, f.max); err != nil {
+			return err
+		}
+	}
+	n := utf8.RuneCountInString(in.Text)
+	for i, q := range in.Quotes {
+		field := fmt.Sprintf("quotes[%d]", i)
+		if strings.TrimSpace(q.Text) == "" {
+			return fmt.Errorf("%w: %s.text: empty", ErrInvalid, field)
+		}
+		if err := checkString(field+".text", q.Text, maxQuoteBytes); err != nil {
+			return err
+		}
+		if !validKind(q.Kind) {
+			return fmt.Errorf("%w: %s.kind: %q is not direct, partial or indirect", ErrInvalid, field, q.Kind)
+		}
+		for j, sp := range q.Spans {
+			if err := checkSpan(fmt.Sprintf("%s.spans[%d]", field, j), sp, n); err != nil {
+				return err
+			}
+		}
+		if q.CueSpan != nil {
+			if err := checkSpan(field+".cueSpan", *q.CueSpan, n); err != nil {
+				return err
+			}
+		}
+		if q.MentionSpan != nil {
+			if err := checkSpan(field+".mentionSpan", *q.MentionSpan, n); err != nil {
+				return err
+			}
+		}
+		if math.IsNaN(q.Confidence) || q.Confidence < 0 || q.Confidence > 1 {
+			return fmt.Errorf("%w: %s.confidence: %v not in [0, 1]", ErrInvalid, field, q.Confidence)
+		}
+		if err := checkString(field+".cue", q.Cue, maxNameBytes); err != nil {
+			return err
+		}
+		if err := checkString(field+".mention", q.Mention, maxNameBytes); err != nil {
+			return err
+		}
+		if sp := q.Speaker; sp != nil {
+			if err := checkName(field+".speaker.name", sp.Name); err != nil {
+				return err
+			}
+			for j, t := range sp.Titles {
+				if err := checkString(fmt.Sprintf("%s.speaker.titles[%d]", field, j), t, maxNameBytes); err != nil {
+					return err
+				}
+			}
+		}
+		if v := q.Venue; v != nil {
+			if err := checkName(field+".venue.name", v.Name); err != nil {
+				return err
+			}
+			if !validVenueKind(v.Kind) {
+				return fmt.Errorf("%w: %s.venue.kind: %q is not a venue kind", ErrInvalid, field, v.Kind)
+			}
+		}
+	}
+	return nil
+}
+
+func checkString(field, v string, max int) error {
+	switch {
+	case len(v) > max:
+		return fmt.Errorf("%w: %s: %d bytes, more than %d", ErrInvalid, field, len(v), max)
+	case !utf8.ValidString(v):
+		return fmt.Errorf("%w: %s: not valid UTF-8", ErrInvalid, field)
+	}
+	return nil
+}
+
+// checkName checks a name that things are matched by: it must keep a
+// letter or digit when normalized.
+func checkName(field, v string) error {
+	if err := checkString(field, v, maxNameBytes); err != nil {
+		return err
+	}
+	if normalize(v) == "" {
+		return fmt.Errorf("%w: %s: %q has no letters or digits", ErrInvalid, field, v)
+	}
+	return nil
+}
+
+func checkSpan(field string, sp Span, n int) error {
+	if sp.Start < 0 || sp.Start > sp.End || sp.End > n {
+		return fmt.Errorf("%w: %s: [%d, %d) not within the text's %d code points", ErrInvalid, field, sp.Start, sp.End, n)
+	}
+	return nil
+}
+
+func validKind(k string) bool {
+	switch k {
+	case KindDirect, KindPartial, KindIndirect:
+		return true
+	}
+	return false
+}
+
+func validVenueKind(k string) bool {
+	switch k {
+	case VenueBroadcast, VenuePrint, VenueOnline, VenueSocial, VenueEvent,
+		VenueInterview, VenueStatement, VenueAudience, VenueOther:
+		return true
+	}
+	return false
+}
+
+// clean collapses runs of white space, for names as printed.
+func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// textOrder returns the indexes of qs ordered by where each quote starts
+// in the text (its first span, else its cue, else its mention); quotes
+// without any position keep their order at the end.
+func textOrder(qs []QuoteInput) []int {
+	pos := func(q QuoteInput) int {
+		switch {
+		case len(q.Spans) > 0:
+			return q.Spans[0].Start
+		case q.CueSpan != nil:
+			return q.CueSpan.Start
+		case q.MentionSpan != nil:
+			return q.MentionSpan.Start
+		}
+		return math.MaxInt
+	}
+	idx := make([]int, len(qs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return pos(qs[a]) - pos(qs[b]) })
+	return idx
+}
+
+// writer gathers the changes of one write transaction: records are
+// written as it goes; speakers, edge counts and counters at flush.
+type writer struct {
+	txn      *badger.Txn
+	counters map[string]int64
+	edges    map[[2 * idLen]byte]int64
+	speakers map[uuid.UUID]*speakerRec
+	dirty    map[uuid.UUID]bool // speakers to write at flush
+	isNew    map[uuid.UUID]bool // speakers created by this write
+	byName   map[string]uuid.UUID
+	venues   map[string]uuid.UUID // by lookup key
+}
+
+func newWriter(txn *badger.Txn) *writer {
+	return &writer{
+		txn:      txn,
+		counters: map[string]int64{},
+		edges:    map[[2 * idLen]byte]int64{},
+		speakers: map[uuid.UUID]*speakerRec{},
+		dirty:    map[uuid.UUID]bool{},
+		isNew:    map[uuid.UUID]bool{},
+		byName:   map[string]uuid.UUID{},
+		venues:   map[string]uuid.UUID{},
+	}
+}
+
+func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, error) {
+	var res PutResult
+	rec := articleRec{
+		Key: akey, SourceID: in.SourceID, URL: in.URL, Title: in.Title,
+		Hash: hash, TextLen: len(in.Text), Ingested: time.Now().UTC(),
+	}
+	if !in.Published.IsZero() {
+		rec.Published = in.Published.UTC()
+	}
+	oldLen := 0
+	v, ok, err := get(w.txn, key(pArticleByKey, []byte(akey)))
+	if err != nil {
+		return res, err
+	}
+	if ok {
+		id, err := uuid.FromBytes(v)
+		if err != nil {
+			return res, fmt.Errorf("article key %s: %v", akey, err)
+		}
+		var old articleRec
+		if err := load(w.txn, pArticle, id, &old); err != nil {
+			return res, fmt.Errorf("article %s: %w", id, err)
+		}
+		if old.Hash == hash {
+			text, err := readText(w.txn, id, old.TextLen)
+			if err != nil {
+				return res, err
+			}
+			res.Article = old.article(text)
+			res.Unchanged = true
+			res.Quotes = countKeys(w.txn, recordKey(pQuoteByArticle, id))
+			return res, nil
+		}
+		if err := w.deleteArticleQuotes(old); err != nil {
+			return res, err
+		}
+		if err := del(w.txn, articleDateKey(old.Published, old.ID)); err != nil {
+			return res, err
+		}
+		rec.ID, rec.Ingested, oldLen = old.ID, old.Ingested, old.TextLen
+		res.Replaced = true
+	} else {
+		if rec.ID, err = uuid.NewV7(); err != nil {
+			return res, err
+		}
+		w.counters[counterArticles]++
+	}
+	if normalize(in.Outlet) != "" {
+		rec.Outlet = clean(in.Outlet)
+		if rec.OutletID, err = w.outlet(rec.Outlet); err != nil {
+			return res, err
+		}
+	}
+	if err := store(w.txn, pArticle, rec.ID, rec); err != nil {
+		return res, err
+	}
+	if err := writeText(w.txn, rec.ID, in.Text, oldLen); err != nil {
+		return res, err
+	}
+	for _, e := range articleIndex(rec) {
+		if err := set(w.txn, e.k, e.v); err != nil {
+			return res, err
+		}
+	}
+
+	// Quote ids are UUIDv7, increasing; handing them out in text order
+	// makes every quote index list an article's quotes in text order.
+	ids := make([]uuid.UUID, len(in.Quotes))
+	for i := range ids {
+		if ids[i], err = uuid.NewV7(); err != nil {
+			return res, err
+		}
+	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	for n, i := range textOrder(in.Quotes) {
+		if err := w.putQuote(ids[n], rec, in.Quotes[i], &res); err != nil {
+			return res, err
+		}
+	}
+	res.Article = rec.article(in.Text)
+	res.Quotes = len(in.Quotes)
+	return res, nil
+}
+
+func (w *writer) putQuote(id uuid.UUID, a articleRec, in QuoteInput, res *PutResult) error {
+	q := quoteRec{
+		ID: id, ArticleID: a.ID, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
+		Cue: in.Cue, CueSpan: in.CueSpan, Mention: in.Mention, MentionSpan: in.MentionSpan,
+		Confidence: in.Confidence, Published: a.Published,
+	}
+	var err error
+	if in.Speaker != nil {
+		var created bool
+		if q.SpeakerID, created, err = w.speaker(*in.Speaker); err != nil {
+			return err
+		}
+		if created {
+			res.NewSpeakers++
+		}
+	}
+	if in.Venue != nil {
+		var created bool
+		if q.VenueID, created, err = w.venue(*in.Venue); err != nil {
+			return err
+		}
+		if created {
+			res.NewVenues++
+		}
+	}
+	if err := store(w.txn, pQuote, q.ID, q); err != nil {
+		return err
+	}
+	for _, k := range quoteIndex(q) {
+		if err := set(w.txn, k, nil); err != nil {
+			return err
+		}
+	}
+	if q.SpeakerID != uuid.Nil && q.VenueID != uuid.Nil {
+		w.edges[edgeID(q.SpeakerID, q.VenueID)]++
+	}
+	w.counters[counterQuotes]++
+	return nil
+}
+
+// deleteArticleQuotes deletes the quotes of a and their index entries.
+func (w *writer) deleteArticleQuotes(a articleRec) error {
+	var ids []uuid.UUID
+	it := keysOnly(w.txn, recordKey(pQuoteByArticle, a.ID))
+	for it.Rewind(); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		id, _ := uuid.FromBytes(k[len(k)-idLen:])
+		ids = append(ids, id)
+	}
+	it.Close()
+	for _, id := range ids {
+		var q quoteRec
+		if err := load(w.txn, pQuote, id, &q); err != nil {
+			return fmt.Errorf("quote %s of article %s: %w", id, a.ID, err)
+		}
+		for _, k := range quoteIndex(q) {
+			if err := del(w.txn, k); err != nil {
+				return err
+			}
+		}
+		if err := del(w.txn, recordKey(pQuote, id)); err != nil {
+			return err
+		}
+		if q.SpeakerID != uuid.Nil && q.VenueID != uuid.Nil {
+			w.edges[edgeID(q.SpeakerID, q.VenueID)]--
+		}
+		w.counters[counterQuotes]--
+	}
+	return nil
+}
+
+// speaker finds or creates the speaker of ref, adding its titles and the
+// name as printed when it is new to the speaker.
+func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error) {
+	name := clean(ref.Name)
+	norm := normalize(name)
+	id, ok := w.byName[norm]
+	if !ok {
+		v, found, err := get(w.txn, key(pSpeakerLookup, []byte(norm)))
+		if err != nil {
+			return id, false, err
+		}
+		if found {
+			if id, err = uuid.FromBytes(v[:min(len(v), idLen)]); err != nil {
+				return id, false, fmt.Errorf("speaker lookup %q: %v", norm, err)
+			}
+			if _, cached := w.speakers[id]; !cached {
+				var rec speakerRec
+				if err := load(w.txn, pSpeaker, id, &rec); err != nil {
+					return id, false, fmt.Errorf("speaker %s: %w", id, err)
+				}
+				w.speakers[id] = &rec
+			}
+		} else {
+			if id, err = uuid.NewV7(); err != nil {
+				return id, false, err
+			}
+			w.speakers[id] = &speakerRec{ID: id, Name: name}
+			w.isNew[id], w.dirty[id], created = true, true, true
+			w.counters[counterSpeakers]++
+		}
+		w.byName[norm] = id
+	}
+	sp := w.speakers[id]
+	if !strings.EqualFold(name, sp.Name) && !containsFold(sp.Aliases, name) && len(sp.Aliases) < maxListLen {
+		sp.Aliases = append(sp.Aliases, name)
+		w.dirty[id] = true
+	}
+	for _, t := range ref.Titles {
+		if t = clean(t); t != "" && !containsFold(sp.Titles, t) && len(sp.Titles) < maxListLen {
+			sp.Titles = append(sp.Titles, t)
+			w.dirty[id] = true
+		}
+	}
+	return id, created, nil
+}
+
+func containsFold(list []string, s string) bool {
+	return slices.ContainsFunc(list, func(x string) bool { return strings.EqualFold(x, s) })
+}
+
+// venue finds or creates the venue of ref.
+func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
+	name := clean(ref.Name)
+	lk := venueLookupKey(normalize(name), ref.Kind)
+	if id, ok := w.venues[string(lk)]; ok {
+		return id, false, nil
+	}
+	v, found, err := get(w.txn, lk)
+	switch {
+	case err != nil:
+		return id, false, err
+	case found:
+		if id, err = uuid.FromBytes(v); err != nil {
+			return id, false, fmt.Errorf("venue lookup %q: %v", lk[1:], err)
+		}
+	default:
+		if id, err = uuid.NewV7(); err != nil {
+			return id, false, err
+		}
+		rec := venueRec{ID: id, Name: name, Kind: ref.Kind}
+		if err := store(w.txn, pVenue, id, rec); err != nil {
+			return id, false, err
+		}
+		for _, e := range venueIndex(rec) {
+			if err := set(w.txn, e.k, e.v); err != nil {
+				return id, false, err
+			}
+		}
+		w.counters[counterVenues]++
+		created = true
+	}
+	w.venues[string(lk)] = id
+	return id, created, nil
+}
+
+// outlet finds or creates the outlet named name.
+func (w *writer) outlet(name string) (uuid.UUID, error) {
+	k := key(pOutletByName, []byte(normalize(name)))
+	v, found, err := get(w.txn, k)
+	if err != nil {
+		return uuid.Nil, err
+	}
+	if found {
+		id, err := uuid.FromBytes(v)
+		if err != nil {
+			return id, fmt.Errorf("outlet lookup %q: %v", k[1:], err)
+		}
+		return id, nil
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return id, err
+	}
+	rec := outletRec{ID: id, Name: name}
+	if err := store(w.txn, pOutlet, id, rec); err != nil {
+		return id, err
+	}
+	for _, e := range outletIndex(rec) {
+		if err := set(w.txn, e.k, e.v); err != nil {
+			return id, err
+		}
+	}
+	w.counters[counterOutlets]++
+	return id, nil
+}
+
+// flush writes the changed speakers with their index entries, the
+// speaker→venue edge counts and the counters.
+func (w *writer) flush() error {
+	for id := range w.dirty {
+		rec := w.speakers[id]
+		if err := store(w.txn, pSpeaker, id, rec); err != nil {
+			return err
+		}
+		for _, e := range speakerIndex(*rec) {
+			if err := set(w.txn, e.k, e.v); err != nil {
+				return err
+			}
+		}
+	}
+	for e, d := range w.edges {
+		if d == 0 {
+			continue
+		}
+		k := key(pSpeakerVenue, e[:])
+		n, err := readCount(w.txn, k)
+		if err != nil {
+			return err
+		}
+		if n += d; n <= 0 {
+			err = del(w.txn, k)
+		} else {
+			err = set(w.txn, k, uint64Bytes(uint64(n)))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	for name, d := range w.counters {
+		if d == 0 {
+			continue
+		}
+		k := counterKey(name)
+		n, err := readCount(w.txn, k)
+		if err != nil {
+			return err
+		}
+		if err := set(w.txn, k, uint64Bytes(uint64(max(n+d, 0)))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func readCount(txn *badger.Txn, k []byte) (int64, error) {
+	b, ok, err := get(txn, k)
+	if err != nil || !ok {
+		return 0, err
+	}
+	n, err := parseUint64(b)
+	if err != nil {
+		return 0, fmt.Errorf("count %x: %v", k, err)
+	}
+	return int64(n), nil
+}
+
+func edgeID(speaker, venue uuid.UUID) [2 * idLen]byte {
+	var e [2 * idLen]byte
+	copy(e[:], speaker[:])
+	copy(e[idLen:], venue[:])
+	return e
+}
+
+// Article returns the article with id, or an error wrapping ErrNotFound.
+func (s *Store) Article(ctx context.Context, id uuid.UUID) (Article, error) {
+	var a Article
+	err := s.view(ctx, func(txn *badger.Txn) (err error) {
+		a, err = loadArticle(txn, id)
+		return err
+	})
+	if err != nil {
+		return Article{}, fmt.Errorf("article %s: %w", id, err)
+	}
+	return a, nil
+}
+
+// ArticleByKey returns the article stored under key (its URL, "id:" and
+// its source id, or "sha256:" and its hash), or an error wrapping
+// ErrNotFound.
+func (s *Store) ArticleByKey(ctx context.Context, k string) (Article, error) {
+	var a Article
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		v, ok, err := get(txn, key(pArticleByKey, []byte(k)))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotFound
+		}
+		id, err := uuid.FromBytes(v)
+		if err != nil {
+			return fmt.Errorf("article key: %v", err)
+		}
+		a, err = loadArticle(txn, id)
+		return err
+	})
+	if err != nil {
+		return Article{}, fmt.Errorf("article %q: %w", k, err)
+	}
+	return a, nil
+}
+
+// Articles returns a page of articles, newest published first; articles
+// without a date come last, and articles of the same date in the order
+// they were first stored. It returns ErrBadCursor for a cursor it did not
+// issue.
+func (s *Store) Articles(ctx context.Context, page Page) ([]Article, PageInfo, error) {
+	after, err := decodeCursor(cursorArticle, page.After)
+	if err != nil {
+		return nil, PageInfo{}, fmt.Errorf("articles: %w", err)
+	}
+	if after != nil && len(after) != dateLen+idLen {
+		return nil, PageInfo{}, fmt.Errorf("articles: %w", ErrBadCursor)
+	}
+	var out []Article
+	var info PageInfo
+	n := page.size()
+	err = s.view(ctx, func(txn *badger.Txn) error {
+		total, err := readCounter(txn, counterArticles)
+		if err != nil {
+			return err
+		}
+		info.TotalCount = int(total)
+		prefix := []byte{pArticleByDate}
+		it := keysOnly(txn, prefix)
+		defer it.Close()
+		var last []byte
+		for it.Seek(key(pArticleByDate, after)); it.Valid(); it.Next() {
+			k := it.Item().Key()[1:]
+			if after != nil && bytes.Equal(k, after) {
+				continue
+			}
+			if len(out) == n {
+				info.HasNextPage = true
+				break
+			}
+			id, err := uuid.FromBytes(k[dateLen:])
+			if err != nil {
+				return fmt.Errorf("article date index: %v", err)
+			}
+			a, err := loadArticle(txn, id)
+			if err != nil {
+				return fmt.Errorf("article %s: %w", id, err)
+			}
+			out = append(out, a)
+			last = append(last[:0], k...)
+		}
+		if last != nil {
+			info.EndCursor = encodeCursor(cursorArticle, last)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, PageInfo{}, fmt.Errorf("articles: %w", err)
+	}
+	return out, info, nil
+}
+
+// articlesBatch is how many articles ArticlesAll reads per transaction.
+const articlesBatch = 64
+
+// ArticlesAll calls fn with every stored article in the order they were
+// first stored, for rebuilds and exports. It stops at the first error of
+// fn and returns it. No transaction is held while fn runs, so fn may
+// write to the store; articles written meanwhile may or may not be seen.
+func (s *Store) ArticlesAll(ctx context.Context, fn func(Article) error) error {
+	next := []byte{pArticle}
+	for next != nil {
+		var batch []Article
+		err := s.view(ctx, func(txn *badger.Txn) error {
+			o := badger.DefaultIteratorOptions
+			o.Prefix = []byte{pArticle}
+			o.PrefetchSize = 16
+			it := txn.NewIterator(o)
+			defer it.Close()
+			start := next
+			next = nil
+			for it.Seek(start); it.Valid(); it.Next() {
+				item := it.Item()
+				if len(batch) == articlesBatch {
+					next = item.KeyCopy(nil)
+					break
+				}
+				v, err := item.ValueCopy(nil)
+				if err != nil {
+					return dbErr("read article", err)
+				}
+				var rec articleRec
+				if err := decodeRecord(v, &rec); err != nil {
+					return fmt.Errorf("article %x: %w", item.Key()[1:], err)
+				}
+				text, err := readText(txn, rec.ID, rec.TextLen)
+				if err != nil {
+					return err
+				}
+				batch = append(batch, rec.article(text))
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("all articles: %w", err)
+		}
+		for _, a := range batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,479 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// Counts returns the number of records of each type, from counters kept
+// by every write.
+func (s *Store) Counts(ctx context.Context) (Counts, error) {
+	var c Counts
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		for _, f := range []struct {
+			name string
+			n    *int
+		}{{counterArticles, &c.Articles}, {counterQuotes, &c.Quotes}, {counterSpeakers, &c.Speakers}, {counterVenues, &c.Venues}, {counterOutlets, &c.Outlets}} {
+			n, err := readCounter(txn, f.name)
+			if err != nil {
+				return err
+			}
+			*f.n = int(n)
+		}
+		return nil
+	})
+	if err != nil {
+		return Counts{}, fmt.Errorf("counts: %w", err)
+	}
+	return c, nil
+}
+
+// maxProblems is how many problems Check reports before it stops.
+const maxProblems = 10
+
+// Check reads the whole store and verifies that every record has all its
+// index entries with the right values, that no index entry lacks a record
+// or disagrees with it, that quotes agree with their article, speaker and
+// venue, and that the counters and speaker→venue counts are right. It
+// returns an error wrapping ErrInconsistent that lists the first problems.
+func (s *Store) Check(ctx context.Context) error {
+	var c checker
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		c = checker{ctx: ctx, txn: txn, expect: map[byte]int{}, found: map[byte]int{}, edges: map[[2 * idLen]byte]uint64{}}
+		return c.run()
+	})
+	if err == nil && len(c.problems) > 0 {
+		err = fmt.Errorf("%w: %s", ErrInconsistent, strings.Join(c.problems, "; "))
+	}
+	if err != nil {
+		return fmt.Errorf("check: %w", err)
+	}
+	return nil
+}
+
+// errEnough stops a check that has found maxProblems.
+var errEnough = errors.New("enough problems")
+
+// checker verifies records against their index entries in two passes.
+// The forward pass derives each record's entries and looks them up; the
+// count pass counts every index's keys. An index whose count exceeds the
+// entries found has strays, and only then is it read entry by entry to
+// name them.
+type checker struct {
+	ctx      context.Context
+	txn      *badger.Txn
+	problems []string
+	expect   map[byte]int // index entries the records call for, by prefix
+	found    map[byte]int // of those, entries present
+	edges    map[[2 * idLen]byte]uint64
+	dates    map[uuid.UUID]uint64 // article id → encoded published date
+}
+
+func (c *checker) fail(format string, args ...any) error {
+	c.problems = append(c.problems, fmt.Sprintf(format, args...))
+	if len(c.problems) >= maxProblems {
+		return errEnough
+	}
+	return nil
+}
+
+func (c *checker) run() error {
+	err := c.records()
+	if err == nil {
+		err = c.indexes()
+	}
+	if err == errEnough {
+		return nil
+	}
+	return err
+}
+
+// eachRecord decodes every record with prefix p and calls fn with the id
+// in its key and the record; it returns how many records there are.
+func eachRecord[T any](c *checker, p byte, fn func(id uuid.UUID, rec *T) error) (int, error) {
+	o := badger.DefaultIteratorOptions
+	o.Prefix = []byte{p}
+	it := c.txn.NewIterator(o)
+	defer it.Close()
+	n := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		if n%1024 == 0 {
+			if err := c.ctx.Err(); err != nil {
+				return n, err
+			}
+		}
+		n++
+		item := it.Item()
+		k := item.Key()
+		if len(k) != 1+idLen {
+			if err := c.fail("record key %x malformed", k); err != nil {
+				return n, err
+			}
+			continue
+		}
+		id := uuid.UUID(k[1:])
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return n, dbErr("read record", err)
+		}
+		rec := new(T)
+		if err := decodeRecord(v, rec); err != nil {
+			if err := c.fail("record %x: %v", k, err); err != nil {
+				return n, err
+			}
+			continue
+		}
+		if err := fn(id, rec); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// want looks up the entries a record calls for.
+func (c *checker) want(owner string, es []entry) error {
+	for _, e := range es {
+		c.expect[e.k[0]]++
+		v, ok, err := get(c.txn, e.k)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			if err := c.fail("%s: index entry %q missing", owner, e.k); err != nil {
+				return err
+			}
+			continue
+		}
+		c.found[e.k[0]]++
+		if !bytes.Equal(v, e.v) {
+			if err := c.fail("%s: index entry %q is %x, want %x", owner, e.k, v, e.v); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *checker) exists(owner string, p byte, id uuid.UUID, what string) error {
+	ok, err := has(c.txn, recordKey(p, id))
+	if err == nil && !ok {
+		err = c.fail("%s: %s %s missing", owner, what, id)
+	}
+	return err
+}
+
+func wantsEntries(ks [][]byte) []entry {
+	es := make([]entry, len(ks))
+	for i, k := range ks {
+		es[i] = entry{k: k}
+	}
+	return es
+}
+
+func (c *checker) records() error {
+	counts := map[string]int{}
+	var err error
+	c.dates = map[uuid.UUID]uint64{}
+	counts[counterArticles], err = eachRecord(c, pArticle, func(id uuid.UUID, r *articleRec) error {
+		owner := "article " + id.String()
+		if r.ID != id {
+			return c.fail("%s: record says id %s", owner, r.ID)
+		}
+		c.dates[id] = encDate(r.Published)
+		if err := c.text(owner, *r); err != nil {
+			return err
+		}
+		if r.OutletID != uuid.Nil {
+			if err := c.exists(owner, pOutlet, r.OutletID, "outlet"); err != nil {
+				return err
+			}
+		}
+		return c.want(owner, articleIndex(*r))
+	})
+	if err != nil {
+		return err
+	}
+	counts[counterQuotes], err = eachRecord(c, pQuote, func(id uuid.UUID, r *quoteRec) error {
+		owner := "quote " + id.String()
+		if r.ID != id {
+			return c.fail("%s: record says id %s", owner, r.ID)
+		}
+		if d, ok := c.dates[r.ArticleID]; !ok {
+			if err := c.fail("%s: article %s missing", owner, r.ArticleID); err != nil {
+				return err
+			}
+		} else if d != encDate(r.Published) {
+			if err := c.fail("%s: date %v differs from its article's", owner, r.Published); err != nil {
+				return err
+			}
+		}
+		if r.SpeakerID != uuid.Nil {
+			if err := c.exists(owner, pSpeaker, r.SpeakerID, "speaker"); err != nil {
+				return err
+			}
+		}
+		if r.VenueID != uuid.Nil {
+			if err := c.exists(owner, pVenue, r.VenueID, "venue"); err != nil {
+				return err
+			}
+		}
+		if r.SpeakerID != uuid.Nil && r.VenueID != uuid.Nil {
+			c.edges[edgeID(r.SpeakerID, r.VenueID)]++
+		}
+		return c.want(owner, wantsEntries(quoteIndex(*r)))
+	})
+	if err != nil {
+		return err
+	}
+	counts[counterSpeakers], err = eachRecord(c, pSpeaker, func(id uuid.UUID, r *speakerRec) error {
+		if r.ID != id {
+			return c.fail("speaker %s: record says id %s", id, r.ID)
+		}
+		return c.want("speaker "+id.String(), speakerIndex(*r))
+	})
+	if err != nil {
+		return err
+	}
+	counts[counterVenues], err = eachRecord(c, pVenue, func(id uuid.UUID, r *venueRec) error {
+		if r.ID != id {
+			return c.fail("venue %s: record says id %s", id, r.ID)
+		}
+		return c.want("venue "+id.String(), venueIndex(*r))
+	})
+	if err != nil {
+		return err
+	}
+	counts[counterOutlets], err = eachRecord(c, pOutlet, func(id uuid.UUID, r *outletRec) error {
+		if r.ID != id {
+			return c.fail("outlet %s: record says id %s", id, r.ID)
+		}
+		return c.want("outlet "+id.String(), outletIndex(*r))
+	})
+	if err != nil {
+		return err
+	}
+	for _, name := range counterNames {
+		n, err := readCounter(c.txn, name)
+		if err != nil {
+			return err
+		}
+		if int(n) != counts[name] {
+			if err := c.fail("counter %s is %d, records %d", name, n, counts[name]); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// text checks that the article's text chunks are all there and hash to
+// its hash.
+func (c *checker) text(owner string, r articleRec) error {
+	h := sha256.New()
+	n := 0
+	for i := range chunks(r.TextLen) {
+		k := textKey(r.ID, i)
+		c.expect[pText]++
+		v, ok, err := get(c.txn, k)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return c.fail("%s: text chunk %d missing", owner, i)
+		}
+		c.found[pText]++
+		h.Write(v)
+		n += len(v)
+	}
+	if n != r.TextLen || hex.EncodeToString(h.Sum(nil)) != r.Hash {
+		return c.fail("%s: text of %d bytes does not match its length %d and hash", owner, n, r.TextLen)
+	}
+	return nil
+}
+
+// indexes counts every index's keys, checks the edges, and names the
+// entries that no record calls for.
+func (c *checker) indexes() error {
+	actual := map[byte]int{}
+	it := keysOnly(c.txn, nil)
+	for it.Rewind(); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		switch p := k[0]; {
+		case p == pMeta, p == pCounter, p >= pArticle && p <= pOutlet:
+		case p == pSpeakerVenue:
+			if err := c.edge(it.Item()); err != nil {
+				it.Close()
+				return err
+			}
+		case ownerOf(p) != 0:
+			actual[p]++
+		default:
+			if err := c.fail("key %q has an unknown prefix", k); err != nil {
+				it.Close()
+				return err
+			}
+		}
+	}
+	it.Close()
+	for e, n := range c.edges {
+		if err := c.fail("speaker %s → venue %s: edge missing, %d quotes", uuid.UUID(e[:idLen]), uuid.UUID(e[idLen:]), n); err != nil {
+			return err
+		}
+	}
+	for p, n := range actual {
+		if n > c.found[p] {
+			if err := c.strays(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *checker) edge(item *badger.Item) error {
+	k := item.Key()
+	if len(k) != 1+2*idLen {
+		return c.fail("edge key %x malformed", k)
+	}
+	e := [2 * idLen]byte(k[1:])
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return dbErr("read edge", err)
+	}
+	n, err := parseUint64(v)
+	want := c.edges[e]
+	delete(c.edges, e)
+	if err != nil || n != want {
+		return c.fail("speaker %s → venue %s: edge count %x, %d quotes", uuid.UUID(e[:idLen]), uuid.UUID(e[idLen:]), v, want)
+	}
+	return nil
+}
+
+// ownerOf returns the record prefix of the records that index p belongs
+// to, 0 for a prefix that is no index.
+func ownerOf(p byte) byte {
+	switch p {
+	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByToken:
+		return pQuote
+	case pSpeakerByName, pSpeakerLookup, pSpeakerByToken:
+		return pSpeaker
+	case pVenueByName, pVenueLookup, pVenueByToken:
+		return pVenue
+	case pOutletByName:
+		return pOutlet
+	case pArticleByKey, pArticleByDate, pText:
+		return pArticle
+	}
+	return 0
+}
+
+// strays reads index p entry by entry and reports the entries that their
+// record does not call for.
+func (c *checker) strays(p byte) error {
+	o := badger.DefaultIteratorOptions
+	o.Prefix = []byte{p}
+	it := c.txn.NewIterator(o)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		k := item.Key()
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return dbErr("read index", err)
+		}
+		var id uuid.UUID
+		switch p {
+		case pSpeakerLookup, pVenueLookup, pOutletByName, pArticleByKey: // id in the value
+			if len(v) < idLen {
+				if err := c.fail("index entry %q: value %x", k, v); err != nil {
+					return err
+				}
+				continue
+			}
+			id = uuid.UUID(v)
+		case pText: // id after the prefix
+			if len(k) != 1+idLen+4 {
+				if err := c.fail("text key %x malformed", k); err != nil {
+					return err
+				}
+				continue
+			}
+			id = uuid.UUID(k[1:])
+		default: // id at the end of the key
+			if len(k) < 1+idLen {
+				if err := c.fail("index entry %q malformed", k); err != nil {
+					return err
+				}
+				continue
+			}
+			id = uuid.UUID(k[len(k)-idLen:])
+		}
+		es, err := c.entriesOf(ownerOf(p), id)
+		if err != nil {
+			return err
+		}
+		if es == nil {
+			if err := c.fail("index entry %q: record %s missing", k, id); err != nil {
+				return err
+			}
+			continue
+		}
+		ok := false
+		for _, e := range es {
+			ok = ok || bytes.Equal(e.k, k)
+		}
+		if !ok {
+			if err := c.fail("index entry %q: record %s has no such entry", k, id); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// entriesOf returns the index entries of the record with prefix p and id,
+// nil when there is no such record.
+func (c *checker) entriesOf(p byte, id uuid.UUID) ([]entry, error) {
+	b, ok, err := get(c.txn, recordKey(p, id))
+	if err != nil || !ok {
+		return nil, err
+	}
+	var es []entry
+	switch p {
+	case pQuote:
+		var r quoteRec
+		err = decodeRecord(b, &r)
+		es = wantsEntries(quoteIndex(r))
+	case pSpeaker:
+		var r speakerRec
+		err = decodeRecord(b, &r)
+		es = speakerIndex(r)
+	case pVenue:
+		var r venueRec
+		err = decodeRecord(b, &r)
+		es = venueIndex(r)
+	case pOutlet:
+		var r outletRec
+		err = decodeRecord(b, &r)
+		es = outletIndex(r)
+	case pArticle:
+		var r articleRec
+		err = decodeRecord(b, &r)
+		es = articleIndex(r)
+		for i := range chunks(r.TextLen) {
+			es = append(es, entry{k: textKey(r.ID, i)})
+		}
+	}
+	if err != nil {
+		return []entry{}, nil // an undecodable record was reported by the forward pass
+	}
+	return es, nil
+}

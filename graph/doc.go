@@ -1,0 +1,98 @@
+// Package graph is the quote-attribution graph of graphd: who said what,
+// where and when, as printed in which article. It holds the domain types
+// (Article, Quote, Speaker, Venue, Outlet), the sentinel errors, and Store,
+// which keeps the graph in a Badger database. No other package imports
+// Badger, and no exported name here mentions it.
+//
+// # Writing
+//
+// PutArticle writes an article, its outlet, its quotes, any new speakers
+// and venues, every index entry and the counters in one transaction: a
+// reader sees all of an article or none of it. Writes are serialized by a
+// mutex (they all update the counters) and retried on Badger conflicts.
+// Re-putting the same text under the same key writes nothing; other text
+// under the same key deletes the old quotes with their index entries and
+// writes the new ones under the old article id. Speakers, venues and
+// outlets are never deleted.
+//
+// # Names and words
+//
+// Names and search words are compared normalized: lowercased, Latin
+// diacritics folded (ä→a, ł→l, ß→ss), apostrophes and periods dropped
+// ("O'Brien"→"obrien", "U.S."→"us"), every other non-letter non-digit a
+// word break, spaces collapsed. A token is one word of that form, cut to
+// 64 bytes.
+//
+// # Key layout
+//
+// Every key starts with one prefix byte naming its kind, as in dgraph's
+// x/keys.go. Ids are the 16 bytes of a UUIDv7, so records of a kind sort
+// in creation order. A date is 8 bytes big-endian: 0 when unknown,
+// otherwise Unix milliseconds with the sign bit flipped, so dates sort as
+// unsigned bytes and unknown dates first. Normalized names and tokens
+// never contain 0x00, which ends them inside a key.
+//
+// Records (value: a record, see below):
+//
+//	0x01 <article id>   article, with its text
+//	0x02 <quote id>     quote
+//	0x03 <speaker id>   speaker
+//	0x04 <venue id>     venue
+//	0x05 <outlet id>    outlet
+//	0x06 <article id> <chunk, uint32 big-endian>
+//	                    the article's text, raw UTF-8 in 512 KiB chunks, kept out of the
+//	                    record so no value outgrows what Badger takes in memory
+//
+// Quote indexes. Each key ends with <date><quote id>, the date being the
+// article's published date, and the value is empty. Every index thus
+// lists its quotes by (date, quote id), which is text order within an
+// article because quote ids are handed out in text order, and a quote
+// cursor is the same 24 bytes whatever index served it:
+//
+//	0x10 <article id> <date> <quote id>   quotes of an article
+//	0x11 <speaker id> <date> <quote id>   quotes of a speaker
+//	0x12 <venue id> <date> <quote id>     quotes said at a venue
+//	0x13 <date> <quote id>                all quotes by date
+//	0x14 <token> 0x00 <date> <quote id>   quotes whose text has the word
+//
+// Speaker, venue, outlet and article indexes:
+//
+//	0x20 <name> 0x00 <speaker id>         speakers by normalized full name; value empty
+//	0x21 <name or alias>                  speaker lookup, one key per distinct normalized
+//	                                      full name or alias; value <speaker id><normalized full name>
+//	0x22 <token> 0x00 <speaker id>        a word of the speaker's name or an alias;
+//	                                      value the normalized full name
+//	0x30 <name> 0x00 <venue id>           venues by normalized name; value empty
+//	0x31 <name> 0x00 <kind>               venue lookup by name and kind; value <venue id>
+//	0x32 <token> 0x00 <venue id>          a word of the venue's name; value the normalized name
+//	0x40 <name>                           outlet by normalized name; value <outlet id>
+//	0x50 <article key>                    article by key (URL, "id:"+source id or
+//	                                      "sha256:"+hash); value <article id>
+//	0x51 <^date> <article id>             articles newest published first: the date
+//	                                      bytes inverted, so unknown dates come last; value empty
+//
+// Edges, counters and metadata:
+//
+//	0x60 <speaker id> <venue id>          speaker was quoted at venue; value the number of
+//	                                      such quotes, uint64 big-endian; deleted at zero
+//	0x08 <name>                           counter: "articles", "quotes", "speakers",
+//	                                      "venues", "outlets"; value uint64 big-endian
+//	0x00 "version"                        key layout version, one byte (1); Open refuses others
+//
+// # Values
+//
+// A record value is one version byte (1) followed by a JSON object with
+// short field names (see record.go); the stored types are apart from the
+// domain types so these can grow freely. Index, edge and counter values
+// are raw bytes as listed above.
+//
+// # Reading
+//
+// Every read runs in one Badger read transaction and so sees one
+// consistent state. Quotes picks its indexes from the filter and
+// intersects them by leapfrogging over the shared <date><quote id>
+// suffix; it reads quote records only for the page it returns (and, for a
+// search whose last word is a very short prefix, to check the text).
+// Listings are paged by opaque cursors; Check verifies every record
+// against every index.
+package graph

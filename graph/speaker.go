@@ -1,0 +1,259 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// Speaker returns the speaker with id, or an error wrapping ErrNotFound.
+func (s *Store) Speaker(ctx context.Context, id uuid.UUID) (Speaker, error) {
+	var rec speakerRec
+	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, pSpeaker, id, &rec) })
+	if err != nil {
+		return Speaker{}, fmt.Errorf("speaker %s: %w", id, err)
+	}
+	return rec.speaker(), nil
+}
+
+// FindSpeakers returns a page of the speakers matching name, ignoring case,
+// diacritics and punctuation: first those whose full name or an alias is
+// name, then, by name, those whose full name or an alias begins with name
+// or whose name words begin with the words of name ("lavr", "sergey
+// lav"). Name "" lists every speaker by name. It returns ErrBadCursor for
+// a cursor it did not issue.
+func (s *Store) FindSpeakers(ctx context.Context, name string, page Page) ([]Speaker, PageInfo, error) {
+	after, err := nameCursor(page.After)
+	if err != nil {
+		return nil, PageInfo{}, fmt.Errorf("find speakers %q: %w", name, err)
+	}
+	var out []Speaker
+	var info PageInfo
+	err = s.view(ctx, func(txn *badger.Txn) error {
+		var ms []match
+		if strings.TrimSpace(name) == "" {
+			if ms, info, err = listNames(txn, pSpeakerByName, after, page.size()); err != nil {
+				return err
+			}
+			n, err := readCounter(txn, counterSpeakers)
+			if err != nil {
+				return err
+			}
+			info.TotalCount = int(n)
+		} else {
+			found, err := findSpeakers(txn, normalize(name))
+			if err != nil {
+				return err
+			}
+			ms, info = found.page(after, page.size())
+		}
+		for _, m := range ms {
+			var rec speakerRec
+			if err := load(txn, pSpeaker, m.id, &rec); err != nil {
+				return fmt.Errorf("speaker %s: %w", m.id, err)
+			}
+			out = append(out, rec.speaker())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, PageInfo{}, fmt.Errorf("find speakers %q: %w", name, err)
+	}
+	return out, info, nil
+}
+
+func findSpeakers(txn *badger.Txn, q string) (matches, error) {
+	ms := matches{}
+	if q == "" {
+		return ms, nil
+	}
+	// The lookup index holds full names and aliases; its value is the id
+	// and the normalized full name.
+	it := keysOnly(txn, key(pSpeakerLookup, []byte(q)))
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			it.Close()
+			return nil, dbErr("read index", err)
+		}
+		if len(v) < idLen {
+			it.Close()
+			return nil, fmt.Errorf("malformed speaker lookup %q", item.Key())
+		}
+		g := groupPrefix
+		if string(item.Key()[1:]) == q {
+			g = groupExact
+		}
+		ms.add(match{g, string(v[idLen:]), uuid.UUID(v[:idLen])})
+	}
+	it.Close()
+	err := tokenMatches(txn, pSpeakerByToken, q, ms, func(id uuid.UUID) ([]string, error) {
+		var rec speakerRec
+		if err := load(txn, pSpeaker, id, &rec); err != nil {
+			return nil, fmt.Errorf("speaker %s: %w", id, err)
+		}
+		return rec.tokens(), nil
+	})
+	return ms, err
+}
+
+// SpeakerByName returns the speaker whose full name or alias is name,
+// ignoring case, diacritics and punctuation; failing that, of the speakers
+// whose name words include every word of name ("Lavrov"), the one with
+// the most quotes. It returns an error wrapping ErrNotFound when there is
+// none or the best is tied.
+func (s *Store) SpeakerByName(ctx context.Context, name string) (Speaker, error) {
+	q := normalize(name)
+	var rec speakerRec
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		if q == "" {
+			return ErrNotFound
+		}
+		v, ok, err := get(txn, key(pSpeakerLookup, []byte(q)))
+		if err != nil {
+			return err
+		}
+		if ok && len(v) >= idLen {
+			return load(txn, pSpeaker, uuid.UUID(v[:idLen]), &rec)
+		}
+		var ids []uuid.UUID
+		for i, w := range strings.Fields(q) {
+			var these []uuid.UUID
+			err := scanNames(txn, pSpeakerByToken, cutToken(w)+string(rune(sep)), func(_ string, id uuid.UUID, _ []byte) error {
+				if i == 0 || slices.Contains(ids, id) {
+					these = append(these, id)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			ids = these
+		}
+		best, bestN, tied := uuid.Nil, -1, false
+		for _, id := range ids {
+			switch n := countKeys(txn, recordKey(pQuoteBySpeaker, id)); {
+			case n > bestN:
+				best, bestN, tied = id, n, false
+			case n == bestN:
+				tied = true
+			}
+		}
+		switch {
+		case best == uuid.Nil:
+			return ErrNotFound
+		case tied:
+			return fmt.Errorf("%w: %d speakers are named so", ErrNotFound, len(ids))
+		}
+		return load(txn, pSpeaker, best, &rec)
+	})
+	if err != nil {
+		return Speaker{}, fmt.Errorf("speaker %q: %w", name, err)
+	}
+	return rec.speaker(), nil
+}
+
+// AddSpeakerAlias records another name of the speaker with id, by which
+// PutArticle and the name lookups will find it. It returns an error
+// wrapping ErrNotFound for an unknown speaker and ErrInvalid when the
+// alias is empty or already names another speaker.
+func (s *Store) AddSpeakerAlias(ctx context.Context, id uuid.UUID, alias string) (Speaker, error) {
+	if err := checkName("alias", alias); err != nil {
+		return Speaker{}, fmt.Errorf("add alias to speaker %s: %w", id, err)
+	}
+	alias = clean(alias)
+	var rec speakerRec
+	err := s.update(ctx, func(txn *badger.Txn) error {
+		rec = speakerRec{}
+		if err := load(txn, pSpeaker, id, &rec); err != nil {
+			return err
+		}
+		v, ok, err := get(txn, key(pSpeakerLookup, []byte(normalize(alias))))
+		if err != nil {
+			return err
+		}
+		if ok && len(v) >= idLen && uuid.UUID(v[:idLen]) != id {
+			return fmt.Errorf("%w: alias %q already names speaker %s", ErrInvalid, alias, uuid.UUID(v[:idLen]))
+		}
+		if strings.EqualFold(rec.Name, alias) || containsFold(rec.Aliases, alias) {
+			return nil
+		}
+		if len(rec.Aliases) >= maxListLen {
+			return fmt.Errorf("%w: speaker has %d aliases already", ErrInvalid, len(rec.Aliases))
+		}
+		rec.Aliases = append(rec.Aliases, alias)
+		if err := store(txn, pSpeaker, id, rec); err != nil {
+			return err
+		}
+		for _, e := range speakerIndex(rec) {
+			if err := set(txn, e.k, e.v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Speaker{}, fmt.Errorf("add alias to speaker %s: %w", id, err)
+	}
+	return rec.speaker(), nil
+}
+
+// SpeakerVenues returns the venues where the speaker with id was quoted,
+// most quotes first. It returns an error wrapping ErrNotFound for an
+// unknown speaker.
+func (s *Store) SpeakerVenues(ctx context.Context, id uuid.UUID) ([]Venue, error) {
+	type counted struct {
+		v Venue
+		n uint64
+	}
+	var vs []counted
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		ok, err := has(txn, recordKey(pSpeaker, id))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return ErrNotFound
+		}
+		prefix := recordKey(pSpeakerVenue, id)
+		it := keysOnly(txn, prefix)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			vid := uuid.UUID(item.Key()[len(prefix):])
+			b, err := item.ValueCopy(nil)
+			if err != nil {
+				return dbErr("read edge", err)
+			}
+			n, err := parseUint64(b)
+			if err != nil {
+				return fmt.Errorf("edge %s→%s: %v", id, vid, err)
+			}
+			var rec venueRec
+			if err := load(txn, pVenue, vid, &rec); err != nil {
+				return fmt.Errorf("venue %s: %w", vid, err)
+			}
+			vs = append(vs, counted{rec.venue(), n})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("venues of speaker %s: %w", id, err)
+	}
+	slices.SortStableFunc(vs, func(a, b counted) int {
+		if a.n != b.n {
+			return int(b.n) - int(a.n)
+		}
+		return strings.Compare(a.v.Name, b.v.Name)
+	})
+	out := make([]Venue, len(vs))
+	for i, c := range vs {
+		out[i] = c.v
+	}
+	return out, nil
+}

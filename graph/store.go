@@ -1,0 +1,337 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// Options configure a Store. The zero value is ready to use.
+type Options struct {
+	// Logger receives the store's warnings and errors, Badger's included.
+	// Nil discards them.
+	Logger *slog.Logger
+	// GCInterval is how often an on-disk store garbage-collects its value
+	// log. Zero means every 10 minutes; negative turns it off.
+	GCInterval time.Duration
+	// SyncWrites makes every write durable before it returns. Without it
+	// a crash can lose the last writes, but never half of one.
+	SyncWrites bool
+}
+
+// Store is the quote graph kept in a Badger database. Its methods are safe
+// for concurrent use; writes are serialized.
+type Store struct {
+	db  *badger.DB
+	log *slog.Logger
+	mem bool
+
+	mu     sync.RWMutex // held shared by every operation, exclusively by Close
+	closed bool
+
+	wmu sync.Mutex // serializes writers, which all update the counters anyway
+
+	stop chan struct{} // closed by Close to stop the GC loop
+	done chan struct{} // closed by the GC loop when it returns
+}
+
+// MaxTextBytes is the largest article text PutArticle accepts.
+const MaxTextBytes = 8 << 20
+
+const (
+	memTableSize   = 32 << 20 // a transaction may hold 15% of it
+	valueLogSize   = 64 << 20
+	valueThreshold = 64 << 10 // larger values (article text) go to the value log
+	memThreshold   = 1 << 20  // the largest value an in-memory store takes
+	blockCacheSize = 16 << 20
+	maxRetries     = 8
+)
+
+// Open opens the store in dir, creating it if needed. dir "" gives an
+// in-memory store, gone on Close; it accepts articles of up to about
+// 4 MiB, an on-disk store up to MaxTextBytes.
+func Open(dir string, opts Options) (*Store, error) {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	bo := badger.DefaultOptions(dir).
+		WithInMemory(dir == "").
+		WithLogger(badgerLogger{log}).
+		WithLoggingLevel(badger.WARNING).
+		WithMetricsEnabled(false).
+		WithSyncWrites(opts.SyncWrites).
+		WithNumVersionsToKeep(1).
+		WithMemTableSize(memTableSize).
+		WithNumMemtables(3).
+		WithValueLogFileSize(valueLogSize).
+		WithBlockCacheSize(blockCacheSize).
+		WithNumCompactors(2)
+	if dir == "" {
+		bo = bo.WithValueThreshold(memThreshold)
+	} else {
+		bo = bo.WithValueThreshold(valueThreshold)
+	}
+	db, err := badger.Open(bo)
+	if err != nil {
+		return nil, fmt.Errorf("open store %q: %v", dir, err)
+	}
+	s := &Store{db: db, log: log, mem: dir == "", stop: make(chan struct{}), done: make(chan struct{})}
+	if err := s.checkVersion(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %q: %w", dir, err)
+	}
+	interval := opts.GCInterval
+	if interval == 0 {
+		interval = 10 * time.Minute
+	}
+	if s.mem || interval < 0 {
+		close(s.done)
+	} else {
+		go s.gcLoop(interval)
+	}
+	return s, nil
+}
+
+// checkVersion stamps a new store with the layout version and refuses a
+// store written with another.
+func (s *Store) checkVersion() error {
+	return s.db.Update(func(txn *badger.Txn) error {
+		v, ok, err := get(txn, metaVersionKey)
+		switch {
+		case err != nil:
+			return err
+		case !ok:
+			return set(txn, metaVersionKey, []byte{layoutVersion})
+		case len(v) != 1 || v[0] != layoutVersion:
+			return fmt.Errorf("key layout version %v not supported (want %d)", v, layoutVersion)
+		}
+		return nil
+	})
+}
+
+// Close stops background work and closes the database. Using the store
+// afterwards, or closing it again, returns ErrClosed.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.closed = true
+	close(s.stop)
+	<-s.done
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close store: %v", err)
+	}
+	return nil
+}
+
+// gcLoop rewrites value-log files that are mostly garbage, as Badger
+// never does that on its own.
+func (s *Store) gcLoop(interval time.Duration) {
+	defer close(s.done)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		for range 16 { // one file per run; stop when nothing is worth it
+			err := s.db.RunValueLogGC(0.5)
+			if err != nil {
+				if !errors.Is(err, badger.ErrNoRewrite) && !errors.Is(err, badger.ErrRejected) {
+					s.log.Warn("value log gc", "err", err.Error())
+				}
+				break
+			}
+			select {
+			case <-s.stop:
+				return
+			default:
+			}
+		}
+	}
+}
+
+// badgerLogger sends Badger's warnings and errors to slog.
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any) {
+	b.l.Error(strings.TrimSpace(fmt.Sprintf(f, a...)), "component", "badger")
+}
+
+func (b badgerLogger) Warningf(f string, a ...any) {
+	b.l.Warn(strings.TrimSpace(fmt.Sprintf(f, a...)), "component", "badger")
+}
+
+func (badgerLogger) Infof(string, ...any)  {}
+func (badgerLogger) Debugf(string, ...any) {}
+
+// Internal errors that dbErr makes of Badger's; the callers turn them
+// into messages of their own.
+var (
+	errConflict = errors.New("write conflict")
+	errTooBig   = errors.New("too large for one transaction")
+)
+
+// dbErr keeps Badger's errors from leaking: the ones callers act on become
+// graph errors, the rest plain messages.
+func dbErr(op string, err error) error {
+	switch {
+	case errors.Is(err, badger.ErrDBClosed):
+		return fmt.Errorf("%s: %w", op, ErrClosed)
+	case errors.Is(err, badger.ErrConflict):
+		return fmt.Errorf("%s: %w", op, errConflict)
+	case errors.Is(err, badger.ErrTxnTooBig):
+		return fmt.Errorf("%s: %w", op, errTooBig)
+	}
+	msg := err.Error()
+	if len(msg) > 200 { // some carry a hex dump of the value
+		msg = msg[:200] + "…"
+	}
+	return fmt.Errorf("%s: %s", op, msg)
+}
+
+// view runs fn in a read-only transaction.
+func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	return s.db.View(fn)
+}
+
+// update runs fn in a read-write transaction and commits it, retrying on
+// conflicts. Writers are serialized, so conflicts are rare.
+func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	for attempt := 0; ; attempt++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		txn := s.db.NewTransaction(true)
+		err := fn(txn)
+		if err == nil {
+			if err = txn.Commit(); err != nil {
+				err = dbErr("commit", err)
+			}
+		}
+		txn.Discard()
+		if errors.Is(err, errConflict) && attempt < maxRetries {
+			continue
+		}
+		return err
+	}
+}
+
+// get returns the value of k; ok is false when k is absent.
+func get(txn *badger.Txn, k []byte) (v []byte, ok bool, err error) {
+	item, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, dbErr("read", err)
+	}
+	v, err = item.ValueCopy(nil)
+	if err != nil {
+		return nil, false, dbErr("read", err)
+	}
+	return v, true, nil
+}
+
+func has(txn *badger.Txn, k []byte) (bool, error) {
+	_, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, dbErr("read", err)
+	}
+	return true, nil
+}
+
+func set(txn *badger.Txn, k, v []byte) error {
+	if err := txn.Set(k, v); err != nil {
+		return dbErr("write", err)
+	}
+	return nil
+}
+
+func del(txn *badger.Txn, k []byte) error {
+	if err := txn.Delete(k); err != nil {
+		return dbErr("delete", err)
+	}
+	return nil
+}
+
+// load decodes the record under <p><id> into v; ErrNotFound when absent.
+func load(txn *badger.Txn, p byte, id uuid.UUID, v any) error {
+	b, ok, err := get(txn, recordKey(p, id))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return ErrNotFound
+	}
+	return decodeRecord(b, v)
+}
+
+func store(txn *badger.Txn, p byte, id uuid.UUID, v any) error {
+	b, err := encodeRecord(v)
+	if err != nil {
+		return err
+	}
+	return set(txn, recordKey(p, id), b)
+}
+
+// keysOnly iterates keys with prefix, without fetching values.
+func keysOnly(txn *badger.Txn, prefix []byte) *badger.Iterator {
+	o := badger.DefaultIteratorOptions
+	o.PrefetchValues = false
+	o.Prefix = prefix
+	return txn.NewIterator(o)
+}
+
+// countKeys counts the keys with prefix.
+func countKeys(txn *badger.Txn, prefix []byte) int {
+	it := keysOnly(txn, prefix)
+	defer it.Close()
+	n := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		n++
+	}
+	return n
+}
+
+func readCounter(txn *badger.Txn, name string) (uint64, error) {
+	b, ok, err := get(txn, counterKey(name))
+	if err != nil || !ok {
+		return 0, err
+	}
+	n, err := parseUint64(b)
+	if err != nil {
+		return 0, fmt.Errorf("counter %s: %v", name, err)
+	}
+	return n, nil
+}
