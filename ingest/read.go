@@ -90,11 +90,29 @@ func formatOf(path string) (fileFormat, bool) {
 // a JSON or JSON Lines file does not stop the others: ReadFile returns the
 // articles it could read together with the errors of the rest, joined.
 func ReadFile(path string) ([]Article, error) {
+	return collect(func(emit func(Article, error) error) { readFile(context.Background(), path, emit) })
+}
+
+// ReadBytes reads data as the content of a file named path, as ReadFile
+// would; the name only chooses the format and names the errors.
+func ReadBytes(path string, data []byte) ([]Article, error) {
+	f, ok := formatOf(path)
+	if !ok {
+		return nil, &ReadError{Path: path, Err: fmt.Errorf("%w: extension %q", ErrUnsupported, filepath.Ext(path))}
+	}
+	if len(data) > MaxArticleBytes && f != formatJSONL {
+		return nil, &ReadError{Path: path, Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), MaxArticleBytes)}
+	}
+	return collect(func(emit func(Article, error) error) { readBytes(context.Background(), path, f, data, emit) })
+}
+
+// collect gathers what a reader emits: the articles, and the errors joined.
+func collect(read func(emit func(Article, error) error)) ([]Article, error) {
 	var (
 		arts []Article
 		errs []error
 	)
-	readFile(context.Background(), path, func(a Article, err error) error {
+	read(func(a Article, err error) error {
 		if err != nil {
 			errs = append(errs, err)
 		} else {
@@ -142,7 +160,16 @@ func Walk(ctx context.Context, paths []string, fn func(Article, error) error) er
 // walkDir reads the supported files under root. It returns only errors
 // that stop the walk: those of fn and of ctx.
 func walkDir(ctx context.Context, root string, fn func(Article, error) error) error {
-	// What stops the walk is kept aside, so that an fn returning
+	return eachFile(ctx, root,
+		func(p string, _ fs.FileInfo) error { return readFile(ctx, p, fn) },
+		func(err error) error { return emitError(fn, err) })
+}
+
+// eachFile calls visit with every file under root that Walk reads, in
+// lexical order, and fail with each unreadable directory or entry. It
+// returns the first error of visit, fail or ctx, which stops it.
+func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) error, fail func(error) error) error {
+	// What stops the walk is kept aside, so that a callback returning
 	// filepath.SkipDir cannot steer filepath.WalkDir.
 	var stop error
 	halt := func(err error) error {
@@ -158,7 +185,7 @@ func walkDir(ctx context.Context, root string, fn func(Article, error) error) er
 		}
 		if err != nil {
 			// An unreadable directory or entry: report it and go on.
-			return halt(emitError(fn, fsError(p, err)))
+			return halt(fail(fsError(p, err)))
 		}
 		if p != root && strings.HasPrefix(d.Name(), ".") {
 			if d.IsDir() {
@@ -172,15 +199,35 @@ func walkDir(ctx context.Context, root string, fn func(Article, error) error) er
 		if f, ok := formatOf(p); !ok || f == formatUnknown {
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
-			// Follow links to files but not to directories, which could loop.
-			if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-				return nil
-			}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return halt(fail(fsError(p, err)))
 		}
-		return halt(readFile(ctx, p, fn))
+		if fi.IsDir() {
+			// Follow links to files but not to directories, which could loop.
+			return nil
+		}
+		return halt(visit(p, fi))
 	})
 	return stop
+}
+
+// Size returns the number of bytes in the files Walk would read for paths,
+// for progress reports. Files it cannot stat count as empty.
+func Size(ctx context.Context, paths []string) int64 {
+	var n int64
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		switch {
+		case err != nil:
+		case fi.IsDir():
+			eachFile(ctx, p, func(_ string, fi fs.FileInfo) error { n += fi.Size(); return nil },
+				func(error) error { return nil })
+		default:
+			n += fi.Size()
+		}
+	}
+	return n
 }
 
 // readFile reads the file at path and hands each article, and each error

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/graphd/graphd/ingest"
+)
+
+// extractLine is one line of `graphd extract`: an interface others build
+// on, so its fields and their meaning stay as they are. Offsets are Unicode
+// code points into the text as read (for .txt the whole file, header line
+// included; for HTML and JSON the article text), end exclusive.
+type extractLine struct {
+	Doc        string          `json:"doc"`
+	Line       int             `json:"line,omitempty"` // the record's line in a JSON Lines file
+	Quote      string          `json:"quote"`
+	Spans      [][2]int        `json:"spans"`
+	Kind       string          `json:"kind"`
+	Speaker    *string         `json:"speaker"`
+	Source     *ingest.Mention `json:"source"`
+	Cue        *ingest.Mention `json:"cue"`
+	Venue      *ingest.Venue   `json:"venue"`
+	Confidence float64         `json:"confidence"`
+}
+
+func runExtract(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "extract", "PATH...",
+		"Print one JSON object per attribution found in the articles under PATH, with no store:\n"+
+			`{"doc", "quote", "spans": [[start, end], ...], "kind", "speaker", "source", "cue", "venue", "confidence"}`+"\n"+
+			"Offsets are Unicode code points into the file's text as read, end exclusive.")
+	paths, err := f.parse(e, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		f.Usage()
+		return errUsage
+	}
+	out := bufio.NewWriter(e.stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	failed := 0
+	err = ingest.Walk(ctx, paths, func(a ingest.Article, err error) error {
+		if err != nil {
+			failed++
+			fmt.Fprintf(e.stderr, "graphd extract: %v\n", err)
+			return nil
+		}
+		for _, at := range ingest.Extract(a) {
+			l := extractLine{
+				Doc: a.Path, Line: a.Line, Quote: at.Quote, Kind: at.Kind,
+				Source: at.Source, Cue: at.Cue, Venue: at.Venue, Confidence: at.Confidence,
+				Spans: make([][2]int, len(at.Spans)),
+			}
+			for i, s := range at.Spans {
+				l.Spans[i] = [2]int{s.Start, s.End}
+			}
+			if at.Speaker != "" {
+				l.Speaker = &at.Speaker
+			}
+			if err := enc.Encode(l); err != nil {
+				return fmt.Errorf("write: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if failed > 0 {
+		return errFailed
+	}
+	return nil
+}

@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/graphd/graphd/graph"
+	"github.com/graphd/graphd/ingest"
+)
+
+func runIngest(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "ingest", "[--db DIR] PATH...",
+		"Read articles into the store: .txt (first line the headline, or a 'date YYYY-MM-DD headline'\n"+
+			"header), .json, .jsonl and .html files; directories are walked. A file or record that\n"+
+			"cannot be read is reported and skipped, the rest is ingested, and the exit status is 1.\n"+
+			"Each article is written in one transaction; re-ingesting the same content changes nothing.")
+	db := dbFlag(f)
+	workers := f.Int("workers", "GRAPHD_WORKERS", runtime.GOMAXPROCS(0), "articles extracted in parallel")
+	paths, err := f.parse(e, args)
+	if err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		f.Usage()
+		return errUsage
+	}
+	store, err := openStore(e, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sum, err := ingestPaths(ctx, e, store, paths, *workers)
+	if cerr := store.Close(); cerr != nil && err == nil {
+		err = cerr
+	}
+	fmt.Fprintln(e.stdout, sum)
+	if err != nil {
+		return err
+	}
+	if sum.errors > 0 {
+		return errFailed
+	}
+	return nil
+}
+
+func openStore(e *env, dir string) (*graph.Store, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("--db: no directory given")
+	}
+	s, err := graph.Open(dir, graph.Options{Logger: e.logger})
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	return s, nil
+}
+
+// summary counts what an ingest did.
+type summary struct {
+	articles, unchanged, replaced int
+	quotes, speakers, errors      int
+	bytes                         int64
+	elapsed                       time.Duration
+	interrupted                   bool
+}
+
+func (s *summary) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "ingested %s", plural(s.articles, "article", "articles"))
+	if s.unchanged > 0 || s.replaced > 0 {
+		fmt.Fprintf(&b, " (%d unchanged, %d replaced)", s.unchanged, s.replaced)
+	}
+	fmt.Fprintf(&b, ", %s, %s, %s in %s",
+		plural(s.quotes, "quote", "quotes"), plural(s.speakers, "new speaker", "new speakers"),
+		plural(s.errors, "error", "errors"), s.elapsed.Round(time.Millisecond))
+	if s.interrupted {
+		b.WriteString(" (interrupted)")
+	}
+	return b.String()
+}
+
+// ingestPaths reads every article under paths and stores it, extracting in
+// parallel. Read and store errors are reported on stderr and counted; the
+// error returned is only for what stops the whole run.
+func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, workers int) (*summary, error) {
+	start := time.Now()
+	sum := &summary{}
+	if workers < 1 {
+		workers = 1
+	}
+	var mu sync.Mutex
+	bar := newProgress(e.stderr, ingest.Size(ctx, paths))
+	defer bar.stop()
+	report := func(err error) {
+		mu.Lock()
+		sum.errors++
+		mu.Unlock()
+		e.logger.Debug("ingest error", "err", err)
+		bar.clear(e.stderr)
+		fmt.Fprintf(e.stderr, "graphd ingest: %v\n", err)
+	}
+
+	jobs := make(chan ingest.Article, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range jobs {
+				// Writes use a context that outlives the interrupt, so an
+				// article being written is finished, never cut.
+				res, err := ingest.Store(context.WithoutCancel(ctx), store, a)
+				mu.Lock()
+				sum.bytes += int64(len(a.Text))
+				mu.Unlock()
+				bar.add(int64(len(a.Text)))
+				if err != nil {
+					report(articleError(a, err))
+					continue
+				}
+				mu.Lock()
+				sum.articles++
+				switch {
+				case res.Unchanged:
+					sum.unchanged++
+				case res.Replaced:
+					sum.replaced++
+				}
+				if !res.Unchanged {
+					sum.quotes += res.Quotes
+				}
+				sum.speakers += res.NewSpeakers
+				bar.set(sum.articles, sum.quotes, sum.errors)
+				mu.Unlock()
+			}
+		}()
+	}
+	walkErr := ingest.Walk(ctx, paths, func(a ingest.Article, err error) error {
+		if err != nil {
+			report(err)
+			return nil
+		}
+		select {
+		case jobs <- a:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	close(jobs)
+	wg.Wait()
+	bar.stop()
+	sum.elapsed = time.Since(start)
+	if errors.Is(walkErr, context.Canceled) {
+		sum.interrupted = true
+		return sum, errors.New("interrupted; every article written so far is complete")
+	}
+	return sum, walkErr
+}
+
+// articleError names the article an error belongs to.
+func articleError(a ingest.Article, err error) error {
+	if a.Line > 0 {
+		return fmt.Errorf("%s line %d: %w", a.Path, a.Line, err)
+	}
+	return fmt.Errorf("%s: %w", a.Path, err)
+}
+
+// progress draws a progress bar on a terminal: bytes read against the total
+// size of the input, with running counts.
+type progress struct {
+	mu                       sync.Mutex
+	w                        io.Writer
+	on                       bool
+	total, done              int64
+	articles, quotes, errors int
+	last                     time.Time
+	drawn                    bool
+}
+
+func newProgress(w io.Writer, total int64) *progress {
+	p := &progress{w: w, total: total}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.on = true
+	}
+	return p
+}
+
+func (p *progress) add(n int64) {
+	if p == nil || !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done += n
+}
+
+func (p *progress) set(articles, quotes, errors int) {
+	if p == nil || !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.articles, p.quotes, p.errors = articles, quotes, errors
+	if time.Since(p.last) < 100*time.Millisecond {
+		return
+	}
+	p.last = time.Now()
+	p.draw()
+}
+
+func (p *progress) draw() {
+	frac := 1.0
+	if p.total > 0 {
+		frac = min(1, float64(p.done)/float64(p.total))
+	}
+	const width = 30
+	n := int(frac * width)
+	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%%  %d articles  %d quotes  %d errors ",
+		strings.Repeat("=", n), strings.Repeat(" ", width-n), frac*100, p.articles, p.quotes, p.errors)
+	p.drawn = true
+}
+
+// clear removes the bar so that a message can be printed on its line.
+func (p *progress) clear(w io.Writer) {
+	if p == nil || !p.on {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.drawn = false
+	}
+}
+
+func (p *progress) stop() {
+	p.clear(p.w)
+}
+
+// progress is a no-op off a terminal.

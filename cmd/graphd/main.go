@@ -1,0 +1,193 @@
+// Command graphd reads news articles, finds who said what, where and when,
+// keeps it as a graph in an embedded Badger store and serves it over GraphQL
+// with a playground in the browser.
+//
+// Usage:
+//
+//	graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL and the playground
+//	graphd ingest  [--db DIR] PATH...              read articles into the store
+//	graphd extract PATH...                         print attributions as JSON Lines
+//	graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the sample articles, then serve
+//	graphd check   [--db DIR]                      check the store's consistency
+//	graphd version                                 print the version
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// errUsage marks a command line that could not be understood; run prints
+// the usage and exits with status 2.
+var errUsage = errors.New("usage")
+
+// errFailed means a command ran but something in it failed, already
+// reported; run exits with status 1 without a further message.
+var errFailed = errors.New("failed")
+
+const usage = `graphd: who said what, where and when, from news articles.
+
+Usage:
+  graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL at /graphql and the playground at /
+  graphd ingest  [--db DIR] PATH...              read articles (.txt .json .jsonl .html, directories) into the store
+  graphd extract PATH...                         print one JSON object per attribution, no store needed
+  graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the bundled sample articles, then serve
+  graphd check   [--db DIR]                      check that every index entry and record agree
+  graphd version                                 print the version
+
+Run 'graphd COMMAND --help' for the flags of a command. Every flag also reads
+an environment variable, named on its help line.
+`
+
+// command is one subcommand: its flags are defined by setup, then main runs.
+type command func(ctx context.Context, env *env, args []string) error
+
+// env is what every command gets: the standard streams and a logger.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	logger         *slog.Logger
+	logLevel       *slog.LevelVar
+}
+
+// run is the whole program; tests drive it like main does.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	commands := map[string]command{
+		"serve":   runServe,
+		"ingest":  runIngest,
+		"extract": runExtract,
+		"demo":    runDemo,
+		"check":   runCheck,
+		"version": runVersion,
+	}
+	name := args[0]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	cmd, ok := commands[name]
+	if !ok {
+		fmt.Fprintf(stderr, "graphd: unknown command %q\n\n%s", name, usage)
+		return 2
+	}
+	lvl := new(slog.LevelVar)
+	e := &env{
+		stdin: stdin, stdout: stdout, stderr: stderr, logLevel: lvl,
+		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl})),
+	}
+	err := cmd(ctx, e, args[1:])
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, errFailed):
+		return 1
+	default:
+		fmt.Fprintf(stderr, "graphd %s: %v\n", name, err)
+		return 1
+	}
+}
+
+// flags is a flag set whose flags fall back to environment variables.
+type flags struct {
+	*flag.FlagSet
+	env map[string]string // flag name → variable
+}
+
+func newFlags(e *env, name, args, about string) *flags {
+	fs := flag.NewFlagSet("graphd "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	f := &flags{FlagSet: fs, env: map[string]string{}}
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: graphd %s %s\n\n%s\n\nFlags:\n", name, args, about)
+		fs.PrintDefaults()
+	}
+	return f
+}
+
+// String defines a string flag whose default comes from the environment
+// variable envName when it is set.
+func (f *flags) String(name, envName, def, help string) *string {
+	if v, ok := os.LookupEnv(envName); ok && v != "" {
+		def = v
+	}
+	f.env[name] = envName
+	return f.FlagSet.String(name, def, help+" (env "+envName+")")
+}
+
+// Int defines an int flag with an environment fallback.
+func (f *flags) Int(name, envName string, def int, help string) *int {
+	if v, ok := os.LookupEnv(envName); ok && v != "" {
+		var n int
+		if _, err := fmt.Sscan(v, &n); err == nil {
+			def = n
+		}
+	}
+	f.env[name] = envName
+	return f.FlagSet.Int(name, def, help+" (env "+envName+")")
+}
+
+// parse parses args, allowing flags after the positional arguments, and
+// sets the log level.
+func (f *flags) parse(e *env, args []string) ([]string, error) {
+	level := f.String("log-level", "GRAPHD_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	var pos []string
+	for {
+		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, errUsage
+		}
+		args = f.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(*level)); err != nil {
+		fmt.Fprintf(e.stderr, "graphd: --log-level: %q is not debug, info, warn or error\n", *level)
+		return nil, errUsage
+	}
+	e.logLevel.Set(l)
+	return pos, nil
+}
+
+// dbFlag defines the --db flag every store command has.
+func dbFlag(f *flags) *string {
+	return f.String("db", "GRAPHD_DB", "graphd-data", "directory of the Badger store")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func joinLines(lines []string) string { return strings.Join(lines, "\n") }
