@@ -152,13 +152,13 @@ func parseUint64(b []byte) (uint64, error) {
 }
 
 // splitNameKey parses the <name><0x00><id> rest of a name-ordered key.
+// The id may hold 0x00 bytes; the name holds none.
 func splitNameKey(rest []byte) (string, uuid.UUID, bool) {
-	i := bytes.LastIndexByte(rest, sep)
-	if i < 0 || len(rest)-i-1 != idLen {
+	i := len(rest) - idLen - 1
+	if i < 0 || rest[i] != sep || bytes.IndexByte(rest[:i], sep) >= 0 {
 		return "", uuid.Nil, false
 	}
-	id, _ := uuid.FromBytes(rest[i+1:])
-	return string(rest[:i]), id, true
+	return string(rest[:i]), uuid.UUID(rest[i+1:]), true
 }
 
 // Cursor kinds: a cursor for one listing is refused by another.

@@ -1,0 +1,92 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// Check finds each kind of damage a bug could leave.
+func TestCheckFindsDamage(t *testing.T) {
+	text := `Dmitry Peskov told CNN: "The talks are over." He added: "Nothing else."`
+	in := ArticleInput{URL: "https://x.test/1", Outlet: "TASS", Text: text, Quotes: []QuoteInput{
+		{Text: "The talks are over.", Kind: KindDirect, Spans: []Span{{25, 44}}, Speaker: &SpeakerRef{Name: "Dmitry Peskov"}, Venue: &VenueRef{Name: "CNN", Kind: VenueBroadcast}},
+		{Text: "Nothing else.", Kind: KindDirect, Spans: []Span{{57, 70}}, Speaker: &SpeakerRef{Name: "Dmitry Peskov"}},
+	}}
+	tests := []struct {
+		name   string
+		damage func(txn *badger.Txn, r PutResult, q quoteRec) error
+		want   string
+	}{
+		{"index entry missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Delete(quoteIndexKey(pQuoteByToken, tokenSelector("talks"), q.Published, q.ID))
+		}, "index entry"},
+		{"stray index entry", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set(quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, uuid.New()), nil)
+		}, "record"},
+		{"index entry of another record", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set(quoteIndexKey(pQuoteByToken, tokenSelector("zebra"), q.Published, q.ID), nil)
+		}, "has no such entry"},
+		{"record missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Delete(recordKey(pSpeaker, q.SpeakerID))
+		}, "speaker"},
+		{"counter off", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set(counterKey(counterQuotes), uint64Bytes(5))
+		}, "counter quotes"},
+		{"edge off", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set(edgeKey(q.SpeakerID, q.VenueID), uint64Bytes(2))
+		}, "edge count"},
+		{"edge missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Delete(edgeKey(q.SpeakerID, q.VenueID))
+		}, "edge missing"},
+		{"text chunk changed", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set(textKey(r.Article.ID, 0), []byte(strings.ToUpper(text)))
+		}, "hash"},
+		{"lookup points elsewhere", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set(venueLookupKey("cnn", VenueBroadcast), q.SpeakerID[:])
+		}, "index entry"},
+		{"unknown prefix", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set([]byte{0x7f, 1}, nil)
+		}, "unknown prefix"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := context.Background()
+			s, err := Open("", Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			r, err := s.PutArticle(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.Check(ctx); err != nil {
+				t.Fatalf("before damage: %v", err)
+			}
+			err = s.db.Update(func(txn *badger.Txn) error {
+				it := keysOnly(txn, recordKey(pQuoteByArticle, r.Article.ID))
+				it.Rewind()
+				k := it.Item().KeyCopy(nil)
+				it.Close()
+				var q quoteRec
+				if err := load(txn, pQuote, uuid.UUID(k[len(k)-idLen:]), &q); err != nil {
+					return err
+				}
+				return tt.damage(txn, r, q)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.Check(ctx)
+			t.Log(err)
+			if !errors.Is(err, ErrInconsistent) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Check = %v, want ErrInconsistent mentioning %q", err, tt.want)
+			}
+		})
+	}
+}

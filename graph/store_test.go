@@ -1,0 +1,130 @@
+package graph_test
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/graphd/graphd/graph"
+	"github.com/graphd/graphd/graph/graphtest"
+)
+
+// Concurrent writers sharing speakers and venues create each once, and
+// readers see whole articles.
+func TestConcurrentPuts(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	const writers, each = 8, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each+writers)
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				text := fmt.Sprintf(`Sergey Lavrov told CNN: "Statement %d by writer %d." Peskov said: "Reply %d-%d."`, i, w, i, w)
+				in := graph.ArticleInput{
+					URL: fmt.Sprintf("https://x.test/%d/%d", w, i), Outlet: "TASS", Text: text,
+					Published: date("2024-01-01").AddDate(0, 0, i),
+					Quotes: []graph.QuoteInput{
+						quoted(text, fmt.Sprintf("Statement %d by writer %d.", i, w), "Sergey Lavrov", "CNN", graph.VenueBroadcast),
+						quoted(text, fmt.Sprintf("Reply %d-%d.", i, w), "Dmitry Peskov", "", ""),
+					},
+				}
+				if _, err := s.PutArticle(ctx, in); err != nil {
+					errs <- err
+				}
+			}
+		})
+		wg.Go(func() { // a reader: every article it sees has both quotes
+			for range each {
+				as, _, err := s.Articles(ctx, graph.Page{First: 5})
+				if err != nil {
+					errs <- err
+					return
+				}
+				for _, a := range as {
+					_, info, err := s.Quotes(ctx, graph.QuoteFilter{ArticleID: a.ID}, graph.Page{})
+					if err == nil && info.TotalCount != 2 {
+						err = fmt.Errorf("article %s has %d quotes", a.Key, info.TotalCount)
+					}
+					if err != nil {
+						errs <- err
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	c, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := graph.Counts{Articles: writers * each, Quotes: 2 * writers * each, Speakers: 2, Venues: 1, Outlets: 1}
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("Counts (-want +got):\n%s", diff)
+	}
+}
+
+func TestReopen(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	s, err := graph.Open(dir, graph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := put(t, s, articleA1(), articleA2(), articleA3())
+	before, err := s.Counts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Another store may not open the directory while one has it.
+	s, err = graph.Open(dir, graph.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := graph.Open(dir, graph.Options{}); err == nil {
+		t.Error("second Open of the same directory succeeded")
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.Counts(ctx)
+	if err != nil || after != before {
+		t.Errorf("Counts after reopen = %+v, %v; want %+v", after, err, before)
+	}
+	a, err := s.Article(ctx, res[1].Article.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(res[1].Article, a); diff != "" {
+		t.Errorf("article after reopen (-put +got):\n%s", diff)
+	}
+	if again := put(t, s, articleA2())[0]; !again.Unchanged {
+		t.Errorf("re-put after reopen: %+v, want Unchanged", again)
+	}
+	qs, _, err := s.Quotes(ctx, graph.QuoteFilter{Search: "talks"}, graph.Page{})
+	if err != nil || len(qs) != 2 {
+		t.Errorf("search after reopen: %d quotes, %v", len(qs), err)
+	}
+}
+
+// graphtest closes the store itself; a test that closed it already is fine.
+func TestGraphtestClosedEarly(t *testing.T) {
+	s := graphtest.Open(t)
+	put(t, s, articleA1())
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); !errors.Is(err, graph.ErrClosed) {
+		t.Errorf("second Close: %v", err)
+	}
+}
