@@ -25,12 +25,12 @@ func TestQuotes(t *testing.T) {
 	// Order is (article date, quote id): A3 undated, then A2 (Feb 15),
 	// then A1 (Mar 1) in text order.
 	const (
-		peace    = "Peace is possible this year."
-		turkiye  = "Türkiye will host the next round of talks."
-		welcome  = "we welcome Turkish mediation."
-		over     = "The talks are over."
-		ready    = "Russia is ready to negotiate."
-		changed  = "nothing has changed since the summit."
+		peace   = "Peace is possible this year."
+		turkiye = "Türkiye will host the next round of talks."
+		welcome = "we welcome Turkish mediation."
+		over    = "The talks are over."
+		ready   = "Russia is ready to negotiate."
+		changed = "nothing has changed since the summit."
 	)
 	tests := []struct {
 		name   string

@@ -84,7 +84,7 @@ func TestSpeakerByName(t *testing.T) {
 		{"Dmitry Peskov", "Dmitry Peskov"},
 		{"  dmitry   PESKOV ", "Dmitry Peskov"},
 		{"Recep Tayyip Erdogan", "Recep Tayyip Erdoğan"}, // the alias
-		{"Peskov", "Dmitry Peskov"},                     // the only one so named
+		{"Peskov", "Dmitry Peskov"},                      // the only one so named
 		{"erdoğan", "Recep Tayyip Erdoğan"},
 		{"Lavrova", "Olga Lavrova"}, // the most quoted
 		{"Lavrov", "Sergey Lavrov"}, // a whole word, not a prefix
