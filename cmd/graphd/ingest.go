@@ -126,6 +126,7 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 					report(articleError(a, err))
 					continue
 				}
+				e.logger.Debug("stored", "path", a.Path, "line", a.Line, "quotes", res.Quotes, "unchanged", res.Unchanged)
 				mu.Lock()
 				sum.articles++
 				switch {
