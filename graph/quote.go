@@ -242,9 +242,24 @@ func (s *indexStream) load() bool {
 	return true
 }
 
+// seekSteps is how many entries a stream steps through before it seeks:
+// a Badger seek costs as much as dozens of steps, and in an intersection
+// the next match is often near.
+const seekSteps = 8
+
 func (s *indexStream) seek(target []byte) bool {
 	if s.started && (s.c == nil || bytes.Compare(s.c, target) >= 0) {
 		return s.c != nil
+	}
+	if s.started {
+		for range seekSteps {
+			if !s.next() {
+				return false
+			}
+			if bytes.Compare(s.c, target) >= 0 {
+				return true
+			}
+		}
 	}
 	s.started = true
 	s.buf = append(append(s.buf[:0], s.prefix...), target...)
@@ -266,6 +281,7 @@ func (s *indexStream) cur() []byte { return s.c }
 type unionStream struct {
 	kids []stream
 	c    []byte
+	prev []byte
 }
 
 func union(kids []stream) stream {
@@ -296,9 +312,9 @@ func (u *unionStream) next() bool {
 	if u.c == nil {
 		return false
 	}
-	c := bytes.Clone(u.c)
+	u.prev = append(u.prev[:0], u.c...)
 	for _, k := range u.kids {
-		if kc := k.cur(); kc != nil && bytes.Equal(kc, c) {
+		if kc := k.cur(); kc != nil && bytes.Equal(kc, u.prev) {
 			k.next()
 		}
 	}
