@@ -68,7 +68,13 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 		defer p.close()
 		var keys [][]byte
 		start := append(dateBytes(lo), make([]byte, idLen)...)
+		steps := 0
 		for ok := p.st != nil && p.st.seek(start); ok; ok = p.st.next() {
+			if steps++; steps%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
 			c := p.st.cur()
 			if p.check != nil {
 				var q quoteRec

@@ -3,8 +3,11 @@ package graph_test
 import (
 	"errors"
 	"fmt"
+	"log/slog"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/graphd/graphd/graph"
@@ -128,3 +131,37 @@ func TestGraphtestClosedEarly(t *testing.T) {
 		t.Errorf("second Close: %v", err)
 	}
 }
+
+// The value-log GC runs while articles are replaced, and Close stops it.
+func TestValueLogGC(t *testing.T) {
+	var logged strings.Builder
+	var mu sync.Mutex
+	log := slog.New(slog.NewTextHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return logged.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s, err := graph.Open(t.TempDir(), graph.Options{Logger: log, GCInterval: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("A long article text that goes to the value log. ", 4000)
+	for i := range 20 {
+		put(t, s, graph.ArticleInput{URL: "https://x.test/big", Text: fmt.Sprintf("%s version %d", big, i)})
+	}
+	if err := s.Check(t.Context()); err != nil {
+		t.Error(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if logged.Len() > 0 {
+		t.Errorf("warnings logged:\n%s", logged.String())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
