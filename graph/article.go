@@ -237,7 +237,6 @@ type writer struct {
 	edges    map[[2 * idLen]byte]int64
 	speakers map[uuid.UUID]*speakerRec
 	dirty    map[uuid.UUID]bool // speakers to write at flush
-	isNew    map[uuid.UUID]bool // speakers created by this write
 	byName   map[string]uuid.UUID
 	venues   map[string]uuid.UUID // by lookup key
 }
@@ -249,7 +248,6 @@ func newWriter(txn *badger.Txn) *writer {
 		edges:    map[[2 * idLen]byte]int64{},
 		speakers: map[uuid.UUID]*speakerRec{},
 		dirty:    map[uuid.UUID]bool{},
-		isNew:    map[uuid.UUID]bool{},
 		byName:   map[string]uuid.UUID{},
 		venues:   map[string]uuid.UUID{},
 	}
@@ -437,7 +435,7 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 				return id, false, err
 			}
 			w.speakers[id] = &speakerRec{ID: id, Name: name}
-			w.isNew[id], w.dirty[id], created = true, true, true
+			w.dirty[id], created = true, true
 			w.counters[counterSpeakers]++
 		}
 		w.byName[norm] = id

@@ -93,7 +93,7 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 		if len(keys) > n {
 			keys, info.HasNextPage = keys[:n], true
 		}
-		words := tokens(f.Search)
+		words := searchWords(f.Search)
 		for _, c := range keys {
 			id := uuid.UUID(c[dateLen:])
 			var q quoteRec
@@ -157,7 +157,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter, hi []byte) *plan {
 		}
 		and = append(and, union(or))
 	}
-	if words := tokens(f.Search); len(words) > 0 {
+	if words := searchWords(f.Search); len(words) > 0 {
 		last := words[len(words)-1]
 		for _, w := range words[:len(words)-1] {
 			and = append(and, p.index(txn, key(pQuoteByToken, tokenSelector(w)), hi))
@@ -369,6 +369,18 @@ func (a *andStream) next() bool {
 }
 
 func (a *andStream) cur() []byte { return a.c }
+
+// searchWords returns the distinct words of a search, the last word typed
+// last: that one is matched as a prefix, the others whole.
+func searchWords(search string) []string {
+	fields := strings.Fields(normalize(search))
+	if len(fields) == 0 {
+		return nil
+	}
+	last := cutToken(fields[len(fields)-1])
+	words := tokens(strings.Join(fields[:len(fields)-1], " "))
+	return append(words, last)
+}
 
 // hasWords reports whether text has all the words, the last as a prefix.
 func hasWords(text string, words []string) bool {

@@ -58,6 +58,8 @@ func TestQuotes(t *testing.T) {
 		{"search prefix of several words", graph.QuoteFilter{Search: "t"}, []string{peace, turkiye, welcome, over, ready, changed}},
 		{"search diacritics", graph.QuoteFilter{Search: "turkiye"}, []string{turkiye}},
 		{"search folds query", graph.QuoteFilter{Search: "Türk"}, []string{turkiye, welcome}},
+		{"search last word is the prefix", graph.QuoteFilter{Search: "talks the"}, []string{turkiye, over}},
+		{"search repeated word", graph.QuoteFilter{Search: "over talks over"}, []string{over}},
 		{"search nothing", graph.QuoteFilter{Search: "zebra"}, nil},
 		{"search unknown first word", graph.QuoteFilter{Search: "zebra talks"}, nil},
 		{"search and speaker", graph.QuoteFilter{Search: "talks", SpeakerIDs: []uuid.UUID{peskov}}, []string{over}},
