@@ -34,14 +34,15 @@
 //
 // Records (value: a record, see below):
 //
-//	0x01 <article id>   article, with its text
+//	0x01 <article id>   article, without its text
 //	0x02 <quote id>     quote
 //	0x03 <speaker id>   speaker
 //	0x04 <venue id>     venue
 //	0x05 <outlet id>    outlet
 //	0x06 <article id> <chunk, uint32 big-endian>
-//	                    the article's text, raw UTF-8 in 512 KiB chunks, kept out of the
-//	                    record so no value outgrows what Badger takes in memory
+//	                    the article's text: raw UTF-8 bytes cut in 512 KiB chunks (not
+//	                    at rune boundaries), kept out of the record so no value outgrows
+//	                    what an in-memory Badger takes and no JSON escapes the text
 //
 // Quote indexes. Each key ends with <date><quote id>, the date being the
 // article's published date, and the value is empty. Every index thus
@@ -81,10 +82,21 @@
 //
 // # Values
 //
-// A record value is one version byte (1) followed by a JSON object with
-// short field names (see record.go); the stored types are apart from the
-// domain types so these can grow freely. Index, edge and counter values
-// are raw bytes as listed above.
+// A record value is one version byte (1) followed by a JSON object (the
+// *Rec types of record.go); the stored types are apart from the domain
+// types so these can grow freely. Text chunks, index, edge and counter
+// values are raw bytes as listed above.
+//
+// # Limits
+//
+// Article text is at most MaxTextBytes (8 MiB); quote text 64 KiB; names,
+// titles, cues and mentions 1 KiB; URL, source id and title 4 KiB. A
+// speaker keeps at most 100 titles and 100 aliases. One article with all
+// its index entries must fit one Badger transaction (15% of a 32 MiB
+// memtable): on disk, text goes to the value log and only the entries
+// count; in memory everything counts, so an in-memory store takes
+// articles of up to about 4 MiB. PutArticle refuses larger ones with
+// ErrInvalid "article too large".
 //
 // # Reading
 //
