@@ -284,6 +284,11 @@ func assertEmpty(t *testing.T, s *graph.Store) {
 // an article past that is refused whole.
 func TestPutArticleTooLarge(t *testing.T) {
 	s := graphtest.Open(t)
+	fits := graph.ArticleInput{URL: "https://x.test/fits", Text: strings.Repeat("Words, words, words. ", 4<<20/21)}
+	if _, err := s.PutArticle(t.Context(), fits); err != nil {
+		t.Fatalf("4 MiB article in memory: %v", err)
+	}
+	s = graphtest.Open(t)
 	in := graph.ArticleInput{URL: "https://x.test/big", Text: strings.Repeat("Words, words, words. ", 6<<20/21)}
 	_, err := s.PutArticle(t.Context(), in)
 	if !errors.Is(err, graph.ErrInvalid) || !strings.Contains(err.Error(), "too large") {
