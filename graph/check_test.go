@@ -90,3 +90,25 @@ func TestCheckFindsDamage(t *testing.T) {
 		})
 	}
 }
+
+func TestOpenRefusesOtherLayout(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaVersionKey, []byte{layoutVersion + 1}) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(dir, Options{}); err == nil {
+		s.Close()
+		t.Fatal("Open of a store with another layout version succeeded")
+	}
+	if !strings.Contains(err.Error(), "layout version") {
+		t.Errorf("err = %v", err)
+	}
+}
