@@ -15,10 +15,11 @@ const (
 // connection is the value behind every XConnection type: a Relay cursor
 // connection over one page of the store.
 type connection struct {
-	edges       []edge
-	hasNextPage bool
-	endCursor   string // "" when the page is empty
-	totalCount  int
+	edges           []edge
+	hasNextPage     bool
+	hasPreviousPage bool   // the page starts after a cursor
+	endCursor       string // "" when the page is empty
+	totalCount      int
 }
 
 type edge struct {
@@ -59,7 +60,7 @@ func paginate[T any](ctx context.Context, kind string, args map[string]any, fetc
 			return nil, err
 		}
 		if len(skipped) < start.skip || !info.HasNextPage {
-			return &connection{totalCount: info.TotalCount}, nil
+			return &connection{totalCount: info.TotalCount, hasPreviousPage: true}, nil
 		}
 		after = info.EndCursor
 	}
@@ -70,7 +71,7 @@ func paginate[T any](ctx context.Context, kind string, args map[string]any, fetc
 		if err != nil {
 			return nil, err
 		}
-		c := &connection{hasNextPage: len(items) > 0, totalCount: info.TotalCount}
+		c := &connection{hasNextPage: len(items) > 0, hasPreviousPage: start != cursor{}, totalCount: info.TotalCount}
 		if start.after != "" || start.skip > 0 {
 			c.endCursor = encodeCursor(start)
 		}
@@ -84,9 +85,10 @@ func paginate[T any](ctx context.Context, kind string, args map[string]any, fetc
 		items = items[:first]
 	}
 	c := &connection{
-		edges:       make([]edge, len(items)),
-		hasNextPage: info.HasNextPage,
-		totalCount:  info.TotalCount,
+		edges:           make([]edge, len(items)),
+		hasNextPage:     info.HasNextPage,
+		hasPreviousPage: start != cursor{},
+		totalCount:      info.TotalCount,
 	}
 	for i, it := range items {
 		c.edges[i] = edge{cursor: encodeCursor(cursor{kind: kind, after: after, skip: i + 1}), node: it}

@@ -186,26 +186,26 @@ func (s *Schema) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet, http.MethodHead:
 		var err error
 		if req, err = requestFromURL(r); err != nil {
-			writeJSON(w, http.StatusBadRequest, requestError(codeBadInput, "%s", err))
+			s.writeJSON(w, http.StatusBadRequest, requestError(codeBadInput, "%s", err))
 			return
 		}
 	case http.MethodPost:
 		var status int
 		var err error
 		if req, status, err = s.requestFromBody(w, r); err != nil {
-			writeJSON(w, status, requestError(codeBadInput, "%s", err))
+			s.writeJSON(w, status, requestError(codeBadInput, "%s", err))
 			return
 		}
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		writeJSON(w, http.StatusMethodNotAllowed, requestError(codeBadInput, "method %s not allowed: use GET or POST", r.Method))
+		s.writeJSON(w, http.StatusMethodNotAllowed, requestError(codeBadInput, "method %s not allowed: use GET or POST", r.Method))
 		return
 	}
 	resp, status := s.do(r.Context(), req, r.Method == http.MethodPost)
 	if status == http.StatusMethodNotAllowed {
 		w.Header().Set("Allow", "POST")
 	}
-	writeJSON(w, status, resp)
+	s.writeJSON(w, status, resp)
 }
 
 // requestFromURL reads a request from query, variables and operationName
@@ -272,11 +272,12 @@ func (s *Schema) requestFromBody(w http.ResponseWriter, r *http.Request) (Reques
 }
 
 // writeJSON writes v as the JSON response with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+func (s *Schema) writeJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
+		s.logger.Error("encode graphql response", "err", err)
 		status = http.StatusInternalServerError
 		buf.Reset()
 		buf.WriteString(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}` + "\n")

@@ -140,6 +140,19 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	}
 	shot("playground.png")
 
+	// The documentation explorer shows the schema GraphiQL introspected.
+	if err := p.click(ctx, `[aria-label="Show Documentation Explorer"]`); err != nil {
+		t.Fatal(err)
+	}
+	err = p.waitFor(ctx, "the documentation explorer", `
+		const d = document.querySelector('.graphiql-doc-explorer');
+		return d && d.innerText.includes('Root Types') && d.innerText.includes('Mutation');`, nil)
+	if err != nil {
+		shot("playground-failed.png")
+		t.Fatal(err)
+	}
+	shot("playground-docs.png")
+
 	// Nothing but the server was asked for anything, and nothing failed.
 	for _, raw := range b.eventsOf("Network.requestWillBeSent") {
 		var ev struct{ Request struct{ URL string } }

@@ -169,6 +169,21 @@ func (s *Schema) build() (graphql.Schema, error) {
 				Description: "Pass as after to get the next page; null when the page is empty.",
 				Resolve:     get(s, func(c *connection) any { return nullable(c.endCursor) }),
 			},
+			"hasPreviousPage": &graphql.Field{
+				Type:        graphql.NewNonNull(graphql.Boolean),
+				Description: "Whether the page starts after a cursor. Lists page forward only.",
+				Resolve:     get(s, func(c *connection) any { return c.hasPreviousPage }),
+			},
+			"startCursor": &graphql.Field{
+				Type:        graphql.String,
+				Description: "The cursor of the page's first edge; null when the page is empty.",
+				Resolve: get(s, func(c *connection) any {
+					if len(c.edges) == 0 {
+						return nil
+					}
+					return c.edges[0].cursor
+				}),
+			},
 		},
 	})
 
@@ -193,7 +208,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 				"titles":  &graphql.Field{Type: stringList, Description: "Titles and roles, such as \"Kremlin spokesman\".", Resolve: get(s, func(v graph.Speaker) any { return strs(v.Titles) })},
 				"quotes": &graphql.Field{
 					Type:        graphql.NewNonNull(quoteConn),
-					Description: "The speaker's quotations, newest first.",
+					Description: "The speaker's quotations, by date, oldest first.",
 					Args:        pageArgs(),
 					Resolve: with(s, func(p graphql.ResolveParams, v graph.Speaker) (any, error) {
 						return s.quotePage(p, graph.QuoteFilter{SpeakerIDs: []uuid.UUID{v.ID}})
@@ -435,7 +450,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 			},
 			"quotes": &graphql.Field{
 				Type:        graphql.NewNonNull(quoteConn),
-				Description: "Quotations, newest first, filtered by all the arguments given.",
+				Description: "Quotations by the date of their article, oldest first (undated ones before), filtered by all the arguments given.",
 				Args: graphql.FieldConfigArgument{
 					"speaker":   &graphql.ArgumentConfig{Type: graphql.String, Description: "A speaker's full name, alias or surname: \"Lavrov\" takes every speaker with that word in a name."},
 					"speakerId": &graphql.ArgumentConfig{Type: graphql.ID},
@@ -668,8 +683,8 @@ func (s *Schema) speaker(p graphql.ResolveParams) (any, error) {
 }
 
 // maxNameMatches bounds the speakers or venues one name argument of
-// quotes may stand for.
-const maxNameMatches = 500
+// quotes may stand for: the store takes at most 256 ids in a filter.
+const maxNameMatches = 256
 
 // quotes resolves Query.quotes.
 func (s *Schema) quotes(p graphql.ResolveParams) (any, error) {
@@ -778,7 +793,7 @@ func (s *Schema) speakerIDs(ctx context.Context, name string) ([]uuid.UUID, erro
 			return nil, err
 		}
 		for _, sp := range sps {
-			if nameMatches(name, append([]string{sp.Name}, sp.Aliases...)...) {
+			if len(ids) < maxNameMatches && nameMatches(name, append([]string{sp.Name}, sp.Aliases...)...) {
 				ids = append(ids, sp.ID)
 			}
 		}
@@ -814,7 +829,7 @@ func (s *Schema) venueIDs(ctx context.Context, name string) ([]uuid.UUID, error)
 			return nil, err
 		}
 		for _, v := range vs {
-			if nameMatches(name, v.Name) {
+			if len(ids) < maxNameMatches && nameMatches(name, v.Name) {
 				ids = append(ids, v.ID)
 			}
 		}

@@ -203,8 +203,10 @@ func query(t *testing.T, s *Schema, q string, vars map[string]any, out any) {
 type quoteConn struct {
 	TotalCount int `json:"totalCount"`
 	PageInfo   struct {
-		HasNextPage bool    `json:"hasNextPage"`
-		EndCursor   *string `json:"endCursor"`
+		HasNextPage     bool    `json:"hasNextPage"`
+		EndCursor       *string `json:"endCursor"`
+		HasPreviousPage bool    `json:"hasPreviousPage"`
+		StartCursor     *string `json:"startCursor"`
 	} `json:"pageInfo"`
 	Edges []struct {
 		Cursor string `json:"cursor"`
@@ -222,7 +224,7 @@ func (c quoteConn) texts() []string {
 	return out
 }
 
-const quoteConnFields = `totalCount pageInfo { hasNextPage endCursor } edges { cursor node { text } }`
+const quoteConnFields = `totalCount pageInfo { hasNextPage endCursor hasPreviousPage startCursor } edges { cursor node { text } }`
 
 func TestQuotesFilters(t *testing.T) {
 	s := newSchema(t)
@@ -529,6 +531,12 @@ func TestPagination(t *testing.T) {
 				got = append(got, c.texts()...)
 				if len(c.Edges) > 0 && (c.PageInfo.EndCursor == nil || *c.PageInfo.EndCursor != c.Edges[len(c.Edges)-1].Cursor) {
 					t.Errorf("page %d: endCursor %v is not the last edge's cursor", page, c.PageInfo.EndCursor)
+				}
+				if len(c.Edges) > 0 && (c.PageInfo.StartCursor == nil || *c.PageInfo.StartCursor != c.Edges[0].Cursor) {
+					t.Errorf("page %d: startCursor %v is not the first edge's cursor", page, c.PageInfo.StartCursor)
+				}
+				if c.PageInfo.HasPreviousPage != (page > 0) {
+					t.Errorf("page %d: hasPreviousPage %v", page, c.PageInfo.HasPreviousPage)
 				}
 				if !c.PageInfo.HasNextPage {
 					break
