@@ -1,7 +1,12 @@
 #!/bin/sh
 # Builds the playground bundle into dist/ from the pinned package-lock.json.
-# Run by `go generate ./schema`; needs node and npm and the npm registry.
+# Run by `go generate ./schema`; needs Node.js 18 or later, npm and the npm
+# registry (or a warm npm cache).
 set -eu
 cd "$(dirname "$0")"
+if ! command -v npm >/dev/null 2>&1; then
+	echo "playground/build.sh: npm not found; install Node.js 18 or later to build the playground" >&2
+	exit 1
+fi
 npm ci --no-audit --no-fund --loglevel=error
 node build.mjs
