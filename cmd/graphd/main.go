@@ -9,6 +9,7 @@
 //	graphd extract PATH...                         print attributions as JSON Lines
 //	graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the sample articles, then serve
 //	graphd check   [--db DIR]                      check the store's consistency
+//	graphd eval    polnear DIR [--json]            score the extractor on PolNeAR
 //	graphd version                                 print the version
 package main
 
@@ -48,6 +49,7 @@ Usage:
   graphd extract PATH...                         print one JSON object per attribution, no store needed
   graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the bundled sample articles, then serve
   graphd check   [--db DIR]                      check that every index entry and record agree
+  graphd eval    polnear DIR [--json]            score the extractor against a PolNeAR month
   graphd version                                 print the version
 
 Run 'graphd COMMAND --help' for the flags of a command. Every flag also reads
@@ -77,6 +79,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"extract": runExtract,
 		"demo":    runDemo,
 		"check":   runCheck,
+		"eval":    runEval,
 		"version": runVersion,
 	}
 	name := args[0]

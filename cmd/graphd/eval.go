@@ -1,0 +1,174 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/graphd/graphd/ingest/polnear"
+)
+
+// evalOutput is what `graphd eval polnear --json` prints.
+type evalOutput struct {
+	Dir               string         `json:"dir"`
+	Articles          int            `json:"articles"`
+	Seconds           float64        `json:"seconds"` // extraction only
+	ArticlesPerSecond float64        `json:"articles_per_second"`
+	Report            polnear.Report `json:"report"`
+}
+
+func runEval(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--json] [--errors FILE]",
+		"Score the extractor against a month of the PolNeAR corpus: DIR holds text/NAME.txt and\n"+
+			"attributions/NAME_ANNOTATOR.ann; the first annotator listed in the metadata is used.\n"+
+			"Prints, for source, cue and content, exact-span and token precision, recall and F1,\n"+
+			"and attribution-level scores, overall and split by whether the content is quoted.")
+	metadata := f.String("metadata", "GRAPHD_POLNEAR_METADATA", "", "metadata.tsv of the corpus (default DIR/../metadata.tsv)")
+	errorsPath := f.String("errors", "GRAPHD_EVAL_ERRORS", "", "write the misses and false positives, with context, to this file")
+	asJSON := f.Bool("json", "GRAPHD_EVAL_JSON", false, "print one JSON object instead of a table")
+	pos, err := f.parse(e, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || pos[0] != "polnear" {
+		f.Usage()
+		return errUsage
+	}
+	dir := pos[1]
+	if *metadata == "" {
+		*metadata = filepath.Join(dir, "..", "metadata.tsv")
+	}
+	meta, err := polnear.ReadMetadata(*metadata)
+	if err != nil {
+		return err
+	}
+	gold, err := polnear.LoadMonth(dir, meta)
+	if err != nil {
+		return err
+	}
+	e.logger.Debug("loaded", "dir", dir, "articles", len(gold))
+
+	start := time.Now()
+	pred := make([]polnear.Doc, 0, len(gold))
+	for _, d := range gold {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		pred = append(pred, polnear.Predict(d))
+	}
+	elapsed := time.Since(start)
+	rep := polnear.Score(gold, pred)
+
+	if *errorsPath != "" {
+		if err := writeEvalErrors(*errorsPath, dir, rep.Errors); err != nil {
+			return err
+		}
+	}
+	out := evalOutput{Dir: dir, Articles: len(gold), Seconds: elapsed.Seconds(), Report: rep}
+	if s := elapsed.Seconds(); s > 0 {
+		out.ArticlesPerSecond = float64(len(gold)) / s
+	}
+	w := bufio.NewWriter(e.stdout)
+	if *asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return fmt.Errorf("write: %w", err)
+		}
+	} else {
+		writeEvalTable(w, out)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}
+
+func writeEvalTable(w io.Writer, o evalOutput) {
+	r := o.Report
+	fmt.Fprintf(w, "PolNeAR %s: %s, extracted in %.2fs (%.0f articles/s)\n\n",
+		o.Dir, plural(o.Articles, "article", "articles"), o.Seconds, o.ArticlesPerSecond)
+	fmt.Fprintf(w, "%-8s │ %6s %6s %6s %6s %6s │ %6s %6s %6s %6s %6s\n",
+		"", "exact", "", "", "gold", "pred", "token", "", "", "gold", "pred")
+	fmt.Fprintf(w, "%-8s │ %6s %6s %6s %6s %6s │ %6s %6s %6s %6s %6s\n",
+		"role", "P", "R", "F1", "spans", "spans", "P", "R", "F1", "tokens", "tokens")
+	for _, rr := range r.Roles {
+		x, t := rr.Exact, rr.Token
+		fmt.Fprintf(w, "%-8s │ %6.1f %6.1f %6.1f %6d %6d │ %6.1f %6.1f %6.1f %6d %6d\n",
+			rr.Role, x.Precision, x.Recall, x.F1, x.Gold, x.Pred, t.Precision, t.Recall, t.F1, t.Gold, t.Pred)
+	}
+	fmt.Fprintf(w, "\n%-12s │ %6s %6s %6s │ %6s %6s %8s %8s\n", "attributions", "P", "R", "F1", "gold", "pred", "gold ok", "pred ok")
+	for _, row := range []struct {
+		name string
+		p    polnear.PRF
+	}{{"all", r.Attributions.All}, {"quoted", r.Attributions.Quoted}, {"unquoted", r.Attributions.Unquoted}} {
+		fmt.Fprintf(w, "%-12s │ %6.1f %6.1f %6.1f │ %6d %6d %8d %8d\n",
+			row.name, row.p.Precision, row.p.Recall, row.p.F1, row.p.Gold, row.p.Pred, row.p.MatchedGold, row.p.MatchedPred)
+	}
+	fmt.Fprintln(w, "\nExact spans are trimmed of quotation marks, spaces and , . ; : at both ends. Attributions")
+	fmt.Fprintln(w, "match when their contents share half their tokens (IoU ≥ 0.5) and their sources a token;")
+	fmt.Fprintln(w, "quoted recall counts gold contents with a quotation mark, quoted precision predicted ones.")
+}
+
+// writeEvalErrors writes the misses and false positives grouped by role,
+// one per line: article, trimmed offsets, and the span marked in its
+// context; an attribution's span runs from its content's first character
+// to its last, with its source and cue after it.
+func writeEvalErrors(path, dir string, errs []polnear.Error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("errors file: %w", err)
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "# graphd eval polnear %s: misses and false positives\n", dir)
+	count := map[[2]string]int{}
+	for _, x := range errs {
+		count[[2]string{x.Role, errKind(x)}]++
+	}
+	var group [2]string
+	for _, x := range errs {
+		if g := [2]string{x.Role, errKind(x)}; g != group {
+			group = g
+			fmt.Fprintf(w, "\n## %s: %d %s\n\n", g[0], count[g], g[1])
+		}
+		fmt.Fprintf(w, "%s %d-%d\t%s", x.Article, x.Start, x.End, x.Context)
+		if x.Note != "" {
+			fmt.Fprintf(w, "\t(%s)", x.Note)
+		}
+		fmt.Fprintln(w)
+	}
+	err = w.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("errors file: %w", err)
+	}
+	return nil
+}
+
+func errKind(x polnear.Error) string {
+	if x.Miss {
+		return "misses"
+	}
+	return "false positives"
+}
+
+// Bool defines a boolean flag with an environment fallback: the variable
+// holds true or false (or 1, 0, as strconv.ParseBool reads them).
+func (f *flags) Bool(name, envName string, def bool, help string) *bool {
+	if v, ok := os.LookupEnv(envName); ok && v != "" {
+		if b, err := strconv.ParseBool(v); err == nil {
+			def = b
+		}
+	}
+	f.env[name] = envName
+	return f.FlagSet.Bool(name, def, help+" (env "+envName+")")
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// polnearFixture is the two-article month written for ingest/polnear's
+// tests; its metadata.tsv sits beside it, where eval looks by default.
+var polnearFixture = filepath.Join("..", "..", "ingest", "polnear", "testdata", "month")
+
+func TestEvalJSON(t *testing.T) {
+	errFile := filepath.Join(t.TempDir(), "errors.txt")
+	out, stderr, code := runBinary(t, "eval", "polnear", polnearFixture, "--json", "--errors", errFile)
+	if code != 0 {
+		t.Fatalf("eval: status %d, stderr %s", code, stderr)
+	}
+	var v evalOutput
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatalf("output is not one JSON object: %v\n%s", err, out)
+	}
+	if v.Articles != 2 || v.Seconds <= 0 || v.ArticlesPerSecond <= 0 {
+		t.Errorf("articles %d in %gs (%g/s)", v.Articles, v.Seconds, v.ArticlesPerSecond)
+	}
+	// the gold side is fixed; the predicted side moves with the extractor
+	wantGold := map[string][2]int{"source": {4, 8}, "cue": {5, 7}, "content": {6, 27}}
+	if len(v.Report.Roles) != 3 {
+		t.Fatalf("roles %+v", v.Report.Roles)
+	}
+	for _, r := range v.Report.Roles {
+		if g := [2]int{r.Exact.Gold, r.Token.Gold}; g != wantGold[r.Role] {
+			t.Errorf("%s: gold spans and tokens %v, want %v", r.Role, g, wantGold[r.Role])
+		}
+		for _, f := range []float64{r.Exact.Precision, r.Exact.Recall, r.Exact.F1, r.Token.Precision, r.Token.Recall, r.Token.F1} {
+			if f < 0 || f > 100 {
+				t.Errorf("%s: %g not a percentage", r.Role, f)
+			}
+		}
+	}
+	a := v.Report.Attributions
+	if a.All.Gold != 5 || a.Quoted.Gold != 3 || a.Unquoted.Gold != 2 {
+		t.Errorf("gold attributions %d = %d quoted + %d unquoted, want 5 = 3 + 2", a.All.Gold, a.Quoted.Gold, a.Unquoted.Gold)
+	}
+
+	b, err := os.ReadFile(errFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// every error line names an article of the fixture and marks its span
+	for _, l := range strings.Split(string(b), "\n") {
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		if !(strings.HasPrefix(l, "alpha ") || strings.HasPrefix(l, "beta ")) || !strings.Contains(l, "[[") {
+			t.Errorf("errors line %q", l)
+		}
+	}
+	if a.All.F1 < 100 && !strings.Contains(string(b), "## attribution: ") {
+		t.Errorf("attribution F1 %.1f but no attribution errors:\n%s", a.All.F1, b)
+	}
+}
+
+// TestEvalTable drives run in process, as main does.
+func TestEvalTable(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := run(t.Context(), []string{"eval", "polnear", polnearFixture}, nil, &out, &errb)
+	if code != 0 {
+		t.Fatalf("status %d, stderr %s", code, errb.String())
+	}
+	for _, want := range []string{"2 articles", "articles/s", "\nsource ", "\ncue ", "\ncontent ", "\nall ", "\nquoted ", "\nunquoted "} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestEvalUsage(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no corpus", []string{"eval"}, 2, "Usage: graphd eval"},
+		{"unknown corpus", []string{"eval", "conll", polnearFixture}, 2, "Usage: graphd eval"},
+		{"no metadata", []string{"eval", "polnear", polnearFixture, "--metadata", "absent.tsv"}, 1, "absent.tsv"},
+		{"not a month", []string{"eval", "polnear", t.TempDir(), "--metadata", filepath.Join(polnearFixture, "..", "metadata.tsv")}, 1, "text/*.txt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := runBinary(t, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.stderr) {
+				t.Errorf("status %d, stderr %q; want %d and %q", code, stderr, tt.code, tt.stderr)
+			}
+		})
+	}
+}

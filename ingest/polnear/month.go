@@ -1,0 +1,117 @@
+package polnear
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/graphd/graphd/ingest"
+)
+
+// ReadMetadata reads the corpus's metadata.tsv and returns, for each article
+// file name (without .txt), the first of its annotators. The columns are
+// found by their header names, filename and annotators (|-separated). A
+// missing column or a short row is an error wrapping ErrMalformed.
+func ReadMetadata(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("metadata: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	fileCol, annCol := -1, -1
+	m := map[string]string{}
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSuffix(sc.Text(), "\r")
+		cols := strings.Split(line, "\t")
+		if n == 1 {
+			fileCol, annCol = slices.Index(cols, "filename"), slices.Index(cols, "annotators")
+			if fileCol < 0 || annCol < 0 {
+				return nil, fmt.Errorf("metadata %s: header lacks filename or annotators: %w", path, ErrMalformed)
+			}
+			continue
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		if len(cols) <= max(fileCol, annCol) {
+			return nil, fmt.Errorf("metadata %s line %d: %d columns: %w", path, n, len(cols), ErrMalformed)
+		}
+		name := cols[fileCol]
+		first, _, _ := strings.Cut(cols[annCol], "|")
+		if name == "" || first == "" {
+			return nil, fmt.Errorf("metadata %s line %d: no filename or annotator: %w", path, n, ErrMalformed)
+		}
+		m[name] = first
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("metadata %s: %w", path, err)
+	}
+	if fileCol < 0 {
+		return nil, fmt.Errorf("metadata %s: empty: %w", path, ErrMalformed)
+	}
+	return m, nil
+}
+
+// LoadMonth reads every article of a month directory, text/NAME.txt, with
+// the attributions of its first annotator, attributions/NAME_ANNOTATOR.ann,
+// sorted by name. An article missing from metadata is an error wrapping
+// ErrNoAnnotator; a span beyond the end of its text, one wrapping ErrOffset;
+// unreadable files and malformed annotations are errors naming the file.
+func LoadMonth(dir string, metadata map[string]string) ([]Doc, error) {
+	texts, err := filepath.Glob(filepath.Join(dir, "text", "*.txt"))
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", dir, err)
+	}
+	if len(texts) == 0 {
+		return nil, fmt.Errorf("load %s: no text/*.txt: %w", dir, os.ErrNotExist)
+	}
+	slices.Sort(texts)
+	docs := make([]Doc, 0, len(texts))
+	for _, path := range texts {
+		name := strings.TrimSuffix(filepath.Base(path), ".txt")
+		ann, ok := metadata[name]
+		if !ok {
+			return nil, fmt.Errorf("load %s: %w", name, ErrNoAnnotator)
+		}
+		text, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("load %w", err)
+		}
+		annPath := filepath.Join(dir, "attributions", name+"_"+ann+".ann")
+		f, err := os.Open(annPath)
+		if err != nil {
+			return nil, fmt.Errorf("load %w", err)
+		}
+		ats, err := ReadAnn(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("load %s %w", annPath, err)
+		}
+		d := Doc{Name: name, Text: string(text), Attributions: ats}
+		if err := checkOffsets(d); err != nil {
+			return nil, fmt.Errorf("load %s: %w", annPath, err)
+		}
+		docs = append(docs, d)
+	}
+	return docs, nil
+}
+
+func checkOffsets(d Doc) error {
+	n := utf8.RuneCountInString(d.Text)
+	for _, a := range d.Attributions {
+		for _, role := range [][]ingest.Span{a.Source, a.Cue, a.Content} {
+			for _, s := range role {
+				if s.End > n {
+					return fmt.Errorf("%s: [%d,%d) in a text of %d characters: %w", a.ID, s.Start, s.End, n, ErrOffset)
+				}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+// Package polnear reads the PolNeAR corpus (Political News Attribution
+// Relations, Newell, Margolin and Ruths, LREC 2018) and scores the extractor
+// against it.
+//
+// A month of the corpus is a directory with text/NAME.txt, the article, and
+// attributions/NAME_ANNOTATOR.ann, one annotator's brat standoff file;
+// metadata.tsv names the annotators of each article and the first one is
+// used. Offsets, here as in package ingest, are Unicode code points into the
+// text, end exclusive.
+//
+// Score compares gold documents with predicted ones three ways, for each of
+// the roles source, cue and content: exact spans after trimming quotation
+// marks, spaces and , . ; : from both ends; tokens (maximal runs of letters
+// and digits) covered by a span of the role; and whole attributions, matched
+// one to one when their contents overlap by half their tokens and their
+// sources share a token.
+//
+// The corpus is copyrighted news released for research: read it from where
+// it lies, never copy it into the repository.
+package polnear
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/graphd/graphd/ingest"
+)
+
+// Sentinel errors of the readers.
+var (
+	// ErrMalformed means a line of an .ann or metadata file could not be parsed.
+	ErrMalformed = errors.New("malformed")
+	// ErrNoAnnotator means an article has no annotator in the metadata.
+	ErrNoAnnotator = errors.New("no annotator")
+	// ErrOffset means a span lies outside its article's text.
+	ErrOffset = errors.New("span outside the text")
+)
+
+// Attribution is one attribution relation: who (Source) said or thought
+// what (Content), introduced by what (Cue). Each role is a list of fragments
+// in the order the file gives them; Source is empty when the attribution has
+// none.
+type Attribution struct {
+	ID      string        // the brat event id ("E3"); "P3" for predictions
+	Source  []ingest.Span //
+	Cue     []ingest.Span //
+	Content []ingest.Span //
+}
+
+// Doc is one article with its attributions, gold or predicted.
+type Doc struct {
+	Name         string // file name without .txt
+	Text         string // the whole .txt file, headline included
+	Attributions []Attribution
+}
+
+// Predict runs the extractor on d's text and returns d with its
+// attributions: the source mention, the cue and the quotation's spans.
+func Predict(d Doc) Doc {
+	p := Doc{Name: d.Name, Text: d.Text}
+	for i, at := range ingest.Extract(ingest.Article{Path: d.Name, Text: d.Text}) {
+		a := Attribution{ID: "P" + strconv.Itoa(i+1), Content: append([]ingest.Span(nil), at.Spans...)}
+		if at.Source != nil {
+			a.Source = []ingest.Span{{Start: at.Source.Start, End: at.Source.End}}
+		}
+		if at.Cue != nil {
+			a.Cue = []ingest.Span{{Start: at.Cue.Start, End: at.Cue.End}}
+		}
+		p.Attributions = append(p.Attributions, a)
+	}
+	return p
+}
