@@ -232,32 +232,41 @@ func textOrder(qs []QuoteInput) []int {
 // writer gathers the changes of one write transaction: records are
 // written as it goes; speakers, edge counts and counters at flush.
 type writer struct {
-	txn      *badger.Txn
-	counters map[string]int64
-	edges    map[[2 * idLen]byte]int64
-	speakers map[uuid.UUID]*speakerRec
-	dirty    map[uuid.UUID]bool // speakers to write at flush
-	byName   map[string]uuid.UUID
-	venues   map[string]uuid.UUID // by lookup key
+	txn        *badger.Txn
+	now        time.Time
+	counters   map[string]int64
+	edges      map[[2 * idLen]byte]int64
+	speakers   map[uuid.UUID]*speakerRec
+	orig       map[uuid.UUID][]entry // index entries of speakers as loaded
+	dirty      map[uuid.UUID]bool    // speakers to write at flush
+	created    []uuid.UUID           // speakers created by this write, in order
+	byName     map[string]uuid.UUID
+	venues     map[string]uuid.UUID // by lookup key
+	venueNames map[uuid.UUID]string
+	res        *PutResult
 }
 
 func newWriter(txn *badger.Txn) *writer {
 	return &writer{
-		txn:      txn,
-		counters: map[string]int64{},
-		edges:    map[[2 * idLen]byte]int64{},
-		speakers: map[uuid.UUID]*speakerRec{},
-		dirty:    map[uuid.UUID]bool{},
-		byName:   map[string]uuid.UUID{},
-		venues:   map[string]uuid.UUID{},
+		txn:        txn,
+		now:        time.Now().UTC(),
+		counters:   map[string]int64{},
+		edges:      map[[2 * idLen]byte]int64{},
+		speakers:   map[uuid.UUID]*speakerRec{},
+		orig:       map[uuid.UUID][]entry{},
+		dirty:      map[uuid.UUID]bool{},
+		byName:     map[string]uuid.UUID{},
+		venues:     map[string]uuid.UUID{},
+		venueNames: map[uuid.UUID]string{},
+		res:        &PutResult{},
 	}
 }
 
 func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, error) {
-	var res PutResult
+	res := w.res
 	rec := articleRec{
 		Key: akey, SourceID: in.SourceID, URL: in.URL, Title: in.Title,
-		Hash: hash, TextLen: len(in.Text), Ingested: time.Now().UTC(),
+		Hash: hash, TextLen: len(in.Text), Ingested: w.now,
 	}
 	if !in.Published.IsZero() {
 		rec.Published = in.Published.UTC()
@@ -265,80 +274,116 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 	oldLen := 0
 	v, ok, err := get(w.txn, key(pArticleByKey, []byte(akey)))
 	if err != nil {
-		return res, err
+		return *res, err
 	}
 	if ok {
 		id, err := uuid.FromBytes(v)
 		if err != nil {
-			return res, fmt.Errorf("article key %s: %v", akey, err)
+			return *res, fmt.Errorf("article key %s: %v", akey, err)
 		}
 		var old articleRec
 		if err := load(w.txn, pArticle, id, &old); err != nil {
-			return res, fmt.Errorf("article %s: %w", id, err)
+			return *res, fmt.Errorf("article %s: %w", id, err)
 		}
 		if old.Hash == hash {
 			text, err := readText(w.txn, id, old.TextLen)
 			if err != nil {
-				return res, err
+				return *res, err
 			}
 			res.Article = old.article(text)
 			res.Unchanged = true
-			res.Quotes = countKeys(w.txn, recordKey(pQuoteByArticle, id))
-			return res, nil
+			res.Quotes = countKeys(w.txn, recordKey(pOccurByArticle, id))
+			return *res, nil
 		}
 		if err := w.deleteArticleQuotes(old); err != nil {
-			return res, err
+			return *res, err
 		}
-		if err := del(w.txn, articleDateKey(old.Published, old.ID)); err != nil {
-			return res, err
+		for _, e := range articleIndex(old) {
+			if err := del(w.txn, e.k); err != nil {
+				return *res, err
+			}
 		}
 		rec.ID, rec.Ingested, oldLen = old.ID, old.Ingested, old.TextLen
 		res.Replaced = true
 	} else {
 		if rec.ID, err = uuid.NewV7(); err != nil {
-			return res, err
+			return *res, err
 		}
 		w.counters[counterArticles]++
 	}
 	if normalize(in.Outlet) != "" {
 		rec.Outlet = clean(in.Outlet)
 		if rec.OutletID, err = w.outlet(rec.Outlet); err != nil {
-			return res, err
+			return *res, err
 		}
 	}
-	if err := store(w.txn, pArticle, rec.ID, rec); err != nil {
-		return res, err
-	}
+	rec.Sketch = sketch(in.Text)
 	if err := writeText(w.txn, rec.ID, in.Text, oldLen); err != nil {
-		return res, err
+		return *res, err
+	}
+	if err := w.putQuotes(&rec, in.Quotes); err != nil {
+		return *res, err
+	}
+	if err := store(w.txn, pArticle, rec.ID, rec); err != nil {
+		return *res, err
 	}
 	for _, e := range articleIndex(rec) {
 		if err := set(w.txn, e.k, e.v); err != nil {
-			return res, err
-		}
-	}
-
-	// Quote ids are UUIDv7, increasing; handing them out in text order
-	// makes every quote index list an article's quotes in text order.
-	ids := make([]uuid.UUID, len(in.Quotes))
-	for i := range ids {
-		if ids[i], err = uuid.NewV7(); err != nil {
-			return res, err
-		}
-	}
-	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
-	for n, i := range textOrder(in.Quotes) {
-		if err := w.putQuote(ids[n], rec, in.Quotes[i], &res); err != nil {
-			return res, err
+			return *res, err
 		}
 	}
 	res.Article = rec.article(in.Text)
 	res.Quotes = len(in.Quotes)
-	return res, nil
+	return *res, nil
 }
 
-func (w *writer) putQuote(id uuid.UUID, a articleRec, in QuoteInput, res *PutResult) error {
-	q := quoteRec{
+// putQuotes stores the quotations of article a, then resolves the
+// identities of new speakers, groups each quotation with the quotes other
+// articles printed, and looks for the article a copies. a's record is
+// written by the caller, as finding the copy may change it.
+func (w *writer) putQuotes(a *articleRec, quotes []QuoteInput) error {
+	// Occurrence ids are UUIDv7, increasing; handing them out in text order
+	// makes an article's occurrences, and the quotes it starts, list in
+	// text order.
+	ids := make([]uuid.UUID, len(quotes))
+	for i := range ids {
+		var err error
+		if ids[i], err = uuid.NewV7(); err != nil {
+			return err
+		}
+	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	occs := make([]*occRec, 0, len(quotes))
+	titles := make([][]string, 0, len(quotes))
+	for n, i := range textOrder(quotes) {
+		o, err := w.occurrence(ids[n], *a, quotes[i])
+		if err != nil {
+			return err
+		}
+		occs = append(occs, o)
+		var ts []string
+		if quotes[i].Speaker != nil {
+			ts = quotes[i].Speaker.Titles
+		}
+		titles = append(titles, ts)
+	}
+	w.profiles(*a, occs, titles)
+	if err := w.resolve(); err != nil {
+		return err
+	}
+	g := newGrouper(w, a)
+	for _, o := range occs {
+		if err := g.place(o); err != nil {
+			return err
+		}
+	}
+	return w.findCopy(a, g.shared, g.count)
+}
+
+// occurrence prepares the occurrence of a quotation in article a, finding
+// or creating its speaker and venue. The grouper writes it.
+func (w *writer) occurrence(id uuid.UUID, a articleRec, in QuoteInput) (*occRec, error) {
+	o := &occRec{
 		ID: id, ArticleID: a.ID, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
 		Cue: in.Cue, CueSpan: in.CueSpan, Mention: in.Mention, MentionSpan: in.MentionSpan,
 		Confidence: in.Confidence, Published: a.Published,
@@ -346,66 +391,112 @@ func (w *writer) putQuote(id uuid.UUID, a articleRec, in QuoteInput, res *PutRes
 	var err error
 	if in.Speaker != nil {
 		var created bool
-		if q.SpeakerID, created, err = w.speaker(*in.Speaker); err != nil {
-			return err
+		if o.SpeakerID, created, err = w.speaker(*in.Speaker); err != nil {
+			return nil, err
 		}
 		if created {
-			res.NewSpeakers++
+			w.res.NewSpeakers++
 		}
 	}
 	if in.Venue != nil {
 		var created bool
-		if q.VenueID, created, err = w.venue(*in.Venue); err != nil {
-			return err
+		if o.VenueID, created, err = w.venue(*in.Venue); err != nil {
+			return nil, err
 		}
 		if created {
-			res.NewVenues++
+			w.res.NewVenues++
 		}
 	}
-	if err := store(w.txn, pQuote, q.ID, q); err != nil {
-		return err
+	if o.SpeakerID != uuid.Nil && o.VenueID != uuid.Nil {
+		w.edges[edgeID(o.SpeakerID, o.VenueID)]++
 	}
-	for _, k := range quoteIndex(q) {
-		if err := set(w.txn, k, nil); err != nil {
+	w.counters[counterOccurs]++
+	return o, nil
+}
+
+// deleteArticleQuotes deletes the occurrences of a with their index
+// entries, and recomputes the quotes they belonged to.
+func (w *writer) deleteArticleQuotes(a articleRec) error {
+	var ids []uuid.UUID
+	it := keysOnly(w.txn, recordKey(pOccurByArticle, a.ID))
+	for it.Rewind(); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		ids = append(ids, uuid.UUID(k[len(k)-idLen:]))
+	}
+	it.Close()
+	gone := map[uuid.UUID]bool{}
+	var quotes []uuid.UUID
+	for _, id := range ids {
+		var o occRec
+		if err := load(w.txn, pOccur, id, &o); err != nil {
+			return fmt.Errorf("occurrence %s of article %s: %w", id, a.ID, err)
+		}
+		gone[id] = true
+		if !slices.Contains(quotes, o.QuoteID) {
+			quotes = append(quotes, o.QuoteID)
+		}
+		if o.SpeakerID != uuid.Nil && o.VenueID != uuid.Nil {
+			w.edges[edgeID(o.SpeakerID, o.VenueID)]--
+		}
+		w.counters[counterOccurs]--
+	}
+	for _, qid := range quotes {
+		var q quoteRec
+		if err := load(w.txn, pQuote, qid, &q); err != nil {
+			return fmt.Errorf("quote %s: %w", qid, err)
+		}
+		all, err := loadOccurrences(w.txn, qid)
+		if err != nil {
+			return err
+		}
+		var keep []occRec
+		for _, o := range all {
+			if !gone[o.ID] {
+				keep = append(keep, o)
+			}
+		}
+		if err := w.rewriteQuote(&q, all, keep); err != nil {
 			return err
 		}
 	}
-	if q.SpeakerID != uuid.Nil && q.VenueID != uuid.Nil {
-		w.edges[edgeID(q.SpeakerID, q.VenueID)]++
-	}
-	w.counters[counterQuotes]++
-	return nil
-}
-
-// deleteArticleQuotes deletes the quotes of a and their index entries.
-func (w *writer) deleteArticleQuotes(a articleRec) error {
-	var ids []uuid.UUID
-	it := keysOnly(w.txn, recordKey(pQuoteByArticle, a.ID))
-	for it.Rewind(); it.Valid(); it.Next() {
-		k := it.Item().Key()
-		id, _ := uuid.FromBytes(k[len(k)-idLen:])
-		ids = append(ids, id)
-	}
-	it.Close()
 	for _, id := range ids {
-		var q quoteRec
-		if err := load(w.txn, pQuote, id, &q); err != nil {
-			return fmt.Errorf("quote %s of article %s: %w", id, a.ID, err)
+		var o occRec
+		if err := load(w.txn, pOccur, id, &o); err != nil {
+			return err
 		}
-		for _, k := range quoteIndex(q) {
-			if err := del(w.txn, k); err != nil {
+		for _, e := range occIndex(o) {
+			if err := del(w.txn, e.k); err != nil {
 				return err
 			}
 		}
-		if err := del(w.txn, recordKey(pQuote, id)); err != nil {
+		if err := del(w.txn, recordKey(pOccur, id)); err != nil {
 			return err
 		}
-		if q.SpeakerID != uuid.Nil && q.VenueID != uuid.Nil {
-			w.edges[edgeID(q.SpeakerID, q.VenueID)]--
-		}
-		w.counters[counterQuotes]--
 	}
 	return nil
+}
+
+// loadSpeaker returns the speaker record id, cached for the write.
+func (w *writer) loadSpeaker(id uuid.UUID) (*speakerRec, error) {
+	if sp, ok := w.speakers[id]; ok {
+		return sp, nil
+	}
+	var rec speakerRec
+	if err := load(w.txn, pSpeaker, id, &rec); err != nil {
+		return nil, fmt.Errorf("speaker %s: %w", id, err)
+	}
+	w.speakers[id] = &rec
+	w.orig[id] = speakerIndex(rec)
+	return &rec, nil
+}
+
+// root returns the canonical record of id's cluster.
+func (w *writer) root(id uuid.UUID) (*speakerRec, error) {
+	sp, err := w.loadSpeaker(id)
+	if err != nil || sp.Canon == uuid.Nil {
+		return sp, err
+	}
+	return w.loadSpeaker(sp.Canon)
 }
 
 // speaker finds or creates the speaker of ref, adding its titles and the
@@ -423,19 +514,16 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 			if id, err = uuid.FromBytes(v[:min(len(v), idLen)]); err != nil {
 				return id, false, fmt.Errorf("speaker lookup %q: %v", norm, err)
 			}
-			if _, cached := w.speakers[id]; !cached {
-				var rec speakerRec
-				if err := load(w.txn, pSpeaker, id, &rec); err != nil {
-					return id, false, fmt.Errorf("speaker %s: %w", id, err)
-				}
-				w.speakers[id] = &rec
+			if _, err := w.loadSpeaker(id); err != nil {
+				return id, false, err
 			}
 		} else {
 			if id, err = uuid.NewV7(); err != nil {
 				return id, false, err
 			}
-			w.speakers[id] = &speakerRec{ID: id, Name: name}
+			w.speakers[id] = &speakerRec{ID: id, Name: name, Created: w.now}
 			w.dirty[id], created = true, true
+			w.created = append(w.created, id)
 			w.counters[counterSpeakers]++
 		}
 		w.byName[norm] = id
@@ -490,6 +578,7 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 		created = true
 	}
 	w.venues[string(lk)] = id
+	w.venueNames[id] = normalize(name)
 	return id, created, nil
 }
 
@@ -532,12 +621,12 @@ func (w *writer) flush() error {
 		if err := store(w.txn, pSpeaker, id, rec); err != nil {
 			return err
 		}
-		for _, e := range speakerIndex(*rec) {
-			if err := set(w.txn, e.k, e.v); err != nil {
-				return err
-			}
+		if err := rewriteEntries(w.txn, w.orig[id], speakerIndex(*rec)); err != nil {
+			return err
 		}
+		w.orig[id] = speakerIndex(*rec)
 	}
+	clear(w.dirty)
 	for e, d := range w.edges {
 		if d == 0 {
 			continue

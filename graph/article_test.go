@@ -28,7 +28,7 @@ func TestPutArticle(t *testing.T) {
 			Key: in.URL, URL: in.URL, Title: in.Title, Outlet: "Reuters",
 			Published: in.Published, Hash: hex.EncodeToString(sum[:]), Text: in.Text,
 		},
-		Quotes: 3, NewSpeakers: 2, NewVenues: 2,
+		Quotes: 3, NewSpeakers: 2, NewVenues: 2, NewQuotes: 3,
 	}
 	ignore := cmp.FilterPath(func(p cmp.Path) bool {
 		n := p.Last().String()
@@ -72,7 +72,9 @@ func TestPutArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(graph.Speaker{ID: peskov.ID, Name: "Dmitry Peskov", Titles: []string{"Kremlin spokesman"}}, peskov); diff != "" {
+	wantPeskov := graph.Speaker{ID: peskov.ID, Name: "Dmitry Peskov", Titles: []string{"Kremlin spokesman"},
+		Roles: []graph.Role{{Title: "spokesman", Organization: "Kremlin", From: in.Published, To: in.Published}}}
+	if diff := cmp.Diff(wantPeskov, peskov); diff != "" {
 		t.Errorf("speaker (-want +got):\n%s", diff)
 	}
 	q, err := s.Quote(ctx, qs[2].ID)
@@ -82,7 +84,7 @@ func TestPutArticle(t *testing.T) {
 	wantQ := graph.Quote{
 		ID: qs[2].ID, ArticleID: res.Article.ID, SpeakerID: peskov.ID, VenueID: qs[0].VenueID,
 		Text: "nothing has changed since the summit.", Kind: graph.KindPartial,
-		Spans: in.Quotes[0].Spans, Confidence: 0.9, Published: in.Published,
+		Spans: in.Quotes[0].Spans, Confidence: 0.9, Published: in.Published, Occurrences: 1,
 	}
 	if diff := cmp.Diff(wantQ, q); diff != "" {
 		t.Errorf("Quote (-want +got):\n%s", diff)
@@ -95,7 +97,7 @@ func TestPutArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(graph.Counts{Articles: 1, Quotes: 3, Speakers: 2, Venues: 2, Outlets: 1}, c); diff != "" {
+	if diff := cmp.Diff(graph.Counts{Articles: 1, Quotes: 3, Occurrences: 3, Speakers: 2, Venues: 2, Outlets: 1}, c); diff != "" {
 		t.Errorf("Counts (-want +got):\n%s", diff)
 	}
 }
@@ -148,14 +150,14 @@ func TestPutArticleAgain(t *testing.T) {
 			second:    a1,
 			want:      graph.PutResult{Unchanged: true, Quotes: 3},
 			wantTexts: []string{"The talks are over.", "Russia is ready to negotiate.", "nothing has changed since the summit."},
-			counts:    graph.Counts{Articles: 1, Quotes: 3, Speakers: 2, Venues: 2, Outlets: 1},
+			counts:    graph.Counts{Articles: 1, Quotes: 3, Occurrences: 3, Speakers: 2, Venues: 2, Outlets: 1},
 		},
 		{
 			name:      "other text",
 			second:    changed,
 			want:      graph.PutResult{Replaced: true, Quotes: 2},
 			wantTexts: []string{"The talks are over.", "Russia is ready to negotiate."},
-			counts:    graph.Counts{Articles: 1, Quotes: 2, Speakers: 2, Venues: 2, Outlets: 1},
+			counts:    graph.Counts{Articles: 1, Quotes: 2, Occurrences: 2, Speakers: 2, Venues: 2, Outlets: 1},
 		},
 	}
 	for _, tt := range tests {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
@@ -21,7 +22,7 @@ func (s *Store) Counts(ctx context.Context) (Counts, error) {
 		for _, f := range []struct {
 			name string
 			n    *int
-		}{{counterArticles, &c.Articles}, {counterQuotes, &c.Quotes}, {counterSpeakers, &c.Speakers}, {counterVenues, &c.Venues}, {counterOutlets, &c.Outlets}} {
+		}{{counterArticles, &c.Articles}, {counterQuotes, &c.Quotes}, {counterOccurs, &c.Occurrences}, {counterSpeakers, &c.Speakers}, {counterVenues, &c.Venues}, {counterOutlets, &c.Outlets}} {
 			n, err := readCounter(txn, f.name)
 			if err != nil {
 				return err
@@ -170,14 +171,6 @@ func (c *checker) exists(owner string, p byte, id uuid.UUID, what string) error 
 	return err
 }
 
-func wantsEntries(ks [][]byte) []entry {
-	es := make([]entry, len(ks))
-	for i, k := range ks {
-		es[i] = entry{k: k}
-	}
-	return es
-}
-
 func (c *checker) records() error {
 	counts := map[string]int{}
 	var err error
@@ -201,8 +194,9 @@ func (c *checker) records() error {
 	if err != nil {
 		return err
 	}
-	counts[counterQuotes], err = eachRecord(c, pQuote, func(id uuid.UUID, r *quoteRec) error {
-		owner := "quote " + id.String()
+	quoteOccs := map[uuid.UUID]int{}
+	counts[counterOccurs], err = eachRecord(c, pOccur, func(id uuid.UUID, r *occRec) error {
+		owner := "occurrence " + id.String()
 		if r.ID != id {
 			return c.fail("%s: record says id %s", owner, r.ID)
 		}
@@ -214,6 +208,10 @@ func (c *checker) records() error {
 			if err := c.fail("%s: date %v differs from its article's", owner, r.Published); err != nil {
 				return err
 			}
+		}
+		quoteOccs[r.QuoteID]++
+		if err := c.exists(owner, pQuote, r.QuoteID, "quote"); err != nil {
+			return err
 		}
 		if r.SpeakerID != uuid.Nil {
 			if err := c.exists(owner, pSpeaker, r.SpeakerID, "speaker"); err != nil {
@@ -228,16 +226,65 @@ func (c *checker) records() error {
 		if r.SpeakerID != uuid.Nil && r.VenueID != uuid.Nil {
 			c.edges[edgeID(r.SpeakerID, r.VenueID)]++
 		}
-		return c.want(owner, wantsEntries(quoteIndex(*r)))
+		return c.want(owner, occIndex(*r))
 	})
 	if err != nil {
 		return err
 	}
-	counts[counterSpeakers], err = eachRecord(c, pSpeaker, func(id uuid.UUID, r *speakerRec) error {
+	counts[counterQuotes], err = eachRecord(c, pQuote, func(id uuid.UUID, r *quoteRec) error {
+		owner := "quote " + id.String()
 		if r.ID != id {
-			return c.fail("speaker %s: record says id %s", id, r.ID)
+			return c.fail("%s: record says id %s", owner, r.ID)
 		}
-		return c.want("speaker "+id.String(), speakerIndex(*r))
+		occs, err := loadOccurrences(c.txn, id)
+		if err != nil {
+			return c.fail("%s: %v", owner, err)
+		}
+		if len(occs) != r.Count || quoteOccs[id] != r.Count {
+			return c.fail("%s: count %d, %d occurrences indexed, %d name it", owner, r.Count, len(occs), quoteOccs[id])
+		}
+		if r.Count > 0 && !slices.ContainsFunc(occs, func(o occRec) bool { return o.ID == r.First && o.ArticleID == r.ArticleID }) {
+			return c.fail("%s: first occurrence %s not among its occurrences", owner, r.First)
+		}
+		return c.want(owner, wantsEntries(quoteIndex(*r, occs)))
+	})
+	if err != nil {
+		return err
+	}
+	roots := 0
+	_, err = eachRecord(c, pSpeaker, func(id uuid.UUID, r *speakerRec) error {
+		owner := "speaker " + id.String()
+		if r.ID != id {
+			return c.fail("%s: record says id %s", owner, r.ID)
+		}
+		if r.Canon == uuid.Nil {
+			roots++
+			for _, m := range r.Members {
+				var mr speakerRec
+				if err := load(c.txn, pSpeaker, m, &mr); err != nil || mr.Canon != id {
+					if err := c.fail("%s: member %s does not name it as canonical", owner, m); err != nil {
+						return err
+					}
+				}
+			}
+		} else if err := c.exists(owner, pSpeaker, r.Canon, "canonical speaker"); err != nil {
+			return err
+		}
+		return c.want(owner, speakerIndex(*r))
+	})
+	if err != nil {
+		return err
+	}
+	counts[counterSpeakers] = roots
+	_, err = eachRecord(c, pCandidate, func(id uuid.UUID, r *candidateRec) error {
+		owner := "candidate " + id.String()
+		if err := c.exists(owner, pSpeaker, r.A, "speaker"); err != nil {
+			return err
+		}
+		if err := c.exists(owner, pSpeaker, r.B, "speaker"); err != nil {
+			return err
+		}
+		return c.want(owner, candidateIndex(*r))
 	})
 	if err != nil {
 		return err
@@ -307,7 +354,7 @@ func (c *checker) indexes() error {
 	for it.Rewind(); it.Valid(); it.Next() {
 		k := it.Item().Key()
 		switch p := k[0]; {
-		case p == pMeta, p == pCounter, p >= pArticle && p <= pOutlet:
+		case p == pMeta, p == pCounter, p == pDecision, p >= pArticle && p <= pOutlet, p == pOccur, p == pCandidate:
 		case p == pSpeakerVenue:
 			if err := c.edge(it.Item()); err != nil {
 				it.Close()
@@ -361,15 +408,19 @@ func (c *checker) edge(item *badger.Item) error {
 // to, 0 for a prefix that is no index.
 func ownerOf(p byte) byte {
 	switch p {
-	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByToken:
+	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByToken, pConflict:
 		return pQuote
-	case pSpeakerByName, pSpeakerLookup, pSpeakerByToken:
+	case pOccurByQuote, pOccurByArticle, pOccurByKey:
+		return pOccur
+	case pSpeakerByName, pSpeakerLookup, pSpeakerByToken, pSpeakerByBlock:
 		return pSpeaker
+	case pCandidatePair:
+		return pCandidate
 	case pVenueByName, pVenueLookup, pVenueByToken:
 		return pVenue
 	case pOutletByName:
 		return pOutlet
-	case pArticleByKey, pArticleByDate, pText:
+	case pArticleByKey, pArticleByDate, pArticleCopies, pText:
 		return pArticle
 	}
 	return 0
@@ -391,7 +442,7 @@ func (c *checker) strays(p byte) error {
 		}
 		var id uuid.UUID
 		switch p {
-		case pSpeakerLookup, pVenueLookup, pOutletByName, pArticleByKey: // id in the value
+		case pSpeakerLookup, pVenueLookup, pOutletByName, pArticleByKey, pCandidatePair: // id in the value
 			if len(v) < idLen {
 				if err := c.fail("index entry %q: value %x", k, v); err != nil {
 					return err
@@ -450,8 +501,20 @@ func (c *checker) entriesOf(p byte, id uuid.UUID) ([]entry, error) {
 	switch p {
 	case pQuote:
 		var r quoteRec
+		if err = decodeRecord(b, &r); err == nil {
+			var occs []occRec
+			if occs, err = loadOccurrences(c.txn, id); err == nil {
+				es = wantsEntries(quoteIndex(r, occs))
+			}
+		}
+	case pOccur:
+		var r occRec
 		err = decodeRecord(b, &r)
-		es = wantsEntries(quoteIndex(r))
+		es = occIndex(r)
+	case pCandidate:
+		var r candidateRec
+		err = decodeRecord(b, &r)
+		es = candidateIndex(r)
 	case pSpeaker:
 		var r speakerRec
 		err = decodeRecord(b, &r)

@@ -50,12 +50,138 @@ type Span struct {
 	End   int `json:"end"`
 }
 
-// Speaker is a person who is quoted.
+// Speaker is a person who is quoted: one identity across articles, which
+// may have been printed under several names. Names that identity
+// resolution merged are the speaker's aliases; Merges says why.
 type Speaker struct {
 	ID      uuid.UUID
 	Name    string   // the fullest name seen
 	Aliases []string // other names the speaker was printed under
 	Titles  []string // titles and roles ("Kremlin spokesman")
+	Roles   []Role   // titles with the dates of the articles that gave them
+	Merges  []Merge  // the names merged into this speaker, with their evidence
+}
+
+// Role is a title a speaker held when quoted, between the dates of the
+// first and last articles that gave it (zero when no article was dated).
+type Role struct {
+	Title        string // "Foreign Minister"
+	Organization string // "Spain", "Kremlin"; "" when the title names none
+	From, To     time.Time
+}
+
+// Evidence is one reason for or against taking two names for one person.
+type Evidence struct {
+	Kind   string  // one of the Evidence* constants
+	Detail string  // what agreed or disagreed, for people to read
+	Weight float64 // positive for, negative against
+}
+
+// Evidence kinds.
+const (
+	EvidenceSurname   = "surname"       // the same or a variant surname
+	EvidenceGiven     = "given-name"    // the same or a variant given name, or an initial
+	EvidenceTitle     = "title"         // the same or a conflicting title
+	EvidenceVenue     = "venue"         // quoted at the same venues
+	EvidenceCoNames   = "co-occurrence" // named in articles with the same people
+	EvidenceQuote     = "shared-quote"  // the same quotation attributed to both
+	EvidenceDecision  = "decision"      // a person decided
+	EvidenceSurnameOn = "surname-only"  // one side is a surname alone, and only one person fits
+)
+
+// Merge is one name merged into a speaker: the speaker record Member
+// joined Into, why and how sure. By is "auto" or "person".
+type Merge struct {
+	Member     uuid.UUID // the merged speaker record, the id UndoMerge takes
+	Name       string    // its name
+	Into       uuid.UUID // the speaker record it was matched with
+	IntoName   string
+	Evidence   []Evidence
+	Confidence float64
+	By         string
+	At         time.Time
+}
+
+// Who made a merge or a decision.
+const (
+	ByAuto   = "auto"
+	ByPerson = "person"
+)
+
+// Candidate is a pair of speakers that may be one person, offered for
+// review because the evidence was not enough to merge them on its own.
+type Candidate struct {
+	ID         uuid.UUID
+	A, B       uuid.UUID // the canonical speakers now holding the two names
+	NameA      string    // the names that were compared
+	NameB      string
+	Evidence   []Evidence
+	Confidence float64
+	Created    time.Time
+}
+
+// Occurrence is one printing of a quotation in one article: the text as
+// printed there, who the article says said it, where, and how far it is
+// from the quotation's canonical text.
+type Occurrence struct {
+	ID          uuid.UUID
+	QuoteID     uuid.UUID
+	ArticleID   uuid.UUID
+	SpeakerID   uuid.UUID // the canonical speaker; uuid.Nil when unknown
+	Speaker     string    // the speaker's name as this article gave it
+	VenueID     uuid.UUID
+	Text        string
+	Kind        string
+	Spans       []Span
+	Cue         string
+	CueSpan     *Span
+	Mention     string
+	MentionSpan *Span
+	Confidence  float64
+	Published   time.Time // the article's date
+	Match       string    // how it joined the quote: first, exact, contained, paraphrase
+	Similarity  float64   // to the canonical text, in [0, 1]
+	Fidelity    float64   // share of its words that are the canonical words in order, in [0, 1]
+	Diff        []DiffOp  // word by word, from the canonical text to this text
+	Misquote    []string  // why a change may alter the meaning; empty when none
+}
+
+// DiffOp is a run of words of a word-level diff: Equal in both texts,
+// Delete only in the canonical text, Insert only in the occurrence.
+type DiffOp struct {
+	Op   string // one of the Diff* constants
+	Text string
+}
+
+// Diff operations.
+const (
+	DiffEqual  = "equal"
+	DiffDelete = "delete"
+	DiffInsert = "insert"
+)
+
+// Conflict is a quotation attributed to different people by different
+// articles: each side is a speaker with the occurrences that name them.
+type Conflict struct {
+	QuoteID uuid.UUID
+	Sides   []ConflictSide
+}
+
+// ConflictSide is one attribution of a conflicting quotation.
+type ConflictSide struct {
+	SpeakerID   uuid.UUID
+	Name        string
+	Occurrences []uuid.UUID
+	Articles    []uuid.UUID
+}
+
+// CopyLink says that an article is a copy or rewrite of another, and why.
+type CopyLink struct {
+	Original     uuid.UUID
+	Copy         uuid.UUID
+	Score        float64 // in [0, 1]
+	SharedQuotes int     // quotations both print
+	TextOverlap  float64 // estimated Jaccard of their word 3-gram shingles
 }
 
 // Venue is where a quotation was said: a medium, an event, a channel, an
@@ -85,13 +211,19 @@ type Article struct {
 	Hash      string    // hex SHA-256 of Text
 	Text      string    // the article text that spans point into
 	Ingested  time.Time // when it was first stored
+	CopyOf    *CopyLink // the article this one copies or rewrites; nil when none found
 }
 
-// Quote is a quotation as printed in one article.
+// Quote is one statement, printed in one or more articles (its
+// occurrences). Text is the canonical text: the longest printing that
+// contains or is contained in the first one. The other fields but Text,
+// Occurrences and Conflict are those of the first printing: ArticleID is
+// the earliest article that printed it (undated articles count as later
+// than dated ones) and Published its date, the quote's first sighting.
 type Quote struct {
 	ID          uuid.UUID
 	ArticleID   uuid.UUID
-	SpeakerID   uuid.UUID // uuid.Nil when the speaker is unknown
+	SpeakerID   uuid.UUID // the canonical speaker; uuid.Nil when the speaker is unknown
 	VenueID     uuid.UUID // uuid.Nil when the venue is unknown
 	Text        string
 	Kind        string // one of the Kind* constants
@@ -101,7 +233,9 @@ type Quote struct {
 	Mention     string // the speaker as the text names it ("he", "Peskov")
 	MentionSpan *Span
 	Confidence  float64
-	Published   time.Time // the article's date, copied for the date index
+	Published   time.Time // first seen: the date of ArticleID; zero when no printing is dated
+	Occurrences int       // articles that printed it
+	Conflict    bool      // articles disagree on who said it
 }
 
 // SpeakerRef names the speaker of a quote being stored. Speakers are
@@ -151,6 +285,9 @@ type PutResult struct {
 	Quotes      int  // quotes stored for the article
 	NewSpeakers int  // speakers created by this write
 	NewVenues   int  // venues created by this write
+	NewQuotes   int  // quotations no article printed before
+	Merges      int  // speakers merged by identity resolution
+	Candidates  int  // pairs of speakers offered for review
 }
 
 // Page asks for First items after the opaque cursor After ("" = from the
@@ -179,7 +316,8 @@ type QuoteFilter struct {
 	From, To   time.Time
 }
 
-// Counts is the number of records of each type.
+// Counts is the number of records of each type. Quotes are statements,
+// Occurrences their printings; Speakers counts canonical speakers.
 type Counts struct {
-	Articles, Quotes, Speakers, Venues, Outlets int
+	Articles, Quotes, Occurrences, Speakers, Venues, Outlets int
 }

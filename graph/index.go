@@ -1,6 +1,11 @@
 package graph
 
-import "github.com/google/uuid"
+import (
+	"bytes"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
 
 // entry is an index key and its value.
 type entry struct{ k, v []byte }
@@ -8,33 +13,64 @@ type entry struct{ k, v []byte }
 // The functions below say which index entries a record has. Writes, deletes
 // and Check all use them, so the three cannot disagree.
 
-// quoteIndex returns the index keys of q; their values are empty.
-func quoteIndex(q quoteRec) [][]byte {
-	toks := tokens(q.Text)
-	ks := make([][]byte, 0, 4+len(toks))
-	ks = append(ks,
-		quoteIndexKey(pQuoteByArticle, q.ArticleID[:], q.Published, q.ID),
-		quoteIndexKey(pQuoteByDate, nil, q.Published, q.ID))
-	if q.SpeakerID != uuid.Nil {
-		ks = append(ks, quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID))
+// quoteIndex returns the index keys of quote q printed by occs; their
+// values are empty. A quote is listed under every article, speaker record,
+// venue and word of its printings, all at its first-seen date.
+func quoteIndex(q quoteRec, occs []occRec) [][]byte {
+	seen := map[string]bool{}
+	var ks [][]byte
+	add := func(k []byte) {
+		if !seen[string(k)] {
+			seen[string(k)] = true
+			ks = append(ks, k)
+		}
 	}
-	if q.VenueID != uuid.Nil {
-		ks = append(ks, quoteIndexKey(pQuoteByVenue, q.VenueID[:], q.Published, q.ID))
+	add(quoteIndexKey(pQuoteByDate, nil, q.Published, q.ID))
+	if q.Conflict {
+		add(recordKey(pConflict, q.ID))
 	}
-	for _, t := range toks {
-		ks = append(ks, quoteIndexKey(pQuoteByToken, tokenSelector(t), q.Published, q.ID))
+	for _, o := range occs {
+		add(quoteIndexKey(pQuoteByArticle, o.ArticleID[:], q.Published, q.ID))
+		if o.SpeakerID != uuid.Nil {
+			add(quoteIndexKey(pQuoteBySpeaker, o.SpeakerID[:], q.Published, q.ID))
+		}
+		if o.VenueID != uuid.Nil {
+			add(quoteIndexKey(pQuoteByVenue, o.VenueID[:], q.Published, q.ID))
+		}
+		for _, t := range tokens(o.Text) {
+			add(quoteIndexKey(pQuoteByToken, tokenSelector(t), q.Published, q.ID))
+		}
 	}
 	return ks
 }
 
-// speakerIndex returns the index entries of a speaker: its place in name
-// order, a lookup entry per distinct normalized name or alias (valued with
-// the id and the normalized name), and a token entry per word of them
-// (valued with the normalized name, to sort matches without reading
-// records).
+// occIndex returns the index entries of an occurrence: under its quote,
+// under its article (valued with the quote id), and under each of its
+// match keys (valued with the quote id), where later printings find it.
+func occIndex(o occRec) []entry {
+	p := profile(o.Text)
+	es := []entry{
+		{key(pOccurByQuote, o.QuoteID[:], o.ID[:]), nil},
+		{key(pOccurByArticle, o.ArticleID[:], o.ID[:]), o.QuoteID[:]},
+	}
+	for _, k := range matchKeys(&p) {
+		es = append(es, entry{key(pOccurByKey, []byte(k), []byte{sep}, o.ID[:]), o.QuoteID[:]})
+	}
+	return es
+}
+
+// speakerIndex returns the index entries of a speaker record: its place
+// in name order when it is canonical (under the cluster's display name), a
+// lookup entry per distinct normalized name or alias (valued with the id
+// and the normalized name), a token entry per word of them (valued with
+// the normalized name, to sort matches without reading records), and its
+// block keys for identity resolution.
 func speakerIndex(r speakerRec) []entry {
 	norm := []byte(normalize(r.Name))
-	es := []entry{{nameKey(pSpeakerByName, string(norm), r.ID), nil}}
+	var es []entry
+	if r.Canon == uuid.Nil {
+		es = append(es, entry{nameKey(pSpeakerByName, normalize(r.display()), r.ID), nil})
+	}
 	lookupVal := append(r.ID[:len(r.ID):len(r.ID)], norm...)
 	for _, l := range r.lookups() {
 		es = append(es, entry{key(pSpeakerLookup, []byte(l)), lookupVal})
@@ -42,8 +78,68 @@ func speakerIndex(r speakerRec) []entry {
 	for _, t := range r.tokens() {
 		es = append(es, entry{nameKey(pSpeakerByToken, t, r.ID), norm})
 	}
+	for _, b := range blockKeys(r.names()...) {
+		es = append(es, entry{nameKey(pSpeakerByBlock, b, r.ID), nil})
+	}
 	return es
 }
+
+// rewriteEntries deletes the entries of old that new lacks and sets the
+// entries of new that differ from old.
+func rewriteEntries(txn *badger.Txn, old, new []entry) error {
+	have := make(map[string][]byte, len(old))
+	for _, e := range old {
+		have[string(e.k)] = e.v
+	}
+	want := make(map[string]bool, len(new))
+	for _, e := range new {
+		want[string(e.k)] = true
+		if v, ok := have[string(e.k)]; ok && bytes.Equal(v, e.v) {
+			continue
+		}
+		if err := set(txn, e.k, e.v); err != nil {
+			return err
+		}
+	}
+	for _, e := range old {
+		if !want[string(e.k)] {
+			if err := del(txn, e.k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// rewriteKeys is rewriteEntries for keys with empty values.
+func rewriteKeys(txn *badger.Txn, old, new [][]byte) error {
+	return rewriteEntries(txn, wantsEntries(old), wantsEntries(new))
+}
+
+func wantsEntries(ks [][]byte) []entry {
+	es := make([]entry, len(ks))
+	for i, k := range ks {
+		es[i] = entry{k: k}
+	}
+	return es
+}
+
+// candidateIndex is the pair entry of a candidate: its two speaker records
+// in byte order, valued with the candidate id.
+func candidateIndex(r candidateRec) []entry {
+	a, b := pairOrder(r.A, r.B)
+	return []entry{{key(pCandidatePair, a[:], b[:]), r.ID[:]}}
+}
+
+func pairOrder(a, b uuid.UUID) (uuid.UUID, uuid.UUID) {
+	if bytes.Compare(a[:], b[:]) > 0 {
+		return b, a
+	}
+	return a, b
+}
+
+// decisionKey is a decision on two normalized names, one key each way.
+func decisionKey(a, b string) []byte { return key(pDecision, []byte(a), []byte{sep}, []byte(b)) }
 
 // venueIndex returns the index entries of a venue: name order, lookup by
 // name and kind, and a token entry per word of the name.
@@ -64,8 +160,12 @@ func outletIndex(r outletRec) []entry {
 }
 
 func articleIndex(r articleRec) []entry {
-	return []entry{
+	es := []entry{
 		{key(pArticleByKey, []byte(r.Key)), r.ID[:]},
 		{articleDateKey(r.Published, r.ID), nil},
 	}
+	if r.Copy != nil {
+		es = append(es, entry{key(pArticleCopies, r.Copy.Original[:], r.ID[:]), nil})
+	}
+	return es
 }

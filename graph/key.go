@@ -18,6 +18,7 @@ const (
 	pVenue   byte = 0x04
 	pOutlet  byte = 0x05
 	pText    byte = 0x06
+	pOccur   byte = 0x07
 	pCounter byte = 0x08
 
 	pQuoteByArticle byte = 0x10
@@ -26,9 +27,14 @@ const (
 	pQuoteByDate    byte = 0x13
 	pQuoteByToken   byte = 0x14
 
+	pOccurByQuote   byte = 0x15
+	pOccurByArticle byte = 0x16
+	pOccurByKey     byte = 0x17
+
 	pSpeakerByName  byte = 0x20
 	pSpeakerLookup  byte = 0x21
 	pSpeakerByToken byte = 0x22
+	pSpeakerByBlock byte = 0x23
 
 	pVenueByName  byte = 0x30
 	pVenueLookup  byte = 0x31
@@ -38,12 +44,21 @@ const (
 
 	pArticleByKey  byte = 0x50
 	pArticleByDate byte = 0x51
+	pArticleCopies byte = 0x52
 
 	pSpeakerVenue byte = 0x60
+
+	pCandidate     byte = 0x70
+	pCandidatePair byte = 0x71
+	pConflict      byte = 0x72
+	pDecision      byte = 0x78
 )
 
 // layoutVersion is stored under the meta key; Open refuses other versions.
-const layoutVersion = 1
+// Version 2 made a quote a statement with occurrences, and added identity
+// resolution; `graphd reindex` is no help across it, as version 1 stores
+// are refused, so re-ingest those.
+const layoutVersion = 2
 
 var metaVersionKey = []byte{pMeta, 'v', 'e', 'r', 's', 'i', 'o', 'n'}
 
@@ -51,12 +66,13 @@ var metaVersionKey = []byte{pMeta, 'v', 'e', 'r', 's', 'i', 'o', 'n'}
 const (
 	counterArticles = "articles"
 	counterQuotes   = "quotes"
+	counterOccurs   = "occurrences"
 	counterSpeakers = "speakers"
 	counterVenues   = "venues"
 	counterOutlets  = "outlets"
 )
 
-var counterNames = []string{counterArticles, counterQuotes, counterSpeakers, counterVenues, counterOutlets}
+var counterNames = []string{counterArticles, counterQuotes, counterOccurs, counterSpeakers, counterVenues, counterOutlets}
 
 const (
 	idLen     = 16

@@ -10,10 +10,12 @@ import (
 // their index keys). The kind keeps one listing's cursor out of another.
 // Cursor kinds: a cursor for one listing is refused by another.
 const (
-	cursorQuote   byte = 'q'
-	cursorArticle byte = 'a'
-	cursorName    byte = 'n' // speakers and venues by name
-	cursorOutlet  byte = 'o'
+	cursorQuote     byte = 'q'
+	cursorArticle   byte = 'a'
+	cursorName      byte = 'n' // speakers and venues by name
+	cursorOutlet    byte = 'o'
+	cursorConflict  byte = 'c'
+	cursorCandidate byte = 'm'
 )
 
 func encodeCursor(kind byte, payload []byte) string {

@@ -22,12 +22,20 @@ const (
 
 // Quote returns the quote with id, or an error wrapping ErrNotFound.
 func (s *Store) Quote(ctx context.Context, id uuid.UUID) (Quote, error) {
-	var rec quoteRec
-	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, pQuote, id, &rec) })
+	var q Quote
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		var rec quoteRec
+		if err := load(txn, pQuote, id, &rec); err != nil {
+			return err
+		}
+		sp, err := canonOf(txn, rec.SpeakerID)
+		q = rec.quote(sp)
+		return err
+	})
 	if err != nil {
 		return Quote{}, fmt.Errorf("quote %s: %w", id, err)
 	}
-	return rec.quote(), nil
+	return q, nil
 }
 
 // Quotes returns a page of the quotes that f selects, ordered by their
@@ -64,6 +72,14 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 		if lo > hi {
 			return nil
 		}
+		if len(f.SpeakerIDs) > 0 {
+			// A canonical speaker stands for every name merged into it.
+			all, err := clusterIDs(txn, f.SpeakerIDs)
+			if err != nil {
+				return err
+			}
+			f.SpeakerIDs = all
+		}
 		p := planQuotes(txn, f, dateBytes(hi))
 		defer p.close()
 		var keys [][]byte
@@ -77,11 +93,11 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 			}
 			c := p.st.cur()
 			if p.check != nil {
-				var q quoteRec
-				if err := load(txn, pQuote, uuid.UUID(c[dateLen:]), &q); err != nil {
-					return fmt.Errorf("quote %x: %w", c[dateLen:], err)
+				ok, err := quoteHasWords(txn, uuid.UUID(c[dateLen:]), p.check)
+				if err != nil {
+					return err
 				}
-				if !p.check(q.Text) {
+				if !ok {
 					continue
 				}
 			}
@@ -100,12 +116,22 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 			if err := load(txn, pQuote, id, &q); err != nil {
 				return fmt.Errorf("quote %s: %w", id, err)
 			}
-			// The index answered the search; the text has the last word.
-			if !hasWords(q.Text, words) {
-				s.log.Warn("search index disagrees with quote text", "quote", id, "search", f.Search)
-				continue
+			// The index answered the search; a printing has the words.
+			if len(words) > 0 {
+				ok, err := quoteHasWords(txn, id, func(text string) bool { return hasWords(text, words) })
+				if err != nil {
+					return err
+				}
+				if !ok {
+					s.log.Warn("search index disagrees with quote text", "quote", id, "search", f.Search)
+					continue
+				}
 			}
-			out = append(out, q.quote())
+			sp, err := canonOf(txn, q.SpeakerID)
+			if err != nil {
+				return err
+			}
+			out = append(out, q.quote(sp))
 		}
 		if len(keys) > 0 {
 			info.EndCursor = encodeCursor(cursorQuote, keys[len(keys)-1])
@@ -116,6 +142,28 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 		return nil, PageInfo{}, fmt.Errorf("quotes: %w", err)
 	}
 	return out, info, nil
+}
+
+// quoteHasWords reports whether the canonical text or a printing of the
+// quote with id passes check.
+func quoteHasWords(txn *badger.Txn, id uuid.UUID, check func(string) bool) (bool, error) {
+	var q quoteRec
+	if err := load(txn, pQuote, id, &q); err != nil {
+		return false, fmt.Errorf("quote %s: %w", id, err)
+	}
+	if check(q.Text) {
+		return true, nil
+	}
+	occs, err := loadOccurrences(txn, id)
+	if err != nil {
+		return false, err
+	}
+	for _, o := range occs {
+		if check(o.Text) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // plan is how a QuoteFilter is answered: a stream of index suffixes and,

@@ -27,10 +27,44 @@ type articleRec struct {
 	Hash      string    `json:"hash"`
 	TextLen   int       `json:"textLen"` // bytes of text, kept apart in chunks
 	Ingested  time.Time `json:"ingested"`
+	Sketch    []uint32  `json:"sketch,omitempty"` // MinHash of the text's word 3-grams
+	Copy      *copyRec  `json:"copyOf,omitempty"`
 }
 
+// copyRec links an article to the one it copies.
+type copyRec struct {
+	Original uuid.UUID `json:"original"`
+	Score    float64   `json:"score"`
+	Shared   int       `json:"shared"`
+	Overlap  float64   `json:"overlap"`
+}
+
+// quoteRec is a statement. The fields from ArticleID to Confidence are
+// those of its first occurrence, Text that of its canonical one.
 type quoteRec struct {
 	ID          uuid.UUID `json:"id"`
+	ArticleID   uuid.UUID `json:"article"`
+	SpeakerID   uuid.UUID `json:"speaker,omitzero"` // a speaker record, maybe merged into another
+	VenueID     uuid.UUID `json:"venue,omitzero"`
+	Text        string    `json:"text"`
+	Kind        string    `json:"kind"`
+	Spans       []Span    `json:"spans,omitempty"`
+	Cue         string    `json:"cue,omitempty"`
+	CueSpan     *Span     `json:"cueSpan,omitempty"`
+	Mention     string    `json:"mention,omitempty"`
+	MentionSpan *Span     `json:"mentionSpan,omitempty"`
+	Confidence  float64   `json:"confidence"`
+	Published   time.Time `json:"published,omitzero"` // first seen
+	First       uuid.UUID `json:"first"`              // first occurrence
+	Canon       uuid.UUID `json:"canon"`              // occurrence with the canonical text
+	Count       int       `json:"count"`              // occurrences
+	Conflict    bool      `json:"conflict,omitempty"`
+}
+
+// occRec is one printing of a quote in one article.
+type occRec struct {
+	ID          uuid.UUID `json:"id"`
+	QuoteID     uuid.UUID `json:"quote"`
 	ArticleID   uuid.UUID `json:"article"`
 	SpeakerID   uuid.UUID `json:"speaker,omitzero"`
 	VenueID     uuid.UUID `json:"venue,omitzero"`
@@ -42,15 +76,67 @@ type quoteRec struct {
 	Mention     string    `json:"mention,omitempty"`
 	MentionSpan *Span     `json:"mentionSpan,omitempty"`
 	Confidence  float64   `json:"confidence"`
-	Published   time.Time `json:"published,omitzero"`
+	Published   time.Time `json:"published,omitzero"` // the article's
+	Match       string    `json:"match"`
+	Score       float64   `json:"score"` // of the match that joined it
 }
 
+// speakerRec is one name of a person as articles print it. Records that
+// identity resolution merged form a tree: every member but the root has
+// Canon (the root) and Parent (the member it was matched with); the root
+// lists Members and holds the cluster's display name.
 type speakerRec struct {
-	ID      uuid.UUID `json:"id"`
-	Name    string    `json:"name"`
-	Aliases []string  `json:"aliases,omitempty"`
-	Titles  []string  `json:"titles,omitempty"`
+	ID      uuid.UUID   `json:"id"`
+	Name    string      `json:"name"`
+	Aliases []string    `json:"aliases,omitempty"`
+	Titles  []string    `json:"titles,omitempty"`
+	Roles   []roleRec   `json:"roles,omitempty"`
+	Venues  []string    `json:"venues,omitempty"` // normalized names of its venues
+	Co      []string    `json:"co,omitempty"`     // blocking keys of the people quoted beside it
+	Canon   uuid.UUID   `json:"canon,omitzero"`
+	Parent  uuid.UUID   `json:"parent,omitzero"`
+	Link    *linkRec    `json:"link,omitempty"`
+	Members []uuid.UUID `json:"members,omitempty"`
+	Display string      `json:"display,omitempty"`
+	Created time.Time   `json:"created"`
 }
+
+type roleRec struct {
+	Title string    `json:"title"`
+	Org   string    `json:"org,omitempty"`
+	From  time.Time `json:"from,omitzero"`
+	To    time.Time `json:"to,omitzero"`
+}
+
+// linkRec says why a speaker record was merged into its parent.
+type linkRec struct {
+	Evidence   []Evidence `json:"evidence"`
+	Confidence float64    `json:"confidence"`
+	By         string     `json:"by"`
+	At         time.Time  `json:"at"`
+}
+
+// candidateRec is a pair of speaker records offered for review.
+type candidateRec struct {
+	ID         uuid.UUID  `json:"id"`
+	A          uuid.UUID  `json:"a"`
+	B          uuid.UUID  `json:"b"`
+	Evidence   []Evidence `json:"evidence"`
+	Confidence float64    `json:"confidence"`
+	Shared     int        `json:"shared,omitempty"` // quotations attributed to both
+	Created    time.Time  `json:"created"`
+}
+
+// decisionRec is a person's decision on two names.
+type decisionRec struct {
+	Action string    `json:"action"` // decisionMerge or decisionApart
+	At     time.Time `json:"at"`
+}
+
+const (
+	decisionMerge = "merge"
+	decisionApart = "apart"
+)
 
 type venueRec struct {
 	ID   uuid.UUID `json:"id"`
@@ -86,24 +172,41 @@ func decodeRecord(b []byte, v any) error {
 }
 
 func (r articleRec) article(text string) Article {
-	return Article{
+	a := Article{
 		ID: r.ID, Key: r.Key, SourceID: r.SourceID, URL: r.URL, Title: r.Title,
 		Outlet: r.Outlet, OutletID: r.OutletID, Published: r.Published,
 		Hash: r.Hash, Text: text, Ingested: r.Ingested,
 	}
+	if c := r.Copy; c != nil {
+		a.CopyOf = &CopyLink{Original: c.Original, Copy: r.ID, Score: c.Score, SharedQuotes: c.Shared, TextOverlap: c.Overlap}
+	}
+	return a
 }
 
-func (r quoteRec) quote() Quote {
+// quote is the domain form of r; speaker is the canonical id of r's speaker.
+func (r quoteRec) quote(speaker uuid.UUID) Quote {
 	return Quote{
-		ID: r.ID, ArticleID: r.ArticleID, SpeakerID: r.SpeakerID, VenueID: r.VenueID,
+		ID: r.ID, ArticleID: r.ArticleID, SpeakerID: speaker, VenueID: r.VenueID,
 		Text: r.Text, Kind: r.Kind, Spans: r.Spans, Cue: r.Cue, CueSpan: r.CueSpan,
 		Mention: r.Mention, MentionSpan: r.MentionSpan, Confidence: r.Confidence,
-		Published: r.Published,
+		Published: r.Published, Occurrences: r.Count, Conflict: r.Conflict,
 	}
 }
 
-func (r speakerRec) speaker() Speaker {
-	return Speaker{ID: r.ID, Name: r.Name, Aliases: r.Aliases, Titles: r.Titles}
+// root is the id of the canonical speaker of r's cluster.
+func (r speakerRec) root() uuid.UUID {
+	if r.Canon != uuid.Nil {
+		return r.Canon
+	}
+	return r.ID
+}
+
+// display is the name the cluster rooted at r shows.
+func (r speakerRec) display() string {
+	if r.Display != "" {
+		return r.Display
+	}
+	return r.Name
 }
 
 func (r venueRec) venue() Venue { return Venue{ID: r.ID, Name: r.Name, Kind: r.Kind} }

@@ -11,13 +11,17 @@ import (
 )
 
 // Speaker returns the speaker with id, or an error wrapping ErrNotFound.
+// The id of a name merged into another speaker gives that speaker.
 func (s *Store) Speaker(ctx context.Context, id uuid.UUID) (Speaker, error) {
-	var rec speakerRec
-	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, pSpeaker, id, &rec) })
+	var sp Speaker
+	err := s.view(ctx, func(txn *badger.Txn) (err error) {
+		sp, err = speakerView(txn, id)
+		return err
+	})
 	if err != nil {
 		return Speaker{}, fmt.Errorf("speaker %s: %w", id, err)
 	}
-	return rec.speaker(), nil
+	return sp, nil
 }
 
 // FindSpeakers returns a page of the speakers matching name, ignoring case,
@@ -49,14 +53,17 @@ func (s *Store) FindSpeakers(ctx context.Context, name string, page Page) ([]Spe
 			if err != nil {
 				return err
 			}
+			if found, err = canonicalMatches(txn, found); err != nil {
+				return err
+			}
 			ms, info = found.page(after, page.size())
 		}
 		for _, m := range ms {
-			var rec speakerRec
-			if err := load(txn, pSpeaker, m.id, &rec); err != nil {
+			sp, err := speakerView(txn, m.id)
+			if err != nil {
 				return fmt.Errorf("speaker %s: %w", m.id, err)
 			}
-			out = append(out, rec.speaker())
+			out = append(out, sp)
 		}
 		return nil
 	})
@@ -64,6 +71,20 @@ func (s *Store) FindSpeakers(ctx context.Context, name string, page Page) ([]Spe
 		return nil, PageInfo{}, fmt.Errorf("find speakers %q: %w", name, err)
 	}
 	return out, info, nil
+}
+
+// canonicalMatches maps matched speaker records to their canonical
+// speakers, sorted by the canonical display name.
+func canonicalMatches(txn *badger.Txn, ms matches) (matches, error) {
+	out := matches{}
+	for _, m := range ms {
+		_, root, err := loadRoot(txn, m.id)
+		if err != nil {
+			return nil, fmt.Errorf("speaker %s: %w", m.id, err)
+		}
+		out.add(match{m.group, normalize(root.display()), root.ID})
+	}
+	return out, nil
 }
 
 func findSpeakers(txn *badger.Txn, q string) (matches, error) {
@@ -102,14 +123,14 @@ func findSpeakers(txn *badger.Txn, q string) (matches, error) {
 	return ms, err
 }
 
-// SpeakerByName returns the speaker whose full name or alias is name,
-// ignoring case, diacritics and punctuation; failing that, of the speakers
-// whose name words include every word of name ("Lavrov"), the one with
-// the most quotes. It returns an error wrapping ErrNotFound when there is
-// none or the best is tied.
+// SpeakerByName returns the speaker whose full name or alias, or the name
+// or alias of a name merged into it, is name, ignoring case, diacritics
+// and punctuation; failing that, of the speakers whose name words include
+// every word of name ("Lavrov"), the one with the most quotes. It returns
+// an error wrapping ErrNotFound when there is none or the best is tied.
 func (s *Store) SpeakerByName(ctx context.Context, name string) (Speaker, error) {
 	q := normalize(name)
-	var rec speakerRec
+	var sp Speaker
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		if q == "" {
 			return ErrNotFound
@@ -119,14 +140,19 @@ func (s *Store) SpeakerByName(ctx context.Context, name string) (Speaker, error)
 			return err
 		}
 		if ok && len(v) >= idLen {
-			return load(txn, pSpeaker, uuid.UUID(v[:idLen]), &rec)
+			sp, err = speakerView(txn, uuid.UUID(v[:idLen]))
+			return err
 		}
 		var ids []uuid.UUID
 		for i, w := range strings.Fields(q) {
 			var these []uuid.UUID
 			err := scanNames(txn, pSpeakerByToken, cutToken(w)+string(rune(sep)), func(_ string, id uuid.UUID, _ []byte) error {
-				if i == 0 || slices.Contains(ids, id) {
-					these = append(these, id)
+				root, err := canonOf(txn, id)
+				if err != nil {
+					return err
+				}
+				if (i == 0 || slices.Contains(ids, root)) && !slices.Contains(these, root) {
+					these = append(these, root)
 				}
 				return nil
 			})
@@ -137,7 +163,15 @@ func (s *Store) SpeakerByName(ctx context.Context, name string) (Speaker, error)
 		}
 		best, bestN, tied := uuid.Nil, -1, false
 		for _, id := range ids {
-			switch n := countKeys(txn, recordKey(pQuoteBySpeaker, id)); {
+			all, err := clusterIDs(txn, []uuid.UUID{id})
+			if err != nil {
+				return err
+			}
+			n := 0
+			for _, m := range all {
+				n += countKeys(txn, recordKey(pQuoteBySpeaker, m))
+			}
+			switch {
 			case n > bestN:
 				best, bestN, tied = id, n, false
 			case n == bestN:
@@ -150,12 +184,13 @@ func (s *Store) SpeakerByName(ctx context.Context, name string) (Speaker, error)
 		case tied:
 			return fmt.Errorf("%w: %d speakers are named so", ErrNotFound, len(ids))
 		}
-		return load(txn, pSpeaker, best, &rec)
+		sp, err = speakerView(txn, best)
+		return err
 	})
 	if err != nil {
 		return Speaker{}, fmt.Errorf("speaker %q: %w", name, err)
 	}
-	return rec.speaker(), nil
+	return sp, nil
 }
 
 // AddSpeakerAlias records another name of the speaker with id, by which
@@ -168,6 +203,7 @@ func (s *Store) AddSpeakerAlias(ctx context.Context, id uuid.UUID, alias string)
 	}
 	alias = clean(alias)
 	var rec speakerRec
+	var sp Speaker
 	err := s.update(ctx, func(txn *badger.Txn) error {
 		rec = speakerRec{}
 		if err := load(txn, pSpeaker, id, &rec); err != nil {
@@ -180,37 +216,32 @@ func (s *Store) AddSpeakerAlias(ctx context.Context, id uuid.UUID, alias string)
 		if ok && len(v) >= idLen && uuid.UUID(v[:idLen]) != id {
 			return fmt.Errorf("%w: alias %q already names speaker %s", ErrInvalid, alias, uuid.UUID(v[:idLen]))
 		}
-		if strings.EqualFold(rec.Name, alias) || containsFold(rec.Aliases, alias) {
-			return nil
-		}
-		if len(rec.Aliases) >= maxListLen {
-			return fmt.Errorf("%w: speaker has %d aliases already", ErrInvalid, len(rec.Aliases))
-		}
-		rec.Aliases = append(rec.Aliases, alias)
-		if err := store(txn, pSpeaker, id, rec); err != nil {
-			return err
-		}
-		for _, e := range speakerIndex(rec) {
-			if err := set(txn, e.k, e.v); err != nil {
+		if !strings.EqualFold(rec.Name, alias) && !containsFold(rec.Aliases, alias) {
+			if len(rec.Aliases) >= maxListLen {
+				return fmt.Errorf("%w: speaker has %d aliases already", ErrInvalid, len(rec.Aliases))
+			}
+			old := speakerIndex(rec)
+			rec.Aliases = append(rec.Aliases, alias)
+			if err := store(txn, pSpeaker, id, rec); err != nil {
+				return err
+			}
+			if err := rewriteEntries(txn, old, speakerIndex(rec)); err != nil {
 				return err
 			}
 		}
-		return nil
+		sp, err = speakerView(txn, id)
+		return err
 	})
 	if err != nil {
 		return Speaker{}, fmt.Errorf("add alias to speaker %s: %w", id, err)
 	}
-	return rec.speaker(), nil
+	return sp, nil
 }
 
 // SpeakerVenues returns the venues where the speaker with id was quoted,
 // most quotes first. It returns an error wrapping ErrNotFound for an
 // unknown speaker.
 func (s *Store) SpeakerVenues(ctx context.Context, id uuid.UUID) ([]Venue, error) {
-	type counted struct {
-		v Venue
-		n uint64
-	}
 	var vs []counted
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		ok, err := has(txn, recordKey(pSpeaker, id))
@@ -220,25 +251,14 @@ func (s *Store) SpeakerVenues(ctx context.Context, id uuid.UUID) ([]Venue, error
 		if !ok {
 			return ErrNotFound
 		}
-		prefix := recordKey(pSpeakerVenue, id)
-		it := keysOnly(txn, prefix)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			item := it.Item()
-			vid := uuid.UUID(item.Key()[len(prefix):])
-			b, err := item.ValueCopy(nil)
-			if err != nil {
-				return dbErr("read edge", err)
+		all, err := clusterIDs(txn, []uuid.UUID{id})
+		if err != nil {
+			return err
+		}
+		for _, mid := range all {
+			if err := speakerVenues(txn, mid, &vs); err != nil {
+				return err
 			}
-			n, err := parseUint64(b)
-			if err != nil {
-				return fmt.Errorf("edge %s→%s: %v", id, vid, err)
-			}
-			var rec venueRec
-			if err := load(txn, pVenue, vid, &rec); err != nil {
-				return fmt.Errorf("venue %s: %w", vid, err)
-			}
-			vs = append(vs, counted{rec.venue(), n})
 		}
 		return nil
 	})
@@ -256,4 +276,42 @@ func (s *Store) SpeakerVenues(ctx context.Context, id uuid.UUID) ([]Venue, error
 		out[i] = c.v
 	}
 	return out, nil
+}
+
+// counted is a venue with the number of quotes said there.
+type counted struct {
+	v Venue
+	n uint64
+}
+
+// speakerVenues adds the venues of speaker record id to vs, summing the
+// counts of venues already there.
+func speakerVenues(txn *badger.Txn, id uuid.UUID, vs *[]counted) error {
+	{
+		prefix := recordKey(pSpeakerVenue, id)
+		it := keysOnly(txn, prefix)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			vid := uuid.UUID(item.Key()[len(prefix):])
+			b, err := item.ValueCopy(nil)
+			if err != nil {
+				return dbErr("read edge", err)
+			}
+			n, err := parseUint64(b)
+			if err != nil {
+				return fmt.Errorf("edge %s→%s: %v", id, vid, err)
+			}
+			if i := slices.IndexFunc(*vs, func(c counted) bool { return c.v.ID == vid }); i >= 0 {
+				(*vs)[i].n += n
+				continue
+			}
+			var rec venueRec
+			if err := load(txn, pVenue, vid, &rec); err != nil {
+				return fmt.Errorf("venue %s: %w", vid, err)
+			}
+			*vs = append(*vs, counted{rec.venue(), n})
+		}
+		return nil
+	}
 }

@@ -25,13 +25,15 @@ func TestConcurrentPuts(t *testing.T) {
 	for w := range writers {
 		wg.Go(func() {
 			for i := range each {
-				text := fmt.Sprintf(`Sergey Lavrov told CNN: "Statement %d by writer %d." Peskov said: "Reply %d-%d."`, i, w, i, w)
+				stmt := fmt.Sprintf("Statement %s %s.", pseudo(i*writers+w), pseudo(i*writers+w+1000))
+				reply := fmt.Sprintf("Reply %s %s.", pseudo(i*writers+w+2000), pseudo(i*writers+w+3000))
+				text := fmt.Sprintf(`Sergey Lavrov told CNN: "%s" Peskov said: "%s"`, stmt, reply)
 				in := graph.ArticleInput{
 					URL: fmt.Sprintf("https://x.test/%d/%d", w, i), Outlet: "TASS", Text: text,
 					Published: date("2024-01-01").AddDate(0, 0, i),
 					Quotes: []graph.QuoteInput{
-						quoted(text, fmt.Sprintf("Statement %d by writer %d.", i, w), "Sergey Lavrov", "CNN", graph.VenueBroadcast),
-						quoted(text, fmt.Sprintf("Reply %d-%d.", i, w), "Dmitry Peskov", "", ""),
+						quoted(text, stmt, "Sergey Lavrov", "CNN", graph.VenueBroadcast),
+						quoted(text, reply, "Dmitry Peskov", "", ""),
 					},
 				}
 				if _, err := s.PutArticle(ctx, in); err != nil {
@@ -67,7 +69,7 @@ func TestConcurrentPuts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := graph.Counts{Articles: writers * each, Quotes: 2 * writers * each, Speakers: 2, Venues: 1, Outlets: 1}
+	want := graph.Counts{Articles: writers * each, Quotes: 2 * writers * each, Occurrences: 2 * writers * each, Speakers: 2, Venues: 1, Outlets: 1}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Counts (-want +got):\n%s", diff)
 	}
@@ -165,3 +167,18 @@ func TestValueLogGC(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// pseudo returns a made-up word for n < 14⁴, different for every n and
+// sharing few letters with the words of nearby numbers.
+func pseudo(n int) string {
+	const cons, vows = "bdfgklmnprstvz", "aeiou"
+	m := n * 2654435761 % (14 * 14 * 14 * 14)
+	var b strings.Builder
+	for i := range 4 {
+		d := m % 14
+		m /= 14
+		b.WriteByte(cons[d])
+		b.WriteByte(vows[(d+i)%len(vows)])
+	}
+	return b.String()
+}

@@ -1,0 +1,507 @@
+package graph
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// This file groups the printings of a quotation across articles into one
+// quote, keeps each quote's record and index entries in step with its
+// occurrences, and links an article to the article it copies.
+
+const (
+	// maxPostings bounds the entries read under one match key, newest
+	// first, so that a common word pair costs no more than a rare one.
+	maxPostings = 32
+	// maxGroupCandidates bounds the quotes one occurrence is compared with.
+	maxGroupCandidates = 6
+	// closeDays is how far apart two dated printings of a paraphrase may be.
+	closeDays = 30
+)
+
+// Speaker agreement between two occurrences.
+const (
+	speakersApart   = iota // names that cannot be one person
+	speakersUnknown        // one side has no speaker
+	speakersMaybe          // names that may be one person
+	speakersSame           // one canonical speaker
+)
+
+// grouper places the occurrences of one article in quotes.
+type grouper struct {
+	w      *writer
+	a      *articleRec
+	mine   map[uuid.UUID]bool // occurrence ids of this article
+	used   map[uuid.UUID]bool // quotes this article already prints
+	shared map[uuid.UUID]int  // other article → quotes it shares with this one
+	count  int                // occurrences of this article
+}
+
+func newGrouper(w *writer, a *articleRec) *grouper {
+	return &grouper{w: w, a: a, mine: map[uuid.UUID]bool{}, used: map[uuid.UUID]bool{}, shared: map[uuid.UUID]int{}}
+}
+
+type groupCand struct {
+	quote uuid.UUID
+	hits  int
+	exact bool
+	occs  []uuid.UUID
+}
+
+// candidates finds the quotes whose printings share match keys with p,
+// through the key index, most shared keys first.
+func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
+	o := badger.DefaultIteratorOptions
+	o.PrefetchValues = false
+	o.Reverse = true
+	o.Prefix = []byte{pOccurByKey}
+	it := g.w.txn.NewIterator(o)
+	defer it.Close()
+	byQuote := map[uuid.UUID]*groupCand{}
+	var order []*groupCand
+	end := bytes.Repeat([]byte{0xff}, idLen+1)
+	for ki, k := range keys {
+		prefix := key(pOccurByKey, []byte(k), []byte{sep})
+		n := 0
+		for it.Seek(append(slices.Clip(prefix), end...)); it.ValidForPrefix(prefix) && n < maxPostings; it.Next() {
+			n++
+			item := it.Item()
+			kk := item.Key()
+			oid := uuid.UUID(kk[len(kk)-idLen:])
+			if g.mine[oid] {
+				continue
+			}
+			var qid uuid.UUID
+			if err := item.Value(func(v []byte) error { copy(qid[:], v); return nil }); err != nil {
+				return nil, dbErr("read match index", err)
+			}
+			if g.used[qid] {
+				continue
+			}
+			c := byQuote[qid]
+			if c == nil {
+				c = &groupCand{quote: qid}
+				byQuote[qid] = c
+				order = append(order, c)
+			}
+			c.hits++
+			c.exact = c.exact || ki == 0
+			if len(c.occs) < 3 && !slices.Contains(c.occs, oid) {
+				c.occs = append(c.occs, oid)
+			}
+		}
+	}
+	few := len(keys) <= 3
+	out := order[:0]
+	for _, c := range order {
+		if c.exact || c.hits >= 2 || few {
+			out = append(out, c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *groupCand) int {
+		switch {
+		case a.exact != b.exact:
+			if a.exact {
+				return -1
+			}
+			return 1
+		case a.hits != b.hits:
+			return b.hits - a.hits
+		}
+		return bytes.Compare(a.quote[:], b.quote[:])
+	})
+	return out[:min(len(out), maxGroupCandidates)], nil
+}
+
+// place puts occurrence o in the quote it is a printing of, or in a new
+// one, and writes it.
+func (g *grouper) place(o *occRec) error {
+	g.mine[o.ID] = true
+	g.count++
+	p := profile(o.Text)
+	keys := matchKeys(&p)
+	cands, err := g.candidates(keys)
+	if err != nil {
+		return err
+	}
+	var best *occRec
+	bestMatch := textMatch{}
+	for _, c := range cands {
+		for _, oid := range c.occs {
+			var other occRec
+			if err := load(g.w.txn, pOccur, oid, &other); err != nil {
+				return fmt.Errorf("occurrence %s: %w", oid, err)
+			}
+			op := profile(other.Text)
+			m := compare(&p, &op)
+			if m.how == "" || m.score <= bestMatch.score {
+				continue
+			}
+			ok, err := g.accept(o, &p, &other, &op, m)
+			if err != nil {
+				return err
+			}
+			if ok {
+				best, bestMatch = &other, m
+			}
+		}
+	}
+	if best == nil {
+		return g.start(o)
+	}
+	return g.join(o, best.QuoteID, bestMatch)
+}
+
+// accept decides whether o joins the quote of other, given how their
+// texts match and how their speakers and dates agree.
+func (g *grouper) accept(o *occRec, p *textProfile, other *occRec, op *textProfile, m textMatch) (bool, error) {
+	agree, err := g.w.speakersAgree(o.SpeakerID, other.SpeakerID)
+	if err != nil {
+		return false, err
+	}
+	switch m.how {
+	case matchExact:
+		return true, nil
+	case matchContained:
+		return agree != speakersApart || min(len(p.words), len(op.words)) >= 5, nil
+	}
+	if len(p.stems) < minParaStems || len(op.stems) < minParaStems || !datesClose(o.Published, other.Published) {
+		return false, nil
+	}
+	var threshold float64
+	switch agree {
+	case speakersSame:
+		threshold = paraSameSpeaker
+	case speakersMaybe:
+		threshold = paraCompatSpeaker
+	case speakersUnknown:
+		threshold = paraUnknownSpeaker
+	default:
+		if len(p.stems) < 4 || len(op.stems) < 4 {
+			return false, nil
+		}
+		threshold = conflictScore
+	}
+	if o.Kind == KindIndirect || other.Kind == KindIndirect {
+		threshold += 0.1
+	}
+	return m.score >= threshold, nil
+}
+
+func datesClose(a, b time.Time) bool {
+	if a.IsZero() || b.IsZero() {
+		return true
+	}
+	d := a.Sub(b)
+	return d < closeDays*24*time.Hour && d > -closeDays*24*time.Hour
+}
+
+// speakersAgree says how the speaker records a and b agree.
+func (w *writer) speakersAgree(a, b uuid.UUID) (int, error) {
+	if a == uuid.Nil || b == uuid.Nil {
+		return speakersUnknown, nil
+	}
+	ra, err := w.root(a)
+	if err != nil {
+		return 0, err
+	}
+	rb, err := w.root(b)
+	if err != nil {
+		return 0, err
+	}
+	if ra.ID == rb.ID {
+		return speakersSame, nil
+	}
+	sa, err := w.loadSpeaker(a)
+	if err != nil {
+		return 0, err
+	}
+	sb, err := w.loadSpeaker(b)
+	if err != nil {
+		return 0, err
+	}
+	if namesCompatible(sa.Name, sb.Name) {
+		return speakersMaybe, nil
+	}
+	return speakersApart, nil
+}
+
+// start makes o the first occurrence of a new quote.
+func (g *grouper) start(o *occRec) error {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return err
+	}
+	o.QuoteID, o.Match, o.Score = id, matchFirst, 1
+	if err := g.w.putOccurrence(*o); err != nil {
+		return err
+	}
+	q := quoteRec{ID: id}
+	g.used[id] = true
+	g.w.counters[counterQuotes]++
+	g.w.res.NewQuotes++
+	return g.w.rewriteQuote(&q, nil, []occRec{*o})
+}
+
+// join adds o to quote qid. A speaker of another article whose name may
+// be o's gains a shared quotation as evidence of being the same person.
+func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
+	var q quoteRec
+	if err := load(g.w.txn, pQuote, qid, &q); err != nil {
+		return fmt.Errorf("quote %s: %w", qid, err)
+	}
+	old, err := loadOccurrences(g.w.txn, qid)
+	if err != nil {
+		return err
+	}
+	o.QuoteID, o.Match, o.Score = qid, m.how, round3(m.score)
+	if err := g.w.putOccurrence(*o); err != nil {
+		return err
+	}
+	g.used[qid] = true
+	articles := map[uuid.UUID]bool{}
+	for _, other := range old {
+		if other.ArticleID != o.ArticleID && !articles[other.ArticleID] {
+			articles[other.ArticleID] = true
+			g.shared[other.ArticleID]++
+		}
+		if o.SpeakerID != uuid.Nil && other.SpeakerID != uuid.Nil {
+			if err := g.w.sharedQuote(o.SpeakerID, other.SpeakerID); err != nil {
+				return err
+			}
+		}
+	}
+	return g.w.rewriteQuote(&q, old, append(slices.Clip(old), *o))
+}
+
+func (w *writer) putOccurrence(o occRec) error {
+	if err := store(w.txn, pOccur, o.ID, o); err != nil {
+		return err
+	}
+	for _, e := range occIndex(o) {
+		if err := set(w.txn, e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadOccurrences reads the occurrences of quote qid.
+func loadOccurrences(txn *badger.Txn, qid uuid.UUID) ([]occRec, error) {
+	prefix := recordKey(pOccurByQuote, qid)
+	it := keysOnly(txn, prefix)
+	var ids []uuid.UUID
+	for it.Rewind(); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		ids = append(ids, uuid.UUID(k[len(k)-idLen:]))
+	}
+	it.Close()
+	out := make([]occRec, 0, len(ids))
+	for _, id := range ids {
+		var o occRec
+		if err := load(txn, pOccur, id, &o); err != nil {
+			return nil, fmt.Errorf("occurrence %s of quote %s: %w", id, qid, err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// earlier orders occurrences by their article's date, undated ones after
+// dated ones, then by id (the order they were stored).
+func earlier(a, b occRec) int {
+	switch {
+	case a.Published.IsZero() != b.Published.IsZero():
+		if a.Published.IsZero() {
+			return 1
+		}
+		return -1
+	case !a.Published.Equal(b.Published):
+		return a.Published.Compare(b.Published)
+	}
+	return bytes.Compare(a.ID[:], b.ID[:])
+}
+
+// rewriteQuote derives quote q from its occurrences now, after it had old,
+// and rewrites its record and index entries; with none left it deletes q.
+func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
+	var oldKeys [][]byte
+	if len(old) > 0 {
+		oldKeys = quoteIndex(*q, old)
+	}
+	if len(now) == 0 {
+		w.counters[counterQuotes]--
+		for _, k := range oldKeys {
+			if err := del(w.txn, k); err != nil {
+				return err
+			}
+		}
+		return del(w.txn, recordKey(pQuote, q.ID))
+	}
+	sorted := slices.Clone(now)
+	slices.SortFunc(sorted, earlier)
+	first := sorted[0]
+	canon := first
+	fw := strings.Fields(normalize(first.Text))
+	for _, o := range sorted[1:] {
+		ow := strings.Fields(normalize(o.Text))
+		if len(ow) > len(strings.Fields(normalize(canon.Text))) && contains(ow, fw) {
+			canon = o
+		}
+	}
+	conflict, err := w.conflicting(sorted)
+	if err != nil {
+		return err
+	}
+	*q = quoteRec{
+		ID: q.ID, ArticleID: first.ArticleID, SpeakerID: first.SpeakerID, VenueID: first.VenueID,
+		Text: canon.Text, Kind: first.Kind, Spans: first.Spans, Cue: first.Cue, CueSpan: first.CueSpan,
+		Mention: first.Mention, MentionSpan: first.MentionSpan, Confidence: first.Confidence,
+		Published: first.Published, First: first.ID, Canon: canon.ID, Count: len(now), Conflict: conflict,
+	}
+	if err := store(w.txn, pQuote, q.ID, q); err != nil {
+		return err
+	}
+	return rewriteKeys(w.txn, oldKeys, quoteIndex(*q, now))
+}
+
+// maxConflictOccurrences bounds the printings compared for a conflict.
+const maxConflictOccurrences = 50
+
+// conflicting reports whether articles give occs to people who cannot be
+// one person.
+func (w *writer) conflicting(occs []occRec) (bool, error) {
+	var ids []uuid.UUID
+	for _, o := range occs[:min(len(occs), maxConflictOccurrences)] {
+		if o.SpeakerID != uuid.Nil && !slices.Contains(ids, o.SpeakerID) {
+			ids = append(ids, o.SpeakerID)
+		}
+	}
+	for i := range ids {
+		for j := i + 1; j < len(ids); j++ {
+			agree, err := w.speakersAgree(ids[i], ids[j])
+			if err != nil {
+				return false, err
+			}
+			if agree == speakersApart {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
+}
+
+// Copy detection thresholds.
+const (
+	copyMinShared  = 2   // quotations both articles print
+	copyMinShare   = 0.3 // of the smaller article's quotations
+	copyMinOverlap = 0.5 // or this text overlap alone
+)
+
+// findCopy links article a with the article it copies, or the article
+// that copies it, among those that share quotations with it: a copy
+// shares many of its quotations, or much of its wording.
+func (w *writer) findCopy(a *articleRec, shared map[uuid.UUID]int, count int) error {
+	others := make([]uuid.UUID, 0, len(shared))
+	for id := range shared {
+		others = append(others, id)
+	}
+	slices.SortFunc(others, func(x, y uuid.UUID) int { return bytes.Compare(x[:], y[:]) })
+	var best *articleRec
+	var bestCopy copyRec
+	for _, id := range others {
+		var other articleRec
+		if err := load(w.txn, pArticle, id, &other); err != nil {
+			return fmt.Errorf("article %s: %w", id, err)
+		}
+		n := shared[id]
+		nOther := countKeys(w.txn, recordKey(pOccurByArticle, id))
+		share := float64(n) / float64(max(1, min(count, nOther)))
+		overlap := sketchJaccard(a.Sketch, other.Sketch)
+		if !(n >= copyMinShared && share >= copyMinShare) && overlap < copyMinOverlap {
+			continue
+		}
+		score := round3(0.6*min(share, 1) + 0.4*min(1, overlap*2))
+		if best == nil || score > bestCopy.Score {
+			o := other
+			best, bestCopy = &o, copyRec{Score: score, Shared: n, Overlap: round3(overlap)}
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	if articleFirst(*best, *a) {
+		bestCopy.Original = best.ID
+		a.Copy = &bestCopy
+		return nil
+	}
+	if best.Copy != nil && best.Copy.Score >= bestCopy.Score {
+		return nil
+	}
+	oldIdx := articleIndex(*best)
+	bestCopy.Original = a.ID
+	best.Copy = &bestCopy
+	if err := store(w.txn, pArticle, best.ID, best); err != nil {
+		return err
+	}
+	return rewriteEntries(w.txn, oldIdx, articleIndex(*best))
+}
+
+// articleFirst reports whether a came out before b: dated before undated,
+// then by date, then stored first.
+func articleFirst(a, b articleRec) bool {
+	switch {
+	case a.Published.IsZero() != b.Published.IsZero():
+		return !a.Published.IsZero()
+	case !a.Published.Equal(b.Published):
+		return a.Published.Before(b.Published)
+	}
+	return bytes.Compare(a.ID[:], b.ID[:]) < 0
+}
+
+// sketchSize is the number of MinHash values of an article's sketch.
+const sketchSize = 64
+
+// sketch is the MinHash of the word 3-grams of text: the Jaccard overlap
+// of two texts' shingles is about the share of equal values.
+func sketch(text string) []uint32 {
+	words := strings.Fields(normalize(text))
+	if len(words) < 3 {
+		return nil
+	}
+	out := make([]uint32, sketchSize)
+	for i := range out {
+		out[i] = ^uint32(0)
+	}
+	for i := 0; i+3 <= len(words); i++ {
+		h := hash64(words[i] + " " + words[i+1] + " " + words[i+2])
+		for j := range out {
+			// Multiply-shift hashing with fixed odd multipliers.
+			m := uint64(0x9e3779b97f4a7c15) + uint64(j)*0xbf58476d1ce4e5b9 | 1
+			v := uint32((h*m + uint64(j)*0x94d049bb133111eb) >> 32)
+			if v < out[j] {
+				out[j] = v
+			}
+		}
+	}
+	return out
+}
+
+func sketchJaccard(a, b []uint32) float64 {
+	if len(a) != sketchSize || len(b) != sketchSize {
+		return 0
+	}
+	n := 0
+	for i := range a {
+		if a[i] == b[i] {
+			n++
+		}
+	}
+	return float64(n) / sketchSize
+}

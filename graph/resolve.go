@@ -1,0 +1,579 @@
+package graph
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// This file applies speaker identity to the store inside a write: it
+// keeps each speaker record's profile (roles with dates, venues, the
+// people quoted beside it), finds candidates for a new name through the
+// block index, merges clusters when the evidence agrees, offers the rest
+// for review, and splits a cluster again when a person undoes a merge.
+
+const (
+	maxProfileList = 64 // venues and co-occurring names kept per record
+	maxBlockScan   = 64 // speaker records read under one block key
+	maxClusterSize = 256
+)
+
+// profiles updates the records of the speakers of article a with what a
+// says of them: the titles it gives with a's date, the venues, and the
+// other people it quotes.
+func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) {
+	var ids []uuid.UUID
+	for _, o := range occs {
+		if o.SpeakerID != uuid.Nil && !slices.Contains(ids, o.SpeakerID) {
+			ids = append(ids, o.SpeakerID)
+		}
+	}
+	keys := map[uuid.UUID][]string{}
+	for _, id := range ids {
+		sp := w.speakers[id]
+		keys[id] = blockKeys(sp.Name)
+	}
+	for _, id := range ids {
+		sp := w.speakers[id]
+		changed := false
+		for i, o := range occs {
+			if o.SpeakerID != id {
+				continue
+			}
+			for _, t := range titles[i] {
+				if addRole(sp, t, a.Published) {
+					changed = true
+				}
+			}
+			if o.VenueID != uuid.Nil {
+				if v := w.venueNames[o.VenueID]; v != "" && !slices.Contains(sp.Venues, v) {
+					sp.Venues = capList(append(sp.Venues, v), maxProfileList)
+					changed = true
+				}
+			}
+		}
+		for _, other := range ids {
+			if other == id {
+				continue
+			}
+			for _, k := range keys[other] {
+				if !slices.Contains(sp.Co, k) {
+					sp.Co = capList(append(sp.Co, k), maxProfileList)
+					changed = true
+				}
+			}
+		}
+		if changed {
+			w.dirty[id] = true
+		}
+	}
+}
+
+// capList keeps the last n items of list.
+func capList(list []string, n int) []string {
+	if len(list) > n {
+		return slices.Clone(list[len(list)-n:])
+	}
+	return list
+}
+
+// addRole records title t on sp as held on date d, widening the dates of
+// a role already known.
+func addRole(sp *speakerRec, t string, d time.Time) bool {
+	role, org := parseTitle(t)
+	if role == "" {
+		return false
+	}
+	for i := range sp.Roles {
+		r := &sp.Roles[i]
+		if !strings.EqualFold(r.Title, role) || !strings.EqualFold(r.Org, org) {
+			continue
+		}
+		if d.IsZero() {
+			return false
+		}
+		changed := false
+		if r.From.IsZero() || d.Before(r.From) {
+			r.From, changed = d, true
+		}
+		if r.To.IsZero() || d.After(r.To) {
+			r.To, changed = d, true
+		}
+		return changed
+	}
+	if len(sp.Roles) >= maxListLen {
+		return false
+	}
+	sp.Roles = append(sp.Roles, roleRec{Title: role, Org: org, From: d, To: d})
+	return true
+}
+
+// cluster returns the records of the cluster rooted at root, root first.
+func (w *writer) cluster(root *speakerRec) ([]*speakerRec, error) {
+	out := []*speakerRec{root}
+	for _, id := range root.Members {
+		m, err := w.loadSpeaker(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func (w *writer) profileOf(root *speakerRec) (*speakerProfile, error) {
+	members, err := w.cluster(root)
+	if err != nil {
+		return nil, err
+	}
+	p := &speakerProfile{}
+	for _, m := range members {
+		p.add(m)
+	}
+	return p, nil
+}
+
+// resolve matches each speaker record created by this write with the
+// known speakers: a person's decision first, then the evidence.
+func (w *writer) resolve() error {
+	inArticle := map[uuid.UUID]bool{}
+	for id := range w.dirty {
+		inArticle[id] = true
+	}
+	for _, id := range w.created {
+		sp := w.speakers[id]
+		if sp.Canon != uuid.Nil {
+			continue
+		}
+		if err := w.applyDecisions(sp); err != nil {
+			return err
+		}
+		if sp.Canon != uuid.Nil {
+			continue
+		}
+		if err := w.match(sp, inArticle); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+type scored struct {
+	root  *speakerRec
+	ev    []Evidence
+	score float64
+}
+
+// match compares the new record sp with the clusters that share a block
+// key with it, and merges it with the best or offers the pair for review.
+// Names in the same article are never matched: the extractor already
+// told them apart. A surname alone is matched only when one cluster fits.
+func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
+	var roots []uuid.UUID
+	for _, k := range blockKeys(sp.names()...) {
+		n := 0
+		err := scanNames(w.txn, pSpeakerByBlock, k+string(rune(sep)), func(_ string, id uuid.UUID, _ []byte) error {
+			if n++; n > maxBlockScan || id == sp.ID || skip[id] {
+				return nil
+			}
+			r, err := w.root(id)
+			if err != nil {
+				return err
+			}
+			if r.ID != sp.ID && !skip[r.ID] && !slices.Contains(roots, r.ID) {
+				roots = append(roots, r.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if len(roots) == 0 {
+		return nil
+	}
+	mine, err := w.profileOf(sp)
+	if err != nil {
+		return err
+	}
+	var fits []scored
+	for _, id := range roots {
+		r := w.speakers[id]
+		p, err := w.profileOf(r)
+		if err != nil {
+			return err
+		}
+		ev, score, veto := scoreProfiles(mine, p, 0)
+		if !veto {
+			fits = append(fits, scored{r, ev, score})
+		}
+	}
+	single := len(splitName(sp.Name).given) == 0
+	if len(fits) == 0 || single && len(fits) > 1 {
+		return nil
+	}
+	slices.SortStableFunc(fits, func(a, b scored) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return bytes.Compare(a.root.ID[:], b.root.ID[:])
+	})
+	best := fits[0]
+	merge, review := verdict(best.ev, best.score)
+	if merge {
+		apart, err := w.apart(sp, best.root)
+		if err != nil {
+			return err
+		}
+		if !apart {
+			return w.merge(best.root, sp, best.ev, best.score, ByAuto)
+		}
+	}
+	if merge || review {
+		return w.offer(sp.ID, best.root.ID, best.ev, best.score, 0)
+	}
+	return nil
+}
+
+// sharedQuote records that a quotation was printed as said by the speaker
+// records a and b: when their names may be one person's, that is
+// evidence, and the pair is scored again.
+func (w *writer) sharedQuote(a, b uuid.UUID) error {
+	ra, err := w.root(a)
+	if err != nil {
+		return err
+	}
+	rb, err := w.root(b)
+	if err != nil {
+		return err
+	}
+	if ra.ID == rb.ID {
+		return nil
+	}
+	sa, sb := w.speakers[a], w.speakers[b]
+	if !namesCompatible(sa.Name, sb.Name) {
+		return nil
+	}
+	c, err := w.candidate(a, b)
+	if err != nil {
+		return err
+	}
+	shared := 1
+	if c != nil {
+		shared = c.Shared + 1
+	}
+	pa, err := w.profileOf(ra)
+	if err != nil {
+		return err
+	}
+	pb, err := w.profileOf(rb)
+	if err != nil {
+		return err
+	}
+	ev, score, veto := scoreProfiles(pa, pb, shared)
+	if veto {
+		return nil
+	}
+	merge, review := verdict(ev, score)
+	if merge {
+		apart, err := w.apart(ra, rb)
+		if err != nil {
+			return err
+		}
+		if !apart {
+			if c != nil {
+				if err := w.dropCandidate(*c); err != nil {
+					return err
+				}
+			}
+			return w.merge(ra, rb, ev, score, ByAuto)
+		}
+	}
+	if merge || review || c != nil {
+		return w.offer(a, b, ev, score, shared)
+	}
+	return nil
+}
+
+// candidate reads the candidate pair of speaker records a and b; nil when
+// there is none.
+func (w *writer) candidate(a, b uuid.UUID) (*candidateRec, error) {
+	x, y := pairOrder(a, b)
+	v, ok, err := get(w.txn, key(pCandidatePair, x[:], y[:]))
+	if err != nil || !ok {
+		return nil, err
+	}
+	var c candidateRec
+	if err := load(w.txn, pCandidate, uuid.UUID(v), &c); err != nil {
+		return nil, fmt.Errorf("candidate %x: %w", v, err)
+	}
+	return &c, nil
+}
+
+// offer writes the pair a, b as a candidate for review with its evidence.
+func (w *writer) offer(a, b uuid.UUID, ev []Evidence, score float64, shared int) error {
+	c, err := w.candidate(a, b)
+	if err != nil {
+		return err
+	}
+	if c == nil {
+		id, err := uuid.NewV7()
+		if err != nil {
+			return err
+		}
+		c = &candidateRec{ID: id, A: a, B: b, Created: w.now}
+		w.res.Candidates++
+	}
+	c.Evidence, c.Confidence, c.Shared = ev, confidence(score), max(c.Shared, shared)
+	if err := store(w.txn, pCandidate, c.ID, c); err != nil {
+		return err
+	}
+	for _, e := range candidateIndex(*c) {
+		if err := set(w.txn, e.k, e.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) dropCandidate(c candidateRec) error {
+	for _, e := range candidateIndex(c) {
+		if err := del(w.txn, e.k); err != nil {
+			return err
+		}
+	}
+	return del(w.txn, recordKey(pCandidate, c.ID))
+}
+
+// names returns the normalized names and aliases of a cluster.
+func (w *writer) clusterNames(root *speakerRec) ([]string, error) {
+	members, err := w.cluster(root)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range members {
+		out = append(out, m.lookups()...)
+	}
+	return out, nil
+}
+
+// apart reports whether a person decided that a name of the cluster of a
+// is not a name of the cluster of b.
+func (w *writer) apart(a, b *speakerRec) (bool, error) {
+	ra, err := w.root(a.ID)
+	if err != nil {
+		return false, err
+	}
+	rb, err := w.root(b.ID)
+	if err != nil {
+		return false, err
+	}
+	na, err := w.clusterNames(ra)
+	if err != nil {
+		return false, err
+	}
+	nb, err := w.clusterNames(rb)
+	if err != nil {
+		return false, err
+	}
+	for _, x := range na {
+		for _, y := range nb {
+			v, ok, err := get(w.txn, decisionKey(x, y))
+			if err != nil {
+				return false, err
+			}
+			if ok {
+				var d decisionRec
+				if err := decodeRecord(v, &d); err != nil {
+					return false, fmt.Errorf("decision %q %q: %w", x, y, err)
+				}
+				if d.Action == decisionApart {
+					return true, nil
+				}
+			}
+		}
+	}
+	return false, nil
+}
+
+// applyDecisions merges sp with the speakers a person decided it is.
+func (w *writer) applyDecisions(sp *speakerRec) error {
+	for _, n := range sp.lookups() {
+		var others []string
+		err := scanDecisions(w.txn, n, func(other string, d decisionRec) {
+			if d.Action == decisionMerge {
+				others = append(others, other)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		for _, other := range others {
+			v, ok, err := get(w.txn, key(pSpeakerLookup, []byte(other)))
+			if err != nil {
+				return err
+			}
+			if !ok || len(v) < idLen {
+				continue
+			}
+			r, err := w.root(uuid.UUID(v[:idLen]))
+			if err != nil {
+				return err
+			}
+			mine, err := w.root(sp.ID)
+			if err != nil {
+				return err
+			}
+			if r.ID == mine.ID {
+				continue
+			}
+			ev := []Evidence{{EvidenceDecision, "a person decided " + n + " and " + other + " are one person", 10}}
+			if err := w.merge(r, mine, ev, 10, ByPerson); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// merge joins the cluster of b into the cluster of a. The older root
+// stays canonical, so a speaker's id survives merges; b's root hangs
+// under the record it was matched with, so that undoing the merge takes
+// exactly b's cluster away again.
+func (w *writer) merge(a, b *speakerRec, ev []Evidence, score float64, by string) error {
+	ra, err := w.root(a.ID)
+	if err != nil {
+		return err
+	}
+	rb, err := w.root(b.ID)
+	if err != nil {
+		return err
+	}
+	if ra.ID == rb.ID {
+		return nil
+	}
+	if len(ra.Members)+len(rb.Members)+2 > maxClusterSize {
+		return nil
+	}
+	if bytes.Compare(rb.ID[:], ra.ID[:]) < 0 {
+		ra, rb, a, b = rb, ra, b, a
+	}
+	moved := append([]uuid.UUID{rb.ID}, rb.Members...)
+	for _, id := range moved {
+		m, err := w.loadSpeaker(id)
+		if err != nil {
+			return err
+		}
+		m.Canon = ra.ID
+		w.dirty[id] = true
+	}
+	rb.Parent = a.ID
+	rb.Link = &linkRec{Evidence: ev, Confidence: confidence(score), By: by, At: w.now}
+	rb.Members, rb.Display = nil, ""
+	ra.Members = append(ra.Members, moved...)
+	if err := w.redisplay(ra); err != nil {
+		return err
+	}
+	w.dirty[ra.ID] = true
+	w.counters[counterSpeakers]--
+	w.res.Merges++
+	return nil
+}
+
+// redisplay sets the display name of the cluster rooted at root: the
+// fullest name of its members, the oldest on ties.
+func (w *writer) redisplay(root *speakerRec) error {
+	members, err := w.cluster(root)
+	if err != nil {
+		return err
+	}
+	best := root.Name
+	for _, m := range members[1:] {
+		if fuller(m.Name, best) {
+			best = m.Name
+		}
+	}
+	if best == root.Name {
+		root.Display = ""
+	} else {
+		root.Display = best
+	}
+	w.dirty[root.ID] = true
+	return nil
+}
+
+// fuller reports whether name a is fuller than b: more words, then more
+// letters.
+func fuller(a, b string) bool {
+	wa, wb := len(strings.Fields(a)), len(strings.Fields(b))
+	if wa != wb {
+		return wa > wb
+	}
+	return len(a) > len(b)
+}
+
+// split takes member m and the records merged through it out of their
+// cluster, into a cluster of their own rooted at m.
+func (w *writer) split(m *speakerRec) error {
+	if m.Canon == uuid.Nil {
+		return nil
+	}
+	root, err := w.loadSpeaker(m.Canon)
+	if err != nil {
+		return err
+	}
+	members, err := w.cluster(root)
+	if err != nil {
+		return err
+	}
+	parents := map[uuid.UUID]uuid.UUID{}
+	for _, x := range members {
+		parents[x.ID] = x.Parent
+	}
+	under := func(id uuid.UUID) bool {
+		for steps := 0; id != uuid.Nil && steps <= len(members); steps++ {
+			if id == m.ID {
+				return true
+			}
+			id = parents[id]
+		}
+		return false
+	}
+	var sub, rest []uuid.UUID
+	for _, x := range members[1:] {
+		if under(x.ID) {
+			sub = append(sub, x.ID)
+		} else {
+			rest = append(rest, x.ID)
+		}
+	}
+	root.Members = rest
+	m.Canon, m.Parent, m.Link = uuid.Nil, uuid.Nil, nil
+	m.Members = nil
+	for _, id := range sub {
+		if id == m.ID {
+			continue
+		}
+		x := w.speakers[id]
+		x.Canon = m.ID
+		m.Members = append(m.Members, id)
+		w.dirty[id] = true
+	}
+	w.dirty[m.ID] = true
+	if err := w.redisplay(root); err != nil {
+		return err
+	}
+	if err := w.redisplay(m); err != nil {
+		return err
+	}
+	w.counters[counterSpeakers]++
+	return nil
+}

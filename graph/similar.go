@@ -1,0 +1,482 @@
+package graph
+
+import (
+	"hash/fnv"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// This file compares quotations: how alike two printings are, which words
+// one changed from the other, and whether a change flips the meaning.
+// Everything here is pure and works on normalized words (normalize.go).
+
+// textProfile is a quotation prepared for comparison.
+type textProfile struct {
+	words []string // normalized words, in order
+	stems []string // content words, stemmed, in order
+	set   []string // distinct stems, sorted
+	grams []uint32 // distinct hashed character 3-grams of the stems, sorted
+	norm  string   // the words joined by spaces
+}
+
+func profile(text string) textProfile {
+	p := textProfile{norm: normalize(text)}
+	p.words = strings.Fields(p.norm)
+	for _, w := range p.words {
+		if stopword[w] {
+			continue
+		}
+		p.stems = append(p.stems, stem(w))
+	}
+	p.set = slices.Clone(p.stems)
+	slices.Sort(p.set)
+	p.set = slices.Compact(p.set)
+	seen := map[uint32]bool{}
+	for _, s := range p.stems {
+		g := " " + s + " "
+		r := []rune(g)
+		for i := 0; i+3 <= len(r); i++ {
+			h := hash32(string(r[i : i+3]))
+			if !seen[h] {
+				seen[h] = true
+				p.grams = append(p.grams, h)
+			}
+		}
+	}
+	slices.Sort(p.grams)
+	return p
+}
+
+func hash32(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
+}
+
+func hash64(s string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()
+}
+
+// stem cuts a word to a crude stem: common English endings off, then at
+// most six letters, so that "negotiating" and "negotiation" agree.
+func stem(w string) string {
+	if utf8.RuneCountInString(w) > 4 {
+		for _, suf := range []string{"ing", "ion", "ed", "es", "ly", "s"} {
+			if strings.HasSuffix(w, suf) && utf8.RuneCountInString(w)-len(suf) >= 3 {
+				w = strings.TrimSuffix(w, suf)
+				break
+			}
+		}
+	}
+	if r := []rune(w); len(r) > 6 {
+		w = string(r[:6])
+	}
+	return w
+}
+
+// stopword holds the English function words that comparisons skip.
+var stopword = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the and or but if so of to in on at by for from with as into onto
+		about over under than then that this these those there here it its it's itd is are was were be been being am
+		do does did doing have has had having will would shall should can could may might must
+		i me my we us our you your he him his she her they them their what which who whom whose when where why how
+		just also very too really quite not no nor yet all any some such each both either neither
+		up out off again once only own same other more most much many few own s t d ll re ve m im ive youre theyre
+		dont isnt arent wasnt werent doesnt didnt cant cannot wont wouldnt shouldnt couldnt hasnt havent hadnt
+		said says say told tell going go get got`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// dice is 2|a∩b| / (|a|+|b|) of two sorted sets.
+func dice[T string | uint32](a, b []T) float64 {
+	if len(a)+len(b) == 0 {
+		return 0
+	}
+	return 2 * float64(intersect(a, b)) / float64(len(a)+len(b))
+}
+
+func intersect[T string | uint32](a, b []T) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return n
+}
+
+// lcs returns the length of the longest common subsequence of a and b.
+func lcs(a, b []string) int {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for i := range a {
+		for j := range b {
+			switch {
+			case a[i] == b[j]:
+				cur[j+1] = prev[j] + 1
+			case prev[j+1] >= cur[j]:
+				cur[j+1] = prev[j+1]
+			default:
+				cur[j+1] = cur[j]
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// contains reports whether the words of small appear, in a row, in big.
+func contains(big, small []string) bool {
+	if len(small) == 0 || len(small) > len(big) {
+		return false
+	}
+	for i := 0; i+len(small) <= len(big); i++ {
+		if slices.Equal(big[i:i+len(small)], small) {
+			return true
+		}
+	}
+	return false
+}
+
+// A textMatch says how two printings of a quotation relate.
+type textMatch struct {
+	how   string  // matchExact, matchContained, matchParaphrase, or "" for none
+	score float64 // in [0, 1]
+}
+
+// How an occurrence joined its quote.
+const (
+	matchFirst      = "first"      // it started the quote
+	matchExact      = "exact"      // the same words
+	matchContained  = "contained"  // a cut of the other, or the other a cut of it
+	matchParaphrase = "paraphrase" // alike enough, by the same speaker, near in time
+)
+
+// compare scores two printings. The paraphrase score mixes the share of
+// content words (stemmed), of character 3-grams and of words in the same
+// order; rare (long) shared words add to it.
+func compare(a, b *textProfile) textMatch {
+	if a.norm == b.norm && a.norm != "" {
+		return textMatch{matchExact, 1}
+	}
+	short, long := a, b
+	if len(short.words) > len(long.words) {
+		short, long = long, short
+	}
+	if len(short.stems) >= 2 && contains(long.words, short.words) {
+		return textMatch{matchContained, 0.9 + 0.1*float64(len(short.words))/float64(len(long.words))}
+	}
+	if len(a.stems) == 0 || len(b.stems) == 0 {
+		return textMatch{}
+	}
+	words := dice(a.set, b.set)
+	grams := dice(a.grams, b.grams)
+	order := 2 * float64(lcs(a.stems, b.stems)) / float64(len(a.stems)+len(b.stems))
+	rare := 0
+	for _, s := range a.set {
+		if utf8.RuneCountInString(s) >= 6 {
+			if _, ok := slices.BinarySearch(b.set, s); ok {
+				rare++
+			}
+		}
+	}
+	score := 0.35*words + 0.35*grams + 0.2*order + 0.05*float64(min(rare, 2))
+	// Numbers are the most specific words there are: two texts that differ
+	// in theirs are more likely two statements than one misquoted.
+	if na, nb := numbers(a.set), numbers(b.set); len(na) > 0 && len(nb) > 0 && !slices.Equal(na, nb) {
+		score *= 0.6
+	}
+	return textMatch{matchParaphrase, max(0, min(score, 1))}
+}
+
+func numbers(set []string) []string {
+	var out []string
+	for _, s := range set {
+		if isNumber(s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Thresholds of the paraphrase score, by how sure the speakers are the
+// same. Short quotations need more: two words in common mean little.
+const (
+	paraSameSpeaker    = 0.50 // one canonical speaker
+	paraCompatSpeaker  = 0.55 // names that may be one person
+	paraUnknownSpeaker = 0.65 // one side has no speaker
+	conflictScore      = 0.90 // text this alike joins even under other speakers, as a conflict
+	minParaStems       = 2    // fewer content words never make a paraphrase
+)
+
+// matchKeys are the keys under which an occurrence is found again: a hash
+// of its whole normalized text, and the bottom hashes of its content word
+// pairs and long words, so that two printings sharing much share some key.
+func matchKeys(p *textProfile) []string {
+	keys := []string{"=" + hexHash(p.norm)}
+	type hk struct {
+		h uint64
+		k string
+	}
+	var cands []hk
+	seen := map[string]bool{}
+	add := func(k string) {
+		if !seen[k] {
+			seen[k] = true
+			cands = append(cands, hk{hash64(k), k})
+		}
+	}
+	for i, s := range p.stems {
+		if i+1 < len(p.stems) {
+			add(s + " " + p.stems[i+1])
+		}
+		if utf8.RuneCountInString(s) >= 5 || len(p.stems) <= 2 {
+			add(s)
+		}
+	}
+	slices.SortFunc(cands, func(a, b hk) int {
+		switch {
+		case a.h < b.h:
+			return -1
+		case a.h > b.h:
+			return 1
+		}
+		return strings.Compare(a.k, b.k)
+	})
+	for i := 0; i < len(cands) && i < maxMatchKeys; i++ {
+		keys = append(keys, cands[i].k)
+	}
+	return keys
+}
+
+// maxMatchKeys bounds the word keys of one occurrence.
+const maxMatchKeys = 8
+
+func hexHash(s string) string {
+	const digits = "0123456789abcdef"
+	h := hash64(s)
+	var b [16]byte
+	for i := 15; i >= 0; i-- {
+		b[i] = digits[h&15]
+		h >>= 4
+	}
+	return string(b[:])
+}
+
+// maxDiffCells bounds the work of one word diff; longer pairs get a
+// coarse diff (all deleted, all inserted).
+const maxDiffCells = 1 << 22
+
+// wordDiff returns the word-level diff from canon to text: words compared
+// normalized, shown as printed, runs of one operation joined.
+func wordDiff(canon, text string) []DiffOp {
+	a, b := strings.Fields(canon), strings.Fields(text)
+	na, nb := normWords(a), normWords(b)
+	var ops []DiffOp
+	push := func(op, w string) {
+		if n := len(ops); n > 0 && ops[n-1].Op == op {
+			ops[n-1].Text += " " + w
+			return
+		}
+		ops = append(ops, DiffOp{Op: op, Text: w})
+	}
+	if len(a)*len(b) > maxDiffCells {
+		if len(a) > 0 {
+			push(DiffDelete, canon)
+		}
+		if len(b) > 0 {
+			push(DiffInsert, text)
+		}
+		return ops
+	}
+	// t[i][j] is the LCS of na[i:] and nb[j:].
+	t := make([][]int32, len(a)+1)
+	for i := range t {
+		t[i] = make([]int32, len(b)+1)
+	}
+	for i := len(a) - 1; i >= 0; i-- {
+		for j := len(b) - 1; j >= 0; j-- {
+			if na[i] == nb[j] {
+				t[i][j] = t[i+1][j+1] + 1
+			} else {
+				t[i][j] = max(t[i+1][j], t[i][j+1])
+			}
+		}
+	}
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case i < len(a) && j < len(b) && na[i] == nb[j]:
+			push(DiffEqual, b[j])
+			i++
+			j++
+		case j < len(b) && (i == len(a) || t[i][j+1] >= t[i+1][j]):
+			push(DiffInsert, b[j])
+			j++
+		default:
+			push(DiffDelete, a[i])
+			i++
+		}
+	}
+	return ops
+}
+
+func normWords(ws []string) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = normalize(w)
+	}
+	return out
+}
+
+// fidelity scores text against canon: similarity is 2·LCS/(|canon|+|text|)
+// over normalized words, fidelity the share of text's words that are
+// canon's words in order (a faithful cut scores 1).
+func fidelity(canon, text string) (similarity, fid float64) {
+	a, b := strings.Fields(normalize(canon)), strings.Fields(normalize(text))
+	if len(a) == 0 || len(b) == 0 {
+		return 0, 0
+	}
+	var l int
+	if len(a)*len(b) > maxDiffCells {
+		if slices.Equal(a, b) {
+			l = len(a)
+		}
+	} else {
+		l = lcs(a, b)
+	}
+	similarity = 2 * float64(l) / float64(len(a)+len(b))
+	fid = float64(l) / float64(len(b))
+	return round3(similarity), round3(fid)
+}
+
+func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+
+// negations are words that turn a statement around.
+var negations = map[string]bool{"not": true, "no": true, "never": true, "nothing": true, "none": true, "nobody": true,
+	"cannot": true, "cant": true, "wont": true, "dont": true, "doesnt": true, "didnt": true, "isnt": true, "arent": true,
+	"wasnt": true, "werent": true, "shouldnt": true, "wouldnt": true, "couldnt": true, "hasnt": true, "havent": true,
+	"hadnt": true, "neither": true, "nor": true, "without": true}
+
+// antonyms pairs words whose swap reverses a statement.
+var antonyms = func() map[string]string {
+	m := map[string]string{}
+	for _, p := range [][2]string{{"increase", "decrease"}, {"increased", "decreased"}, {"rise", "fall"}, {"up", "down"},
+		{"win", "lose"}, {"won", "lost"}, {"support", "oppose"}, {"supports", "opposes"}, {"accept", "reject"},
+		{"accepted", "rejected"}, {"agree", "disagree"}, {"always", "never"}, {"more", "less"}, {"more", "fewer"},
+		{"allow", "ban"}, {"allow", "forbid"}, {"legal", "illegal"}, {"true", "false"}, {"yes", "no"},
+		{"strong", "weak"}, {"stronger", "weaker"}, {"best", "worst"}, {"better", "worse"}, {"success", "failure"},
+		{"peace", "war"}, {"ally", "enemy"}, {"friend", "enemy"}, {"before", "after"}, {"guilty", "innocent"},
+		{"possible", "impossible"}, {"likely", "unlikely"}, {"will", "wont"}, {"can", "cannot"}, {"must", "mustnt"},
+		{"open", "closed"}, {"start", "end"}, {"begin", "end"}, {"high", "low"}, {"higher", "lower"}, {"love", "hate"},
+		{"safe", "dangerous"}, {"right", "wrong"}, {"good", "bad"}, {"approve", "veto"}, {"approve", "reject"},
+		{"all", "none"}, {"everyone", "nobody"}, {"everything", "nothing"}, {"guaranteed", "ruled"}} {
+		m[p[0]], m[p[1]] = p[1], p[0]
+	}
+	return m
+}()
+
+var numberWords = map[string]bool{"zero": true, "one": true, "two": true, "three": true, "four": true, "five": true,
+	"six": true, "seven": true, "eight": true, "nine": true, "ten": true, "eleven": true, "twelve": true, "twenty": true,
+	"thirty": true, "forty": true, "fifty": true, "hundred": true, "thousand": true, "million": true, "billion": true,
+	"trillion": true, "dozen": true, "half": true, "double": true, "triple": true}
+
+func isNumber(w string) bool {
+	if numberWords[w] {
+		return true
+	}
+	for _, r := range w {
+		if r >= '0' && r <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// misquotes lists the changes of a diff that may alter the meaning: a
+// negation added or dropped, a number changed, a word swapped for its
+// opposite. A cut that drops a negation counts too.
+func misquotes(ops []DiffOp) []string {
+	var out []string
+	add := func(s string) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	var del, ins []string
+	flush := func() {
+		negDel, negIns := 0, 0
+		for _, w := range del {
+			if negations[w] {
+				negDel++
+			}
+		}
+		for _, w := range ins {
+			if negations[w] {
+				negIns++
+			}
+		}
+		if negDel != negIns && (len(del) > 0 && len(ins) > 0 || negDel > 0 && len(ins) == 0 && len(del) <= 3 || negIns > 0 && len(del) == 0 && len(ins) <= 3) {
+			add("negation changed: " + describe(del, ins))
+		}
+		var numDel, numIns []string
+		for _, w := range del {
+			if isNumber(w) {
+				numDel = append(numDel, w)
+			}
+		}
+		for _, w := range ins {
+			if isNumber(w) {
+				numIns = append(numIns, w)
+			}
+		}
+		if len(numDel) > 0 && len(numIns) > 0 && !slices.Equal(numDel, numIns) {
+			add("number changed: " + describe(numDel, numIns))
+		}
+		for _, d := range del {
+			if o, ok := antonyms[d]; ok && slices.Contains(ins, o) {
+				add("opposite word: " + d + " → " + o)
+			}
+		}
+		del, ins = del[:0], ins[:0]
+	}
+	for _, op := range ops {
+		switch op.Op {
+		case DiffEqual:
+			flush()
+		case DiffDelete:
+			del = append(del, strings.Fields(normalize(op.Text))...)
+		case DiffInsert:
+			ins = append(ins, strings.Fields(normalize(op.Text))...)
+		}
+	}
+	flush()
+	return out
+}
+
+func describe(del, ins []string) string {
+	d, i := strings.Join(del, " "), strings.Join(ins, " ")
+	switch {
+	case d == "":
+		return "added “" + i + "”"
+	case i == "":
+		return "dropped “" + d + "”"
+	}
+	return "“" + d + "” → “" + i + "”"
+}
