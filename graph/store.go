@@ -225,6 +225,11 @@ func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	return s.updateLocked(ctx, fn)
+}
+
+// updateLocked is update for a caller that holds s.mu shared and s.wmu.
+func (s *Store) updateLocked(ctx context.Context, fn func(*badger.Txn) error) error {
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return err

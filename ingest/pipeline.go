@@ -8,7 +8,9 @@ import (
 )
 
 // Store extracts the attributions of a and writes the article with them to
-// s in one transaction. Re-storing the same content changes nothing.
+// s in one transaction; the store resolves the identity of new speakers
+// and groups each quotation with the printings other articles gave it.
+// Re-storing the same content changes nothing.
 func Store(ctx context.Context, s *graph.Store, a Article) (graph.PutResult, error) {
 	if a.Text == "" {
 		return graph.PutResult{}, ErrNoText
@@ -20,7 +22,33 @@ func Store(ctx context.Context, s *graph.Store, a Article) (graph.PutResult, err
 		Outlet:    a.Outlet,
 		Published: a.Published,
 		Text:      a.Text,
+		Quotes:    quoteInputs(a),
 	}
+	res, err := s.PutArticle(ctx, in)
+	if err != nil {
+		return res, fmt.Errorf("store article: %w", err)
+	}
+	return res, nil
+}
+
+// Reindex rebuilds everything the store derives from its articles: it
+// extracts every stored article again, in the order they were first
+// stored, and resolves identities and groups quotations anew, applying the
+// decisions people made. progress, if not nil, is called after each
+// article with the number done.
+func Reindex(ctx context.Context, s *graph.Store, progress func(done int)) error {
+	err := s.Reindex(ctx, func(a graph.Article) []graph.QuoteInput {
+		return quoteInputs(Article{ID: a.SourceID, URL: a.URL, Title: a.Title, Outlet: a.Outlet, Published: a.Published, Text: a.Text})
+	}, progress)
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	return nil
+}
+
+// quoteInputs extracts the attributions of a as the store takes them.
+func quoteInputs(a Article) []graph.QuoteInput {
+	var out []graph.QuoteInput
 	for _, at := range Extract(a) {
 		q := graph.QuoteInput{
 			Text:       at.Quote,
@@ -44,11 +72,7 @@ func Store(ctx context.Context, s *graph.Store, a Article) (graph.PutResult, err
 		if at.Venue != nil {
 			q.Venue = &graph.VenueRef{Name: at.Venue.Name, Kind: at.Venue.Kind}
 		}
-		in.Quotes = append(in.Quotes, q)
+		out = append(out, q)
 	}
-	res, err := s.PutArticle(ctx, in)
-	if err != nil {
-		return res, fmt.Errorf("store article: %w", err)
-	}
-	return res, nil
+	return out
 }

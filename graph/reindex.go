@@ -1,0 +1,220 @@
+package graph
+
+import (
+	"context"
+
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// derived lists the prefixes of everything Reindex rebuilds: all but the
+// articles, their text, outlets, the article indexes that do not depend
+// on quotes, people's decisions and the metadata.
+var derived = [][]byte{
+	{pQuote}, {pSpeaker}, {pVenue}, {pOccur},
+	{pQuoteByArticle}, {pQuoteBySpeaker}, {pQuoteByVenue}, {pQuoteByDate}, {pQuoteByToken},
+	{pOccurByQuote}, {pOccurByArticle}, {pOccurByKey},
+	{pSpeakerByName}, {pSpeakerLookup}, {pSpeakerByToken}, {pSpeakerByBlock},
+	{pVenueByName}, {pVenueLookup}, {pVenueByToken},
+	{pArticleCopies}, {pSpeakerVenue}, {pCandidate}, {pCandidatePair}, {pConflict},
+}
+
+// Reindex rebuilds the quotations, speakers, venues, identities, quote
+// groups and copy links from the stored articles, in the order they were
+// first stored, as if they were ingested again: extract gives the
+// quotations of each article. People's decisions are kept and applied:
+// a pair they kept apart is never merged, and the pairs they merged are
+// merged again at the end. Articles, their ids and outlets are kept;
+// quote, speaker and venue ids are new. The same articles and decisions
+// give the same graph. progress, if not nil, is called after each article
+// with the number done. Other writes wait until it is done.
+func (s *Store) Reindex(ctx context.Context, extract func(Article) []QuoteInput, progress func(done int)) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if err := s.dropDerived(ctx); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	var ids []uuid.UUID
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := keysOnly(txn, []byte{pArticle})
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			ids = append(ids, uuid.UUID(it.Item().Key()[1:]))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("reindex: %w", dbErr("list articles", err))
+	}
+	for i, id := range ids {
+		err := s.updateLocked(ctx, func(txn *badger.Txn) error {
+			var rec articleRec
+			if err := load(txn, pArticle, id, &rec); err != nil {
+				return err
+			}
+			text, err := readText(txn, id, rec.TextLen)
+			if err != nil {
+				return err
+			}
+			in := ArticleInput{Text: text, Quotes: extract(rec.article(text))}
+			if err := validate(&in); err != nil {
+				return err
+			}
+			rec.Copy = nil // its index entry is gone with the derived keys
+			old := articleIndex(rec)
+			rec.Sketch = sketch(text)
+			w := newWriter(txn)
+			if err := w.putQuotes(&rec, in.Quotes); err != nil {
+				return err
+			}
+			if err := store(txn, pArticle, id, rec); err != nil {
+				return err
+			}
+			if err := rewriteEntries(txn, old, articleIndex(rec)); err != nil {
+				return err
+			}
+			return w.flush()
+		})
+		if err != nil {
+			return fmt.Errorf("reindex article %s: %w", id, err)
+		}
+		if progress != nil {
+			progress(i + 1)
+		}
+	}
+	if err := s.updateLocked(ctx, reapplyMerges); err != nil {
+		return fmt.Errorf("reindex: decisions: %w", err)
+	}
+	return nil
+}
+
+// dropDerived deletes every derived key and zeroes the counters of what
+// is rebuilt.
+func (s *Store) dropDerived(ctx context.Context) error {
+	if err := s.db.DropPrefix(derived...); err != nil {
+		if !s.mem {
+			return dbErr("drop derived keys", err)
+		}
+		// An in-memory store may refuse DropPrefix: delete key by key.
+		if err := s.deleteDerived(ctx); err != nil {
+			return err
+		}
+	}
+	return s.updateLocked(ctx, func(txn *badger.Txn) error {
+		for _, c := range []string{counterQuotes, counterOccurs, counterSpeakers, counterVenues} {
+			if err := del(txn, counterKey(c)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Store) deleteDerived(ctx context.Context) error {
+	for _, p := range derived {
+		for {
+			var keys [][]byte
+			err := s.db.View(func(txn *badger.Txn) error {
+				it := keysOnly(txn, p)
+				defer it.Close()
+				for it.Rewind(); it.Valid() && len(keys) < 10000; it.Next() {
+					keys = append(keys, it.Item().KeyCopy(nil))
+				}
+				return nil
+			})
+			if err != nil {
+				return dbErr("list derived keys", err)
+			}
+			if len(keys) == 0 {
+				break
+			}
+			wb := s.db.NewWriteBatch()
+			for _, k := range keys {
+				if err := wb.Delete(k); err != nil {
+					wb.Cancel()
+					return dbErr("delete derived keys", err)
+				}
+			}
+			if err := wb.Flush(); err != nil {
+				return dbErr("delete derived keys", err)
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// reapplyMerges merges again the speakers people decided are one.
+func reapplyMerges(txn *badger.Txn) error {
+	type pair struct{ a, b string }
+	var pairs []pair
+	it := keysOnly(txn, []byte{pDecision})
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			it.Close()
+			return dbErr("read decision", err)
+		}
+		var d decisionRec
+		if err := decodeRecord(v, &d); err != nil {
+			it.Close()
+			return err
+		}
+		a, b, ok := splitDecision(item.Key()[1:])
+		if ok && d.Action == decisionMerge && a < b {
+			pairs = append(pairs, pair{a, b})
+		}
+	}
+	it.Close()
+	w := newWriter(txn)
+	for _, p := range pairs {
+		var ids [2]uuid.UUID
+		found := true
+		for i, n := range []string{p.a, p.b} {
+			v, ok, err := get(txn, key(pSpeakerLookup, []byte(n)))
+			if err != nil {
+				return err
+			}
+			if !ok || len(v) < idLen {
+				found = false
+				break
+			}
+			ids[i] = uuid.UUID(v[:idLen])
+		}
+		if !found {
+			continue
+		}
+		a, err := w.loadSpeaker(ids[0])
+		if err != nil {
+			return err
+		}
+		b, err := w.loadSpeaker(ids[1])
+		if err != nil {
+			return err
+		}
+		ev := []Evidence{{EvidenceDecision, "confirmed by a person", 10}}
+		if err := w.merge(a, b, ev, 10, ByPerson); err != nil {
+			return err
+		}
+	}
+	return w.flush()
+}
+
+func splitDecision(k []byte) (a, b string, ok bool) {
+	for i, c := range k {
+		if c == sep {
+			return string(k[:i]), string(k[i+1:]), true
+		}
+	}
+	return "", "", false
+}
