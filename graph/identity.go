@@ -273,6 +273,8 @@ var countries = map[string]string{
 	"uk": "United Kingdom", "chinese": "China", "italian": "Italy", "israeli": "Israel", "iranian": "Iran",
 	"saudi": "Saudi Arabia", "european": "European Union", "eu": "European Union", "japanese": "Japan",
 	"indian": "India", "canadian": "Canada", "brazilian": "Brazil", "mexican": "Mexico", "dutch": "Netherlands",
+	"portuguese": "Portugal", "greek": "Greece", "swedish": "Sweden", "finnish": "Finland", "norwegian": "Norway",
+	"hungarian": "Hungary", "romanian": "Romania", "czech": "Czech Republic", "belgian": "Belgium", "austrian": "Austria",
 }
 
 // parseTitle splits a title as printed ("Spanish Foreign Minister",

@@ -326,12 +326,12 @@ func wordDiff(canon, text string) []DiffOp {
 			push(DiffEqual, b[j])
 			i++
 			j++
-		case j < len(b) && (i == len(a) || t[i][j+1] >= t[i+1][j]):
-			push(DiffInsert, b[j])
-			j++
-		default:
+		case i < len(a) && (j == len(b) || t[i+1][j] >= t[i][j+1]):
 			push(DiffDelete, a[i])
 			i++
+		default:
+			push(DiffInsert, b[j])
+			j++
 		}
 	}
 	return ops

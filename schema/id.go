@@ -16,10 +16,13 @@ const (
 	typeQuote   = "Quote"
 	typeSpeaker = "Speaker"
 	typeVenue   = "Venue"
+
+	typeCandidate = "MergeCandidate"
+	typeMerge     = "Merge" // a merged speaker record, for undoMerge; not a node
 )
 
 // nodeTypes are the types a global id may name.
-var nodeTypes = []string{typeArticle, typeOutlet, typeQuote, typeSpeaker, typeVenue}
+var nodeTypes = []string{typeArticle, typeOutlet, typeQuote, typeSpeaker, typeVenue, typeCandidate, typeMerge}
 
 // b64 decodes ids and cursors strictly: no two strings decode alike.
 var b64 = base64.RawURLEncoding.Strict()

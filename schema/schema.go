@@ -52,6 +52,8 @@ type Schema struct {
 	schema graphql.Schema
 	mux    *http.ServeMux
 	assets *assets
+
+	candidateType *graphql.Object // MergeCandidate, a node type declared in identity.go
 }
 
 // Limits bound the work a single request may cause. A zero field takes
@@ -131,6 +133,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 		speakerConn, quoteConn, venueConn        *graphql.Object
 		articleConn, outletConn                  *graphql.Object
 		spanType, pageInfo, countsType, ingested *graphql.Object
+		idt                                      *identity // fields identity.go adds
 	)
 
 	node = graphql.NewInterface(graphql.InterfaceConfig{
@@ -151,6 +154,8 @@ func (s *Schema) build() (graphql.Schema, error) {
 				return article
 			case graph.Outlet:
 				return outlet
+			case graph.Candidate:
+				return s.candidateType
 			}
 			return nil
 		},
@@ -198,10 +203,10 @@ func (s *Schema) build() (graphql.Schema, error) {
 
 	speaker = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Speaker",
-		Description: "A person who is quoted.",
+		Description: "A person who is quoted: one identity across articles, whatever names they printed.",
 		Interfaces:  []*graphql.Interface{node},
 		Fields: graphql.FieldsThunk(func() graphql.Fields {
-			return graphql.Fields{
+			return extend(graphql.Fields{
 				"id":      idField(s, typeSpeaker, func(v graph.Speaker) uuid.UUID { return v.ID }),
 				"name":    &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The fullest name seen.", Resolve: get(s, func(v graph.Speaker) any { return v.Name })},
 				"aliases": &graphql.Field{Type: stringList, Description: "Other names the speaker was printed under.", Resolve: get(s, func(v graph.Speaker) any { return strs(v.Aliases) })},
@@ -228,7 +233,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 						return vs, nil
 					}),
 				},
-			}
+			}, idt.speaker)
 		}),
 	})
 
@@ -272,7 +277,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 		Description: "A news article as ingested.",
 		Interfaces:  []*graphql.Interface{node},
 		Fields: graphql.FieldsThunk(func() graphql.Fields {
-			return graphql.Fields{
+			return extend(graphql.Fields{
 				"id":    idField(s, typeArticle, func(v graph.Article) uuid.UUID { return v.ID }),
 				"title": &graphql.Field{Type: graphql.String, Resolve: get(s, func(v graph.Article) any { return nullable(v.Title) })},
 				"url":   &graphql.Field{Type: graphql.String, Resolve: get(s, func(v graph.Article) any { return nullable(v.URL) })},
@@ -303,17 +308,17 @@ func (s *Schema) build() (graphql.Schema, error) {
 						return s.quotePage(p, graph.QuoteFilter{ArticleID: v.ID})
 					}),
 				},
-			}
+			}, idt.article)
 		}),
 	})
 
 	quote = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Quote",
-		Description: "A quotation as printed in one article, with who said it and where.",
+		Description: "One statement, printed in one or more articles (its occurrences), with who said it and where. text is the canonical text, the longest printing that contains or is contained in the first; the other fields are those of the first printing.",
 		Interfaces:  []*graphql.Interface{node},
 		Fields: graphql.FieldsThunk(func() graphql.Fields {
 			spanList := graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(spanType)))
-			return graphql.Fields{
+			return extend(graphql.Fields{
 				"id":   idField(s, typeQuote, func(v graph.Quote) uuid.UUID { return v.ID }),
 				"text": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Resolve: get(s, func(v graph.Quote) any { return v.Text })},
 				"kind": &graphql.Field{
@@ -357,12 +362,12 @@ func (s *Schema) build() (graphql.Schema, error) {
 				},
 				"article": &graphql.Field{
 					Type:        graphql.NewNonNull(article),
-					Description: "The article that printed it.",
+					Description: "The first article that printed it (dated articles before undated ones).",
 					Resolve: with(s, func(p graphql.ResolveParams, v graph.Quote) (any, error) {
 						return load(p.Context, typeArticle, v.ArticleID, s.store.Article)
 					}),
 				},
-			}
+			}, idt.quote)
 		}),
 	})
 
@@ -371,16 +376,18 @@ func (s *Schema) build() (graphql.Schema, error) {
 	venueConn = connectionType(s, "Venue", venue, pageInfo)
 	articleConn = connectionType(s, "Article", article, pageInfo)
 	outletConn = connectionType(s, "Outlet", outlet, pageInfo)
+	idt = s.identityFields(speaker, quote, article, venue, pageInfo, spanType, node)
 
 	countsType = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Counts",
 		Description: "How many records of each type the graph holds.",
 		Fields: graphql.Fields{
-			"articles": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Articles })},
-			"quotes":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Quotes })},
-			"speakers": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Speakers })},
-			"venues":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Venues })},
-			"outlets":  &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Outlets })},
+			"articles":    &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Articles })},
+			"quotes":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Statements, each printed by one or more articles.", Resolve: get(s, func(c graph.Counts) any { return c.Quotes })},
+			"occurrences": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Printings of statements, one per article.", Resolve: get(s, func(c graph.Counts) any { return c.Occurrences })},
+			"speakers":    &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Canonical speakers, merged names counted once.", Resolve: get(s, func(c graph.Counts) any { return c.Speakers })},
+			"venues":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Venues })},
+			"outlets":     &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Outlets })},
 		},
 	})
 
@@ -395,6 +402,9 @@ func (s *Schema) build() (graphql.Schema, error) {
 			"replaced":    &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "An article with the same URL or id but other content was replaced.", Resolve: get(s, func(r graph.PutResult) any { return r.Replaced })},
 			"newSpeakers": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(r graph.PutResult) any { return r.NewSpeakers })},
 			"newVenues":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(r graph.PutResult) any { return r.NewVenues })},
+			"newQuotes":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Quotations no article printed before.", Resolve: get(s, func(r graph.PutResult) any { return r.NewQuotes })},
+			"merges":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Speakers merged by identity resolution.", Resolve: get(s, func(r graph.PutResult) any { return r.Merges })},
+			"candidates":  &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Pairs of speakers offered for review.", Resolve: get(s, func(r graph.PutResult) any { return r.Candidates })},
 		},
 	})
 
@@ -516,10 +526,16 @@ func (s *Schema) build() (graphql.Schema, error) {
 		},
 	})
 
+	for name, f := range idt.query {
+		query.AddFieldConfig(name, f)
+	}
+	for name, f := range idt.mutation {
+		mutation.AddFieldConfig(name, f)
+	}
 	return graphql.NewSchema(graphql.SchemaConfig{
 		Query:    query,
 		Mutation: mutation,
-		Types:    []graphql.Type{speaker, quote, venue, article, outlet},
+		Types:    []graphql.Type{speaker, quote, venue, article, outlet, s.candidateType},
 	})
 }
 
@@ -648,6 +664,10 @@ func (s *Schema) node(p graphql.ResolveParams) (any, error) {
 		return find(ctx, typ, id, s.store.Article)
 	case typeOutlet:
 		return find(ctx, typ, id, s.store.Outlet)
+	case typeCandidate:
+		return s.candidate(ctx, id)
+	case typeMerge:
+		return nil, nil
 	}
 	return nil, fmt.Errorf("node: decoded id of unknown type %q", typ)
 }
