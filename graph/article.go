@@ -445,7 +445,7 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 		if err := load(w.txn, pQuote, qid, &q); err != nil {
 			return fmt.Errorf("quote %s: %w", qid, err)
 		}
-		all, err := loadOccurrences(w.txn, qid)
+		all, err := loadOccurrences(w.txn, qid, 0)
 		if err != nil {
 			return err
 		}

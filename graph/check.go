@@ -236,7 +236,7 @@ func (c *checker) records() error {
 		if r.ID != id {
 			return c.fail("%s: record says id %s", owner, r.ID)
 		}
-		occs, err := loadOccurrences(c.txn, id)
+		occs, err := loadOccurrences(c.txn, id, 0)
 		if err != nil {
 			return c.fail("%s: %v", owner, err)
 		}
@@ -503,7 +503,7 @@ func (c *checker) entriesOf(p byte, id uuid.UUID) ([]entry, error) {
 		var r quoteRec
 		if err = decodeRecord(b, &r); err == nil {
 			var occs []occRec
-			if occs, err = loadOccurrences(c.txn, id); err == nil {
+			if occs, err = loadOccurrences(c.txn, id, 0); err == nil {
 				es = wantsEntries(quoteIndex(r, occs))
 			}
 		}

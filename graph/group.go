@@ -249,6 +249,11 @@ func (g *grouper) start(o *occRec) error {
 	return g.w.rewriteQuote(&q, nil, []occRec{*o})
 }
 
+// sampleSize bounds the printings of a quote that a new printing is
+// weighed against for identity evidence and copies: a quotation printed
+// by thousands of articles costs no more than one printed by fifty.
+const sampleSize = 50
+
 // join adds o to quote qid. A speaker of another article whose name may
 // be o's gains a shared quotation as evidence of being the same person.
 func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
@@ -256,7 +261,7 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 	if err := load(g.w.txn, pQuote, qid, &q); err != nil {
 		return fmt.Errorf("quote %s: %w", qid, err)
 	}
-	old, err := loadOccurrences(g.w.txn, qid)
+	old, err := loadOccurrences(g.w.txn, qid, sampleSize)
 	if err != nil {
 		return err
 	}
@@ -277,8 +282,57 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 			}
 		}
 	}
-	return g.w.rewriteQuote(&q, old, append(slices.Clip(old), *o))
+	var first occRec
+	if err := load(g.w.txn, pOccur, q.First, &first); err != nil {
+		return fmt.Errorf("first occurrence %s of quote %s: %w", q.First, qid, err)
+	}
+	if earlier(*o, first) < 0 {
+		// o is the new first printing: the date of every entry changes.
+		all, err := loadOccurrences(g.w.txn, qid, 0)
+		if err != nil {
+			return err
+		}
+		all = slices.DeleteFunc(all, func(x occRec) bool { return x.ID == o.ID })
+		return g.w.rewriteQuote(&q, all, append(slices.Clip(all), *o))
+	}
+	return g.w.extendQuote(&q, first, *o)
 }
+
+// extendQuote adds o, a printing later than the first, to q: its index
+// entries, and what it changes of the canonical text and the conflict.
+func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
+	q.Count++
+	ow := strings.Fields(normalize(o.Text))
+	if len(ow) > len(strings.Fields(normalize(q.Text))) && contains(ow, strings.Fields(normalize(first.Text))) {
+		q.Text, q.Canon = o.Text, o.ID
+	}
+	if o.SpeakerID != uuid.Nil && !slices.Contains(q.Speakers, o.SpeakerID) {
+		if !q.Conflict {
+			for _, sp := range q.Speakers {
+				agree, err := w.speakersAgree(o.SpeakerID, sp)
+				if err != nil {
+					return err
+				}
+				q.Conflict = q.Conflict || agree == speakersApart
+			}
+		}
+		if len(q.Speakers) < maxQuoteSpeakers {
+			q.Speakers = append(q.Speakers, o.SpeakerID)
+		}
+	}
+	if err := store(w.txn, pQuote, q.ID, q); err != nil {
+		return err
+	}
+	for _, k := range quoteIndex(*q, []occRec{o}) {
+		if err := set(w.txn, k, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxQuoteSpeakers bounds the speaker records a quote lists for conflicts.
+const maxQuoteSpeakers = 16
 
 func (w *writer) putOccurrence(o occRec) error {
 	if err := store(w.txn, pOccur, o.ID, o); err != nil {
@@ -292,12 +346,13 @@ func (w *writer) putOccurrence(o occRec) error {
 	return nil
 }
 
-// loadOccurrences reads the occurrences of quote qid.
-func loadOccurrences(txn *badger.Txn, qid uuid.UUID) ([]occRec, error) {
+// loadOccurrences reads the occurrences of quote qid, the first limit
+// stored (all for 0).
+func loadOccurrences(txn *badger.Txn, qid uuid.UUID, limit int) ([]occRec, error) {
 	prefix := recordKey(pOccurByQuote, qid)
 	it := keysOnly(txn, prefix)
 	var ids []uuid.UUID
-	for it.Rewind(); it.Valid(); it.Next() {
+	for it.Rewind(); it.Valid() && (limit == 0 || len(ids) < limit); it.Next() {
 		k := it.Item().Key()
 		ids = append(ids, uuid.UUID(k[len(k)-idLen:]))
 	}
@@ -359,11 +414,18 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 	if err != nil {
 		return err
 	}
+	var speakers []uuid.UUID
+	for _, o := range sorted {
+		if o.SpeakerID != uuid.Nil && !slices.Contains(speakers, o.SpeakerID) && len(speakers) < maxQuoteSpeakers {
+			speakers = append(speakers, o.SpeakerID)
+		}
+	}
 	*q = quoteRec{
 		ID: q.ID, ArticleID: first.ArticleID, SpeakerID: first.SpeakerID, VenueID: first.VenueID,
 		Text: canon.Text, Kind: first.Kind, Spans: first.Spans, Cue: first.Cue, CueSpan: first.CueSpan,
 		Mention: first.Mention, MentionSpan: first.MentionSpan, Confidence: first.Confidence,
 		Published: first.Published, First: first.ID, Canon: canon.ID, Count: len(now), Conflict: conflict,
+		Speakers: speakers,
 	}
 	if err := store(w.txn, pQuote, q.ID, q); err != nil {
 		return err

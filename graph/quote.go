@@ -154,7 +154,7 @@ func quoteHasWords(txn *badger.Txn, id uuid.UUID, check func(string) bool) (bool
 	if check(q.Text) {
 		return true, nil
 	}
-	occs, err := loadOccurrences(txn, id)
+	occs, err := loadOccurrences(txn, id, 0)
 	if err != nil {
 		return false, err
 	}

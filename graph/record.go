@@ -57,8 +57,9 @@ type quoteRec struct {
 	Published   time.Time `json:"published,omitzero"` // first seen
 	First       uuid.UUID `json:"first"`              // first occurrence
 	Canon       uuid.UUID `json:"canon"`              // occurrence with the canonical text
-	Count       int       `json:"count"`              // occurrences
-	Conflict    bool      `json:"conflict,omitempty"`
+	Count       int         `json:"count"`              // occurrences
+	Conflict    bool        `json:"conflict,omitempty"`
+	Speakers    []uuid.UUID `json:"speakers,omitempty"` // the first few distinct speaker records of its printings
 }
 
 // occRec is one printing of a quote in one article.

@@ -182,7 +182,7 @@ func (s *Store) Occurrences(ctx context.Context, id uuid.UUID) ([]Occurrence, er
 		if err := load(txn, pQuote, id, &q); err != nil {
 			return err
 		}
-		occs, err := loadOccurrences(txn, id)
+		occs, err := loadOccurrences(txn, id, 0)
 		if err != nil {
 			return err
 		}
@@ -240,7 +240,7 @@ func conflictOf(txn *badger.Txn, id uuid.UUID) (*Conflict, error) {
 		}
 		return nil, err
 	}
-	occs, err := loadOccurrences(txn, id)
+	occs, err := loadOccurrences(txn, id, 0)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@
 //	graphd extract PATH...                         print attributions as JSON Lines
 //	graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the sample articles, then serve
 //	graphd check   [--db DIR]                      check the store's consistency
+//	graphd reindex [--db DIR]                      rebuild identities, quote groups and copies
 //	graphd eval    polnear DIR [--json]            score the extractor on PolNeAR
 //	graphd version                                 print the version
 package main
@@ -49,6 +50,7 @@ Usage:
   graphd extract PATH...                         print one JSON object per attribution, no store needed
   graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the bundled sample articles, then serve
   graphd check   [--db DIR]                      check that every index entry and record agree
+  graphd reindex [--db DIR]                      re-extract every article; rebuild identities, quote groups and copies
   graphd eval    polnear DIR [--json]            score the extractor against a PolNeAR month
   graphd version                                 print the version
 
@@ -79,6 +81,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"extract": runExtract,
 		"demo":    runDemo,
 		"check":   runCheck,
+		"reindex": runReindex,
 		"eval":    runEval,
 		"version": runVersion,
 	}
