@@ -42,21 +42,21 @@ type copyRec struct {
 // quoteRec is a statement. The fields from ArticleID to Confidence are
 // those of its first occurrence, Text that of its canonical one.
 type quoteRec struct {
-	ID          uuid.UUID `json:"id"`
-	ArticleID   uuid.UUID `json:"article"`
-	SpeakerID   uuid.UUID `json:"speaker,omitzero"` // a speaker record, maybe merged into another
-	VenueID     uuid.UUID `json:"venue,omitzero"`
-	Text        string    `json:"text"`
-	Kind        string    `json:"kind"`
-	Spans       []Span    `json:"spans,omitempty"`
-	Cue         string    `json:"cue,omitempty"`
-	CueSpan     *Span     `json:"cueSpan,omitempty"`
-	Mention     string    `json:"mention,omitempty"`
-	MentionSpan *Span     `json:"mentionSpan,omitempty"`
-	Confidence  float64   `json:"confidence"`
-	Published   time.Time `json:"published,omitzero"` // first seen
-	First       uuid.UUID `json:"first"`              // first occurrence
-	Canon       uuid.UUID `json:"canon"`              // occurrence with the canonical text
+	ID          uuid.UUID   `json:"id"`
+	ArticleID   uuid.UUID   `json:"article"`
+	SpeakerID   uuid.UUID   `json:"speaker,omitzero"` // a speaker record, maybe merged into another
+	VenueID     uuid.UUID   `json:"venue,omitzero"`
+	Text        string      `json:"text"`
+	Kind        string      `json:"kind"`
+	Spans       []Span      `json:"spans,omitempty"`
+	Cue         string      `json:"cue,omitempty"`
+	CueSpan     *Span       `json:"cueSpan,omitempty"`
+	Mention     string      `json:"mention,omitempty"`
+	MentionSpan *Span       `json:"mentionSpan,omitempty"`
+	Confidence  float64     `json:"confidence"`
+	Published   time.Time   `json:"published,omitzero"` // first seen
+	First       uuid.UUID   `json:"first"`              // first occurrence
+	Canon       uuid.UUID   `json:"canon"`              // occurrence with the canonical text
 	Count       int         `json:"count"`              // occurrences
 	Conflict    bool        `json:"conflict,omitempty"`
 	Speakers    []uuid.UUID `json:"speakers,omitempty"` // the first few distinct speaker records of its printings
