@@ -371,7 +371,9 @@ func (w *writer) putQuotes(a *articleRec, quotes []QuoteInput) error {
 	if err := w.resolve(); err != nil {
 		return err
 	}
+	a.Quotes = len(occs)
 	g := newGrouper(w, a)
+	defer g.close()
 	for _, o := range occs {
 		if err := g.place(o); err != nil {
 			return err

@@ -18,7 +18,7 @@ import (
 const (
 	// maxPostings bounds the entries read under one match key, newest
 	// first, so that a common word pair costs no more than a rare one.
-	maxPostings = 32
+	maxPostings = 16
 	// maxGroupCandidates bounds the quotes one occurrence is compared with.
 	maxGroupCandidates = 6
 	// closeDays is how far apart two dated printings of a paraphrase may be.
@@ -41,10 +41,22 @@ type grouper struct {
 	used   map[uuid.UUID]bool // quotes this article already prints
 	shared map[uuid.UUID]int  // other article → quotes it shares with this one
 	count  int                // occurrences of this article
+	it     *badger.Iterator   // over the match index, newest first; made once, as it costs
+	byQ    *badger.Iterator   // over the printings of quotes
 }
 
 func newGrouper(w *writer, a *articleRec) *grouper {
 	return &grouper{w: w, a: a, mine: map[uuid.UUID]bool{}, used: map[uuid.UUID]bool{}, shared: map[uuid.UUID]int{}}
+}
+
+// close releases the grouper's iterator.
+func (g *grouper) close() {
+	if g.it != nil {
+		g.it.Close()
+	}
+	if g.byQ != nil {
+		g.byQ.Close()
+	}
 }
 
 type groupCand struct {
@@ -57,12 +69,15 @@ type groupCand struct {
 // candidates finds the quotes whose printings share match keys with p,
 // through the key index, most shared keys first.
 func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
-	o := badger.DefaultIteratorOptions
-	o.PrefetchValues = false
-	o.Reverse = true
-	o.Prefix = []byte{pOccurByKey}
-	it := g.w.txn.NewIterator(o)
-	defer it.Close()
+	if g.it == nil {
+		// Entries this article writes later are not seen; they are its own.
+		o := badger.DefaultIteratorOptions
+		o.PrefetchValues = false
+		o.Reverse = true
+		o.Prefix = []byte{pOccurByKey}
+		g.it = g.w.txn.NewIterator(o)
+	}
+	it := g.it
 	byQuote := map[uuid.UUID]*groupCand{}
 	var order []*groupCand
 	end := bytes.Repeat([]byte{0xff}, idLen+1)
@@ -97,7 +112,7 @@ func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 			}
 		}
 	}
-	few := len(keys) <= 3
+	few := len(keys) <= 3 // the exact key and two others at most
 	out := order[:0]
 	for _, c := range order {
 		if c.exact || c.hits >= 2 || few {
@@ -126,8 +141,24 @@ func (g *grouper) place(o *occRec) error {
 	g.count++
 	p := profile(o.Text)
 	keys := matchKeys(&p)
-	cands, err := g.candidates(keys)
+	// The same words printed before: the common case of wire copy, and
+	// nothing can match better.
+	cands, err := g.candidates(keys[:1])
 	if err != nil {
+		return err
+	}
+	for _, c := range cands {
+		for _, oid := range c.occs {
+			var other occRec
+			if err := load(g.w.txn, pOccur, oid, &other); err != nil {
+				return fmt.Errorf("occurrence %s: %w", oid, err)
+			}
+			if normalize(other.Text) == p.norm {
+				return g.join(o, other.QuoteID, textMatch{matchExact, 1})
+			}
+		}
+	}
+	if cands, err = g.candidates(keys); err != nil {
 		return err
 	}
 	var best *occRec
@@ -252,7 +283,7 @@ func (g *grouper) start(o *occRec) error {
 // sampleSize bounds the printings of a quote that a new printing is
 // weighed against for identity evidence and copies: a quotation printed
 // by thousands of articles costs no more than one printed by fifty.
-const sampleSize = 50
+const sampleSize = 20
 
 // join adds o to quote qid. A speaker of another article whose name may
 // be o's gains a shared quotation as evidence of being the same person.
@@ -261,7 +292,13 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 	if err := load(g.w.txn, pQuote, qid, &q); err != nil {
 		return fmt.Errorf("quote %s: %w", qid, err)
 	}
-	old, err := loadOccurrences(g.w.txn, qid, sampleSize)
+	if g.byQ == nil {
+		o := badger.DefaultIteratorOptions
+		o.Prefix = []byte{pOccurByQuote}
+		o.PrefetchValues = false
+		g.byQ = g.w.txn.NewIterator(o)
+	}
+	old, err := samplePrintings(g.byQ, qid)
 	if err != nil {
 		return err
 	}
@@ -271,13 +308,15 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 	}
 	g.used[qid] = true
 	articles := map[uuid.UUID]bool{}
+	speakers := map[uuid.UUID]bool{}
 	for _, other := range old {
-		if other.ArticleID != o.ArticleID && !articles[other.ArticleID] {
-			articles[other.ArticleID] = true
-			g.shared[other.ArticleID]++
+		if other.article != o.ArticleID && !articles[other.article] {
+			articles[other.article] = true
+			g.shared[other.article]++
 		}
-		if o.SpeakerID != uuid.Nil && other.SpeakerID != uuid.Nil {
-			if err := g.w.sharedQuote(o.SpeakerID, other.SpeakerID); err != nil {
+		if o.SpeakerID != uuid.Nil && other.speaker != uuid.Nil && !speakers[other.speaker] {
+			speakers[other.speaker] = true
+			if err := g.w.sharedQuote(o.SpeakerID, other.speaker); err != nil {
 				return err
 			}
 		}
@@ -344,6 +383,30 @@ func (w *writer) putOccurrence(o occRec) error {
 		}
 	}
 	return nil
+}
+
+// printing is an occurrence as its quote's index gives it.
+type printing struct{ article, speaker uuid.UUID }
+
+// samplePrintings returns the article and speaker record of the first
+// sampleSize printings of quote qid, from the index alone, read with it,
+// an iterator over the printings index.
+func samplePrintings(it *badger.Iterator, qid uuid.UUID) ([]printing, error) {
+	prefix := recordKey(pOccurByQuote, qid)
+	var out []printing
+	for it.Seek(prefix); it.ValidForPrefix(prefix) && len(out) < sampleSize; it.Next() {
+		err := it.Item().Value(func(v []byte) error {
+			if len(v) != 2*idLen {
+				return fmt.Errorf("printing of quote %s: value of %d bytes", qid, len(v))
+			}
+			out = append(out, printing{uuid.UUID(v[:idLen]), uuid.UUID(v[idLen:])})
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // loadOccurrences reads the occurrences of quote qid, the first limit
@@ -463,18 +526,30 @@ func (w *writer) conflicting(occs []occRec) (bool, error) {
 const (
 	copyMinShared  = 2   // quotations both articles print
 	copyMinShare   = 0.3 // of the smaller article's quotations
-	copyMinOverlap = 0.5 // or this text overlap alone
+	copyMinOverlap = 0.5 // or this text overlap
+	// maxCopyCandidates bounds the articles weighed as the original or a copy.
+	maxCopyCandidates = 8
 )
 
 // findCopy links article a with the article it copies, or the article
 // that copies it, among those that share quotations with it: a copy
 // shares many of its quotations, or much of its wording.
 func (w *writer) findCopy(a *articleRec, shared map[uuid.UUID]int, count int) error {
+	// Articles sharing one quotation are many and seldom copies: weigh the
+	// few that share the most.
 	others := make([]uuid.UUID, 0, len(shared))
-	for id := range shared {
-		others = append(others, id)
+	for id, n := range shared {
+		if n >= copyMinShared {
+			others = append(others, id)
+		}
 	}
-	slices.SortFunc(others, func(x, y uuid.UUID) int { return bytes.Compare(x[:], y[:]) })
+	slices.SortFunc(others, func(x, y uuid.UUID) int {
+		if shared[x] != shared[y] {
+			return shared[y] - shared[x]
+		}
+		return bytes.Compare(x[:], y[:])
+	})
+	others = others[:min(len(others), maxCopyCandidates)]
 	var best *articleRec
 	var bestCopy copyRec
 	for _, id := range others {
@@ -483,10 +558,10 @@ func (w *writer) findCopy(a *articleRec, shared map[uuid.UUID]int, count int) er
 			return fmt.Errorf("article %s: %w", id, err)
 		}
 		n := shared[id]
-		nOther := countKeys(w.txn, recordKey(pOccurByArticle, id))
+		nOther := other.Quotes
 		share := float64(n) / float64(max(1, min(count, nOther)))
 		overlap := sketchJaccard(a.Sketch, other.Sketch)
-		if !(n >= copyMinShared && share >= copyMinShare) && overlap < copyMinOverlap {
+		if share < copyMinShare && overlap < copyMinOverlap {
 			continue
 		}
 		score := round3(0.6*min(share, 1) + 0.4*min(1, overlap*2))

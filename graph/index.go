@@ -44,13 +44,15 @@ func quoteIndex(q quoteRec, occs []occRec) [][]byte {
 	return ks
 }
 
-// occIndex returns the index entries of an occurrence: under its quote,
-// under its article (valued with the quote id), and under each of its
-// match keys (valued with the quote id), where later printings find it.
+// occIndex returns the index entries of an occurrence: under its quote
+// (valued with its article and speaker record, so that a quote's
+// printings are weighed without reading them), under its article (valued
+// with the quote id), and under each of its match keys (valued with the
+// quote id), where later printings find it.
 func occIndex(o occRec) []entry {
 	p := profile(o.Text)
 	es := []entry{
-		{key(pOccurByQuote, o.QuoteID[:], o.ID[:]), nil},
+		{key(pOccurByQuote, o.QuoteID[:], o.ID[:]), append(o.ArticleID[:len(o.ArticleID):len(o.ArticleID)], o.SpeakerID[:]...)},
 		{key(pOccurByArticle, o.ArticleID[:], o.ID[:]), o.QuoteID[:]},
 	}
 	for _, k := range matchKeys(&p) {

@@ -28,6 +28,7 @@ type articleRec struct {
 	TextLen   int       `json:"textLen"` // bytes of text, kept apart in chunks
 	Ingested  time.Time `json:"ingested"`
 	Sketch    []uint32  `json:"sketch,omitempty"` // MinHash of the text's word 3-grams
+	Quotes    int       `json:"quotes"`           // occurrences it prints
 	Copy      *copyRec  `json:"copyOf,omitempty"`
 }
 
