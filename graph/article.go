@@ -46,6 +46,8 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 	var res PutResult
 	err := s.update(ctx, func(txn *badger.Txn) error {
 		w := newWriter(txn)
+		w.view = s.db.NewTransaction(false)
+		defer w.view.Discard()
 		var err error
 		res, err = w.putArticle(in, akey, hash)
 		if err != nil {
@@ -233,6 +235,7 @@ func textOrder(qs []QuoteInput) []int {
 // written as it goes; speakers, edge counts and counters at flush.
 type writer struct {
 	txn        *badger.Txn
+	view       *badger.Txn // read-only, at the state txn started from; nil to read through txn
 	now        time.Time
 	counters   map[string]int64
 	edges      map[[2 * idLen]byte]int64
@@ -244,6 +247,7 @@ type writer struct {
 	venues     map[string]uuid.UUID // by lookup key
 	venueNames map[uuid.UUID]string
 	res        *PutResult
+	plain      bool // store quotes as they come: no identity, grouping or copies (benchmarks)
 }
 
 func newWriter(txn *badger.Txn) *writer {
@@ -367,13 +371,25 @@ func (w *writer) putQuotes(a *articleRec, quotes []QuoteInput) error {
 		}
 		titles = append(titles, ts)
 	}
-	w.profiles(*a, occs, titles)
-	if err := w.resolve(); err != nil {
-		return err
-	}
 	a.Quotes = len(occs)
 	g := newGrouper(w, a)
 	defer g.close()
+	if w.plain {
+		for _, o := range occs {
+			if err := g.start(o); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	w.profiles(*a, occs, titles)
+	inArticle := map[uuid.UUID]bool{}
+	for _, o := range occs {
+		inArticle[o.SpeakerID] = true
+	}
+	if err := w.resolve(inArticle); err != nil {
+		return err
+	}
 	for _, o := range occs {
 		if err := g.place(o); err != nil {
 			return err
@@ -476,6 +492,16 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 		}
 	}
 	return nil
+}
+
+// reader returns the transaction for index scans whose entries this write
+// does not change, or whose changes it skips anyway: iterators over a
+// read-write transaction copy and sort its pending writes, each time.
+func (w *writer) reader() *badger.Txn {
+	if w.view != nil {
+		return w.view
+	}
+	return w.txn
 }
 
 // loadSpeaker returns the speaker record id, cached for the write.
@@ -660,6 +686,8 @@ func (w *writer) flush() error {
 			return err
 		}
 	}
+	clear(w.edges)
+	clear(w.counters)
 	return nil
 }
 

@@ -20,7 +20,7 @@ const (
 	// first, so that a common word pair costs no more than a rare one.
 	maxPostings = 16
 	// maxGroupCandidates bounds the quotes one occurrence is compared with.
-	maxGroupCandidates = 6
+	maxGroupCandidates = 4
 	// closeDays is how far apart two dated printings of a paraphrase may be.
 	closeDays = 30
 )
@@ -70,12 +70,12 @@ type groupCand struct {
 // through the key index, most shared keys first.
 func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 	if g.it == nil {
-		// Entries this article writes later are not seen; they are its own.
+		// Entries this article writes are not seen; they are its own.
 		o := badger.DefaultIteratorOptions
 		o.PrefetchValues = false
 		o.Reverse = true
 		o.Prefix = []byte{pOccurByKey}
-		g.it = g.w.txn.NewIterator(o)
+		g.it = g.w.reader().NewIterator(o)
 	}
 	it := g.it
 	byQuote := map[uuid.UUID]*groupCand{}
@@ -107,7 +107,7 @@ func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 			}
 			c.hits++
 			c.exact = c.exact || ki == 0
-			if len(c.occs) < 3 && !slices.Contains(c.occs, oid) {
+			if len(c.occs) < 2 && !slices.Contains(c.occs, oid) {
 				c.occs = append(c.occs, oid)
 			}
 		}
@@ -296,7 +296,7 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 		o := badger.DefaultIteratorOptions
 		o.Prefix = []byte{pOccurByQuote}
 		o.PrefetchValues = false
-		g.byQ = g.w.txn.NewIterator(o)
+		g.byQ = g.w.reader().NewIterator(o)
 	}
 	old, err := samplePrintings(g.byQ, qid)
 	if err != nil {

@@ -138,13 +138,13 @@ func (w *writer) profileOf(root *speakerRec) (*speakerProfile, error) {
 }
 
 // resolve matches each speaker record created by this write with the
-// known speakers: a person's decision first, then the evidence.
-func (w *writer) resolve() error {
-	inArticle := map[uuid.UUID]bool{}
-	for id := range w.dirty {
-		inArticle[id] = true
-	}
-	for _, id := range w.created {
+// known speakers: a person's decision first, then the evidence. Records
+// in inArticle, the speakers of the article, are not matched with each
+// other.
+func (w *writer) resolve(inArticle map[uuid.UUID]bool) error {
+	created := w.created
+	w.created = nil
+	for _, id := range created {
 		sp := w.speakers[id]
 		if sp.Canon != uuid.Nil {
 			continue
@@ -176,7 +176,8 @@ func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 	var roots []uuid.UUID
 	for _, k := range blockKeys(sp.names()...) {
 		n := 0
-		err := scanNames(w.txn, pSpeakerByBlock, k+string(rune(sep)), func(_ string, id uuid.UUID, _ []byte) error {
+		// Records of this write are this article's speakers, never matched.
+		err := scanNames(w.reader(), pSpeakerByBlock, k+string(rune(sep)), func(_ string, id uuid.UUID, _ []byte) error {
 			if n++; n > maxBlockScan || id == sp.ID || skip[id] {
 				return nil
 			}
@@ -408,7 +409,7 @@ func (w *writer) apart(a, b *speakerRec) (bool, error) {
 func (w *writer) applyDecisions(sp *speakerRec) error {
 	for _, n := range sp.lookups() {
 		var others []string
-		err := scanDecisions(w.txn, n, func(other string, d decisionRec) {
+		err := scanDecisions(w.reader(), n, func(other string, d decisionRec) {
 			if d.Action == decisionMerge {
 				others = append(others, other)
 			}
