@@ -1,19 +1,50 @@
 // Package graph is the quote-attribution graph of graphd: who said what,
 // where and when, as printed in which article. It holds the domain types
-// (Article, Quote, Speaker, Venue, Outlet), the sentinel errors, and Store,
-// which keeps the graph in a Badger database. No other package imports
-// Badger, and no exported name here mentions it.
+// (Article, Quote, Occurrence, Speaker, Venue, Outlet), the sentinel
+// errors, and Store, which keeps the graph in a Badger database. No other
+// package imports Badger, and no exported name here mentions it.
+//
+// # The model
+//
+// A Quote is one statement. Each article that printed it holds one
+// Occurrence of it: the text as that article printed it, its speaker
+// mention, venue, cue and spans. The quote's canonical text is the longest
+// printing that contains, or is contained in, the first printing; its
+// first sighting is the earliest dated article (undated articles count as
+// later). An occurrence's similarity, fidelity, word diff and likely
+// misquotes (a negation, a number or a word turned into its opposite) are
+// computed against the canonical text when read.
+//
+// A Speaker is one person. Each distinct name an article gave is a
+// speaker record; identity resolution merges records into clusters whose
+// oldest root is the canonical speaker, so a speaker's id survives
+// merges, and the id of any merged record finds it. A merge keeps its
+// evidence and a confidence; evidence that falls short of a merge makes a
+// Candidate for review; a person's decisions (MergeSpeakers,
+// RejectCandidate, UndoMerge) are kept by normalized name, so later
+// ingests and Reindex honour them.
 //
 // # Writing
 //
-// PutArticle writes an article, its outlet, its quotes, any new speakers
-// and venues, every index entry and the counters in one transaction: a
-// reader sees all of an article or none of it. Writes are serialized by a
-// mutex (they all update the counters) and retried on Badger conflicts.
-// Re-putting the same text under the same key writes nothing; other text
-// under the same key deletes the old quotes with their index entries and
+// PutArticle writes an article, its outlet, its occurrences, any new
+// speakers and venues, and then, in the same transaction: the speakers'
+// profiles (roles with the article's date, venues, the people quoted
+// beside them); identity resolution of new speaker records, whose
+// candidates come from the block index (surname skeletons), never a scan;
+// the grouping of each occurrence with the quote of an earlier printing,
+// found through the match index (a hash of the normalized text, and the
+// bottom hashes of content-word pairs and long words) and accepted on
+// text similarity, speaker agreement and dates; the shared quotations as
+// evidence for the speakers that share them; attribution conflicts; and
+// the copy link between the article and the one sharing most of its
+// quotes (and wording) with it. A reader sees all of an article or none
+// of it. Writes are serialized by a mutex (they all update the counters)
+// and retried on Badger conflicts. Re-putting the same text under the
+// same key writes nothing; other text under the same key deletes the old
+// occurrences with their index entries, recomputes their quotes, and
 // writes the new ones under the old article id. Speakers, venues and
-// outlets are never deleted.
+// outlets are never deleted. Reindex rebuilds everything derived from the
+// stored articles, in the order they were first stored.
 //
 // # Names and words
 //
@@ -39,22 +70,38 @@
 //	0x03 <speaker id>   speaker
 //	0x04 <venue id>     venue
 //	0x05 <outlet id>    outlet
+//	0x07 <occurrence id> occurrence: one printing of a quote in one article
 //	0x06 <article id> <chunk, uint32 big-endian>
 //	                    the article's text: raw UTF-8 bytes cut in 512 KiB chunks (not
 //	                    at rune boundaries), kept out of the record so no value outgrows
 //	                    what an in-memory Badger takes and no JSON escapes the text
 //
 // Quote indexes. Each key ends with <date><quote id>, the date being the
-// article's published date, and the value is empty. Every index thus
-// lists its quotes by (date, quote id), which is text order within an
-// article because quote ids are handed out in text order, and a quote
-// cursor is the same 24 bytes whatever index served it:
+// quote's first sighting, and the value is empty. Every index thus lists
+// its quotes by (date, quote id), which is text order for the quotes an
+// article starts because quote ids are handed out in text order, and a
+// quote cursor is the same 24 bytes whatever index served it. A quote is
+// listed under every article, speaker record, venue and word of any of
+// its printings; when its first sighting moves earlier, all its entries
+// are rewritten:
 //
-//	0x10 <article id> <date> <quote id>   quotes of an article
-//	0x11 <speaker id> <date> <quote id>   quotes of a speaker
+//	0x10 <article id> <date> <quote id>   quotes an article printed
+//	0x11 <speaker id> <date> <quote id>   quotes a speaker record was given
+//	                                      (a canonical speaker reads those of all its records)
 //	0x12 <venue id> <date> <quote id>     quotes said at a venue
 //	0x13 <date> <quote id>                all quotes by date
-//	0x14 <token> 0x00 <date> <quote id>   quotes whose text has the word
+//	0x14 <token> 0x00 <date> <quote id>   quotes a printing of which has the word
+//	0x72 <quote id>                       quotes attributed to people who cannot be one
+//	                                      person (an attribution conflict); value empty
+//
+// Occurrence indexes:
+//
+//	0x15 <quote id> <occurrence id>       printings of a quote; value <article id><speaker id>
+//	0x16 <article id> <occurrence id>     printings in an article, in text order; value <quote id>
+//	0x17 <match key> 0x00 <occurrence id> where later printings find this one; value <quote id>.
+//	                                      Keys: "=" and a hash of the normalized text, and
+//	                                      the 8 lowest-hashing content-word pairs and long
+//	                                      words (stemmed); read newest first, 16 per key
 //
 // Speaker, venue, outlet and article indexes:
 //
@@ -63,6 +110,13 @@
 //	                                      full name or alias; value <speaker id><normalized full name>
 //	0x22 <token> 0x00 <speaker id>        a word of the speaker's name or an alias;
 //	                                      value the normalized full name
+//	0x23 <block key> 0x00 <speaker id>    identity blocking: "s:" and the skeleton of the
+//	                                      surname (letters transliterations swap made one,
+//	                                      later vowels dropped); value empty
+//
+// Speaker ids are those of speaker records; 0x20 lists only canonical
+// ones, under the cluster's display name, while 0x21 and 0x22 find every
+// record, which readers take to its canonical speaker.
 //	0x30 <name> 0x00 <venue id>           venues by normalized name; value empty
 //	0x31 <name> 0x00 <kind>               venue lookup by name and kind; value <venue id>
 //	0x32 <token> 0x00 <venue id>          a word of the venue's name; value the normalized name
@@ -71,14 +125,23 @@
 //	                                      "sha256:"+hash); value <article id>
 //	0x51 <^date> <article id>             articles newest published first: the date
 //	                                      bytes inverted, so unknown dates come last; value empty
+//	0x52 <original id> <copy id>          articles found to copy or rewrite another; value empty
+//
+// Identity review and decisions:
+//
+//	0x70 <candidate id>                   a merge candidate: two speaker records, evidence
+//	0x71 <speaker id> <speaker id>        candidate by its pair, lower id first; value <candidate id>
+//	0x78 <name> 0x00 <name>               a person's decision on two normalized names, one key
+//	                                      each way; value a record: "merge" or "apart"
 //
 // Edges, counters and metadata:
 //
-//	0x60 <speaker id> <venue id>          speaker was quoted at venue; value the number of
-//	                                      such quotes, uint64 big-endian; deleted at zero
-//	0x08 <name>                           counter: "articles", "quotes", "speakers",
-//	                                      "venues", "outlets"; value uint64 big-endian
-//	0x00 "version"                        key layout version, one byte (1); Open refuses others
+//	0x60 <speaker id> <venue id>          speaker record was quoted at venue; value the number
+//	                                      of such printings, uint64 big-endian; deleted at zero
+//	0x08 <name>                           counter: "articles", "quotes", "occurrences",
+//	                                      "speakers" (canonical ones), "venues", "outlets";
+//	                                      value uint64 big-endian
+//	0x00 "version"                        key layout version, one byte (2); Open refuses others
 //
 // # Values
 //
@@ -106,5 +169,6 @@
 // suffix; it reads quote records only for the page it returns (and, for a
 // search whose last word is a very short prefix, to check the text).
 // Listings are paged by opaque cursors; Check verifies every record
-// against every index.
+// against every index, every quote against its occurrences, and every
+// cluster of speaker records against its root.
 package graph

@@ -1,0 +1,108 @@
+package graph_test
+
+import (
+	"testing"
+	"unicode/utf8"
+
+	"github.com/graphd/graphd/graph"
+	"github.com/graphd/graphd/graph/graphtest"
+)
+
+// silvaArticles name one person two ways with too little else in common
+// for a merge: a candidate for review.
+func silvaArticles() []graph.ArticleInput {
+	var out []graph.ArticleInput
+	for i, a := range []struct{ name, title, quote string }{
+		{"Ana Silva", "Portuguese Foreign Minister", "We will never accept these tariffs on our farmers and fishermen."},
+		{"Anna Silva", "", "Exports rose sharply this year, the best result in a decade."},
+	} {
+		text := a.name + " said: “" + a.quote + "”"
+		start := utf8.RuneCountInString(a.name + " said: “")
+		q := graph.QuoteInput{Text: a.quote, Kind: graph.KindDirect, Confidence: 0.9,
+			Spans:   []graph.Span{{Start: start, End: start + utf8.RuneCountInString(a.quote)}},
+			Speaker: &graph.SpeakerRef{Name: a.name}}
+		if a.title != "" {
+			q.Speaker.Titles = []string{a.title}
+		}
+		out = append(out, graph.ArticleInput{URL: "https://silva.test/" + string(rune('a'+i)), Published: date("2025-03-01").AddDate(0, 0, i),
+			Text: text, Quotes: []graph.QuoteInput{q}})
+	}
+	return out
+}
+
+// reindex rebuilds s from its articles, giving each the quotes it was
+// first stored with.
+func reindex(t *testing.T, s *graph.Store, ins []graph.ArticleInput) {
+	t.Helper()
+	byText := map[string][]graph.QuoteInput{}
+	for _, in := range ins {
+		byText[in.Text] = in.Quotes
+	}
+	if err := s.Reindex(t.Context(), func(a graph.Article) []graph.QuoteInput { return byText[a.Text] }, nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func oneSpeaker(t *testing.T, s *graph.Store) bool {
+	t.Helper()
+	a, err := s.SpeakerByName(t.Context(), "Ana Silva")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.SpeakerByName(t.Context(), "Anna Silva")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID == b.ID
+}
+
+// A person's decisions hold for later ingests and across reindexes.
+func TestDecisionsSurvive(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	ins := silvaArticles()
+	for _, in := range ins {
+		put(t, s, in)
+	}
+	cands, _, err := s.Candidates(ctx, graph.Page{})
+	if err != nil || len(cands) != 1 || oneSpeaker(t, s) {
+		t.Fatalf("candidates %+v, %v; want one, and two speakers", cands, err)
+	}
+	sp, err := s.ConfirmCandidate(ctx, cands[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !oneSpeaker(t, s) || len(sp.Merges) != 1 || sp.Merges[0].By != graph.ByPerson {
+		t.Fatalf("after confirming: %+v", sp)
+	}
+	reindex(t, s, ins)
+	if !oneSpeaker(t, s) {
+		t.Errorf("the confirmed merge did not survive a reindex")
+	}
+
+	// Undo: two people, and no later article or reindex merges them again.
+	sp, err = s.SpeakerByName(ctx, "Anna Silva")
+	if err != nil || len(sp.Merges) != 1 {
+		t.Fatalf("merged speaker %+v, %v", sp, err)
+	}
+	if _, err := s.UndoMerge(ctx, sp.Merges[0].Member); err != nil {
+		t.Fatal(err)
+	}
+	if oneSpeaker(t, s) {
+		t.Fatalf("one speaker after undoMerge")
+	}
+	more := silvaArticles()
+	more[1].URL, more[1].Text = "https://silva.test/c", more[1].Text+" Again."
+	more[1].Quotes[0].Speaker.Titles = []string{"Portuguese Foreign Minister"}
+	put(t, s, more[1])
+	if oneSpeaker(t, s) {
+		t.Errorf("a later article merged what a person kept apart")
+	}
+	reindex(t, s, append(ins, more[1]))
+	if oneSpeaker(t, s) {
+		t.Errorf("a reindex merged what a person kept apart")
+	}
+	if cands, _, _ := s.Candidates(ctx, graph.Page{}); len(cands) != 0 {
+		t.Errorf("candidates after the pair was kept apart: %+v", cands)
+	}
+}
