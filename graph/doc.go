@@ -117,6 +117,7 @@
 // Speaker ids are those of speaker records; 0x20 lists only canonical
 // ones, under the cluster's display name, while 0x21 and 0x22 find every
 // record, which readers take to its canonical speaker.
+//
 //	0x30 <name> 0x00 <venue id>           venues by normalized name; value empty
 //	0x31 <name> 0x00 <kind>               venue lookup by name and kind; value <venue id>
 //	0x32 <token> 0x00 <venue id>          a word of the venue's name; value the normalized name
