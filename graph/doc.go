@@ -113,11 +113,6 @@
 //	0x23 <block key> 0x00 <speaker id>    identity blocking: "s:" and the skeleton of the
 //	                                      surname (letters transliterations swap made one,
 //	                                      later vowels dropped); value empty
-//
-// Speaker ids are those of speaker records; 0x20 lists only canonical
-// ones, under the cluster's display name, while 0x21 and 0x22 find every
-// record, which readers take to its canonical speaker.
-//
 //	0x30 <name> 0x00 <venue id>           venues by normalized name; value empty
 //	0x31 <name> 0x00 <kind>               venue lookup by name and kind; value <venue id>
 //	0x32 <token> 0x00 <venue id>          a word of the venue's name; value the normalized name
@@ -127,6 +122,10 @@
 //	0x51 <^date> <article id>             articles newest published first: the date
 //	                                      bytes inverted, so unknown dates come last; value empty
 //	0x52 <original id> <copy id>          articles found to copy or rewrite another; value empty
+//
+// Speaker ids are those of speaker records; 0x20 lists only canonical
+// ones, under the cluster's display name, while 0x21 and 0x22 find every
+// record, which readers take to its canonical speaker.
 //
 // Identity review and decisions:
 //
