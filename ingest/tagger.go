@@ -578,8 +578,8 @@ type GoldAttribution struct {
 
 // TrainOptions set the training of a tagger.
 type TrainOptions struct {
-	Epochs int    // passes over the data; 0 means 8
-	Bits   uint8  // log2 of the number of feature buckets; 0 means 20
+	Epochs int    // passes over the data; 0 means 15
+	Bits   uint8  // log2 of the number of feature buckets; 0 means 18
 	Seed   uint64 // the shuffling seed, for reproducible models
 }
 
@@ -621,10 +621,10 @@ func goldLabels(toks []ttok, spans [3][]Span) []int {
 // perceptron. The same examples, options and seed give the same model.
 func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, errRate float64)) *Model {
 	if opts.Epochs <= 0 {
-		opts.Epochs = 8
+		opts.Epochs = 15
 	}
 	if opts.Bits == 0 {
-		opts.Bits = 20
+		opts.Bits = 18
 	}
 	mask := uint32(1)<<opts.Bits - 1
 	type item struct {

@@ -19,8 +19,8 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 			"ingest/model/tagger.bin, trained with: graphd train polnear ../shared/polnear/train")
 	metadata := f.String("metadata", "GRAPHD_POLNEAR_METADATA", "", "metadata.tsv of the corpus (default DIR/../metadata.tsv)")
 	out := f.String("out", "GRAPHD_MODEL_OUT", filepath.Join("ingest", "model", "tagger.bin"), "where to write the model")
-	epochs := f.Int("epochs", "GRAPHD_TRAIN_EPOCHS", 8, "passes over the training data")
-	bits := f.Int("bits", "GRAPHD_TRAIN_BITS", 20, "log2 of the number of feature buckets")
+	epochs := f.Int("epochs", "GRAPHD_TRAIN_EPOCHS", 15, "passes over the training data")
+	bits := f.Int("bits", "GRAPHD_TRAIN_BITS", 18, "log2 of the number of feature buckets")
 	seed := f.Int("seed", "GRAPHD_TRAIN_SEED", 1, "shuffling seed")
 	pos, err := f.parse(e, args)
 	if err != nil {
