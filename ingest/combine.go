@@ -146,7 +146,11 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 			if used[i] {
 				continue
 			}
-			if n := overlap(ranges(t), ranges(r)); n > bestN {
+			n := overlap(ranges(t), ranges(r))
+			if n == 0 && t.cue != nil && r.cue != nil && mentionsOverlap(t.cue, r.cue) {
+				n = 1 // the same reporting verb: the same statement
+			}
+			if n > bestN {
 				best, bestN = i, n
 			}
 		}
