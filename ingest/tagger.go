@@ -50,6 +50,8 @@ type Model struct {
 	// enough in training; a paragraph without any is not tagged, since
 	// every attribution needs a cue.
 	cueWords map[uint32]bool
+	// roles finds the source and the content of one cue; see roles.go.
+	roles *Model
 }
 
 // ttok is a token as the tagger sees it: quotation marks stand alone.
@@ -63,6 +65,7 @@ type ttok struct {
 	sentStart  bool
 	lex        bool   // a reporting verb
 	class      byte   // t title, p pronoun, d determiner, g given name, o organisation word
+	ruleAtt    int32  // the rule attribution the rule role belongs to, 1-based
 	wh, sh     uint32 // hashes of lower and shape
 	suf        uint32 // hash of the last three bytes of lower, 0 when shorter
 }
@@ -109,27 +112,30 @@ func shapeHash(s string) uint32 {
 // tokens with what the rule extractor found.
 func (d *doc) taggerSeqs(sc *scratch) []tseq {
 	sc.roles = grow(sc.roles, len(d.r))
+	sc.ruleAtt = grow(sc.ruleAtt, len(d.r))
 	roles := sc.roles // rune offset → rule role
-	mark := func(s, e int, role byte) {
+	mark := func(s, e int, role byte, att int32) {
 		for i := s; i < e; i++ {
 			if roles[i] == 0 || role == 'c' {
 				roles[i] = role
+				sc.ruleAtt[i] = att
 			}
 		}
 	}
-	for _, a := range d.atts {
+	for k, a := range d.atts {
+		att := int32(k + 1)
 		if a.src != nil {
-			mark(a.src.Start, a.src.End, 's')
+			mark(a.src.Start, a.src.End, 's', att)
 		}
 		if a.cue != nil {
-			mark(a.cue.Start, a.cue.End, 'c')
+			mark(a.cue.Start, a.cue.End, 'c', att)
 		}
 		if a.how == "indirect" {
-			mark(a.content[0], a.content[1], 'n')
+			mark(a.content[0], a.content[1], 'n', att)
 		}
 		for _, si := range a.segs {
 			s := d.segs[si]
-			mark(s.start, s.end, 'q')
+			mark(s.start, s.end, 'q', att)
 		}
 	}
 	seqs := make([]tseq, 0, len(d.paras))
@@ -192,6 +198,7 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 				tt.suf = uint32(newHash(10).s(tt.lower[len(tt.lower)-3:]))
 			}
 			tt.rule = roles[t.start]
+			tt.ruleAtt = sc.ruleAtt[t.start]
 			tt.sentStart = i == 0 || raw[i-1].kind == tokPunct && strings.ContainsAny(raw[i-1].text, ".!?")
 			toks[i] = tt
 		}
@@ -301,15 +308,17 @@ func features(seq []ttok, mask uint32) [][]uint32 {
 
 // scratch holds the buffers of tagging, reused from paragraph to paragraph.
 type scratch struct {
-	roles []byte
-	raw   []token
-	kind  []byte
-	ints  []int
-	flat  []uint32
-	out   [][]uint32
-	delta [][numLabels]float32
-	back  [][numLabels]int8
-	labs  []int
+	roles   []byte
+	ruleAtt []int32
+	sent    []int
+	raw     []token
+	kind    []byte
+	ints    []int
+	flat    []uint32
+	out     [][]uint32
+	delta   [][numLabels]float32
+	back    [][numLabels]int8
+	labs    []int
 }
 
 func grow[T any](s []T, n int) []T {
@@ -522,6 +531,12 @@ func (m *Model) decode(feats [][]uint32) []int {
 // decodeInto is decode with reused buffers; the result is valid until the
 // next call.
 func (m *Model) decodeInto(sc *scratch, feats [][]uint32) []int {
+	return m.decodeBiased(sc, feats, 0)
+}
+
+// decodeBiased is decodeInto with bias added to the score of a cue's first
+// token, trading the cues' precision for recall.
+func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32) []int {
 	n := len(feats)
 	if n == 0 {
 		return nil
@@ -533,6 +548,7 @@ func (m *Model) decodeInto(sc *scratch, feats [][]uint32) []int {
 	negInf := float32(math.Inf(-1))
 	for i := range n {
 		m.emissions(feats[i], &em)
+		em[labBCue] += bias
 		for l := range numLabels {
 			best, arg := negInf, -1
 			if i == 0 {
@@ -627,10 +643,6 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 		opts.Bits = 18
 	}
 	mask := uint32(1)<<opts.Bits - 1
-	type item struct {
-		feats [][]uint32
-		gold  []int
-	}
 	var items []item
 	seen, cued := map[uint32]int{}, map[uint32]int{}
 	for _, ex := range examples {
@@ -646,7 +658,9 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 			if len(s.toks) == 0 {
 				continue
 			}
-			gold := goldLabels(s.toks, spans)
+			// the first stage learns cues alone; the second, per cue, its
+			// source and content (roles.go)
+			gold := goldLabels(s.toks, [3][]Span{nil, spans[1], nil})
 			for i, t := range s.toks {
 				seen[t.wh]++
 				if gold[i] == labBCue || gold[i] == labICue {
@@ -662,6 +676,19 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 			m.cueWords[h] = true
 		}
 	}
+	m.perceptron(items, opts, progress)
+	m.roles = trainRoles(examples, opts, mask)
+	return m
+}
+
+// item is one training sequence: its features and gold labels.
+type item struct {
+	feats [][]uint32
+	gold  []int
+}
+
+// perceptron trains m on items with the averaged structured perceptron.
+func (m *Model) perceptron(items []item, opts TrainOptions, progress func(epoch int, errRate float64)) {
 	acc := make([]float32, len(m.w))
 	var tacc [numLabels + 1][numLabels]float32
 	c := float32(1)
@@ -714,10 +741,9 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 			m.trans[i][j] -= tacc[i][j] / c
 		}
 	}
-	return m
 }
 
-const modelMagic = "graphd-tagger-2\n"
+const modelMagic = "graphd-tagger-3\n"
 
 // WriteTo writes the model: a header, the transition weights, and the
 // feature weights quantized to 16 bits, gzipped.
@@ -729,6 +755,23 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	}
 	bw := bufio.NewWriter(zw)
 	bw.WriteString(modelMagic)
+	m.writeBody(bw)
+	if m.roles != nil {
+		bw.WriteByte(1)
+		m.roles.writeBody(bw)
+	} else {
+		bw.WriteByte(0)
+	}
+	if err := bw.Flush(); err != nil {
+		return cw.n, err
+	}
+	err = zw.Close()
+	return cw.n, err
+}
+
+// writeBody writes the bits, the transitions, the cue words and the
+// quantized weights of one tagger.
+func (m *Model) writeBody(bw *bufio.Writer) {
 	bw.WriteByte(m.bits)
 	bw.WriteByte(numLabels)
 	var maxAbs float32
@@ -752,14 +795,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	for i, v := range m.w {
 		q[i] = int16(math.Round(float64(v / scale)))
 	}
-	if err := binary.Write(bw, binary.LittleEndian, q); err != nil {
-		return cw.n, err
-	}
-	if err := bw.Flush(); err != nil {
-		return cw.n, err
-	}
-	err = zw.Close()
-	return cw.n, err
+	binary.Write(bw, binary.LittleEndian, q)
 }
 
 type countWriter struct {
@@ -784,6 +820,22 @@ func LoadModel(r io.Reader) (*Model, error) {
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
 		return nil, fmt.Errorf("%w: not a graphd tagger model", ErrModel)
 	}
+	m, err := readBody(br)
+	if err != nil {
+		return nil, err
+	}
+	if has, err := br.ReadByte(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrModel, err)
+	} else if has == 1 {
+		if m.roles, err = readBody(br); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// readBody reads what writeBody wrote.
+func readBody(br *bufio.Reader) (*Model, error) {
 	bits, _ := br.ReadByte()
 	nl, _ := br.ReadByte()
 	if bits < 8 || bits > 26 || nl != numLabels {
