@@ -116,12 +116,9 @@ func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask
 		sd := sent[i] - sent[cs]
 		sdb := byte('2' + max(-2, min(2, sd)))
 		add(newHash(40).b(dir).b(b))
-		add(newHash(41).u(t.wh))
 		add(newHash(42).b(dir).u(t.wh))
 		add(newHash(43).b(dir).u(word(i - 1)))
 		add(newHash(44).b(dir).u(word(i + 1)))
-		add(newHash(45).b(dir).u(t.sh))
-		add(newHash(46).b(dir).b(t.class).b(coarse))
 		add(newHash(47).b(dir).b(boolByte(t.inq)).b(t.mark))
 		add(newHash(48).b(dir).b(clip2(marks[k])).b(sdb))
 		add(newHash(49).b(dir).b(clip2(commas[k])).b(clip2(others[k])))
@@ -129,7 +126,6 @@ func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask
 		add(newHash(51).u(cue).b(dir).b(clip2(marks[k])))
 		same := t.ruleAtt != 0 && t.ruleAtt == cueAtt
 		add(newHash(52).b(t.rule).b(dir).b(boolByte(same)))
-		add(newHash(53).b(dir).b(sdb).b(boolByte(t.inq)))
 		add(newHash(54).b(dir).u(word(i - 1)).u(t.wh))
 		out[k] = flat[start:len(flat):len(flat)]
 	}
@@ -173,7 +169,7 @@ func trainRoles(examples []TrainExample, opts TrainOptions, mask uint32) *Model 
 			}
 		}
 	}
-	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels)}
+	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), labels: roleLabels}
 	m.perceptron(items, opts, nil)
 	return m
 }

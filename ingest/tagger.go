@@ -52,6 +52,8 @@ type Model struct {
 	cueWords map[uint32]bool
 	// roles finds the source and the content of one cue; see roles.go.
 	roles *Model
+	// labels are the labels this stage chooses from.
+	labels []int
 }
 
 // ttok is a token as the tagger sees it: quotation marks stand alone.
@@ -499,28 +501,18 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 		float32(a4) * sc, float32(a5) * sc, float32(a6) * sc}
 }
 
+// allowedTable[a][b] tells whether label b may follow label a; a =
+// numLabels stands for the start of the sequence, which acts as O.
 var allowedTable = func() (t [numLabels + 1][numLabels]bool) {
 	for a := range numLabels + 1 {
 		for b := range numLabels {
-			t[a][b] = allowed(min(a, labO+numLabels-1), b) && (a != numLabels || allowed(labO, b))
-		}
-	}
-	for b := range numLabels {
-		t[numLabels][b] = allowed(labO, b)
-	}
-	return t
-}()
-
-// predecessors lists, for each label, the labels that may come before it.
-var predecessors = func() (out [numLabels][]int) {
-	for l := range numLabels {
-		for p := range numLabels {
-			if allowed(p, l) {
-				out[l] = append(out[l], p)
+			t[a][b] = allowed(min(a, labO+numLabels-1), b)
+			if a == numLabels {
+				t[a][b] = allowed(labO, b)
 			}
 		}
 	}
-	return out
+	return t
 }()
 
 // decode finds the best label sequence (Viterbi).
@@ -546,17 +538,21 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32) []int 
 	delta, back := sc.delta, sc.back
 	var em [numLabels]float32
 	negInf := float32(math.Inf(-1))
+	labels := m.labels
 	for i := range n {
 		m.emissions(feats[i], &em)
 		em[labBCue] += bias
-		for l := range numLabels {
+		for _, l := range labels {
 			best, arg := negInf, -1
 			if i == 0 {
 				if allowedTable[numLabels][l] {
 					best, arg = m.trans[numLabels][l], numLabels
 				}
 			} else {
-				for _, p := range predecessors[l] {
+				for _, p := range labels {
+					if !allowedTable[p][l] {
+						continue
+					}
 					if v := delta[i-1][p] + m.trans[p][l]; v > best {
 						best, arg = v, p
 					}
@@ -568,8 +564,8 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32) []int 
 	}
 	sc.labs = grow(sc.labs, n)
 	out := sc.labs
-	best := 0
-	for l := 1; l < numLabels; l++ {
+	best := labels[0]
+	for _, l := range labels[1:] {
 		if delta[n-1][l] > delta[n-1][best] {
 			best = l
 		}
@@ -580,6 +576,13 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32) []int 
 	}
 	return out
 }
+
+// The labels each stage uses: the first finds cues, the second the source
+// and the content of one cue.
+var (
+	cueLabels  = []int{labO, labBCue, labICue}
+	roleLabels = []int{labO, labBSrc, labISrc, labBCon, labICon}
+)
 
 // TrainExample is an article with its annotated attributions.
 type TrainExample struct {
@@ -670,7 +673,7 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 			items = append(items, item{features(s.toks, mask), gold})
 		}
 	}
-	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), cueWords: map[uint32]bool{}}
+	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), cueWords: map[uint32]bool{}, labels: cueLabels}
 	for h, n := range cued {
 		if n >= 2 && float64(n) >= 0.02*float64(seen[h]) {
 			m.cueWords[h] = true
@@ -824,13 +827,15 @@ func LoadModel(r io.Reader) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if has, err := br.ReadByte(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrModel, err)
-	} else if has == 1 {
-		if m.roles, err = readBody(br); err != nil {
-			return nil, err
-		}
+	m.labels = cueLabels
+	has, err := br.ReadByte()
+	if err != nil || has != 1 {
+		return nil, fmt.Errorf("%w: no second stage", ErrModel)
 	}
+	if m.roles, err = readBody(br); err != nil {
+		return nil, err
+	}
+	m.roles.labels = roleLabels
 	return m, nil
 }
 
