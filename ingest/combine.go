@@ -32,6 +32,10 @@ var defaultModel = sync.OnceValue(func() *Model {
 // out. Tuned on the PolNeAR dev month for attribution-level F1.
 const cueBias = 8
 
+// cueReach is how far from a word that was a cue in training the first
+// stage looks for a cue's tokens.
+const cueReach = 4
+
 // scratchPool keeps tagging buffers from article to article.
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
@@ -107,18 +111,37 @@ func (d *doc) applyTagger(m *Model) {
 		if !m.mayHold(s.toks) {
 			continue
 		}
-		labs := m.decodeBiased(sc, sc.features(s.toks, mask), cueBias)
+		feats := sc.features(s.toks, mask)
+		// Cues are short and made of words that were cues in training:
+		// only the stretches around such words are decoded.
 		var cues [][2]int
-		for i := 0; i < len(labs); i++ {
-			if labs[i] != labBCue && labs[i] != labICue {
+		n := len(s.toks)
+		for a := 0; a < n; {
+			if !m.cueWords[s.toks[a].wh] || s.toks[a].inq {
+				a++
 				continue
 			}
-			j := i + 1
-			for j < len(labs) && labs[j] == labICue {
-				j++
+			lo, hi := max(0, a-cueReach), min(n, a+cueReach+1)
+			for b := a + 1; b < hi; b++ {
+				if m.cueWords[s.toks[b].wh] && !s.toks[b].inq {
+					hi = min(n, b+cueReach+1)
+				}
 			}
-			cues = append(cues, [2]int{i, j})
-			i = j - 1
+			labs := m.decodeBiased(sc, feats[lo:hi], cueBias)
+			for i := 0; i < len(labs); i++ {
+				if labs[i] != labBCue && labs[i] != labICue {
+					continue
+				}
+				j := i + 1
+				for j < len(labs) && labs[j] == labICue {
+					j++
+				}
+				if len(cues) == 0 || cues[len(cues)-1][1] <= lo+i {
+					cues = append(cues, [2]int{lo + i, lo + j})
+				}
+				i = j - 1
+			}
+			a = hi
 		}
 		if len(cues) == 0 {
 			continue

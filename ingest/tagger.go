@@ -33,19 +33,18 @@ const (
 	numLabels
 )
 
-// qStride is the row length of the quantized weights: numLabels padded.
-const qStride = 8
-
 // ErrModel means a tagger model file could not be read.
 var ErrModel = errors.New("bad tagger model")
 
 // Model is a trained attribution tagger.
 type Model struct {
-	bits  uint8
-	w     []float32                         // weights while training: (1<<bits) × numLabels
-	q     []int16                           // the same, quantized, for tagging
-	scale float32                           // q × scale = w
-	trans [numLabels + 1][numLabels]float32 // previous label (numLabels = start) → label
+	bits   uint8
+	w      []float32 // weights while training: (1<<bits) × numLabels
+	q      []int16   // the quantized weights of the stage's labels, in rows of stride
+	stride int
+	raw    []int16                           // the quantized weights as read, until packed
+	scale  float32                           // q × scale = w
+	trans  [numLabels + 1][numLabels]float32 // previous label (numLabels = start) → label
 	// cueWords are the hashes of the words that were part of a cue often
 	// enough in training; a paragraph without any is not tagged, since
 	// every attribution needs a cue.
@@ -141,7 +140,7 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 		}
 	}
 	seqs := make([]tseq, 0, len(d.paras))
-	var all []ttok // one allocation for the tokens of every paragraph
+	all := sc.all[:0] // the tokens of every paragraph, in one allocation
 	for pi := range d.paras {
 		p := &d.paras[pi]
 		// The paragraph's tokens with every quotation opened up: its
@@ -182,7 +181,7 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 			tt := ttok{start: t.start, end: t.end, lower: t.lower, capital: t.capital}
 			if t.kind == tokWord {
 				tt.sh = shapeHash(t.text)
-				c := wordClasses[t.lower]
+				c := t.cls
 				tt.lex = c&classCue != 0
 				tt.class = c.tag()
 			} else {
@@ -206,11 +205,12 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 		}
 		seqs = append(seqs, tseq{para: pi, toks: toks})
 	}
+	sc.all = all
 	return seqs
 }
 
 // wordClass is what the word lists say of a word, in one lookup.
-type wordClass uint8
+type wordClass uint16
 
 const (
 	classCue wordClass = 1 << iota
@@ -219,6 +219,8 @@ const (
 	classDeterminer
 	classGiven
 	classOrg
+	classNationality
+	classCommon
 )
 
 // tag is the class feature of the tagger: the first class that applies.
@@ -244,7 +246,8 @@ var wordClasses = func() map[string]wordClass {
 		words map[string]bool
 		c     wordClass
 	}{{cueVerbs, classCue}, {titleWords, classTitle}, {determiners, classDeterminer},
-		{givenNames, classGiven}, {femaleNames, classGiven}, {orgWords, classOrg}} {
+		{givenNames, classGiven}, {femaleNames, classGiven}, {orgWords, classOrg},
+		{nationalityWords, classNationality}, {commonCapitalized, classCommon}} {
 		for w := range l.words {
 			m[w] |= l.c
 		}
@@ -310,6 +313,7 @@ func features(seq []ttok, mask uint32) [][]uint32 {
 
 // scratch holds the buffers of tagging, reused from paragraph to paragraph.
 type scratch struct {
+	all     []ttok
 	roles   []byte
 	ruleAtt []int32
 	sent    []int
@@ -483,11 +487,29 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 		}
 		return
 	}
-	// Seven running sums in registers: this loop is most of the tagger's time.
-	var a0, a1, a2, a3, a4, a5, a6 int32
-	q := m.q
+	// Running sums in registers, one for each label of the stage, over
+	// rows packed with just those labels: this loop is most of the
+	// tagger's time, and the packed rows keep the table small in cache.
+	q, sc, labels := m.q, m.scale, m.labels
+	*em = [numLabels]float32{}
+	if m.stride == 4 {
+		var a0, a1, a2, a3 int32
+		for _, h := range f {
+			w := (*[4]int16)(q[int(h)*4:])
+			a0 += int32(w[0])
+			a1 += int32(w[1])
+			a2 += int32(w[2])
+			a3 += int32(w[3])
+		}
+		acc := [4]int32{a0, a1, a2, a3}
+		for k, l := range labels {
+			em[l] = float32(acc[k]) * sc
+		}
+		return
+	}
+	var a0, a1, a2, a3, a4, a5, a6, a7 int32
 	for _, h := range f {
-		w := (*[qStride]int16)(q[int(h)*qStride:])
+		w := (*[8]int16)(q[int(h)*8:])
 		a0 += int32(w[0])
 		a1 += int32(w[1])
 		a2 += int32(w[2])
@@ -495,10 +517,27 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 		a4 += int32(w[4])
 		a5 += int32(w[5])
 		a6 += int32(w[6])
+		a7 += int32(w[7])
 	}
-	sc := m.scale
-	*em = [numLabels]float32{float32(a0) * sc, float32(a1) * sc, float32(a2) * sc, float32(a3) * sc,
-		float32(a4) * sc, float32(a5) * sc, float32(a6) * sc}
+	acc := [8]int32{a0, a1, a2, a3, a4, a5, a6, a7}
+	for k, l := range labels {
+		em[l] = float32(acc[k]) * sc
+	}
+}
+
+// pack keeps, of the quantized weights read from a file, the labels of
+// the stage only, in rows of 4 or 8 that never straddle two cache lines.
+func (m *Model) pack(raw []int16) {
+	m.stride = 8
+	if len(m.labels) <= 4 {
+		m.stride = 4
+	}
+	m.q = make([]int16, (1<<m.bits)*m.stride)
+	for h := range 1 << m.bits {
+		for k, l := range m.labels {
+			m.q[h*m.stride+k] = raw[h*numLabels+l]
+		}
+	}
 }
 
 // allowedTable[a][b] tells whether label b may follow label a; a =
@@ -597,9 +636,12 @@ type GoldAttribution struct {
 
 // TrainOptions set the training of a tagger.
 type TrainOptions struct {
-	Epochs int    // passes over the data; 0 means 15
-	Bits   uint8  // log2 of the number of feature buckets; 0 means 18
-	Seed   uint64 // the shuffling seed, for reproducible models
+	Epochs int   // passes over the data; 0 means 15
+	Bits   uint8 // log2 of the number of feature buckets of the cue stage; 0 means 17
+	// RoleBits is the same for the stage that finds sources and contents;
+	// 0 means 16.
+	RoleBits uint8
+	Seed     uint64 // the shuffling seed, for reproducible models
 }
 
 // goldLabels labels the tokens of a paragraph from annotated spans.
@@ -643,7 +685,10 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 		opts.Epochs = 15
 	}
 	if opts.Bits == 0 {
-		opts.Bits = 18
+		opts.Bits = 17
+	}
+	if opts.RoleBits == 0 {
+		opts.RoleBits = 16
 	}
 	mask := uint32(1)<<opts.Bits - 1
 	var items []item
@@ -680,7 +725,9 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 		}
 	}
 	m.perceptron(items, opts, progress)
-	m.roles = trainRoles(examples, opts, mask)
+	ro := opts
+	ro.Bits = opts.RoleBits
+	m.roles = trainRoles(examples, ro, uint32(1)<<ro.Bits-1)
 	return m
 }
 
@@ -828,6 +875,7 @@ func LoadModel(r io.Reader) (*Model, error) {
 		return nil, err
 	}
 	m.labels = cueLabels
+	m.pack(m.raw)
 	has, err := br.ReadByte()
 	if err != nil || has != 1 {
 		return nil, fmt.Errorf("%w: no second stage", ErrModel)
@@ -836,6 +884,8 @@ func LoadModel(r io.Reader) (*Model, error) {
 		return nil, err
 	}
 	m.roles.labels = roleLabels
+	m.roles.pack(m.roles.raw)
+	m.raw, m.roles.raw = nil, nil
 	return m, nil
 }
 
@@ -870,12 +920,6 @@ func readBody(br *bufio.Reader) (*Model, error) {
 	if err := binary.Read(br, binary.LittleEndian, q); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrModel, err)
 	}
-	// Rows of qStride weights are 16 bytes, so one never straddles two
-	// cache lines.
-	m.q = make([]int16, (1<<bits)*qStride)
-	for h := range 1 << bits {
-		copy(m.q[h*qStride:h*qStride+numLabels], q[h*numLabels:h*numLabels+numLabels])
-	}
-	m.scale = scale
+	m.raw, m.scale = q, scale
 	return m, nil
 }

@@ -20,11 +20,12 @@ const (
 type token struct {
 	start, end int
 	kind       tokKind
-	text       string // as printed; for a word with a possessive, without it
-	lower      string // lowercased text
-	poss       bool   // the word carried a possessive ’s or s’
-	capital    bool   // the word starts with an upper-case letter
-	quote      int    // index of the quotation segment for tokQuote
+	text       string    // as printed; for a word with a possessive, without it
+	lower      string    // lowercased text
+	poss       bool      // the word carried a possessive ’s or s’
+	capital    bool      // the word starts with an upper-case letter
+	quote      int       // index of the quotation segment for tokQuote
+	cls        wordClass // what the word lists say of lower
 }
 
 func (t token) is(words ...string) bool {
@@ -151,6 +152,7 @@ func tokenize(src *source, start, end int, quotes []segment, qbase int) []token 
 			t.lower = strings.TrimSuffix(t.lower, ".")
 		}
 		t.capital = unicode.IsUpper(r[i])
+		t.cls = wordClasses[t.lower]
 		toks = append(toks, t)
 		i = j
 	}

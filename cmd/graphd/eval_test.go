@@ -105,7 +105,7 @@ func TestEvalUsage(t *testing.T) {
 func TestTrainAndEvaluate(t *testing.T) {
 	dir := t.TempDir()
 	model := filepath.Join(dir, "tagger.bin")
-	out, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", model, "--epochs", "3", "--bits", "14")
+	out, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", model, "--epochs", "3", "--bits", "14", "--role-bits", "14")
 	if code != 0 || !strings.Contains(out, "trained on 2 articles") {
 		t.Fatalf("train: status %d\n%s%s", code, out, stderr)
 	}
@@ -114,7 +114,7 @@ func TestTrainAndEvaluate(t *testing.T) {
 		t.Fatal(err)
 	}
 	again := filepath.Join(dir, "again.bin")
-	if _, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", again, "--epochs", "3", "--bits", "14"); code != 0 {
+	if _, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", again, "--epochs", "3", "--bits", "14", "--role-bits", "14"); code != 0 {
 		t.Fatalf("second train: %s", stderr)
 	}
 	if second, _ := os.ReadFile(again); !bytes.Equal(first, second) {

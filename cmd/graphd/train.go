@@ -20,7 +20,8 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 	metadata := f.String("metadata", "GRAPHD_POLNEAR_METADATA", "", "metadata.tsv of the corpus (default DIR/../metadata.tsv)")
 	out := f.String("out", "GRAPHD_MODEL_OUT", filepath.Join("ingest", "model", "tagger.bin"), "where to write the model")
 	epochs := f.Int("epochs", "GRAPHD_TRAIN_EPOCHS", 15, "passes over the training data")
-	bits := f.Int("bits", "GRAPHD_TRAIN_BITS", 18, "log2 of the number of feature buckets")
+	bits := f.Int("bits", "GRAPHD_TRAIN_BITS", 17, "log2 of the number of feature buckets of the cue stage")
+	roleBits := f.Int("role-bits", "GRAPHD_TRAIN_ROLE_BITS", 16, "log2 of the number of feature buckets of the source and content stage")
 	seed := f.Int("seed", "GRAPHD_TRAIN_SEED", 1, "shuffling seed")
 	pos, err := f.parse(e, args)
 	if err != nil {
@@ -30,8 +31,10 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 		f.Usage()
 		return errUsage
 	}
-	if *bits < 12 || *bits > 24 {
-		return fmt.Errorf("--bits: %d is not between 12 and 24", *bits)
+	for name, b := range map[string]int{"--bits": *bits, "--role-bits": *roleBits} {
+		if b < 12 || b > 24 {
+			return fmt.Errorf("%s: %d is not between 12 and 24", name, b)
+		}
 	}
 	dir := pos[1]
 	if *metadata == "" {
@@ -46,7 +49,7 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	start := time.Now()
-	m := ingest.Train(polnear.Examples(docs), ingest.TrainOptions{Epochs: *epochs, Bits: uint8(*bits), Seed: uint64(*seed)},
+	m := ingest.Train(polnear.Examples(docs), ingest.TrainOptions{Epochs: *epochs, Bits: uint8(*bits), RoleBits: uint8(*roleBits), Seed: uint64(*seed)},
 		func(epoch int, errRate float64) {
 			e.logger.Info("epoch", "n", epoch, "token error rate", fmt.Sprintf("%.4f", errRate))
 		})
