@@ -11,6 +11,7 @@
 //	graphd check   [--db DIR]                      check the store's consistency
 //	graphd reindex [--db DIR]                      rebuild identities, quote groups and copies
 //	graphd eval    polnear DIR [--json]            score the extractor on PolNeAR
+//	graphd train   polnear DIR [--out FILE]        train the attribution tagger on PolNeAR
 //	graphd version                                 print the version
 package main
 
@@ -52,6 +53,7 @@ Usage:
   graphd check   [--db DIR]                      check that every index entry and record agree
   graphd reindex [--db DIR]                      re-extract every article; rebuild identities, quote groups and copies
   graphd eval    polnear DIR [--json]            score the extractor against a PolNeAR month
+  graphd train   polnear DIR [--out FILE]        train the attribution tagger on a PolNeAR month
   graphd version                                 print the version
 
 Run 'graphd COMMAND --help' for the flags of a command. Every flag also reads
@@ -83,6 +85,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"check":   runCheck,
 		"reindex": runReindex,
 		"eval":    runEval,
+		"train":   runTrain,
 		"version": runVersion,
 	}
 	name := args[0]
