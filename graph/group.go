@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -150,8 +151,10 @@ func (g *grouper) place(o *occRec) error {
 	for _, c := range cands {
 		for _, oid := range c.occs {
 			var other occRec
-			if err := load(g.w.txn, pOccur, oid, &other); err != nil {
-				return fmt.Errorf("occurrence %s: %w", oid, err)
+			if ok, err := g.load(oid, &other); err != nil {
+				return err
+			} else if !ok {
+				continue
 			}
 			if normalize(other.Text) == p.norm {
 				return g.join(o, other.QuoteID, textMatch{matchExact, 1})
@@ -166,8 +169,10 @@ func (g *grouper) place(o *occRec) error {
 	for _, c := range cands {
 		for _, oid := range c.occs {
 			var other occRec
-			if err := load(g.w.txn, pOccur, oid, &other); err != nil {
-				return fmt.Errorf("occurrence %s: %w", oid, err)
+			if ok, err := g.load(oid, &other); err != nil {
+				return err
+			} else if !ok {
+				continue
 			}
 			op := profile(other.Text)
 			m := compare(&p, &op)
@@ -187,6 +192,20 @@ func (g *grouper) place(o *occRec) error {
 		return g.start(o)
 	}
 	return g.join(o, best.QuoteID, bestMatch)
+}
+
+// load reads occurrence oid as this write sees it: the match index is
+// read from the state before the write, which may since have deleted it
+// (an article replaced); ok is false then.
+func (g *grouper) load(oid uuid.UUID, o *occRec) (ok bool, err error) {
+	err = load(g.w.txn, pOccur, oid, o)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("occurrence %s: %w", oid, err)
+	}
+	return true, nil
 }
 
 // accept decides whether o joins the quote of other, given how their
