@@ -79,14 +79,14 @@ type Evidence struct {
 
 // Evidence kinds.
 const (
-	EvidenceSurname   = "surname"       // the same or a variant surname
-	EvidenceGiven     = "given-name"    // the same or a variant given name, or an initial
-	EvidenceTitle     = "title"         // the same or a conflicting title
-	EvidenceVenue     = "venue"         // quoted at the same venues
-	EvidenceCoNames   = "co-occurrence" // named in articles with the same people
-	EvidenceQuote     = "shared-quote"  // the same quotation attributed to both
-	EvidenceDecision  = "decision"      // a person decided
-	EvidenceSurnameOn = "surname-only"  // one side is a surname alone, and only one person fits
+	EvidenceSurname     = "surname"       // the same or a variant surname
+	EvidenceGiven       = "given-name"    // the same or a variant given name, or an initial
+	EvidenceTitle       = "title"         // the same or a conflicting title
+	EvidenceVenue       = "venue"         // quoted at the same venues
+	EvidenceCoNames     = "co-occurrence" // named in articles with the same people
+	EvidenceQuote       = "shared-quote"  // the same quotation attributed to both
+	EvidenceDecision    = "decision"      // a person decided
+	EvidenceSurnameOnly = "surname-only"  // one side is a surname alone, and only one person fits
 )
 
 // Merge is one name merged into a speaker: the speaker record Member

@@ -389,7 +389,7 @@ func scoreProfiles(a, b *speakerProfile, sharedQuotes int) (ev []Evidence, score
 	}
 	ev = append(ev, bestName...)
 	if singleOnly {
-		ev = append(ev, Evidence{EvidenceSurnameOn, "one name is a surname alone", 0})
+		ev = append(ev, Evidence{EvidenceSurnameOnly, "one name is a surname alone", 0})
 	}
 	if t := shared(a.titles, b.titles); len(t) > 0 {
 		ev = append(ev, Evidence{EvidenceTitle, "same title " + t[0], 1.5})
