@@ -28,7 +28,9 @@ import (
 //	go test ./graph -run '^$' -bench BenchmarkIdentity -benchtime 2000x -count 5 -cpu 1
 //
 // "plain" stores the article's quotes as they come, each its own quote,
-// with no identity, grouping or copies: what storing cost before them.
+// with no identity, grouping, copies or match keys: what storing cost
+// before them, but for the occurrence records. Its articles are left out
+// of the match index, which later runs do not miss.
 // "resolve" is PutArticle. Each iteration stores a new article of the
 // same generated stream, so reprints and known speakers are as common as
 // in the store. The runs add their articles to the cached store.
