@@ -487,6 +487,9 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 				return err
 			}
 		}
+		if err := dropPostings(w.txn, o); err != nil {
+			return err
+		}
 		if err := del(w.txn, recordKey(pOccur, id)); err != nil {
 			return err
 		}

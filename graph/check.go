@@ -360,6 +360,11 @@ func (c *checker) indexes() error {
 				it.Close()
 				return err
 			}
+		case p == pOccurByKey:
+			if err := c.postings(it.Item()); err != nil {
+				it.Close()
+				return err
+			}
 		case ownerOf(p) != 0:
 			actual[p]++
 		default:
@@ -378,6 +383,37 @@ func (c *checker) indexes() error {
 	for p, n := range actual {
 		if n > c.found[p] {
 			if err := c.strays(p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// postings checks the postings under a match key: each names an
+// occurrence of that quote which has the key. The index keeps only the
+// newest printings, so an occurrence missing from it is no problem.
+func (c *checker) postings(item *badger.Item) error {
+	k := item.Key()
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return dbErr("read match index", err)
+	}
+	if len(v) == 0 || len(v)%postingLen != 0 || len(v) > maxPostings*postingLen {
+		return c.fail("match key %q: value of %d bytes", k, len(v))
+	}
+	for i := 0; i < len(v); i += postingLen {
+		oid, qid := uuid.UUID(v[i:i+idLen]), uuid.UUID(v[i+idLen:i+postingLen])
+		var o occRec
+		if err := load(c.txn, pOccur, oid, &o); err != nil {
+			if err := c.fail("match key %q: occurrence %s: %v", k, oid, err); err != nil {
+				return err
+			}
+			continue
+		}
+		p := profile(o.Text)
+		if o.QuoteID != qid || !slices.Contains(matchKeys(&p), string(k[1:])) {
+			if err := c.fail("match key %q: occurrence %s of quote %s has no such key", k, oid, o.QuoteID); err != nil {
 				return err
 			}
 		}
@@ -410,7 +446,7 @@ func ownerOf(p byte) byte {
 	switch p {
 	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByToken, pConflict:
 		return pQuote
-	case pOccurByQuote, pOccurByArticle, pOccurByKey:
+	case pOccurByQuote, pOccurByArticle:
 		return pOccur
 	case pSpeakerByName, pSpeakerLookup, pSpeakerByToken, pSpeakerByBlock:
 		return pSpeaker

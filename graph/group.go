@@ -42,8 +42,7 @@ type grouper struct {
 	used   map[uuid.UUID]bool // quotes this article already prints
 	shared map[uuid.UUID]int  // other article → quotes it shares with this one
 	count  int                // occurrences of this article
-	it     *badger.Iterator   // over the match index, newest first; made once, as it costs
-	byQ    *badger.Iterator   // over the printings of quotes
+	byQ    *badger.Iterator   // over the printings of quotes; made once, as it costs
 }
 
 func newGrouper(w *writer, a *articleRec) *grouper {
@@ -52,9 +51,6 @@ func newGrouper(w *writer, a *articleRec) *grouper {
 
 // close releases the grouper's iterator.
 func (g *grouper) close() {
-	if g.it != nil {
-		g.it.Close()
-	}
 	if g.byQ != nil {
 		g.byQ.Close()
 	}
@@ -68,36 +64,19 @@ type groupCand struct {
 }
 
 // candidates finds the quotes whose printings share match keys with p,
-// through the key index, most shared keys first.
+// through the match index, most shared keys first.
 func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
-	if g.it == nil {
-		// Entries this article writes are not seen; they are its own.
-		o := badger.DefaultIteratorOptions
-		o.PrefetchValues = false
-		o.Reverse = true
-		o.Prefix = []byte{pOccurByKey}
-		g.it = g.w.reader().NewIterator(o)
-	}
-	it := g.it
 	byQuote := map[uuid.UUID]*groupCand{}
 	var order []*groupCand
-	end := bytes.Repeat([]byte{0xff}, idLen+1)
 	for ki, k := range keys {
-		prefix := key(pOccurByKey, []byte(k), []byte{sep})
-		n := 0
-		for it.Seek(append(slices.Clip(prefix), end...)); it.ValidForPrefix(prefix) && n < maxPostings; it.Next() {
-			n++
-			item := it.Item()
-			kk := item.Key()
-			oid := uuid.UUID(kk[len(kk)-idLen:])
-			if g.mine[oid] {
-				continue
-			}
-			var qid uuid.UUID
-			if err := item.Value(func(v []byte) error { copy(qid[:], v); return nil }); err != nil {
-				return nil, dbErr("read match index", err)
-			}
-			if g.used[qid] {
+		v, _, err := get(g.w.txn, matchKey(k))
+		if err != nil {
+			return nil, err
+		}
+		// Newest first.
+		for i := len(v) - postingLen; i >= 0; i -= postingLen {
+			oid, qid := uuid.UUID(v[i:i+idLen]), uuid.UUID(v[i+idLen:i+postingLen])
+			if g.mine[oid] || g.used[qid] {
 				continue
 			}
 			c := byQuote[qid]
@@ -397,14 +376,14 @@ func (w *writer) putOccurrence(o occRec) error {
 		return err
 	}
 	for _, e := range occIndex(o) {
-		if w.plain && e.k[0] == pOccurByKey {
-			continue // the baseline of the benchmark stores no match keys
-		}
 		if err := set(w.txn, e.k, e.v); err != nil {
 			return err
 		}
 	}
-	return nil
+	if w.plain {
+		return nil // the baseline of the benchmark stores no match keys
+	}
+	return addPostings(w.txn, o)
 }
 
 // printing is an occurrence as its quote's index gives it.

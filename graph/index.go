@@ -46,19 +46,71 @@ func quoteIndex(q quoteRec, occs []occRec) [][]byte {
 
 // occIndex returns the index entries of an occurrence: under its quote
 // (valued with its article and speaker record, so that a quote's
-// printings are weighed without reading them), under its article (valued
-// with the quote id), and under each of its match keys (valued with the
-// quote id), where later printings find it.
+// printings are weighed without reading them) and under its article
+// (valued with the quote id). Its match keys are apart: see postings.
 func occIndex(o occRec) []entry {
-	p := profile(o.Text)
-	es := []entry{
+	return []entry{
 		{key(pOccurByQuote, o.QuoteID[:], o.ID[:]), append(o.ArticleID[:len(o.ArticleID):len(o.ArticleID)], o.SpeakerID[:]...)},
 		{key(pOccurByArticle, o.ArticleID[:], o.ID[:]), o.QuoteID[:]},
 	}
+}
+
+// The match index keeps, under each match key, the postings of the
+// newest printings that have it: a value of 32-byte <occurrence id><quote
+// id> entries, oldest first, at most maxPostings. One point read finds
+// them, and Badger's bloom filters make a key no printing has (the most
+// common case) cheap to miss.
+
+const postingLen = 2 * idLen
+
+func matchKey(k string) []byte { return key(pOccurByKey, []byte(k)) }
+
+// addPosting appends occurrence o under each of its match keys.
+func addPostings(txn *badger.Txn, o occRec) error {
+	p := profile(o.Text)
 	for _, k := range matchKeys(&p) {
-		es = append(es, entry{key(pOccurByKey, []byte(k), []byte{sep}, o.ID[:]), o.QuoteID[:]})
+		mk := matchKey(k)
+		v, _, err := get(txn, mk)
+		if err != nil {
+			return err
+		}
+		v = append(v, o.ID[:]...)
+		v = append(v, o.QuoteID[:]...)
+		if n := len(v) / postingLen; n > maxPostings {
+			v = v[(n-maxPostings)*postingLen:]
+		}
+		if err := set(txn, mk, v); err != nil {
+			return err
+		}
 	}
-	return es
+	return nil
+}
+
+// dropPostings removes occurrence o from the postings of its match keys.
+func dropPostings(txn *badger.Txn, o occRec) error {
+	p := profile(o.Text)
+	for _, k := range matchKeys(&p) {
+		mk := matchKey(k)
+		v, ok, err := get(txn, mk)
+		if err != nil || !ok {
+			return err
+		}
+		var keep []byte
+		for i := 0; i+postingLen <= len(v); i += postingLen {
+			if !bytes.Equal(v[i:i+idLen], o.ID[:]) {
+				keep = append(keep, v[i:i+postingLen]...)
+			}
+		}
+		if len(keep) == 0 {
+			err = del(txn, mk)
+		} else {
+			err = set(txn, mk, keep)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // speakerIndex returns the index entries of a speaker record: its place
