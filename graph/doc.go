@@ -98,10 +98,11 @@
 //
 //	0x15 <quote id> <occurrence id>       printings of a quote; value <article id><speaker id>
 //	0x16 <article id> <occurrence id>     printings in an article, in text order; value <quote id>
-//	0x17 <match key> 0x00 <occurrence id> where later printings find this one; value <quote id>.
-//	                                      Keys: "=" and a hash of the normalized text, and
-//	                                      the 8 lowest-hashing content-word pairs and long
-//	                                      words (stemmed); read newest first, 16 per key
+//	0x17 <match key>                      the newest 8 printings with the key, oldest first:
+//	                                      <occurrence id><quote id> each. Keys: "=" and a hash
+//	                                      of the normalized text; the 8 lowest-hashing pairs
+//	                                      of stemmed content words, adjacent or one apart;
+//	                                      single words of quotations too short for pairs
 //
 // Speaker, venue, outlet and article indexes:
 //

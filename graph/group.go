@@ -19,7 +19,7 @@ import (
 const (
 	// maxPostings bounds the entries read under one match key, newest
 	// first, so that a common word pair costs no more than a rare one.
-	maxPostings = 16
+	maxPostings = 8
 	// maxGroupCandidates bounds the quotes one occurrence is compared with.
 	maxGroupCandidates = 4
 	// closeDays is how far apart two dated printings of a paraphrase may be.
@@ -43,10 +43,13 @@ type grouper struct {
 	shared map[uuid.UUID]int  // other article → quotes it shares with this one
 	count  int                // occurrences of this article
 	byQ    *badger.Iterator   // over the printings of quotes; made once, as it costs
+	posts  map[string][]byte  // match key → postings, as read and written by this article
+	keys   []string           // match keys of the occurrence being placed
 }
 
 func newGrouper(w *writer, a *articleRec) *grouper {
-	return &grouper{w: w, a: a, mine: map[uuid.UUID]bool{}, used: map[uuid.UUID]bool{}, shared: map[uuid.UUID]int{}}
+	return &grouper{w: w, a: a, mine: map[uuid.UUID]bool{}, used: map[uuid.UUID]bool{}, shared: map[uuid.UUID]int{},
+		posts: map[string][]byte{}}
 }
 
 // close releases the grouper's iterator.
@@ -69,7 +72,7 @@ func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 	byQuote := map[uuid.UUID]*groupCand{}
 	var order []*groupCand
 	for ki, k := range keys {
-		v, _, err := get(g.w.txn, matchKey(k))
+		v, err := g.postings(k)
 		if err != nil {
 			return nil, err
 		}
@@ -92,10 +95,9 @@ func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 			}
 		}
 	}
-	few := len(keys) <= 3 // the exact key and two others at most
 	out := order[:0]
 	for _, c := range order {
-		if c.exact || c.hits >= 2 || few {
+		if c.exact || c.hits >= 1 {
 			out = append(out, c)
 		}
 	}
@@ -114,6 +116,35 @@ func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 	return out[:min(len(out), maxGroupCandidates)], nil
 }
 
+// postings returns the postings of match key k, read once per article.
+func (g *grouper) postings(k string) ([]byte, error) {
+	if v, ok := g.posts[k]; ok {
+		return v, nil
+	}
+	v, _, err := get(g.w.txn, matchKey(k))
+	if err != nil {
+		return nil, err
+	}
+	g.posts[k] = v
+	return v, nil
+}
+
+// post appends occurrence o to the postings of its match keys.
+func (g *grouper) post(o occRec, keys []string) error {
+	for _, k := range keys {
+		v, err := g.postings(k)
+		if err != nil {
+			return err
+		}
+		v = appendPosting(v, o)
+		g.posts[k] = v
+		if err := set(g.w.txn, matchKey(k), v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // place puts occurrence o in the quote it is a printing of, or in a new
 // one, and writes it.
 func (g *grouper) place(o *occRec) error {
@@ -121,27 +152,25 @@ func (g *grouper) place(o *occRec) error {
 	g.count++
 	p := profile(o.Text)
 	keys := matchKeys(&p)
-	// The same words printed before: the common case of wire copy, and
-	// nothing can match better.
-	cands, err := g.candidates(keys[:1])
+	g.keys = keys
+	cands, err := g.candidates(keys)
 	if err != nil {
 		return err
 	}
+	// The same words printed before: the common case of wire copy, and
+	// nothing can match better.
 	for _, c := range cands {
+		if !c.exact {
+			break
+		}
 		for _, oid := range c.occs {
 			var other occRec
 			if ok, err := g.load(oid, &other); err != nil {
 				return err
-			} else if !ok {
-				continue
-			}
-			if normalize(other.Text) == p.norm {
+			} else if ok && normalize(other.Text) == p.norm {
 				return g.join(o, other.QuoteID, textMatch{matchExact, 1})
 			}
 		}
-	}
-	if cands, err = g.candidates(keys); err != nil {
-		return err
 	}
 	var best *occRec
 	bestMatch := textMatch{}
@@ -155,8 +184,8 @@ func (g *grouper) place(o *occRec) error {
 			}
 			op := profile(other.Text)
 			m := compare(&p, &op)
-			if m.how == "" || m.score <= bestMatch.score {
-				continue
+			if m.how == "" || m.score <= bestMatch.score || m.how == matchParaphrase && m.score < paraSameSpeaker {
+				continue // no speakers could make it a match: skip reading them
 			}
 			ok, err := g.accept(o, &p, &other, &op, m)
 			if err != nil {
@@ -271,6 +300,11 @@ func (g *grouper) start(o *occRec) error {
 	if err := g.w.putOccurrence(*o); err != nil {
 		return err
 	}
+	if !g.w.plain { // the baseline of the benchmark stores no match keys
+		if err := g.post(*o, g.keys); err != nil {
+			return err
+		}
+	}
 	q := quoteRec{ID: id}
 	g.used[id] = true
 	g.w.counters[counterQuotes]++
@@ -302,6 +336,9 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 	}
 	o.QuoteID, o.Match, o.Score = qid, m.how, round3(m.score)
 	if err := g.w.putOccurrence(*o); err != nil {
+		return err
+	}
+	if err := g.post(*o, g.keys); err != nil {
 		return err
 	}
 	g.used[qid] = true
@@ -380,10 +417,7 @@ func (w *writer) putOccurrence(o occRec) error {
 			return err
 		}
 	}
-	if w.plain {
-		return nil // the baseline of the benchmark stores no match keys
-	}
-	return addPostings(w.txn, o)
+	return nil
 }
 
 // printing is an occurrence as its quote's index gives it.

@@ -65,25 +65,16 @@ const postingLen = 2 * idLen
 
 func matchKey(k string) []byte { return key(pOccurByKey, []byte(k)) }
 
-// addPosting appends occurrence o under each of its match keys.
-func addPostings(txn *badger.Txn, o occRec) error {
-	p := profile(o.Text)
-	for _, k := range matchKeys(&p) {
-		mk := matchKey(k)
-		v, _, err := get(txn, mk)
-		if err != nil {
-			return err
-		}
-		v = append(v, o.ID[:]...)
-		v = append(v, o.QuoteID[:]...)
-		if n := len(v) / postingLen; n > maxPostings {
-			v = v[(n-maxPostings)*postingLen:]
-		}
-		if err := set(txn, mk, v); err != nil {
-			return err
-		}
+// appendPosting returns postings v with occurrence o added, the oldest
+// dropped past maxPostings; v is not changed.
+func appendPosting(v []byte, o occRec) []byte {
+	if n := len(v) / postingLen; n >= maxPostings {
+		v = v[(n-maxPostings+1)*postingLen:]
 	}
-	return nil
+	out := make([]byte, 0, len(v)+postingLen)
+	out = append(out, v...)
+	out = append(out, o.ID[:]...)
+	return append(out, o.QuoteID[:]...)
 }
 
 // dropPostings removes occurrence o from the postings of its match keys.

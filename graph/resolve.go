@@ -17,7 +17,7 @@ import (
 // for review, and splits a cluster again when a person undoes a merge.
 
 const (
-	maxProfileList = 64 // venues and co-occurring names kept per record
+	maxProfileList = 32 // venues and co-occurring names kept per record: the first seen
 	maxBlockScan   = 64 // speaker records read under one block key
 	maxClusterSize = 256
 )
@@ -50,8 +50,8 @@ func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) {
 				}
 			}
 			if o.VenueID != uuid.Nil {
-				if v := w.venueNames[o.VenueID]; v != "" && !slices.Contains(sp.Venues, v) {
-					sp.Venues = capList(append(sp.Venues, v), maxProfileList)
+				if v := w.venueNames[o.VenueID]; v != "" && len(sp.Venues) < maxProfileList && !slices.Contains(sp.Venues, v) {
+					sp.Venues = append(sp.Venues, v)
 					changed = true
 				}
 			}
@@ -61,8 +61,8 @@ func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) {
 				continue
 			}
 			for _, k := range keys[other] {
-				if !slices.Contains(sp.Co, k) {
-					sp.Co = capList(append(sp.Co, k), maxProfileList)
+				if len(sp.Co) < maxProfileList && !slices.Contains(sp.Co, k) {
+					sp.Co = append(sp.Co, k)
 					changed = true
 				}
 			}
@@ -71,14 +71,6 @@ func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) {
 			w.dirty[id] = true
 		}
 	}
-}
-
-// capList keeps the last n items of list.
-func capList(list []string, n int) []string {
-	if len(list) > n {
-		return slices.Clone(list[len(list)-n:])
-	}
-	return list
 }
 
 // addRole records title t on sp as held on date d, widening the dates of

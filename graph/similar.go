@@ -226,8 +226,12 @@ const (
 )
 
 // matchKeys are the keys under which an occurrence is found again: a hash
-// of its whole normalized text, and the bottom hashes of its content word
-// pairs and long words, so that two printings sharing much share some key.
+// of its whole normalized text ("="), then the bottom hashes of its
+// stemmed content-word pairs, adjacent and one apart ("a b"), so that two
+// printings sharing much share some key. Single words ("a") are keys only
+// of quotations too short for pairs. Pairs are rare, so that most keys of
+// a new quotation are found nowhere, which Badger's bloom filters answer
+// cheaply; a shared pair is already a good reason to compare.
 func matchKeys(p *textProfile) []string {
 	keys := []string{"=" + hexHash(p.norm)}
 	type hk struct {
@@ -246,7 +250,10 @@ func matchKeys(p *textProfile) []string {
 		if i+1 < len(p.stems) {
 			add(s + " " + p.stems[i+1])
 		}
-		if utf8.RuneCountInString(s) >= 5 || len(p.stems) <= 2 {
+		if i+2 < len(p.stems) {
+			add(s + " " + p.stems[i+2])
+		}
+		if len(p.stems) <= 2 {
 			add(s)
 		}
 	}

@@ -48,9 +48,10 @@ const MaxTextBytes = 8 << 20
 const (
 	memTableSize   = 32 << 20 // a transaction may hold 15% of it
 	valueLogSize   = 64 << 20
-	valueThreshold = 64 << 10 // larger values (article text) go to the value log
-	memThreshold   = 1 << 20  // the largest value an in-memory store takes
-	blockCacheSize = 16 << 20
+	valueThreshold = 64 << 10  // larger values (article text) go to the value log
+	memThreshold   = 1 << 20   // the largest value an in-memory store takes
+	blockCacheSize = 16 << 20  // in memory, where blocks are not read back
+	diskCacheSize  = 128 << 20 // on disk: quote grouping reads index blocks at random
 	maxRetries     = 8
 )
 
@@ -77,7 +78,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if dir == "" {
 		bo = bo.WithValueThreshold(memThreshold)
 	} else {
-		bo = bo.WithValueThreshold(valueThreshold)
+		bo = bo.WithValueThreshold(valueThreshold).WithBlockCacheSize(diskCacheSize)
 	}
 	db, err := badger.Open(bo)
 	if err != nil {
