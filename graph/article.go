@@ -382,7 +382,9 @@ func (w *writer) putQuotes(a *articleRec, quotes []QuoteInput) error {
 		}
 		return nil
 	}
-	w.profiles(*a, occs, titles)
+	if err := w.profiles(*a, occs, titles); err != nil {
+		return err
+	}
 	inArticle := map[uuid.UUID]bool{}
 	for _, o := range occs {
 		inArticle[o.SpeakerID] = true

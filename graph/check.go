@@ -365,6 +365,11 @@ func (c *checker) indexes() error {
 				it.Close()
 				return err
 			}
+		case p == pRoleSeen:
+			if err := c.roleSeen(k); err != nil {
+				it.Close()
+				return err
+			}
 		case ownerOf(p) != 0:
 			actual[p]++
 		default:
@@ -417,6 +422,18 @@ func (c *checker) postings(item *badger.Item) error {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// roleSeen checks that a role date key names a role of a speaker record.
+func (c *checker) roleSeen(k []byte) error {
+	if len(k) != 1+idLen+1 {
+		return c.fail("role date key %x malformed", k)
+	}
+	var r speakerRec
+	if err := load(c.txn, pSpeaker, uuid.UUID(k[1:1+idLen]), &r); err != nil || int(k[1+idLen]) >= len(r.Roles) {
+		return c.fail("role date key %x: no such role of speaker %s (%v)", k, uuid.UUID(k[1:1+idLen]), err)
 	}
 	return nil
 }

@@ -106,3 +106,22 @@ func TestDecisionsSurvive(t *testing.T) {
 		t.Errorf("candidates after the pair was kept apart: %+v", cands)
 	}
 }
+
+// A role keeps the dates of the first and last articles that gave it.
+func TestRoleDates(t *testing.T) {
+	s := graphtest.Open(t)
+	for i, d := range []string{"2025-03-05", "2025-03-01", "2025-03-09"} {
+		text := "Kremlin spokesman Dmitry Peskov said: “Talks go on.”"
+		q := quoted(text, "Talks go on.", "Dmitry Peskov", "", "")
+		q.Speaker.Titles = []string{"Kremlin spokesman"}
+		put(t, s, graph.ArticleInput{URL: "https://roles.test/" + d, Published: date(d), Text: text + string(rune('a'+i)), Quotes: []graph.QuoteInput{q}})
+	}
+	sp, err := s.SpeakerByName(t.Context(), "Dmitry Peskov")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []graph.Role{{Title: "spokesman", Organization: "Kremlin", From: date("2025-03-01"), To: date("2025-03-09")}}
+	if len(sp.Roles) != 1 || sp.Roles[0] != want[0] {
+		t.Errorf("roles %+v, want %+v", sp.Roles, want)
+	}
+}

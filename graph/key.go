@@ -35,6 +35,7 @@ const (
 	pSpeakerLookup  byte = 0x21
 	pSpeakerByToken byte = 0x22
 	pSpeakerByBlock byte = 0x23
+	pRoleSeen       byte = 0x24
 
 	pVenueByName  byte = 0x30
 	pVenueLookup  byte = 0x31

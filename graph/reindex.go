@@ -16,7 +16,7 @@ var derived = [][]byte{
 	{pQuote}, {pSpeaker}, {pVenue}, {pOccur},
 	{pQuoteByArticle}, {pQuoteBySpeaker}, {pQuoteByVenue}, {pQuoteByDate}, {pQuoteByToken},
 	{pOccurByQuote}, {pOccurByArticle}, {pOccurByKey},
-	{pSpeakerByName}, {pSpeakerLookup}, {pSpeakerByToken}, {pSpeakerByBlock},
+	{pSpeakerByName}, {pSpeakerLookup}, {pSpeakerByToken}, {pSpeakerByBlock}, {pRoleSeen},
 	{pVenueByName}, {pVenueLookup}, {pVenueByToken},
 	{pArticleCopies}, {pSpeakerVenue}, {pCandidate}, {pCandidatePair}, {pConflict},
 }

@@ -2,11 +2,13 @@ package graph
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
 )
 
@@ -25,7 +27,7 @@ const (
 // profiles updates the records of the speakers of article a with what a
 // says of them: the titles it gives with a's date, the venues, and the
 // other people it quotes.
-func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) {
+func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) error {
 	var ids []uuid.UUID
 	for _, o := range occs {
 		if o.SpeakerID != uuid.Nil && !slices.Contains(ids, o.SpeakerID) {
@@ -45,8 +47,12 @@ func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) {
 				continue
 			}
 			for _, t := range titles[i] {
-				if addRole(sp, t, a.Published) {
-					changed = true
+				c, later := addRole(sp, t, a.Published)
+				changed = changed || c
+				if later >= 0 {
+					if err := w.seeRole(id, later, a.Published); err != nil {
+						return err
+					}
 				}
 			}
 			if o.VenueID != uuid.Nil {
@@ -71,37 +77,67 @@ func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) {
 			w.dirty[id] = true
 		}
 	}
+	return nil
 }
 
-// addRole records title t on sp as held on date d, widening the dates of
-// a role already known.
-func addRole(sp *speakerRec, t string, d time.Time) bool {
+// addRole records title t on sp as held on date d: a new role, or an
+// earlier start, changes the record; a later date of a known role is
+// returned as its index (else -1), for the small key that keeps it, so
+// that quoting a person again does not rewrite their record.
+func addRole(sp *speakerRec, t string, d time.Time) (changed bool, later int) {
 	role, org := parseTitle(t)
 	if role == "" {
-		return false
+		return false, -1
 	}
 	for i := range sp.Roles {
 		r := &sp.Roles[i]
 		if !strings.EqualFold(r.Title, role) || !strings.EqualFold(r.Org, org) {
 			continue
 		}
-		if d.IsZero() {
-			return false
+		switch {
+		case d.IsZero():
+		case r.From.IsZero():
+			r.From, r.To = d, d
+			return true, -1
+		case d.Before(r.From):
+			r.From = d
+			return true, -1
+		case d.After(r.To):
+			return false, i
 		}
-		changed := false
-		if r.From.IsZero() || d.Before(r.From) {
-			r.From, changed = d, true
-		}
-		if r.To.IsZero() || d.After(r.To) {
-			r.To, changed = d, true
-		}
-		return changed
+		return false, -1
 	}
 	if len(sp.Roles) >= maxListLen {
-		return false
+		return false, -1
 	}
 	sp.Roles = append(sp.Roles, roleRec{Title: role, Org: org, From: d, To: d})
-	return true
+	return true, -1
+}
+
+// roleSeenKey keeps the last date role i of speaker record id was seen.
+func roleSeenKey(id uuid.UUID, i int) []byte { return key(pRoleSeen, id[:], []byte{byte(i)}) }
+
+// seeRole records that role i of speaker record id was held on d.
+func (w *writer) seeRole(id uuid.UUID, i int, d time.Time) error {
+	k := roleSeenKey(id, i)
+	v, ok, err := get(w.txn, k)
+	if err != nil {
+		return err
+	}
+	if ok && len(v) == dateLen && binary.BigEndian.Uint64(v) >= encDate(d) {
+		return nil
+	}
+	return set(w.txn, k, dateBytes(encDate(d)))
+}
+
+// roleSeen returns the last date role i of speaker record id was seen, as
+// kept apart from the record; zero when never.
+func roleSeen(txn *badger.Txn, id uuid.UUID, i int) (time.Time, error) {
+	v, ok, err := get(txn, roleSeenKey(id, i))
+	if err != nil || !ok || len(v) != dateLen {
+		return time.Time{}, err
+	}
+	return time.UnixMilli(int64(binary.BigEndian.Uint64(v) ^ (1 << 63))).UTC(), nil
 }
 
 // cluster returns the records of the cluster rooted at root, root first.

@@ -122,7 +122,12 @@ func speakerView(txn *badger.Txn, id uuid.UUID) (Speaker, error) {
 				sp.Titles = append(sp.Titles, t)
 			}
 		}
-		for _, r := range m.Roles {
+		for ri, r := range m.Roles {
+			if seen, err := roleSeen(txn, m.ID, ri); err != nil {
+				return Speaker{}, err
+			} else if seen.After(r.To) {
+				r.To = seen
+			}
 			i := slices.IndexFunc(sp.Roles, func(x Role) bool {
 				return strings.EqualFold(x.Title, r.Title) && strings.EqualFold(x.Organization, r.Org)
 			})

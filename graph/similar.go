@@ -273,7 +273,7 @@ func matchKeys(p *textProfile) []string {
 }
 
 // maxMatchKeys bounds the word keys of one occurrence.
-const maxMatchKeys = 8
+const maxMatchKeys = 4
 
 func hexHash(s string) string {
 	const digits = "0123456789abcdef"
