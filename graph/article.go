@@ -44,14 +44,22 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 	hash := hex.EncodeToString(sum[:])
 	akey := articleKey(in, hash)
 	var res PutResult
-	err := s.update(ctx, func(txn *badger.Txn) error {
+	var added []Quote
+	err := s.commit(ctx, func(txn *badger.Txn) error {
 		w := newWriter(txn)
 		var err error
 		res, err = w.putArticle(in, akey, hash)
 		if err != nil {
 			return err
 		}
+		added = w.added
 		return w.flush()
+	}, func() {
+		if !res.Unchanged {
+			a := res.Article
+			a.Text = ""
+			s.notify(Change{Article: a, Quotes: added, Replaced: res.Replaced})
+		}
 	})
 	switch {
 	case errors.Is(err, errTooBig):
@@ -101,57 +109,64 @@ func validate(in *ArticleInput) error {
 	}
 	n := utf8.RuneCountInString(in.Text)
 	for i, q := range in.Quotes {
-		field := fmt.Sprintf("quotes[%d]", i)
-		if strings.TrimSpace(q.Text) == "" {
-			return fmt.Errorf("%w: %s.text: empty", ErrInvalid, field)
-		}
-		if err := checkString(field+".text", q.Text, maxQuoteBytes); err != nil {
+		if err := validateQuote(fmt.Sprintf("quotes[%d]", i), q, n); err != nil {
 			return err
 		}
-		if !validKind(q.Kind) {
-			return fmt.Errorf("%w: %s.kind: %q is not direct, partial or indirect", ErrInvalid, field, q.Kind)
-		}
-		for j, sp := range q.Spans {
-			if err := checkSpan(fmt.Sprintf("%s.spans[%d]", field, j), sp, n); err != nil {
-				return err
-			}
-		}
-		if q.CueSpan != nil {
-			if err := checkSpan(field+".cueSpan", *q.CueSpan, n); err != nil {
-				return err
-			}
-		}
-		if q.MentionSpan != nil {
-			if err := checkSpan(field+".mentionSpan", *q.MentionSpan, n); err != nil {
-				return err
-			}
-		}
-		if math.IsNaN(q.Confidence) || q.Confidence < 0 || q.Confidence > 1 {
-			return fmt.Errorf("%w: %s.confidence: %v not in [0, 1]", ErrInvalid, field, q.Confidence)
-		}
-		if err := checkString(field+".cue", q.Cue, maxNameBytes); err != nil {
+	}
+	return nil
+}
+
+// validateQuote checks a quotation of an article of n code points.
+func validateQuote(field string, q QuoteInput, n int) error {
+	if strings.TrimSpace(q.Text) == "" {
+		return fmt.Errorf("%w: %s.text: empty", ErrInvalid, field)
+	}
+	if err := checkString(field+".text", q.Text, maxQuoteBytes); err != nil {
+		return err
+	}
+	if !validKind(q.Kind) {
+		return fmt.Errorf("%w: %s.kind: %q is not direct, partial or indirect", ErrInvalid, field, q.Kind)
+	}
+	for j, sp := range q.Spans {
+		if err := checkSpan(fmt.Sprintf("%s.spans[%d]", field, j), sp, n); err != nil {
 			return err
 		}
-		if err := checkString(field+".mention", q.Mention, maxNameBytes); err != nil {
+	}
+	if q.CueSpan != nil {
+		if err := checkSpan(field+".cueSpan", *q.CueSpan, n); err != nil {
 			return err
 		}
-		if sp := q.Speaker; sp != nil {
-			if err := checkName(field+".speaker.name", sp.Name); err != nil {
+	}
+	if q.MentionSpan != nil {
+		if err := checkSpan(field+".mentionSpan", *q.MentionSpan, n); err != nil {
+			return err
+		}
+	}
+	if math.IsNaN(q.Confidence) || q.Confidence < 0 || q.Confidence > 1 {
+		return fmt.Errorf("%w: %s.confidence: %v not in [0, 1]", ErrInvalid, field, q.Confidence)
+	}
+	if err := checkString(field+".cue", q.Cue, maxNameBytes); err != nil {
+		return err
+	}
+	if err := checkString(field+".mention", q.Mention, maxNameBytes); err != nil {
+		return err
+	}
+	if sp := q.Speaker; sp != nil {
+		if err := checkName(field+".speaker.name", sp.Name); err != nil {
+			return err
+		}
+		for j, t := range sp.Titles {
+			if err := checkString(fmt.Sprintf("%s.speaker.titles[%d]", field, j), t, maxNameBytes); err != nil {
 				return err
-			}
-			for j, t := range sp.Titles {
-				if err := checkString(fmt.Sprintf("%s.speaker.titles[%d]", field, j), t, maxNameBytes); err != nil {
-					return err
-				}
 			}
 		}
-		if v := q.Venue; v != nil {
-			if err := checkName(field+".venue.name", v.Name); err != nil {
-				return err
-			}
-			if !validVenueKind(v.Kind) {
-				return fmt.Errorf("%w: %s.venue.kind: %q is not a venue kind", ErrInvalid, field, v.Kind)
-			}
+	}
+	if v := q.Venue; v != nil {
+		if err := checkName(field+".venue.name", v.Name); err != nil {
+			return err
+		}
+		if !validVenueKind(v.Kind) {
+			return fmt.Errorf("%w: %s.venue.kind: %q is not a venue kind", ErrInvalid, field, v.Kind)
 		}
 	}
 	return nil
@@ -234,6 +249,8 @@ func textOrder(qs []QuoteInput) []int {
 type writer struct {
 	txn      *badger.Txn
 	counters map[string]int64
+	counts   map[string]int64 // deltas of the counts keys of quoteCounts
+	added    []Quote          // the quotes written, for watchers
 	edges    map[[2 * idLen]byte]int64
 	speakers map[uuid.UUID]*speakerRec
 	dirty    map[uuid.UUID]bool // speakers to write at flush
@@ -245,6 +262,7 @@ func newWriter(txn *badger.Txn) *writer {
 	return &writer{
 		txn:      txn,
 		counters: map[string]int64{},
+		counts:   map[string]int64{},
 		edges:    map[[2 * idLen]byte]int64{},
 		speakers: map[uuid.UUID]*speakerRec{},
 		dirty:    map[uuid.UUID]bool{},
@@ -339,7 +357,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 
 func (w *writer) putQuote(id uuid.UUID, a articleRec, in QuoteInput, res *PutResult) error {
 	q := quoteRec{
-		ID: id, ArticleID: a.ID, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
+		ID: id, ArticleID: a.ID, OutletID: a.OutletID, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
 		Cue: in.Cue, CueSpan: in.CueSpan, Mention: in.Mention, MentionSpan: in.MentionSpan,
 		Confidence: in.Confidence, Published: a.Published,
 	}
@@ -365,17 +383,21 @@ func (w *writer) putQuote(id uuid.UUID, a articleRec, in QuoteInput, res *PutRes
 	if err := store(w.txn, pQuote, q.ID, q); err != nil {
 		return err
 	}
-	for _, k := range quoteIndex(q) {
-		if err := set(w.txn, k, nil); err != nil {
+	for _, e := range quoteIndex(q) {
+		if err := set(w.txn, e.k, e.v); err != nil {
 			return err
 		}
 	}
+	quoteCounts(q, w.count)
 	if q.SpeakerID != uuid.Nil && q.VenueID != uuid.Nil {
 		w.edges[edgeID(q.SpeakerID, q.VenueID)]++
 	}
 	w.counters[counterQuotes]++
+	w.added = append(w.added, q.quote())
 	return nil
 }
+
+func (w *writer) count(k []byte, n int64) { w.counts[string(k)] += n }
 
 // deleteArticleQuotes deletes the quotes of a and their index entries.
 func (w *writer) deleteArticleQuotes(a articleRec) error {
@@ -392,11 +414,12 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 		if err := load(w.txn, pQuote, id, &q); err != nil {
 			return fmt.Errorf("quote %s of article %s: %w", id, a.ID, err)
 		}
-		for _, k := range quoteIndex(q) {
-			if err := del(w.txn, k); err != nil {
+		for _, e := range quoteIndex(q) {
+			if err := del(w.txn, e.k); err != nil {
 				return err
 			}
 		}
+		quoteCounts(q, func(k []byte, n int64) { w.count(k, -n) })
 		if err := del(w.txn, recordKey(pQuote, id)); err != nil {
 			return err
 		}
@@ -556,6 +579,11 @@ func (w *writer) flush() error {
 			return err
 		}
 	}
+	for _, k := range sortedKeys(w.counts) {
+		if err := addCount(w.txn, []byte(k), w.counts[k]); err != nil {
+			return err
+		}
+	}
 	for name, d := range w.counters {
 		if d == 0 {
 			continue
@@ -570,6 +598,21 @@ func (w *writer) flush() error {
 		}
 	}
 	return nil
+}
+
+// addCount adds d to the count under k, deleting it at zero.
+func addCount(txn *badger.Txn, k []byte, d int64) error {
+	if d == 0 {
+		return nil
+	}
+	n, err := readCount(txn, k)
+	if err != nil {
+		return err
+	}
+	if n += d; n <= 0 {
+		return del(txn, k)
+	}
+	return set(txn, k, uint64Bytes(uint64(n)))
 }
 
 func readCount(txn *badger.Txn, k []byte) (int64, error) {

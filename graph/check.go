@@ -47,7 +47,7 @@ const maxProblems = 10
 func (s *Store) Check(ctx context.Context) error {
 	var c checker
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		c = checker{ctx: ctx, txn: txn, expect: map[byte]int{}, found: map[byte]int{}, edges: map[[2 * idLen]byte]uint64{}}
+		c = checker{ctx: ctx, txn: txn, expect: map[byte]int{}, found: map[byte]int{}, edges: map[[2 * idLen]byte]uint64{}, counts: map[string]int64{}}
 		return c.run()
 	})
 	if err == nil && len(c.problems) > 0 {
@@ -74,7 +74,9 @@ type checker struct {
 	expect   map[byte]int // index entries the records call for, by prefix
 	found    map[byte]int // of those, entries present
 	edges    map[[2 * idLen]byte]uint64
-	dates    map[uuid.UUID]uint64 // article id → encoded published date
+	dates    map[uuid.UUID]uint64    // article id → encoded published date
+	outlets  map[uuid.UUID]uuid.UUID // article id → outlet id
+	counts   map[string]int64        // the counts of quoteCounts the quotes call for
 }
 
 func (c *checker) fail(format string, args ...any) error {
@@ -182,12 +184,14 @@ func (c *checker) records() error {
 	counts := map[string]int{}
 	var err error
 	c.dates = map[uuid.UUID]uint64{}
+	c.outlets = map[uuid.UUID]uuid.UUID{}
 	counts[counterArticles], err = eachRecord(c, pArticle, func(id uuid.UUID, r *articleRec) error {
 		owner := "article " + id.String()
 		if r.ID != id {
 			return c.fail("%s: record says id %s", owner, r.ID)
 		}
 		c.dates[id] = encDate(r.Published)
+		c.outlets[id] = r.OutletID
 		if err := c.text(owner, *r); err != nil {
 			return err
 		}
@@ -214,6 +218,10 @@ func (c *checker) records() error {
 			if err := c.fail("%s: date %v differs from its article's", owner, r.Published); err != nil {
 				return err
 			}
+		} else if c.outlets[r.ArticleID] != r.OutletID {
+			if err := c.fail("%s: outlet %s differs from its article's", owner, r.OutletID); err != nil {
+				return err
+			}
 		}
 		if r.SpeakerID != uuid.Nil {
 			if err := c.exists(owner, pSpeaker, r.SpeakerID, "speaker"); err != nil {
@@ -228,7 +236,8 @@ func (c *checker) records() error {
 		if r.SpeakerID != uuid.Nil && r.VenueID != uuid.Nil {
 			c.edges[edgeID(r.SpeakerID, r.VenueID)]++
 		}
-		return c.want(owner, wantsEntries(quoteIndex(*r)))
+		quoteCounts(*r, func(k []byte, n int64) { c.counts[string(k)] += n })
+		return c.want(owner, quoteIndex(*r))
 	})
 	if err != nil {
 		return err
@@ -260,6 +269,8 @@ func (c *checker) records() error {
 	if err != nil {
 		return err
 	}
+	counts[counterWords] = int(c.counts[string(counterKey(counterWords))])
+	delete(c.counts, string(counterKey(counterWords)))
 	for _, name := range counterNames {
 		n, err := readCounter(c.txn, name)
 		if err != nil {
@@ -313,6 +324,11 @@ func (c *checker) indexes() error {
 				it.Close()
 				return err
 			}
+		case p == pTermDict, p == pRollup, p == pTimeline:
+			if err := c.count(it.Item()); err != nil {
+				it.Close()
+				return err
+			}
 		case ownerOf(p) != 0:
 			actual[p]++
 		default:
@@ -326,6 +342,13 @@ func (c *checker) indexes() error {
 	for e, n := range c.edges {
 		if err := c.fail("speaker %s → venue %s: edge missing, %d quotes", uuid.UUID(e[:idLen]), uuid.UUID(e[idLen:]), n); err != nil {
 			return err
+		}
+	}
+	for _, k := range sortedKeys(c.counts) {
+		if n := c.counts[k]; n != 0 {
+			if err := c.fail("count %q missing, quotes call for %d", k, n); err != nil {
+				return err
+			}
 		}
 	}
 	for p, n := range actual {
@@ -357,11 +380,27 @@ func (c *checker) edge(item *badger.Item) error {
 	return nil
 }
 
+// count checks a count key of quoteCounts against what the quotes call for.
+func (c *checker) count(item *badger.Item) error {
+	k := item.Key()
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return dbErr("read count", err)
+	}
+	n, err := parseUint64(v)
+	want := c.counts[string(k)]
+	delete(c.counts, string(k))
+	if err != nil || int64(n) != want || n == 0 {
+		return c.fail("count %q is %x, quotes call for %d", k, v, want)
+	}
+	return nil
+}
+
 // ownerOf returns the record prefix of the records that index p belongs
 // to, 0 for a prefix that is no index.
 func ownerOf(p byte) byte {
 	switch p {
-	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByToken:
+	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByToken, pQuoteByOutlet:
 		return pQuote
 	case pSpeakerByName, pSpeakerLookup, pSpeakerByToken:
 		return pSpeaker
@@ -451,7 +490,7 @@ func (c *checker) entriesOf(p byte, id uuid.UUID) ([]entry, error) {
 	case pQuote:
 		var r quoteRec
 		err = decodeRecord(b, &r)
-		es = wantsEntries(quoteIndex(r))
+		es = quoteIndex(r)
 	case pSpeaker:
 		var r speakerRec
 		err = decodeRecord(b, &r)

@@ -7,13 +7,19 @@
 // # Writing
 //
 // PutArticle writes an article, its outlet, its quotes, any new speakers
-// and venues, every index entry and the counters in one transaction: a
-// reader sees all of an article or none of it. Writes are serialized by a
+// and venues, every index entry, the search index and all counts (the
+// dashboard's included) in one transaction: a reader sees all of an
+// article or none of it, and a crash can lose the last writes but never
+// leaves the search index or a count behind the graph. Writes are serialized by a
 // mutex (they all update the counters) and retried on Badger conflicts.
 // Re-putting the same text under the same key writes nothing; other text
 // under the same key deletes the old quotes with their index entries and
 // writes the new ones under the old article id. Speakers, venues and
-// outlets are never deleted.
+// outlets are never deleted. Watch tells of every committed change.
+//
+// A Loader writes whole records (ids included) into an empty store in
+// large batches, counts last: for restoring exports and building big
+// stores. A store it did not finish is marked and refused by Open.
 //
 // # Names and words
 //
@@ -45,16 +51,29 @@
 //	                    what an in-memory Badger takes and no JSON escapes the text
 //
 // Quote indexes. Each key ends with <date><quote id>, the date being the
-// article's published date, and the value is empty. Every index thus
-// lists its quotes by (date, quote id), which is text order within an
-// article because quote ids are handed out in text order, and a quote
-// cursor is the same 24 bytes whatever index served it:
+// article's published date. Every index thus lists its quotes by (date,
+// quote id), which is text order within an article because quote ids are
+// handed out in text order, and a quote cursor is the same 24 bytes
+// whatever index served it. Every value starts with the quote's three
+// facet bytes: its kind (1 direct, 2 partial, 3 indirect) and its
+// confidence in units of 1/10000, uint16 big-endian; kind and confidence
+// filters read them from whichever index serves a query.
 //
-//	0x10 <article id> <date> <quote id>   quotes of an article
-//	0x11 <speaker id> <date> <quote id>   quotes of a speaker
-//	0x12 <venue id> <date> <quote id>     quotes said at a venue
-//	0x13 <date> <quote id>                all quotes by date
-//	0x14 <token> 0x00 <date> <quote id>   quotes whose text has the word
+//	0x10 <article id> <date> <quote id>   quotes of an article; value the facets
+//	0x11 <speaker id> <date> <quote id>   quotes of a speaker; value the facets
+//	0x12 <venue id> <date> <quote id>     quotes said at a venue; value the facets
+//	0x13 <date> <quote id>                all quotes by date; value the facets
+//	0x14 <word> 0x00 <date> <quote id>    quotes whose text has the word; value the
+//	                                      facets, the quote's length in words (uvarint)
+//	                                      and the word's positions (uvarint gaps)
+//	0x16 <outlet id> <date> <quote id>    quotes in articles of the outlet; value the facets
+//
+// Search (search.go). A word is a token as above; positions count the
+// words of the quote text from 0. The term dictionary groups the words by
+// English (Porter2) stem:
+//
+//	0x15 <stem> 0x00 <word>               the number of quotes with the word, uint64
+//	                                      big-endian; deleted at zero
 //
 // Speaker, venue, outlet and article indexes:
 //
@@ -77,8 +96,23 @@
 //	0x60 <speaker id> <venue id>          speaker was quoted at venue; value the number of
 //	                                      such quotes, uint64 big-endian; deleted at zero
 //	0x08 <name>                           counter: "articles", "quotes", "speakers",
-//	                                      "venues", "outlets"; value uint64 big-endian
-//	0x00 "version"                        key layout version, one byte (1); Open refuses others
+//	                                      "venues", "outlets", "words" (of all quote texts);
+//	                                      value uint64 big-endian
+//	0x00 "version"                        key layout version, one byte (2); Open upgrades
+//	                                      a store of version 1 and refuses others
+//	0x00 "loading"                        a Loader has not finished; Open refuses the store
+//
+// Dashboard counts (stats.go), uint64 big-endian, deleted at zero. A
+// dimension is 's' speaker, 'v' venue, 'o' outlet, 'k' kind or 'q' all
+// quotes; a value a speaker, venue or outlet id or a kind (the kind ends
+// with 0x00 in a timeline key; 'q' has none); a period a signed number as
+// uint32 big-endian with the sign bit flipped; a day counts from
+// 1970-01-01, UTC.
+//
+//	0x70 <dim> <level> <period> <value>   rollup: quotes of the value in the period; level
+//	                                      'a' all time (period 0, undated quotes too), 'y'
+//	                                      year, 'm' month (year×12+month−1) or 'd' day
+//	0x71 <dim> <value> <day>              timeline: quotes of the value on the day
 //
 // # Values
 //
@@ -101,10 +135,15 @@
 // # Reading
 //
 // Every read runs in one Badger read transaction and so sees one
-// consistent state. Quotes picks its indexes from the filter and
-// intersects them by leapfrogging over the shared <date><quote id>
-// suffix; it reads quote records only for the page it returns (and, for a
-// search whose last word is a very short prefix, to check the text).
-// Listings are paged by opaque cursors; Check verifies every record
-// against every index.
+// consistent state; a Snapshot holds one open for long reads. Quotes
+// picks its indexes from the filter and intersects them by leapfrogging
+// over the shared <date><quote id> suffix, forward or, newest first, in
+// reverse; it reads quote records only for the page it returns (and, for
+// a search whose last word is a very short prefix, to check the text).
+// Ranking by relevance scores every match with BM25 from the postings
+// and the dictionary. QuotesBy adds up rollups, whole years, months and
+// days of a range; Timeline reads timelines, or for filters of several
+// dimensions counts matches by the date in their keys. Listings are paged
+// by opaque cursors; Check verifies every record against every index and
+// count.
 package graph

@@ -1,6 +1,10 @@
 package graph
 
-import "github.com/google/uuid"
+import (
+	"slices"
+
+	"github.com/google/uuid"
+)
 
 // entry is an index key and its value.
 type entry struct{ k, v []byte }
@@ -8,22 +12,59 @@ type entry struct{ k, v []byte }
 // The functions below say which index entries a record has. Writes, deletes
 // and Check all use them, so the three cannot disagree.
 
-// quoteIndex returns the index keys of q; their values are empty.
-func quoteIndex(q quoteRec) [][]byte {
-	toks := tokens(q.Text)
-	ks := make([][]byte, 0, 4+len(toks))
-	ks = append(ks,
-		quoteIndexKey(pQuoteByArticle, q.ArticleID[:], q.Published, q.ID),
-		quoteIndexKey(pQuoteByDate, nil, q.Published, q.ID))
+// quoteIndex returns the index entries of q. Every value starts with the
+// quote's facets; a word entry goes on with its posting.
+func quoteIndex(q quoteRec) []entry {
+	f := quoteFacets(q)
+	pos, length := postings(q.Text)
+	es := make([]entry, 0, 5+len(pos))
+	es = append(es,
+		entry{quoteIndexKey(pQuoteByArticle, q.ArticleID[:], q.Published, q.ID), f},
+		entry{quoteIndexKey(pQuoteByDate, nil, q.Published, q.ID), f})
 	if q.SpeakerID != uuid.Nil {
-		ks = append(ks, quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID))
+		es = append(es, entry{quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID), f})
 	}
 	if q.VenueID != uuid.Nil {
-		ks = append(ks, quoteIndexKey(pQuoteByVenue, q.VenueID[:], q.Published, q.ID))
+		es = append(es, entry{quoteIndexKey(pQuoteByVenue, q.VenueID[:], q.Published, q.ID), f})
 	}
-	for _, t := range toks {
-		ks = append(ks, quoteIndexKey(pQuoteByToken, tokenSelector(t), q.Published, q.ID))
+	if q.OutletID != uuid.Nil {
+		es = append(es, entry{quoteIndexKey(pQuoteByOutlet, q.OutletID[:], q.Published, q.ID), f})
 	}
+	for _, w := range sortedKeys(pos) {
+		es = append(es, entry{quoteIndexKey(pQuoteByToken, tokenSelector(w), q.Published, q.ID), encodePosting(f, length, pos[w])})
+	}
+	return es
+}
+
+// quoteCounts calls add with each count a quote adds one to (or, for the
+// words counter, its length): the term dictionary, the dashboard
+// rollups and timelines. Writes, deletes, bulk loads and Check all use
+// it.
+func quoteCounts(q quoteRec, add func(k []byte, n int64)) {
+	pos, length := postings(q.Text)
+	for w := range pos {
+		add(termKey(stem(w), w), 1)
+	}
+	add(counterKey(counterWords), int64(length))
+	for _, d := range quoteDims(q) {
+		for _, k := range rollupKeys(d.dim, d.value, q.Published) {
+			add(k, 1)
+		}
+		if !q.Published.IsZero() {
+			add(timelineKey(d.dim, d.value, dayOf(q.Published)), 1)
+		}
+	}
+	if !q.Published.IsZero() {
+		add(timelineKey(dimAll, nil, dayOf(q.Published)), 1)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
 	return ks
 }
 

@@ -25,6 +25,8 @@ const (
 	pQuoteByVenue   byte = 0x12
 	pQuoteByDate    byte = 0x13
 	pQuoteByToken   byte = 0x14
+	pTermDict       byte = 0x15
+	pQuoteByOutlet  byte = 0x16
 
 	pSpeakerByName  byte = 0x20
 	pSpeakerLookup  byte = 0x21
@@ -40,10 +42,14 @@ const (
 	pArticleByDate byte = 0x51
 
 	pSpeakerVenue byte = 0x60
+
+	pRollup   byte = 0x70
+	pTimeline byte = 0x71
 )
 
-// layoutVersion is stored under the meta key; Open refuses other versions.
-const layoutVersion = 1
+// layoutVersion is stored under the meta key. Open upgrades a store of
+// version 1 (upgrade.go) and refuses others.
+const layoutVersion = 2
 
 var metaVersionKey = []byte{pMeta, 'v', 'e', 'r', 's', 'i', 'o', 'n'}
 
@@ -54,9 +60,10 @@ const (
 	counterSpeakers = "speakers"
 	counterVenues   = "venues"
 	counterOutlets  = "outlets"
+	counterWords    = "words" // words in all quote texts, for the mean length that ranking needs
 )
 
-var counterNames = []string{counterArticles, counterQuotes, counterSpeakers, counterVenues, counterOutlets}
+var counterNames = []string{counterArticles, counterQuotes, counterSpeakers, counterVenues, counterOutlets, counterWords}
 
 const (
 	idLen     = 16

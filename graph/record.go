@@ -34,6 +34,7 @@ type quoteRec struct {
 	ArticleID   uuid.UUID `json:"article"`
 	SpeakerID   uuid.UUID `json:"speaker,omitzero"`
 	VenueID     uuid.UUID `json:"venue,omitzero"`
+	OutletID    uuid.UUID `json:"outlet,omitzero"`
 	Text        string    `json:"text"`
 	Kind        string    `json:"kind"`
 	Spans       []Span    `json:"spans,omitempty"`
@@ -96,7 +97,7 @@ func (r articleRec) article(text string) Article {
 func (r quoteRec) quote() Quote {
 	return Quote{
 		ID: r.ID, ArticleID: r.ArticleID, SpeakerID: r.SpeakerID, VenueID: r.VenueID,
-		Text: r.Text, Kind: r.Kind, Spans: r.Spans, Cue: r.Cue, CueSpan: r.CueSpan,
+		OutletID: r.OutletID, Text: r.Text, Kind: r.Kind, Spans: r.Spans, Cue: r.Cue, CueSpan: r.CueSpan,
 		Mention: r.Mention, MentionSpan: r.MentionSpan, Confidence: r.Confidence,
 		Published: r.Published,
 	}

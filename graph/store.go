@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -37,6 +38,9 @@ type Store struct {
 	closed bool
 
 	wmu sync.Mutex // serializes writers, which all update the counters anyway
+
+	closing atomic.Bool // set when Close starts, so that snapshots give up
+	watch   watchers
 
 	stop chan struct{} // closed by Close to stop the GC loop
 	done chan struct{} // closed by the GC loop when it returns
@@ -100,26 +104,45 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// checkVersion stamps a new store with the layout version and refuses a
-// store written with another.
+// checkVersion stamps a new store with the layout version, upgrades a
+// store of version 1, and refuses other versions and a store whose load
+// did not finish.
 func (s *Store) checkVersion() error {
-	return s.db.Update(func(txn *badger.Txn) error {
+	var version []byte
+	err := s.db.Update(func(txn *badger.Txn) error {
+		if ok, err := has(txn, metaLoadingKey); err != nil || ok {
+			if ok {
+				err = fmt.Errorf("%w: a load into this store did not finish; remove it and load again", ErrInvalid)
+			}
+			return err
+		}
 		v, ok, err := get(txn, metaVersionKey)
 		switch {
 		case err != nil:
 			return err
 		case !ok:
+			// A new store, or one of layout 1 from before the version key?
+			// Version 1 always wrote it, so this is new.
 			return set(txn, metaVersionKey, []byte{layoutVersion})
-		case len(v) != 1 || v[0] != layoutVersion:
-			return fmt.Errorf("key layout version %v not supported (want %d)", v, layoutVersion)
 		}
+		version = v
 		return nil
 	})
+	switch {
+	case err != nil:
+		return err
+	case version == nil, len(version) == 1 && version[0] == layoutVersion:
+		return nil
+	case len(version) == 1 && version[0] == 1:
+		return s.upgradeFrom1()
+	}
+	return fmt.Errorf("key layout version %v not supported (want %d)", version, layoutVersion)
 }
 
 // Close stops background work and closes the database. Using the store
 // afterwards, or closing it again, returns ErrClosed.
 func (s *Store) Close() error {
+	s.closing.Store(true)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -127,6 +150,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	close(s.stop)
+	s.closeWatchers()
 	<-s.done
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %v", err)
@@ -218,6 +242,12 @@ func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
 // update runs fn in a read-write transaction and commits it, retrying on
 // conflicts. Writers are serialized, so conflicts are rare.
 func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
+	return s.commit(ctx, fn, nil)
+}
+
+// commit is update that calls done after a successful commit, while
+// writers are still serialized.
+func (s *Store) commit(ctx context.Context, fn func(*badger.Txn) error, done func()) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
@@ -239,6 +269,9 @@ func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
 		txn.Discard()
 		if errors.Is(err, errConflict) && attempt < maxRetries {
 			continue
+		}
+		if err == nil && done != nil {
+			done()
 		}
 		return err
 	}

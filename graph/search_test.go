@@ -1,0 +1,206 @@
+package graph_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+	"github.com/graphd/graphd/graph"
+	"github.com/graphd/graphd/graph/graphtest"
+)
+
+// searchCase is one quotation of the search fixture, in an article of its
+// own.
+type searchCase struct {
+	text, speaker, venue, outlet, kind, date string
+	conf                                     float64
+}
+
+// The search fixture: quotes whose ranking and matches can be worked out
+// by hand.
+var searchCorpus = []searchCase{
+	{"We will never accept appeasement of aggression.", "Ana Silva", "", "Wire", graph.KindDirect, "2025-02-03", 0.9},
+	{"Appeasement failed then; appeasement fails now.", "Ben Cole", "BBC", "Daily", graph.KindDirect, "2025-02-10", 0.85},
+	{"The peace talks in Riyadh were constructive.", "Carl Diaz", "press conference", "Wire", graph.KindDirect, "2025-02-18", 0.9},
+	{"Peace talks must include Ukraine.", "Ana Silva", "BBC", "Daily", graph.KindPartial, "2025-02-18", 0.6},
+	{"We talked about peace for hours.", "Ben Cole", "", "Wire", graph.KindDirect, "2025-02-19", 0.9},
+	{"Talking peace while shelling cities is not peace.", "Carl Diaz", "BBC", "Daily", graph.KindDirect, "2025-03-01", 0.9},
+	{"The negotiations are progressing.", "Ana Silva", "", "Wire", graph.KindIndirect, "2025-03-02", 0.5},
+	{"He negotiated a ceasefire.", "Dora Ek", "press conference", "Herald", graph.KindDirect, "2025-03-05", 0.9},
+	{"A ceasefire is not peace.", "Dora Ek", "", "Herald", graph.KindIndirect, "2025-03-05", 0.4},
+	{"Whatever happens in the coming weeks and months, and however long the road may be, " +
+		"our people, our partners and our allies will go on working every single day for a just peace.",
+		"Ana Silva", "BBC", "Daily", graph.KindDirect, "2025-03-10", 0.9},
+}
+
+// Short names of the fixture's quotes, in order.
+const (
+	sNever = iota
+	sFailed
+	sRiyadh
+	sInclude
+	sTalked
+	sTalking
+	sNegotiations
+	sNegotiated
+	sCeasefire
+	sLong
+)
+
+func putSearchCorpus(t *testing.T, s *graph.Store) {
+	t.Helper()
+	for i, c := range searchCorpus {
+		text := fmt.Sprintf("Report %d. %s said: \"%s\"", i, c.speaker, c.text)
+		q := quoted(text, c.text, c.speaker, c.venue, graph.VenueBroadcast)
+		if c.venue == "press conference" {
+			q.Venue.Kind = graph.VenueEvent
+		}
+		q.Kind, q.Confidence = c.kind, c.conf
+		put(t, s, graph.ArticleInput{
+			URL: fmt.Sprintf("https://search.test/%d", i), Outlet: c.outlet,
+			Published: date(c.date), Text: text, Quotes: []graph.QuoteInput{q},
+		})
+	}
+}
+
+// which names the fixture quotes of qs by their index.
+func which(qs []graph.Quote) []int {
+	out := []int{}
+	for _, q := range qs {
+		for i, c := range searchCorpus {
+			if q.Text == c.text {
+				out = append(out, i)
+			}
+		}
+	}
+	return out
+}
+
+func TestSearch(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	putSearchCorpus(t, s)
+	ana := speakerID(t, s, "Ana Silva")
+	bbc := venueID(t, s, "BBC")
+	outlets, _, err := s.Outlets(ctx, graph.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	outlet := map[string]uuid.UUID{}
+	for _, o := range outlets {
+		outlet[o.Name] = o.ID
+	}
+	rel := graph.OrderRelevance
+	tests := []struct {
+		name string
+		f    graph.QuoteFilter
+		want []int
+	}{
+		// Relevance: two occurrences in a short quote beat one.
+		{"term frequency", graph.QuoteFilter{Search: "appeasement", Order: rel}, []int{sFailed, sNever}},
+		// Stems: talks, talked, talking are one word.
+		{"stemming", graph.QuoteFilter{Search: "talks"}, []int{sRiyadh, sInclude, sTalked, sTalking}},
+		// A phrase keeps the order and adjacency of its words.
+		{"phrase", graph.QuoteFilter{Search: `"peace talks"`}, []int{sRiyadh, sInclude}},
+		{"phrase of stems", graph.QuoteFilter{Search: `"talking peace"`}, []int{sTalking}},
+		{"phrase with a stop word", graph.QuoteFilter{Search: `"not peace"`}, []int{sTalking, sCeasefire}},
+		{"phrase out of order", graph.QuoteFilter{Search: `"Riyadh talks"`}, []int{}},
+		{"phrase of other forms", graph.QuoteFilter{Search: `"peace talking"`}, []int{sRiyadh, sInclude}},
+		{"phrase of other forms reversed", graph.QuoteFilter{Search: `"talks peace"`}, []int{sTalking}},
+		// A prefix, explicit or the last word typed.
+		{"prefix", graph.QuoteFilter{Search: "negotiat*"}, []int{sNegotiations, sNegotiated}},
+		{"last word is a prefix", graph.QuoteFilter{Search: "ceasef"}, []int{sNegotiated, sCeasefire}},
+		{"quoted word is no prefix", graph.QuoteFilter{Search: `"ceasef"`}, []int{}},
+		// Exclusion.
+		{"not", graph.QuoteFilter{Search: "peace -talks"}, []int{sCeasefire, sLong}},
+		{"not a phrase", graph.QuoteFilter{Search: `peace -"peace talks"`}, []int{sTalked, sTalking, sCeasefire, sLong}},
+		// Stop words are dropped when something else is left.
+		{"stop words", graph.QuoteFilter{Search: "the appeasement of"}, []int{sNever}},
+		// Length: twice in 8 words first; then once in 5 words (two quotes,
+		// tied, by date), 6, 7, and last once in 36.
+		{"length", graph.QuoteFilter{Search: "peace", Order: rel}, []int{sTalking, sInclude, sCeasefire, sTalked, sRiyadh, sLong}},
+		// Filters combine with the search.
+		{"speaker", graph.QuoteFilter{Search: "peace", SpeakerIDs: []uuid.UUID{ana}}, []int{sInclude, sLong}},
+		{"venue", graph.QuoteFilter{Search: "peace", VenueIDs: []uuid.UUID{bbc}, Order: rel}, []int{sTalking, sInclude, sLong}},
+		{"outlet", graph.QuoteFilter{Search: "peace", OutletIDs: []uuid.UUID{outlet["Wire"]}}, []int{sRiyadh, sTalked}},
+		{"outlets", graph.QuoteFilter{OutletIDs: []uuid.UUID{outlet["Herald"], outlet["Wire"]}}, []int{sNever, sRiyadh, sTalked, sNegotiations, sNegotiated, sCeasefire}},
+		{"kind", graph.QuoteFilter{Search: "peace", Kinds: []string{graph.KindPartial, graph.KindIndirect}}, []int{sInclude, sCeasefire}},
+		{"kind alone", graph.QuoteFilter{Kinds: []string{graph.KindIndirect}}, []int{sNegotiations, sCeasefire}},
+		{"confidence", graph.QuoteFilter{Search: "peace", MinConfidence: 0.6}, []int{sRiyadh, sInclude, sTalked, sTalking, sLong}},
+		{"confidence alone", graph.QuoteFilter{MinConfidence: 0.55, Kinds: []string{graph.KindIndirect, graph.KindPartial}}, []int{sInclude}},
+		{"dates", graph.QuoteFilter{Search: "peace", From: date("2025-02-19"), To: date("2025-03-05")}, []int{sTalked, sTalking, sCeasefire}},
+		{"newest first", graph.QuoteFilter{Search: "peace", Order: graph.OrderNewest}, []int{sLong, sCeasefire, sTalking, sTalked, sInclude, sRiyadh}},
+		{"newest in a range", graph.QuoteFilter{From: date("2025-02-18"), To: date("2025-02-19"), Order: graph.OrderNewest}, []int{sTalked, sInclude, sRiyadh}},
+		{"newest of a speaker", graph.QuoteFilter{SpeakerIDs: []uuid.UUID{ana}, Order: graph.OrderNewest}, []int{sLong, sNegotiations, sInclude, sNever}},
+		{"nothing", graph.QuoteFilter{Search: "zebra", Order: rel}, []int{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			qs, info, err := s.Quotes(ctx, tt.f, graph.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, which(qs)); diff != "" {
+				t.Errorf("Quotes(%+v) (-want +got):\n%s", tt.f, diff)
+			}
+			if info.TotalCount != len(tt.want) {
+				t.Errorf("TotalCount %d, want %d", info.TotalCount, len(tt.want))
+			}
+			// Every page size walks the same list.
+			for _, size := range []int{1, 2, 4} {
+				got, totals := pageAll(t, size, func(p graph.Page) ([]graph.Quote, graph.PageInfo, error) { return s.Quotes(ctx, tt.f, p) })
+				if diff := cmp.Diff(tt.want, which(got)); diff != "" {
+					t.Errorf("pages of %d (-want +got):\n%s", size, diff)
+				}
+				for _, n := range totals {
+					if n != len(tt.want) {
+						t.Errorf("pages of %d: TotalCount %d", size, n)
+					}
+				}
+			}
+			// Without the total, the same page.
+			qs2, info2, err := s.Quotes(ctx, tt.f, graph.Page{SkipTotal: true, First: 2})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(which(qs)[:min(2, len(qs))], which(qs2)); diff != "" {
+				t.Errorf("SkipTotal page (-want +got):\n%s", diff)
+			}
+			if tt.f.Order != rel && info2.TotalCount != -1 && info2.TotalCount != len(tt.want) {
+				t.Errorf("SkipTotal: TotalCount %d", info2.TotalCount)
+			}
+			// The store's own matcher agrees with the index.
+			if tt.f.Search != "" {
+				m := graph.ParseSearch(tt.f.Search)
+				for i, c := range searchCorpus {
+					got := m.Match(c.text)
+					want := false
+					if len(tt.f.SpeakerIDs)+len(tt.f.VenueIDs)+len(tt.f.OutletIDs)+len(tt.f.Kinds) == 0 && tt.f.MinConfidence == 0 && tt.f.From.IsZero() {
+						for _, w := range tt.want {
+							want = want || w == i
+						}
+						if got != want {
+							t.Errorf("Match(%q) = %v, index says %v", c.text, got, want)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestSearchInvalid(t *testing.T) {
+	s := graphtest.Open(t)
+	for _, f := range []graph.QuoteFilter{
+		{Order: graph.OrderRelevance},
+		{Order: graph.OrderRelevance, Search: "-peace"},
+		{Kinds: []string{"quoted"}},
+		{MinConfidence: 1.5},
+		{Order: 7},
+	} {
+		if _, _, err := s.Quotes(t.Context(), f, graph.Page{}); err == nil {
+			t.Errorf("Quotes(%+v) succeeded", f)
+		}
+	}
+}
