@@ -46,7 +46,9 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 	var res PutResult
 	var added []Quote
 	err := s.commit(ctx, func(txn *badger.Txn) error {
-		w := newWriter(txn)
+		rtxn := s.db.NewTransaction(false)
+		defer rtxn.Discard()
+		w := newWriter(txn, rtxn)
 		var err error
 		res, err = w.putArticle(in, akey, hash)
 		if err != nil {
@@ -248,7 +250,15 @@ func textOrder(qs []QuoteInput) []int {
 // written as it goes; speakers, edge counts and counters at flush.
 type writer struct {
 	txn      *badger.Txn
+	rtxn     *badger.Txn // the same state without txn's writes, for finding word blocks
 	counters map[string]int64
+	words    map[string]*wordChange
+	nums     map[string]uint32 // last numbers read, by counter name
+	venueNum map[uuid.UUID]uint32
+	outlet   struct {
+		id  uuid.UUID
+		num uint32
+	}
 	counts   map[string]int64 // deltas of the counts keys of quoteCounts
 	added    []Quote          // the quotes written, for watchers
 	edges    map[[2 * idLen]byte]int64
@@ -258,9 +268,13 @@ type writer struct {
 	venues   map[string]uuid.UUID // by lookup key
 }
 
-func newWriter(txn *badger.Txn) *writer {
+func newWriter(txn, rtxn *badger.Txn) *writer {
 	return &writer{
 		txn:      txn,
+		rtxn:     rtxn,
+		words:    map[string]*wordChange{},
+		nums:     map[string]uint32{},
+		venueNum: map[uuid.UUID]uint32{},
 		counters: map[string]int64{},
 		counts:   map[string]int64{},
 		edges:    map[[2 * idLen]byte]int64{},
@@ -320,7 +334,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 	}
 	if normalize(in.Outlet) != "" {
 		rec.Outlet = clean(in.Outlet)
-		if rec.OutletID, err = w.outlet(rec.Outlet); err != nil {
+		if rec.OutletID, err = w.findOutlet(rec.Outlet); err != nil {
 			return res, err
 		}
 	}
@@ -357,7 +371,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 
 func (w *writer) putQuote(id uuid.UUID, a articleRec, in QuoteInput, res *PutResult) error {
 	q := quoteRec{
-		ID: id, ArticleID: a.ID, OutletID: a.OutletID, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
+		ID: id, ArticleID: a.ID, OutletID: a.OutletID, OutletNum: w.outlet.num, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
 		Cue: in.Cue, CueSpan: in.CueSpan, Mention: in.Mention, MentionSpan: in.MentionSpan,
 		Confidence: in.Confidence, Published: a.Published,
 	}
@@ -367,6 +381,7 @@ func (w *writer) putQuote(id uuid.UUID, a articleRec, in QuoteInput, res *PutRes
 		if q.SpeakerID, created, err = w.speaker(*in.Speaker); err != nil {
 			return err
 		}
+		q.SpeakerNum = w.speakers[q.SpeakerID].Num
 		if created {
 			res.NewSpeakers++
 		}
@@ -376,6 +391,7 @@ func (w *writer) putQuote(id uuid.UUID, a articleRec, in QuoteInput, res *PutRes
 		if q.VenueID, created, err = w.venue(*in.Venue); err != nil {
 			return err
 		}
+		q.VenueNum = w.venueNum[q.VenueID]
 		if created {
 			res.NewVenues++
 		}
@@ -389,6 +405,9 @@ func (w *writer) putQuote(id uuid.UUID, a articleRec, in QuoteInput, res *PutRes
 		}
 	}
 	quoteCounts(q, w.count)
+	for word, p := range wordPostings(q) {
+		w.word(word).add = append(w.word(word).add, p)
+	}
 	if q.SpeakerID != uuid.Nil && q.VenueID != uuid.Nil {
 		w.edges[edgeID(q.SpeakerID, q.VenueID)]++
 	}
@@ -398,6 +417,30 @@ func (w *writer) putQuote(id uuid.UUID, a articleRec, in QuoteInput, res *PutRes
 }
 
 func (w *writer) count(k []byte, n int64) { w.counts[string(k)] += n }
+
+func (w *writer) word(word string) *wordChange {
+	c := w.words[word]
+	if c == nil {
+		c = &wordChange{}
+		w.words[word] = c
+	}
+	return c
+}
+
+// nextNum hands out the next number of the counter name.
+func (w *writer) nextNum(name string) (uint32, error) {
+	n, ok := w.nums[name]
+	if !ok {
+		last, err := readCounter(w.txn, name)
+		if err != nil {
+			return 0, err
+		}
+		n = uint32(last)
+	}
+	n++
+	w.nums[name] = n
+	return n, nil
+}
 
 // deleteArticleQuotes deletes the quotes of a and their index entries.
 func (w *writer) deleteArticleQuotes(a articleRec) error {
@@ -420,6 +463,9 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 			}
 		}
 		quoteCounts(q, func(k []byte, n int64) { w.count(k, -n) })
+		for word, p := range wordPostings(q) {
+			w.word(word).remove = append(w.word(word).remove, p.suffix)
+		}
 		if err := del(w.txn, recordKey(pQuote, id)); err != nil {
 			return err
 		}
@@ -457,7 +503,11 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 			if id, err = uuid.NewV7(); err != nil {
 				return id, false, err
 			}
-			w.speakers[id] = &speakerRec{ID: id, Name: name}
+			num, err := w.nextNum(lastSpeakerNum)
+			if err != nil {
+				return id, false, err
+			}
+			w.speakers[id] = &speakerRec{ID: id, Num: num, Name: name}
 			w.dirty[id], created = true, true
 			w.counters[counterSpeakers]++
 		}
@@ -496,11 +546,21 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 		if id, err = uuid.FromBytes(v); err != nil {
 			return id, false, fmt.Errorf("venue lookup %q: %v", lk[1:], err)
 		}
+		var rec venueRec
+		if err := load(w.txn, pVenue, id, &rec); err != nil {
+			return id, false, fmt.Errorf("venue %s: %w", id, err)
+		}
+		w.venueNum[id] = rec.Num
 	default:
 		if id, err = uuid.NewV7(); err != nil {
 			return id, false, err
 		}
-		rec := venueRec{ID: id, Name: name, Kind: ref.Kind}
+		num, err := w.nextNum(lastVenueNum)
+		if err != nil {
+			return id, false, err
+		}
+		w.venueNum[id] = num
+		rec := venueRec{ID: id, Num: num, Name: name, Kind: ref.Kind}
 		if err := store(w.txn, pVenue, id, rec); err != nil {
 			return id, false, err
 		}
@@ -516,8 +576,9 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 	return id, created, nil
 }
 
-// outlet finds or creates the outlet named name.
-func (w *writer) outlet(name string) (uuid.UUID, error) {
+// findOutlet finds or creates the outlet named name, and keeps it as the
+// outlet of the article being written.
+func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 	k := key(pOutletByName, []byte(normalize(name)))
 	v, found, err := get(w.txn, k)
 	if err != nil {
@@ -528,13 +589,23 @@ func (w *writer) outlet(name string) (uuid.UUID, error) {
 		if err != nil {
 			return id, fmt.Errorf("outlet lookup %q: %v", k[1:], err)
 		}
+		var rec outletRec
+		if err := load(w.txn, pOutlet, id, &rec); err != nil {
+			return id, fmt.Errorf("outlet %s: %w", id, err)
+		}
+		w.outlet.id, w.outlet.num = id, rec.Num
 		return id, nil
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
 		return id, err
 	}
-	rec := outletRec{ID: id, Name: name}
+	num, err := w.nextNum(lastOutletNum)
+	if err != nil {
+		return id, err
+	}
+	w.outlet.id, w.outlet.num = id, num
+	rec := outletRec{ID: id, Num: num, Name: name}
 	if err := store(w.txn, pOutlet, id, rec); err != nil {
 		return id, err
 	}
@@ -550,6 +621,14 @@ func (w *writer) outlet(name string) (uuid.UUID, error) {
 // flush writes the changed speakers with their index entries, the
 // speaker→venue edge counts and the counters.
 func (w *writer) flush() error {
+	if err := applyWordChanges(w.txn, w.rtxn, w.words); err != nil {
+		return err
+	}
+	for name, n := range w.nums {
+		if err := set(w.txn, counterKey(name), uint64Bytes(uint64(n))); err != nil {
+			return err
+		}
+	}
 	for id := range w.dirty {
 		rec := w.speakers[id]
 		if err := store(w.txn, pSpeaker, id, rec); err != nil {

@@ -47,7 +47,7 @@ const maxProblems = 10
 func (s *Store) Check(ctx context.Context) error {
 	var c checker
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		c = checker{ctx: ctx, txn: txn, expect: map[byte]int{}, found: map[byte]int{}, edges: map[[2 * idLen]byte]uint64{}, counts: map[string]int64{}}
+		c = checker{ctx: ctx, txn: txn, expect: map[byte]int{}, found: map[byte]int{}, edges: map[[2 * idLen]byte]uint64{}, counts: map[string]int64{}, words: map[string]map[[suffixLen]byte][]byte{}}
 		return c.run()
 	})
 	if err == nil && len(c.problems) > 0 {
@@ -74,9 +74,11 @@ type checker struct {
 	expect   map[byte]int // index entries the records call for, by prefix
 	found    map[byte]int // of those, entries present
 	edges    map[[2 * idLen]byte]uint64
-	dates    map[uuid.UUID]uint64    // article id → encoded published date
-	outlets  map[uuid.UUID]uuid.UUID // article id → outlet id
-	counts   map[string]int64        // the counts of quoteCounts the quotes call for
+	dates    map[uuid.UUID]uint64                  // article id → encoded published date
+	outlets  map[uuid.UUID]uuid.UUID               // article id → outlet id
+	counts   map[string]int64                      // the counts of quoteCounts the quotes call for
+	nums     map[uuid.UUID]uint32                  // speaker, venue and outlet numbers
+	words    map[string]map[[suffixLen]byte][]byte // the word postings the quotes call for
 }
 
 func (c *checker) fail(format string, args ...any) error {
@@ -185,6 +187,62 @@ func (c *checker) records() error {
 	var err error
 	c.dates = map[uuid.UUID]uint64{}
 	c.outlets = map[uuid.UUID]uuid.UUID{}
+	c.nums = map[uuid.UUID]uint32{}
+	// Numbers: each in [1, last handed out], none twice in a kind.
+	numbered := func(owner string, id uuid.UUID, num uint32, last string, seen map[uint32]uuid.UUID) error {
+		n, err := readCounter(c.txn, last)
+		if err != nil {
+			return err
+		}
+		c.nums[id] = num
+		if other, dup := seen[num]; dup {
+			return c.fail("%s: number %d is also %s's", owner, num, other)
+		}
+		seen[num] = id
+		if num == 0 || uint64(num) > n {
+			return c.fail("%s: number %d not in [1, %d]", owner, num, n)
+		}
+		return nil
+	}
+	seen := map[uint32]uuid.UUID{}
+	counts[counterSpeakers], err = eachRecord(c, pSpeaker, func(id uuid.UUID, r *speakerRec) error {
+		if r.ID != id {
+			return c.fail("speaker %s: record says id %s", id, r.ID)
+		}
+		if err := numbered("speaker "+id.String(), id, r.Num, lastSpeakerNum, seen); err != nil {
+			return err
+		}
+		return c.want("speaker "+id.String(), speakerIndex(*r))
+	})
+	if err != nil {
+		return err
+	}
+	seen = map[uint32]uuid.UUID{}
+	counts[counterVenues], err = eachRecord(c, pVenue, func(id uuid.UUID, r *venueRec) error {
+		if r.ID != id {
+			return c.fail("venue %s: record says id %s", id, r.ID)
+		}
+		if err := numbered("venue "+id.String(), id, r.Num, lastVenueNum, seen); err != nil {
+			return err
+		}
+		return c.want("venue "+id.String(), venueIndex(*r))
+	})
+	if err != nil {
+		return err
+	}
+	seen = map[uint32]uuid.UUID{}
+	counts[counterOutlets], err = eachRecord(c, pOutlet, func(id uuid.UUID, r *outletRec) error {
+		if r.ID != id {
+			return c.fail("outlet %s: record says id %s", id, r.ID)
+		}
+		if err := numbered("outlet "+id.String(), id, r.Num, lastOutletNum, seen); err != nil {
+			return err
+		}
+		return c.want("outlet "+id.String(), outletIndex(*r))
+	})
+	if err != nil {
+		return err
+	}
 	counts[counterArticles], err = eachRecord(c, pArticle, func(id uuid.UUID, r *articleRec) error {
 		owner := "article " + id.String()
 		if r.ID != id {
@@ -233,38 +291,24 @@ func (c *checker) records() error {
 				return err
 			}
 		}
+		if r.SpeakerNum != c.nums[r.SpeakerID] || r.VenueNum != c.nums[r.VenueID] || r.OutletNum != c.nums[r.OutletID] {
+			if err := c.fail("%s: numbers %d, %d, %d differ from its speaker's, venue's and outlet's", owner, r.SpeakerNum, r.VenueNum, r.OutletNum); err != nil {
+				return err
+			}
+		}
 		if r.SpeakerID != uuid.Nil && r.VenueID != uuid.Nil {
 			c.edges[edgeID(r.SpeakerID, r.VenueID)]++
 		}
 		quoteCounts(*r, func(k []byte, n int64) { c.counts[string(k)] += n })
+		for w, p := range wordPostings(*r) {
+			m := c.words[w]
+			if m == nil {
+				m = map[[suffixLen]byte][]byte{}
+				c.words[w] = m
+			}
+			m[p.suffix] = p.val
+		}
 		return c.want(owner, quoteIndex(*r))
-	})
-	if err != nil {
-		return err
-	}
-	counts[counterSpeakers], err = eachRecord(c, pSpeaker, func(id uuid.UUID, r *speakerRec) error {
-		if r.ID != id {
-			return c.fail("speaker %s: record says id %s", id, r.ID)
-		}
-		return c.want("speaker "+id.String(), speakerIndex(*r))
-	})
-	if err != nil {
-		return err
-	}
-	counts[counterVenues], err = eachRecord(c, pVenue, func(id uuid.UUID, r *venueRec) error {
-		if r.ID != id {
-			return c.fail("venue %s: record says id %s", id, r.ID)
-		}
-		return c.want("venue "+id.String(), venueIndex(*r))
-	})
-	if err != nil {
-		return err
-	}
-	counts[counterOutlets], err = eachRecord(c, pOutlet, func(id uuid.UUID, r *outletRec) error {
-		if r.ID != id {
-			return c.fail("outlet %s: record says id %s", id, r.ID)
-		}
-		return c.want("outlet "+id.String(), outletIndex(*r))
 	})
 	if err != nil {
 		return err
@@ -329,6 +373,11 @@ func (c *checker) indexes() error {
 				it.Close()
 				return err
 			}
+		case p == pQuoteByToken:
+			if err := c.block(it.Item()); err != nil {
+				it.Close()
+				return err
+			}
 		case ownerOf(p) != 0:
 			actual[p]++
 		default:
@@ -342,6 +391,13 @@ func (c *checker) indexes() error {
 	for e, n := range c.edges {
 		if err := c.fail("speaker %s → venue %s: edge missing, %d quotes", uuid.UUID(e[:idLen]), uuid.UUID(e[idLen:]), n); err != nil {
 			return err
+		}
+	}
+	for _, w := range sortedKeys(c.words) {
+		for sfx := range c.words[w] {
+			if err := c.fail("word %q: posting of quote %s missing", w, uuid.UUID(sfx[dateLen:])); err != nil {
+				return err
+			}
 		}
 	}
 	for _, k := range sortedKeys(c.counts) {
@@ -396,11 +452,56 @@ func (c *checker) count(item *badger.Item) error {
 	return nil
 }
 
+// block checks a block of the word index: well formed, its postings
+// sorted, named by its last, each one a quote calls for.
+func (c *checker) block(item *badger.Item) error {
+	k := item.Key()
+	i := bytes.IndexByte(k, sep)
+	if i < 0 || len(k) != i+1+suffixLen {
+		return c.fail("word block key %q malformed", k)
+	}
+	w, last := string(k[1:i]), k[i+1:]
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return dbErr("read word block", err)
+	}
+	ps, err := decodeBlock(v, nil)
+	switch {
+	case err != nil:
+		return c.fail("word block %q: %v", k, err)
+	case len(ps) == 0 || len(ps) > blockMax:
+		return c.fail("word block %q: %d postings", k, len(ps))
+	case !bytes.Equal(ps[len(ps)-1].suffix[:], last):
+		return c.fail("word block %q: named by %x, ends with %x", k, last, ps[len(ps)-1].suffix)
+	}
+	for j, p := range ps {
+		if j > 0 && bytes.Compare(ps[j-1].suffix[:], p.suffix[:]) >= 0 {
+			return c.fail("word block %q: postings out of order", k)
+		}
+		want, ok := c.words[w][p.suffix]
+		switch {
+		case !ok:
+			if err := c.fail("word %q: posting of quote %s that no quote calls for", w, uuid.UUID(p.suffix[dateLen:])); err != nil {
+				return err
+			}
+		case !bytes.Equal(want, p.val):
+			if err := c.fail("word %q: posting of quote %s is %x, want %x", w, uuid.UUID(p.suffix[dateLen:]), p.val, want); err != nil {
+				return err
+			}
+		}
+		delete(c.words[w], p.suffix)
+	}
+	if len(c.words[w]) == 0 {
+		delete(c.words, w)
+	}
+	return nil
+}
+
 // ownerOf returns the record prefix of the records that index p belongs
 // to, 0 for a prefix that is no index.
 func ownerOf(p byte) byte {
 	switch p {
-	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByToken, pQuoteByOutlet:
+	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByOutlet:
 		return pQuote
 	case pSpeakerByName, pSpeakerLookup, pSpeakerByToken:
 		return pSpeaker

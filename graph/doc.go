@@ -63,17 +63,28 @@
 //	0x11 <speaker id> <date> <quote id>   quotes of a speaker; value the facets
 //	0x12 <venue id> <date> <quote id>     quotes said at a venue; value the facets
 //	0x13 <date> <quote id>                all quotes by date; value the facets
-//	0x14 <word> 0x00 <date> <quote id>    quotes whose text has the word; value the
-//	                                      facets, the quote's length in words (uvarint)
-//	                                      and the word's positions (uvarint gaps)
 //	0x16 <outlet id> <date> <quote id>    quotes in articles of the outlet; value the facets
 //
-// Search (search.go). A word is a token as above; positions count the
-// words of the quote text from 0. The term dictionary groups the words by
-// English (Porter2) stem:
+// Search (search.go, posting.go). A word is a token as above; positions
+// count the words of the quote text from 0. The word index keeps each
+// word's postings in blocks of up to 256, one key per block named by its
+// last posting's <date><quote id>, so that reading a common word costs a
+// Badger step per hundred quotes, not per quote:
 //
-//	0x15 <stem> 0x00 <word>               the number of quotes with the word, uint64
-//	                                      big-endian; deleted at zero
+//	0x14 <word> 0x00 <date> <quote id>    a block: uvarint count, then per posting the
+//	                                      date (uvarint gap from the previous), the quote
+//	                                      id and a uvarint-length value: the facets, the
+//	                                      speaker, venue and outlet numbers (uvarint, 0
+//	                                      for none), the quote's length in words and the
+//	                                      word's positions (uvarint gaps)
+//	0x15 <stem> 0x00 <word>               term dictionary: the words by English (Porter2)
+//	                                      stem, with the number of quotes that have the
+//	                                      word, uint64 big-endian; deleted at zero
+//
+// Speakers, venues and outlets carry a number ("num" in their records,
+// copied into their quotes' records), small and never reused, handed out
+// from the counters "speaker#", "venue#" and "outlet#"; a search filters
+// on them in the postings without another index.
 //
 // Speaker, venue, outlet and article indexes:
 //
@@ -96,8 +107,9 @@
 //	0x60 <speaker id> <venue id>          speaker was quoted at venue; value the number of
 //	                                      such quotes, uint64 big-endian; deleted at zero
 //	0x08 <name>                           counter: "articles", "quotes", "speakers",
-//	                                      "venues", "outlets", "words" (of all quote texts);
-//	                                      value uint64 big-endian
+//	                                      "venues", "outlets", "words" (of all quote texts),
+//	                                      and the last numbers "speaker#", "venue#",
+//	                                      "outlet#"; value uint64 big-endian
 //	0x00 "version"                        key layout version, one byte (2); Open upgrades
 //	                                      a store of version 1 and refuses others
 //	0x00 "loading"                        a Loader has not finished; Open refuses the store

@@ -12,12 +12,11 @@ type entry struct{ k, v []byte }
 // The functions below say which index entries a record has. Writes, deletes
 // and Check all use them, so the three cannot disagree.
 
-// quoteIndex returns the index entries of q. Every value starts with the
-// quote's facets; a word entry goes on with its posting.
+// quoteIndex returns the index entries of q but its word postings
+// (wordPostings), which live in blocks. Every value is the quote's facets.
 func quoteIndex(q quoteRec) []entry {
 	f := quoteFacets(q)
-	pos, length := postings(q.Text)
-	es := make([]entry, 0, 5+len(pos))
+	es := make([]entry, 0, 5)
 	es = append(es,
 		entry{quoteIndexKey(pQuoteByArticle, q.ArticleID[:], q.Published, q.ID), f},
 		entry{quoteIndexKey(pQuoteByDate, nil, q.Published, q.ID), f})
@@ -29,9 +28,6 @@ func quoteIndex(q quoteRec) []entry {
 	}
 	if q.OutletID != uuid.Nil {
 		es = append(es, entry{quoteIndexKey(pQuoteByOutlet, q.OutletID[:], q.Published, q.ID), f})
-	}
-	for _, w := range sortedKeys(pos) {
-		es = append(es, entry{quoteIndexKey(pQuoteByToken, tokenSelector(w), q.Published, q.ID), encodePosting(f, length, pos[w])})
 	}
 	return es
 }

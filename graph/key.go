@@ -63,6 +63,15 @@ const (
 	counterWords    = "words" // words in all quote texts, for the mean length that ranking needs
 )
 
+// The last numbers handed out to speakers, venues and outlets, under
+// pCounter. Numbers stand for them in the word index; they are never
+// reused.
+const (
+	lastSpeakerNum = "speaker#"
+	lastVenueNum   = "venue#"
+	lastOutletNum  = "outlet#"
+)
+
 var counterNames = []string{counterArticles, counterQuotes, counterSpeakers, counterVenues, counterOutlets, counterWords}
 
 const (

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -42,11 +43,13 @@ type Loader struct {
 	edges    map[[2 * idLen]byte]int64
 
 	articles map[uuid.UUID]loadedArticle
-	speakers map[uuid.UUID]bool
-	venues   map[uuid.UUID]bool
-	outlets  map[uuid.UUID]string
+	speakers map[uuid.UUID]uint32 // by id, their numbers
+	venues   map[uuid.UUID]uint32
+	outlets  map[uuid.UUID]loadedOutlet
 	quotes   map[uuid.UUID]bool
 	names    map[string]uuid.UUID // lookup keys taken, as strings
+	nums     map[string]uint32    // last numbers handed out
+	words    map[string][]posting
 
 	done bool
 }
@@ -54,15 +57,24 @@ type Loader struct {
 type loadedArticle struct {
 	published time.Time
 	outlet    uuid.UUID
+	outletNum uint32
 	runes     int
+}
+
+type loadedOutlet struct {
+	name string
+	num  uint32
 }
 
 // Load starts loading into the store, which must be empty; ErrInvalid
 // otherwise.
 func (s *Store) Load(ctx context.Context) (*Loader, error) {
 	s.mu.RLock()
-	if s.closed {
+	if s.closed || s.readOnly {
 		s.mu.RUnlock()
+		if s.readOnly {
+			return nil, ErrReadOnly
+		}
 		return nil, ErrClosed
 	}
 	s.wmu.Lock()
@@ -82,8 +94,9 @@ func (s *Store) Load(ctx context.Context) (*Loader, error) {
 	return &Loader{
 		s: s, ctx: ctx, wb: s.db.NewWriteBatch(),
 		counters: map[string]int64{}, counts: map[string]int64{}, edges: map[[2 * idLen]byte]int64{},
-		articles: map[uuid.UUID]loadedArticle{}, speakers: map[uuid.UUID]bool{}, venues: map[uuid.UUID]bool{},
-		outlets: map[uuid.UUID]string{}, quotes: map[uuid.UUID]bool{}, names: map[string]uuid.UUID{},
+		articles: map[uuid.UUID]loadedArticle{}, speakers: map[uuid.UUID]uint32{}, venues: map[uuid.UUID]uint32{},
+		outlets: map[uuid.UUID]loadedOutlet{}, quotes: map[uuid.UUID]bool{}, names: map[string]uuid.UUID{},
+		nums: map[string]uint32{}, words: map[string][]posting{},
 	}, nil
 }
 
@@ -138,7 +151,8 @@ func (l *Loader) check(what string, id uuid.UUID, seen bool) error {
 
 // Outlet loads an outlet.
 func (l *Loader) Outlet(o Outlet) error {
-	if err := l.check("outlet", o.ID, l.outlets[o.ID] != ""); err != nil {
+	_, seen := l.outlets[o.ID]
+	if err := l.check("outlet", o.ID, seen); err != nil {
 		return err
 	}
 	if err := checkName("name", o.Name); err != nil {
@@ -148,7 +162,9 @@ func (l *Loader) Outlet(o Outlet) error {
 	if err := l.claim("outlet", key(pOutletByName, []byte(normalize(r.Name))), o.ID); err != nil {
 		return fmt.Errorf("load outlet %s: %w", o.ID, err)
 	}
-	l.outlets[o.ID] = r.Name
+	l.nums[lastOutletNum]++
+	r.Num = l.nums[lastOutletNum]
+	l.outlets[o.ID] = loadedOutlet{r.Name, r.Num}
 	l.counters[counterOutlets]++
 	if err := l.record(pOutlet, o.ID, r); err != nil {
 		return err
@@ -158,7 +174,7 @@ func (l *Loader) Outlet(o Outlet) error {
 
 // Speaker loads a speaker with its aliases and titles.
 func (l *Loader) Speaker(sp Speaker) error {
-	if err := l.check("speaker", sp.ID, l.speakers[sp.ID]); err != nil {
+	if err := l.check("speaker", sp.ID, l.speakers[sp.ID] != 0); err != nil {
 		return err
 	}
 	r := speakerRec{ID: sp.ID, Name: clean(sp.Name)}
@@ -186,7 +202,9 @@ func (l *Loader) Speaker(sp Speaker) error {
 	if err != nil {
 		return fmt.Errorf("load speaker %s: %w", sp.ID, err)
 	}
-	l.speakers[sp.ID] = true
+	l.nums[lastSpeakerNum]++
+	r.Num = l.nums[lastSpeakerNum]
+	l.speakers[sp.ID] = r.Num
 	l.counters[counterSpeakers]++
 	if err := l.record(pSpeaker, sp.ID, r); err != nil {
 		return err
@@ -196,7 +214,7 @@ func (l *Loader) Speaker(sp Speaker) error {
 
 // Venue loads a venue.
 func (l *Loader) Venue(v Venue) error {
-	if err := l.check("venue", v.ID, l.venues[v.ID]); err != nil {
+	if err := l.check("venue", v.ID, l.venues[v.ID] != 0); err != nil {
 		return err
 	}
 	err := checkName("name", v.Name)
@@ -210,7 +228,9 @@ func (l *Loader) Venue(v Venue) error {
 	if err != nil {
 		return fmt.Errorf("load venue %s: %w", v.ID, err)
 	}
-	l.venues[v.ID] = true
+	l.nums[lastVenueNum]++
+	r.Num = l.nums[lastVenueNum]
+	l.venues[v.ID] = r.Num
 	l.counters[counterVenues]++
 	if err := l.record(pVenue, v.ID, r); err != nil {
 		return err
@@ -244,7 +264,7 @@ func (l *Loader) Article(a Article) error {
 	if a.Key == "" {
 		a.Key = articleKey(in, hash)
 	}
-	if a.OutletID != uuid.Nil && l.outlets[a.OutletID] == "" {
+	if _, ok := l.outlets[a.OutletID]; a.OutletID != uuid.Nil && !ok {
 		return fail("outlet %s not loaded", a.OutletID)
 	}
 	if (a.OutletID == uuid.Nil) != (normalize(a.Outlet) == "") {
@@ -258,12 +278,12 @@ func (l *Loader) Article(a Article) error {
 		OutletID: a.OutletID, Hash: strings.ToLower(a.Hash), TextLen: len(a.Text), Ingested: a.Ingested.UTC(),
 	}
 	if a.OutletID != uuid.Nil {
-		r.Outlet = l.outlets[a.OutletID]
+		r.Outlet = l.outlets[a.OutletID].name
 	}
 	if !a.Published.IsZero() {
 		r.Published = a.Published.UTC()
 	}
-	l.articles[a.ID] = loadedArticle{published: r.Published, outlet: r.OutletID, runes: utf8.RuneCountInString(a.Text)}
+	l.articles[a.ID] = loadedArticle{published: r.Published, outlet: r.OutletID, outletNum: l.outlets[r.OutletID].num, runes: utf8.RuneCountInString(a.Text)}
 	l.counters[counterArticles]++
 	if err := l.record(pArticle, a.ID, r); err != nil {
 		return err
@@ -288,13 +308,14 @@ func (l *Loader) Quote(q Quote) error {
 	switch {
 	case !ok:
 		return fail("article %s not loaded", q.ArticleID)
-	case q.SpeakerID != uuid.Nil && !l.speakers[q.SpeakerID]:
+	case q.SpeakerID != uuid.Nil && l.speakers[q.SpeakerID] == 0:
 		return fail("speaker %s not loaded", q.SpeakerID)
-	case q.VenueID != uuid.Nil && !l.venues[q.VenueID]:
+	case q.VenueID != uuid.Nil && l.venues[q.VenueID] == 0:
 		return fail("venue %s not loaded", q.VenueID)
 	}
 	r := quoteRec{
 		ID: q.ID, ArticleID: q.ArticleID, SpeakerID: q.SpeakerID, VenueID: q.VenueID, OutletID: a.outlet,
+		SpeakerNum: l.speakers[q.SpeakerID], VenueNum: l.venues[q.VenueID], OutletNum: a.outletNum,
 		Text: q.Text, Kind: q.Kind, Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan,
 		Mention: q.Mention, MentionSpan: q.MentionSpan, Confidence: q.Confidence, Published: a.published,
 	}
@@ -311,6 +332,9 @@ func (l *Loader) Quote(q Quote) error {
 		return err
 	}
 	quoteCounts(r, func(k []byte, n int64) { l.counts[string(k)] += n })
+	for w, p := range wordPostings(r) {
+		l.words[w] = append(l.words[w], p)
+	}
 	if r.SpeakerID != uuid.Nil && r.VenueID != uuid.Nil {
 		l.edges[edgeID(r.SpeakerID, r.VenueID)]++
 	}
@@ -333,6 +357,14 @@ func (l *Loader) Close() error {
 				return err
 			}
 		}
+		for name, n := range l.nums {
+			if err := l.set(counterKey(name), uint64Bytes(uint64(n))); err != nil {
+				return err
+			}
+		}
+		if err := writeWordBlocks(l.words, l.set); err != nil {
+			return err
+		}
 		for e, n := range l.edges {
 			if err := l.set(key(pSpeakerVenue, e[:]), uint64Bytes(uint64(n))); err != nil {
 				return err
@@ -353,6 +385,19 @@ func (l *Loader) Close() error {
 	if err != nil {
 		l.wb.Cancel()
 		return fmt.Errorf("load: %w", err)
+	}
+	return nil
+}
+
+// writeWordBlocks writes the word index of postings gathered in memory.
+func writeWordBlocks(words map[string][]posting, set func(k, v []byte) error) error {
+	for w, ps := range words {
+		slices.SortFunc(ps, posting.less)
+		for _, part := range splitBlocks(ps) {
+			if err := set(blockKey(w, part[len(part)-1].suffix), encodeBlock(part)); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -335,29 +336,42 @@ func (h *rankHeap) Pop() any {
 }
 
 // plan is how a QuoteFilter is answered: a stream of index suffixes,
-// checks on the facets of its entries, the word groups of the search
-// (scored, and checked for phrases and exclusions), and the search words
-// that the index could not serve, checked on the text.
+// checks on the facets and facts of its entries, the word groups of the
+// search (scored, and checked for phrases and exclusions), and the
+// search words that the index could not serve, checked on the text.
 type plan struct {
 	txn      *badger.Txn
-	dir      int // 1 ascending, -1 descending
+	dir      int  // the order of results: 1 ascending, -1 descending
+	buffered bool // dir is -1 but the streams run forward: matches are reversed in memory
 	lo, hi   []byte
 	st       stream // nil when nothing can match
 	kinds    []byte
 	minConf  uint16
-	groups   []*wordGroup   // every required group, scored
-	phrases  [][]*wordGroup // required phrases of two words or more
-	not      [][]*wordGroup // excluded phrases
-	textOnly []searchTerm   // checked on the text
-	n, avg   float64        // quotes and mean words, for BM25
-	its      []*badger.Iterator
-	pos      [][]int // scratch
+	// Speaker, venue and outlet filters that the facts of a word
+	// posting answer, by number; nil when not so checked.
+	speakers, venues, outlets []uint32
+	groups                    []*wordGroup   // every required group, scored
+	phrases                   [][]*wordGroup // required phrases of two words or more
+	not                       [][]*wordGroup // excluded phrases
+	textOnly                  []searchTerm   // checked on the text
+	n, avg                    float64        // quotes and mean words, for BM25
+	its                       []*badger.Iterator
+	pos                       [][]int // scratch
+	facts                     facts   // scratch
 }
 
 func (p *plan) close() {
 	for _, it := range p.its {
 		it.Close()
 	}
+}
+
+// scanDir is the direction the streams run.
+func (p *plan) scanDir() int {
+	if p.buffered {
+		return 1
+	}
+	return p.dir
 }
 
 // start is the first suffix in the plan's order.
@@ -368,14 +382,23 @@ func (p *plan) start() []byte {
 	return append(slices.Clone(p.lo), make([]byte, idLen)...)
 }
 
-func (p *plan) index(prefix []byte) *indexStream {
+func (p *plan) iterator(prefix []byte, reverse bool) *badger.Iterator {
 	o := badger.DefaultIteratorOptions
 	o.PrefetchValues = false
 	o.Prefix = prefix
-	o.Reverse = p.dir < 0
+	o.Reverse = reverse
 	it := p.txn.NewIterator(o)
 	p.its = append(p.its, it)
-	return &indexStream{it: it, prefix: prefix, dir: p.dir, lo: p.lo, hi: p.hi}
+	return it
+}
+
+func (p *plan) index(prefix []byte) *indexStream {
+	return &indexStream{it: p.iterator(prefix, p.scanDir() < 0), prefix: prefix, dir: p.scanDir(), lo: p.lo, hi: p.hi}
+}
+
+func (p *plan) words(w string) *blockStream {
+	prefix := key(pQuoteByToken, tokenSelector(w))
+	return &blockStream{it: p.iterator(prefix, false), prefix: prefix, lo: p.lo, hi: p.hi}
 }
 
 func (p *plan) union(prefix byte, ids []uuid.UUID) stream {
@@ -383,23 +406,33 @@ func (p *plan) union(prefix byte, ids []uuid.UUID) stream {
 	for _, id := range uniqueIDs(ids) {
 		or = append(or, p.index(recordKey(prefix, id)))
 	}
-	return union(p.dir, or)
+	return union(p.scanDir(), or)
 }
 
 // A wordGroup is the words that one word of a search matches: its stem
 // group, and for a prefix the words beginning with it.
 type wordGroup struct {
-	streams []*indexStream
+	streams []*blockStream
 	weights []float64
+	df      float64
 	idf     float64
 	st      stream
 }
 
+// factsRatio is how much longer the shortest word list of a search must
+// be than a filter's list for the filter to be served by intersecting
+// its index rather than by the facts of the word postings.
+const factsRatio = 8
+
 func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 	lo, hi := f.dates()
 	p := &plan{txn: txn, dir: 1, lo: dateBytes(lo), hi: dateBytes(hi)}
+	q := parseSearch(f.Search)
+	searching := !q.empty() || len(q.not) > 0
 	if f.Order == OrderNewest {
 		p.dir = -1
+		// Word lists are read forward only; the matches are reversed.
+		p.buffered = searching
 	}
 	if lo > hi {
 		return p, nil
@@ -414,16 +447,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 	if f.ArticleID != uuid.Nil {
 		and = append(and, p.index(recordKey(pQuoteByArticle, f.ArticleID)))
 	}
-	if len(f.SpeakerIDs) > 0 {
-		and = append(and, p.union(pQuoteBySpeaker, f.SpeakerIDs))
-	}
-	if len(f.VenueIDs) > 0 {
-		and = append(and, p.union(pQuoteByVenue, f.VenueIDs))
-	}
-	if len(f.OutletIDs) > 0 {
-		and = append(and, p.union(pQuoteByOutlet, f.OutletIDs))
-	}
-	if q := parseSearch(f.Search); !q.empty() || len(q.not) > 0 {
+	if searching {
 		n, err := readCounter(txn, counterQuotes)
 		if err != nil {
 			return nil, err
@@ -484,28 +508,85 @@ func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 			}
 		}
 	}
+	shortest := math.Inf(1)
+	for _, g := range p.groups {
+		shortest = min(shortest, g.df)
+	}
+	for _, d := range []struct {
+		prefix, rec, dim byte
+		ids              []uuid.UUID
+		nums             *[]uint32
+	}{
+		{pQuoteBySpeaker, pSpeaker, dimSpeaker, f.SpeakerIDs, &p.speakers},
+		{pQuoteByVenue, pVenue, dimVenue, f.VenueIDs, &p.venues},
+		{pQuoteByOutlet, pOutlet, dimOutlet, f.OutletIDs, &p.outlets},
+	} {
+		if len(d.ids) == 0 {
+			continue
+		}
+		size := 0.0
+		for _, id := range uniqueIDs(d.ids) {
+			n, err := readCount(txn, rollupKey(d.dim, levelAll, 0, id[:]))
+			if err != nil {
+				return nil, err
+			}
+			size += float64(n)
+		}
+		if len(p.groups) == 0 || size*factsRatio < shortest {
+			and = append(and, p.union(d.prefix, d.ids))
+			continue
+		}
+		nums, err := recordNums(txn, d.rec, d.ids)
+		if err != nil {
+			return nil, err
+		}
+		if len(nums) == 0 {
+			return p, nil // none of them exists
+		}
+		*d.nums = nums
+	}
 	switch len(and) {
 	case 0:
 		p.st = p.index([]byte{pQuoteByDate})
 	case 1:
 		p.st = and[0]
 	default:
-		p.st = &andStream{dir: p.dir, kids: and}
+		p.st = &andStream{dir: p.scanDir(), kids: and}
 	}
 	return p, nil
+}
+
+// recordNums returns the numbers of the speakers, venues or outlets
+// (record prefix rec) with ids; ids with no record are left out.
+func recordNums(txn *badger.Txn, rec byte, ids []uuid.UUID) ([]uint32, error) {
+	var out []uint32
+	for _, id := range uniqueIDs(ids) {
+		var r struct {
+			Num uint32 `json:"num"`
+		}
+		err := load(txn, rec, id, &r)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("record %s: %w", id, err)
+		}
+		out = append(out, r.Num)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // group builds the word group of t; nil when no quote has a word of it,
 // wide when t is a prefix of more than maxPrefixTokens words.
 func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
 	g = &wordGroup{}
-	df := 0.0
 	seen := map[string]bool{}
 	add := func(w string, n uint64, weight float64) {
 		seen[w] = true
-		g.streams = append(g.streams, p.index(key(pQuoteByToken, tokenSelector(w))))
+		g.streams = append(g.streams, p.words(w))
 		g.weights = append(g.weights, weight)
-		df += float64(n)
+		g.df += float64(n)
 	}
 	err = scanTerms(p.txn, t.stem, func(w string, n uint64) { add(w, n, 1) })
 	if err != nil {
@@ -530,12 +611,12 @@ func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
 	if len(g.streams) == 0 {
 		return nil, false, nil
 	}
-	g.idf = idf(p.n, df)
+	g.idf = idf(p.n, g.df)
 	kids := make([]stream, len(g.streams))
 	for i, s := range g.streams {
 		kids[i] = s
 	}
-	g.st = union(p.dir, kids)
+	g.st = union(1, kids)
 	return g, false, nil
 }
 
@@ -561,19 +642,28 @@ func scanTerms(txn *badger.Txn, stem string, fn func(w string, n uint64)) error 
 }
 
 // each calls fn with every match from start on, in the plan's order,
-// until fn returns false.
+// until fn returns false. In a buffered plan it collects the matches
+// first and calls fn with them reversed; fn must not keep c.
 func (p *plan) each(ctx context.Context, start []byte, fn func(c []byte) (bool, error)) error {
 	if p.st == nil {
 		return nil
 	}
+	var all []byte
 	steps := 0
-	for ok := p.st.seek(start); ok; ok = p.st.next() {
+	from := start
+	if p.buffered {
+		from = append(slices.Clone(p.lo), make([]byte, idLen)...)
+	}
+	for ok := p.st.seek(from); ok; ok = p.st.next() {
 		if steps++; steps%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
 		c := p.st.cur()
+		if p.buffered && bytes.Compare(c, start) > 0 {
+			break
+		}
 		match, err := p.match(c)
 		if err != nil {
 			return err
@@ -581,7 +671,17 @@ func (p *plan) each(ctx context.Context, start []byte, fn func(c []byte) (bool, 
 		if !match {
 			continue
 		}
+		if p.buffered {
+			all = append(all, c...)
+			continue
+		}
 		more, err := fn(c)
+		if err != nil || !more {
+			return err
+		}
+	}
+	for i := len(all) - suffixLen; i >= 0; i -= suffixLen {
+		more, err := fn(all[i : i+suffixLen])
 		if err != nil || !more {
 			return err
 		}
@@ -589,8 +689,8 @@ func (p *plan) each(ctx context.Context, start []byte, fn func(c []byte) (bool, 
 	return nil
 }
 
-// match applies the checks the streams do not: facets, phrases,
-// exclusions and words checked on the text.
+// match applies the checks the streams do not: facets and facts,
+// phrases, exclusions and words checked on the text.
 func (p *plan) match(c []byte) (bool, error) {
 	if p.kinds != nil || p.minConf > 0 {
 		v := p.st.value()
@@ -602,6 +702,20 @@ func (p *plan) match(c []byte) (bool, error) {
 		}
 		if binary.BigEndian.Uint16(v[1:3]) < p.minConf {
 			return false, nil
+		}
+	}
+	if p.speakers != nil || p.venues != nil || p.outlets != nil {
+		f := &p.facts
+		if !decodeFacts(p.groups[0].st.value(), f, false) {
+			return false, fmt.Errorf("word posting of quote %x: %w", c[dateLen:], errBadBlock)
+		}
+		for _, x := range []struct {
+			set []uint32
+			n   uint32
+		}{{p.speakers, f.speaker}, {p.venues, f.venue}, {p.outlets, f.outlet}} {
+			if _, ok := slices.BinarySearch(x.set, x.n); x.set != nil && !ok {
+				return false, nil
+			}
 		}
 	}
 	for _, ph := range p.phrases {
@@ -623,7 +737,7 @@ func (p *plan) match(c []byte) (bool, error) {
 	}
 	if len(p.textOnly) > 0 {
 		var q quoteRec
-		if err := load(p.txn, pQuote, uuid.UUID(c[dateLen:]), &q); err != nil {
+		if err := load(p.txn, pQuote, quoteOf(c), &q); err != nil {
 			return false, fmt.Errorf("quote %x: %w", c[dateLen:], err)
 		}
 		ws := words(q.Text)
@@ -636,25 +750,25 @@ func (p *plan) match(c []byte) (bool, error) {
 	return true, nil
 }
 
-// positions returns the positions of g's words in the quote at c, whose
-// streams are there, and the quote's length in words.
-func (g *wordGroup) positions(c []byte, buf []int) ([]int, int) {
-	out := buf[:0]
-	length := 0
-	var tmp []int
-	for _, s := range g.streams {
-		if s.c == nil || !bytes.Equal(s.c, c) {
+// occurrences adds up g's words in the quote at c, whose streams are
+// there: their positions into pos[:0] when pos is not nil, the weighted
+// count, and the quote's length in words.
+func (p *plan) occurrences(g *wordGroup, c []byte, pos []int) ([]int, float64, int) {
+	pos = pos[:0]
+	tf, length := 0.0, 0
+	f := &p.facts
+	for i, s := range g.streams {
+		if cur := s.cur(); cur == nil || !bytes.Equal(cur, c) {
 			continue
 		}
-		n, pos, ok := decodePosting(s.value(), tmp)
-		if ok {
-			length = n
-			out = append(out, pos...)
-			tmp = pos
+		if decodeFacts(s.value(), f, true) {
+			length = f.length
+			tf += g.weights[i] * float64(len(f.positions))
+			pos = append(pos, f.positions...)
 		}
 	}
-	slices.Sort(out)
-	return out, length
+	slices.Sort(pos)
+	return pos, tf, length
 }
 
 // phraseAt reports whether the groups' words stand next to each other in
@@ -664,7 +778,7 @@ func (p *plan) phraseAt(c []byte, gs []*wordGroup) bool {
 		p.pos = append(p.pos, nil)
 	}
 	for i, g := range gs {
-		p.pos[i], _ = g.positions(c, p.pos[i])
+		p.pos[i], _, _ = p.occurrences(g, c, p.pos[i])
 	}
 	for _, start := range p.pos[0] {
 		ok := true
@@ -682,20 +796,11 @@ func (p *plan) phraseAt(c []byte, gs []*wordGroup) bool {
 func (p *plan) score() float64 {
 	c := p.st.cur()
 	total := 0.0
-	var tmp []int
+	var scratch []int
 	for _, g := range p.groups {
-		tf, length := 0.0, 0
-		for i, s := range g.streams {
-			if s.c == nil || !bytes.Equal(s.c, c) {
-				continue
-			}
-			n, pos, ok := decodePosting(s.value(), tmp)
-			if ok {
-				length = n
-				tf += g.weights[i] * float64(len(pos))
-				tmp = pos
-			}
-		}
+		var tf float64
+		var length int
+		scratch, tf, length = p.occurrences(g, c, scratch)
 		total += bm25(g.idf, tf, length, p.avg)
 	}
 	return total

@@ -30,11 +30,15 @@ type articleRec struct {
 }
 
 type quoteRec struct {
-	ID          uuid.UUID `json:"id"`
-	ArticleID   uuid.UUID `json:"article"`
-	SpeakerID   uuid.UUID `json:"speaker,omitzero"`
-	VenueID     uuid.UUID `json:"venue,omitzero"`
-	OutletID    uuid.UUID `json:"outlet,omitzero"`
+	ID        uuid.UUID `json:"id"`
+	ArticleID uuid.UUID `json:"article"`
+	SpeakerID uuid.UUID `json:"speaker,omitzero"`
+	VenueID   uuid.UUID `json:"venue,omitzero"`
+	OutletID  uuid.UUID `json:"outlet,omitzero"`
+	// The numbers of the speaker, venue and outlet, for the word index.
+	SpeakerNum  uint32    `json:"speakerNum,omitempty"`
+	VenueNum    uint32    `json:"venueNum,omitempty"`
+	OutletNum   uint32    `json:"outletNum,omitempty"`
 	Text        string    `json:"text"`
 	Kind        string    `json:"kind"`
 	Spans       []Span    `json:"spans,omitempty"`
@@ -48,6 +52,7 @@ type quoteRec struct {
 
 type speakerRec struct {
 	ID      uuid.UUID `json:"id"`
+	Num     uint32    `json:"num"` // small and dense, for the word index; never reused
 	Name    string    `json:"name"`
 	Aliases []string  `json:"aliases,omitempty"`
 	Titles  []string  `json:"titles,omitempty"`
@@ -55,12 +60,14 @@ type speakerRec struct {
 
 type venueRec struct {
 	ID   uuid.UUID `json:"id"`
+	Num  uint32    `json:"num"`
 	Name string    `json:"name"`
 	Kind string    `json:"kind"`
 }
 
 type outletRec struct {
 	ID   uuid.UUID `json:"id"`
+	Num  uint32    `json:"num"`
 	Name string    `json:"name"`
 }
 

@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"encoding/binary"
 	"math"
 	"slices"
 	"strings"
@@ -79,47 +78,6 @@ func confUnits(c float64) uint16 { return uint16(math.Round(min(max(c, 0), 1) * 
 func quoteFacets(q quoteRec) []byte {
 	u := confUnits(q.Confidence)
 	return []byte{kindCode(q.Kind), byte(u >> 8), byte(u)}
-}
-
-// encodePosting is the value of a word index entry: the facets, the
-// quote's length in words, and the word's positions, each as a uvarint
-// of the gap from the one before.
-func encodePosting(facets []byte, length int, pos []int) []byte {
-	b := make([]byte, 0, facetLen+binary.MaxVarintLen32*(1+len(pos)))
-	b = append(b, facets...)
-	b = binary.AppendUvarint(b, uint64(length))
-	prev := 0
-	for _, p := range pos {
-		b = binary.AppendUvarint(b, uint64(p-prev))
-		prev = p
-	}
-	return b
-}
-
-// decodePosting reads a word index value, appending the positions to
-// pos[:0]; ok is false when v is malformed.
-func decodePosting(v []byte, pos []int) (length int, out []int, ok bool) {
-	out = pos[:0]
-	if len(v) < facetLen {
-		return 0, out, false
-	}
-	v = v[facetLen:]
-	n, k := binary.Uvarint(v)
-	if k <= 0 {
-		return 0, out, false
-	}
-	length, v = int(n), v[k:]
-	p := 0
-	for len(v) > 0 {
-		d, k := binary.Uvarint(v)
-		if k <= 0 {
-			return 0, out, false
-		}
-		p += int(d)
-		out = append(out, p)
-		v = v[k:]
-	}
-	return length, out, true
 }
 
 // postings returns, for each distinct word of text, its positions, and

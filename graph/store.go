@@ -25,14 +25,22 @@ type Options struct {
 	// SyncWrites makes every write durable before it returns. Without it
 	// a crash can lose the last writes, but never half of one.
 	SyncWrites bool
+	// ReadOnly opens an existing store for reading only; several
+	// processes may do so at once, none while another writes. Writes
+	// return ErrReadOnly.
+	ReadOnly bool
 }
+
+// ErrReadOnly means a write to a store opened with Options.ReadOnly.
+var ErrReadOnly = errors.New("store is read-only")
 
 // Store is the quote graph kept in a Badger database. Its methods are safe
 // for concurrent use; writes are serialized.
 type Store struct {
-	db  *badger.DB
-	log *slog.Logger
-	mem bool
+	db       *badger.DB
+	log      *slog.Logger
+	mem      bool
+	readOnly bool
 
 	mu     sync.RWMutex // held shared by every operation, exclusively by Close
 	closed bool
@@ -77,7 +85,8 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithNumMemtables(3).
 		WithValueLogFileSize(valueLogSize).
 		WithBlockCacheSize(blockCacheSize).
-		WithNumCompactors(2)
+		WithNumCompactors(2).
+		WithReadOnly(opts.ReadOnly && dir != "")
 	if dir == "" {
 		bo = bo.WithValueThreshold(memThreshold)
 	} else {
@@ -87,7 +96,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %q: %v", dir, err)
 	}
-	s := &Store{db: db, log: log, mem: dir == "", stop: make(chan struct{}), done: make(chan struct{})}
+	s := &Store{db: db, log: log, mem: dir == "", readOnly: opts.ReadOnly && dir != "", stop: make(chan struct{}), done: make(chan struct{})}
 	if err := s.checkVersion(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %q: %w", dir, err)
@@ -96,7 +105,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if interval == 0 {
 		interval = 10 * time.Minute
 	}
-	if s.mem || interval < 0 {
+	if s.mem || s.readOnly || interval < 0 {
 		close(s.done)
 	} else {
 		go s.gcLoop(interval)
@@ -108,6 +117,21 @@ func Open(dir string, opts Options) (*Store, error) {
 // store of version 1, and refuses other versions and a store whose load
 // did not finish.
 func (s *Store) checkVersion() error {
+	if s.readOnly {
+		return s.db.View(func(txn *badger.Txn) error {
+			v, _, err := get(txn, metaVersionKey)
+			loading, err2 := has(txn, metaLoadingKey)
+			switch {
+			case err != nil || err2 != nil:
+				return errors.Join(err, err2)
+			case loading:
+				return fmt.Errorf("%w: a load into this store did not finish", ErrInvalid)
+			case len(v) != 1 || v[0] != layoutVersion:
+				return fmt.Errorf("key layout version %v: open the store for writing once to upgrade it to %d", v, layoutVersion)
+			}
+			return nil
+		})
+	}
 	var version []byte
 	err := s.db.Update(func(txn *badger.Txn) error {
 		if ok, err := has(txn, metaLoadingKey); err != nil || ok {
@@ -252,6 +276,9 @@ func (s *Store) commit(ctx context.Context, fn func(*badger.Txn) error, done fun
 	defer s.mu.RUnlock()
 	if s.closed {
 		return ErrClosed
+	}
+	if s.readOnly {
+		return ErrReadOnly
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()

@@ -7,14 +7,12 @@ import (
 	"github.com/google/uuid"
 )
 
-// upgradeBatch is how many quotes the upgrade rewrites per batch.
-const upgradeBatch = 1000
-
-// upgradeFrom1 brings a store of layout 1 to layout 2: quotes get their
-// article's outlet, every quote index is rewritten with facets and
-// positions, and the term dictionary, dashboard counts and word counter
-// are built. It starts over from scratch if it was cut short, as the
-// version is set last.
+// upgradeFrom1 brings a store of layout 1 to layout 2: speakers, venues
+// and outlets get numbers, quotes their article's outlet and those
+// numbers, every quote index is rewritten with facets, the word index
+// with blocks of postings, and the term dictionary, dashboard counts and
+// word counter are built, all in memory first. It starts over from
+// scratch if it was cut short, as the version is set last.
 func (s *Store) upgradeFrom1() error {
 	s.log.Info("upgrading the store's key layout from version 1 to 2")
 	prefixes := [][]byte{
@@ -24,61 +22,112 @@ func (s *Store) upgradeFrom1() error {
 	if err := s.db.DropPrefix(prefixes...); err != nil {
 		return dbErr("upgrade", err)
 	}
-	outlets := map[uuid.UUID]uuid.UUID{}
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	put := func(k, v []byte) error {
+		if err := wb.Set(k, v); err != nil {
+			return dbErr("upgrade", err)
+		}
+		return nil
+	}
+	nums := map[uuid.UUID]uint32{}
+	outlets := map[uuid.UUID]uuid.UUID{} // article → outlet
+	counts := map[string]int64{}
+	words := map[string][]posting{}
+	n := 0
 	err := s.db.View(func(txn *badger.Txn) error {
+		// Numbers in creation order; records rewritten with them.
+		number := func(p byte, last string, fn func(v []byte, num uint32) (any, uuid.UUID, error)) error {
+			o := badger.DefaultIteratorOptions
+			o.Prefix = []byte{p}
+			it := txn.NewIterator(o)
+			defer it.Close()
+			num := uint32(0)
+			for it.Rewind(); it.Valid(); it.Next() {
+				v, err := it.Item().ValueCopy(nil)
+				if err != nil {
+					return dbErr("upgrade", err)
+				}
+				num++
+				rec, id, err := fn(v, num)
+				if err != nil {
+					return fmt.Errorf("record %x: %w", it.Item().Key(), err)
+				}
+				nums[id] = num
+				b, err := encodeRecord(rec)
+				if err != nil {
+					return err
+				}
+				if err := put(recordKey(p, id), b); err != nil {
+					return err
+				}
+			}
+			return put(counterKey(last), uint64Bytes(uint64(num)))
+		}
+		err := number(pSpeaker, lastSpeakerNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+			var r speakerRec
+			err := decodeRecord(v, &r)
+			r.Num = num
+			return r, r.ID, err
+		})
+		if err == nil {
+			err = number(pVenue, lastVenueNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+				var r venueRec
+				err := decodeRecord(v, &r)
+				r.Num = num
+				return r, r.ID, err
+			})
+		}
+		if err == nil {
+			err = number(pOutlet, lastOutletNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+				var r outletRec
+				err := decodeRecord(v, &r)
+				r.Num = num
+				return r, r.ID, err
+			})
+		}
+		if err != nil {
+			return err
+		}
 		o := badger.DefaultIteratorOptions
 		o.Prefix = []byte{pArticle}
 		it := txn.NewIterator(o)
-		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			v, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return dbErr("upgrade", err)
-			}
 			var r articleRec
-			if err := decodeRecord(v, &r); err != nil {
+			if err := it.Item().Value(func(v []byte) error { return decodeRecord(v, &r) }); err != nil {
+				it.Close()
 				return fmt.Errorf("article %x: %w", it.Item().Key()[1:], err)
 			}
 			outlets[r.ID] = r.OutletID
 		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("upgrade: %w", err)
-	}
-	counts := map[string]int64{}
-	wb := s.db.NewWriteBatch()
-	defer wb.Cancel()
-	n := 0
-	err = s.db.View(func(txn *badger.Txn) error {
-		o := badger.DefaultIteratorOptions
+		it.Close()
 		o.Prefix = []byte{pQuote}
-		it := txn.NewIterator(o)
+		it = txn.NewIterator(o)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			v, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return dbErr("upgrade", err)
-			}
 			var r quoteRec
-			if err := decodeRecord(v, &r); err != nil {
+			if err := it.Item().Value(func(v []byte) error { return decodeRecord(v, &r) }); err != nil {
 				return fmt.Errorf("quote %x: %w", it.Item().Key()[1:], err)
 			}
 			r.OutletID = outlets[r.ArticleID]
+			r.SpeakerNum, r.VenueNum, r.OutletNum = nums[r.SpeakerID], nums[r.VenueID], nums[r.OutletID]
 			b, err := encodeRecord(r)
 			if err != nil {
 				return err
 			}
-			if err := wb.Set(recordKey(pQuote, r.ID), b); err != nil {
-				return dbErr("upgrade", err)
+			if err := put(recordKey(pQuote, r.ID), b); err != nil {
+				return err
 			}
 			for _, e := range quoteIndex(r) {
-				if err := wb.Set(e.k, e.v); err != nil {
-					return dbErr("upgrade", err)
+				if err := put(e.k, e.v); err != nil {
+					return err
 				}
 			}
 			quoteCounts(r, func(k []byte, d int64) { counts[string(k)] += d })
-			if n++; n%(100*upgradeBatch) == 0 {
+			for w, p := range wordPostings(r) {
+				words[w] = append(words[w], p)
+			}
+			if n++; n%100_000 == 0 {
 				s.log.Info("upgrading", "quotes", n)
 			}
 		}
@@ -87,10 +136,13 @@ func (s *Store) upgradeFrom1() error {
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
+	if err := writeWordBlocks(words, put); err != nil {
+		return fmt.Errorf("upgrade: %w", err)
+	}
 	for k, c := range counts {
 		if c > 0 {
-			if err := wb.Set([]byte(k), uint64Bytes(uint64(c))); err != nil {
-				return dbErr("upgrade", err)
+			if err := put([]byte(k), uint64Bytes(uint64(c))); err != nil {
+				return fmt.Errorf("upgrade: %w", err)
 			}
 		}
 	}
