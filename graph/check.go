@@ -79,6 +79,7 @@ type checker struct {
 	counts   map[string]int64                      // the counts of quoteCounts the quotes call for
 	nums     map[uuid.UUID]uint32                  // speaker, venue and outlet numbers
 	words    map[string]map[[suffixLen]byte][]byte // the word postings the quotes call for
+	lastWord *string                               // a word whose final block is still to come
 }
 
 func (c *checker) fail(format string, args ...any) error {
@@ -393,6 +394,11 @@ func (c *checker) indexes() error {
 			return err
 		}
 	}
+	if c.lastWord != nil {
+		if err := c.fail("word %q: the last block is not named final", *c.lastWord); err != nil {
+			return err
+		}
+	}
 	for _, w := range sortedKeys(c.words) {
 		for sfx := range c.words[w] {
 			if err := c.fail("word %q: posting of quote %s missing", w, uuid.UUID(sfx[dateLen:])); err != nil {
@@ -471,8 +477,17 @@ func (c *checker) block(item *badger.Item) error {
 		return c.fail("word block %q: %v", k, err)
 	case len(ps) == 0 || len(ps) > blockMax:
 		return c.fail("word block %q: %d postings", k, len(ps))
-	case !bytes.Equal(ps[len(ps)-1].suffix[:], last):
+	case !bytes.Equal(ps[len(ps)-1].suffix[:], last) && !bytes.Equal(last, finalSuffix[:]):
 		return c.fail("word block %q: named by %x, ends with %x", k, last, ps[len(ps)-1].suffix)
+	}
+	if c.lastWord != nil && *c.lastWord != w {
+		if err := c.fail("word %q: the last block is not named final", *c.lastWord); err != nil {
+			return err
+		}
+	}
+	c.lastWord = &w
+	if bytes.Equal(last, finalSuffix[:]) {
+		c.lastWord = nil
 	}
 	for j, p := range ps {
 		if j > 0 && bytes.Compare(ps[j-1].suffix[:], p.suffix[:]) >= 0 {

@@ -26,17 +26,14 @@ func TestCheckFindsDamage(t *testing.T) {
 			return txn.Delete(quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID))
 		}, "index entry"},
 		{"word posting missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			var sfx [suffixLen]byte
-			copy(sfx[:], quoteSuffix(q.Published, q.ID))
-			return txn.Delete(blockKey("talks", sfx))
+			return txn.Delete(blockKey("talks", finalSuffix))
 		}, `word "talks": posting of quote`},
 		{"word posting of another quote", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			p := wordPostings(q)["talks"]
-			return txn.Set(blockKey("zebra", p.suffix), encodeBlock([]posting{p}))
+			return txn.Set(blockKey("zebra", finalSuffix), encodeBlock([]posting{p}))
 		}, "no quote calls for"},
 		{"word block malformed", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			p := wordPostings(q)["talks"]
-			return txn.Set(blockKey("talks", p.suffix), []byte{9, 9})
+			return txn.Set(blockKey("talks", finalSuffix), []byte{9, 9})
 		}, "malformed"},
 		{"number taken twice", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			var v venueRec

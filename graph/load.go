@@ -393,8 +393,9 @@ func (l *Loader) Close() error {
 func writeWordBlocks(words map[string][]posting, set func(k, v []byte) error) error {
 	for w, ps := range words {
 		slices.SortFunc(ps, posting.less)
-		for _, part := range splitBlocks(ps) {
-			if err := set(blockKey(w, part[len(part)-1].suffix), encodeBlock(part)); err != nil {
+		parts := splitBlocks(ps)
+		for i, k := range blockKeys(w, parts, true) {
+			if err := set(k, encodeBlock(parts[i])); err != nil {
 				return err
 			}
 		}

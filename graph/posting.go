@@ -12,12 +12,14 @@ import (
 )
 
 // The word index is kept in blocks: one key per run of up to blockMax
-// postings of a word, named by the last posting's suffix,
+// postings of a word, named by the last posting's suffix, but for the
+// word's final block, named by 24 bytes 0xff,
 //
 //	0x14 <word> 0x00 <date> <quote id>
+//	0x14 <word> 0x00 <0xff × 24>
 //
-// so that a forward seek to a suffix lands on the block that holds it or
-// the next one. A block is a uvarint count, then per posting the gap
+// so that a forward seek to any suffix lands on the block where it
+// belongs. A block is a uvarint count, then per posting the gap
 // from the previous posting's date (uvarint; the first posting's whole
 // date), the quote id, the length of its value (uvarint) and the value.
 // A posting's value is the quote's facts, then the word's positions:
@@ -31,8 +33,8 @@ import (
 // kind and confidence without another index.
 
 const (
-	blockTarget = 128 // postings per block when blocks are built or split
-	blockMax    = 256 // a block over this is split
+	blockTarget = 32 // postings per block when blocks are built or split
+	blockMax    = 64 // a block over this is split
 )
 
 // posting is one quote's entry in a word's list.
@@ -116,6 +118,29 @@ func wordPostings(q quoteRec) map[string]posting {
 
 func blockKey(word string, last [suffixLen]byte) []byte {
 	return key(pQuoteByToken, tokenSelector(word), last[:])
+}
+
+// finalSuffix names the final block of a word.
+var finalSuffix = func() (s [suffixLen]byte) {
+	for i := range s {
+		s[i] = 0xff
+	}
+	return s
+}()
+
+// blockKeys names the blocks of parts, a word's blocks from some block
+// on: each by its last posting, the final one, when it ends the word,
+// by finalSuffix.
+func blockKeys(word string, parts [][]posting, final bool) [][]byte {
+	ks := make([][]byte, len(parts))
+	for i, part := range parts {
+		last := part[len(part)-1].suffix
+		if final && i == len(parts)-1 {
+			last = finalSuffix
+		}
+		ks[i] = blockKey(word, last)
+	}
+	return ks
 }
 
 func encodeBlock(ps []posting) []byte {
@@ -215,57 +240,80 @@ func applyWordChanges(txn, rtxn *badger.Txn, changes map[string]*wordChange) err
 	o := badger.DefaultIteratorOptions
 	o.PrefetchValues = false
 	o.Prefix = []byte{pQuoteByToken}
-	fwd := rtxn.NewIterator(o)
-	defer fwd.Close()
-	o.Reverse = true
-	rev := rtxn.NewIterator(o)
-	defer rev.Close()
+	it := rtxn.NewIterator(o)
+	defer it.Close()
 	for _, w := range sortedKeys(changes) {
-		if err := applyWordChange(txn, fwd, rev, w, changes[w]); err != nil {
+		if err := applyWordChange(txn, rtxn, it, w, changes[w]); err != nil {
 			return fmt.Errorf("word %q: %w", w, err)
 		}
 	}
 	return nil
 }
 
-func applyWordChange(txn *badger.Txn, fwd, rev *badger.Iterator, w string, c *wordChange) error {
+func applyWordChange(txn, rtxn *badger.Txn, it *badger.Iterator, w string, c *wordChange) error {
 	prefix := key(pQuoteByToken, tokenSelector(w))
-	// The blocks touched, by key; nil key for "after the last block".
+	// A block touched: its key (nil for the first block of a new word)
+	// and postings.
 	type block struct {
 		key []byte
 		ps  []posting
 	}
 	var blocks []*block
+	// covers reports whether b is the block where sfx belongs, as far as
+	// b alone tells: at or after its first posting, not after its key.
+	covers := func(b *block, sfx []byte) bool {
+		if b.key == nil {
+			return true
+		}
+		if len(b.ps) > 0 && bytes.Compare(sfx, b.ps[0].suffix[:]) < 0 {
+			return false
+		}
+		return bytes.Compare(sfx, b.key[len(prefix):]) <= 0
+	}
+	// New quotes are mostly of late dates: try the final block first,
+	// by a lookup, which costs less than a seek.
+	final := blockKey(w, finalSuffix)
+	switch item, err := rtxn.Get(final); {
+	case err == nil:
+		v, err := item.ValueCopy(nil)
+		if err != nil {
+			return dbErr("read word block", err)
+		}
+		b := &block{key: final}
+		if b.ps, err = decodeBlock(v, nil); err != nil {
+			return err
+		}
+		blocks = append(blocks, b)
+	case errors.Is(err, badger.ErrKeyNotFound):
+		blocks = append(blocks, &block{}) // a new word
+	default:
+		return dbErr("read word block", err)
+	}
 	find := func(sfx []byte) (*block, error) {
-		fwd.Seek(append(slices.Clone(prefix), sfx...))
-		var k []byte
-		if fwd.ValidForPrefix(prefix) {
-			k = fwd.Item().KeyCopy(nil)
-		} else {
-			// Past the last block: add to the last one, if any.
-			rev.Seek(append(slices.Clone(prefix), bytes.Repeat([]byte{0xff}, suffixLen)...))
-			if rev.ValidForPrefix(prefix) {
-				k = rev.Item().KeyCopy(nil)
+		for _, b := range blocks {
+			if covers(b, sfx) {
+				return b, nil
 			}
 		}
+		it.Seek(append(slices.Clone(prefix), sfx...))
+		if !it.ValidForPrefix(prefix) {
+			b := &block{} // a new word
+			blocks = append(blocks, b)
+			return b, nil
+		}
+		k := it.Item().KeyCopy(nil)
 		for _, b := range blocks {
 			if bytes.Equal(b.key, k) {
 				return b, nil
 			}
 		}
+		v, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return nil, dbErr("read word block", err)
+		}
 		b := &block{key: k}
-		if k != nil {
-			it := fwd
-			if !fwd.ValidForPrefix(prefix) || !bytes.Equal(fwd.Item().Key(), k) {
-				it = rev
-			}
-			v, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return nil, dbErr("read word block", err)
-			}
-			if b.ps, err = decodeBlock(v, nil); err != nil {
-				return nil, err
-			}
+		if b.ps, err = decodeBlock(v, nil); err != nil {
+			return nil, err
 		}
 		blocks = append(blocks, b)
 		return b, nil
@@ -280,6 +328,7 @@ func applyWordChange(txn *badger.Txn, fwd, rev *badger.Iterator, w string, c *wo
 			b.ps = slices.Delete(b.ps, i, i+1)
 		}
 	}
+	slices.SortFunc(c.add, posting.less)
 	for _, p := range c.add {
 		b, err := find(p.suffix[:])
 		if err != nil {
@@ -292,17 +341,56 @@ func applyWordChange(txn *badger.Txn, fwd, rev *badger.Iterator, w string, c *wo
 			b.ps = slices.Insert(b.ps, i, p)
 		}
 	}
+	slices.SortFunc(blocks, func(a, b *block) int { return bytes.Compare(a.key, b.key) })
 	for _, b := range blocks {
-		if b.key != nil {
+		final := b.key == nil || bytes.Equal(b.key[len(prefix):], finalSuffix[:])
+		parts := splitBlocks(b.ps)
+		ks := blockKeys(w, parts, final)
+		if final && len(parts) == 0 && b.key != nil {
+			// The final block emptied: the block before becomes final.
+			if err := del(txn, b.key); err != nil {
+				return err
+			}
+			if err := refinal(txn, it, prefix, w); err != nil {
+				return err
+			}
+			continue
+		}
+		if b.key != nil && (len(ks) != 1 || !bytes.Equal(ks[0], b.key)) {
 			if err := del(txn, b.key); err != nil {
 				return err
 			}
 		}
-		for _, part := range splitBlocks(b.ps) {
-			if err := set(txn, blockKey(w, part[len(part)-1].suffix), encodeBlock(part)); err != nil {
+		for i, part := range parts {
+			if err := set(txn, ks[i], encodeBlock(part)); err != nil {
 				return err
 			}
 		}
+	}
+	return nil
+}
+
+// refinal renames the last block of word w before its final one, which
+// was just deleted, as the final block. A block also changed by this
+// write is not seen here; blocks only empty on deletes, and a word's
+// postings are deleted with a whole article's, so that is rare enough to
+// take a Badger seek in reverse.
+func refinal(txn *badger.Txn, it *badger.Iterator, prefix []byte, w string) error {
+	o := badger.DefaultIteratorOptions
+	o.Reverse = true
+	o.Prefix = prefix
+	rit := txn.NewIterator(o)
+	defer rit.Close()
+	for rit.Seek(blockKey(w, finalSuffix)); rit.ValidForPrefix(prefix); rit.Next() {
+		k := rit.Item().KeyCopy(nil)
+		v, err := rit.Item().ValueCopy(nil)
+		if err != nil {
+			return dbErr("read word block", err)
+		}
+		if err := del(txn, k); err != nil {
+			return err
+		}
+		return set(txn, blockKey(w, finalSuffix), v)
 	}
 	return nil
 }

@@ -169,7 +169,7 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 	var out []Bucket
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		sums := map[string]int64{}
-		add := func(level byte, lo, hi int) {
+		add := func(level byte, lo, hi int, sign int64) {
 			prefix := []byte{pRollup, d, level}
 			it := keysOnly(txn, prefix)
 			defer it.Close()
@@ -181,24 +181,24 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 				}
 				item.Value(func(v []byte) error {
 					if n, err := parseUint64(v); err == nil {
-						sums[string(k[4:])] += int64(n)
+						sums[string(k[4:])] += sign * int64(n)
 					}
 					return nil
 				})
 			}
 		}
 		if from.IsZero() && to.IsZero() {
-			add(levelAll, 0, 0)
+			add(levelAll, 0, 0, 1)
 		} else {
-			lo, hi, ok, err := dayRange(txn, from, to)
-			if err != nil || !ok {
+			pieces, err := rangePieces(txn, from, to)
+			if err != nil {
 				return err
 			}
-			for _, r := range splitDays(lo, hi) {
+			for _, r := range pieces {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
-				add(r.level, r.lo, r.hi)
+				add(r.level, r.lo, r.hi, r.sign)
 			}
 		}
 		type sum struct {
@@ -299,10 +299,56 @@ func datedDays(txn *badger.Txn) (first, last int, ok bool) {
 	return first, parsePeriod(it.Item().Key()[len(prefix):]), true
 }
 
-// A dayPiece is a run of whole periods of one rollup level.
+// A dayPiece is a run of whole periods of one rollup level, counted
+// with a sign.
 type dayPiece struct {
 	level  byte
 	lo, hi int // periods of the level
+	sign   int64
+}
+
+// Rough numbers of rollup keys a period of a level holds, relative to a
+// day: a month holds fewer than 30 days' keys, as most speakers quoted
+// on one day are quoted on others too.
+var levelWeight = map[byte]int{levelDay: 1, levelMonth: 6, levelYear: 9}
+
+func weight(ps []dayPiece) int {
+	n := 0
+	for _, p := range ps {
+		n += (p.hi - p.lo + 1) * levelWeight[p.level]
+	}
+	return n
+}
+
+// rangePieces returns the rollup runs that add up to the days of [from,
+// to]: the range itself, or when cheaper every dated year less the days
+// before and after the range, which is what a long, ragged range of a
+// large store costs least as.
+func rangePieces(txn *badger.Txn, from, to time.Time) ([]dayPiece, error) {
+	lo, hi, ok, err := dayRange(txn, from, to)
+	if err != nil || !ok {
+		return nil, err
+	}
+	direct := splitDays(lo, hi)
+	first, last, _ := datedDays(txn)
+	y0, y1 := dayTime(first).Year(), dayTime(last).Year()
+	whole := []dayPiece{{levelYear, y0, y1, 1}}
+	start := dayOf(time.Date(y0, 1, 1, 0, 0, 0, 0, time.UTC))
+	end := dayOf(time.Date(y1+1, 1, 1, 0, 0, 0, 0, time.UTC)) - 1
+	var outside []dayPiece
+	if lo > start {
+		outside = append(outside, splitDays(start, lo-1)...)
+	}
+	if hi < end {
+		outside = append(outside, splitDays(hi+1, end)...)
+	}
+	if weight(whole)+weight(outside) >= weight(direct) {
+		return direct, nil
+	}
+	for i := range outside {
+		outside[i].sign = -1
+	}
+	return append(whole, outside...), nil
 }
 
 // splitDays covers the days [lo, hi] with whole years where it can, then
@@ -314,7 +360,7 @@ func splitDays(lo, hi int) []dayPiece {
 			out[n-1].hi = p
 			return
 		}
-		out = append(out, dayPiece{level, p, p})
+		out = append(out, dayPiece{level, p, p, 1})
 	}
 	for d := lo; d <= hi; {
 		t := dayTime(d)

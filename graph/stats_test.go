@@ -31,6 +31,10 @@ func TestQuotesBy(t *testing.T) {
 		{"speakers in February", graph.BySpeaker, "2025-02-01", "2025-02-28", 10, []row{{"Ana Silva", 2}, {"Ben Cole", 2}, {"Carl Diaz", 1}}},
 		{"speakers across months", graph.BySpeaker, "2025-02-18", "2025-03-05", 10, []row{{"Ana Silva", 2}, {"Carl Diaz", 2}, {"Dora Ek", 2}, {"Ben Cole", 1}}},
 		{"speakers in a year", graph.BySpeaker, "2025-01-01", "2025-12-31", 2, []row{{"Ana Silva", 4}, {"Ben Cole", 2}}},
+		// Long ragged ranges are counted as the years less the days outside.
+		{"speakers over a ragged year", graph.BySpeaker, "2025-01-02", "2025-12-30", 10, []row{{"Ana Silva", 4}, {"Ben Cole", 2}, {"Carl Diaz", 2}, {"Dora Ek", 2}}},
+		{"speakers over most of a year", graph.BySpeaker, "2025-02-04", "2025-12-30", 10, []row{{"Ana Silva", 3}, {"Ben Cole", 2}, {"Carl Diaz", 2}, {"Dora Ek", 2}}},
+		{"kinds over most of a year", graph.ByKind, "2025-02-11", "2025-12-30", 10, []row{{"direct", 5}, {"indirect", 2}, {"partial", 1}}},
 		{"speakers from", graph.BySpeaker, "2025-03-05", "", 10, []row{{"Dora Ek", 2}, {"Ana Silva", 1}}},
 		{"speakers to", graph.BySpeaker, "", "2025-02-10", 10, []row{{"Ana Silva", 1}, {"Ben Cole", 1}}},
 		{"venues", graph.ByVenue, "", "", 10, []row{{"BBC", 4}, {"press conference", 2}}},
