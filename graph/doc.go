@@ -67,9 +67,10 @@
 //
 // Search (search.go, posting.go). A word is a token as above; positions
 // count the words of the quote text from 0. The word index keeps each
-// word's postings in blocks of up to 256, one key per block named by its
-// last posting's <date><quote id>, so that reading a common word costs a
-// Badger step per hundred quotes, not per quote:
+// word's postings in blocks of up to 64, one key per block named by its
+// last posting's <date><quote id> (the word's final block by 24 bytes
+// 0xff), so that reading a common word costs a Badger step per few dozen
+// quotes, not per quote, and a forward seek lands on the right block:
 //
 //	0x14 <word> 0x00 <date> <quote id>    a block: uvarint count, then per posting the
 //	                                      date (uvarint gap from the previous), the quote
@@ -80,6 +81,8 @@
 //	0x15 <stem> 0x00 <word>               term dictionary: the words by English (Porter2)
 //	                                      stem, with the number of quotes that have the
 //	                                      word, uint64 big-endian; deleted at zero
+//
+// The final block of a word has the key 0x14 <word> 0x00 <0xff × 24>.
 //
 // Speakers, venues and outlets carry a number ("num" in their records,
 // copied into their quotes' records), small and never reused, handed out
