@@ -422,8 +422,8 @@ type TimeBucket struct {
 }
 
 // Timeline counts the quotes that f selects by the day, week or month of
-// their article's date, UTC, over whole days from f.From to f.To; zero
-// bounds take the first and last day of any dated quote. Every interval
+// their article's date, UTC, over whole days from f.From to f.To; a zero
+// bound takes the first or last day of any dated quote. Every interval
 // of the range is listed, empty ones with 0; undated quotes are not
 // counted. A filter of one dimension (speakers, venues, outlets or kinds)
 // reads the counts kept on write; any other is counted from the indexes.
@@ -438,13 +438,21 @@ func (s *Store) Timeline(ctx context.Context, f QuoteFilter, iv Interval) ([]Tim
 	}
 	var out []TimeBucket
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		lo, hi, ok, err := dayRange(txn, f.From, f.To)
-		if err != nil || !ok {
-			return err
+		// The range as asked, the data's where not.
+		first, last, any := datedDays(txn)
+		lo, hi := first, last
+		if !f.From.IsZero() {
+			lo = dayOf(f.From)
 		}
-		first := iv.start(lo)
+		if !f.To.IsZero() {
+			hi = dayOf(f.To)
+		}
+		if !any && (f.From.IsZero() || f.To.IsZero()) || lo > hi {
+			return nil
+		}
+		start := iv.start(lo)
 		n := 0
-		for t := first; dayOf(t) <= hi; t = iv.next(t) {
+		for t := start; dayOf(t) <= hi; t = iv.next(t) {
 			if n++; n > MaxBuckets {
 				return fmt.Errorf("%w: more than %d intervals from %s to %s; use a wider interval or a shorter range",
 					ErrInvalid, MaxBuckets, dayTime(lo).Format(time.DateOnly), dayTime(hi).Format(time.DateOnly))

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -103,7 +104,9 @@ func TestTimeline(t *testing.T) {
 		{"speaker and venue", graph.QuoteFilter{SpeakerIDs: []uuid.UUID{ana}, VenueIDs: []uuid.UUID{bbc}}, graph.Month, []row{{"2025-02-01", 1}, {"2025-03-01", 1}}},
 		{"confidence", graph.QuoteFilter{MinConfidence: 0.85, From: date("2025-03-01"), To: date("2025-03-03")}, graph.Day,
 			[]row{{"2025-03-01", 1}, {"2025-03-02", 0}, {"2025-03-03", 0}}},
-		{"nothing dated in range", graph.QuoteFilter{From: date("2024-01-01"), To: date("2024-01-31")}, graph.Day, nil},
+		{"before the data", graph.QuoteFilter{From: date("2024-12-30"), To: date("2025-01-01")}, graph.Day,
+			[]row{{"2024-12-30", 0}, {"2024-12-31", 0}, {"2025-01-01", 0}}},
+		{"from only", graph.QuoteFilter{From: date("2025-03-09")}, graph.Day, []row{{"2025-03-09", 0}, {"2025-03-10", 1}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -120,8 +123,11 @@ func TestTimeline(t *testing.T) {
 			}
 		})
 	}
-	if _, err := s.Timeline(ctx, graph.QuoteFilter{From: date("1900-01-01"), To: date("2025-03-01")}, graph.Day); err != nil {
-		t.Errorf("a range wider than the data is cut to it: %v", err)
+	if _, err := s.Timeline(ctx, graph.QuoteFilter{From: date("1900-01-01"), To: date("2025-03-01")}, graph.Day); !errors.Is(err, graph.ErrInvalid) {
+		t.Errorf("a timeline of 45,000 days: %v, want ErrInvalid", err)
+	}
+	if bs, err := s.Timeline(ctx, graph.QuoteFilter{From: date("1900-01-01"), To: date("2025-03-01")}, graph.Month); err != nil || len(bs) != 1503 {
+		t.Errorf("a timeline of 125 years by month: %d buckets, %v", len(bs), err)
 	}
 }
 

@@ -38,6 +38,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/ingest"
@@ -52,6 +53,7 @@ type Schema struct {
 	schema graphql.Schema
 	mux    *http.ServeMux
 	assets *assets
+	broker *broker
 }
 
 // Limits bound the work a single request may cause. A zero field takes
@@ -113,6 +115,7 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	for _, o := range opts {
 		o(s)
 	}
+	s.broker = newBroker(store, logger)
 	sc, err := s.build()
 	if err != nil {
 		return nil, fmt.Errorf("schema: %w", err)
@@ -411,96 +414,102 @@ func (s *Schema) build() (graphql.Schema, error) {
 		},
 	})
 
+	quoteOrder := graphql.NewEnum(graphql.EnumConfig{
+		Name:        "QuoteOrder",
+		Description: "An order of quotations.",
+		Values: graphql.EnumValueConfigMap{
+			"DATE":      &graphql.EnumValueConfig{Value: graph.OrderDate, Description: "By the article's date, oldest first, undated ones before; in an article, in text order."},
+			"NEWEST":    &graphql.EnumValueConfig{Value: graph.OrderNewest, Description: "By the article's date, newest first, undated ones last."},
+			"RELEVANCE": &graphql.EnumValueConfig{Value: graph.OrderRelevance, Description: "Best match of the search first (BM25); needs a search."},
+		},
+	})
+
 	idArg := func(desc string) graphql.FieldConfigArgument {
 		return graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID), Description: desc}}
 	}
 
-	query := graphql.NewObject(graphql.ObjectConfig{
-		Name: "Query",
-		Fields: graphql.Fields{
-			"node": &graphql.Field{
-				Type:        node,
-				Description: "The record with a global id; null when there is none.",
-				Args:        idArg("Any id the API returned."),
-				Resolve:     s.resolver(s.node),
-			},
-			"speaker": &graphql.Field{
-				Type:        speaker,
-				Description: "A speaker by id, or by name: the exact full name or an alias, else a surname; null when none matches.",
-				Args: graphql.FieldConfigArgument{
-					"id":   &graphql.ArgumentConfig{Type: graphql.ID},
-					"name": &graphql.ArgumentConfig{Type: graphql.String},
-				},
-				Resolve: s.resolver(s.speaker),
-			},
-			"quote":   lookupField(s, quote, "id", typeQuote, s.store.Quote),
-			"article": lookupField(s, article, "id", typeArticle, s.store.Article),
-			"venue":   lookupField(s, venue, "id", typeVenue, s.store.Venue),
-			"outlet":  lookupField(s, outlet, "id", typeOutlet, s.store.Outlet),
-			"speakers": &graphql.Field{
-				Type:        graphql.NewNonNull(speakerConn),
-				Description: "Speakers whose name, an alias or a word of the name starts with name (ignoring case and diacritics); all when name is omitted.",
-				Args:        pageArgs("name", graphql.String),
-				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
-					name, _ := p.Args["name"].(string)
-					return paginate(p.Context, typeSpeaker, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Speaker, graph.PageInfo, error) {
-						return s.store.FindSpeakers(ctx, strings.TrimSpace(name), pg)
-					})
-				}),
-			},
-			"quotes": &graphql.Field{
-				Type:        graphql.NewNonNull(quoteConn),
-				Description: "Quotations by the date of their article, oldest first (undated ones before), filtered by all the arguments given.",
-				Args: graphql.FieldConfigArgument{
-					"speaker":   &graphql.ArgumentConfig{Type: graphql.String, Description: "A speaker's full name, alias or surname: \"Lavrov\" takes every speaker with that word in a name."},
-					"speakerId": &graphql.ArgumentConfig{Type: graphql.ID},
-					"venue":     &graphql.ArgumentConfig{Type: graphql.String, Description: "A venue's name or words of it."},
-					"venueId":   &graphql.ArgumentConfig{Type: graphql.ID},
-					"article":   &graphql.ArgumentConfig{Type: graphql.ID, Description: "An article's id."},
-					"search":    &graphql.ArgumentConfig{Type: graphql.String, Description: "Words that must all appear in the quotation."},
-					"from":      &graphql.ArgumentConfig{Type: graphql.String, Description: "Published on or after: an ISO 8601 date or RFC 3339 time."},
-					"to":        &graphql.ArgumentConfig{Type: graphql.String, Description: "Published on or before; a date includes that whole day."},
-					"first":     pageArgs()["first"],
-					"after":     pageArgs()["after"],
-				},
-				Resolve: s.resolver(s.quotes),
-			},
-			"venues": &graphql.Field{
-				Type:        graphql.NewNonNull(venueConn),
-				Description: "Venues whose name starts with name; all when name is omitted.",
-				Args:        pageArgs("name", graphql.String),
-				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
-					name, _ := p.Args["name"].(string)
-					return paginate(p.Context, typeVenue, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Venue, graph.PageInfo, error) {
-						return s.store.FindVenues(ctx, strings.TrimSpace(name), pg)
-					})
-				}),
-			},
-			"articles": &graphql.Field{
-				Type:        graphql.NewNonNull(articleConn),
-				Description: "Every article.",
-				Args:        pageArgs(),
-				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
-					return paginate(p.Context, typeArticle, p.Args, s.store.Articles)
-				}),
-			},
-			"outlets": &graphql.Field{
-				Type:        graphql.NewNonNull(outletConn),
-				Description: "Every outlet.",
-				Args:        pageArgs(),
-				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
-					return paginate(p.Context, typeOutlet, p.Args, s.store.Outlets)
-				}),
-			},
-			"counts": &graphql.Field{
-				Type:        graphql.NewNonNull(countsType),
-				Description: "How many records of each type the graph holds.",
-				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
-					return s.store.Counts(p.Context)
-				}),
-			},
+	queryFields := graphql.Fields{
+		"node": &graphql.Field{
+			Type:        node,
+			Description: "The record with a global id; null when there is none.",
+			Args:        idArg("Any id the API returned."),
+			Resolve:     s.resolver(s.node),
 		},
-	})
+		"speaker": &graphql.Field{
+			Type:        speaker,
+			Description: "A speaker by id, or by name: the exact full name or an alias, else a surname; null when none matches.",
+			Args: graphql.FieldConfigArgument{
+				"id":   &graphql.ArgumentConfig{Type: graphql.ID},
+				"name": &graphql.ArgumentConfig{Type: graphql.String},
+			},
+			Resolve: s.resolver(s.speaker),
+		},
+		"quote":   lookupField(s, quote, "id", typeQuote, s.store.Quote),
+		"article": lookupField(s, article, "id", typeArticle, s.store.Article),
+		"venue":   lookupField(s, venue, "id", typeVenue, s.store.Venue),
+		"outlet":  lookupField(s, outlet, "id", typeOutlet, s.store.Outlet),
+		"speakers": &graphql.Field{
+			Type:        graphql.NewNonNull(speakerConn),
+			Description: "Speakers whose name, an alias or a word of the name starts with name (ignoring case and diacritics); all when name is omitted.",
+			Args:        pageArgs("name", graphql.String),
+			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+				name, _ := p.Args["name"].(string)
+				return paginate(p.Context, typeSpeaker, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Speaker, graph.PageInfo, error) {
+					return s.store.FindSpeakers(ctx, strings.TrimSpace(name), pg)
+				})
+			}),
+		},
+		"quotes": &graphql.Field{
+			Type: graphql.NewNonNull(quoteConn),
+			Description: "Quotations filtered by all the arguments given, by the date of their article, oldest first " +
+				"(undated ones before), or as orderBy says.",
+			Args: withArgs(filterArgs(), graphql.FieldConfigArgument{
+				"article": &graphql.ArgumentConfig{Type: graphql.ID, Description: "An article's id."},
+				"orderBy": &graphql.ArgumentConfig{Type: quoteOrder, DefaultValue: graph.OrderDate},
+				"first":   pageArgs()["first"],
+				"after":   pageArgs()["after"],
+			}),
+			Resolve: s.resolver(s.quotes),
+		},
+		"venues": &graphql.Field{
+			Type:        graphql.NewNonNull(venueConn),
+			Description: "Venues whose name starts with name; all when name is omitted.",
+			Args:        pageArgs("name", graphql.String),
+			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+				name, _ := p.Args["name"].(string)
+				return paginate(p.Context, typeVenue, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Venue, graph.PageInfo, error) {
+					return s.store.FindVenues(ctx, strings.TrimSpace(name), pg)
+				})
+			}),
+		},
+		"articles": &graphql.Field{
+			Type:        graphql.NewNonNull(articleConn),
+			Description: "Every article.",
+			Args:        pageArgs(),
+			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+				return paginate(p.Context, typeArticle, p.Args, s.store.Articles)
+			}),
+		},
+		"outlets": &graphql.Field{
+			Type:        graphql.NewNonNull(outletConn),
+			Description: "Every outlet.",
+			Args:        pageArgs(),
+			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+				return paginate(p.Context, typeOutlet, p.Args, s.store.Outlets)
+			}),
+		},
+		"counts": &graphql.Field{
+			Type:        graphql.NewNonNull(countsType),
+			Description: "How many records of each type the graph holds.",
+			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+				return s.store.Counts(p.Context)
+			}),
+		},
+	}
+	for name, f := range s.statsFields(node) {
+		queryFields[name] = f
+	}
+	query := graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: queryFields})
 
 	mutation := graphql.NewObject(graphql.ObjectConfig{
 		Name: "Mutation",
@@ -517,9 +526,10 @@ func (s *Schema) build() (graphql.Schema, error) {
 	})
 
 	return graphql.NewSchema(graphql.SchemaConfig{
-		Query:    query,
-		Mutation: mutation,
-		Types:    []graphql.Type{speaker, quote, venue, article, outlet},
+		Query:        query,
+		Mutation:     mutation,
+		Subscription: s.subscriptionType(quote),
+		Types:        []graphql.Type{speaker, quote, venue, article, outlet},
 	})
 }
 
@@ -688,39 +698,12 @@ const maxNameMatches = 256
 
 // quotes resolves Query.quotes.
 func (s *Schema) quotes(p graphql.ResolveParams) (any, error) {
-	ctx := p.Context
-	var f graph.QuoteFilter
-	if raw, ok := p.Args["speakerId"].(string); ok {
-		id, err := decodeTypedID("speakerId", typeSpeaker, raw)
-		if err != nil {
-			return nil, err
-		}
-		f.SpeakerIDs = []uuid.UUID{id}
+	f, none, err := s.quoteFilter(p.Context, p.Args)
+	if err != nil {
+		return nil, err
 	}
-	if name, ok := p.Args["speaker"].(string); ok {
-		ids, err := s.speakerIDs(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		if f.SpeakerIDs = intersect(f.SpeakerIDs, ids); len(f.SpeakerIDs) == 0 {
-			return &connection{}, nil
-		}
-	}
-	if raw, ok := p.Args["venueId"].(string); ok {
-		id, err := decodeTypedID("venueId", typeVenue, raw)
-		if err != nil {
-			return nil, err
-		}
-		f.VenueIDs = []uuid.UUID{id}
-	}
-	if name, ok := p.Args["venue"].(string); ok {
-		ids, err := s.venueIDs(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		if f.VenueIDs = intersect(f.VenueIDs, ids); len(f.VenueIDs) == 0 {
-			return &connection{}, nil
-		}
+	if none {
+		return &connection{}, nil
 	}
 	if raw, ok := p.Args["article"].(string); ok {
 		id, err := decodeTypedID("article", typeArticle, raw)
@@ -729,34 +712,60 @@ func (s *Schema) quotes(p graphql.ResolveParams) (any, error) {
 		}
 		f.ArticleID = id
 	}
-	if search, ok := p.Args["search"].(string); ok {
-		if len(search) > 1000 {
-			return nil, inputErrorf("search: longer than 1000 bytes")
-		}
-		f.Search = strings.TrimSpace(search)
+	if o, ok := p.Args["orderBy"].(graph.QuoteOrder); ok {
+		f.Order = o
 	}
-	var err error
-	if raw, ok := p.Args["from"].(string); ok {
-		if f.From, err = parseTime("from", raw, false); err != nil {
-			return nil, err
-		}
-	}
-	if raw, ok := p.Args["to"].(string); ok {
-		if f.To, err = parseTime("to", raw, true); err != nil {
-			return nil, err
-		}
-	}
-	if !f.From.IsZero() && !f.To.IsZero() && f.From.After(f.To) {
-		return nil, inputErrorf("from: later than to")
+	if f.Order == graph.OrderRelevance && graph.ParseSearch(f.Search).Empty() {
+		return nil, inputErrorf("orderBy: RELEVANCE needs a search")
 	}
 	return s.quotePage(p, f)
 }
 
-// quotePage resolves a quote connection with filter f.
+// quotePage resolves a quote connection with filter f. The store counts
+// every match only when the query asks for totalCount.
 func (s *Schema) quotePage(p graphql.ResolveParams, f graph.QuoteFilter) (*connection, error) {
+	skip := !selects(p, "totalCount")
 	return paginate(p.Context, typeQuote, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Quote, graph.PageInfo, error) {
+		pg.SkipTotal = skip
 		return s.store.Quotes(ctx, f, pg)
 	})
+}
+
+// selects reports whether the field being resolved selects a field named
+// name, directly or through fragments.
+func selects(p graphql.ResolveParams, name string) bool {
+	var walk func(set *ast.SelectionSet, depth int) bool
+	walk = func(set *ast.SelectionSet, depth int) bool {
+		if set == nil || depth > 8 {
+			return false
+		}
+		for _, sel := range set.Selections {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if sel.Name != nil && sel.Name.Value == name {
+					return true
+				}
+			case *ast.InlineFragment:
+				if walk(sel.SelectionSet, depth+1) {
+					return true
+				}
+			case *ast.FragmentSpread:
+				if sel.Name == nil {
+					continue
+				}
+				if f, ok := p.Info.Fragments[sel.Name.Value].(*ast.FragmentDefinition); ok && walk(f.SelectionSet, depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, f := range p.Info.FieldASTs {
+		if walk(f.SelectionSet, 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // intersect returns b when a is empty (no filter yet), else the ids in
