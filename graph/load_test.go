@@ -36,7 +36,7 @@ func dumpStore(t *testing.T, s *graph.Store) dump {
 		t.Fatal(err)
 	}
 	errs := []error{
-		sn.Articles(ctx, func(a graph.Article) error { d.Articles = append(d.Articles, a); return nil }),
+		sn.Articles(ctx, true, func(a graph.Article) error { d.Articles = append(d.Articles, a); return nil }),
 		sn.Quotes(ctx, graph.QuoteFilter{}, func(q graph.Quote) error { d.Quotes = append(d.Quotes, q); return nil }),
 		sn.Speakers(ctx, func(v graph.Speaker) error { d.Speakers = append(d.Speakers, v); return nil }),
 		sn.Venues(ctx, func(v graph.Venue) error { d.Venues = append(d.Venues, v); return nil }),
