@@ -637,9 +637,7 @@ func (d *doc) results() []Attribution {
 				at.Spans = []Span{{a.content[0], a.content[1]}}
 			}
 			var parts []string
-			for _, c := range at.Content {
-				at.Spans = append(at.Spans, c)
-			}
+			at.Spans = append(at.Spans, at.Content...)
 			for _, sp := range at.Spans {
 				parts = append(parts, string(d.r[sp.Start:sp.End]))
 			}

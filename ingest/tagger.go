@@ -457,11 +457,6 @@ func (sc *scratch) features(seq []ttok, mask uint32) [][]uint32 {
 	return out
 }
 
-func isPronounLower(l string) bool {
-	_, ok := personPronouns[l]
-	return ok
-}
-
 // allowed reports whether label b may follow label a (BIO).
 func allowed(a, b int) bool {
 	switch b {
