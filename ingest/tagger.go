@@ -40,7 +40,7 @@ var ErrModel = errors.New("bad tagger model")
 type Model struct {
 	bits   uint8
 	w      []float32 // weights while training: (1<<bits) × numLabels
-	q      []int16   // the quantized weights of the stage's labels, in rows of stride
+	q      []int8    // the quantized weights of the stage's labels, in rows of stride
 	stride int
 	raw    []int16                           // the quantized weights as read, until packed
 	scale  float32                           // q × scale = w
@@ -490,7 +490,7 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 	if m.stride == 4 {
 		var a0, a1, a2, a3 int32
 		for _, h := range f {
-			w := (*[4]int16)(q[int(h)*4:])
+			w := (*[4]int8)(q[int(h)*4:])
 			a0 += int32(w[0])
 			a1 += int32(w[1])
 			a2 += int32(w[2])
@@ -504,7 +504,7 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 	}
 	var a0, a1, a2, a3, a4, a5, a6, a7 int32
 	for _, h := range f {
-		w := (*[8]int16)(q[int(h)*8:])
+		w := (*[8]int8)(q[int(h)*8:])
 		a0 += int32(w[0])
 		a1 += int32(w[1])
 		a2 += int32(w[2])
@@ -527,12 +527,25 @@ func (m *Model) pack(raw []int16) {
 	if len(m.labels) <= 4 {
 		m.stride = 4
 	}
-	m.q = make([]int16, (1<<m.bits)*m.stride)
+	// 8 bits a weight are enough for tagging and halve the table again.
+	var maxAbs int16
 	for h := range 1 << m.bits {
-		for k, l := range m.labels {
-			m.q[h*m.stride+k] = raw[h*numLabels+l]
+		for _, l := range m.labels {
+			v := raw[h*numLabels+l]
+			maxAbs = max(maxAbs, v, -v)
 		}
 	}
+	div := float32(maxAbs) / 127
+	if div == 0 {
+		div = 1
+	}
+	m.q = make([]int8, (1<<m.bits)*m.stride)
+	for h := range 1 << m.bits {
+		for k, l := range m.labels {
+			m.q[h*m.stride+k] = int8(math.Round(float64(float32(raw[h*numLabels+l]) / div)))
+		}
+	}
+	m.scale *= div
 }
 
 // allowedTable[a][b] tells whether label b may follow label a; a =
