@@ -308,12 +308,13 @@ func boolByte(b bool) byte {
 
 // features computes the feature hashes of every token of seq.
 func features(seq []ttok, mask uint32) [][]uint32 {
-	return new(scratch).features(seq, mask)
+	return new(scratch).features(seq, mask, nil)
 }
 
 // scratch holds the buffers of tagging, reused from paragraph to paragraph.
 type scratch struct {
 	all     []ttok
+	need    []bool
 	roles   []byte
 	ruleAtt []int32
 	sent    []int
@@ -336,9 +337,10 @@ func grow[T any](s []T, n int) []T {
 	return s
 }
 
-// features computes the feature hashes of every token of seq; the result
-// is valid until the next call.
-func (sc *scratch) features(seq []ttok, mask uint32) [][]uint32 {
+// features computes the feature hashes of the tokens of seq, of those
+// marked in need when need is not nil; the result is valid until the next
+// call.
+func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 	n := len(seq)
 	sc.ints = grow(sc.ints, 3*n)
 	// nearest reporting verb outside quotations, left and right
@@ -398,6 +400,10 @@ func (sc *scratch) features(seq []ttok, mask uint32) [][]uint32 {
 		flat = make([]uint32, 0, n*48)
 	}
 	for i := range n {
+		if need != nil && !need[i] {
+			out[i] = nil
+			continue
+		}
 		t := seq[i]
 		start := len(flat)
 		add := func(h hasher) { flat = append(flat, uint32(h)&mask) }
