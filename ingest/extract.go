@@ -23,13 +23,6 @@ import (
 //     continuation of the previous speaker, or nobody; sentences without
 //     quotation marks are tried for indirect speech.
 
-// Extract finds every attribution in a. It does no I/O.
-func Extract(a Article) []Attribution {
-	d := newDoc([]rune(a.Text))
-	d.attributeAll()
-	return d.results()
-}
-
 type para struct {
 	start, end int
 	toks       []token
@@ -37,23 +30,25 @@ type para struct {
 }
 
 type attr struct {
-	segs    []int // quotation segments, in order
-	content [2]int
-	kind    string
-	para    int
-	sent    int
-	how     string // right, colon, left, join, cont, none, indirect
-	src     *Mention
-	person  int // index into people, or -1
-	name    string
-	titles  []string
-	cue     *Mention
-	venue   *Venue
-	conf    float64
+	segs     []int // quotation segments, in order
+	content  [2]int
+	contents []tspan // the reported content, as the tagger marks it
+	kind     string
+	para     int
+	sent     int
+	how      string // right, colon, left, join, cont, none, indirect
+	src      *Mention
+	person   int // index into people, or -1
+	name     string
+	titles   []string
+	cue      *Mention
+	venue    *Venue
+	conf     float64
 }
 
 type doc struct {
 	r      []rune
+	src    *source
 	paras  []para
 	segs   []segment
 	segAtt map[int]*attr
@@ -62,8 +57,10 @@ type doc struct {
 	atts   []*attr
 }
 
-func newDoc(r []rune) *doc {
-	d := &doc{r: r, segAtt: make(map[int]*attr)}
+func newDoc(text string) *doc {
+	src := newSource(text)
+	r := src.r
+	d := &doc{r: r, src: src, segAtt: make(map[int]*attr)}
 	var starts []int
 	for i := 0; i <= len(r); {
 		j := i
@@ -81,7 +78,7 @@ func newDoc(r []rune) *doc {
 		p := &d.paras[pi]
 		first := len(d.segs)
 		d.segs = append(d.segs, findSegments(r, p.start, p.end, pi)...)
-		p.toks = tokenize(r, p.start, p.end, d.segs[first:], first)
+		p.toks = tokenize(d.src, p.start, p.end, d.segs[first:], first)
 		p.sents = splitSentences(r, d.segs, p.toks)
 	}
 	linkParagraphs(d.segs, starts, r)
@@ -632,10 +629,28 @@ func (d *doc) results() []Attribution {
 	out := make([]Attribution, 0, len(d.atts))
 	for _, a := range d.atts {
 		var at Attribution
-		if a.how == "indirect" {
-			at.Quote = string(d.r[a.content[0]:a.content[1]])
-			at.Spans = []Span{{a.content[0], a.content[1]}}
+		for _, c := range a.contents {
+			at.Content = append(at.Content, Span{c.start, c.end})
+		}
+		if a.kind == graph.KindIndirect {
+			if len(a.contents) == 0 {
+				at.Spans = []Span{{a.content[0], a.content[1]}}
+			}
+			var parts []string
+			at.Spans = append(at.Spans, at.Content...)
+			for _, sp := range at.Spans {
+				parts = append(parts, string(d.r[sp.Start:sp.End]))
+			}
+			at.Quote = strings.Join(parts, " ")
+			if len(at.Content) == 0 {
+				at.Content = at.Spans
+			}
 		} else {
+			if len(at.Content) == 0 {
+				for _, si := range a.segs {
+					at.Content = append(at.Content, Span{d.segs[si].open, d.segs[si].closeEnd})
+				}
+			}
 			var parts []string
 			for _, si := range a.segs {
 				s := d.segs[si]

@@ -77,4 +77,8 @@ type Attribution struct {
 	Cue        *Mention // the reporting verb or phrase
 	Venue      *Venue   // where it was said, when the text says
 	Confidence float64  // in [0, 1]
+	// Content is the reported content as attribution corpora mark it: the
+	// whole quotation with its marks, or the whole reported clause around a
+	// partial quotation or of indirect speech.
+	Content []Span
 }

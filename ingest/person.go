@@ -73,8 +73,7 @@ func isNameWord(t token) bool {
 	if t.kind != tokWord || !t.capital {
 		return false
 	}
-	l := t.lower
-	return !titleWords[l] && !nationalityWords[l] && !orgWords[l] && !commonCapitalized[l] && !determiners[l] && !cueVerbs[l]
+	return t.cls&(classTitle|classNationality|classOrg|classCommon|classDeterminer|classCue) == 0
 }
 
 // nameStart returns where the name ends the noun phrase toks[i:e], or e

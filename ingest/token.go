@@ -3,6 +3,7 @@ package ingest
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // tokKind tells words from punctuation and quotation marks.
@@ -19,11 +20,12 @@ const (
 type token struct {
 	start, end int
 	kind       tokKind
-	text       string // as printed; for a word with a possessive, without it
-	lower      string // lowercased text
-	poss       bool   // the word carried a possessive ’s or s’
-	capital    bool   // the word starts with an upper-case letter
-	quote      int    // index of the quotation segment for tokQuote
+	text       string    // as printed; for a word with a possessive, without it
+	lower      string    // lowercased text
+	poss       bool      // the word carried a possessive ’s or s’
+	capital    bool      // the word starts with an upper-case letter
+	quote      int       // index of the quotation segment for tokQuote
+	cls        wordClass // what the word lists say of lower
 }
 
 func (t token) is(words ...string) bool {
@@ -41,11 +43,37 @@ func isWordRune(r rune) bool {
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
+// source is an article's text as runes, with the same text as a string and
+// the byte offset of every rune, so that token texts are substrings of the
+// string rather than new allocations.
+type source struct {
+	r   []rune
+	s   string
+	off []int32 // off[i] is the byte offset of r[i]; off[len(r)] = len(s)
+}
+
+func newSource(text string) *source {
+	n := utf8.RuneCountInString(text)
+	src := &source{r: make([]rune, n), s: text, off: make([]int32, n+1)}
+	i := 0
+	for b, c := range text {
+		src.r[i] = c
+		src.off[i] = int32(b)
+		i++
+	}
+	src.off[n] = int32(len(text))
+	return src
+}
+
+// str returns the text of runes [i, j).
+func (src *source) str(i, j int) string { return src.s[src.off[i]:src.off[j]] }
+
 // tokenize splits r[start:end] into words and punctuation. Quotation
 // segments listed in quotes (sorted, inside the range) become one tokQuote
 // each.
-func tokenize(r []rune, start, end int, quotes []segment, qbase int) []token {
-	var toks []token
+func tokenize(src *source, start, end int, quotes []segment, qbase int) []token {
+	r := src.r
+	toks := make([]token, 0, (end-start)/5+4)
 	qi := 0
 	for i := start; i < end; {
 		if qi < len(quotes) && i >= quotes[qi].open {
@@ -65,7 +93,7 @@ func tokenize(r []rune, start, end int, quotes []segment, qbase int) []token {
 			if c == '.' && j+1 < end && r[j] == '.' && r[j+1] == '.' {
 				j += 2
 			}
-			toks = append(toks, token{start: i, end: j, kind: tokPunct, text: string(r[i:j]), lower: string(r[i:j])})
+			toks = append(toks, token{start: i, end: j, kind: tokPunct, text: src.str(i, j), lower: src.str(i, j)})
 			i = j
 			continue
 		}
@@ -95,7 +123,7 @@ func tokenize(r []rune, start, end int, quotes []segment, qbase int) []token {
 			}
 			break
 		}
-		word := string(r[i:j])
+		word := src.str(i, j)
 		t := token{start: i, end: j, kind: tokWord}
 		// A trailing dot of an abbreviation or an initial belongs to the word.
 		if j < end && r[j] == '.' {
@@ -103,16 +131,13 @@ func tokenize(r []rune, start, end int, quotes []segment, qbase int) []token {
 			if abbreviations[lw] || (j-i == 1 && unicode.IsUpper(r[i])) || strings.Contains(lw, ".") {
 				j++
 				t.end = j
-				word = string(r[i:j])
+				word = src.str(i, j)
 			}
 		}
 		base := word
-		if n := len([]rune(base)); n > 2 {
-			rs := []rune(base)
-			if isApostrophe(rs[n-2]) && (rs[n-1] == 's' || rs[n-1] == 'S') {
-				base = string(rs[:n-2])
-				t.poss = true
-			}
+		if n := t.end - i; n > 2 && isApostrophe(r[t.end-2]) && (r[t.end-1] == 's' || r[t.end-1] == 'S') {
+			base = src.str(i, t.end-2)
+			t.poss = true
 		}
 		if j < end && isApostrophe(r[j]) && strings.HasSuffix(base, "s") && (j+1 >= end || !isWordRune(r[j+1])) {
 			// plural possessive: leaders’
@@ -127,6 +152,7 @@ func tokenize(r []rune, start, end int, quotes []segment, qbase int) []token {
 			t.lower = strings.TrimSuffix(t.lower, ".")
 		}
 		t.capital = unicode.IsUpper(r[i])
+		t.cls = wordClasses[t.lower]
 		toks = append(toks, t)
 		i = j
 	}

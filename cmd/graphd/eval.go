@@ -24,7 +24,7 @@ type evalOutput struct {
 }
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--json] [--errors FILE]",
+	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--json] [--errors FILE]",
 		"Score the extractor against a month of the PolNeAR corpus: DIR holds text/NAME.txt and\n"+
 			"attributions/NAME_ANNOTATOR.ann; the first annotator listed in the metadata is used.\n"+
 			"Prints, for source, cue and content, exact-span and token precision, recall and F1,\n"+
@@ -32,6 +32,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	metadata := f.String("metadata", "GRAPHD_POLNEAR_METADATA", "", "metadata.tsv of the corpus (default DIR/../metadata.tsv)")
 	errorsPath := f.String("errors", "GRAPHD_EVAL_ERRORS", "", "write the misses and false positives, with context, to this file")
 	asJSON := f.Bool("json", "GRAPHD_EVAL_JSON", false, "print one JSON object instead of a table")
+	modelPath := f.String("model", "GRAPHD_MODEL", "", "a tagger model file from 'graphd train' (default: the embedded one; \"none\": rules only)")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -53,6 +54,10 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	e.logger.Debug("loaded", "dir", dir, "articles", len(gold))
+	model, err := loadModel(*modelPath)
+	if err != nil {
+		return err
+	}
 
 	start := time.Now()
 	pred := make([]polnear.Doc, 0, len(gold))
@@ -60,7 +65,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		pred = append(pred, polnear.Predict(d))
+		pred = append(pred, polnear.PredictWith(model, d))
 	}
 	elapsed := time.Since(start)
 	rep := polnear.Score(gold, pred)

@@ -99,3 +99,36 @@ func TestEvalUsage(t *testing.T) {
 		})
 	}
 }
+
+// TestTrainAndEvaluate trains a tagger on the fixture month with the real
+// binary, then scores with it: the same flags give the same model file.
+func TestTrainAndEvaluate(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "tagger.bin")
+	out, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", model, "--epochs", "3", "--bits", "14", "--role-bits", "14")
+	if code != 0 || !strings.Contains(out, "trained on 2 articles") {
+		t.Fatalf("train: status %d\n%s%s", code, out, stderr)
+	}
+	first, err := os.ReadFile(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again := filepath.Join(dir, "again.bin")
+	if _, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", again, "--epochs", "3", "--bits", "14", "--role-bits", "14"); code != 0 {
+		t.Fatalf("second train: %s", stderr)
+	}
+	if second, _ := os.ReadFile(again); !bytes.Equal(first, second) {
+		t.Error("the same training run gave two different models")
+	}
+	out, stderr, code = runBinary(t, "eval", "polnear", polnearFixture, "--model", model, "--json")
+	if code != 0 {
+		t.Fatalf("eval --model: status %d, stderr %s", code, stderr)
+	}
+	var v evalOutput
+	if err := json.Unmarshal([]byte(out), &v); err != nil || v.Articles != 2 {
+		t.Fatalf("eval --model output: %v\n%s", err, out)
+	}
+	if _, stderr, code := runBinary(t, "eval", "polnear", polnearFixture, "--model", filepath.Join(dir, "missing.bin")); code != 1 || !strings.Contains(stderr, "missing.bin") {
+		t.Errorf("eval with a missing model: status %d, stderr %q", code, stderr)
+	}
+}

@@ -10,6 +10,7 @@
 //	graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the sample articles, then serve
 //	graphd check   [--db DIR]                      check the store's consistency
 //	graphd eval    polnear DIR [--json]            score the extractor on PolNeAR
+//	graphd train   polnear DIR [--out FILE]        train the attribution tagger on PolNeAR
 //	graphd version                                 print the version
 package main
 
@@ -22,7 +23,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 )
 
@@ -50,6 +50,7 @@ Usage:
   graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the bundled sample articles, then serve
   graphd check   [--db DIR]                      check that every index entry and record agree
   graphd eval    polnear DIR [--json]            score the extractor against a PolNeAR month
+  graphd train   polnear DIR [--out FILE]        train the attribution tagger on a PolNeAR month
   graphd version                                 print the version
 
 Run 'graphd COMMAND --help' for the flags of a command. Every flag also reads
@@ -80,6 +81,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"demo":    runDemo,
 		"check":   runCheck,
 		"eval":    runEval,
+		"train":   runTrain,
 		"version": runVersion,
 	}
 	name := args[0]
@@ -192,5 +194,3 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
-
-func joinLines(lines []string) string { return strings.Join(lines, "\n") }

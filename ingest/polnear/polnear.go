@@ -54,12 +54,21 @@ type Doc struct {
 	Attributions []Attribution
 }
 
-// Predict runs the extractor on d's text and returns d with its
-// attributions: the source mention, the cue and the quotation's spans.
-func Predict(d Doc) Doc {
+// Predict runs the extractor, with the embedded tagger, on d's text and
+// returns d with its attributions.
+func Predict(d Doc) Doc { return PredictWith(ingest.DefaultModel(), d) }
+
+// PredictWith runs the extractor with the tagger m (nil: rules only) on d's
+// text and returns d with its attributions: the source mention, the cue and
+// the reported content.
+func PredictWith(m *ingest.Model, d Doc) Doc {
 	p := Doc{Name: d.Name, Text: d.Text}
-	for i, at := range ingest.Extract(ingest.Article{Path: d.Name, Text: d.Text}) {
-		a := Attribution{ID: "P" + strconv.Itoa(i+1), Content: append([]ingest.Span(nil), at.Spans...)}
+	for i, at := range ingest.ExtractWith(m, ingest.Article{Path: d.Name, Text: d.Text}) {
+		content := at.Content
+		if len(content) == 0 {
+			content = at.Spans
+		}
+		a := Attribution{ID: "P" + strconv.Itoa(i+1), Content: append([]ingest.Span(nil), content...)}
 		if at.Source != nil {
 			a.Source = []ingest.Span{{Start: at.Source.Start, End: at.Source.End}}
 		}
@@ -69,4 +78,18 @@ func Predict(d Doc) Doc {
 		p.Attributions = append(p.Attributions, a)
 	}
 	return p
+}
+
+// Examples converts annotated documents to training examples for the
+// tagger.
+func Examples(docs []Doc) []ingest.TrainExample {
+	out := make([]ingest.TrainExample, 0, len(docs))
+	for _, d := range docs {
+		ex := ingest.TrainExample{Text: d.Text}
+		for _, a := range d.Attributions {
+			ex.Attributions = append(ex.Attributions, ingest.GoldAttribution{Source: a.Source, Cue: a.Cue, Content: a.Content})
+		}
+		out = append(out, ex)
+	}
+	return out
 }

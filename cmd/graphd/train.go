@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/graphd/graphd/ingest"
+	"github.com/graphd/graphd/ingest/polnear"
+)
+
+func runTrain(ctx context.Context, e *env, args []string) error {
+	f := newFlags(e, "train", "polnear DIR [--metadata FILE] [--out FILE]",
+		"Train the attribution tagger on a month of the PolNeAR corpus (DIR holds text/ and\n"+
+			"attributions/; the first annotator listed in the metadata is used) and write the model.\n"+
+			"The same data and flags give the same model. The embedded default model is\n"+
+			"ingest/model/tagger.bin, trained with: graphd train polnear ../shared/polnear/train")
+	metadata := f.String("metadata", "GRAPHD_POLNEAR_METADATA", "", "metadata.tsv of the corpus (default DIR/../metadata.tsv)")
+	out := f.String("out", "GRAPHD_MODEL_OUT", filepath.Join("ingest", "model", "tagger.bin"), "where to write the model")
+	epochs := f.Int("epochs", "GRAPHD_TRAIN_EPOCHS", 15, "passes over the training data")
+	bits := f.Int("bits", "GRAPHD_TRAIN_BITS", 17, "log2 of the number of feature buckets of the cue stage")
+	roleBits := f.Int("role-bits", "GRAPHD_TRAIN_ROLE_BITS", 16, "log2 of the number of feature buckets of the source and content stage")
+	seed := f.Int("seed", "GRAPHD_TRAIN_SEED", 1, "shuffling seed")
+	pos, err := f.parse(e, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 || pos[0] != "polnear" {
+		f.Usage()
+		return errUsage
+	}
+	for name, b := range map[string]int{"--bits": *bits, "--role-bits": *roleBits} {
+		if b < 12 || b > 24 {
+			return fmt.Errorf("%s: %d is not between 12 and 24", name, b)
+		}
+	}
+	dir := pos[1]
+	if *metadata == "" {
+		*metadata = filepath.Join(dir, "..", "metadata.tsv")
+	}
+	meta, err := polnear.ReadMetadata(*metadata)
+	if err != nil {
+		return err
+	}
+	docs, err := polnear.LoadMonth(dir, meta)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	m := ingest.Train(polnear.Examples(docs), ingest.TrainOptions{Epochs: *epochs, Bits: uint8(*bits), RoleBits: uint8(*roleBits), Seed: uint64(*seed)},
+		func(epoch int, errRate float64) {
+			e.logger.Info("epoch", "n", epoch, "token error rate", fmt.Sprintf("%.4f", errRate))
+		})
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tmp := *out + ".tmp"
+	fh, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	n, err := m.WriteTo(fh)
+	if cerr := fh.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write model: %w", err)
+	}
+	if err := os.Rename(tmp, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "trained on %d articles in %s; model %s, %d bytes\n", len(docs), time.Since(start).Round(time.Millisecond), *out, n)
+	return nil
+}
+
+// loadModel reads a tagger model: "" is the embedded one, "none" no tagger.
+func loadModel(path string) (*ingest.Model, error) {
+	switch path {
+	case "":
+		return ingest.DefaultModel(), nil
+	case "none":
+		return nil, nil
+	}
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	m, err := ingest.LoadModel(fh)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return m, nil
+}

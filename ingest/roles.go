@@ -1,0 +1,212 @@
+package ingest
+
+import "sort"
+
+// The second stage of the tagger: given one cue, label the tokens around it
+// as its source, its content or neither. Conditioning on the cue lets the
+// features say where each token lies relative to it (which side, how far,
+// across how many quotation marks, commas and sentence ends, past another
+// reporting verb), which a tagger of the whole paragraph cannot; and it ties
+// every source and content to its cue by construction.
+
+// roleWindow is how many tokens on each side of a cue may be its source or
+// content.
+const roleWindow = 45
+
+// fineBucket buckets a distance in tokens.
+func fineBucket(n int) byte {
+	switch {
+	case n <= 6:
+		return byte('0' + n)
+	case n <= 8:
+		return '7'
+	case n <= 11:
+		return '8'
+	case n <= 15:
+		return '9'
+	case n <= 22:
+		return 'a'
+	case n <= 32:
+		return 'b'
+	default:
+		return 'c'
+	}
+}
+
+func clip2(n int) byte {
+	if n > 2 {
+		n = 2
+	}
+	return byte('0' + n)
+}
+
+// sentences numbers the sentences of seq.
+func sentences(seq []ttok, out []int) []int {
+	out = grow(out, len(seq))
+	for i := range seq {
+		if i > 0 {
+			out[i] = out[i-1]
+			if seq[i].sentStart {
+				out[i]++
+			}
+		}
+	}
+	return out
+}
+
+// roleFeatures computes the features of the tokens seq[lo:hi] with respect
+// to the cue seq[cs:ce]; the result is valid until the next call.
+func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask uint32) [][]uint32 {
+	n := hi - lo
+	sc.out = grow(sc.out, n)
+	out := sc.out
+	flat := sc.flat[:0]
+	if cap(flat) < n*24 {
+		flat = make([]uint32, 0, n*24)
+	}
+	cue := seq[cs].wh
+	cueAtt := seq[cs].ruleAtt
+	word := func(i int) uint32 {
+		if i < 0 {
+			return 1
+		}
+		if i >= len(seq) {
+			return 2
+		}
+		return seq[i].wh
+	}
+	// what lies between each token and the cue, counted outward from it
+	sc.ints = grow(sc.ints, 3*n)
+	marks, commas, others := sc.ints[:n], sc.ints[n:2*n], sc.ints[2*n:3*n]
+	count := func(from, to, step int) {
+		m, c, o := 0, 0, 0
+		for i := from; i != to; i += step {
+			t := seq[i]
+			marks[i-lo], commas[i-lo], others[i-lo] = m, c, o
+			if t.mark != 0 {
+				m++
+			}
+			if t.lower == "," {
+				c++
+			}
+			if t.lex && !t.inq {
+				o++
+			}
+		}
+	}
+	count(cs-1, lo-1, -1)
+	count(ce, hi, 1)
+	for i := lo; i < hi; i++ {
+		t := seq[i]
+		start := len(flat)
+		add := func(h hasher) { flat = append(flat, uint32(h)&mask) }
+		var dir byte
+		var dist int
+		switch {
+		case i < cs:
+			dir, dist = 'L', cs-i
+		case i >= ce:
+			dir, dist = 'R', i-ce+1
+		default:
+			dir = 'C'
+		}
+		b := fineBucket(dist)
+		coarse := bucket(dist)
+		k := i - lo
+		sd := sent[i] - sent[cs]
+		sdb := byte('2' + max(-2, min(2, sd)))
+		add(newHash(40).b(dir).b(b))
+		add(newHash(42).b(dir).u(t.wh))
+		add(newHash(43).b(dir).u(word(i - 1)))
+		add(newHash(44).b(dir).u(word(i + 1)))
+		add(newHash(47).b(dir).b(boolByte(t.inq)).b(t.mark))
+		add(newHash(48).b(dir).b(clip2(marks[k])).b(sdb))
+		add(newHash(49).b(dir).b(clip2(commas[k])).b(clip2(others[k])))
+		add(newHash(50).u(cue).b(dir).b(coarse))
+		add(newHash(51).u(cue).b(dir).b(clip2(marks[k])))
+		same := t.ruleAtt != 0 && t.ruleAtt == cueAtt
+		add(newHash(52).b(t.rule).b(dir).b(boolByte(same)))
+		add(newHash(54).b(dir).u(word(i - 1)).u(t.wh))
+		out[k] = flat[start:len(flat):len(flat)]
+	}
+	sc.flat = flat
+	return out
+}
+
+// roleWindowOf returns the tokens that may be a role of the cue seq[cs:ce].
+func roleWindowOf(n, cs, ce int) (int, int) {
+	return max(0, cs-roleWindow), min(n, ce+roleWindow)
+}
+
+// trainRoles trains the second stage on every annotated attribution.
+func trainRoles(examples []TrainExample, opts TrainOptions, mask uint32) *Model {
+	var items []item
+	for _, ex := range examples {
+		d := newDoc(ex.Text)
+		d.attributeAll()
+		for _, s := range d.taggerSeqs(new(scratch)) {
+			if len(s.toks) == 0 {
+				continue
+			}
+			sent := sentences(s.toks, nil)
+			for _, a := range ex.Attributions {
+				if len(a.Cue) == 0 {
+					continue
+				}
+				cs, ce := tokensIn(s.toks, a.Cue[0])
+				if cs == ce {
+					continue
+				}
+				lo, hi := roleWindowOf(len(s.toks), cs, ce)
+				gold := goldLabels(s.toks[lo:hi], [3][]Span{a.Source, nil, a.Content})
+				for i := range gold {
+					if lo+i >= cs && lo+i < ce {
+						gold[i] = labO
+					}
+				}
+				sc := new(scratch)
+				items = append(items, item{sc.roleFeatures(s.toks, sent, lo, hi, cs, ce, mask), gold})
+			}
+		}
+	}
+	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), labels: roleLabels}
+	m.perceptron(items, opts, nil)
+	return m
+}
+
+// tokensIn returns the tokens of seq that overlap sp.
+func tokensIn(seq []ttok, sp Span) (int, int) {
+	i := sort.Search(len(seq), func(k int) bool { return seq[k].end > sp.Start })
+	j := i
+	for j < len(seq) && seq[j].start < sp.End {
+		j++
+	}
+	return i, j
+}
+
+// cueRoles finds the source and content of the cue seq[cs:ce] with the
+// second stage: the source run nearest the cue, and the content runs.
+func (d *doc) cueRoles(m *Model, sc *scratch, seq []ttok, sent []int, cs, ce int) (src tspan, cons []tspan) {
+	lo, hi := roleWindowOf(len(seq), cs, ce)
+	mask := uint32(1)<<m.bits - 1
+	labs := m.decodeInto(sc, sc.roleFeatures(seq, sent, lo, hi, cs, ce, mask))
+	win := seq[lo:hi]
+	best := -1
+	for _, r := range runs(win, labs, labBSrc) {
+		if best < 0 || abs(r.start-seq[cs].start) < abs(src.start-seq[cs].start) {
+			src, best = r, 0
+		}
+	}
+	cons = runs(win, labs, labBCon)
+	if best < 0 {
+		src = tspan{}
+	}
+	return src, cons
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}

@@ -1,0 +1,939 @@
+package ingest
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// The attribution tagger labels every token of a paragraph as part of a
+// source, a cue, a content or nothing (BIO tags), with a first-order
+// structured perceptron over hashed features. Its features include the
+// labels the rule extractor gives the same tokens, so it learns where the
+// rules' spans differ from the annotation conventions of the corpus it was
+// trained on, and finds the attributions the rules miss.
+
+// Tagger labels.
+const (
+	labO = iota
+	labBSrc
+	labISrc
+	labBCue
+	labICue
+	labBCon
+	labICon
+	numLabels
+)
+
+// ErrModel means a tagger model file could not be read.
+var ErrModel = errors.New("bad tagger model")
+
+// Model is a trained attribution tagger.
+type Model struct {
+	bits   uint8
+	w      []float32 // weights while training: (1<<bits) × numLabels
+	q      []int8    // the quantized weights of the stage's labels, in rows of stride
+	stride int
+	raw    []int16                           // the quantized weights as read, until packed
+	scale  float32                           // q × scale = w
+	trans  [numLabels + 1][numLabels]float32 // previous label (numLabels = start) → label
+	// cueWords are the hashes of the words that were part of a cue often
+	// enough in training; a paragraph without any is not tagged, since
+	// every attribution needs a cue.
+	cueWords map[uint32]bool
+	// roles finds the source and the content of one cue; see roles.go.
+	roles *Model
+	// labels are the labels this stage chooses from.
+	labels []int
+}
+
+// ttok is a token as the tagger sees it: quotation marks stand alone.
+type ttok struct {
+	start, end int
+	lower      string
+	capital    bool
+	inq        bool // inside a quotation
+	mark       byte // 'o' an opening quotation mark, 'c' a closing one
+	rule       byte // the rule extractor's role: 's' source, 'c' cue, 'q' quotation, 'n' reported content
+	sentStart  bool
+	lex        bool   // a reporting verb
+	class      byte   // t title, p pronoun, d determiner, g given name, o organisation word
+	ruleAtt    int32  // the rule attribution the rule role belongs to, 1-based
+	wh, sh     uint32 // hashes of lower and shape
+	suf        uint32 // hash of the last three bytes of lower, 0 when shorter
+}
+
+// tseq is one paragraph for the tagger.
+type tseq struct {
+	para int
+	toks []ttok
+}
+
+// shapeHash hashes the shape of s: X for upper case, x lower, d digit,
+// other runes as they are, runs longer than two cut to two.
+func shapeHash(s string) uint32 {
+	h := newHash(8)
+	var last rune
+	n := 0
+	for _, c := range s {
+		var k rune
+		switch {
+		case c < 0x80 && 'A' <= c && c <= 'Z', c >= 0x80 && unicode.IsUpper(c):
+			k = 'X'
+		case c < 0x80 && 'a' <= c && c <= 'z', c >= 0x80 && unicode.IsLower(c):
+			k = 'x'
+		case c < 0x80 && '0' <= c && c <= '9', c >= 0x80 && unicode.IsDigit(c):
+			k = 'd'
+		default:
+			k = c
+		}
+		if k == last {
+			n++
+			if n > 1 {
+				continue
+			}
+		} else {
+			n = 0
+		}
+		h = h.u(uint32(k))
+		last = k
+	}
+	return uint32(h)
+}
+
+// taggerSeqs turns the paragraphs of d into tagger sequences, marking the
+// tokens with what the rule extractor found.
+func (d *doc) taggerSeqs(sc *scratch) []tseq {
+	sc.roles = grow(sc.roles, len(d.r))
+	sc.ruleAtt = grow(sc.ruleAtt, len(d.r))
+	roles := sc.roles // rune offset → rule role
+	mark := func(s, e int, role byte, att int32) {
+		for i := s; i < e; i++ {
+			if roles[i] == 0 || role == 'c' {
+				roles[i] = role
+				sc.ruleAtt[i] = att
+			}
+		}
+	}
+	for k, a := range d.atts {
+		att := int32(k + 1)
+		if a.src != nil {
+			mark(a.src.Start, a.src.End, 's', att)
+		}
+		if a.cue != nil {
+			mark(a.cue.Start, a.cue.End, 'c', att)
+		}
+		if a.how == "indirect" {
+			mark(a.content[0], a.content[1], 'n', att)
+		}
+		for _, si := range a.segs {
+			s := d.segs[si]
+			mark(s.start, s.end, 'q', att)
+		}
+	}
+	seqs := make([]tseq, 0, len(d.paras))
+	all := sc.all[:0] // the tokens of every paragraph, in one allocation
+	for pi := range d.paras {
+		p := &d.paras[pi]
+		// The paragraph's tokens with every quotation opened up: its
+		// marks and its words.
+		raw := sc.raw[:0]
+		kind := sc.kind[:0] // 'o', 'c', 'q' inside, 0 outside
+		for _, t := range p.toks {
+			if t.kind != tokQuote {
+				raw = append(raw, t)
+				kind = append(kind, 0)
+				continue
+			}
+			q := d.segs[t.quote]
+			m := d.src.str(q.open, q.open+1)
+			raw = append(raw, token{start: q.open, end: q.open + 1, kind: tokPunct, text: m, lower: m})
+			kind = append(kind, 'o')
+			inner := q.closeEnd
+			if q.closed {
+				inner--
+			}
+			for _, w := range tokenize(d.src, q.open+1, inner, nil, 0) {
+				raw = append(raw, w)
+				kind = append(kind, 'q')
+			}
+			if q.closed {
+				m := d.src.str(inner, q.closeEnd)
+				raw = append(raw, token{start: inner, end: q.closeEnd, kind: tokPunct, text: m, lower: m})
+				kind = append(kind, 'c')
+			}
+		}
+		sc.raw, sc.kind = raw, kind
+		if cap(all)-len(all) < len(raw) {
+			all = make([]ttok, 0, max(len(raw), len(d.r)/5))
+		}
+		toks := all[len(all) : len(all)+len(raw)]
+		all = all[:len(all)+len(raw)]
+		for i, t := range raw {
+			tt := ttok{start: t.start, end: t.end, lower: t.lower, capital: t.capital}
+			if t.kind == tokWord {
+				tt.sh = shapeHash(t.text)
+				c := t.cls
+				tt.lex = c&classCue != 0
+				tt.class = c.tag()
+			} else {
+				tt.lower = t.text
+				tt.sh = uint32(newHash(8).s(t.text))
+			}
+			switch kind[i] {
+			case 'o', 'c':
+				tt.mark = kind[i]
+			case 'q':
+				tt.inq = true
+			}
+			tt.wh = uint32(newHash(1).s(tt.lower))
+			if len(tt.lower) > 3 {
+				tt.suf = uint32(newHash(10).s(tt.lower[len(tt.lower)-3:]))
+			}
+			tt.rule = roles[t.start]
+			tt.ruleAtt = sc.ruleAtt[t.start]
+			tt.sentStart = i == 0 || raw[i-1].kind == tokPunct && strings.ContainsAny(raw[i-1].text, ".!?")
+			toks[i] = tt
+		}
+		seqs = append(seqs, tseq{para: pi, toks: toks})
+	}
+	sc.all = all
+	return seqs
+}
+
+// wordClass is what the word lists say of a word, in one lookup.
+type wordClass uint16
+
+const (
+	classCue wordClass = 1 << iota
+	classTitle
+	classPronoun
+	classDeterminer
+	classGiven
+	classOrg
+	classNationality
+	classCommon
+)
+
+// tag is the class feature of the tagger: the first class that applies.
+func (c wordClass) tag() byte {
+	switch {
+	case c&classTitle != 0:
+		return 't'
+	case c&classPronoun != 0:
+		return 'p'
+	case c&classDeterminer != 0:
+		return 'd'
+	case c&classGiven != 0:
+		return 'g'
+	case c&classOrg != 0:
+		return 'o'
+	}
+	return 0
+}
+
+var wordClasses = func() map[string]wordClass {
+	m := map[string]wordClass{}
+	for _, l := range []struct {
+		words map[string]bool
+		c     wordClass
+	}{{cueVerbs, classCue}, {titleWords, classTitle}, {determiners, classDeterminer},
+		{givenNames, classGiven}, {femaleNames, classGiven}, {orgWords, classOrg},
+		{nationalityWords, classNationality}, {commonCapitalized, classCommon}} {
+		for w := range l.words {
+			m[w] |= l.c
+		}
+	}
+	for w := range personPronouns {
+		m[w] |= classPronoun
+	}
+	return m
+}()
+
+// hasher builds feature hashes (FNV-1a) without allocating.
+type hasher uint32
+
+func newHash(tag byte) hasher { return (2166136261 ^ hasher(tag)) * 16777619 }
+
+func (h hasher) s(s string) hasher {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ hasher(s[i])) * 16777619
+	}
+	return (h ^ 0xff) * 16777619
+}
+
+func (h hasher) b(c byte) hasher { return (h ^ hasher(c)) * 16777619 }
+
+func (h hasher) u(x uint32) hasher {
+	for range 4 {
+		h = (h ^ hasher(x&0xff)) * 16777619
+		x >>= 8
+	}
+	return h
+}
+
+func bucket(n int) byte {
+	switch {
+	case n <= 0:
+		return '0'
+	case n == 1:
+		return '1'
+	case n == 2:
+		return '2'
+	case n <= 4:
+		return '3'
+	case n <= 8:
+		return '4'
+	case n <= 16:
+		return '5'
+	default:
+		return '6'
+	}
+}
+
+func boolByte(b bool) byte {
+	if b {
+		return '1'
+	}
+	return '0'
+}
+
+// features computes the feature hashes of every token of seq.
+func features(seq []ttok, mask uint32) [][]uint32 {
+	return new(scratch).features(seq, mask, nil)
+}
+
+// scratch holds the buffers of tagging, reused from paragraph to paragraph.
+type scratch struct {
+	all     []ttok
+	need    []bool
+	roles   []byte
+	ruleAtt []int32
+	sent    []int
+	raw     []token
+	kind    []byte
+	ints    []int
+	flat    []uint32
+	out     [][]uint32
+	delta   [][numLabels]float32
+	back    [][numLabels]int8
+	labs    []int
+}
+
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+// features computes the feature hashes of the tokens of seq, of those
+// marked in need when need is not nil; the result is valid until the next
+// call.
+func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
+	n := len(seq)
+	sc.ints = grow(sc.ints, 3*n)
+	// nearest reporting verb outside quotations, left and right
+	left := sc.ints[:n]
+	right := sc.ints[n : 2*n]
+	last := -1
+	for i := range n {
+		left[i] = last
+		if seq[i].lex && !seq[i].inq {
+			last = i
+		}
+	}
+	last = -1
+	for i := n - 1; i >= 0; i-- {
+		right[i] = last
+		if seq[i].lex && !seq[i].inq {
+			last = i
+		}
+	}
+	// sentences, and the first and last reporting verb outside quotations
+	// in each
+	sent := sc.ints[2*n : 3*n]
+	var first, lastCue, sstart, send []int
+	for i := range n {
+		if i > 0 && seq[i].sentStart {
+			sent[i] = sent[i-1] + 1
+		} else if i > 0 {
+			sent[i] = sent[i-1]
+		}
+		if sent[i] == len(first) {
+			first = append(first, -1)
+			lastCue = append(lastCue, -1)
+			sstart = append(sstart, i)
+			send = append(send, i)
+		}
+		send[sent[i]] = i
+		if seq[i].lex && !seq[i].inq {
+			if first[sent[i]] < 0 {
+				first[sent[i]] = i
+			}
+			lastCue[sent[i]] = i
+		}
+	}
+	word := func(i int) uint32 {
+		if i < 0 {
+			return 1
+		}
+		if i >= n {
+			return 2
+		}
+		return seq[i].wh
+	}
+	sc.out = grow(sc.out, n)
+	out := sc.out
+	flat := sc.flat[:0]
+	if cap(flat) < n*48 {
+		flat = make([]uint32, 0, n*48)
+	}
+	for i := range n {
+		if need != nil && !need[i] {
+			out[i] = nil
+			continue
+		}
+		t := seq[i]
+		start := len(flat)
+		add := func(h hasher) { flat = append(flat, uint32(h)&mask) }
+		add(newHash(0))
+		add(hasher(t.wh))
+		add(newHash(2).u(word(i - 1)))
+		add(newHash(3).u(word(i + 1)))
+		add(newHash(6).u(word(i - 1)).u(t.wh))
+		add(newHash(7).u(t.wh).u(word(i + 1)))
+		add(hasher(t.sh))
+		if i > 0 {
+			add(newHash(9).u(seq[i-1].sh).u(t.sh))
+		}
+		if t.suf != 0 {
+			add(hasher(t.suf))
+		}
+		add(newHash(11).b(boolByte(t.inq)).b(t.mark))
+		add(newHash(14).b(t.rule))
+		add(newHash(15).b(t.rule).u(t.wh))
+		add(newHash(18).b(boolByte(t.lex)).b(boolByte(i > 0 && seq[i-1].lex)).b(boolByte(i+1 < n && seq[i+1].lex)))
+		if l := left[i]; l >= 0 {
+			add(newHash(20).u(seq[l].wh).b(bucket(i - l)))
+		}
+		if r := right[i]; r >= 0 {
+			add(newHash(22).u(seq[r].wh).b(bucket(r - i)))
+		}
+		if t.class != 0 {
+			add(newHash(24).b(t.class))
+		}
+		si := sent[i]
+		if f := first[si]; f >= 0 {
+			switch {
+			case i < f:
+				add(newHash(27).b('<').b(bucket(f - i)).b(boolByte(t.inq)))
+				add(newHash(28).b('<').u(seq[f].wh))
+			case i == f:
+				add(newHash(27).b('='))
+			default:
+				add(newHash(27).b('>').b(bucket(i - f)).b(boolByte(t.inq)))
+				add(newHash(28).b('>').u(seq[f].wh))
+			}
+			if l := lastCue[si]; l != f {
+				if i > l {
+					add(newHash(29).b('>').b(bucket(i - l)))
+				} else if i < l {
+					add(newHash(29).b('<').b(bucket(l - i)))
+				}
+			}
+		} else {
+			add(newHash(27).b('-').b(boolByte(t.inq)))
+		}
+		add(newHash(30).b(bucket(i - sstart[si])).b(bucket(send[si] - i)))
+
+		out[i] = flat[start:len(flat):len(flat)]
+	}
+	sc.flat = flat
+	return out
+}
+
+// allowed reports whether label b may follow label a (BIO).
+func allowed(a, b int) bool {
+	switch b {
+	case labISrc:
+		return a == labBSrc || a == labISrc
+	case labICue:
+		return a == labBCue || a == labICue
+	case labICon:
+		return a == labBCon || a == labICon
+	}
+	return true
+}
+
+// emissions adds up the weights of the features f for every label.
+func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
+	if m.q == nil {
+		*em = [numLabels]float32{}
+		for _, h := range f {
+			w := m.w[int(h)*numLabels : int(h)*numLabels+numLabels : int(h)*numLabels+numLabels]
+			for l := range numLabels {
+				em[l] += w[l]
+			}
+		}
+		return
+	}
+	// Running sums in registers, one for each label of the stage, over
+	// rows packed with just those labels: this loop is most of the
+	// tagger's time, and the packed rows keep the table small in cache.
+	q, sc, labels := m.q, m.scale, m.labels
+	*em = [numLabels]float32{}
+	if m.stride == 4 {
+		var a0, a1, a2, a3 int32
+		for _, h := range f {
+			w := (*[4]int8)(q[int(h)*4:])
+			a0 += int32(w[0])
+			a1 += int32(w[1])
+			a2 += int32(w[2])
+			a3 += int32(w[3])
+		}
+		acc := [4]int32{a0, a1, a2, a3}
+		for k, l := range labels {
+			em[l] = float32(acc[k]) * sc
+		}
+		return
+	}
+	var a0, a1, a2, a3, a4, a5, a6, a7 int32
+	for _, h := range f {
+		w := (*[8]int8)(q[int(h)*8:])
+		a0 += int32(w[0])
+		a1 += int32(w[1])
+		a2 += int32(w[2])
+		a3 += int32(w[3])
+		a4 += int32(w[4])
+		a5 += int32(w[5])
+		a6 += int32(w[6])
+		a7 += int32(w[7])
+	}
+	acc := [8]int32{a0, a1, a2, a3, a4, a5, a6, a7}
+	for k, l := range labels {
+		em[l] = float32(acc[k]) * sc
+	}
+}
+
+// pack keeps, of the quantized weights read from a file, the labels of
+// the stage only, in rows of 4 or 8 that never straddle two cache lines.
+func (m *Model) pack(raw []int16) {
+	m.stride = 8
+	if len(m.labels) <= 4 {
+		m.stride = 4
+	}
+	// 8 bits a weight are enough for tagging and halve the table again.
+	var maxAbs int16
+	for h := range 1 << m.bits {
+		for _, l := range m.labels {
+			v := raw[h*numLabels+l]
+			maxAbs = max(maxAbs, v, -v)
+		}
+	}
+	div := float32(maxAbs) / 127
+	if div == 0 {
+		div = 1
+	}
+	m.q = make([]int8, (1<<m.bits)*m.stride)
+	for h := range 1 << m.bits {
+		for k, l := range m.labels {
+			m.q[h*m.stride+k] = int8(math.Round(float64(float32(raw[h*numLabels+l]) / div)))
+		}
+	}
+	m.scale *= div
+}
+
+// allowedTable[a][b] tells whether label b may follow label a; a =
+// numLabels stands for the start of the sequence, which acts as O.
+var allowedTable = func() (t [numLabels + 1][numLabels]bool) {
+	for a := range numLabels + 1 {
+		for b := range numLabels {
+			t[a][b] = allowed(min(a, labO+numLabels-1), b)
+			if a == numLabels {
+				t[a][b] = allowed(labO, b)
+			}
+		}
+	}
+	return t
+}()
+
+// decode finds the best label sequence (Viterbi).
+func (m *Model) decode(feats [][]uint32) []int {
+	return m.decodeInto(new(scratch), feats)
+}
+
+// decodeInto is decode with reused buffers; the result is valid until the
+// next call.
+func (m *Model) decodeInto(sc *scratch, feats [][]uint32) []int {
+	return m.decodeBiased(sc, feats, 0)
+}
+
+// decodeBiased is decodeInto with bias added to the score of a cue's first
+// token, trading the cues' precision for recall.
+func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32) []int {
+	n := len(feats)
+	if n == 0 {
+		return nil
+	}
+	sc.delta = grow(sc.delta, n)
+	sc.back = grow(sc.back, n)
+	delta, back := sc.delta, sc.back
+	var em [numLabels]float32
+	negInf := float32(math.Inf(-1))
+	labels := m.labels
+	for i := range n {
+		m.emissions(feats[i], &em)
+		em[labBCue] += bias
+		for _, l := range labels {
+			best, arg := negInf, -1
+			if i == 0 {
+				if allowedTable[numLabels][l] {
+					best, arg = m.trans[numLabels][l], numLabels
+				}
+			} else {
+				for _, p := range labels {
+					if !allowedTable[p][l] {
+						continue
+					}
+					if v := delta[i-1][p] + m.trans[p][l]; v > best {
+						best, arg = v, p
+					}
+				}
+			}
+			delta[i][l] = best + em[l]
+			back[i][l] = int8(arg)
+		}
+	}
+	sc.labs = grow(sc.labs, n)
+	out := sc.labs
+	best := labels[0]
+	for _, l := range labels[1:] {
+		if delta[n-1][l] > delta[n-1][best] {
+			best = l
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		out[i] = best
+		best = int(back[i][best])
+	}
+	return out
+}
+
+// The labels each stage uses: the first finds cues, the second the source
+// and the content of one cue.
+var (
+	cueLabels  = []int{labO, labBCue, labICue}
+	roleLabels = []int{labO, labBSrc, labISrc, labBCon, labICon}
+)
+
+// TrainExample is an article with its annotated attributions.
+type TrainExample struct {
+	Text         string
+	Attributions []GoldAttribution
+}
+
+// GoldAttribution is one annotated attribution: spans of each role.
+type GoldAttribution struct {
+	Source, Cue, Content []Span
+}
+
+// TrainOptions set the training of a tagger.
+type TrainOptions struct {
+	Epochs int   // passes over the data; 0 means 15
+	Bits   uint8 // log2 of the number of feature buckets of the cue stage; 0 means 17
+	// RoleBits is the same for the stage that finds sources and contents;
+	// 0 means 16.
+	RoleBits uint8
+	Seed     uint64 // the shuffling seed, for reproducible models
+}
+
+// goldLabels labels the tokens of a paragraph from annotated spans.
+func goldLabels(toks []ttok, spans [3][]Span) []int {
+	labs := make([]int, len(toks))
+	for role, list := range spans {
+		b := []int{labBSrc, labBCue, labBCon}[role]
+		for _, sp := range list {
+			first := true
+			for i, t := range toks {
+				if t.end <= sp.Start || t.start >= sp.End {
+					continue
+				}
+				if labs[i] != labO && role == 2 {
+					continue // cue and source win over content
+				}
+				if first {
+					labs[i] = b
+					first = false
+				} else {
+					labs[i] = b + 1
+				}
+			}
+		}
+	}
+	// repair I without B after overlaps
+	for i := range labs {
+		if labs[i] == labISrc || labs[i] == labICue || labs[i] == labICon {
+			if i == 0 || !allowed(labs[i-1], labs[i]) {
+				labs[i]--
+			}
+		}
+	}
+	return labs
+}
+
+// Train learns a tagger from annotated articles with an averaged structured
+// perceptron. The same examples, options and seed give the same model.
+func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, errRate float64)) *Model {
+	if opts.Epochs <= 0 {
+		opts.Epochs = 15
+	}
+	if opts.Bits == 0 {
+		opts.Bits = 17
+	}
+	if opts.RoleBits == 0 {
+		opts.RoleBits = 16
+	}
+	mask := uint32(1)<<opts.Bits - 1
+	var items []item
+	seen, cued := map[uint32]int{}, map[uint32]int{}
+	for _, ex := range examples {
+		d := newDoc(ex.Text)
+		d.attributeAll()
+		var spans [3][]Span
+		for _, a := range ex.Attributions {
+			spans[0] = append(spans[0], a.Source...)
+			spans[1] = append(spans[1], a.Cue...)
+			spans[2] = append(spans[2], a.Content...)
+		}
+		for _, s := range d.taggerSeqs(new(scratch)) {
+			if len(s.toks) == 0 {
+				continue
+			}
+			// the first stage learns cues alone; the second, per cue, its
+			// source and content (roles.go)
+			gold := goldLabels(s.toks, [3][]Span{nil, spans[1], nil})
+			for i, t := range s.toks {
+				seen[t.wh]++
+				if gold[i] == labBCue || gold[i] == labICue {
+					cued[t.wh]++
+				}
+			}
+			items = append(items, item{features(s.toks, mask), gold})
+		}
+	}
+	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), cueWords: map[uint32]bool{}, labels: cueLabels}
+	for h, n := range cued {
+		if n >= 2 && float64(n) >= 0.02*float64(seen[h]) {
+			m.cueWords[h] = true
+		}
+	}
+	m.perceptron(items, opts, progress)
+	ro := opts
+	ro.Bits = opts.RoleBits
+	m.roles = trainRoles(examples, ro, uint32(1)<<ro.Bits-1)
+	return m
+}
+
+// item is one training sequence: its features and gold labels.
+type item struct {
+	feats [][]uint32
+	gold  []int
+}
+
+// perceptron trains m on items with the averaged structured perceptron.
+func (m *Model) perceptron(items []item, opts TrainOptions, progress func(epoch int, errRate float64)) {
+	acc := make([]float32, len(m.w))
+	var tacc [numLabels + 1][numLabels]float32
+	c := float32(1)
+	rng := rand.New(rand.NewPCG(opts.Seed, 0x6772617068640a))
+	order := make([]int, len(items))
+	for i := range order {
+		order[i] = i
+	}
+	for epoch := range opts.Epochs {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		wrong, total := 0, 0
+		for _, k := range order {
+			it := items[k]
+			pred := m.decode(it.feats)
+			for i := range pred {
+				total++
+				prevG, prevP := numLabels, numLabels
+				if i > 0 {
+					prevG, prevP = it.gold[i-1], pred[i-1]
+				}
+				if pred[i] == it.gold[i] && prevG == prevP {
+					continue
+				}
+				if pred[i] != it.gold[i] {
+					wrong++
+					for _, h := range it.feats[i] {
+						g, p := int(h)*numLabels+it.gold[i], int(h)*numLabels+pred[i]
+						m.w[g]++
+						acc[g] += c
+						m.w[p]--
+						acc[p] -= c
+					}
+				}
+				m.trans[prevG][it.gold[i]]++
+				tacc[prevG][it.gold[i]] += c
+				m.trans[prevP][pred[i]]--
+				tacc[prevP][pred[i]] -= c
+			}
+			c++
+		}
+		if progress != nil {
+			progress(epoch+1, float64(wrong)/float64(max(total, 1)))
+		}
+	}
+	for i := range m.w {
+		m.w[i] -= acc[i] / c
+	}
+	for i := range m.trans {
+		for j := range m.trans[i] {
+			m.trans[i][j] -= tacc[i][j] / c
+		}
+	}
+}
+
+const modelMagic = "graphd-tagger-3\n"
+
+// WriteTo writes the model: a header, the transition weights, and the
+// feature weights quantized to 16 bits, gzipped.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	cw := &countWriter{w: w}
+	zw, err := gzip.NewWriterLevel(cw, gzip.BestCompression)
+	if err != nil {
+		return 0, err
+	}
+	bw := bufio.NewWriter(zw)
+	bw.WriteString(modelMagic)
+	m.writeBody(bw)
+	if m.roles != nil {
+		bw.WriteByte(1)
+		m.roles.writeBody(bw)
+	} else {
+		bw.WriteByte(0)
+	}
+	if err := bw.Flush(); err != nil {
+		return cw.n, err
+	}
+	err = zw.Close()
+	return cw.n, err
+}
+
+// writeBody writes the bits, the transitions, the cue words and the
+// quantized weights of one tagger.
+func (m *Model) writeBody(bw *bufio.Writer) {
+	bw.WriteByte(m.bits)
+	bw.WriteByte(numLabels)
+	var maxAbs float32
+	for _, v := range m.w {
+		maxAbs = max(maxAbs, float32(math.Abs(float64(v))))
+	}
+	scale := maxAbs / 32767
+	if scale == 0 {
+		scale = 1
+	}
+	binary.Write(bw, binary.LittleEndian, scale)
+	binary.Write(bw, binary.LittleEndian, m.trans)
+	words := make([]uint32, 0, len(m.cueWords))
+	for h := range m.cueWords {
+		words = append(words, h)
+	}
+	slices.Sort(words)
+	binary.Write(bw, binary.LittleEndian, uint32(len(words)))
+	binary.Write(bw, binary.LittleEndian, words)
+	q := make([]int16, len(m.w))
+	for i, v := range m.w {
+		q[i] = int16(math.Round(float64(v / scale)))
+	}
+	binary.Write(bw, binary.LittleEndian, q)
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// LoadModel reads a model written by WriteTo.
+func LoadModel(r io.Reader) (*Model, error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrModel, err)
+	}
+	br := bufio.NewReader(zr)
+	magic := make([]byte, len(modelMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
+		return nil, fmt.Errorf("%w: not a graphd tagger model", ErrModel)
+	}
+	m, err := readBody(br)
+	if err != nil {
+		return nil, err
+	}
+	m.labels = cueLabels
+	m.pack(m.raw)
+	has, err := br.ReadByte()
+	if err != nil || has != 1 {
+		return nil, fmt.Errorf("%w: no second stage", ErrModel)
+	}
+	if m.roles, err = readBody(br); err != nil {
+		return nil, err
+	}
+	m.roles.labels = roleLabels
+	m.roles.pack(m.roles.raw)
+	m.raw, m.roles.raw = nil, nil
+	return m, nil
+}
+
+// readBody reads what writeBody wrote.
+func readBody(br *bufio.Reader) (*Model, error) {
+	bits, _ := br.ReadByte()
+	nl, _ := br.ReadByte()
+	if bits < 8 || bits > 26 || nl != numLabels {
+		return nil, fmt.Errorf("%w: %d bits, %d labels", ErrModel, bits, nl)
+	}
+	m := &Model{bits: bits}
+	var scale float32
+	if err := binary.Read(br, binary.LittleEndian, &scale); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrModel, err)
+	}
+	if err := binary.Read(br, binary.LittleEndian, &m.trans); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrModel, err)
+	}
+	var nw uint32
+	if err := binary.Read(br, binary.LittleEndian, &nw); err != nil || nw > 1<<20 {
+		return nil, fmt.Errorf("%w: cue words: %v", ErrModel, err)
+	}
+	words := make([]uint32, nw)
+	if err := binary.Read(br, binary.LittleEndian, words); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrModel, err)
+	}
+	m.cueWords = make(map[uint32]bool, nw)
+	for _, h := range words {
+		m.cueWords[h] = true
+	}
+	q := make([]int16, (1<<bits)*numLabels)
+	if err := binary.Read(br, binary.LittleEndian, q); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrModel, err)
+	}
+	m.raw, m.scale = q, scale
+	return m, nil
+}

@@ -1,0 +1,150 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// tinyCorpus is a handful of hand-written articles whose annotations are
+// found by searching for the marked phrases. Every cue occurs twice, since
+// the tagger only looks at paragraphs with a word that was a cue at least
+// twice in training.
+func tinyCorpus(t testing.TB) []TrainExample {
+	t.Helper()
+	type att struct{ src, cue, content string }
+	articles := []struct {
+		text string
+		atts []att
+	}{
+		{"Budget talks\n\nSenator Ann Cole said the budget would pass in March.\n\n“We have the votes,” she told reporters.",
+			[]att{{"Senator Ann Cole", "said", "the budget would pass in March"}, {"she", "told", "“We have the votes,”"}}},
+		{"Storm warning\n\nThe agency warned that rivers could flood by Friday.\n\nMayor Tom Reed said crews were ready.",
+			[]att{{"The agency", "warned", "that rivers could flood by Friday"}, {"Mayor Tom Reed", "said", "crews were ready"}}},
+		{"Trade deal\n\nAccording to officials, the deal is close.\n\n“It is done,” said Minister Lea Park.",
+			[]att{{"officials", "According to", "the deal is close"}, {"Minister Lea Park", "said", "“It is done,”"}}},
+		{"Road closures\n\nThe council warned that roads could close.\n\nAccording to police, the bridge is safe.",
+			[]att{{"The council", "warned", "that roads could close"}, {"police", "According to", "the bridge is safe"}}},
+	}
+	var out []TrainExample
+	for _, a := range articles {
+		r := []rune(a.text)
+		find := func(s string, from int) Span {
+			i := strings.Index(string(r[from:]), s)
+			if i < 0 {
+				t.Fatalf("%q not in %q", s, a.text)
+			}
+			start := from + len([]rune(string(r[from:])[:i]))
+			return Span{start, start + len([]rune(s))}
+		}
+		ex := TrainExample{Text: a.text}
+		from := 0
+		for _, x := range a.atts {
+			g := GoldAttribution{Source: []Span{find(x.src, from)}, Cue: []Span{find(x.cue, from)}, Content: []Span{find(x.content, from)}}
+			ex.Attributions = append(ex.Attributions, g)
+			from = max(g.Source[0].End, g.Cue[0].End, g.Content[0].End) - len([]rune(x.content)) - len([]rune(x.src))
+			if from < 0 {
+				from = 0
+			}
+		}
+		out = append(out, ex)
+	}
+	return out
+}
+
+func modelBytes(t testing.TB, m *Model) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if _, err := m.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestTrain(t *testing.T) {
+	corpus := tinyCorpus(t)
+	opts := TrainOptions{Epochs: 10, Bits: 14, Seed: 7}
+	m := Train(corpus, opts, nil)
+	again := Train(corpus, opts, nil)
+	if !bytes.Equal(modelBytes(t, m), modelBytes(t, again)) {
+		t.Error("training twice with the same seed gave different models")
+	}
+	loaded, err := LoadModel(bytes.NewReader(modelBytes(t, m)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The model has learnt its training data: most tokens get their gold
+	// label, and every attribution comes back with its cue.
+	right, total := 0, 0
+	for _, ex := range corpus {
+		d := newDoc(ex.Text)
+		d.attributeAll()
+		var spans [3][]Span
+		for _, a := range ex.Attributions {
+			spans[0] = append(spans[0], a.Source...)
+			spans[1] = append(spans[1], a.Cue...)
+			spans[2] = append(spans[2], a.Content...)
+		}
+		for _, s := range d.taggerSeqs(new(scratch)) {
+			// the first stage labels cues only
+			gold := goldLabels(s.toks, [3][]Span{nil, spans[1], nil})
+			got := loaded.decode(features(s.toks, uint32(1)<<loaded.bits-1))
+			for i := range gold {
+				total++
+				if gold[i] == got[i] {
+					right++
+				}
+				if i > 0 && !allowed(got[i-1], got[i]) {
+					t.Fatalf("decode broke BIO: %d after %d", got[i], got[i-1])
+				}
+			}
+		}
+		// every attribution comes back with its cue, source and content
+		got := ExtractWith(loaded, Article{Text: ex.Text})
+		for _, g := range ex.Attributions {
+			found := false
+			for _, a := range got {
+				if a.Cue == nil || a.Cue.Start != g.Cue[0].Start || a.Source == nil || len(a.Content) == 0 {
+					continue
+				}
+				found = a.Source.Start < g.Source[0].End && g.Source[0].Start < a.Source.End &&
+					a.Content[0].Start < g.Content[0].End && g.Content[0].Start < a.Content[0].End
+			}
+			if !found {
+				t.Errorf("attribution with cue %v of %q not found: %+v", g.Cue, ex.Text, got)
+			}
+		}
+	}
+	if float64(right) < 0.95*float64(total) {
+		t.Errorf("%d of %d training tokens labelled right", right, total)
+	}
+}
+
+func TestLoadModelErrors(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"empty":     nil,
+		"not gzip":  []byte("hello"),
+		"truncated": modelBytes(t, Train(tinyCorpus(t), TrainOptions{Epochs: 1, Bits: 12}, nil))[:40],
+	} {
+		if _, err := LoadModel(bytes.NewReader(data)); !errors.Is(err, ErrModel) {
+			t.Errorf("%s: %v, want ErrModel", name, err)
+		}
+	}
+}
+
+func TestDefaultModel(t *testing.T) {
+	if DefaultModel() == nil {
+		t.Fatal("no embedded tagger model")
+	}
+}
+
+// BenchmarkLoadModel measures reading the embedded model.
+func BenchmarkLoadModel(b *testing.B) {
+	b.SetBytes(int64(len(defaultModelFile)))
+	for b.Loop() {
+		if _, err := LoadModel(bytes.NewReader(defaultModelFile)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
