@@ -45,6 +45,7 @@ func (s *Schema) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", s.serveGraphQL)
 	mux.HandleFunc("GET /events", s.serveEvents)
+	mux.HandleFunc("GET /export", s.serveExport)
 	mux.HandleFunc("GET /{$}", s.servePlayground)
 	mux.HandleFunc("GET /assets/{name}", s.serveAsset)
 	return mux

@@ -32,7 +32,6 @@ type broker struct {
 	logger *slog.Logger
 	mu     sync.Mutex
 	feeds  map[*feed]struct{}
-	added  chan struct{} // tests: told of each feed added, when not nil
 }
 
 // feed is one subscriber's filter and queue.
@@ -112,11 +111,7 @@ func (b *broker) add(ctx context.Context, filter liveFilter) <-chan graph.Quote 
 	f := &feed{filter: filter, ch: make(chan graph.Quote, feedBuffer)}
 	b.mu.Lock()
 	b.feeds[f] = struct{}{}
-	added := b.added
 	b.mu.Unlock()
-	if added != nil {
-		added <- struct{}{}
-	}
 	go func() {
 		<-ctx.Done()
 		b.mu.Lock()
@@ -219,6 +214,9 @@ func (s *Schema) subscriptionType(quote *graphql.Object) *graphql.Object {
 						return nil, formatted(clientErr(p.Context, s.logger, "Subscription.quoteAdded", err))
 					}
 					quotes := s.broker.add(p.Context, f)
+					if started, ok := p.Context.Value(startedKey{}).(func()); ok {
+						started()
+					}
 					out := make(chan any)
 					go func() {
 						defer close(out)
@@ -275,10 +273,15 @@ func isSubscription(req Request) bool {
 	return err == nil && op.Operation == ast.OperationTypeSubscription
 }
 
+// startedKey holds, in a subscription's context, the function its
+// resolver calls once the broker has its feed.
+type startedKey struct{}
+
 // Subscribe runs the subscription operation of req until ctx ends: each
 // response on the channel is one event, and the channel closes when the
-// subscription ends. A request that cannot start, or that is not a
-// subscription, gets a single error response.
+// subscription ends. It returns once the subscription is live, so that
+// anything stored after it returns is seen. A request that cannot start,
+// or that is not a subscription, gets a single error response.
 func (s *Schema) Subscribe(ctx context.Context, req Request) <-chan Response {
 	out := make(chan Response, 1)
 	doc, op, bad := s.prepare(req)
@@ -292,9 +295,37 @@ func (s *Schema) Subscribe(ctx context.Context, req Request) <-chan Response {
 		return out
 	}
 	ctx, cancel := context.WithCancel(ctx)
+	started := make(chan struct{})
+	ctx = context.WithValue(ctx, startedKey{}, sync.OnceFunc(func() { close(started) }))
 	results := graphql.ExecuteSubscription(graphql.ExecuteParams{
 		Schema: s.schema, AST: doc, OperationName: req.OperationName, Args: req.Variables, Context: ctx,
 	})
+	// Live once the resolver has its feed, or done if it failed first.
+	var first *graphql.Result
+	select {
+	case <-started:
+	case res, ok := <-results:
+		if ok {
+			first = res
+		} else {
+			first = &graphql.Result{}
+		}
+	case <-ctx.Done():
+	}
+	deliver := func(res *graphql.Result) bool {
+		resp := Response{Data: res.Data, Errors: res.Errors}
+		if res.Data != nil {
+			if raw, err := orderedJSON(res.Data, op, doc); err == nil {
+				resp.Data = raw
+			}
+		}
+		select {
+		case out <- resp:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
 	go func() {
 		defer close(out)
 		defer func() {
@@ -302,23 +333,19 @@ func (s *Schema) Subscribe(ctx context.Context, req Request) <-chan Response {
 			for range results { // let graphql-go's goroutine end
 			}
 		}()
+		if first != nil {
+			// An error before the feed started ends it; an event (the
+			// select saw both ready) does not.
+			if first.Data == nil && len(first.Errors) == 0 || !deliver(first) || first.Data == nil {
+				return
+			}
+		}
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case res, ok := <-results:
-				if !ok {
-					return
-				}
-				resp := Response{Data: res.Data, Errors: res.Errors}
-				if res.Data != nil {
-					if raw, err := orderedJSON(res.Data, op, doc); err == nil {
-						resp.Data = raw
-					}
-				}
-				select {
-				case out <- resp:
-				case <-ctx.Done():
+				if !ok || !deliver(res) {
 					return
 				}
 			}

@@ -27,6 +27,9 @@ import (
 //	complete {id}                  →      (the client stops an operation)
 //	ping / pong                    ↔      (either side; the server pings every 30 s)
 //
+// Messages are handled in order, and a subscription is live before the
+// next message is read: once the server answers a ping sent after
+// subscribe, everything stored from then on reaches the subscriber.
 // Queries and mutations run once: next, then complete. The connection is
 // closed with the protocol's codes: 4400 for a message that is not one,
 // 4401 for subscribe before connection_ack, 4406 without the
@@ -206,11 +209,17 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 	opCtx, cancel := context.WithCancel(ctx)
 	w.ops[m.ID] = cancel
 	w.mu.Unlock()
+	// A subscription starts before the next message is read, so that a
+	// client knows it is live once a later message (a ping) is answered.
+	var results <-chan Response
+	if isSubscription(req) {
+		results = w.s.Subscribe(opCtx, req)
+	}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
 		defer cancel()
-		completed := w.run(opCtx, m.ID, req)
+		completed := w.run(opCtx, m.ID, req, results)
 		w.mu.Lock()
 		_, mine := w.ops[m.ID] // the client has not completed it
 		delete(w.ops, m.ID)
@@ -222,13 +231,11 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 	return true
 }
 
-// run runs one operation, sending its results; it reports whether the
-// operation ended by completing, rather than with an error message.
-func (w *wsConn) run(ctx context.Context, id string, req Request) bool {
-	var results <-chan Response
-	if isSubscription(req) {
-		results = w.s.Subscribe(ctx, req)
-	} else {
+// run runs one operation, sending its results (those of a subscription
+// already started); it reports whether the operation ended by
+// completing, rather than with an error message.
+func (w *wsConn) run(ctx context.Context, id string, req Request, results <-chan Response) bool {
+	if results == nil {
 		ch := make(chan Response, 1)
 		ch <- w.s.Do(ctx, req)
 		close(ch)

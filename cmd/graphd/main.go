@@ -9,6 +9,9 @@
 //	graphd extract PATH...                         print attributions as JSON Lines
 //	graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the sample articles, then serve
 //	graphd check   [--db DIR]                      check the store's consistency
+//	graphd export  [--db DIR] --format F [filters] [--out FILE|DIR]
+//	                                               export jsonl, nquads, graphml or csv
+//	graphd import  [--db DIR] FILE.jsonl           load a jsonl export into an empty store
 //	graphd eval    polnear DIR [--json]            score the extractor on PolNeAR
 //	graphd train   polnear DIR [--out FILE]        train the attribution tagger on PolNeAR
 //	graphd version                                 print the version
@@ -49,6 +52,9 @@ Usage:
   graphd extract PATH...                         print one JSON object per attribution, no store needed
   graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the bundled sample articles, then serve
   graphd check   [--db DIR]                      check that every index entry and record agree
+  graphd export  [--db DIR] --format F [filters] [--out FILE|DIR]
+                                                 export as jsonl, nquads, graphml or csv (for Neo4j)
+  graphd import  [--db DIR] FILE.jsonl           load a jsonl export into an empty store
   graphd eval    polnear DIR [--json]            score the extractor against a PolNeAR month
   graphd train   polnear DIR [--out FILE]        train the attribution tagger on a PolNeAR month
   graphd version                                 print the version
@@ -82,6 +88,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"check":   runCheck,
 		"eval":    runEval,
 		"train":   runTrain,
+		"export":  runExport,
+		"import":  runImport,
 		"version": runVersion,
 	}
 	name := args[0]
