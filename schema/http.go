@@ -46,6 +46,9 @@ func (s *Schema) routes() *http.ServeMux {
 	mux.HandleFunc("/graphql", s.serveGraphQL)
 	mux.HandleFunc("GET /events", s.serveEvents)
 	mux.HandleFunc("GET /export", s.serveExport)
+	mux.HandleFunc("GET /dashboard", s.serveDashboard)
+	mux.Handle("GET /dashboard/{$}", http.RedirectHandler("../dashboard", http.StatusMovedPermanently))
+	mux.HandleFunc("GET /dashboard/assets/{name}", s.dashboard.serveFile)
 	mux.HandleFunc("GET /{$}", s.servePlayground)
 	mux.HandleFunc("GET /assets/{name}", s.serveAsset)
 	return mux

@@ -26,6 +26,7 @@
 package schema
 
 //go:generate sh playground/build.sh
+//go:generate sh dashboard/build.sh
 
 import (
 	"context"
@@ -47,13 +48,14 @@ import (
 // Schema is graphd's GraphQL schema over a store, and the HTTP handler
 // that serves it and the playground.
 type Schema struct {
-	store  *graph.Store
-	logger *slog.Logger
-	limits Limits
-	schema graphql.Schema
-	mux    *http.ServeMux
-	assets *assets
-	broker *broker
+	store     *graph.Store
+	logger    *slog.Logger
+	limits    Limits
+	schema    graphql.Schema
+	mux       *http.ServeMux
+	assets    *assets // the playground
+	dashboard *assets
+	broker    *broker
 }
 
 // Limits bound the work a single request may cause. A zero field takes
@@ -121,7 +123,8 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 		return nil, fmt.Errorf("schema: %w", err)
 	}
 	s.schema = sc
-	s.assets = loadAssets()
+	s.assets = loadAssets(dist, "playground/dist")
+	s.dashboard = loadAssets(dashboardDist, "dashboard/dist")
 	s.mux = s.routes()
 	return s, nil
 }
