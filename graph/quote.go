@@ -883,7 +883,7 @@ func (s *indexStream) load() bool {
 const seekSteps = 8
 
 func (s *indexStream) seek(target []byte) bool {
-	if s.started && (s.c == nil || s.dir*bytes.Compare(s.c, target) >= 0) {
+	if s.started && (s.c == nil || s.dir*cmpSuffix(s.c, target) >= 0) {
 		return s.c != nil
 	}
 	if s.started {
@@ -891,7 +891,7 @@ func (s *indexStream) seek(target []byte) bool {
 			if !s.next() {
 				return false
 			}
-			if s.dir*bytes.Compare(s.c, target) >= 0 {
+			if s.dir*cmpSuffix(s.c, target) >= 0 {
 				return true
 			}
 		}
@@ -944,7 +944,7 @@ func union(dir int, kids []stream) stream {
 func (u *unionStream) pick() bool {
 	u.c = nil
 	for _, k := range u.kids {
-		if c := k.cur(); c != nil && (u.c == nil || u.dir*bytes.Compare(c, u.c) < 0) {
+		if c := k.cur(); c != nil && (u.c == nil || u.dir*cmpSuffix(c, u.c) < 0) {
 			u.c = c
 		}
 	}
@@ -952,7 +952,7 @@ func (u *unionStream) pick() bool {
 }
 
 func (u *unionStream) seek(target []byte) bool {
-	if u.c != nil && u.dir*bytes.Compare(u.c, target) >= 0 {
+	if u.c != nil && u.dir*cmpSuffix(u.c, target) >= 0 {
 		return true
 	}
 	for _, k := range u.kids {
@@ -1002,7 +1002,7 @@ func (a *andStream) align(ok bool) bool {
 			if !k.seek(x) {
 				return false
 			}
-			if y := k.cur(); a.dir*bytes.Compare(y, x) > 0 {
+			if y := k.cur(); a.dir*cmpSuffix(y, x) > 0 {
 				ok = a.kids[0].seek(y)
 				agreed = false
 				break
@@ -1017,7 +1017,7 @@ func (a *andStream) align(ok bool) bool {
 }
 
 func (a *andStream) seek(target []byte) bool {
-	if a.c != nil && a.dir*bytes.Compare(a.c, target) >= 0 {
+	if a.c != nil && a.dir*cmpSuffix(a.c, target) >= 0 {
 		return true
 	}
 	return a.align(a.kids[0].seek(target))
