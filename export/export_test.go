@@ -60,7 +60,7 @@ func day(s string) time.Time {
 // and without speaker and venue, text that needs escaping in every
 // format, an undated article, an article without quotations, and a
 // speaker, a venue and an outlet that no quotation reaches any more.
-func fixture(t *testing.T) *graph.Store {
+func fixture(t testing.TB) *graph.Store {
 	t.Helper()
 	s := graphtest.Open(t)
 	put := func(in graph.ArticleInput) {
@@ -91,7 +91,7 @@ func fixture(t *testing.T) *graph.Store {
 	return s
 }
 
-func exportOf(t *testing.T, s *graph.Store, f export.Format, o export.Options) ([]byte, export.Counts) {
+func exportOf(t testing.TB, s *graph.Store, f export.Format, o export.Options) ([]byte, export.Counts) {
 	t.Helper()
 	var buf bytes.Buffer
 	c, err := export.Write(t.Context(), s, &buf, f, o)
