@@ -45,18 +45,20 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 	akey := articleKey(in, hash)
 	var res PutResult
 	var added []Quote
+	var written map[string]int64
 	err := s.commit(ctx, func(txn *badger.Txn) error {
 		rtxn := s.db.NewTransaction(false)
 		defer rtxn.Discard()
-		w := newWriter(txn, rtxn)
+		w := newWriter(txn, rtxn, &s.counts)
 		var err error
 		res, err = w.putArticle(in, akey, hash)
 		if err != nil {
 			return err
 		}
-		added = w.added
+		added, written = w.added, w.written
 		return w.flush()
 	}, func() {
+		s.counts.put(written)
 		if !res.Unchanged {
 			a := res.Article
 			a.Text = ""
@@ -251,6 +253,8 @@ func textOrder(qs []QuoteInput) []int {
 type writer struct {
 	txn      *badger.Txn
 	rtxn     *badger.Txn // the same state without txn's writes, for finding word blocks
+	cache    *countCache
+	written  map[string]int64 // the counts this write sets, for the cache once committed
 	counters map[string]int64
 	words    map[string]*wordChange
 	nums     map[string]uint32 // last numbers read, by counter name
@@ -268,10 +272,12 @@ type writer struct {
 	venues   map[string]uuid.UUID // by lookup key
 }
 
-func newWriter(txn, rtxn *badger.Txn) *writer {
+func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 	return &writer{
 		txn:      txn,
 		rtxn:     rtxn,
+		cache:    cache,
+		written:  map[string]int64{},
 		words:    map[string]*wordChange{},
 		nums:     map[string]uint32{},
 		venueNum: map[uuid.UUID]uint32{},
@@ -621,7 +627,7 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 // flush writes the changed speakers with their index entries, the
 // speaker→venue edge counts and the counters.
 func (w *writer) flush() error {
-	if err := applyWordChanges(w.txn, w.rtxn, w.words); err != nil {
+	if err := w.writePostings(); err != nil {
 		return err
 	}
 	for name, n := range w.nums {
@@ -659,9 +665,28 @@ func (w *writer) flush() error {
 		}
 	}
 	for _, k := range sortedKeys(w.counts) {
-		if err := addCount(w.txn, []byte(k), w.counts[k]); err != nil {
+		d := w.counts[k]
+		if d == 0 {
+			continue
+		}
+		n, ok := w.cache.get(k)
+		if !ok {
+			var err error
+			if n, err = readCount(w.txn, []byte(k)); err != nil {
+				return err
+			}
+		}
+		n += d
+		var err error
+		if n <= 0 {
+			err = del(w.txn, []byte(k))
+		} else {
+			err = set(w.txn, []byte(k), uint64Bytes(uint64(n)))
+		}
+		if err != nil {
 			return err
 		}
+		w.written[k] = max(n, 0)
 	}
 	for name, d := range w.counters {
 		if d == 0 {

@@ -379,6 +379,11 @@ func (c *checker) indexes() error {
 				it.Close()
 				return err
 			}
+		case p == pFreshPosting:
+			if err := c.fresh(it.Item()); err != nil {
+				it.Close()
+				return err
+			}
 		case ownerOf(p) != 0:
 			actual[p]++
 		default:
@@ -454,6 +459,35 @@ func (c *checker) count(item *badger.Item) error {
 	delete(c.counts, string(k))
 	if err != nil || int64(n) != want || n == 0 {
 		return c.fail("count %q is %x, quotes call for %d", k, v, want)
+	}
+	return nil
+}
+
+// fresh checks a fresh posting: one a quote calls for, not in a block
+// too.
+func (c *checker) fresh(item *badger.Item) error {
+	k := item.Key()
+	i := bytes.IndexByte(k, sep)
+	if i < 0 || len(k) != i+1+suffixLen {
+		return c.fail("fresh posting key %q malformed", k)
+	}
+	w := string(k[1:i])
+	var sfx [suffixLen]byte
+	copy(sfx[:], k[i+1:])
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return dbErr("read fresh posting", err)
+	}
+	want, ok := c.words[w][sfx]
+	switch {
+	case !ok:
+		return c.fail("word %q: fresh posting of quote %s that no quote calls for, or in a block too", w, uuid.UUID(sfx[dateLen:]))
+	case !bytes.Equal(want, v):
+		return c.fail("word %q: fresh posting of quote %s is %x, want %x", w, uuid.UUID(sfx[dateLen:]), v, want)
+	}
+	delete(c.words[w], sfx)
+	if len(c.words[w]) == 0 {
+		delete(c.words, w)
 	}
 	return nil
 }

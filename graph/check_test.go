@@ -26,8 +26,14 @@ func TestCheckFindsDamage(t *testing.T) {
 			return txn.Delete(quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID))
 		}, "index entry"},
 		{"word posting missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Delete(blockKey("talks", finalSuffix))
+			var sfx [suffixLen]byte
+			copy(sfx[:], quoteSuffix(q.Published, q.ID))
+			return txn.Delete(freshKey("talks", sfx))
 		}, `word "talks": posting of quote`},
+		{"word posting twice", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			p := wordPostings(q)["talks"]
+			return txn.Set(blockKey("talks", finalSuffix), encodeBlock([]posting{p}))
+		}, `in a block too`},
 		{"word posting of another quote", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			p := wordPostings(q)["talks"]
 			return txn.Set(blockKey("zebra", finalSuffix), encodeBlock([]posting{p}))

@@ -16,6 +16,10 @@
 // under the same key deletes the old quotes with their index entries and
 // writes the new ones under the old article id. Speakers, venues and
 // outlets are never deleted. Watch tells of every committed change.
+// Writers keep the committed values of the counts they touch in memory
+// (the term dictionary, the dashboard counts), so that common words and
+// busy days are not read back for every article, and add word postings
+// as keys of their own, merged into blocks every 256 writes.
 //
 // A Loader writes whole records (ids included) into an empty store in
 // large batches, counts last: for restoring exports and building big
@@ -81,6 +85,11 @@
 //	0x15 <stem> 0x00 <word>               term dictionary: the words by English (Porter2)
 //	                                      stem, with the number of quotes that have the
 //	                                      word, uint64 big-endian; deleted at zero
+//	0x17 <word> 0x00 <date> <quote id>    a fresh posting, written by an article write
+//	                                      (value as a posting in a block) and moved into
+//	                                      the word's blocks every 256 writes, many postings
+//	                                      a block write (fresh.go); a posting is in a block
+//	                                      or fresh, never both, and readers read both
 //
 // The final block of a word has the key 0x14 <word> 0x00 <0xff × 24>.
 //

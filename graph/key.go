@@ -27,6 +27,7 @@ const (
 	pQuoteByToken   byte = 0x14
 	pTermDict       byte = 0x15
 	pQuoteByOutlet  byte = 0x16
+	pFreshPosting   byte = 0x17
 
 	pSpeakerByName  byte = 0x20
 	pSpeakerLookup  byte = 0x21

@@ -380,6 +380,7 @@ func (l *Loader) Close() error {
 		if err := l.wb.Flush(); err != nil {
 			return dbErr("load", err)
 		}
+		l.s.counts = countCache{}
 		return l.s.db.Update(func(txn *badger.Txn) error { return del(txn, metaLoadingKey) })
 	}()
 	if err != nil {

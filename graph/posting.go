@@ -345,18 +345,22 @@ func applyWordChange(txn, rtxn *badger.Txn, it *badger.Iterator, w string, c *wo
 			b.ps = slices.Delete(b.ps, i, i+1)
 		}
 	}
+	// The additions, sorted, go to their blocks in runs, each block
+	// merged once.
 	slices.SortFunc(c.add, posting.less)
+	pending := map[*block][]posting{}
+	var cur *block
 	for _, p := range c.add {
-		b, err := find(p.suffix[:])
-		if err != nil {
-			return err
+		if cur == nil || !covers(cur, p.suffix[:]) {
+			var err error
+			if cur, err = find(p.suffix[:]); err != nil {
+				return err
+			}
 		}
-		i, ok := slices.BinarySearchFunc(b.ps, p, posting.less)
-		if ok {
-			b.ps[i] = p
-		} else {
-			b.ps = slices.Insert(b.ps, i, p)
-		}
+		pending[cur] = append(pending[cur], p)
+	}
+	for b, add := range pending {
+		b.ps = mergePostings(b.ps, add)
 	}
 	slices.SortFunc(blocks, func(a, b *block) int { return bytes.Compare(a.key, b.key) })
 	for _, b := range blocks {
@@ -410,6 +414,29 @@ func refinal(txn *badger.Txn, it *badger.Iterator, prefix []byte, w string) erro
 		return set(txn, blockKey(w, finalSuffix), v)
 	}
 	return nil
+}
+
+// mergePostings merges two sorted lists of postings; of two postings of
+// one quote, b's is kept.
+func mergePostings(a, b []posting) []posting {
+	out := make([]posting, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch c := cmpSuffix(a[i].suffix[:], b[j].suffix[:]); {
+		case c < 0:
+			out = append(out, a[i])
+			i++
+		case c > 0:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, b[j])
+			i++
+			j++
+		}
+	}
+	out = append(out, a[i:]...)
+	return append(out, b[j:]...)
 }
 
 // blockStream reads a word's postings, forward only, within dates [lo, hi].

@@ -396,9 +396,13 @@ func (p *plan) index(prefix []byte) *indexStream {
 	return &indexStream{it: p.iterator(prefix, p.scanDir() < 0), prefix: prefix, dir: p.scanDir(), lo: p.lo, hi: p.hi}
 }
 
-func (p *plan) words(w string) *blockStream {
+// words reads the postings of word w: its blocks and its fresh postings.
+func (p *plan) words(w string) stream {
 	prefix := key(pQuoteByToken, tokenSelector(w))
-	return &blockStream{it: p.iterator(prefix, false), prefix: prefix, lo: p.lo, hi: p.hi}
+	blocks := &blockStream{it: p.iterator(prefix, false), prefix: prefix, lo: p.lo, hi: p.hi}
+	fprefix := key(pFreshPosting, tokenSelector(w))
+	fresh := &indexStream{it: p.iterator(fprefix, false), prefix: fprefix, dir: 1, lo: p.lo, hi: p.hi}
+	return union(1, []stream{blocks, fresh})
 }
 
 func (p *plan) union(prefix byte, ids []uuid.UUID) stream {
@@ -412,7 +416,7 @@ func (p *plan) union(prefix byte, ids []uuid.UUID) stream {
 // A wordGroup is the words that one word of a search matches: its stem
 // group, and for a prefix the words beginning with it.
 type wordGroup struct {
-	streams []*blockStream
+	streams []stream // per word, its blocks and fresh postings merged
 	weights []float64
 	df      float64
 	idf     float64
@@ -612,11 +616,7 @@ func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
 		return nil, false, nil
 	}
 	g.idf = idf(p.n, g.df)
-	kids := make([]stream, len(g.streams))
-	for i, s := range g.streams {
-		kids[i] = s
-	}
-	g.st = union(1, kids)
+	g.st = union(1, g.streams)
 	return g, false, nil
 }
 
@@ -812,24 +812,31 @@ func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
 	return slices.Compact(out)
 }
 
-// expandToken returns the indexed words that begin with prefix, skipping
-// from one word to the next without reading its entries; ok is false
-// when there are more than maxPrefixTokens.
+// expandToken returns the indexed words that begin with prefix, in
+// blocks or fresh, skipping from one word to the next without reading its
+// entries; ok is false when there are more than maxPrefixTokens.
 func expandToken(txn *badger.Txn, prefix string) (toks []string, ok bool) {
-	it := keysOnly(txn, key(pQuoteByToken, []byte(prefix)))
-	defer it.Close()
-	for it.Rewind(); it.Valid(); {
-		k := it.Item().Key()[1:]
-		i := bytes.IndexByte(k, sep)
-		if i < 0 {
-			break
+	seen := map[string]bool{}
+	for _, p := range []byte{pQuoteByToken, pFreshPosting} {
+		it := keysOnly(txn, key(p, []byte(prefix)))
+		for it.Rewind(); it.Valid(); {
+			k := it.Item().Key()[1:]
+			i := bytes.IndexByte(k, sep)
+			if i < 0 {
+				break
+			}
+			tok := string(k[:i])
+			if !seen[tok] {
+				if len(toks) == maxPrefixTokens {
+					it.Close()
+					return nil, false
+				}
+				seen[tok] = true
+				toks = append(toks, tok)
+			}
+			it.Seek(key(p, []byte(tok), []byte{sep + 1}))
 		}
-		if len(toks) == maxPrefixTokens {
-			return nil, false
-		}
-		tok := string(k[:i])
-		toks = append(toks, tok)
-		it.Seek(key(pQuoteByToken, []byte(tok), []byte{sep + 1}))
+		it.Close()
 	}
 	return toks, true
 }

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -135,59 +136,125 @@ func TestSearch(t *testing.T) {
 		{"newest of a speaker", graph.QuoteFilter{SpeakerIDs: []uuid.UUID{ana}, Order: graph.OrderNewest}, []int{sLong, sNegotiations, sInclude, sNever}},
 		{"nothing", graph.QuoteFilter{Search: "zebra", Order: rel}, []int{}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			qs, info, err := s.Quotes(ctx, tt.f, graph.Page{})
-			if err != nil {
+	// The postings are fresh first, then merged into blocks.
+	for _, stage := range []string{"fresh", "merged"} {
+		if stage == "merged" {
+			if err := s.MergePostings(ctx); err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, which(qs)); diff != "" {
-				t.Errorf("Quotes(%+v) (-want +got):\n%s", tt.f, diff)
-			}
-			if info.TotalCount != len(tt.want) {
-				t.Errorf("TotalCount %d, want %d", info.TotalCount, len(tt.want))
-			}
-			// Every page size walks the same list.
-			for _, size := range []int{1, 2, 4} {
-				got, totals := pageAll(t, size, func(p graph.Page) ([]graph.Quote, graph.PageInfo, error) { return s.Quotes(ctx, tt.f, p) })
-				if diff := cmp.Diff(tt.want, which(got)); diff != "" {
-					t.Errorf("pages of %d (-want +got):\n%s", size, diff)
-				}
-				for _, n := range totals {
-					if n != len(tt.want) {
-						t.Errorf("pages of %d: TotalCount %d", size, n)
-					}
-				}
-			}
-			// Without the total, the same page.
-			qs2, info2, err := s.Quotes(ctx, tt.f, graph.Page{SkipTotal: true, First: 2})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff := cmp.Diff(which(qs)[:min(2, len(qs))], which(qs2)); diff != "" {
-				t.Errorf("SkipTotal page (-want +got):\n%s", diff)
-			}
-			if tt.f.Order != rel && info2.TotalCount != -1 && info2.TotalCount != len(tt.want) {
-				t.Errorf("SkipTotal: TotalCount %d", info2.TotalCount)
-			}
-			// The store's own matcher agrees with the index.
-			if tt.f.Search != "" {
-				m := graph.ParseSearch(tt.f.Search)
-				for i, c := range searchCorpus {
-					got := m.Match(c.text)
-					want := false
-					if len(tt.f.SpeakerIDs)+len(tt.f.VenueIDs)+len(tt.f.OutletIDs)+len(tt.f.Kinds) == 0 && tt.f.MinConfidence == 0 && tt.f.From.IsZero() {
-						for _, w := range tt.want {
-							want = want || w == i
-						}
-						if got != want {
-							t.Errorf("Match(%q) = %v, index says %v", c.text, got, want)
-						}
-					}
-				}
-			}
-		})
+		}
+		for _, tt := range tests {
+			t.Run(stage+"/"+tt.name, func(t *testing.T) {
+				checkSearch(t, s, tt.f, tt.want)
+			})
+		}
 	}
+}
+
+// checkSearch checks one query of TestSearch: the matches in order, every
+// page size, a page without the total, and ParseSearch's matcher.
+func checkSearch(t *testing.T, s *graph.Store, f graph.QuoteFilter, want []int) {
+	t.Helper()
+	ctx := t.Context()
+	qs, info, err := s.Quotes(ctx, f, graph.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, which(qs)); diff != "" {
+		t.Errorf("Quotes(%+v) (-want +got):\n%s", f, diff)
+	}
+	if info.TotalCount != len(want) {
+		t.Errorf("TotalCount %d, want %d", info.TotalCount, len(want))
+	}
+	for _, size := range []int{1, 2, 4} {
+		got, totals := pageAll(t, size, func(p graph.Page) ([]graph.Quote, graph.PageInfo, error) { return s.Quotes(ctx, f, p) })
+		if diff := cmp.Diff(want, which(got)); diff != "" {
+			t.Errorf("pages of %d (-want +got):\n%s", size, diff)
+		}
+		for _, n := range totals {
+			if n != len(want) {
+				t.Errorf("pages of %d: TotalCount %d", size, n)
+			}
+		}
+	}
+	qs2, info2, err := s.Quotes(ctx, f, graph.Page{SkipTotal: true, First: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(which(qs)[:min(2, len(qs))], which(qs2)); diff != "" {
+		t.Errorf("SkipTotal page (-want +got):\n%s", diff)
+	}
+	if f.Order != graph.OrderRelevance && info2.TotalCount != -1 && info2.TotalCount != len(want) {
+		t.Errorf("SkipTotal: TotalCount %d", info2.TotalCount)
+	}
+	// The store's own matcher agrees with the index.
+	if f.Search != "" && len(f.SpeakerIDs)+len(f.VenueIDs)+len(f.OutletIDs)+len(f.Kinds) == 0 && f.MinConfidence == 0 && f.From.IsZero() {
+		m := graph.ParseSearch(f.Search)
+		for i, c := range searchCorpus {
+			if got, want := m.Match(c.text), slices.Contains(want, i); got != want {
+				t.Errorf("Match(%q) = %v, index says %v", c.text, got, want)
+			}
+		}
+	}
+}
+
+// Words in many quotes fill several blocks; merged, replaced and
+// searched, they stay right (graphtest checks every block).
+func TestWordBlocks(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	const n = 300
+	var urls []string
+	for i := range n {
+		text := fmt.Sprintf("Report %d. Ana Silva said: \"Peace talks resume, round %d.\"", i, i%7)
+		q := quoted(text, fmt.Sprintf("Peace talks resume, round %d.", i%7), "Ana Silva", "", "")
+		url := fmt.Sprintf("https://blocks.test/%d", i)
+		urls = append(urls, url)
+		put(t, s, graph.ArticleInput{URL: url, Published: date("2025-01-01").AddDate(0, 0, i%40), Text: text, Quotes: []graph.QuoteInput{q}})
+		if i == n/2 {
+			if err := s.MergePostings(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	count := func(search string) int {
+		_, info, err := s.Quotes(ctx, graph.QuoteFilter{Search: search}, graph.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info.TotalCount
+	}
+	if got := count("peace talks"); got != n {
+		t.Errorf("peace talks: %d, want %d", got, n)
+	}
+	// Replace a third of them, some postings in blocks, some fresh.
+	for i := 0; i < n; i += 3 {
+		text := fmt.Sprintf("Report %d again. Ana Silva said: \"No comment.\"", i)
+		put(t, s, graph.ArticleInput{URL: urls[i], Text: text, Quotes: []graph.QuoteInput{quoted(text, "No comment.", "Ana Silva", "", "")}})
+	}
+	if err := s.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := count("peace talks"); got != n-n/3 {
+		t.Errorf("after replacing: %d, want %d", got, n-n/3)
+	}
+	if err := s.MergePostings(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := count(`"round 3"`), len(slices.DeleteFunc(seq(n), func(i int) bool { return i%3 == 0 || i%7 != 3 })); got != want {
+		t.Errorf("round 3: %d, want %d", got, want)
+	}
+	if got := count("comment"); got != n/3 {
+		t.Errorf("comment: %d, want %d", got, n/3)
+	}
+}
+
+func seq(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
 
 func TestSearchInvalid(t *testing.T) {

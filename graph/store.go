@@ -49,6 +49,8 @@ type Store struct {
 
 	closing atomic.Bool // set when Close starts, so that snapshots give up
 	watch   watchers
+	writes  int        // article writes, under wmu, for merging fresh postings
+	counts  countCache // committed values of count keys, under wmu
 
 	stop chan struct{} // closed by Close to stop the GC loop
 	done chan struct{} // closed by the GC loop when it returns
@@ -299,6 +301,7 @@ func (s *Store) commit(ctx context.Context, fn func(*badger.Txn) error, done fun
 		}
 		if err == nil && done != nil {
 			done()
+			s.noteWrite(context.WithoutCancel(ctx))
 		}
 		return err
 	}

@@ -17,7 +17,7 @@ func (s *Store) upgradeFrom1() error {
 	s.log.Info("upgrading the store's key layout from version 1 to 2")
 	prefixes := [][]byte{
 		{pQuoteByArticle}, {pQuoteBySpeaker}, {pQuoteByVenue}, {pQuoteByDate}, {pQuoteByToken},
-		{pTermDict}, {pQuoteByOutlet}, {pRollup}, {pTimeline}, counterKey(counterWords),
+		{pTermDict}, {pQuoteByOutlet}, {pFreshPosting}, {pRollup}, {pTimeline}, counterKey(counterWords),
 	}
 	if err := s.db.DropPrefix(prefixes...); err != nil {
 		return dbErr("upgrade", err)
