@@ -356,8 +356,9 @@ type plan struct {
 	textOnly                  []searchTerm   // checked on the text
 	n, avg                    float64        // quotes and mean words, for BM25
 	its                       []*badger.Iterator
-	pos                       [][]int // scratch
-	facts                     facts   // scratch
+	fresh                     *badger.Iterator // over every fresh posting, to see which words have some
+	pos                       [][]int          // scratch
+	facts                     facts            // scratch
 }
 
 func (p *plan) close() {
@@ -396,11 +397,19 @@ func (p *plan) index(prefix []byte) *indexStream {
 	return &indexStream{it: p.iterator(prefix, p.scanDir() < 0), prefix: prefix, dir: p.scanDir(), lo: p.lo, hi: p.hi}
 }
 
-// words reads the postings of word w: its blocks and its fresh postings.
+// words reads the postings of word w: its blocks and, if it has any, its
+// fresh postings. One iterator looks for fresh postings of every word:
+// most words have none, and an iterator costs more than a seek.
 func (p *plan) words(w string) stream {
 	prefix := key(pQuoteByToken, tokenSelector(w))
 	blocks := &blockStream{it: p.iterator(prefix, false), prefix: prefix, lo: p.lo, hi: p.hi}
 	fprefix := key(pFreshPosting, tokenSelector(w))
+	if p.fresh == nil {
+		p.fresh = p.iterator([]byte{pFreshPosting}, false)
+	}
+	if p.fresh.Seek(fprefix); !p.fresh.ValidForPrefix(fprefix) {
+		return blocks
+	}
 	fresh := &indexStream{it: p.iterator(fprefix, false), prefix: fprefix, dir: 1, lo: p.lo, hi: p.hi}
 	return union(1, []stream{blocks, fresh})
 }
