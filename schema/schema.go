@@ -6,9 +6,15 @@
 //
 //	POST /graphql   a GraphQL request as JSON ({query, variables,
 //	                operationName}) or as application/graphql
-//	GET  /graphql   ?query=…&variables=…&operationName=…; queries only
+//	GET  /graphql   ?query=…&variables=…&operationName=…; queries only;
+//	                with Upgrade: websocket, the graphql-transport-ws
+//	                protocol, subscriptions included (ws.go)
+//	GET  /events    the live feed as server-sent events (events.go)
+//	GET  /export    an export in jsonl, nquads, graphml or csv (export.go)
 //	GET  /          the GraphiQL playground, bundled from npm and embedded
 //	GET  /assets/…  its script and stylesheet
+//	GET  /dashboard the dashboard, bundled and embedded the same way, with
+//	                its assets under /dashboard/assets/
 //
 // Ids are opaque: the base64url of "Speaker:<uuid>" and alike, so node(id)
 // finds any record. Lists are Relay cursor connections. Dates are ISO 8601
@@ -19,10 +25,14 @@
 // dates and input keep their message and a BAD_USER_INPUT code; anything
 // else is logged and shown as "internal error".
 //
-// The playground's assets are built by `go generate ./schema`, which runs
-// playground/build.sh (npm ci and esbuild) into playground/dist/. Without
-// them GET / serves a page saying so; the GraphQL endpoint works either
-// way.
+// Subscription.quoteAdded is fed by a broker that watches the store
+// (subscription.go): every quotation committed, by the ingestArticle
+// mutation or any other write, reaches the subscribers it matches.
+//
+// The playground's and the dashboard's assets are built by `go generate
+// ./schema`, which runs playground/build.sh and dashboard/build.sh (npm
+// ci and esbuild) into their dist/ directories. Without them their pages
+// say so; the GraphQL endpoint works either way.
 package schema
 
 //go:generate sh playground/build.sh
