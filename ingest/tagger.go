@@ -193,7 +193,8 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 			if q.closed {
 				inner--
 			}
-			for _, w := range tokenize(d.src, q.open+1, inner, nil, 0) {
+			sc.toks = tokenizeAppend(sc.toks[:0], d.src, q.open+1, inner, nil, 0)
+			for _, w := range sc.toks {
 				emit(w, 'q')
 			}
 			if q.closed {
@@ -313,6 +314,7 @@ func features(seq []ttok, mask uint32) [][]uint32 {
 // scratch holds the buffers of tagging, reused from paragraph to paragraph.
 type scratch struct {
 	all     []ttok
+	toks    []token
 	need    []bool
 	roles   []byte
 	ruleAtt []int32
