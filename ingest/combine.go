@@ -51,13 +51,22 @@ func Extract(a Article) []Attribution {
 // ExtractWith finds every attribution in a with the rules and, when m is not
 // nil, the tagger m.
 func ExtractWith(m *Model, a Article) []Attribution {
-	d := newDoc(a.Text)
+	src := sourcePool.Get().(*source)
+	defer func() {
+		src.s = "" // let the article's text go
+		sourcePool.Put(src)
+	}()
+	d := newDocFrom(src.reset(a.Text))
 	d.attributeAll()
 	if m != nil {
 		d.applyTagger(m)
 	}
 	return d.results()
 }
+
+// sourcePool keeps the rune buffers of articles: nothing an extraction
+// returns points into them.
+var sourcePool = sync.Pool{New: func() any { return new(source) }}
 
 type tspan struct{ start, end int }
 

@@ -57,8 +57,10 @@ type doc struct {
 	atts   []*attr
 }
 
-func newDoc(text string) *doc {
-	src := newSource(text)
+func newDoc(text string) *doc { return newDocFrom(newSource(text)) }
+
+// newDocFrom reads the paragraphs, quotations, tokens and people of src.
+func newDocFrom(src *source) *doc {
 	r := src.r
 	d := &doc{r: r, src: src, segAtt: make(map[int]*attr)}
 	var starts []int
