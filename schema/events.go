@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,7 +30,8 @@ import (
 // comment line keeps the connection open every 15 seconds. A request
 // that cannot start is answered 400 with a GraphQL error in JSON; a
 // subscription that fails later ends with an "error" event holding the
-// errors.
+// errors. When the server shuts down, a stream ends with a "shutdown"
+// event; EventSource reconnects.
 
 // sseKeepAlive is how often an idle stream gets a comment line.
 const sseKeepAlive = 15 * time.Second
@@ -100,7 +102,8 @@ func (s *Schema) serveEvents(w http.ResponseWriter, r *http.Request) {
 		s.writeJSON(w, http.StatusBadRequest, *bad)
 		return
 	}
-	ctx := r.Context()
+	ctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
 	results := s.Subscribe(ctx, req)
 	rc := http.NewResponseController(w)
 	rc.SetWriteDeadline(time.Time{})
@@ -148,6 +151,10 @@ func (s *Schema) serveEvents(w http.ResponseWriter, r *http.Request) {
 	for {
 		select {
 		case <-ctx.Done():
+			return
+		case <-s.shutdown:
+			fmt.Fprint(w, "event: shutdown\ndata: \n\n")
+			rc.Flush()
 			return
 		case <-tick.C:
 			if _, err := fmt.Fprint(w, ": keep-alive\n\n"); err != nil || rc.Flush() != nil {

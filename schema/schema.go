@@ -45,6 +45,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -66,6 +67,9 @@ type Schema struct {
 	assets    *assets // the playground
 	dashboard *assets
 	broker    *broker
+
+	shutdown     chan struct{} // closed by Shutdown: live connections end
+	shutdownOnce sync.Once
 }
 
 // Limits bound the work a single request may cause. A zero field takes
@@ -123,7 +127,7 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Schema{store: store, logger: logger, limits: DefaultLimits()}
+	s := &Schema{store: store, logger: logger, limits: DefaultLimits(), shutdown: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -137,6 +141,13 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	s.dashboard = loadAssets(dashboardDist, "dashboard/dist")
 	s.mux = s.routes()
 	return s, nil
+}
+
+// Shutdown ends the live connections, WebSocket and server-sent events,
+// which http.Server.Shutdown does not wait for or cannot end by itself:
+// register it with http.Server.RegisterOnShutdown. Requests still work.
+func (s *Schema) Shutdown() {
+	s.shutdownOnce.Do(func() { close(s.shutdown) })
 }
 
 // build declares the types and their resolvers.

@@ -107,6 +107,14 @@ func (w *wsConn) serve(ctx context.Context) {
 		w.wg.Wait()
 		w.c.CloseNow()
 	}()
+	// A server shutting down says so: 1001, going away.
+	go func() {
+		select {
+		case <-w.s.shutdown:
+			w.c.Close(websocket.StatusGoingAway, "server shutting down")
+		case <-ctx.Done():
+		}
+	}()
 	initTimer := time.AfterFunc(wsInitTimeout, func() {
 		w.mu.Lock()
 		acked := w.acked

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -132,5 +134,22 @@ func TestServeLiveFeed(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(b.String(), `"We are ready"`) {
 		t.Errorf("/export: %d\n%s", resp.StatusCode, b.String())
 	}
+
+	// A live feed open as the server stops ends, and the server exits
+	// cleanly (its shutdown would time out waiting for the feed, and exit
+	// with 1, otherwise).
+	resp, err = http.Get(base + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := bufio.NewReader(resp.Body)
+	if line, err := events.ReadString('\n'); err != nil || !strings.HasPrefix(line, ":") {
+		t.Fatalf("/events: %q, %v", line, err)
+	}
 	s.stop(t)
+	rest, _ := io.ReadAll(events)
+	if !strings.Contains(string(rest), "event: shutdown") {
+		t.Errorf("the feed ended without saying so: %q", rest)
+	}
 }
