@@ -704,21 +704,6 @@ func (w *writer) flush() error {
 	return nil
 }
 
-// addCount adds d to the count under k, deleting it at zero.
-func addCount(txn *badger.Txn, k []byte, d int64) error {
-	if d == 0 {
-		return nil
-	}
-	n, err := readCount(txn, k)
-	if err != nil {
-		return err
-	}
-	if n += d; n <= 0 {
-		return del(txn, k)
-	}
-	return set(txn, k, uint64Bytes(uint64(n)))
-}
-
 func readCount(txn *badger.Txn, k []byte) (int64, error) {
 	b, ok, err := get(txn, k)
 	if err != nil || !ok {

@@ -175,14 +175,6 @@ func (c *checker) exists(owner string, p byte, id uuid.UUID, what string) error 
 	return err
 }
 
-func wantsEntries(ks [][]byte) []entry {
-	es := make([]entry, len(ks))
-	for i, k := range ks {
-		es[i] = entry{k: k}
-	}
-	return es
-}
-
 func (c *checker) records() error {
 	counts := map[string]int{}
 	var err error

@@ -402,18 +402,18 @@ func refinal(txn *badger.Txn, it *badger.Iterator, prefix []byte, w string) erro
 	o.Prefix = prefix
 	rit := txn.NewIterator(o)
 	defer rit.Close()
-	for rit.Seek(blockKey(w, finalSuffix)); rit.ValidForPrefix(prefix); rit.Next() {
-		k := rit.Item().KeyCopy(nil)
-		v, err := rit.Item().ValueCopy(nil)
-		if err != nil {
-			return dbErr("read word block", err)
-		}
-		if err := del(txn, k); err != nil {
-			return err
-		}
-		return set(txn, blockKey(w, finalSuffix), v)
+	if rit.Seek(blockKey(w, finalSuffix)); !rit.ValidForPrefix(prefix) {
+		return nil // the word has no postings left
 	}
-	return nil
+	k := rit.Item().KeyCopy(nil)
+	v, err := rit.Item().ValueCopy(nil)
+	if err != nil {
+		return dbErr("read word block", err)
+	}
+	if err := del(txn, k); err != nil {
+		return err
+	}
+	return set(txn, blockKey(w, finalSuffix), v)
 }
 
 // mergePostings merges two sorted lists of postings; of two postings of
