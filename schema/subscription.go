@@ -32,6 +32,7 @@ type broker struct {
 	logger *slog.Logger
 	mu     sync.Mutex
 	feeds  map[*feed]struct{}
+	onAdd  func() // tests: called when a feed is added
 }
 
 // feed is one subscriber's filter and queue.
@@ -111,7 +112,11 @@ func (b *broker) add(ctx context.Context, filter liveFilter) <-chan graph.Quote 
 	f := &feed{filter: filter, ch: make(chan graph.Quote, feedBuffer)}
 	b.mu.Lock()
 	b.feeds[f] = struct{}{}
+	onAdd := b.onAdd
 	b.mu.Unlock()
+	if onAdd != nil {
+		onAdd()
+	}
 	go func() {
 		<-ctx.Done()
 		b.mu.Lock()
