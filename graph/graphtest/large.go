@@ -50,14 +50,21 @@ func LargeStore(tb testing.TB, n int) *Large {
 	g := newGenerator(n)
 	s, err := graph.Open(dir, graph.Options{ReadOnly: true})
 	if err != nil {
+		// Built beside and renamed into place: benchmarks of several
+		// packages may build at once, and the first to finish wins.
 		tb.Logf("building the benchmark store of %d articles in %s", n, dir)
 		start := time.Now()
-		os.RemoveAll(dir)
-		if err := g.build(tb.Context(), dir+".tmp"); err != nil {
-			os.RemoveAll(dir + ".tmp")
+		tmp, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(dir)+".tmp-")
+		if err != nil {
+			tb.Fatal(err)
+		}
+		defer os.RemoveAll(tmp)
+		if err := g.build(tb.Context(), tmp); err != nil {
 			tb.Fatalf("build the benchmark store: %v", err)
 		}
-		if err := os.Rename(dir+".tmp", dir); err != nil {
+		if _, err := os.Stat(dir); err == nil {
+			tb.Logf("another build finished first")
+		} else if err := os.Rename(tmp, dir); err != nil {
 			tb.Fatal(err)
 		}
 		tb.Logf("built in %s", time.Since(start).Round(time.Second))
