@@ -52,8 +52,9 @@ func LargeStore(tb testing.TB, n int) *Large {
 	if err != nil {
 		// Built beside and renamed into place: benchmarks of several
 		// packages may build at once, and the first to finish wins.
-		tb.Logf("building the benchmark store of %d articles in %s", n, dir)
+		tb.Logf("building the benchmark store of %d articles in %s (%v)", n, dir, err)
 		start := time.Now()
+		os.RemoveAll(dir) // a build that did not finish, or of another layout
 		tmp, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(dir)+".tmp-")
 		if err != nil {
 			tb.Fatal(err)
