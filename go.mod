@@ -3,10 +3,12 @@ module github.com/graphd/graphd
 go 1.26.8
 
 require (
+	github.com/coder/websocket v1.8.15
 	github.com/dgraph-io/badger/v4 v4.9.6
 	github.com/google/go-cmp v0.7.0
 	github.com/google/uuid v1.6.0
 	github.com/graphql-go/graphql v0.8.1
+	github.com/kljensen/snowball v0.10.0
 	golang.org/x/net v0.62.0
 	golang.org/x/term v0.47.0
 )

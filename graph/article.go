@@ -44,16 +44,26 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 	hash := hex.EncodeToString(sum[:])
 	akey := articleKey(in, hash)
 	var res PutResult
-	err := s.update(ctx, func(txn *badger.Txn) error {
-		w := newWriter(txn)
-		w.view = s.db.NewTransaction(false)
-		defer w.view.Discard()
+	var added []Quote
+	var written map[string]int64
+	err := s.commit(ctx, func(txn *badger.Txn) error {
+		rtxn := s.db.NewTransaction(false)
+		defer rtxn.Discard()
+		w := newWriter(txn, rtxn, &s.counts)
 		var err error
 		res, err = w.putArticle(in, akey, hash)
 		if err != nil {
 			return err
 		}
+		added, written = w.added, w.written
 		return w.flush()
+	}, func() {
+		s.counts.put(written)
+		if !res.Unchanged {
+			a := res.Article
+			a.Text = ""
+			s.notify(Change{Article: a, Quotes: added, Replaced: res.Replaced})
+		}
 	})
 	switch {
 	case errors.Is(err, errTooBig):
@@ -103,57 +113,64 @@ func validate(in *ArticleInput) error {
 	}
 	n := utf8.RuneCountInString(in.Text)
 	for i, q := range in.Quotes {
-		field := fmt.Sprintf("quotes[%d]", i)
-		if strings.TrimSpace(q.Text) == "" {
-			return fmt.Errorf("%w: %s.text: empty", ErrInvalid, field)
-		}
-		if err := checkString(field+".text", q.Text, maxQuoteBytes); err != nil {
+		if err := validateQuote(fmt.Sprintf("quotes[%d]", i), q, n); err != nil {
 			return err
 		}
-		if !validKind(q.Kind) {
-			return fmt.Errorf("%w: %s.kind: %q is not direct, partial or indirect", ErrInvalid, field, q.Kind)
-		}
-		for j, sp := range q.Spans {
-			if err := checkSpan(fmt.Sprintf("%s.spans[%d]", field, j), sp, n); err != nil {
-				return err
-			}
-		}
-		if q.CueSpan != nil {
-			if err := checkSpan(field+".cueSpan", *q.CueSpan, n); err != nil {
-				return err
-			}
-		}
-		if q.MentionSpan != nil {
-			if err := checkSpan(field+".mentionSpan", *q.MentionSpan, n); err != nil {
-				return err
-			}
-		}
-		if math.IsNaN(q.Confidence) || q.Confidence < 0 || q.Confidence > 1 {
-			return fmt.Errorf("%w: %s.confidence: %v not in [0, 1]", ErrInvalid, field, q.Confidence)
-		}
-		if err := checkString(field+".cue", q.Cue, maxNameBytes); err != nil {
+	}
+	return nil
+}
+
+// validateQuote checks a quotation of an article of n code points.
+func validateQuote(field string, q QuoteInput, n int) error {
+	if strings.TrimSpace(q.Text) == "" {
+		return fmt.Errorf("%w: %s.text: empty", ErrInvalid, field)
+	}
+	if err := checkString(field+".text", q.Text, maxQuoteBytes); err != nil {
+		return err
+	}
+	if !validKind(q.Kind) {
+		return fmt.Errorf("%w: %s.kind: %q is not direct, partial or indirect", ErrInvalid, field, q.Kind)
+	}
+	for j, sp := range q.Spans {
+		if err := checkSpan(fmt.Sprintf("%s.spans[%d]", field, j), sp, n); err != nil {
 			return err
 		}
-		if err := checkString(field+".mention", q.Mention, maxNameBytes); err != nil {
+	}
+	if q.CueSpan != nil {
+		if err := checkSpan(field+".cueSpan", *q.CueSpan, n); err != nil {
 			return err
 		}
-		if sp := q.Speaker; sp != nil {
-			if err := checkName(field+".speaker.name", sp.Name); err != nil {
+	}
+	if q.MentionSpan != nil {
+		if err := checkSpan(field+".mentionSpan", *q.MentionSpan, n); err != nil {
+			return err
+		}
+	}
+	if math.IsNaN(q.Confidence) || q.Confidence < 0 || q.Confidence > 1 {
+		return fmt.Errorf("%w: %s.confidence: %v not in [0, 1]", ErrInvalid, field, q.Confidence)
+	}
+	if err := checkString(field+".cue", q.Cue, maxNameBytes); err != nil {
+		return err
+	}
+	if err := checkString(field+".mention", q.Mention, maxNameBytes); err != nil {
+		return err
+	}
+	if sp := q.Speaker; sp != nil {
+		if err := checkName(field+".speaker.name", sp.Name); err != nil {
+			return err
+		}
+		for j, t := range sp.Titles {
+			if err := checkString(fmt.Sprintf("%s.speaker.titles[%d]", field, j), t, maxNameBytes); err != nil {
 				return err
-			}
-			for j, t := range sp.Titles {
-				if err := checkString(fmt.Sprintf("%s.speaker.titles[%d]", field, j), t, maxNameBytes); err != nil {
-					return err
-				}
 			}
 		}
-		if v := q.Venue; v != nil {
-			if err := checkName(field+".venue.name", v.Name); err != nil {
-				return err
-			}
-			if !validVenueKind(v.Kind) {
-				return fmt.Errorf("%w: %s.venue.kind: %q is not a venue kind", ErrInvalid, field, v.Kind)
-			}
+	}
+	if v := q.Venue; v != nil {
+		if err := checkName(field+".venue.name", v.Name); err != nil {
+			return err
+		}
+		if !validVenueKind(v.Kind) {
+			return fmt.Errorf("%w: %s.venue.kind: %q is not a venue kind", ErrInvalid, field, v.Kind)
 		}
 	}
 	return nil
@@ -234,10 +251,21 @@ func textOrder(qs []QuoteInput) []int {
 // writer gathers the changes of one write transaction: records are
 // written as it goes; speakers, edge counts and counters at flush.
 type writer struct {
-	txn        *badger.Txn
-	view       *badger.Txn // read-only, at the state txn started from; nil to read through txn
+	txn      *badger.Txn
+	rtxn     *badger.Txn // the same state without txn's writes, for finding word blocks and index scans
+	cache    *countCache
+	written  map[string]int64 // the counts this write sets, for the cache once committed
+	counters map[string]int64
+	words    map[string]*wordChange
+	nums     map[string]uint32 // last numbers read, by counter name
+	venueNum map[uuid.UUID]uint32
+	outlet   struct {
+		id  uuid.UUID
+		num uint32
+	}
+	counts     map[string]int64 // deltas of the counts keys of quoteCounts
+	added      []Quote          // the quotes written, for watchers
 	now        time.Time
-	counters   map[string]int64
 	edges      map[[2 * idLen]byte]int64
 	speakers   map[uuid.UUID]*speakerRec
 	orig       map[uuid.UUID][]entry // index entries of speakers as loaded
@@ -250,11 +278,18 @@ type writer struct {
 	plain      bool // store quotes as they come: no identity, grouping or copies (benchmarks)
 }
 
-func newWriter(txn *badger.Txn) *writer {
+func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 	return &writer{
 		txn:        txn,
-		now:        time.Now().UTC(),
+		rtxn:       rtxn,
+		cache:      cache,
+		written:    map[string]int64{},
+		words:      map[string]*wordChange{},
+		nums:       map[string]uint32{},
+		venueNum:   map[uuid.UUID]uint32{},
 		counters:   map[string]int64{},
+		counts:     map[string]int64{},
+		now:        time.Now().UTC(),
 		edges:      map[[2 * idLen]byte]int64{},
 		speakers:   map[uuid.UUID]*speakerRec{},
 		orig:       map[uuid.UUID][]entry{},
@@ -317,7 +352,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 	}
 	if normalize(in.Outlet) != "" {
 		rec.Outlet = clean(in.Outlet)
-		if rec.OutletID, err = w.outlet(rec.Outlet); err != nil {
+		if rec.OutletID, err = w.findOutlet(rec.Outlet); err != nil {
 			return *res, err
 		}
 	}
@@ -404,7 +439,7 @@ func (w *writer) putQuotes(a *articleRec, quotes []QuoteInput) error {
 // or creating its speaker and venue. The grouper writes it.
 func (w *writer) occurrence(id uuid.UUID, a articleRec, in QuoteInput) (*occRec, error) {
 	o := &occRec{
-		ID: id, ArticleID: a.ID, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
+		ID: id, ArticleID: a.ID, OutletID: a.OutletID, OutletNum: w.outlet.num, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
 		Cue: in.Cue, CueSpan: in.CueSpan, Mention: in.Mention, MentionSpan: in.MentionSpan,
 		Confidence: in.Confidence, Published: a.Published,
 	}
@@ -414,6 +449,7 @@ func (w *writer) occurrence(id uuid.UUID, a articleRec, in QuoteInput) (*occRec,
 		if o.SpeakerID, created, err = w.speaker(*in.Speaker); err != nil {
 			return nil, err
 		}
+		o.SpeakerNum = w.speakers[o.SpeakerID].Num
 		if created {
 			w.res.NewSpeakers++
 		}
@@ -423,6 +459,7 @@ func (w *writer) occurrence(id uuid.UUID, a articleRec, in QuoteInput) (*occRec,
 		if o.VenueID, created, err = w.venue(*in.Venue); err != nil {
 			return nil, err
 		}
+		o.VenueNum = w.venueNum[o.VenueID]
 		if created {
 			w.res.NewVenues++
 		}
@@ -432,6 +469,32 @@ func (w *writer) occurrence(id uuid.UUID, a articleRec, in QuoteInput) (*occRec,
 	}
 	w.counters[counterOccurs]++
 	return o, nil
+}
+
+func (w *writer) count(k []byte, n int64) { w.counts[string(k)] += n }
+
+func (w *writer) word(word string) *wordChange {
+	c := w.words[word]
+	if c == nil {
+		c = &wordChange{}
+		w.words[word] = c
+	}
+	return c
+}
+
+// nextNum hands out the next number of the counter name.
+func (w *writer) nextNum(name string) (uint32, error) {
+	n, ok := w.nums[name]
+	if !ok {
+		last, err := readCounter(w.txn, name)
+		if err != nil {
+			return 0, err
+		}
+		n = uint32(last)
+	}
+	n++
+	w.nums[name] = n
+	return n, nil
 }
 
 // deleteArticleQuotes deletes the occurrences of a with their index
@@ -503,8 +566,8 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 // does not change, or whose changes it skips anyway: iterators over a
 // read-write transaction copy and sort its pending writes, each time.
 func (w *writer) reader() *badger.Txn {
-	if w.view != nil {
-		return w.view
+	if w.rtxn != nil {
+		return w.rtxn
 	}
 	return w.txn
 }
@@ -554,7 +617,11 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 			if id, err = uuid.NewV7(); err != nil {
 				return id, false, err
 			}
-			w.speakers[id] = &speakerRec{ID: id, Name: name, Created: w.now}
+			num, err := w.nextNum(lastSpeakerNum)
+			if err != nil {
+				return id, false, err
+			}
+			w.speakers[id] = &speakerRec{ID: id, Num: num, Name: name, Created: w.now}
 			w.dirty[id], created = true, true
 			w.created = append(w.created, id)
 			w.counters[counterSpeakers]++
@@ -594,11 +661,21 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 		if id, err = uuid.FromBytes(v); err != nil {
 			return id, false, fmt.Errorf("venue lookup %q: %v", lk[1:], err)
 		}
+		var rec venueRec
+		if err := load(w.txn, pVenue, id, &rec); err != nil {
+			return id, false, fmt.Errorf("venue %s: %w", id, err)
+		}
+		w.venueNum[id] = rec.Num
 	default:
 		if id, err = uuid.NewV7(); err != nil {
 			return id, false, err
 		}
-		rec := venueRec{ID: id, Name: name, Kind: ref.Kind}
+		num, err := w.nextNum(lastVenueNum)
+		if err != nil {
+			return id, false, err
+		}
+		w.venueNum[id] = num
+		rec := venueRec{ID: id, Num: num, Name: name, Kind: ref.Kind}
 		if err := store(w.txn, pVenue, id, rec); err != nil {
 			return id, false, err
 		}
@@ -615,8 +692,9 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 	return id, created, nil
 }
 
-// outlet finds or creates the outlet named name.
-func (w *writer) outlet(name string) (uuid.UUID, error) {
+// findOutlet finds or creates the outlet named name, and keeps it as the
+// outlet of the article being written.
+func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 	k := key(pOutletByName, []byte(normalize(name)))
 	v, found, err := get(w.txn, k)
 	if err != nil {
@@ -627,13 +705,23 @@ func (w *writer) outlet(name string) (uuid.UUID, error) {
 		if err != nil {
 			return id, fmt.Errorf("outlet lookup %q: %v", k[1:], err)
 		}
+		var rec outletRec
+		if err := load(w.txn, pOutlet, id, &rec); err != nil {
+			return id, fmt.Errorf("outlet %s: %w", id, err)
+		}
+		w.outlet.id, w.outlet.num = id, rec.Num
 		return id, nil
 	}
 	id, err := uuid.NewV7()
 	if err != nil {
 		return id, err
 	}
-	rec := outletRec{ID: id, Name: name}
+	num, err := w.nextNum(lastOutletNum)
+	if err != nil {
+		return id, err
+	}
+	w.outlet.id, w.outlet.num = id, num
+	rec := outletRec{ID: id, Num: num, Name: name}
 	if err := store(w.txn, pOutlet, id, rec); err != nil {
 		return id, err
 	}
@@ -649,6 +737,14 @@ func (w *writer) outlet(name string) (uuid.UUID, error) {
 // flush writes the changed speakers with their index entries, the
 // speaker→venue edge counts and the counters.
 func (w *writer) flush() error {
+	if err := w.writePostings(); err != nil {
+		return err
+	}
+	for name, n := range w.nums {
+		if err := set(w.txn, counterKey(name), uint64Bytes(uint64(n))); err != nil {
+			return err
+		}
+	}
 	for id := range w.dirty {
 		rec := w.speakers[id]
 		if err := store(w.txn, pSpeaker, id, rec); err != nil {
@@ -677,6 +773,30 @@ func (w *writer) flush() error {
 		if err != nil {
 			return err
 		}
+	}
+	for _, k := range sortedKeys(w.counts) {
+		d := w.counts[k]
+		if d == 0 {
+			continue
+		}
+		n, ok := w.cache.get(k)
+		if !ok {
+			var err error
+			if n, err = readCount(w.txn, []byte(k)); err != nil {
+				return err
+			}
+		}
+		n += d
+		var err error
+		if n <= 0 {
+			err = del(w.txn, []byte(k))
+		} else {
+			err = set(w.txn, []byte(k), uint64Bytes(uint64(n)))
+		}
+		if err != nil {
+			return err
+		}
+		w.written[k] = max(n, 0)
 	}
 	for name, d := range w.counters {
 		if d == 0 {

@@ -2,11 +2,14 @@ package graph_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/graphd/graphd/graph"
+	"github.com/graphd/graphd/graph/graphtest"
 )
 
 var (
@@ -106,6 +109,119 @@ func BenchmarkQuotesBySpeaker(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(info.TotalCount), "matches")
+		})
+	}
+}
+
+// largeArticles is the size of the store of BenchmarkLarge.
+const largeArticles = 100_000
+
+// latencies records how long each iteration of a benchmark took and
+// reports the median and the 99th percentile.
+type latencies []time.Duration
+
+func (l *latencies) time(f func()) {
+	t := time.Now()
+	f()
+	*l = append(*l, time.Since(t))
+}
+
+func (l latencies) report(b *testing.B) {
+	if len(l) == 0 {
+		return
+	}
+	slices.Sort(l)
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	b.ReportMetric(ms(l[len(l)/2]), "p50-ms")
+	b.ReportMetric(ms(l[min(len(l)-1, len(l)*99/100)]), "p99-ms")
+}
+
+// BenchmarkLarge runs dashboard queries on a store of 100,000 generated
+// articles (about 500,000 quotes), built once and cached by graphtest.
+func BenchmarkLarge(b *testing.B) {
+	st := graphtest.LargeStore(b, largeArticles)
+	ctx := b.Context()
+	sp, err := st.SpeakerByName(ctx, st.TopSpeaker)
+	if err != nil {
+		b.Fatal(err)
+	}
+	month := func(m int) (time.Time, time.Time) {
+		from := time.Date(2025, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+		return from, from.AddDate(0, 1, 0).Add(-time.Nanosecond)
+	}
+	feb, febEnd := month(2)
+	searches := []struct {
+		name string
+		f    graph.QuoteFilter
+	}{
+		{"search/two-words", graph.QuoteFilter{Search: "peace talks", Order: graph.OrderRelevance}},
+		{"search/two-words+month", graph.QuoteFilter{Search: "peace talks", From: feb, To: febEnd, Order: graph.OrderRelevance}},
+		{"search/word+speaker", graph.QuoteFilter{Search: "ukraine", SpeakerIDs: []uuid.UUID{sp.ID}, Order: graph.OrderRelevance}},
+		{"search/phrase", graph.QuoteFilter{Search: `"peace talks"`, Order: graph.OrderRelevance}},
+		{"search/prefix+confidence", graph.QuoteFilter{Search: "negotiat*", MinConfidence: 0.8, Order: graph.OrderNewest}},
+		{"search/common-word", graph.QuoteFilter{Search: "peace", Order: graph.OrderRelevance}},
+		{"latest", graph.QuoteFilter{Order: graph.OrderNewest}},
+	}
+	for _, bc := range searches {
+		b.Run(bc.name, func(b *testing.B) {
+			var lat latencies
+			var info graph.PageInfo
+			st.Quotes(ctx, bc.f, graph.Page{First: 20}) // warm
+			for b.Loop() {
+				lat.time(func() {
+					_, info, err = st.Quotes(ctx, bc.f, graph.Page{First: 20})
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			lat.report(b)
+			b.ReportMetric(float64(info.TotalCount), "matches")
+		})
+	}
+	stats := []struct {
+		name     string
+		dim      graph.Dimension
+		from, to time.Time
+	}{
+		{"stats/speakers-month", graph.BySpeaker, feb, febEnd},
+		{"stats/speakers-year", graph.BySpeaker, date("2025-01-01"), date("2025-12-31")},
+		{"stats/speakers-ragged", graph.BySpeaker, date("2024-02-10"), date("2025-11-20")},
+		{"stats/venues-all", graph.ByVenue, time.Time{}, time.Time{}},
+	}
+	for _, bc := range stats {
+		b.Run(bc.name, func(b *testing.B) {
+			var lat latencies
+			st.QuotesBy(ctx, bc.dim, bc.from, bc.to, 10) // warm
+			for b.Loop() {
+				lat.time(func() { _, err = st.QuotesBy(ctx, bc.dim, bc.from, bc.to, 10) })
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			lat.report(b)
+		})
+	}
+	timelines := []struct {
+		name string
+		f    graph.QuoteFilter
+		iv   graph.Interval
+	}{
+		{"timeline/speaker-days", graph.QuoteFilter{SpeakerIDs: []uuid.UUID{sp.ID}}, graph.Day},
+		{"timeline/all-weeks", graph.QuoteFilter{}, graph.Week},
+		{"timeline/search-months", graph.QuoteFilter{Search: "peace talks"}, graph.Month},
+	}
+	for _, bc := range timelines {
+		b.Run(bc.name, func(b *testing.B) {
+			var lat latencies
+			st.Timeline(ctx, bc.f, bc.iv) // warm
+			for b.Loop() {
+				lat.time(func() { _, err = st.Timeline(ctx, bc.f, bc.iv) })
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			lat.report(b)
 		})
 	}
 }

@@ -48,7 +48,7 @@ const maxProblems = 10
 func (s *Store) Check(ctx context.Context) error {
 	var c checker
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		c = checker{ctx: ctx, txn: txn, expect: map[byte]int{}, found: map[byte]int{}, edges: map[[2 * idLen]byte]uint64{}}
+		c = checker{ctx: ctx, txn: txn, expect: map[byte]int{}, found: map[byte]int{}, edges: map[[2 * idLen]byte]uint64{}, counts: map[string]int64{}, words: map[string]map[[suffixLen]byte][]byte{}}
 		return c.run()
 	})
 	if err == nil && len(c.problems) > 0 {
@@ -75,7 +75,12 @@ type checker struct {
 	expect   map[byte]int // index entries the records call for, by prefix
 	found    map[byte]int // of those, entries present
 	edges    map[[2 * idLen]byte]uint64
-	dates    map[uuid.UUID]uint64 // article id → encoded published date
+	dates    map[uuid.UUID]uint64                  // article id → encoded published date
+	outlets  map[uuid.UUID]uuid.UUID               // article id → outlet id
+	counts   map[string]int64                      // the counts of quoteCounts the quotes call for
+	nums     map[uuid.UUID]uint32                  // speaker, venue and outlet numbers
+	words    map[string]map[[suffixLen]byte][]byte // the word postings the quotes call for
+	lastWord *string                               // a word whose final block is still to come
 }
 
 func (c *checker) fail(format string, args ...any) error {
@@ -175,87 +180,33 @@ func (c *checker) records() error {
 	counts := map[string]int{}
 	var err error
 	c.dates = map[uuid.UUID]uint64{}
-	counts[counterArticles], err = eachRecord(c, pArticle, func(id uuid.UUID, r *articleRec) error {
-		owner := "article " + id.String()
-		if r.ID != id {
-			return c.fail("%s: record says id %s", owner, r.ID)
-		}
-		c.dates[id] = encDate(r.Published)
-		if err := c.text(owner, *r); err != nil {
-			return err
-		}
-		if r.OutletID != uuid.Nil {
-			if err := c.exists(owner, pOutlet, r.OutletID, "outlet"); err != nil {
-				return err
-			}
-		}
-		return c.want(owner, articleIndex(*r))
-	})
-	if err != nil {
-		return err
-	}
-	quoteOccs := map[uuid.UUID]int{}
-	counts[counterOccurs], err = eachRecord(c, pOccur, func(id uuid.UUID, r *occRec) error {
-		owner := "occurrence " + id.String()
-		if r.ID != id {
-			return c.fail("%s: record says id %s", owner, r.ID)
-		}
-		if d, ok := c.dates[r.ArticleID]; !ok {
-			if err := c.fail("%s: article %s missing", owner, r.ArticleID); err != nil {
-				return err
-			}
-		} else if d != encDate(r.Published) {
-			if err := c.fail("%s: date %v differs from its article's", owner, r.Published); err != nil {
-				return err
-			}
-		}
-		quoteOccs[r.QuoteID]++
-		if err := c.exists(owner, pQuote, r.QuoteID, "quote"); err != nil {
-			return err
-		}
-		if r.SpeakerID != uuid.Nil {
-			if err := c.exists(owner, pSpeaker, r.SpeakerID, "speaker"); err != nil {
-				return err
-			}
-		}
-		if r.VenueID != uuid.Nil {
-			if err := c.exists(owner, pVenue, r.VenueID, "venue"); err != nil {
-				return err
-			}
-		}
-		if r.SpeakerID != uuid.Nil && r.VenueID != uuid.Nil {
-			c.edges[edgeID(r.SpeakerID, r.VenueID)]++
-		}
-		return c.want(owner, occIndex(*r))
-	})
-	if err != nil {
-		return err
-	}
-	counts[counterQuotes], err = eachRecord(c, pQuote, func(id uuid.UUID, r *quoteRec) error {
-		owner := "quote " + id.String()
-		if r.ID != id {
-			return c.fail("%s: record says id %s", owner, r.ID)
-		}
-		occs, err := loadOccurrences(c.txn, id, 0)
+	c.outlets = map[uuid.UUID]uuid.UUID{}
+	c.nums = map[uuid.UUID]uint32{}
+	// Numbers: each in [1, last handed out], none twice in a kind.
+	numbered := func(owner string, id uuid.UUID, num uint32, last string, seen map[uint32]uuid.UUID) error {
+		n, err := readCounter(c.txn, last)
 		if err != nil {
-			return c.fail("%s: %v", owner, err)
+			return err
 		}
-		if len(occs) != r.Count || quoteOccs[id] != r.Count {
-			return c.fail("%s: count %d, %d occurrences indexed, %d name it", owner, r.Count, len(occs), quoteOccs[id])
+		c.nums[id] = num
+		if other, dup := seen[num]; dup {
+			return c.fail("%s: number %d is also %s's", owner, num, other)
 		}
-		if r.Count > 0 && !slices.ContainsFunc(occs, func(o occRec) bool { return o.ID == r.First && o.ArticleID == r.ArticleID }) {
-			return c.fail("%s: first occurrence %s not among its occurrences", owner, r.First)
+		seen[num] = id
+		if num == 0 || uint64(num) > n {
+			return c.fail("%s: number %d not in [1, %d]", owner, num, n)
 		}
-		return c.want(owner, wantsEntries(quoteIndex(*r, occs)))
-	})
-	if err != nil {
-		return err
+		return nil
 	}
+	seen := map[uint32]uuid.UUID{}
 	roots := 0
 	_, err = eachRecord(c, pSpeaker, func(id uuid.UUID, r *speakerRec) error {
 		owner := "speaker " + id.String()
 		if r.ID != id {
 			return c.fail("%s: record says id %s", owner, r.ID)
+		}
+		if err := numbered(owner, id, r.Num, lastSpeakerNum, seen); err != nil {
+			return err
 		}
 		if r.Canon == uuid.Nil {
 			roots++
@@ -289,24 +240,136 @@ func (c *checker) records() error {
 	if err != nil {
 		return err
 	}
+	seen = map[uint32]uuid.UUID{}
 	counts[counterVenues], err = eachRecord(c, pVenue, func(id uuid.UUID, r *venueRec) error {
 		if r.ID != id {
 			return c.fail("venue %s: record says id %s", id, r.ID)
+		}
+		if err := numbered("venue "+id.String(), id, r.Num, lastVenueNum, seen); err != nil {
+			return err
 		}
 		return c.want("venue "+id.String(), venueIndex(*r))
 	})
 	if err != nil {
 		return err
 	}
+	seen = map[uint32]uuid.UUID{}
 	counts[counterOutlets], err = eachRecord(c, pOutlet, func(id uuid.UUID, r *outletRec) error {
 		if r.ID != id {
 			return c.fail("outlet %s: record says id %s", id, r.ID)
+		}
+		if err := numbered("outlet "+id.String(), id, r.Num, lastOutletNum, seen); err != nil {
+			return err
 		}
 		return c.want("outlet "+id.String(), outletIndex(*r))
 	})
 	if err != nil {
 		return err
 	}
+	counts[counterArticles], err = eachRecord(c, pArticle, func(id uuid.UUID, r *articleRec) error {
+		owner := "article " + id.String()
+		if r.ID != id {
+			return c.fail("%s: record says id %s", owner, r.ID)
+		}
+		c.dates[id] = encDate(r.Published)
+		c.outlets[id] = r.OutletID
+		if err := c.text(owner, *r); err != nil {
+			return err
+		}
+		if r.OutletID != uuid.Nil {
+			if err := c.exists(owner, pOutlet, r.OutletID, "outlet"); err != nil {
+				return err
+			}
+		}
+		return c.want(owner, articleIndex(*r))
+	})
+	if err != nil {
+		return err
+	}
+	quoteOccs := map[uuid.UUID]int{}
+	counts[counterOccurs], err = eachRecord(c, pOccur, func(id uuid.UUID, r *occRec) error {
+		owner := "occurrence " + id.String()
+		if r.ID != id {
+			return c.fail("%s: record says id %s", owner, r.ID)
+		}
+		if d, ok := c.dates[r.ArticleID]; !ok {
+			if err := c.fail("%s: article %s missing", owner, r.ArticleID); err != nil {
+				return err
+			}
+		} else if d != encDate(r.Published) {
+			if err := c.fail("%s: date %v differs from its article's", owner, r.Published); err != nil {
+				return err
+			}
+		} else if c.outlets[r.ArticleID] != r.OutletID {
+			if err := c.fail("%s: outlet %s differs from its article's", owner, r.OutletID); err != nil {
+				return err
+			}
+		}
+		quoteOccs[r.QuoteID]++
+		if err := c.exists(owner, pQuote, r.QuoteID, "quote"); err != nil {
+			return err
+		}
+		if r.SpeakerID != uuid.Nil {
+			if err := c.exists(owner, pSpeaker, r.SpeakerID, "speaker"); err != nil {
+				return err
+			}
+		}
+		if r.VenueID != uuid.Nil {
+			if err := c.exists(owner, pVenue, r.VenueID, "venue"); err != nil {
+				return err
+			}
+		}
+		if r.SpeakerNum != c.nums[r.SpeakerID] || r.VenueNum != c.nums[r.VenueID] || r.OutletNum != c.nums[r.OutletID] {
+			if err := c.fail("%s: numbers %d, %d, %d differ from its speaker's, venue's and outlet's", owner, r.SpeakerNum, r.VenueNum, r.OutletNum); err != nil {
+				return err
+			}
+		}
+		if r.SpeakerID != uuid.Nil && r.VenueID != uuid.Nil {
+			c.edges[edgeID(r.SpeakerID, r.VenueID)]++
+		}
+		return c.want(owner, occIndex(*r))
+	})
+	if err != nil {
+		return err
+	}
+	counts[counterQuotes], err = eachRecord(c, pQuote, func(id uuid.UUID, r *quoteRec) error {
+		owner := "quote " + id.String()
+		if r.ID != id {
+			return c.fail("%s: record says id %s", owner, r.ID)
+		}
+		occs, err := loadOccurrences(c.txn, id, 0)
+		if err != nil {
+			return c.fail("%s: %v", owner, err)
+		}
+		if len(occs) != r.Count || quoteOccs[id] != r.Count {
+			return c.fail("%s: count %d, %d occurrences indexed, %d name it", owner, r.Count, len(occs), quoteOccs[id])
+		}
+		i := slices.IndexFunc(occs, func(o occRec) bool { return o.ID == r.First })
+		if i < 0 {
+			return c.fail("%s: first occurrence %s not among its occurrences", owner, r.First)
+		}
+		if f := occs[i]; f.ArticleID != r.ArticleID || !f.Published.Equal(r.Published) || f.OutletID != r.OutletID ||
+			f.SpeakerID != r.SpeakerID || f.VenueID != r.VenueID || f.SpeakerNum != r.SpeakerNum || f.VenueNum != r.VenueNum || f.OutletNum != r.OutletNum {
+			if err := c.fail("%s: differs from its first occurrence %s", owner, f.ID); err != nil {
+				return err
+			}
+		}
+		quoteCounts(*r, func(k []byte, n int64) { c.counts[string(k)] += n })
+		for w, p := range wordPostings(*r) {
+			m := c.words[w]
+			if m == nil {
+				m = map[[suffixLen]byte][]byte{}
+				c.words[w] = m
+			}
+			m[p.suffix] = p.val
+		}
+		return c.want(owner, quoteEntries(*r, occs))
+	})
+	if err != nil {
+		return err
+	}
+	counts[counterWords] = int(c.counts[string(counterKey(counterWords))])
+	delete(c.counts, string(counterKey(counterWords)))
 	for _, name := range counterNames {
 		n, err := readCounter(c.txn, name)
 		if err != nil {
@@ -370,6 +433,21 @@ func (c *checker) indexes() error {
 				it.Close()
 				return err
 			}
+		case p == pTermDict, p == pRollup, p == pTimeline:
+			if err := c.count(it.Item()); err != nil {
+				it.Close()
+				return err
+			}
+		case p == pQuoteByToken:
+			if err := c.block(it.Item()); err != nil {
+				it.Close()
+				return err
+			}
+		case p == pFreshPosting:
+			if err := c.fresh(it.Item()); err != nil {
+				it.Close()
+				return err
+			}
 		case ownerOf(p) != 0:
 			actual[p]++
 		default:
@@ -383,6 +461,25 @@ func (c *checker) indexes() error {
 	for e, n := range c.edges {
 		if err := c.fail("speaker %s → venue %s: edge missing, %d quotes", uuid.UUID(e[:idLen]), uuid.UUID(e[idLen:]), n); err != nil {
 			return err
+		}
+	}
+	if c.lastWord != nil {
+		if err := c.fail("word %q: the last block is not named final", *c.lastWord); err != nil {
+			return err
+		}
+	}
+	for _, w := range sortedKeys(c.words) {
+		for sfx := range c.words[w] {
+			if err := c.fail("word %q: posting of quote %s missing", w, uuid.UUID(sfx[dateLen:])); err != nil {
+				return err
+			}
+		}
+	}
+	for _, k := range sortedKeys(c.counts) {
+		if n := c.counts[k]; n != 0 {
+			if err := c.fail("count %q missing, quotes call for %d", k, n); err != nil {
+				return err
+			}
 		}
 	}
 	for p, n := range actual {
@@ -457,11 +554,110 @@ func (c *checker) edge(item *badger.Item) error {
 	return nil
 }
 
+// count checks a count key of quoteCounts against what the quotes call for.
+func (c *checker) count(item *badger.Item) error {
+	k := item.Key()
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return dbErr("read count", err)
+	}
+	n, err := parseUint64(v)
+	want := c.counts[string(k)]
+	delete(c.counts, string(k))
+	if err != nil || int64(n) != want || n == 0 {
+		return c.fail("count %q is %x, quotes call for %d", k, v, want)
+	}
+	return nil
+}
+
+// fresh checks a fresh posting: one a quote calls for, not in a block
+// too.
+func (c *checker) fresh(item *badger.Item) error {
+	k := item.Key()
+	i := bytes.IndexByte(k, sep)
+	if i < 0 || len(k) != i+1+suffixLen {
+		return c.fail("fresh posting key %q malformed", k)
+	}
+	w := string(k[1:i])
+	var sfx [suffixLen]byte
+	copy(sfx[:], k[i+1:])
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return dbErr("read fresh posting", err)
+	}
+	want, ok := c.words[w][sfx]
+	switch {
+	case !ok:
+		return c.fail("word %q: fresh posting of quote %s that no quote calls for, or in a block too", w, uuid.UUID(sfx[dateLen:]))
+	case !bytes.Equal(want, v):
+		return c.fail("word %q: fresh posting of quote %s is %x, want %x", w, uuid.UUID(sfx[dateLen:]), v, want)
+	}
+	delete(c.words[w], sfx)
+	if len(c.words[w]) == 0 {
+		delete(c.words, w)
+	}
+	return nil
+}
+
+// block checks a block of the word index: well formed, its postings
+// sorted, named by its last, each one a quote calls for.
+func (c *checker) block(item *badger.Item) error {
+	k := item.Key()
+	i := bytes.IndexByte(k, sep)
+	if i < 0 || len(k) != i+1+suffixLen {
+		return c.fail("word block key %q malformed", k)
+	}
+	w, last := string(k[1:i]), k[i+1:]
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return dbErr("read word block", err)
+	}
+	ps, err := decodeBlock(v, nil)
+	switch {
+	case err != nil:
+		return c.fail("word block %q: %v", k, err)
+	case len(ps) == 0 || len(ps) > blockMax:
+		return c.fail("word block %q: %d postings", k, len(ps))
+	case !bytes.Equal(ps[len(ps)-1].suffix[:], last) && !bytes.Equal(last, finalSuffix[:]):
+		return c.fail("word block %q: named by %x, ends with %x", k, last, ps[len(ps)-1].suffix)
+	}
+	if c.lastWord != nil && *c.lastWord != w {
+		if err := c.fail("word %q: the last block is not named final", *c.lastWord); err != nil {
+			return err
+		}
+	}
+	c.lastWord = &w
+	if bytes.Equal(last, finalSuffix[:]) {
+		c.lastWord = nil
+	}
+	for j, p := range ps {
+		if j > 0 && bytes.Compare(ps[j-1].suffix[:], p.suffix[:]) >= 0 {
+			return c.fail("word block %q: postings out of order", k)
+		}
+		want, ok := c.words[w][p.suffix]
+		switch {
+		case !ok:
+			if err := c.fail("word %q: posting of quote %s that no quote calls for", w, uuid.UUID(p.suffix[dateLen:])); err != nil {
+				return err
+			}
+		case !bytes.Equal(want, p.val):
+			if err := c.fail("word %q: posting of quote %s is %x, want %x", w, uuid.UUID(p.suffix[dateLen:]), p.val, want); err != nil {
+				return err
+			}
+		}
+		delete(c.words[w], p.suffix)
+	}
+	if len(c.words[w]) == 0 {
+		delete(c.words, w)
+	}
+	return nil
+}
+
 // ownerOf returns the record prefix of the records that index p belongs
 // to, 0 for a prefix that is no index.
 func ownerOf(p byte) byte {
 	switch p {
-	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByToken, pConflict:
+	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByOutlet, pConflict:
 		return pQuote
 	case pOccurByQuote, pOccurByArticle:
 		return pOccur
@@ -557,7 +753,7 @@ func (c *checker) entriesOf(p byte, id uuid.UUID) ([]entry, error) {
 		if err = decodeRecord(b, &r); err == nil {
 			var occs []occRec
 			if occs, err = loadOccurrences(c.txn, id, 0); err == nil {
-				es = wantsEntries(quoteIndex(r, occs))
+				es = quoteEntries(r, occs)
 			}
 		}
 	case pOccur:

@@ -23,13 +23,41 @@ func TestCheckFindsDamage(t *testing.T) {
 		want   string
 	}{
 		{"index entry missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Delete(quoteIndexKey(pQuoteByToken, tokenSelector("talks"), q.Published, q.ID))
+			return txn.Delete(quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID))
 		}, "index entry"},
+		{"word posting missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			var sfx [suffixLen]byte
+			copy(sfx[:], quoteSuffix(q.Published, q.ID))
+			return txn.Delete(freshKey("talks", sfx))
+		}, `word "talks": posting of quote`},
+		{"word posting twice", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			p := wordPostings(q)["talks"]
+			return txn.Set(blockKey("talks", finalSuffix), encodeBlock([]posting{p}))
+		}, `in a block too`},
+		{"word posting of another quote", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			p := wordPostings(q)["talks"]
+			return txn.Set(blockKey("zebra", finalSuffix), encodeBlock([]posting{p}))
+		}, "no quote calls for"},
+		{"word block malformed", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set(blockKey("talks", finalSuffix), []byte{9, 9})
+		}, "malformed"},
+		{"number taken twice", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			var v venueRec
+			if err := load(txn, pVenue, q.VenueID, &v); err != nil {
+				return err
+			}
+			v.Num = 2
+			return store(txn, pVenue, v.ID, v)
+		}, "number"},
+		{"count off", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set(rollupKey(dimKind, levelAll, 0, []byte(KindDirect)), uint64Bytes(7))
+		}, "count"},
 		{"stray index entry", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			return txn.Set(quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, uuid.New()), nil)
 		}, "record"},
 		{"index entry of another record", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Set(quoteIndexKey(pQuoteByToken, tokenSelector("zebra"), q.Published, q.ID), nil)
+			other := uuid.New()
+			return txn.Set(quoteIndexKey(pQuoteByVenue, other[:], q.Published, q.ID), quoteFacets(q))
 		}, "has no such entry"},
 		{"record missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			return txn.Delete(recordKey(pSpeaker, q.SpeakerID))

@@ -32,19 +32,37 @@
 // beside them); identity resolution of new speaker records, whose
 // candidates come from the block index (surname skeletons), never a scan;
 // the grouping of each occurrence with the quote of an earlier printing,
-// found through the match index (a hash of the normalized text, and the
-// bottom hashes of content-word pairs and long words) and accepted on
-// text similarity, speaker agreement and dates; the shared quotations as
-// evidence for the speakers that share them; attribution conflicts; and
-// the copy link between the article and the one sharing most of its
-// quotes (and wording) with it. A reader sees all of an article or none
-// of it. Writes are serialized by a mutex (they all update the counters)
-// and retried on Badger conflicts. Re-putting the same text under the
-// same key writes nothing; other text under the same key deletes the old
-// occurrences with their index entries, recomputes their quotes, and
-// writes the new ones under the old article id. Speakers, venues and
-// outlets are never deleted. Reindex rebuilds everything derived from the
-// stored articles, in the order they were first stored.
+// found through the match index and accepted on text similarity, speaker
+// agreement and dates; the shared quotations as evidence for the speakers
+// that share them; attribution conflicts; the copy link between the
+// article and the one sharing most of its quotes (and wording) with it;
+// and for every quote it creates or changes, its index entries, the
+// search index and all counts (the dashboard's included). A reader sees
+// all of an article or none of it, and a crash can lose the last writes
+// but never leaves the search index or a count behind the graph. Writes
+// are serialized by a mutex (they all update the counters) and retried on
+// Badger conflicts. Re-putting the same text under the same key writes
+// nothing; other text under the same key deletes the old occurrences with
+// their index entries, recomputes their quotes, and writes the new ones
+// under the old article id. Speakers, venues and outlets are never
+// deleted. Watch tells of every committed change. Writers keep the
+// committed values of the counts they touch in memory (the term
+// dictionary, the dashboard counts), so that common words and busy days
+// are not read back for every article, and add word postings as keys of
+// their own, merged into blocks every 256 writes. Reindex rebuilds
+// everything derived from the stored articles, in the order they were
+// first stored.
+//
+// The search index, the facets and the dashboard counts follow a quote's
+// canonical text and first printing: a statement counts once, on the day
+// it was first seen, for the speaker, venue and outlet of its first
+// printing. The listings by article, speaker, venue and outlet take every
+// printing.
+//
+// A Loader writes whole records (ids included) into an empty store in
+// large batches, counts last: for restoring exports and building big
+// stores; each quote it loads is its own one printing. A store it did not
+// finish is marked and refused by Open.
 //
 // # Names and words
 //
@@ -77,32 +95,65 @@
 //	                    what an in-memory Badger takes and no JSON escapes the text
 //
 // Quote indexes. Each key ends with <date><quote id>, the date being the
-// quote's first sighting, and the value is empty. Every index thus lists
-// its quotes by (date, quote id), which is text order for the quotes an
-// article starts because quote ids are handed out in text order, and a
-// quote cursor is the same 24 bytes whatever index served it. A quote is
-// listed under every article, speaker record, venue and word of any of
-// its printings; when its first sighting moves earlier, all its entries
-// are rewritten:
+// quote's first sighting. Every index thus lists its quotes by (date,
+// quote id), which is text order for the quotes an article starts because
+// quote ids are handed out in text order, and a quote cursor is the same
+// 24 bytes whatever index served it. A quote is listed under the article,
+// speaker record, venue and outlet of every printing; when its first
+// sighting moves earlier, all its entries are rewritten. Every value
+// starts with the quote's three facet bytes: its kind (1 direct, 2
+// partial, 3 indirect) and its confidence in units of 1/10000, uint16
+// big-endian; kind and confidence filters read them from whichever index
+// serves a query.
 //
-//	0x10 <article id> <date> <quote id>   quotes an article printed
-//	0x11 <speaker id> <date> <quote id>   quotes a speaker record was given
-//	                                      (a canonical speaker reads those of all its records)
-//	0x12 <venue id> <date> <quote id>     quotes said at a venue
-//	0x13 <date> <quote id>                all quotes by date
-//	0x14 <token> 0x00 <date> <quote id>   quotes a printing of which has the word
-//	0x72 <quote id>                       quotes attributed to people who cannot be one
+//	0x10 <article id> <date> <quote id>   quotes an article printed; value the facets
+//	0x11 <speaker id> <date> <quote id>   quotes a speaker record was given (a canonical
+//	                                      speaker reads those of all its records); value the facets
+//	0x12 <venue id> <date> <quote id>     quotes said at a venue; value the facets
+//	0x13 <date> <quote id>                all quotes by date; value the facets
+//	0x16 <outlet id> <date> <quote id>    quotes printed in articles of the outlet; value the facets
+//	0x1b <quote id>                       quotes attributed to people who cannot be one
 //	                                      person (an attribution conflict); value empty
 //
 // Occurrence indexes:
 //
-//	0x15 <quote id> <occurrence id>       printings of a quote; value <article id><speaker id>
-//	0x16 <article id> <occurrence id>     printings in an article, in text order; value <quote id>
-//	0x17 <match key>                      the newest 8 printings with the key, oldest first:
+//	0x18 <quote id> <occurrence id>       printings of a quote; value <article id><speaker id>
+//	0x19 <article id> <occurrence id>     printings in an article, in text order; value <quote id>
+//	0x1a <match key>                      the newest 8 printings with the key, oldest first:
 //	                                      <occurrence id><quote id> each. Keys: "=" and a hash
-//	                                      of the normalized text; the 8 lowest-hashing pairs
+//	                                      of the normalized text; the 4 lowest-hashing pairs
 //	                                      of stemmed content words, adjacent or one apart;
 //	                                      single words of quotations too short for pairs
+//
+// Search (search.go, posting.go), over each quote's canonical text. A word
+// is a token as above; positions count the words of the quote text from
+// 0. The word index keeps each word's postings in blocks of up to 64, one
+// key per block named by its last posting's <date><quote id> (the word's
+// final block by 24 bytes 0xff), so that reading a common word costs a
+// Badger step per few dozen quotes, not per quote, and a forward seek
+// lands on the right block:
+//
+//	0x14 <word> 0x00 <date> <quote id>    a block: uvarint count, then per posting the
+//	                                      date (uvarint gap from the previous), the quote
+//	                                      id and a uvarint-length value: the facets, the
+//	                                      speaker, venue and outlet numbers (uvarint, 0
+//	                                      for none), the quote's length in words and the
+//	                                      word's positions (uvarint gaps)
+//	0x15 <stem> 0x00 <word>               term dictionary: the words by English (Porter2)
+//	                                      stem, with the number of quotes that have the
+//	                                      word, uint64 big-endian; deleted at zero
+//	0x17 <word> 0x00 <date> <quote id>    a fresh posting, written by an article write
+//	                                      (value as a posting in a block) and moved into
+//	                                      the word's blocks every 256 writes, many postings
+//	                                      a block write (fresh.go); a posting is in a block
+//	                                      or fresh, never both, and readers read both
+//
+// The final block of a word has the key 0x14 <word> 0x00 <0xff × 24>.
+//
+// Speakers, venues and outlets carry a number ("num" in their records,
+// copied into their quotes' records), small and never reused, handed out
+// from the counters "speaker#", "venue#" and "outlet#"; a search filters
+// on them in the postings without another index.
 //
 // Speaker, venue, outlet and article indexes:
 //
@@ -130,19 +181,36 @@
 //
 // Identity review and decisions:
 //
-//	0x70 <candidate id>                   a merge candidate: two speaker records, evidence
-//	0x71 <speaker id> <speaker id>        candidate by its pair, lower id first; value <candidate id>
-//	0x78 <name> 0x00 <name>               a person's decision on two normalized names, one key
+//	0x7a <candidate id>                   a merge candidate: two speaker records, evidence
+//	0x7b <speaker id> <speaker id>        candidate by its pair, lower id first; value <candidate id>
+//	0x7c <name> 0x00 <name>               a person's decision on two normalized names, one key
 //	                                      each way; value a record: "merge" or "apart"
 //
 // Edges, counters and metadata:
 //
 //	0x60 <speaker id> <venue id>          speaker record was quoted at venue; value the number
 //	                                      of such printings, uint64 big-endian; deleted at zero
+//	0x24 <speaker id> <role, 1 byte>      the last date the role was held, when later than the
+//	                                      record's; 8 bytes as dates in keys
 //	0x08 <name>                           counter: "articles", "quotes", "occurrences",
-//	                                      "speakers" (canonical ones), "venues", "outlets";
-//	                                      value uint64 big-endian
-//	0x00 "version"                        key layout version, one byte (2); Open refuses others
+//	                                      "speakers" (canonical ones), "venues", "outlets",
+//	                                      "words" (of all quote texts), and the last numbers
+//	                                      "speaker#", "venue#", "outlet#"; value uint64 big-endian
+//	0x00 "version"                        key layout version, one byte (3); Open upgrades
+//	                                      a store of version 1 or 2 and refuses others
+//	0x00 "loading"                        a Loader has not finished; Open refuses the store
+//
+// Dashboard counts (stats.go), uint64 big-endian, deleted at zero. A
+// dimension is 's' speaker, 'v' venue, 'o' outlet, 'k' kind or 'q' all
+// quotes; a value a speaker, venue or outlet id or a kind (the kind ends
+// with 0x00 in a timeline key; 'q' has none); a period a signed number as
+// uint32 big-endian with the sign bit flipped; a day counts from
+// 1970-01-01, UTC.
+//
+//	0x70 <dim> <level> <period> <value>   rollup: quotes of the value in the period; level
+//	                                      'a' all time (period 0, undated quotes too), 'y'
+//	                                      year, 'm' month (year×12+month−1) or 'd' day
+//	0x71 <dim> <value> <day>              timeline: quotes of the value on the day
 //
 // # Values
 //
@@ -165,11 +233,16 @@
 // # Reading
 //
 // Every read runs in one Badger read transaction and so sees one
-// consistent state. Quotes picks its indexes from the filter and
-// intersects them by leapfrogging over the shared <date><quote id>
-// suffix; it reads quote records only for the page it returns (and, for a
-// search whose last word is a very short prefix, to check the text).
-// Listings are paged by opaque cursors; Check verifies every record
-// against every index, every quote against its occurrences, and every
-// cluster of speaker records against its root.
+// consistent state; a Snapshot holds one open for long reads. Quotes
+// picks its indexes from the filter and intersects them by leapfrogging
+// over the shared <date><quote id> suffix, forward or, newest first, in
+// reverse; it reads quote records only for the page it returns (and, for
+// a search whose last word is a very short prefix, to check the text).
+// Ranking by relevance scores every match with BM25 from the postings
+// and the dictionary. QuotesBy adds up rollups, whole years, months and
+// days of a range; Timeline reads timelines, or for filters of several
+// dimensions counts matches by the date in their keys. Listings are paged
+// by opaque cursors; Check verifies every record against every index and
+// count, every quote against its occurrences, and every cluster of
+// speaker records against its root.
 package graph

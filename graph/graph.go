@@ -225,6 +225,7 @@ type Quote struct {
 	ArticleID   uuid.UUID
 	SpeakerID   uuid.UUID // the canonical speaker; uuid.Nil when the speaker is unknown
 	VenueID     uuid.UUID // uuid.Nil when the venue is unknown
+	OutletID    uuid.UUID // the article's outlet, copied for the outlet index; uuid.Nil when unknown
 	Text        string
 	Kind        string // one of the Kind* constants
 	Spans       []Span
@@ -295,6 +296,9 @@ type PutResult struct {
 type Page struct {
 	First int
 	After string
+	// SkipTotal spares Quotes counting every match when the caller has no
+	// use for PageInfo.TotalCount, which is then -1.
+	SkipTotal bool
 }
 
 // PageInfo describes a page of results for Relay connections.
@@ -305,16 +309,37 @@ type PageInfo struct {
 }
 
 // QuoteFilter selects quotations. Empty fields do not filter; several
-// speaker or venue ids mean any of them. From and To bound the article's
-// published date (inclusive day bounds are the caller's business); a
-// non-zero bound excludes quotes whose article has no date.
+// speaker, venue or outlet ids, or kinds, mean any of them. From and To
+// bound the article's published date (inclusive day bounds are the
+// caller's business); a non-zero bound excludes quotes whose article has
+// no date.
 type QuoteFilter struct {
-	SpeakerIDs []uuid.UUID
-	VenueIDs   []uuid.UUID
-	ArticleID  uuid.UUID
-	Search     string // words that must all appear in the quote text
-	From, To   time.Time
+	SpeakerIDs    []uuid.UUID
+	VenueIDs      []uuid.UUID
+	OutletIDs     []uuid.UUID
+	ArticleID     uuid.UUID
+	Kinds         []string // of the Kind* constants
+	MinConfidence float64  // compared at four decimals
+	Search        string   // a full-text search; see ParseSearch
+	From, To      time.Time
+	// Order is not a filter but the order of the results.
+	Order QuoteOrder
 }
+
+// QuoteOrder is an order of Quotes.
+type QuoteOrder int
+
+// Orders of Quotes.
+const (
+	// OrderDate is by the article's published date, oldest first (undated
+	// quotes before), then by id, which is text order in an article.
+	OrderDate QuoteOrder = iota
+	// OrderNewest is OrderDate reversed: newest first, undated last.
+	OrderNewest
+	// OrderRelevance is by BM25 score of the search, best first, then as
+	// OrderDate. It needs a search.
+	OrderRelevance
+)
 
 // Counts is the number of records of each type. Quotes are statements,
 // Occurrences their printings; Speakers counts canonical speakers.

@@ -309,7 +309,11 @@ func (g *grouper) start(o *occRec) error {
 	g.used[id] = true
 	g.w.counters[counterQuotes]++
 	g.w.res.NewQuotes++
-	return g.w.rewriteQuote(&q, nil, []occRec{*o})
+	if err := g.w.rewriteQuote(&q, nil, []occRec{*o}); err != nil {
+		return err
+	}
+	g.w.added = append(g.w.added, q.quote())
+	return nil
 }
 
 // sampleSize bounds the printings of a quote that a new printing is
@@ -375,6 +379,7 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 // extendQuote adds o, a printing later than the first, to q: its index
 // entries, and what it changes of the canonical text and the conflict.
 func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
+	before := *q
 	q.Count++
 	ow := strings.Fields(normalize(o.Text))
 	if len(ow) > len(strings.Fields(normalize(q.Text))) && contains(ow, strings.Fields(normalize(first.Text))) {
@@ -397,8 +402,17 @@ func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
 	if err := store(w.txn, pQuote, q.ID, q); err != nil {
 		return err
 	}
-	for _, k := range quoteIndex(*q, []occRec{o}) {
-		if err := set(w.txn, k, nil); err != nil {
+	if searched(before) != searched(*q) {
+		w.countQuote(before, -1)
+		w.countQuote(*q, 1)
+		// The facets of every entry follow the canonical text's quote.
+		if err := rewriteEntries(w.txn, quoteIndex(before), quoteIndex(*q)); err != nil {
+			return err
+		}
+	}
+	es := quoteEntries(*q, []occRec{o})
+	for _, e := range es {
+		if err := set(w.txn, e.k, e.v); err != nil {
 			return err
 		}
 	}
@@ -484,14 +498,16 @@ func earlier(a, b occRec) int {
 // rewriteQuote derives quote q from its occurrences now, after it had old,
 // and rewrites its record and index entries; with none left it deletes q.
 func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
-	var oldKeys [][]byte
+	before := *q
+	var oldEntries []entry
 	if len(old) > 0 {
-		oldKeys = quoteIndex(*q, old)
+		oldEntries = quoteEntries(before, old)
 	}
 	if len(now) == 0 {
 		w.counters[counterQuotes]--
-		for _, k := range oldKeys {
-			if err := del(w.txn, k); err != nil {
+		w.countQuote(before, -1)
+		for _, e := range oldEntries {
+			if err := del(w.txn, e.k); err != nil {
 				return err
 			}
 		}
@@ -520,6 +536,7 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 	}
 	*q = quoteRec{
 		ID: q.ID, ArticleID: first.ArticleID, SpeakerID: first.SpeakerID, VenueID: first.VenueID,
+		OutletID: first.OutletID, SpeakerNum: first.SpeakerNum, VenueNum: first.VenueNum, OutletNum: first.OutletNum,
 		Text: canon.Text, Kind: first.Kind, Spans: first.Spans, Cue: first.Cue, CueSpan: first.CueSpan,
 		Mention: first.Mention, MentionSpan: first.MentionSpan, Confidence: first.Confidence,
 		Published: first.Published, First: first.ID, Canon: canon.ID, Count: len(now), Conflict: conflict,
@@ -528,7 +545,31 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 	if err := store(w.txn, pQuote, q.ID, q); err != nil {
 		return err
 	}
-	return rewriteKeys(w.txn, oldKeys, quoteIndex(*q, now))
+	if len(old) == 0 {
+		w.countQuote(*q, 1)
+	} else if searched(before) != searched(*q) {
+		w.countQuote(before, -1)
+		w.countQuote(*q, 1)
+	}
+	return rewriteEntries(w.txn, oldEntries, quoteEntries(*q, now))
+}
+
+// searched is what of a quote the search index and the counts follow.
+func searched(q quoteRec) string {
+	return fmt.Sprint(q.Text, q.Kind, q.Confidence, encDate(q.Published), q.SpeakerID, q.VenueID, q.OutletID, q.SpeakerNum, q.VenueNum, q.OutletNum)
+}
+
+// countQuote adds quote q to the search index and the counts (sign 1), or
+// takes it out (sign -1).
+func (w *writer) countQuote(q quoteRec, sign int64) {
+	quoteCounts(q, func(k []byte, n int64) { w.count(k, sign*n) })
+	for word, p := range wordPostings(q) {
+		if sign > 0 {
+			w.word(word).add = append(w.word(word).add, p)
+		} else {
+			w.word(word).remove = append(w.word(word).remove, p.suffix)
+		}
+	}
 }
 
 // maxConflictOccurrences bounds the printings compared for a conflict.

@@ -83,7 +83,7 @@ func skeleton(w string) string {
 // blockKeys are the keys under which a speaker record is found as a
 // candidate for another: the skeleton of its surname. Names that share no
 // key are never compared.
-func blockKeys(names ...string) []string {
+func nameBlockKeys(names ...string) []string {
 	var out []string
 	for _, n := range names {
 		if p := splitName(n); p.sur != "" {

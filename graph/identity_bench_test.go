@@ -163,10 +163,11 @@ var function = strings.Fields("the a of to and in that is we will not it for on 
 // PutArticle does for one. Articles of a batch do not see each other's
 // quotes and speakers.
 func (s *Store) putBatch(ctx context.Context, ins []ArticleInput, plain bool) error {
-	return s.update(ctx, func(txn *badger.Txn) error {
-		w := newWriter(txn)
-		w.view = s.db.NewTransaction(false)
-		defer w.view.Discard()
+	var written map[string]int64
+	return s.commit(ctx, func(txn *badger.Txn) error {
+		rtxn := s.db.NewTransaction(false)
+		defer rtxn.Discard()
+		w := newWriter(txn, rtxn, &s.counts)
 		w.plain = plain
 		for i := range ins {
 			in := &ins[i]
@@ -179,12 +180,13 @@ func (s *Store) putBatch(ctx context.Context, ins []ArticleInput, plain bool) er
 			if _, err := w.putArticle(*in, articleKey(*in, hash), hash); err != nil {
 				return err
 			}
-			if err := w.flush(); err != nil {
-				return err
-			}
 		}
+		if err := w.flush(); err != nil {
+			return err
+		}
+		written = w.written
 		return nil
-	})
+	}, func() { s.counts.put(written) })
 }
 
 // benchStore opens, building it first if needed, the cached store of n

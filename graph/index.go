@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
@@ -13,34 +14,80 @@ type entry struct{ k, v []byte }
 // The functions below say which index entries a record has. Writes, deletes
 // and Check all use them, so the three cannot disagree.
 
-// quoteIndex returns the index keys of quote q printed by occs; their
-// values are empty. A quote is listed under every article, speaker record,
-// venue and word of its printings, all at its first-seen date.
-func quoteIndex(q quoteRec, occs []occRec) [][]byte {
-	seen := map[string]bool{}
-	var ks [][]byte
-	add := func(k []byte) {
-		if !seen[string(k)] {
-			seen[string(k)] = true
-			ks = append(ks, k)
-		}
+// quoteIndex returns the index entries of q but its word postings
+// (wordPostings), which live in blocks. Every value is the quote's facets.
+func quoteIndex(q quoteRec) []entry {
+	f := quoteFacets(q)
+	es := make([]entry, 0, 5)
+	es = append(es,
+		entry{quoteIndexKey(pQuoteByArticle, q.ArticleID[:], q.Published, q.ID), f},
+		entry{quoteIndexKey(pQuoteByDate, nil, q.Published, q.ID), f})
+	if q.SpeakerID != uuid.Nil {
+		es = append(es, entry{quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID), f})
 	}
-	add(quoteIndexKey(pQuoteByDate, nil, q.Published, q.ID))
-	if q.Conflict {
-		add(recordKey(pConflict, q.ID))
+	if q.VenueID != uuid.Nil {
+		es = append(es, entry{quoteIndexKey(pQuoteByVenue, q.VenueID[:], q.Published, q.ID), f})
 	}
+	if q.OutletID != uuid.Nil {
+		es = append(es, entry{quoteIndexKey(pQuoteByOutlet, q.OutletID[:], q.Published, q.ID), f})
+	}
+	return es
+}
+
+// quoteEntries returns every index entry of quote q printed by occs:
+// those of quoteIndex, which follow its first printing (so that the
+// counts kept for the dashboard, which count a statement once, agree
+// with the listings by speaker, venue and outlet), and an article entry
+// for each other article that printed it. A quote whose printings name
+// people who cannot be one person is listed as a conflict.
+func quoteEntries(q quoteRec, occs []occRec) []entry {
+	es := quoteIndex(q)
+	seen := make(map[string]bool, len(es))
+	for _, e := range es {
+		seen[string(e.k)] = true
+	}
+	f := quoteFacets(q)
 	for _, o := range occs {
-		add(quoteIndexKey(pQuoteByArticle, o.ArticleID[:], q.Published, q.ID))
-		if o.SpeakerID != uuid.Nil {
-			add(quoteIndexKey(pQuoteBySpeaker, o.SpeakerID[:], q.Published, q.ID))
-		}
-		if o.VenueID != uuid.Nil {
-			add(quoteIndexKey(pQuoteByVenue, o.VenueID[:], q.Published, q.ID))
-		}
-		for _, t := range tokens(o.Text) {
-			add(quoteIndexKey(pQuoteByToken, tokenSelector(t), q.Published, q.ID))
+		if k := quoteIndexKey(pQuoteByArticle, o.ArticleID[:], q.Published, q.ID); !seen[string(k)] {
+			seen[string(k)] = true
+			es = append(es, entry{k, f})
 		}
 	}
+	if q.Conflict {
+		es = append(es, entry{recordKey(pConflict, q.ID), nil})
+	}
+	return es
+}
+
+// quoteCounts calls add with each count a quote adds one to (or, for the
+// words counter, its length): the term dictionary, the dashboard
+// rollups and timelines. Writes, deletes, bulk loads and Check all use
+// it.
+func quoteCounts(q quoteRec, add func(k []byte, n int64)) {
+	pos, length := postings(q.Text)
+	for w := range pos {
+		add(termKey(stem(w), w), 1)
+	}
+	add(counterKey(counterWords), int64(length))
+	for _, d := range quoteDims(q) {
+		for _, k := range rollupKeys(d.dim, d.value, q.Published) {
+			add(k, 1)
+		}
+		if !q.Published.IsZero() {
+			add(timelineKey(d.dim, d.value, dayOf(q.Published)), 1)
+		}
+	}
+	if !q.Published.IsZero() {
+		add(timelineKey(dimAll, nil, dayOf(q.Published)), 1)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
 	return ks
 }
 
@@ -123,7 +170,7 @@ func speakerIndex(r speakerRec) []entry {
 	for _, t := range r.tokens() {
 		es = append(es, entry{nameKey(pSpeakerByToken, t, r.ID), norm})
 	}
-	for _, b := range blockKeys(r.names()...) {
+	for _, b := range nameBlockKeys(r.names()...) {
 		es = append(es, entry{nameKey(pSpeakerByBlock, b, r.ID), nil})
 	}
 	return es

@@ -26,10 +26,14 @@ const (
 	pQuoteByVenue   byte = 0x12
 	pQuoteByDate    byte = 0x13
 	pQuoteByToken   byte = 0x14
+	pTermDict       byte = 0x15
+	pQuoteByOutlet  byte = 0x16
+	pFreshPosting   byte = 0x17
 
-	pOccurByQuote   byte = 0x15
-	pOccurByArticle byte = 0x16
-	pOccurByKey     byte = 0x17
+	pOccurByQuote   byte = 0x18
+	pOccurByArticle byte = 0x19
+	pOccurByKey     byte = 0x1a
+	pConflict       byte = 0x1b
 
 	pSpeakerByName  byte = 0x20
 	pSpeakerLookup  byte = 0x21
@@ -49,17 +53,20 @@ const (
 
 	pSpeakerVenue byte = 0x60
 
-	pCandidate     byte = 0x70
-	pCandidatePair byte = 0x71
-	pConflict      byte = 0x72
-	pDecision      byte = 0x78
+	pRollup   byte = 0x70
+	pTimeline byte = 0x71
+
+	pCandidate     byte = 0x7a
+	pCandidatePair byte = 0x7b
+	pDecision      byte = 0x7c
 )
 
-// layoutVersion is stored under the meta key; Open refuses other versions.
-// Version 2 made a quote a statement with occurrences, and added identity
-// resolution; `graphd reindex` is no help across it, as version 1 stores
-// are refused, so re-ingest those.
-const layoutVersion = 2
+// layoutVersion is stored under the meta key. Open upgrades a store of
+// version 1 (upgrade.go) or 2 (occurrences.go) and refuses others.
+// Version 2 gave quote indexes facets and the word index blocks; version
+// 3 made a quote a statement with one occurrence per article, and added
+// speaker identity.
+const layoutVersion = 3
 
 var metaVersionKey = []byte{pMeta, 'v', 'e', 'r', 's', 'i', 'o', 'n'}
 
@@ -71,9 +78,19 @@ const (
 	counterSpeakers = "speakers"
 	counterVenues   = "venues"
 	counterOutlets  = "outlets"
+	counterWords    = "words" // words in all quote texts, for the mean length that ranking needs
 )
 
-var counterNames = []string{counterArticles, counterQuotes, counterOccurs, counterSpeakers, counterVenues, counterOutlets}
+// The last numbers handed out to speakers, venues and outlets, under
+// pCounter. Numbers stand for them in the word index; they are never
+// reused.
+const (
+	lastSpeakerNum = "speaker#"
+	lastVenueNum   = "venue#"
+	lastOutletNum  = "outlet#"
+)
+
+var counterNames = []string{counterArticles, counterQuotes, counterOccurs, counterSpeakers, counterVenues, counterOutlets, counterWords}
 
 const (
 	idLen     = 16

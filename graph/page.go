@@ -11,6 +11,7 @@ import (
 // Cursor kinds: a cursor for one listing is refused by another.
 const (
 	cursorQuote     byte = 'q'
+	cursorRanked    byte = 'r' // quotes by relevance: score (float64 bits) and suffix
 	cursorArticle   byte = 'a'
 	cursorName      byte = 'n' // speakers and venues by name
 	cursorOutlet    byte = 'o'

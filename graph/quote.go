@@ -2,34 +2,39 @@ package graph
 
 import (
 	"bytes"
+	"container/heap"
 	"context"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
-	"strings"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
 )
 
 const (
-	// maxFilterIDs bounds the speaker or venue ids of one QuoteFilter.
+	// maxFilterIDs bounds the speaker, venue or outlet ids of one QuoteFilter.
 	maxFilterIDs = 256
-	// maxPrefixTokens bounds how many indexed words the last word of a
-	// search may expand to; a shorter prefix is checked on the quote text.
+	// maxPrefixTokens bounds how many indexed words a prefix may expand
+	// to; a shorter prefix is checked on the quote text.
 	maxPrefixTokens = 64
+	// maxSearchBytes bounds a search.
+	maxSearchBytes = 4096
 )
 
 // Quote returns the quote with id, or an error wrapping ErrNotFound.
 func (s *Store) Quote(ctx context.Context, id uuid.UUID) (Quote, error) {
 	var q Quote
-	err := s.view(ctx, func(txn *badger.Txn) error {
+	err := s.view(ctx, func(txn *badger.Txn) (err error) {
 		var rec quoteRec
 		if err := load(txn, pQuote, id, &rec); err != nil {
 			return err
 		}
-		sp, err := canonOf(txn, rec.SpeakerID)
-		q = rec.quote(sp)
+		q = rec.quote()
+		q.SpeakerID, err = canonOf(txn, rec.SpeakerID)
 		return err
 	})
 	if err != nil {
@@ -38,26 +43,34 @@ func (s *Store) Quote(ctx context.Context, id uuid.UUID) (Quote, error) {
 	return q, nil
 }
 
-// Quotes returns a page of the quotes that f selects, ordered by their
-// article's published date (quotes without a date first) and then by id,
-// which is text order within an article. Every filter is served from an
-// index: the article, speaker, venue and search-word indexes are
-// intersected, several speakers or venues merged, and the date range
-// bounds each of them. Search words must all appear in the quote, the
-// last one as a prefix ("put" finds "Putin"). It returns ErrBadCursor for
-// a cursor it did not issue and ErrInvalid for a filter with too many ids.
-func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, PageInfo, error) {
-	after, err := decodeCursor(cursorQuote, page.After)
-	if err == nil && after != nil && len(after) != suffixLen {
-		err = ErrBadCursor
+// validate checks a filter; the error wraps ErrInvalid.
+func (f QuoteFilter) validate() error {
+	switch {
+	case len(f.SpeakerIDs) > maxFilterIDs || len(f.VenueIDs) > maxFilterIDs || len(f.OutletIDs) > maxFilterIDs:
+		return fmt.Errorf("%w: more than %d speaker, venue or outlet ids", ErrInvalid, maxFilterIDs)
+	case math.IsNaN(f.MinConfidence) || f.MinConfidence < 0 || f.MinConfidence > 1:
+		return fmt.Errorf("%w: minimum confidence %v not in [0, 1]", ErrInvalid, f.MinConfidence)
+	case len(f.Search) > maxSearchBytes:
+		return fmt.Errorf("%w: search longer than %d bytes", ErrInvalid, maxSearchBytes)
+	case f.Order < OrderDate || f.Order > OrderRelevance:
+		return fmt.Errorf("%w: unknown order %d", ErrInvalid, f.Order)
 	}
-	if err != nil {
-		return nil, PageInfo{}, fmt.Errorf("quotes: %w", err)
+	for _, k := range f.Kinds {
+		if !validKind(k) {
+			return fmt.Errorf("%w: kind %q is not direct, partial or indirect", ErrInvalid, k)
+		}
 	}
-	if len(f.SpeakerIDs) > maxFilterIDs || len(f.VenueIDs) > maxFilterIDs {
-		return nil, PageInfo{}, fmt.Errorf("quotes: %w: more than %d speaker or venue ids", ErrInvalid, maxFilterIDs)
+	if f.Order == OrderRelevance {
+		if q := parseSearch(f.Search); q.empty() {
+			return fmt.Errorf("%w: relevance order needs a search", ErrInvalid)
+		}
 	}
-	lo, hi := uint64(0), uint64(math.MaxUint64)
+	return nil
+}
+
+// dates returns the encoded bounds of the filter's date range.
+func (f QuoteFilter) dates() (lo, hi uint64) {
+	lo, hi = 0, math.MaxUint64
 	if !f.From.IsZero() {
 		lo = encDate(f.From)
 	}
@@ -65,73 +78,96 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 		hi = encDate(f.To)
 		lo = max(lo, 1) // a bound excludes quotes without a date
 	}
+	return lo, hi
+}
+
+// Quotes returns a page of the quotes that f selects, in f.Order. Every
+// filter is served from an index: the article, speaker, venue, outlet
+// and word indexes are intersected, several speakers, venues or outlets
+// merged, and the date range bounds each of them; kind and confidence are
+// read from the index entries themselves. A search is parsed as
+// ParseSearch says. Quotes reads quote records only for the page it
+// returns (and, for a search with a very short prefix, to check the
+// text); ranking by relevance scores every match from the word index. It
+// returns ErrBadCursor for a cursor it did not issue and ErrInvalid for a
+// filter Quotes refuses (too many ids, an unknown kind, a confidence out
+// of [0, 1], relevance order without a search).
+func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, PageInfo, error) {
+	if err := f.validate(); err != nil {
+		return nil, PageInfo{}, fmt.Errorf("quotes: %w", err)
+	}
+	if f.Order == OrderRelevance {
+		return s.rankedQuotes(ctx, f, page)
+	}
+	after, err := decodeCursor(cursorQuote, page.After)
+	if err == nil && after != nil && len(after) != suffixLen {
+		err = ErrBadCursor
+	}
+	if err != nil {
+		return nil, PageInfo{}, fmt.Errorf("quotes: %w", err)
+	}
 	var out []Quote
 	var info PageInfo
 	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		if lo > hi {
-			return nil
+		f, err := expandSpeakers(txn, f)
+		if err != nil {
+			return err
 		}
-		if len(f.SpeakerIDs) > 0 {
-			// A canonical speaker stands for every name merged into it.
-			all, err := clusterIDs(txn, f.SpeakerIDs)
+		p, err := planQuotes(txn, f)
+		if err != nil {
+			return err
+		}
+		defer p.close()
+		total, counted := -1, false
+		if !page.SkipTotal {
+			total, counted, err = countedTotal(txn, f)
 			if err != nil {
 				return err
 			}
-			f.SpeakerIDs = all
 		}
-		p := planQuotes(txn, f, dateBytes(hi))
-		defer p.close()
+		// Counting every match starts from the beginning; without it the
+		// scan starts at the cursor.
+		start := p.start()
+		if after != nil && (page.SkipTotal || counted) {
+			start = after
+		}
 		var keys [][]byte
-		start := append(dateBytes(lo), make([]byte, idLen)...)
-		steps := 0
-		for ok := p.st != nil && p.st.seek(start); ok; ok = p.st.next() {
-			if steps++; steps%4096 == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
+		matches := 0
+		err = p.each(ctx, start, func(c []byte) (bool, error) {
+			matches++
+			if after != nil && p.dir*bytes.Compare(c, after) <= 0 {
+				return true, nil
 			}
-			c := p.st.cur()
-			if p.check != nil {
-				ok, err := quoteHasWords(txn, uuid.UUID(c[dateLen:]), p.check)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					continue
-				}
-			}
-			info.TotalCount++
-			if len(keys) <= n && (after == nil || bytes.Compare(c, after) > 0) {
+			if len(keys) <= n {
 				keys = append(keys, bytes.Clone(c))
 			}
+			return len(keys) <= n || !(page.SkipTotal || counted), nil
+		})
+		if err != nil {
+			return err
+		}
+		switch {
+		case counted:
+			info.TotalCount = total
+		case page.SkipTotal:
+			info.TotalCount = -1
+		default:
+			info.TotalCount = matches
 		}
 		if len(keys) > n {
 			keys, info.HasNextPage = keys[:n], true
 		}
-		words := searchWords(f.Search)
 		for _, c := range keys {
 			id := uuid.UUID(c[dateLen:])
 			var q quoteRec
 			if err := load(txn, pQuote, id, &q); err != nil {
 				return fmt.Errorf("quote %s: %w", id, err)
 			}
-			// The index answered the search; a printing has the words.
-			if len(words) > 0 {
-				ok, err := quoteHasWords(txn, id, func(text string) bool { return hasWords(text, words) })
-				if err != nil {
-					return err
-				}
-				if !ok {
-					s.log.Warn("search index disagrees with quote text", "quote", id, "search", f.Search)
-					continue
-				}
-			}
-			sp, err := canonOf(txn, q.SpeakerID)
-			if err != nil {
-				return err
-			}
-			out = append(out, q.quote(sp))
+			out = append(out, q.quote())
+		}
+		if err := canonQuotes(txn, out); err != nil {
+			return err
 		}
 		if len(keys) > 0 {
 			info.EndCursor = encodeCursor(cursorQuote, keys[len(keys)-1])
@@ -144,34 +180,234 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 	return out, info, nil
 }
 
-// quoteHasWords reports whether the canonical text or a printing of the
-// quote with id passes check.
-func quoteHasWords(txn *badger.Txn, id uuid.UUID, check func(string) bool) (bool, error) {
-	var q quoteRec
-	if err := load(txn, pQuote, id, &q); err != nil {
-		return false, fmt.Errorf("quote %s: %w", id, err)
+// expandSpeakers returns f with each speaker id standing for every
+// speaker record of its cluster: a canonical speaker is all the names
+// merged into it.
+func expandSpeakers(txn *badger.Txn, f QuoteFilter) (QuoteFilter, error) {
+	if len(f.SpeakerIDs) == 0 {
+		return f, nil
 	}
-	if check(q.Text) {
-		return true, nil
-	}
-	occs, err := loadOccurrences(txn, id, 0)
+	all, err := clusterIDs(txn, f.SpeakerIDs)
 	if err != nil {
-		return false, err
+		return f, err
 	}
-	for _, o := range occs {
-		if check(o.Text) {
-			return true, nil
-		}
-	}
-	return false, nil
+	f.SpeakerIDs = all
+	return f, nil
 }
 
-// plan is how a QuoteFilter is answered: a stream of index suffixes and,
-// when a search word could not be served by the index, a check of the text.
+// canonQuotes sets the speaker of each quote to its canonical speaker.
+func canonQuotes(txn *badger.Txn, qs []Quote) error {
+	for i := range qs {
+		sp, err := canonOf(txn, qs[i].SpeakerID)
+		if err != nil {
+			return err
+		}
+		qs[i].SpeakerID = sp
+	}
+	return nil
+}
+
+// countedTotal answers how many quotes f selects from the counts kept on
+// write, when f filters on one dimension at most and on whole UTC days.
+func countedTotal(txn *badger.Txn, f QuoteFilter) (int, bool, error) {
+	sels, ok := f.counted()
+	if !ok {
+		return 0, false, nil
+	}
+	wholeDay := func(t time.Time) bool { return t.Equal(t.Truncate(24 * time.Hour)) }
+	if !f.From.IsZero() && !wholeDay(f.From) || !f.To.IsZero() && !wholeDay(f.To.Add(time.Nanosecond)) {
+		return 0, false, nil
+	}
+	total := 0
+	if f.From.IsZero() && f.To.IsZero() {
+		if len(sels) == 1 && bytes.Equal(sels[0], timelineSelector(dimAll, nil)) {
+			n, err := readCounter(txn, counterQuotes)
+			return int(n), true, err
+		}
+		// The all-time rollup of each value, undated quotes included.
+		for _, sel := range sels {
+			dim, value := sel[1], sel[2:]
+			if dim == dimKind {
+				value = value[:len(value)-1]
+			}
+			n, err := readCount(txn, rollupKey(dim, levelAll, 0, value))
+			if err != nil {
+				return 0, false, err
+			}
+			total += int(n)
+		}
+		return total, true, nil
+	}
+	lo, hi, ok, err := dayRange(txn, f.From, f.To)
+	if err != nil || !ok {
+		return 0, true, err
+	}
+	for _, sel := range sels {
+		it := keysOnly(txn, sel)
+		for it.Seek(append(slices.Clone(sel), periodBytes(lo)...)); it.Valid(); it.Next() {
+			item := it.Item()
+			if parsePeriod(item.Key()[len(sel):]) > hi {
+				break
+			}
+			var n uint64
+			err := item.Value(func(v []byte) (err error) { n, err = parseUint64(v); return err })
+			if err != nil {
+				it.Close()
+				return 0, false, fmt.Errorf("timeline count %x: %v", item.Key(), err)
+			}
+			total += int(n)
+		}
+		it.Close()
+	}
+	return total, true, nil
+}
+
+// scanQuotes calls fn with the index suffix (date, quote id) of every
+// quote f selects, in date order.
+func (s *Store) scanQuotes(ctx context.Context, txn *badger.Txn, f QuoteFilter, fn func(suffix []byte)) error {
+	p, err := planQuotes(txn, f)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	return p.each(ctx, p.start(), func(c []byte) (bool, error) { fn(c); return true, nil })
+}
+
+// rankedQuotes is Quotes in relevance order: every match is scored, the
+// best after the cursor kept.
+func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, PageInfo, error) {
+	after, err := decodeCursor(cursorRanked, page.After)
+	if err == nil && after != nil && len(after) != 8+suffixLen {
+		err = ErrBadCursor
+	}
+	if err != nil {
+		return nil, PageInfo{}, fmt.Errorf("quotes: %w", err)
+	}
+	var out []Quote
+	var info PageInfo
+	n := page.size()
+	err = s.view(ctx, func(txn *badger.Txn) error {
+		f, err := expandSpeakers(txn, f)
+		if err != nil {
+			return err
+		}
+		p, err := planQuotes(txn, f)
+		if err != nil {
+			return err
+		}
+		defer p.close()
+		var top rankHeap
+		matches := 0
+		err = p.each(ctx, p.start(), func(c []byte) (bool, error) {
+			matches++
+			r := ranked{score: p.score(), suffix: c}
+			if after != nil && !r.after(after) {
+				return true, nil
+			}
+			if len(top) <= n {
+				r.suffix = bytes.Clone(c)
+				heap.Push(&top, r)
+			} else if r.better(top[0]) {
+				r.suffix = append(top[0].suffix[:0], c...)
+				top[0] = r
+				heap.Fix(&top, 0)
+			}
+			return true, nil
+		})
+		if err != nil {
+			return err
+		}
+		info.TotalCount = matches
+		best := make([]ranked, len(top))
+		for i := len(top) - 1; i >= 0; i-- {
+			best[i] = heap.Pop(&top).(ranked)
+		}
+		if len(best) > n {
+			best, info.HasNextPage = best[:n], true
+		}
+		for _, r := range best {
+			id := uuid.UUID(r.suffix[dateLen:])
+			var q quoteRec
+			if err := load(txn, pQuote, id, &q); err != nil {
+				return fmt.Errorf("quote %s: %w", id, err)
+			}
+			out = append(out, q.quote())
+		}
+		if err := canonQuotes(txn, out); err != nil {
+			return err
+		}
+		if len(best) > 0 {
+			info.EndCursor = encodeCursor(cursorRanked, best[len(best)-1].cursor())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, PageInfo{}, fmt.Errorf("quotes: %w", err)
+	}
+	return out, info, nil
+}
+
+// ranked is a scored match. Better means a higher score, then an earlier
+// suffix.
+type ranked struct {
+	score  float64
+	suffix []byte
+}
+
+func (r ranked) better(o ranked) bool {
+	if r.score != o.score {
+		return r.score > o.score
+	}
+	return bytes.Compare(r.suffix, o.suffix) < 0
+}
+
+func (r ranked) cursor() []byte {
+	return append(binary.BigEndian.AppendUint64(nil, math.Float64bits(r.score)), r.suffix...)
+}
+
+// after reports whether r comes after the cursor payload c.
+func (r ranked) after(c []byte) bool {
+	return ranked{math.Float64frombits(binary.BigEndian.Uint64(c[:8])), c[8:]}.better(r)
+}
+
+// rankHeap keeps the best matches with the worst on top.
+type rankHeap []ranked
+
+func (h rankHeap) Len() int           { return len(h) }
+func (h rankHeap) Less(i, j int) bool { return h[j].better(h[i]) }
+func (h rankHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *rankHeap) Push(x any)        { *h = append(*h, x.(ranked)) }
+func (h *rankHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// plan is how a QuoteFilter is answered: a stream of index suffixes,
+// checks on the facets and facts of its entries, the word groups of the
+// search (scored, and checked for phrases and exclusions), and the
+// search words that the index could not serve, checked on the text.
 type plan struct {
-	st    stream // nil when nothing can match
-	check func(text string) bool
-	its   []*badger.Iterator
+	txn      *badger.Txn
+	dir      int  // the order of results: 1 ascending, -1 descending
+	buffered bool // dir is -1 but the streams run forward: matches are reversed in memory
+	lo, hi   []byte
+	st       stream // nil when nothing can match
+	kinds    []byte
+	minConf  uint16
+	// Speaker, venue and outlet filters that the facts of a word
+	// posting answer, by number; nil when not so checked.
+	speakers, venues, outlets []uint32
+	groups                    []*wordGroup   // every required group, scored
+	phrases                   [][]*wordGroup // required phrases of two words or more
+	not                       [][]*wordGroup // excluded phrases
+	textOnly                  []searchTerm   // checked on the text
+	n, avg                    float64        // quotes and mean words, for BM25
+	its                       []*badger.Iterator
+	fresh                     *badger.Iterator // over every fresh posting, to see which words have some
+	pos                       [][]int          // scratch
+	facts                     facts            // scratch
 }
 
 func (p *plan) close() {
@@ -180,58 +416,452 @@ func (p *plan) close() {
 	}
 }
 
-func (p *plan) index(txn *badger.Txn, prefix []byte, hi []byte) stream {
-	it := keysOnly(txn, prefix)
-	p.its = append(p.its, it)
-	return &indexStream{it: it, prefix: prefix, hi: hi}
+// scanDir is the direction the streams run.
+func (p *plan) scanDir() int {
+	if p.buffered {
+		return 1
+	}
+	return p.dir
 }
 
-func planQuotes(txn *badger.Txn, f QuoteFilter, hi []byte) *plan {
-	p := &plan{}
+// start is the first suffix in the plan's order.
+func (p *plan) start() []byte {
+	if p.dir < 0 {
+		return append(slices.Clone(p.hi), bytes.Repeat([]byte{0xff}, idLen)...)
+	}
+	return append(slices.Clone(p.lo), make([]byte, idLen)...)
+}
+
+func (p *plan) iterator(prefix []byte, reverse bool) *badger.Iterator {
+	o := badger.DefaultIteratorOptions
+	o.PrefetchValues = false
+	o.Prefix = prefix
+	o.Reverse = reverse
+	it := p.txn.NewIterator(o)
+	p.its = append(p.its, it)
+	return it
+}
+
+func (p *plan) index(prefix []byte) *indexStream {
+	return &indexStream{it: p.iterator(prefix, p.scanDir() < 0), prefix: prefix, dir: p.scanDir(), lo: p.lo, hi: p.hi}
+}
+
+// words reads the postings of word w: its blocks and, if it has any, its
+// fresh postings. One iterator looks for fresh postings of every word:
+// most words have none, and an iterator costs more than a seek.
+func (p *plan) words(w string) stream {
+	prefix := key(pQuoteByToken, tokenSelector(w))
+	blocks := &blockStream{it: p.iterator(prefix, false), prefix: prefix, lo: p.lo, hi: p.hi}
+	fprefix := key(pFreshPosting, tokenSelector(w))
+	if p.fresh == nil {
+		p.fresh = p.iterator([]byte{pFreshPosting}, false)
+	}
+	if p.fresh.Seek(fprefix); !p.fresh.ValidForPrefix(fprefix) {
+		return blocks
+	}
+	fresh := &indexStream{it: p.iterator(fprefix, false), prefix: fprefix, dir: 1, lo: p.lo, hi: p.hi}
+	return union(1, []stream{blocks, fresh})
+}
+
+func (p *plan) union(prefix byte, ids []uuid.UUID) stream {
+	var or []stream
+	for _, id := range uniqueIDs(ids) {
+		or = append(or, p.index(recordKey(prefix, id)))
+	}
+	return union(p.scanDir(), or)
+}
+
+// A wordGroup is the words that one word of a search matches: its stem
+// group, and for a prefix the words beginning with it.
+type wordGroup struct {
+	streams []stream // per word, its blocks and fresh postings merged
+	weights []float64
+	df      float64
+	idf     float64
+	st      stream
+}
+
+// factsRatio is how much longer the shortest word list of a search must
+// be than a filter's list for the filter to be served by intersecting
+// its index rather than by the facts of the word postings.
+const factsRatio = 8
+
+func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
+	lo, hi := f.dates()
+	p := &plan{txn: txn, dir: 1, lo: dateBytes(lo), hi: dateBytes(hi)}
+	q := parseSearch(f.Search)
+	searching := !q.empty() || len(q.not) > 0
+	if f.Order == OrderNewest {
+		p.dir = -1
+		// Word lists are read forward only; the matches are reversed.
+		p.buffered = searching
+	}
+	if lo > hi {
+		return p, nil
+	}
+	for _, k := range f.Kinds {
+		p.kinds = append(p.kinds, kindCode(k))
+	}
+	if f.MinConfidence > 0 {
+		p.minConf = confUnits(f.MinConfidence)
+	}
 	var and []stream
 	if f.ArticleID != uuid.Nil {
-		and = append(and, p.index(txn, recordKey(pQuoteByArticle, f.ArticleID), hi))
+		and = append(and, p.index(recordKey(pQuoteByArticle, f.ArticleID)))
 	}
-	for _, sel := range []struct {
-		p   byte
-		ids []uuid.UUID
-	}{{pQuoteBySpeaker, f.SpeakerIDs}, {pQuoteByVenue, f.VenueIDs}} {
-		if len(sel.ids) == 0 {
+	if searching {
+		n, err := readCounter(txn, counterQuotes)
+		if err != nil {
+			return nil, err
+		}
+		w, err := readCounter(txn, counterWords)
+		if err != nil {
+			return nil, err
+		}
+		p.n, p.avg = float64(n), float64(w)/max(float64(n), 1)
+		for _, t := range q.terms {
+			g, wide, err := p.group(t)
+			if err != nil {
+				return nil, err
+			}
+			switch {
+			case wide:
+				p.textOnly = append(p.textOnly, t)
+				continue
+			case g == nil:
+				return p, nil // no quote has the word
+			}
+			p.groups = append(p.groups, g)
+			and = append(and, g.st)
+		}
+		for _, ph := range q.phrases {
+			var gs []*wordGroup
+			for _, t := range ph {
+				g, _, err := p.group(t)
+				if err != nil {
+					return nil, err
+				}
+				if g == nil {
+					return p, nil
+				}
+				gs = append(gs, g)
+				p.groups = append(p.groups, g)
+				and = append(and, g.st)
+			}
+			if len(gs) > 1 {
+				p.phrases = append(p.phrases, gs)
+			}
+		}
+		for _, ph := range q.not {
+			var gs []*wordGroup
+			for _, t := range ph {
+				g, _, err := p.group(t)
+				if err != nil {
+					return nil, err
+				}
+				if g == nil {
+					gs = nil // a word no quote has: nothing is excluded
+					break
+				}
+				gs = append(gs, g)
+			}
+			if gs != nil {
+				p.not = append(p.not, gs)
+			}
+		}
+	}
+	shortest := math.Inf(1)
+	for _, g := range p.groups {
+		shortest = min(shortest, g.df)
+	}
+	for _, d := range []struct {
+		prefix, rec, dim byte
+		ids              []uuid.UUID
+		nums             *[]uint32
+	}{
+		{pQuoteBySpeaker, pSpeaker, dimSpeaker, f.SpeakerIDs, &p.speakers},
+		{pQuoteByVenue, pVenue, dimVenue, f.VenueIDs, &p.venues},
+		{pQuoteByOutlet, pOutlet, dimOutlet, f.OutletIDs, &p.outlets},
+	} {
+		if len(d.ids) == 0 {
 			continue
 		}
-		var or []stream
-		for _, id := range uniqueIDs(sel.ids) {
-			or = append(or, p.index(txn, recordKey(sel.p, id), hi))
-		}
-		and = append(and, union(or))
-	}
-	if words := searchWords(f.Search); len(words) > 0 {
-		last := words[len(words)-1]
-		for _, w := range words[:len(words)-1] {
-			and = append(and, p.index(txn, key(pQuoteByToken, tokenSelector(w)), hi))
-		}
-		if toks, ok := expandToken(txn, last); ok {
-			var or []stream
-			for _, t := range toks {
-				or = append(or, p.index(txn, key(pQuoteByToken, tokenSelector(t)), hi))
+		size := 0.0
+		for _, id := range uniqueIDs(d.ids) {
+			n, err := readCount(txn, rollupKey(d.dim, levelAll, 0, id[:]))
+			if err != nil {
+				return nil, err
 			}
-			if len(or) == 0 {
-				return p // no quote has a word beginning so
-			}
-			and = append(and, union(or))
-		} else {
-			p.check = func(text string) bool { return hasWords(text, words[len(words)-1:]) }
+			size += float64(n)
 		}
+		if len(p.groups) == 0 || size*factsRatio < shortest {
+			and = append(and, p.union(d.prefix, d.ids))
+			continue
+		}
+		nums, err := recordNums(txn, d.rec, d.ids)
+		if err != nil {
+			return nil, err
+		}
+		if len(nums) == 0 {
+			return p, nil // none of them exists
+		}
+		*d.nums = nums
 	}
 	switch len(and) {
 	case 0:
-		p.st = p.index(txn, []byte{pQuoteByDate}, hi)
+		p.st = p.index([]byte{pQuoteByDate})
 	case 1:
 		p.st = and[0]
 	default:
-		p.st = &andStream{kids: and}
+		p.st = &andStream{dir: p.scanDir(), kids: and}
 	}
-	return p
+	return p, nil
+}
+
+// recordNums returns the numbers of the speakers, venues or outlets
+// (record prefix rec) with ids; ids with no record are left out.
+func recordNums(txn *badger.Txn, rec byte, ids []uuid.UUID) ([]uint32, error) {
+	var out []uint32
+	for _, id := range uniqueIDs(ids) {
+		var r struct {
+			Num uint32 `json:"num"`
+		}
+		err := load(txn, rec, id, &r)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("record %s: %w", id, err)
+		}
+		out = append(out, r.Num)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// group builds the word group of t; nil when no quote has a word of it,
+// wide when t is a prefix of more than maxPrefixTokens words.
+func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
+	g = &wordGroup{}
+	seen := map[string]bool{}
+	add := func(w string, n uint64, weight float64) {
+		seen[w] = true
+		g.streams = append(g.streams, p.words(w))
+		g.weights = append(g.weights, weight)
+		g.df += float64(n)
+	}
+	err = scanTerms(p.txn, t.stem, func(w string, n uint64) { add(w, n, 1) })
+	if err != nil {
+		return nil, false, err
+	}
+	if t.prefix {
+		ws, ok := expandToken(p.txn, t.word)
+		if !ok {
+			return nil, true, nil
+		}
+		for _, w := range ws {
+			if seen[w] {
+				continue
+			}
+			n, err := readCount(p.txn, termKey(stem(w), w))
+			if err != nil {
+				return nil, false, err
+			}
+			add(w, uint64(n), prefixWeight)
+		}
+	}
+	if len(g.streams) == 0 {
+		return nil, false, nil
+	}
+	g.idf = idf(p.n, g.df)
+	g.st = union(1, g.streams)
+	return g, false, nil
+}
+
+// termKey is the dictionary entry of word w under its stem.
+func termKey(stem, w string) []byte { return key(pTermDict, []byte(stem), []byte{sep}, []byte(w)) }
+
+// scanTerms calls fn with each word of the stem group and the number of
+// quotes that have it.
+func scanTerms(txn *badger.Txn, stem string, fn func(w string, n uint64)) error {
+	prefix := key(pTermDict, []byte(stem), []byte{sep})
+	it := keysOnly(txn, prefix)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		var n uint64
+		err := item.Value(func(v []byte) (err error) { n, err = parseUint64(v); return err })
+		if err != nil {
+			return fmt.Errorf("term %q: %v", item.Key(), err)
+		}
+		fn(string(item.Key()[len(prefix):]), n)
+	}
+	return nil
+}
+
+// each calls fn with every match from start on, in the plan's order,
+// until fn returns false. In a buffered plan it collects the matches
+// first and calls fn with them reversed; fn must not keep c.
+func (p *plan) each(ctx context.Context, start []byte, fn func(c []byte) (bool, error)) error {
+	if p.st == nil {
+		return nil
+	}
+	var all []byte
+	steps := 0
+	from := start
+	if p.buffered {
+		from = append(slices.Clone(p.lo), make([]byte, idLen)...)
+	}
+	for ok := p.st.seek(from); ok; ok = p.st.next() {
+		if steps++; steps%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		c := p.st.cur()
+		if p.buffered && bytes.Compare(c, start) > 0 {
+			break
+		}
+		match, err := p.match(c)
+		if err != nil {
+			return err
+		}
+		if !match {
+			continue
+		}
+		if p.buffered {
+			all = append(all, c...)
+			continue
+		}
+		more, err := fn(c)
+		if err != nil || !more {
+			return err
+		}
+	}
+	for i := len(all) - suffixLen; i >= 0; i -= suffixLen {
+		more, err := fn(all[i : i+suffixLen])
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
+}
+
+// match applies the checks the streams do not: facets and facts,
+// phrases, exclusions and words checked on the text.
+func (p *plan) match(c []byte) (bool, error) {
+	if p.kinds != nil || p.minConf > 0 {
+		v := p.st.value()
+		if len(v) < facetLen {
+			return false, fmt.Errorf("index entry of quote %x: no facets", c[dateLen:])
+		}
+		if p.kinds != nil && !slices.Contains(p.kinds, v[0]) {
+			return false, nil
+		}
+		if binary.BigEndian.Uint16(v[1:3]) < p.minConf {
+			return false, nil
+		}
+	}
+	if p.speakers != nil || p.venues != nil || p.outlets != nil {
+		f := &p.facts
+		if !decodeFacts(p.groups[0].st.value(), f, false) {
+			return false, fmt.Errorf("word posting of quote %x: %w", c[dateLen:], errBadBlock)
+		}
+		for _, x := range []struct {
+			set []uint32
+			n   uint32
+		}{{p.speakers, f.speaker}, {p.venues, f.venue}, {p.outlets, f.outlet}} {
+			if _, ok := slices.BinarySearch(x.set, x.n); x.set != nil && !ok {
+				return false, nil
+			}
+		}
+	}
+	for _, ph := range p.phrases {
+		if !p.phraseAt(c, ph) {
+			return false, nil
+		}
+	}
+	for _, ph := range p.not {
+		present := true
+		for _, g := range ph {
+			if !g.st.seek(c) || !bytes.Equal(g.st.cur(), c) {
+				present = false
+				break
+			}
+		}
+		if present && (len(ph) == 1 || p.phraseAt(c, ph)) {
+			return false, nil
+		}
+	}
+	if len(p.textOnly) > 0 {
+		var q quoteRec
+		if err := load(p.txn, pQuote, quoteOf(c), &q); err != nil {
+			return false, fmt.Errorf("quote %x: %w", c[dateLen:], err)
+		}
+		ws := words(q.Text)
+		for _, t := range p.textOnly {
+			if !slices.ContainsFunc(ws, t.matchWord) {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// occurrences adds up g's words in the quote at c, whose streams are
+// there: their positions into pos[:0] when pos is not nil, the weighted
+// count, and the quote's length in words.
+func (p *plan) occurrences(g *wordGroup, c []byte, pos []int) ([]int, float64, int) {
+	pos = pos[:0]
+	tf, length := 0.0, 0
+	f := &p.facts
+	for i, s := range g.streams {
+		if cur := s.cur(); cur == nil || !bytes.Equal(cur, c) {
+			continue
+		}
+		if decodeFacts(s.value(), f, true) {
+			length = f.length
+			tf += g.weights[i] * float64(len(f.positions))
+			pos = append(pos, f.positions...)
+		}
+	}
+	slices.Sort(pos)
+	return pos, tf, length
+}
+
+// phraseAt reports whether the groups' words stand next to each other in
+// order in the quote at c.
+func (p *plan) phraseAt(c []byte, gs []*wordGroup) bool {
+	for len(p.pos) < len(gs) {
+		p.pos = append(p.pos, nil)
+	}
+	for i, g := range gs {
+		p.pos[i], _, _ = p.occurrences(g, c, p.pos[i])
+	}
+	for _, start := range p.pos[0] {
+		ok := true
+		for i := 1; i < len(gs) && ok; i++ {
+			_, ok = slices.BinarySearch(p.pos[i], start+i)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// score is the BM25 score of the current match.
+func (p *plan) score() float64 {
+	c := p.st.cur()
+	total := 0.0
+	var scratch []int
+	for _, g := range p.groups {
+		var tf float64
+		var length int
+		scratch, tf, length = p.occurrences(g, c, scratch)
+		total += bm25(g.idf, tf, length, p.avg)
+	}
+	return total
 }
 
 func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
@@ -240,56 +870,72 @@ func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
 	return slices.Compact(out)
 }
 
-// expandToken returns the indexed words that begin with prefix, skipping
-// from one word to the next without reading its entries; ok is false
-// when there are more than maxPrefixTokens.
+// expandToken returns the indexed words that begin with prefix, in
+// blocks or fresh, skipping from one word to the next without reading its
+// entries; ok is false when there are more than maxPrefixTokens.
 func expandToken(txn *badger.Txn, prefix string) (toks []string, ok bool) {
-	it := keysOnly(txn, key(pQuoteByToken, []byte(prefix)))
-	defer it.Close()
-	for it.Rewind(); it.Valid(); {
-		k := it.Item().Key()[1:]
-		i := bytes.IndexByte(k, sep)
-		if i < 0 {
-			break
+	seen := map[string]bool{}
+	for _, p := range []byte{pQuoteByToken, pFreshPosting} {
+		it := keysOnly(txn, key(p, []byte(prefix)))
+		for it.Rewind(); it.Valid(); {
+			k := it.Item().Key()[1:]
+			i := bytes.IndexByte(k, sep)
+			if i < 0 {
+				break
+			}
+			tok := string(k[:i])
+			if !seen[tok] {
+				if len(toks) == maxPrefixTokens {
+					it.Close()
+					return nil, false
+				}
+				seen[tok] = true
+				toks = append(toks, tok)
+			}
+			it.Seek(key(p, []byte(tok), []byte{sep + 1}))
 		}
-		if len(toks) == maxPrefixTokens {
-			return nil, false
-		}
-		tok := string(k[:i])
-		toks = append(toks, tok)
-		it.Seek(key(pQuoteByToken, []byte(tok), []byte{sep + 1}))
+		it.Close()
 	}
 	return toks, true
 }
 
-// A stream yields, in ascending order, the 24-byte suffixes (article date,
-// quote id) of quote index keys. seek moves to the first suffix at or
-// after target and never backwards; seek and next report whether the
-// stream has a current suffix. cur is valid until the stream moves.
+// A stream yields, in its direction (dir 1 ascending, -1 descending), the
+// 24-byte suffixes (article date, quote id) of quote index keys. seek
+// moves to the first suffix at or beyond target in that direction and
+// never backwards; seek and next report whether the stream has a current
+// suffix. cur and value (the current entry's value) are valid until the
+// stream moves.
 type stream interface {
 	seek(target []byte) bool
 	next() bool
 	cur() []byte
+	value() []byte
 }
 
-// indexStream reads one index selector (<prefix><selector>) up to the
-// date hi.
+// indexStream reads one index selector (<prefix><selector>) within the
+// dates [lo, hi].
 type indexStream struct {
 	it      *badger.Iterator
 	prefix  []byte
-	hi      []byte
+	dir     int
+	lo, hi  []byte
 	c       []byte
 	started bool
 	buf     []byte
+	v       []byte
+	vok     bool
 }
 
 func (s *indexStream) load() bool {
-	s.c = nil
+	s.c, s.vok = nil, false
 	if !s.it.Valid() {
 		return false
 	}
 	c := s.it.Item().Key()[len(s.prefix):]
-	if len(c) != suffixLen || bytes.Compare(c[:dateLen], s.hi) > 0 {
+	if len(c) != suffixLen {
+		return false
+	}
+	if s.dir > 0 && bytes.Compare(c[:dateLen], s.hi) > 0 || s.dir < 0 && bytes.Compare(c[:dateLen], s.lo) < 0 {
 		return false
 	}
 	s.c = c
@@ -302,7 +948,7 @@ func (s *indexStream) load() bool {
 const seekSteps = 8
 
 func (s *indexStream) seek(target []byte) bool {
-	if s.started && (s.c == nil || bytes.Compare(s.c, target) >= 0) {
+	if s.started && (s.c == nil || s.dir*cmpSuffix(s.c, target) >= 0) {
 		return s.c != nil
 	}
 	if s.started {
@@ -310,7 +956,7 @@ func (s *indexStream) seek(target []byte) bool {
 			if !s.next() {
 				return false
 			}
-			if bytes.Compare(s.c, target) >= 0 {
+			if s.dir*cmpSuffix(s.c, target) >= 0 {
 				return true
 			}
 		}
@@ -331,24 +977,39 @@ func (s *indexStream) next() bool {
 
 func (s *indexStream) cur() []byte { return s.c }
 
+func (s *indexStream) value() []byte {
+	if s.c == nil {
+		return nil
+	}
+	if !s.vok {
+		var err error
+		if s.v, err = s.it.Item().ValueCopy(s.v[:0]); err != nil {
+			return nil
+		}
+		s.vok = true
+	}
+	return s.v
+}
+
 // unionStream merges streams, dropping duplicates.
 type unionStream struct {
+	dir  int
 	kids []stream
 	c    []byte
 	prev []byte
 }
 
-func union(kids []stream) stream {
+func union(dir int, kids []stream) stream {
 	if len(kids) == 1 {
 		return kids[0]
 	}
-	return &unionStream{kids: kids}
+	return &unionStream{dir: dir, kids: kids}
 }
 
 func (u *unionStream) pick() bool {
 	u.c = nil
 	for _, k := range u.kids {
-		if c := k.cur(); c != nil && (u.c == nil || bytes.Compare(c, u.c) < 0) {
+		if c := k.cur(); c != nil && (u.c == nil || u.dir*cmpSuffix(c, u.c) < 0) {
 			u.c = c
 		}
 	}
@@ -356,6 +1017,9 @@ func (u *unionStream) pick() bool {
 }
 
 func (u *unionStream) seek(target []byte) bool {
+	if u.c != nil && u.dir*cmpSuffix(u.c, target) >= 0 {
+		return true
+	}
 	for _, k := range u.kids {
 		k.seek(target)
 	}
@@ -377,9 +1041,19 @@ func (u *unionStream) next() bool {
 
 func (u *unionStream) cur() []byte { return u.c }
 
+func (u *unionStream) value() []byte {
+	for _, k := range u.kids {
+		if c := k.cur(); c != nil && bytes.Equal(c, u.c) {
+			return k.value()
+		}
+	}
+	return nil
+}
+
 // andStream intersects streams by leapfrogging: each seeks to the
-// largest current suffix until all agree.
+// furthest current suffix until all agree.
 type andStream struct {
+	dir  int
 	kids []stream
 	c    []byte
 }
@@ -393,7 +1067,7 @@ func (a *andStream) align(ok bool) bool {
 			if !k.seek(x) {
 				return false
 			}
-			if y := k.cur(); bytes.Compare(y, x) > 0 {
+			if y := k.cur(); a.dir*cmpSuffix(y, x) > 0 {
 				ok = a.kids[0].seek(y)
 				agreed = false
 				break
@@ -407,7 +1081,12 @@ func (a *andStream) align(ok bool) bool {
 	return false
 }
 
-func (a *andStream) seek(target []byte) bool { return a.align(a.kids[0].seek(target)) }
+func (a *andStream) seek(target []byte) bool {
+	if a.c != nil && a.dir*cmpSuffix(a.c, target) >= 0 {
+		return true
+	}
+	return a.align(a.kids[0].seek(target))
+}
 
 func (a *andStream) next() bool {
 	if a.c == nil {
@@ -418,31 +1097,4 @@ func (a *andStream) next() bool {
 
 func (a *andStream) cur() []byte { return a.c }
 
-// searchWords returns the distinct words of a search, the last word typed
-// last: that one is matched as a prefix, the others whole.
-func searchWords(search string) []string {
-	fields := strings.Fields(normalize(search))
-	if len(fields) == 0 {
-		return nil
-	}
-	last := cutToken(fields[len(fields)-1])
-	words := tokens(strings.Join(fields[:len(fields)-1], " "))
-	return append(words, last)
-}
-
-// hasWords reports whether text has all the words, the last as a prefix.
-func hasWords(text string, words []string) bool {
-	if len(words) == 0 {
-		return true
-	}
-	have := tokens(text)
-	for i, w := range words {
-		if i == len(words)-1 {
-			return slices.ContainsFunc(have, func(t string) bool { return strings.HasPrefix(t, w) })
-		}
-		if !slices.Contains(have, w) {
-			return false
-		}
-	}
-	return true
-}
+func (a *andStream) value() []byte { return a.kids[0].value() }

@@ -43,10 +43,15 @@ type copyRec struct {
 // quoteRec is a statement. The fields from ArticleID to Confidence are
 // those of its first occurrence, Text that of its canonical one.
 type quoteRec struct {
-	ID          uuid.UUID   `json:"id"`
-	ArticleID   uuid.UUID   `json:"article"`
-	SpeakerID   uuid.UUID   `json:"speaker,omitzero"` // a speaker record, maybe merged into another
-	VenueID     uuid.UUID   `json:"venue,omitzero"`
+	ID        uuid.UUID `json:"id"`
+	ArticleID uuid.UUID `json:"article"`
+	SpeakerID uuid.UUID `json:"speaker,omitzero"` // a speaker record, maybe merged into another
+	VenueID   uuid.UUID `json:"venue,omitzero"`
+	OutletID  uuid.UUID `json:"outlet,omitzero"`
+	// The numbers of the speaker, venue and outlet, for the word index.
+	SpeakerNum  uint32      `json:"speakerNum,omitempty"`
+	VenueNum    uint32      `json:"venueNum,omitempty"`
+	OutletNum   uint32      `json:"outletNum,omitempty"`
 	Text        string      `json:"text"`
 	Kind        string      `json:"kind"`
 	Spans       []Span      `json:"spans,omitempty"`
@@ -70,6 +75,10 @@ type occRec struct {
 	ArticleID   uuid.UUID `json:"article"`
 	SpeakerID   uuid.UUID `json:"speaker,omitzero"`
 	VenueID     uuid.UUID `json:"venue,omitzero"`
+	OutletID    uuid.UUID `json:"outlet,omitzero"`
+	SpeakerNum  uint32    `json:"speakerNum,omitempty"`
+	VenueNum    uint32    `json:"venueNum,omitempty"`
+	OutletNum   uint32    `json:"outletNum,omitempty"`
 	Text        string    `json:"text"`
 	Kind        string    `json:"kind"`
 	Spans       []Span    `json:"spans,omitempty"`
@@ -89,6 +98,7 @@ type occRec struct {
 // lists Members and holds the cluster's display name.
 type speakerRec struct {
 	ID      uuid.UUID   `json:"id"`
+	Num     uint32      `json:"num"` // small and dense, for the word index; never reused
 	Name    string      `json:"name"`
 	Aliases []string    `json:"aliases,omitempty"`
 	Titles  []string    `json:"titles,omitempty"`
@@ -142,12 +152,14 @@ const (
 
 type venueRec struct {
 	ID   uuid.UUID `json:"id"`
+	Num  uint32    `json:"num"`
 	Name string    `json:"name"`
 	Kind string    `json:"kind"`
 }
 
 type outletRec struct {
 	ID   uuid.UUID `json:"id"`
+	Num  uint32    `json:"num"`
 	Name string    `json:"name"`
 }
 
@@ -185,11 +197,12 @@ func (r articleRec) article(text string) Article {
 	return a
 }
 
-// quote is the domain form of r; speaker is the canonical id of r's speaker.
-func (r quoteRec) quote(speaker uuid.UUID) Quote {
+// quote is the domain form of r, with the speaker record of its first
+// printing; readers set the canonical speaker (canonOf).
+func (r quoteRec) quote() Quote {
 	return Quote{
-		ID: r.ID, ArticleID: r.ArticleID, SpeakerID: speaker, VenueID: r.VenueID,
-		Text: r.Text, Kind: r.Kind, Spans: r.Spans, Cue: r.Cue, CueSpan: r.CueSpan,
+		ID: r.ID, ArticleID: r.ArticleID, SpeakerID: r.SpeakerID, VenueID: r.VenueID,
+		OutletID: r.OutletID, Text: r.Text, Kind: r.Kind, Spans: r.Spans, Cue: r.Cue, CueSpan: r.CueSpan,
 		Mention: r.Mention, MentionSpan: r.MentionSpan, Confidence: r.Confidence,
 		Published: r.Published, Occurrences: r.Count, Conflict: r.Conflict,
 	}
@@ -244,4 +257,10 @@ func (r speakerRec) tokens() []string {
 		}
 	}
 	return out
+}
+
+// speaker is the domain form of the record alone, for exports: a merged
+// name is its own record there, as the quotes that name it say.
+func (r speakerRec) speaker() Speaker {
+	return Speaker{ID: r.ID, Name: r.Name, Aliases: r.Aliases, Titles: r.Titles}
 }

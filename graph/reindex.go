@@ -14,11 +14,12 @@ import (
 // on quotes, people's decisions and the metadata.
 var derived = [][]byte{
 	{pQuote}, {pSpeaker}, {pVenue}, {pOccur},
-	{pQuoteByArticle}, {pQuoteBySpeaker}, {pQuoteByVenue}, {pQuoteByDate}, {pQuoteByToken},
-	{pOccurByQuote}, {pOccurByArticle}, {pOccurByKey},
+	{pQuoteByArticle}, {pQuoteBySpeaker}, {pQuoteByVenue}, {pQuoteByDate}, {pQuoteByToken}, {pQuoteByOutlet},
+	{pTermDict}, {pFreshPosting}, {pRollup}, {pTimeline},
+	{pOccurByQuote}, {pOccurByArticle}, {pOccurByKey}, {pConflict},
 	{pSpeakerByName}, {pSpeakerLookup}, {pSpeakerByToken}, {pSpeakerByBlock}, {pRoleSeen},
 	{pVenueByName}, {pVenueLookup}, {pVenueByToken},
-	{pArticleCopies}, {pSpeakerVenue}, {pCandidate}, {pCandidatePair}, {pConflict},
+	{pArticleCopies}, {pSpeakerVenue}, {pCandidate}, {pCandidatePair},
 }
 
 // Reindex rebuilds the quotations, speakers, venues, identities, quote
@@ -53,8 +54,10 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) []QuoteInput,
 	if err != nil {
 		return fmt.Errorf("reindex: %w", dbErr("list articles", err))
 	}
+	s.counts = countCache{} // the counts were dropped
 	for i, id := range ids {
-		err := s.updateLocked(ctx, func(txn *badger.Txn) error {
+		var written map[string]int64
+		err := s.commitLocked(ctx, func(txn *badger.Txn) error {
 			var rec articleRec
 			if err := load(txn, pArticle, id, &rec); err != nil {
 				return err
@@ -70,7 +73,9 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) []QuoteInput,
 			rec.Copy = nil // its index entry is gone with the derived keys
 			old := articleIndex(rec)
 			rec.Sketch = sketch(text)
-			w := newWriter(txn)
+			rtxn := s.db.NewTransaction(false)
+			defer rtxn.Discard()
+			w := newWriter(txn, rtxn, &s.counts)
 			if err := w.putQuotes(&rec, in.Quotes); err != nil {
 				return err
 			}
@@ -80,8 +85,12 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) []QuoteInput,
 			if err := rewriteEntries(txn, old, articleIndex(rec)); err != nil {
 				return err
 			}
-			return w.flush()
-		})
+			if err := w.flush(); err != nil {
+				return err
+			}
+			written = w.written
+			return nil
+		}, func() { s.counts.put(written) })
 		if err != nil {
 			return fmt.Errorf("reindex article %s: %w", id, err)
 		}
@@ -108,7 +117,7 @@ func (s *Store) dropDerived(ctx context.Context) error {
 		}
 	}
 	return s.updateLocked(ctx, func(txn *badger.Txn) error {
-		for _, c := range []string{counterQuotes, counterOccurs, counterSpeakers, counterVenues} {
+		for _, c := range []string{counterQuotes, counterOccurs, counterSpeakers, counterVenues, counterWords} {
 			if err := del(txn, counterKey(c)); err != nil {
 				return err
 			}
@@ -176,7 +185,7 @@ func reapplyMerges(txn *badger.Txn) error {
 		}
 	}
 	it.Close()
-	w := newWriter(txn)
+	w := newWriter(txn, nil, nil)
 	for _, p := range pairs {
 		var ids [2]uuid.UUID
 		found := true

@@ -37,7 +37,7 @@ func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) error
 	keys := map[uuid.UUID][]string{}
 	for _, id := range ids {
 		sp := w.speakers[id]
-		keys[id] = blockKeys(sp.Name)
+		keys[id] = nameBlockKeys(sp.Name)
 	}
 	for _, id := range ids {
 		sp := w.speakers[id]
@@ -202,7 +202,7 @@ type scored struct {
 // told them apart. A surname alone is matched only when one cluster fits.
 func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 	var roots []uuid.UUID
-	for _, k := range blockKeys(sp.names()...) {
+	for _, k := range nameBlockKeys(sp.names()...) {
 		n := 0
 		// Records of this write are this article's speakers, never matched.
 		err := scanNames(w.reader(), pSpeakerByBlock, k+string(rune(sep)), func(_ string, id uuid.UUID, _ []byte) error {

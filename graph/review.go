@@ -441,7 +441,7 @@ func (s *Store) Candidate(ctx context.Context, id uuid.UUID) (Candidate, error) 
 func (s *Store) MergeSpeakers(ctx context.Context, a, b, candidate uuid.UUID) (Speaker, error) {
 	var out Speaker
 	err := s.update(ctx, func(txn *badger.Txn) error {
-		w := newWriter(txn)
+		w := newWriter(txn, nil, nil)
 		sa, err := w.loadSpeaker(a)
 		if err != nil {
 			return err
@@ -517,7 +517,7 @@ func (s *Store) RejectCandidate(ctx context.Context, id uuid.UUID) (Candidate, e
 		}
 		out = Candidate{ID: c.ID, A: a.root(), B: b.root(), NameA: a.Name, NameB: b.Name,
 			Evidence: c.Evidence, Confidence: c.Confidence, Created: c.Created}
-		w := newWriter(txn)
+		w := newWriter(txn, nil, nil)
 		return w.dropCandidate(c)
 	})
 	if err != nil {
@@ -534,7 +534,7 @@ func (s *Store) RejectCandidate(ctx context.Context, id uuid.UUID) (Candidate, e
 func (s *Store) UndoMerge(ctx context.Context, member uuid.UUID) ([]Speaker, error) {
 	var out []Speaker
 	err := s.update(ctx, func(txn *badger.Txn) error {
-		w := newWriter(txn)
+		w := newWriter(txn, nil, nil)
 		m, err := w.loadSpeaker(member)
 		if err != nil {
 			return err

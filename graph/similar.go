@@ -27,7 +27,7 @@ func profile(text string) textProfile {
 		if stopword[w] {
 			continue
 		}
-		p.stems = append(p.stems, stem(w))
+		p.stems = append(p.stems, quoteStem(w))
 	}
 	p.set = slices.Clone(p.stems)
 	slices.Sort(p.set)
@@ -60,9 +60,9 @@ func hash64(s string) uint64 {
 	return h.Sum64()
 }
 
-// stem cuts a word to a crude stem: common English endings off, then at
+// quoteStem cuts a word to a crude stem: common English endings off, then at
 // most six letters, so that "negotiating" and "negotiation" agree.
-func stem(w string) string {
+func quoteStem(w string) string {
 	if utf8.RuneCountInString(w) > 4 {
 		for _, suf := range []string{"ing", "ion", "ed", "es", "ly", "s"} {
 			if strings.HasSuffix(w, suf) && utf8.RuneCountInString(w)-len(suf) >= 3 {

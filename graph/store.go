@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -24,19 +25,32 @@ type Options struct {
 	// SyncWrites makes every write durable before it returns. Without it
 	// a crash can lose the last writes, but never half of one.
 	SyncWrites bool
+	// ReadOnly opens an existing store for reading only; several
+	// processes may do so at once, none while another writes. Writes
+	// return ErrReadOnly.
+	ReadOnly bool
 }
+
+// ErrReadOnly means a write to a store opened with Options.ReadOnly.
+var ErrReadOnly = errors.New("store is read-only")
 
 // Store is the quote graph kept in a Badger database. Its methods are safe
 // for concurrent use; writes are serialized.
 type Store struct {
-	db  *badger.DB
-	log *slog.Logger
-	mem bool
+	db       *badger.DB
+	log      *slog.Logger
+	mem      bool
+	readOnly bool
 
 	mu     sync.RWMutex // held shared by every operation, exclusively by Close
 	closed bool
 
 	wmu sync.Mutex // serializes writers, which all update the counters anyway
+
+	closing atomic.Bool // set when Close starts, so that snapshots give up
+	watch   watchers
+	writes  int        // article writes, under wmu, for merging fresh postings
+	counts  countCache // committed values of count keys, under wmu
 
 	stop chan struct{} // closed by Close to stop the GC loop
 	done chan struct{} // closed by the GC loop when it returns
@@ -74,7 +88,8 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithNumMemtables(3).
 		WithValueLogFileSize(valueLogSize).
 		WithBlockCacheSize(blockCacheSize).
-		WithNumCompactors(2)
+		WithNumCompactors(2).
+		WithReadOnly(opts.ReadOnly && dir != "")
 	if dir == "" {
 		bo = bo.WithValueThreshold(memThreshold)
 	} else {
@@ -84,7 +99,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %q: %v", dir, err)
 	}
-	s := &Store{db: db, log: log, mem: dir == "", stop: make(chan struct{}), done: make(chan struct{})}
+	s := &Store{db: db, log: log, mem: dir == "", readOnly: opts.ReadOnly && dir != "", stop: make(chan struct{}), done: make(chan struct{})}
 	if err := s.checkVersion(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %q: %w", dir, err)
@@ -93,7 +108,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	if interval == 0 {
 		interval = 10 * time.Minute
 	}
-	if s.mem || interval < 0 {
+	if s.mem || s.readOnly || interval < 0 {
 		close(s.done)
 	} else {
 		go s.gcLoop(interval)
@@ -101,26 +116,62 @@ func Open(dir string, opts Options) (*Store, error) {
 	return s, nil
 }
 
-// checkVersion stamps a new store with the layout version and refuses a
-// store written with another.
+// checkVersion stamps a new store with the layout version, upgrades a
+// store of version 1, and refuses other versions and a store whose load
+// did not finish.
 func (s *Store) checkVersion() error {
-	return s.db.Update(func(txn *badger.Txn) error {
+	if s.readOnly {
+		return s.db.View(func(txn *badger.Txn) error {
+			v, _, err := get(txn, metaVersionKey)
+			loading, err2 := has(txn, metaLoadingKey)
+			switch {
+			case err != nil || err2 != nil:
+				return errors.Join(err, err2)
+			case loading:
+				return fmt.Errorf("%w: a load into this store did not finish", ErrInvalid)
+			case len(v) != 1 || v[0] != layoutVersion:
+				return fmt.Errorf("key layout version %v: open the store for writing once to upgrade it to %d", v, layoutVersion)
+			}
+			return nil
+		})
+	}
+	var version []byte
+	err := s.db.Update(func(txn *badger.Txn) error {
+		if ok, err := has(txn, metaLoadingKey); err != nil || ok {
+			if ok {
+				err = fmt.Errorf("%w: a load into this store did not finish; remove it and load again", ErrInvalid)
+			}
+			return err
+		}
 		v, ok, err := get(txn, metaVersionKey)
 		switch {
 		case err != nil:
 			return err
 		case !ok:
+			// A new store, or one of layout 1 from before the version key?
+			// Version 1 always wrote it, so this is new.
 			return set(txn, metaVersionKey, []byte{layoutVersion})
-		case len(v) != 1 || v[0] != layoutVersion:
-			return fmt.Errorf("key layout version %v not supported (want %d)", v, layoutVersion)
 		}
+		version = v
 		return nil
 	})
+	switch {
+	case err != nil:
+		return err
+	case version == nil, len(version) == 1 && version[0] == layoutVersion:
+		return nil
+	case len(version) == 1 && version[0] == 1:
+		return s.upgradeFrom1()
+	case len(version) == 1 && version[0] == 2:
+		return s.upgradeFrom2()
+	}
+	return fmt.Errorf("key layout version %v not supported (want %d)", version, layoutVersion)
 }
 
 // Close stops background work and closes the database. Using the store
 // afterwards, or closing it again, returns ErrClosed.
 func (s *Store) Close() error {
+	s.closing.Store(true)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -128,6 +179,7 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	close(s.stop)
+	s.closeWatchers()
 	<-s.done
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %v", err)
@@ -219,18 +271,32 @@ func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
 // update runs fn in a read-write transaction and commits it, retrying on
 // conflicts. Writers are serialized, so conflicts are rare.
 func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
+	return s.commit(ctx, fn, nil)
+}
+
+// commit is update that calls done after a successful commit, while
+// writers are still serialized.
+func (s *Store) commit(ctx context.Context, fn func(*badger.Txn) error, done func()) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return ErrClosed
 	}
+	if s.readOnly {
+		return ErrReadOnly
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.updateLocked(ctx, fn)
+	return s.commitLocked(ctx, fn, done)
 }
 
 // updateLocked is update for a caller that holds s.mu shared and s.wmu.
 func (s *Store) updateLocked(ctx context.Context, fn func(*badger.Txn) error) error {
+	return s.commitLocked(ctx, fn, nil)
+}
+
+// commitLocked is commit for a caller that holds s.mu shared and s.wmu.
+func (s *Store) commitLocked(ctx context.Context, fn func(*badger.Txn) error, done func()) error {
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -245,6 +311,10 @@ func (s *Store) updateLocked(ctx context.Context, fn func(*badger.Txn) error) er
 		txn.Discard()
 		if errors.Is(err, errConflict) && attempt < maxRetries {
 			continue
+		}
+		if err == nil && done != nil {
+			done()
+			s.noteWrite(context.WithoutCancel(ctx))
 		}
 		return err
 	}

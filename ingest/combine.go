@@ -51,13 +51,22 @@ func Extract(a Article) []Attribution {
 // ExtractWith finds every attribution in a with the rules and, when m is not
 // nil, the tagger m.
 func ExtractWith(m *Model, a Article) []Attribution {
-	d := newDoc(a.Text)
+	src := sourcePool.Get().(*source)
+	defer func() {
+		src.s = "" // let the article's text go
+		sourcePool.Put(src)
+	}()
+	d := newDocFrom(src.reset(a.Text))
 	d.attributeAll()
 	if m != nil {
 		d.applyTagger(m)
 	}
 	return d.results()
 }
+
+// sourcePool keeps the rune buffers of articles: nothing an extraction
+// returns points into them.
+var sourcePool = sync.Pool{New: func() any { return new(source) }}
 
 type tspan struct{ start, end int }
 
@@ -111,11 +120,10 @@ func (d *doc) applyTagger(m *Model) {
 		if !m.mayHold(s.toks) {
 			continue
 		}
-		feats := sc.features(s.toks, mask)
 		// Cues are short and made of words that were cues in training:
 		// only the stretches around such words are decoded.
-		var cues [][2]int
 		n := len(s.toks)
+		var wins [][2]int
 		for a := 0; a < n; {
 			if !m.cueWords[s.toks[a].wh] || s.toks[a].inq {
 				a++
@@ -127,6 +135,19 @@ func (d *doc) applyTagger(m *Model) {
 					hi = min(n, b+cueReach+1)
 				}
 			}
+			wins = append(wins, [2]int{lo, hi})
+			a = hi
+		}
+		sc.need = grow(sc.need, n)
+		for _, w := range wins {
+			for i := w[0]; i < w[1]; i++ {
+				sc.need[i] = true
+			}
+		}
+		feats := sc.features(s.toks, mask, sc.need)
+		var cues [][2]int
+		for _, w := range wins {
+			lo, hi := w[0], w[1]
 			labs := m.decodeBiased(sc, feats[lo:hi], cueBias)
 			for i := 0; i < len(labs); i++ {
 				if labs[i] != labBCue && labs[i] != labICue {
@@ -141,7 +162,6 @@ func (d *doc) applyTagger(m *Model) {
 				}
 				i = j - 1
 			}
-			a = hi
 		}
 		if len(cues) == 0 {
 			continue

@@ -57,8 +57,10 @@ type doc struct {
 	atts   []*attr
 }
 
-func newDoc(text string) *doc {
-	src := newSource(text)
+func newDoc(text string) *doc { return newDocFrom(newSource(text)) }
+
+// newDocFrom reads the paragraphs, quotations, tokens and people of src.
+func newDocFrom(src *source) *doc {
 	r := src.r
 	d := &doc{r: r, src: src, segAtt: make(map[int]*attr)}
 	var starts []int
@@ -637,9 +639,7 @@ func (d *doc) results() []Attribution {
 				at.Spans = []Span{{a.content[0], a.content[1]}}
 			}
 			var parts []string
-			for _, c := range at.Content {
-				at.Spans = append(at.Spans, c)
-			}
+			at.Spans = append(at.Spans, at.Content...)
 			for _, sp := range at.Spans {
 				parts = append(parts, string(d.r[sp.Start:sp.End]))
 			}

@@ -132,6 +132,14 @@ func TestExtract(t *testing.T) {
 		text: "In a statement on X, party spokesman Ali Demir said the vote was fair.",
 		want: []want{{Quote: "the vote was fair", Kind: "indirect", Speaker: "Ali Demir", Source: "party spokesman Ali Demir", Cue: "said", Venue: "X", VenueKind: "social", Spans: 1}},
 	}, {
+		name: "nested quotation stays inside the outer one",
+		text: "“They called it ‘a fair deal’ and signed,” said Senator Ann Cole.",
+		want: []want{{Quote: "They called it ‘a fair deal’ and signed", Kind: "direct", Speaker: "Ann Cole", Source: "Senator Ann Cole", Cue: "said", Spans: 1}},
+	}, {
+		name: "straight double quotes",
+		text: "\"Prices will fall,\" Governor Tom Baker said on Monday.",
+		want: []want{{Quote: "Prices will fall", Kind: "direct", Speaker: "Tom Baker", Source: "Governor Tom Baker", Cue: "said", Spans: 1}},
+	}, {
 		name: "apostrophes are not quotation marks",
 		text: "It’s the mayor’s plan, and the voters’ choice isn’t clear.",
 		want: nil,

@@ -86,7 +86,7 @@ func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask
 			if t.mark != 0 {
 				m++
 			}
-			if t.lower == "," {
+			if t.comma {
 				c++
 			}
 			if t.lex && !t.inq {

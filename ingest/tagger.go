@@ -40,7 +40,7 @@ var ErrModel = errors.New("bad tagger model")
 type Model struct {
 	bits   uint8
 	w      []float32 // weights while training: (1<<bits) × numLabels
-	q      []int16   // the quantized weights of the stage's labels, in rows of stride
+	q      []int8    // the quantized weights of the stage's labels, in rows of stride
 	stride int
 	raw    []int16                           // the quantized weights as read, until packed
 	scale  float32                           // q × scale = w
@@ -58,13 +58,13 @@ type Model struct {
 // ttok is a token as the tagger sees it: quotation marks stand alone.
 type ttok struct {
 	start, end int
-	lower      string
 	capital    bool
 	inq        bool // inside a quotation
 	mark       byte // 'o' an opening quotation mark, 'c' a closing one
 	rule       byte // the rule extractor's role: 's' source, 'c' cue, 'q' quotation, 'n' reported content
 	sentStart  bool
-	lex        bool   // a reporting verb
+	lex        bool // a reporting verb
+	comma      bool
 	class      byte   // t title, p pronoun, d determiner, g given name, o organisation word
 	ruleAtt    int32  // the rule attribution the rule role belongs to, 1-based
 	wh, sh     uint32 // hashes of lower and shape
@@ -141,68 +141,68 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 	}
 	seqs := make([]tseq, 0, len(d.paras))
 	all := sc.all[:0] // the tokens of every paragraph, in one allocation
+	if cap(all) < len(d.r)/3 {
+		all = make([]ttok, 0, len(d.r)/3)
+	}
 	for pi := range d.paras {
 		p := &d.paras[pi]
 		// The paragraph's tokens with every quotation opened up: its
-		// marks and its words.
-		raw := sc.raw[:0]
-		kind := sc.kind[:0] // 'o', 'c', 'q' inside, 0 outside
-		for _, t := range p.toks {
-			if t.kind != tokQuote {
-				raw = append(raw, t)
-				kind = append(kind, 0)
-				continue
-			}
-			q := d.segs[t.quote]
-			m := d.src.str(q.open, q.open+1)
-			raw = append(raw, token{start: q.open, end: q.open + 1, kind: tokPunct, text: m, lower: m})
-			kind = append(kind, 'o')
-			inner := q.closeEnd
-			if q.closed {
-				inner--
-			}
-			for _, w := range tokenize(d.src, q.open+1, inner, nil, 0) {
-				raw = append(raw, w)
-				kind = append(kind, 'q')
-			}
-			if q.closed {
-				m := d.src.str(inner, q.closeEnd)
-				raw = append(raw, token{start: inner, end: q.closeEnd, kind: tokPunct, text: m, lower: m})
-				kind = append(kind, 'c')
-			}
-		}
-		sc.raw, sc.kind = raw, kind
-		if cap(all)-len(all) < len(raw) {
-			all = make([]ttok, 0, max(len(raw), len(d.r)/5))
-		}
-		toks := all[len(all) : len(all)+len(raw)]
-		all = all[:len(all)+len(raw)]
-		for i, t := range raw {
-			tt := ttok{start: t.start, end: t.end, lower: t.lower, capital: t.capital}
+		// marks and its words. Tagger tokens hold no pointers, so that
+		// the collector has nothing to scan in them.
+		start := len(all)
+		ended := true // the previous token ended a sentence
+		emit := func(t token, kind byte) {
+			tt := ttok{start: t.start, end: t.end, capital: t.capital, sentStart: ended}
 			if t.kind == tokWord {
 				tt.sh = shapeHash(t.text)
 				c := t.cls
 				tt.lex = c&classCue != 0
 				tt.class = c.tag()
+				tt.wh = uint32(newHash(1).s(t.lower))
+				if len(t.lower) > 3 {
+					tt.suf = uint32(newHash(10).s(t.lower[len(t.lower)-3:]))
+				}
 			} else {
-				tt.lower = t.text
 				tt.sh = uint32(newHash(8).s(t.text))
+				tt.wh = uint32(newHash(1).s(t.text))
+				tt.comma = t.text == ","
+				if len(t.text) > 3 {
+					tt.suf = uint32(newHash(10).s(t.text[len(t.text)-3:]))
+				}
 			}
-			switch kind[i] {
+			switch kind {
 			case 'o', 'c':
-				tt.mark = kind[i]
+				tt.mark = kind
 			case 'q':
 				tt.inq = true
 			}
-			tt.wh = uint32(newHash(1).s(tt.lower))
-			if len(tt.lower) > 3 {
-				tt.suf = uint32(newHash(10).s(tt.lower[len(tt.lower)-3:]))
-			}
 			tt.rule = roles[t.start]
 			tt.ruleAtt = sc.ruleAtt[t.start]
-			tt.sentStart = i == 0 || raw[i-1].kind == tokPunct && strings.ContainsAny(raw[i-1].text, ".!?")
-			toks[i] = tt
+			ended = t.kind == tokPunct && strings.ContainsAny(t.text, ".!?")
+			all = append(all, tt)
 		}
+		for _, t := range p.toks {
+			if t.kind != tokQuote {
+				emit(t, 0)
+				continue
+			}
+			q := d.segs[t.quote]
+			m := d.src.str(q.open, q.open+1)
+			emit(token{start: q.open, end: q.open + 1, kind: tokPunct, text: m, lower: m}, 'o')
+			inner := q.closeEnd
+			if q.closed {
+				inner--
+			}
+			sc.toks = tokenizeAppend(sc.toks[:0], d.src, q.open+1, inner, nil, 0)
+			for _, w := range sc.toks {
+				emit(w, 'q')
+			}
+			if q.closed {
+				m := d.src.str(inner, q.closeEnd)
+				emit(token{start: inner, end: q.closeEnd, kind: tokPunct, text: m, lower: m}, 'c')
+			}
+		}
+		toks := all[start:len(all):len(all)]
 		seqs = append(seqs, tseq{para: pi, toks: toks})
 	}
 	sc.all = all
@@ -308,17 +308,17 @@ func boolByte(b bool) byte {
 
 // features computes the feature hashes of every token of seq.
 func features(seq []ttok, mask uint32) [][]uint32 {
-	return new(scratch).features(seq, mask)
+	return new(scratch).features(seq, mask, nil)
 }
 
 // scratch holds the buffers of tagging, reused from paragraph to paragraph.
 type scratch struct {
 	all     []ttok
+	toks    []token
+	need    []bool
 	roles   []byte
 	ruleAtt []int32
 	sent    []int
-	raw     []token
-	kind    []byte
 	ints    []int
 	flat    []uint32
 	out     [][]uint32
@@ -336,9 +336,10 @@ func grow[T any](s []T, n int) []T {
 	return s
 }
 
-// features computes the feature hashes of every token of seq; the result
-// is valid until the next call.
-func (sc *scratch) features(seq []ttok, mask uint32) [][]uint32 {
+// features computes the feature hashes of the tokens of seq, of those
+// marked in need when need is not nil; the result is valid until the next
+// call.
+func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 	n := len(seq)
 	sc.ints = grow(sc.ints, 3*n)
 	// nearest reporting verb outside quotations, left and right
@@ -398,6 +399,10 @@ func (sc *scratch) features(seq []ttok, mask uint32) [][]uint32 {
 		flat = make([]uint32, 0, n*48)
 	}
 	for i := range n {
+		if need != nil && !need[i] {
+			out[i] = nil
+			continue
+		}
 		t := seq[i]
 		start := len(flat)
 		add := func(h hasher) { flat = append(flat, uint32(h)&mask) }
@@ -457,11 +462,6 @@ func (sc *scratch) features(seq []ttok, mask uint32) [][]uint32 {
 	return out
 }
 
-func isPronounLower(l string) bool {
-	_, ok := personPronouns[l]
-	return ok
-}
-
 // allowed reports whether label b may follow label a (BIO).
 func allowed(a, b int) bool {
 	switch b {
@@ -495,7 +495,7 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 	if m.stride == 4 {
 		var a0, a1, a2, a3 int32
 		for _, h := range f {
-			w := (*[4]int16)(q[int(h)*4:])
+			w := (*[4]int8)(q[int(h)*4:])
 			a0 += int32(w[0])
 			a1 += int32(w[1])
 			a2 += int32(w[2])
@@ -509,7 +509,7 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 	}
 	var a0, a1, a2, a3, a4, a5, a6, a7 int32
 	for _, h := range f {
-		w := (*[8]int16)(q[int(h)*8:])
+		w := (*[8]int8)(q[int(h)*8:])
 		a0 += int32(w[0])
 		a1 += int32(w[1])
 		a2 += int32(w[2])
@@ -532,12 +532,25 @@ func (m *Model) pack(raw []int16) {
 	if len(m.labels) <= 4 {
 		m.stride = 4
 	}
-	m.q = make([]int16, (1<<m.bits)*m.stride)
+	// 8 bits a weight are enough for tagging and halve the table again.
+	var maxAbs int16
 	for h := range 1 << m.bits {
-		for k, l := range m.labels {
-			m.q[h*m.stride+k] = raw[h*numLabels+l]
+		for _, l := range m.labels {
+			v := raw[h*numLabels+l]
+			maxAbs = max(maxAbs, v, -v)
 		}
 	}
+	div := float32(maxAbs) / 127
+	if div == 0 {
+		div = 1
+	}
+	m.q = make([]int8, (1<<m.bits)*m.stride)
+	for h := range 1 << m.bits {
+		for k, l := range m.labels {
+			m.q[h*m.stride+k] = int8(math.Round(float64(float32(raw[h*numLabels+l]) / div)))
+		}
+	}
+	m.scale *= div
 }
 
 // allowedTable[a][b] tells whether label b may follow label a; a =

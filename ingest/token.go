@@ -52,9 +52,16 @@ type source struct {
 	off []int32 // off[i] is the byte offset of r[i]; off[len(r)] = len(s)
 }
 
-func newSource(text string) *source {
+func newSource(text string) *source { return new(source).reset(text) }
+
+// reset makes src the source of text, reusing its buffers.
+func (src *source) reset(text string) *source {
 	n := utf8.RuneCountInString(text)
-	src := &source{r: make([]rune, n), s: text, off: make([]int32, n+1)}
+	src.s = text
+	if cap(src.r) < n {
+		src.r, src.off = make([]rune, n), make([]int32, n+1)
+	}
+	src.r, src.off = src.r[:n], src.off[:n+1]
 	i := 0
 	for b, c := range text {
 		src.r[i] = c
@@ -72,8 +79,12 @@ func (src *source) str(i, j int) string { return src.s[src.off[i]:src.off[j]] }
 // segments listed in quotes (sorted, inside the range) become one tokQuote
 // each.
 func tokenize(src *source, start, end int, quotes []segment, qbase int) []token {
+	return tokenizeAppend(make([]token, 0, (end-start)/5+4), src, start, end, quotes, qbase)
+}
+
+// tokenizeAppend is tokenize appending to toks.
+func tokenizeAppend(toks []token, src *source, start, end int, quotes []segment, qbase int) []token {
 	r := src.r
-	toks := make([]token, 0, (end-start)/5+4)
 	qi := 0
 	for i := start; i < end; {
 		if qi < len(quotes) && i >= quotes[qi].open {

@@ -44,6 +44,11 @@ func (s *Schema) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Schema) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/graphql", s.serveGraphQL)
+	mux.HandleFunc("GET /events", s.serveEvents)
+	mux.HandleFunc("GET /export", s.serveExport)
+	mux.HandleFunc("GET /dashboard", s.serveDashboard)
+	mux.Handle("GET /dashboard/{$}", http.RedirectHandler("../dashboard", http.StatusMovedPermanently))
+	mux.HandleFunc("GET /dashboard/assets/{name}", s.dashboard.serveFile)
 	mux.HandleFunc("GET /{$}", s.servePlayground)
 	mux.HandleFunc("GET /assets/{name}", s.serveAsset)
 	return mux
@@ -95,6 +100,9 @@ func (s *Schema) do(ctx context.Context, req Request, allowMutation bool) (Respo
 	}
 	if op.Operation == ast.OperationTypeMutation && !allowMutation {
 		return requestError(codeBadInput, "mutations must be sent with POST"), http.StatusMethodNotAllowed
+	}
+	if op.Operation == ast.OperationTypeSubscription {
+		return requestError(codeBadInput, "subscriptions run over a WebSocket at /graphql (graphql-transport-ws) or as server-sent events at /events"), http.StatusBadRequest
 	}
 	m, err := checkLimits(&s.schema, doc, op, req.Variables, s.limits)
 	if err != nil {
@@ -181,6 +189,10 @@ func noPath(errs []gqlerrors.FormattedError) bool {
 // POST with a JSON or application/graphql body, GET with the request in
 // the URL for queries only.
 func (s *Schema) serveGraphQL(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && isWebSocket(r) {
+		s.serveWebSocket(w, r)
+		return
+	}
 	var req Request
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:

@@ -43,20 +43,22 @@ type asset struct {
 	gz    []byte
 }
 
-func loadAssets() *assets {
+// loadAssets reads a bundle built into dir of fsys: dir/index.html and
+// the files of dir/assets.
+func loadAssets(fsys embed.FS, dir string) *assets {
 	a := &assets{files: map[string]*asset{}}
-	index, err := dist.ReadFile("playground/dist/index.html")
+	index, err := fsys.ReadFile(dir + "/index.html")
 	if err != nil {
 		return a
 	}
 	sum := sha256.Sum256(index)
 	a.index, a.indexETag = index, `"`+hex.EncodeToString(sum[:8])+`"`
-	entries, _ := fs.ReadDir(dist, "playground/dist/assets")
+	entries, _ := fs.ReadDir(fsys, dir+"/assets")
 	for _, e := range entries {
 		if e.IsDir() {
 			continue
 		}
-		body, err := dist.ReadFile("playground/dist/assets/" + e.Name())
+		body, err := fsys.ReadFile(dir + "/assets/" + e.Name())
 		if err != nil {
 			continue
 		}
@@ -99,10 +101,15 @@ func (s *Schema) servePlayground(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "index.html", time.Time{}, bytes.NewReader(s.assets.index))
 }
 
-// serveAsset serves a bundled script or stylesheet. Their names carry a
-// hash of their content, so they may be cached for good.
+// serveAsset serves a bundled script or stylesheet of the playground.
 func (s *Schema) serveAsset(w http.ResponseWriter, r *http.Request) {
-	a := s.assets.files[r.PathValue("name")]
+	s.assets.serveFile(w, r)
+}
+
+// serveFile serves a bundled script or stylesheet. Their names carry a
+// hash of their content, so they may be cached for good.
+func (as *assets) serveFile(w http.ResponseWriter, r *http.Request) {
+	a := as.files[r.PathValue("name")]
 	if a == nil {
 		http.NotFound(w, r)
 		return

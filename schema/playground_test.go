@@ -140,6 +140,39 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	}
 	shot("playground.png")
 
+	// A subscription runs over the WebSocket and shows what is stored
+	// next.
+	subscribed := make(chan struct{}, 1)
+	s.broker.mu.Lock()
+	s.broker.onAdd = func() { subscribed <- struct{}{} }
+	s.broker.mu.Unlock()
+	sub := "subscription {\n  quoteAdded {\n    text\n    speaker { name }\n  }\n}"
+	if err := p.eval(ctx, `document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(`+jsString(sub)+`)`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.click(ctx, ".graphiql-execute-button"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-subscribed:
+	case <-ctx.Done():
+		shot("playground-failed.png")
+		t.Fatal("the playground's subscription did not start")
+	}
+	if _, err := ingest.Store(t.Context(), st, ingest.Article{URL: "https://example.com/live", Title: "Live",
+		Text: `"We stand ready," said Ursula von der Leyen.`}); err != nil {
+		t.Fatal(err)
+	}
+	err = p.waitFor(ctx, "the subscription's result", `
+		const cm = document.querySelector('.graphiql-response .CodeMirror');
+		const v = cm && cm.CodeMirror.getValue();
+		return v && v.includes('We stand ready') && v.includes('von der Leyen');`, nil)
+	if err != nil {
+		shot("playground-failed.png")
+		t.Fatal(err)
+	}
+	shot("playground-subscription.png")
+
 	// The documentation explorer shows the schema GraphiQL introspected.
 	if err := p.click(ctx, `[aria-label="Show Documentation Explorer"]`); err != nil {
 		t.Fatal(err)

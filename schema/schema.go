@@ -6,9 +6,15 @@
 //
 //	POST /graphql   a GraphQL request as JSON ({query, variables,
 //	                operationName}) or as application/graphql
-//	GET  /graphql   ?query=…&variables=…&operationName=…; queries only
+//	GET  /graphql   ?query=…&variables=…&operationName=…; queries only;
+//	                with Upgrade: websocket, the graphql-transport-ws
+//	                protocol, subscriptions included (ws.go)
+//	GET  /events    the live feed as server-sent events (events.go)
+//	GET  /export    an export in jsonl, nquads, graphml or csv (export.go)
 //	GET  /          the GraphiQL playground, bundled from npm and embedded
 //	GET  /assets/…  its script and stylesheet
+//	GET  /dashboard the dashboard, bundled and embedded the same way, with
+//	                its assets under /dashboard/assets/
 //
 // Ids are opaque: the base64url of "Speaker:<uuid>" and alike, so node(id)
 // finds any record. Lists are Relay cursor connections. Dates are ISO 8601
@@ -19,13 +25,18 @@
 // dates and input keep their message and a BAD_USER_INPUT code; anything
 // else is logged and shown as "internal error".
 //
-// The playground's assets are built by `go generate ./schema`, which runs
-// playground/build.sh (npm ci and esbuild) into playground/dist/. Without
-// them GET / serves a page saying so; the GraphQL endpoint works either
-// way.
+// Subscription.quoteAdded is fed by a broker that watches the store
+// (subscription.go): every quotation committed, by the ingestArticle
+// mutation or any other write, reaches the subscribers it matches.
+//
+// The playground's and the dashboard's assets are built by `go generate
+// ./schema`, which runs playground/build.sh and dashboard/build.sh (npm
+// ci and esbuild) into their dist/ directories. Without them their pages
+// say so; the GraphQL endpoint works either way.
 package schema
 
 //go:generate sh playground/build.sh
+//go:generate sh dashboard/build.sh
 
 import (
 	"context"
@@ -34,10 +45,12 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/ast"
 
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/ingest"
@@ -46,12 +59,17 @@ import (
 // Schema is graphd's GraphQL schema over a store, and the HTTP handler
 // that serves it and the playground.
 type Schema struct {
-	store  *graph.Store
-	logger *slog.Logger
-	limits Limits
-	schema graphql.Schema
-	mux    *http.ServeMux
-	assets *assets
+	store     *graph.Store
+	logger    *slog.Logger
+	limits    Limits
+	schema    graphql.Schema
+	mux       *http.ServeMux
+	assets    *assets // the playground
+	dashboard *assets
+	broker    *broker
+
+	shutdown     chan struct{} // closed by Shutdown: live connections end
+	shutdownOnce sync.Once
 
 	candidateType *graphql.Object // MergeCandidate, a node type declared in identity.go
 }
@@ -111,18 +129,27 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Schema{store: store, logger: logger, limits: DefaultLimits()}
+	s := &Schema{store: store, logger: logger, limits: DefaultLimits(), shutdown: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
+	s.broker = newBroker(store, logger)
 	sc, err := s.build()
 	if err != nil {
 		return nil, fmt.Errorf("schema: %w", err)
 	}
 	s.schema = sc
-	s.assets = loadAssets()
+	s.assets = loadAssets(dist, "playground/dist")
+	s.dashboard = loadAssets(dashboardDist, "dashboard/dist")
 	s.mux = s.routes()
 	return s, nil
+}
+
+// Shutdown ends the live connections, WebSocket and server-sent events,
+// which http.Server.Shutdown does not wait for or cannot end by itself:
+// register it with http.Server.RegisterOnShutdown. Requests still work.
+func (s *Schema) Shutdown() {
+	s.shutdownOnce.Do(func() { close(s.shutdown) })
 }
 
 // build declares the types and their resolvers.
@@ -421,96 +448,102 @@ func (s *Schema) build() (graphql.Schema, error) {
 		},
 	})
 
+	quoteOrder := graphql.NewEnum(graphql.EnumConfig{
+		Name:        "QuoteOrder",
+		Description: "An order of quotations.",
+		Values: graphql.EnumValueConfigMap{
+			"DATE":      &graphql.EnumValueConfig{Value: graph.OrderDate, Description: "By the article's date, oldest first, undated ones before; in an article, in text order."},
+			"NEWEST":    &graphql.EnumValueConfig{Value: graph.OrderNewest, Description: "By the article's date, newest first, undated ones last."},
+			"RELEVANCE": &graphql.EnumValueConfig{Value: graph.OrderRelevance, Description: "Best match of the search first (BM25); needs a search."},
+		},
+	})
+
 	idArg := func(desc string) graphql.FieldConfigArgument {
 		return graphql.FieldConfigArgument{"id": &graphql.ArgumentConfig{Type: graphql.NewNonNull(graphql.ID), Description: desc}}
 	}
 
-	query := graphql.NewObject(graphql.ObjectConfig{
-		Name: "Query",
-		Fields: graphql.Fields{
-			"node": &graphql.Field{
-				Type:        node,
-				Description: "The record with a global id; null when there is none.",
-				Args:        idArg("Any id the API returned."),
-				Resolve:     s.resolver(s.node),
-			},
-			"speaker": &graphql.Field{
-				Type:        speaker,
-				Description: "A speaker by id, or by name: the exact full name or an alias, else a surname; null when none matches.",
-				Args: graphql.FieldConfigArgument{
-					"id":   &graphql.ArgumentConfig{Type: graphql.ID},
-					"name": &graphql.ArgumentConfig{Type: graphql.String},
-				},
-				Resolve: s.resolver(s.speaker),
-			},
-			"quote":   lookupField(s, quote, "id", typeQuote, s.store.Quote),
-			"article": lookupField(s, article, "id", typeArticle, s.store.Article),
-			"venue":   lookupField(s, venue, "id", typeVenue, s.store.Venue),
-			"outlet":  lookupField(s, outlet, "id", typeOutlet, s.store.Outlet),
-			"speakers": &graphql.Field{
-				Type:        graphql.NewNonNull(speakerConn),
-				Description: "Speakers whose name, an alias or a word of the name starts with name (ignoring case and diacritics); all when name is omitted.",
-				Args:        pageArgs("name", graphql.String),
-				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
-					name, _ := p.Args["name"].(string)
-					return paginate(p.Context, typeSpeaker, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Speaker, graph.PageInfo, error) {
-						return s.store.FindSpeakers(ctx, strings.TrimSpace(name), pg)
-					})
-				}),
-			},
-			"quotes": &graphql.Field{
-				Type:        graphql.NewNonNull(quoteConn),
-				Description: "Quotations by the date of their article, oldest first (undated ones before), filtered by all the arguments given.",
-				Args: graphql.FieldConfigArgument{
-					"speaker":   &graphql.ArgumentConfig{Type: graphql.String, Description: "A speaker's full name, alias or surname: \"Lavrov\" takes every speaker with that word in a name."},
-					"speakerId": &graphql.ArgumentConfig{Type: graphql.ID},
-					"venue":     &graphql.ArgumentConfig{Type: graphql.String, Description: "A venue's name or words of it."},
-					"venueId":   &graphql.ArgumentConfig{Type: graphql.ID},
-					"article":   &graphql.ArgumentConfig{Type: graphql.ID, Description: "An article's id."},
-					"search":    &graphql.ArgumentConfig{Type: graphql.String, Description: "Words that must all appear in the quotation."},
-					"from":      &graphql.ArgumentConfig{Type: graphql.String, Description: "Published on or after: an ISO 8601 date or RFC 3339 time."},
-					"to":        &graphql.ArgumentConfig{Type: graphql.String, Description: "Published on or before; a date includes that whole day."},
-					"first":     pageArgs()["first"],
-					"after":     pageArgs()["after"],
-				},
-				Resolve: s.resolver(s.quotes),
-			},
-			"venues": &graphql.Field{
-				Type:        graphql.NewNonNull(venueConn),
-				Description: "Venues whose name starts with name; all when name is omitted.",
-				Args:        pageArgs("name", graphql.String),
-				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
-					name, _ := p.Args["name"].(string)
-					return paginate(p.Context, typeVenue, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Venue, graph.PageInfo, error) {
-						return s.store.FindVenues(ctx, strings.TrimSpace(name), pg)
-					})
-				}),
-			},
-			"articles": &graphql.Field{
-				Type:        graphql.NewNonNull(articleConn),
-				Description: "Every article.",
-				Args:        pageArgs(),
-				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
-					return paginate(p.Context, typeArticle, p.Args, s.store.Articles)
-				}),
-			},
-			"outlets": &graphql.Field{
-				Type:        graphql.NewNonNull(outletConn),
-				Description: "Every outlet.",
-				Args:        pageArgs(),
-				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
-					return paginate(p.Context, typeOutlet, p.Args, s.store.Outlets)
-				}),
-			},
-			"counts": &graphql.Field{
-				Type:        graphql.NewNonNull(countsType),
-				Description: "How many records of each type the graph holds.",
-				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
-					return s.store.Counts(p.Context)
-				}),
-			},
+	queryFields := graphql.Fields{
+		"node": &graphql.Field{
+			Type:        node,
+			Description: "The record with a global id; null when there is none.",
+			Args:        idArg("Any id the API returned."),
+			Resolve:     s.resolver(s.node),
 		},
-	})
+		"speaker": &graphql.Field{
+			Type:        speaker,
+			Description: "A speaker by id, or by name: the exact full name or an alias, else a surname; null when none matches.",
+			Args: graphql.FieldConfigArgument{
+				"id":   &graphql.ArgumentConfig{Type: graphql.ID},
+				"name": &graphql.ArgumentConfig{Type: graphql.String},
+			},
+			Resolve: s.resolver(s.speaker),
+		},
+		"quote":   lookupField(s, quote, "id", typeQuote, s.store.Quote),
+		"article": lookupField(s, article, "id", typeArticle, s.store.Article),
+		"venue":   lookupField(s, venue, "id", typeVenue, s.store.Venue),
+		"outlet":  lookupField(s, outlet, "id", typeOutlet, s.store.Outlet),
+		"speakers": &graphql.Field{
+			Type:        graphql.NewNonNull(speakerConn),
+			Description: "Speakers whose name, an alias or a word of the name starts with name (ignoring case and diacritics); all when name is omitted.",
+			Args:        pageArgs("name", graphql.String),
+			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+				name, _ := p.Args["name"].(string)
+				return paginate(p.Context, typeSpeaker, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Speaker, graph.PageInfo, error) {
+					return s.store.FindSpeakers(ctx, strings.TrimSpace(name), pg)
+				})
+			}),
+		},
+		"quotes": &graphql.Field{
+			Type: graphql.NewNonNull(quoteConn),
+			Description: "Quotations filtered by all the arguments given, by the date of their article, oldest first " +
+				"(undated ones before), or as orderBy says.",
+			Args: withArgs(filterArgs(), graphql.FieldConfigArgument{
+				"article": &graphql.ArgumentConfig{Type: graphql.ID, Description: "An article's id."},
+				"orderBy": &graphql.ArgumentConfig{Type: quoteOrder, DefaultValue: graph.OrderDate},
+				"first":   pageArgs()["first"],
+				"after":   pageArgs()["after"],
+			}),
+			Resolve: s.resolver(s.quotes),
+		},
+		"venues": &graphql.Field{
+			Type:        graphql.NewNonNull(venueConn),
+			Description: "Venues whose name starts with name; all when name is omitted.",
+			Args:        pageArgs("name", graphql.String),
+			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+				name, _ := p.Args["name"].(string)
+				return paginate(p.Context, typeVenue, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Venue, graph.PageInfo, error) {
+					return s.store.FindVenues(ctx, strings.TrimSpace(name), pg)
+				})
+			}),
+		},
+		"articles": &graphql.Field{
+			Type:        graphql.NewNonNull(articleConn),
+			Description: "Every article.",
+			Args:        pageArgs(),
+			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+				return paginate(p.Context, typeArticle, p.Args, s.store.Articles)
+			}),
+		},
+		"outlets": &graphql.Field{
+			Type:        graphql.NewNonNull(outletConn),
+			Description: "Every outlet.",
+			Args:        pageArgs(),
+			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+				return paginate(p.Context, typeOutlet, p.Args, s.store.Outlets)
+			}),
+		},
+		"counts": &graphql.Field{
+			Type:        graphql.NewNonNull(countsType),
+			Description: "How many records of each type the graph holds.",
+			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+				return s.store.Counts(p.Context)
+			}),
+		},
+	}
+	for name, f := range s.statsFields(node) {
+		queryFields[name] = f
+	}
+	query := graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: queryFields})
 
 	mutation := graphql.NewObject(graphql.ObjectConfig{
 		Name: "Mutation",
@@ -533,9 +566,10 @@ func (s *Schema) build() (graphql.Schema, error) {
 		mutation.AddFieldConfig(name, f)
 	}
 	return graphql.NewSchema(graphql.SchemaConfig{
-		Query:    query,
-		Mutation: mutation,
-		Types:    []graphql.Type{speaker, quote, venue, article, outlet, s.candidateType},
+		Query:        query,
+		Mutation:     mutation,
+		Subscription: s.subscriptionType(quote),
+		Types:        []graphql.Type{speaker, quote, venue, article, outlet, s.candidateType},
 	})
 }
 
@@ -708,39 +742,12 @@ const maxNameMatches = 256
 
 // quotes resolves Query.quotes.
 func (s *Schema) quotes(p graphql.ResolveParams) (any, error) {
-	ctx := p.Context
-	var f graph.QuoteFilter
-	if raw, ok := p.Args["speakerId"].(string); ok {
-		id, err := decodeTypedID("speakerId", typeSpeaker, raw)
-		if err != nil {
-			return nil, err
-		}
-		f.SpeakerIDs = []uuid.UUID{id}
+	f, none, err := s.quoteFilter(p.Context, p.Args)
+	if err != nil {
+		return nil, err
 	}
-	if name, ok := p.Args["speaker"].(string); ok {
-		ids, err := s.speakerIDs(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		if f.SpeakerIDs = intersect(f.SpeakerIDs, ids); len(f.SpeakerIDs) == 0 {
-			return &connection{}, nil
-		}
-	}
-	if raw, ok := p.Args["venueId"].(string); ok {
-		id, err := decodeTypedID("venueId", typeVenue, raw)
-		if err != nil {
-			return nil, err
-		}
-		f.VenueIDs = []uuid.UUID{id}
-	}
-	if name, ok := p.Args["venue"].(string); ok {
-		ids, err := s.venueIDs(ctx, name)
-		if err != nil {
-			return nil, err
-		}
-		if f.VenueIDs = intersect(f.VenueIDs, ids); len(f.VenueIDs) == 0 {
-			return &connection{}, nil
-		}
+	if none {
+		return &connection{}, nil
 	}
 	if raw, ok := p.Args["article"].(string); ok {
 		id, err := decodeTypedID("article", typeArticle, raw)
@@ -749,34 +756,60 @@ func (s *Schema) quotes(p graphql.ResolveParams) (any, error) {
 		}
 		f.ArticleID = id
 	}
-	if search, ok := p.Args["search"].(string); ok {
-		if len(search) > 1000 {
-			return nil, inputErrorf("search: longer than 1000 bytes")
-		}
-		f.Search = strings.TrimSpace(search)
+	if o, ok := p.Args["orderBy"].(graph.QuoteOrder); ok {
+		f.Order = o
 	}
-	var err error
-	if raw, ok := p.Args["from"].(string); ok {
-		if f.From, err = parseTime("from", raw, false); err != nil {
-			return nil, err
-		}
-	}
-	if raw, ok := p.Args["to"].(string); ok {
-		if f.To, err = parseTime("to", raw, true); err != nil {
-			return nil, err
-		}
-	}
-	if !f.From.IsZero() && !f.To.IsZero() && f.From.After(f.To) {
-		return nil, inputErrorf("from: later than to")
+	if f.Order == graph.OrderRelevance && graph.ParseSearch(f.Search).Empty() {
+		return nil, inputErrorf("orderBy: RELEVANCE needs a search")
 	}
 	return s.quotePage(p, f)
 }
 
-// quotePage resolves a quote connection with filter f.
+// quotePage resolves a quote connection with filter f. The store counts
+// every match only when the query asks for totalCount.
 func (s *Schema) quotePage(p graphql.ResolveParams, f graph.QuoteFilter) (*connection, error) {
+	skip := !selects(p, "totalCount")
 	return paginate(p.Context, typeQuote, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Quote, graph.PageInfo, error) {
+		pg.SkipTotal = skip
 		return s.store.Quotes(ctx, f, pg)
 	})
+}
+
+// selects reports whether the field being resolved selects a field named
+// name, directly or through fragments.
+func selects(p graphql.ResolveParams, name string) bool {
+	var walk func(set *ast.SelectionSet, depth int) bool
+	walk = func(set *ast.SelectionSet, depth int) bool {
+		if set == nil || depth > 8 {
+			return false
+		}
+		for _, sel := range set.Selections {
+			switch sel := sel.(type) {
+			case *ast.Field:
+				if sel.Name != nil && sel.Name.Value == name {
+					return true
+				}
+			case *ast.InlineFragment:
+				if walk(sel.SelectionSet, depth+1) {
+					return true
+				}
+			case *ast.FragmentSpread:
+				if sel.Name == nil {
+					continue
+				}
+				if f, ok := p.Info.Fragments[sel.Name.Value].(*ast.FragmentDefinition); ok && walk(f.SelectionSet, depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, f := range p.Info.FieldASTs {
+		if walk(f.SelectionSet, 0) {
+			return true
+		}
+	}
+	return false
 }
 
 // intersect returns b when a is empty (no filter yet), else the ids in

@@ -10,6 +10,9 @@
 //	graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the sample articles, then serve
 //	graphd check   [--db DIR]                      check the store's consistency
 //	graphd reindex [--db DIR]                      rebuild identities, quote groups and copies
+//	graphd export  [--db DIR] --format F [filters] [--out FILE|DIR]
+//	                                               export jsonl, nquads, graphml or csv
+//	graphd import  [--db DIR] FILE.jsonl           load a jsonl export into an empty store
 //	graphd eval    polnear DIR [--json]            score the extractor on PolNeAR
 //	graphd train   polnear DIR [--out FILE]        train the attribution tagger on PolNeAR
 //	graphd version                                 print the version
@@ -24,7 +27,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 )
 
@@ -52,6 +54,9 @@ Usage:
   graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the bundled sample articles, then serve
   graphd check   [--db DIR]                      check that every index entry and record agree
   graphd reindex [--db DIR]                      re-extract every article; rebuild identities, quote groups and copies
+  graphd export  [--db DIR] --format F [filters] [--out FILE|DIR]
+                                                 export as jsonl, nquads, graphml or csv (for Neo4j)
+  graphd import  [--db DIR] FILE.jsonl           load a jsonl export into an empty store
   graphd eval    polnear DIR [--json]            score the extractor against a PolNeAR month
   graphd train   polnear DIR [--out FILE]        train the attribution tagger on a PolNeAR month
   graphd version                                 print the version
@@ -86,6 +91,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"reindex": runReindex,
 		"eval":    runEval,
 		"train":   runTrain,
+		"export":  runExport,
+		"import":  runImport,
 		"version": runVersion,
 	}
 	name := args[0]
@@ -198,5 +205,3 @@ func plural(n int, one, many string) string {
 	}
 	return fmt.Sprintf("%d %s", n, many)
 }
-
-func joinLines(lines []string) string { return strings.Join(lines, "\n") }

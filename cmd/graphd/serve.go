@@ -111,9 +111,10 @@ func serve(ctx context.Context, e *env, store *graph.Store, addr string) error {
 		ErrorLog:          slog.NewLogLogger(e.logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	srv.RegisterOnShutdown(h.Shutdown) // live feeds end, WebSocket and SSE
 	url := "http://" + ln.Addr().String() + "/"
-	e.logger.Info("serving", "playground", url, "graphql", url+"graphql")
-	fmt.Fprintf(e.stdout, "graphd is serving the playground at %s and GraphQL at %sgraphql\n", url, url)
+	e.logger.Info("serving", "playground", url, "dashboard", url+"dashboard", "graphql", url+"graphql")
+	fmt.Fprintf(e.stdout, "graphd is serving the playground at %s, the dashboard at %sdashboard and GraphQL at %sgraphql\n", url, url, url)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

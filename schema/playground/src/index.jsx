@@ -3,6 +3,8 @@
 import React from 'react';
 import { createRoot } from 'react-dom/client';
 import { GraphiQL } from 'graphiql';
+import { parse, getOperationAST } from 'graphql';
+import { createClient } from 'graphql-ws/client';
 import 'graphiql/graphiql.css';
 import './playground.css';
 
@@ -33,9 +35,28 @@ const defaultQuery = `# Welcome to graphd: who said what, where and when.
 }
 `;
 
+// Subscriptions run over a WebSocket to the same endpoint, with the
+// graphql-transport-ws protocol; the client connects on first use.
+const wsClient = createClient({ url: new URL(endpoint, location.href).href.replace(/^http/, 'ws'), lazy: true });
+
+function isSubscription(params) {
+  try {
+    const op = getOperationAST(parse(params.query), params.operationName);
+    return op && op.operation === 'subscription';
+  } catch {
+    return false;
+  }
+}
+
 // fetcher posts one GraphQL request as JSON and returns the decoded reply;
-// graphd answers errors as JSON too, so they show in the result pane.
-async function fetcher(params, opts) {
+// graphd answers errors as JSON too, so they show in the result pane. A
+// subscription returns the stream of its results.
+function fetcher(params, opts) {
+  if (isSubscription(params)) return wsClient.iterate(params);
+  return post(params, opts);
+}
+
+async function post(params, opts) {
   const res = await fetch(endpoint, {
     method: 'POST',
     headers: {

@@ -1,0 +1,355 @@
+// Package export takes the quote graph elsewhere: it writes the quotations
+// a filter selects, with their speakers, venues, articles and outlets, from
+// one consistent snapshot of the store, as
+//
+//	jsonl    one JSON object a line per quotation, quote-centric like
+//	         Quotebank: the quotation, its speaker and its occurrences
+//	         (the articles that printed it, with dates and URLs); graphd
+//	         import reads it back into an empty store
+//	nquads   RDF 1.1 N-Quads in the schema.org vocabulary (Quotation,
+//	         Person, NewsArticle, NewsMediaOrganization,
+//	         spokenByCharacter), each quotation's statements in the graph
+//	         of the article that printed it
+//	graphml  GraphML for Gephi, yEd or NetworkX, node and edge attributes
+//	         declared with <key>
+//	csv      node and relationship files with the headers of neo4j-admin
+//	         database import (:ID, :LABEL, :START_ID, :END_ID, :TYPE)
+//
+// An export with no filter is the whole graph, its quotations in the order
+// they were stored: after them come the records no quotation reaches
+// (speakers, venues, outlets and articles without quotes), so that
+// importing it reproduces the store. A filtered export lists quotations
+// by date.
+//
+// The exported view of a quotation is built in one place, occurrences,
+// so that a quotation printed by several articles adds occurrences, not
+// a new format.
+package export
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph"
+)
+
+// Format is an export format.
+type Format string
+
+// The formats.
+const (
+	JSONL   Format = "jsonl"
+	NQuads  Format = "nquads"
+	GraphML Format = "graphml"
+	CSV     Format = "csv"
+)
+
+// Formats lists the formats, for usage messages.
+var Formats = []Format{JSONL, NQuads, GraphML, CSV}
+
+// ErrFormat means a format name graphd does not know.
+var ErrFormat = errors.New("unknown export format")
+
+// ParseFormat reads a format name ("jsonl", "nquads", "graphml", "csv";
+// "ndjson", "nq" and "xml" too).
+func ParseFormat(s string) (Format, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "jsonl", "ndjson", "json":
+		return JSONL, nil
+	case "nquads", "nq", "rdf":
+		return NQuads, nil
+	case "graphml", "xml":
+		return GraphML, nil
+	case "csv", "neo4j":
+		return CSV, nil
+	}
+	return "", fmt.Errorf("%w %q (want jsonl, nquads, graphml or csv)", ErrFormat, s)
+}
+
+// ContentType is the media type of an export in f; CSV exports over
+// HTTP are zip files of the CSV files.
+func (f Format) ContentType() string {
+	switch f {
+	case JSONL:
+		return "application/x-ndjson; charset=utf-8"
+	case NQuads:
+		return "application/n-quads; charset=utf-8"
+	case GraphML:
+		return "application/graphml+xml; charset=utf-8"
+	case CSV:
+		return "application/zip"
+	}
+	return "application/octet-stream"
+}
+
+// Extension is the file name extension of an export in f.
+func (f Format) Extension() string {
+	switch f {
+	case JSONL:
+		return ".jsonl"
+	case NQuads:
+		return ".nq"
+	case GraphML:
+		return ".graphml"
+	case CSV:
+		return ".zip"
+	}
+	return ""
+}
+
+// Options say what to export.
+type Options struct {
+	// Filter selects the quotations, oldest first (or newest, with
+	// OrderNewest). The zero filter exports the whole graph.
+	Filter graph.QuoteFilter
+	// NoText leaves the articles' text out of a JSON Lines export, which
+	// then cannot be imported. The other formats never carry it.
+	NoText bool
+}
+
+// full reports whether o exports the whole graph.
+func (o Options) full() bool {
+	f := o.Filter
+	return len(f.SpeakerIDs)+len(f.VenueIDs)+len(f.OutletIDs)+len(f.Kinds) == 0 &&
+		f.ArticleID == uuid.Nil && f.MinConfidence == 0 && f.Search == "" && f.From.IsZero() && f.To.IsZero()
+}
+
+// Counts says how much an export wrote.
+type Counts struct {
+	Quotes, Speakers, Venues, Articles, Outlets int
+}
+
+// Write writes the export of store in format f (not CSV: see WriteCSV)
+// to w, from one snapshot.
+func Write(ctx context.Context, store *graph.Store, w io.Writer, f Format, o Options) (Counts, error) {
+	src, err := open(ctx, store, o)
+	if err != nil {
+		return Counts{}, err
+	}
+	defer src.close()
+	switch f {
+	case JSONL:
+		err = writeJSONL(src, w)
+	case NQuads:
+		err = writeNQuads(src, w)
+	case GraphML:
+		err = writeGraphML(src, w)
+	case CSV:
+		err = errors.New("export: CSV is several files: use WriteCSV")
+	default:
+		err = fmt.Errorf("export: %w %q", ErrFormat, f)
+	}
+	return src.counts, err
+}
+
+// source reads one snapshot for an export, keeping the speakers, venues,
+// outlets and articles it has read.
+type source struct {
+	ctx    context.Context
+	sn     *graph.Snapshot
+	o      Options
+	counts Counts
+
+	speakers map[uuid.UUID]*graph.Speaker
+	venues   map[uuid.UUID]*graph.Venue
+	outlets  map[uuid.UUID]*graph.Outlet
+	articles map[uuid.UUID]*graph.Article // without text
+	// withText reads articles with their text, kept in texts until the
+	// writer takes it.
+	withText bool
+	texts    map[uuid.UUID]string
+}
+
+func open(ctx context.Context, store *graph.Store, o Options) (*source, error) {
+	sn, err := store.Snapshot(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return &source{
+		ctx: ctx, sn: sn, o: o,
+		speakers: map[uuid.UUID]*graph.Speaker{}, venues: map[uuid.UUID]*graph.Venue{},
+		outlets: map[uuid.UUID]*graph.Outlet{}, articles: map[uuid.UUID]*graph.Article{}, texts: map[uuid.UUID]string{},
+	}, nil
+}
+
+func (s *source) close() { s.sn.Close() }
+
+// cached reads a record once.
+func cached[T any](m map[uuid.UUID]*T, id uuid.UUID, read func(uuid.UUID) (T, error)) (*T, error) {
+	if v, ok := m[id]; ok {
+		return v, nil
+	}
+	v, err := read(id)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	m[id] = &v
+	return &v, nil
+}
+
+func (s *source) speaker(id uuid.UUID) (*graph.Speaker, error) {
+	if id == uuid.Nil {
+		return nil, nil
+	}
+	return cached(s.speakers, id, s.sn.Speaker)
+}
+
+func (s *source) venue(id uuid.UUID) (*graph.Venue, error) {
+	if id == uuid.Nil {
+		return nil, nil
+	}
+	return cached(s.venues, id, s.sn.Venue)
+}
+
+func (s *source) outlet(id uuid.UUID) (*graph.Outlet, error) {
+	if id == uuid.Nil {
+		return nil, nil
+	}
+	return cached(s.outlets, id, s.sn.Outlet)
+}
+
+// article returns an article without its text.
+func (s *source) article(id uuid.UUID) (*graph.Article, error) {
+	if !s.withText {
+		return cached(s.articles, id, s.sn.ArticleMeta)
+	}
+	return cached(s.articles, id, func(id uuid.UUID) (graph.Article, error) {
+		a, err := s.sn.Article(id)
+		s.texts[id], a.Text = a.Text, ""
+		return a, err
+	})
+}
+
+// text returns an article's text, once.
+func (s *source) text(id uuid.UUID) (string, error) {
+	if t, ok := s.texts[id]; ok {
+		delete(s.texts, id)
+		return t, nil
+	}
+	a, err := s.sn.Article(id)
+	return a.Text, err
+}
+
+// An occurrence is a quotation as one article printed it.
+type occurrence struct {
+	article *graph.Article
+	venue   *graph.Venue
+	quote   graph.Quote // the text, kind, spans, cue and mention as printed
+}
+
+// statement is a quotation as exports see it: who said it, and where it
+// was printed.
+type statement struct {
+	quote       graph.Quote
+	speaker     *graph.Speaker
+	occurrences []occurrence
+}
+
+// occurrences builds the exported view of q: one occurrence, as a quote
+// is printed in one article.
+func (s *source) statement(q graph.Quote) (statement, error) {
+	st := statement{quote: q}
+	var err error
+	if st.speaker, err = s.speaker(q.SpeakerID); err != nil {
+		return st, err
+	}
+	a, err := s.article(q.ArticleID)
+	if err != nil {
+		return st, err
+	}
+	v, err := s.venue(q.VenueID)
+	if err != nil {
+		return st, err
+	}
+	st.occurrences = []occurrence{{article: a, venue: v, quote: q}}
+	return st, nil
+}
+
+// quotes calls fn with every quote the filter selects, in each's order.
+func (s *source) quotes(fn func(graph.Quote) error) error {
+	if s.o.full() && s.o.Filter.Order == graph.OrderDate {
+		return s.sn.AllQuotes(s.ctx, fn)
+	}
+	return s.sn.Quotes(s.ctx, s.o.Filter, fn)
+}
+
+// each calls fn with every quotation the filter selects: by date, or
+// for the whole graph in the order they were stored, which reads the
+// store in key order.
+func (s *source) each(fn func(statement) error) error {
+	each := func(q graph.Quote) error {
+		st, err := s.statement(q)
+		if err != nil {
+			return err
+		}
+		s.counts.Quotes++
+		return fn(st)
+	}
+	return s.quotes(each)
+}
+
+// unreached calls the functions with the records of a full export that
+// no quotation reached, in the order they were created; nothing for a
+// filtered export.
+func (s *source) unreached(speaker func(graph.Speaker) error, venue func(graph.Venue) error,
+	outlet func(graph.Outlet) error, article func(graph.Article) error) error {
+	if !s.o.full() {
+		return nil
+	}
+	err := s.sn.Speakers(s.ctx, func(v graph.Speaker) error {
+		if _, ok := s.speakers[v.ID]; ok {
+			return nil
+		}
+		return speaker(v)
+	})
+	if err == nil {
+		err = s.sn.Venues(s.ctx, func(v graph.Venue) error {
+			if _, ok := s.venues[v.ID]; ok {
+				return nil
+			}
+			return venue(v)
+		})
+	}
+	// Articles no quotation reached, with the outlets they reach; then
+	// the outlets nothing reaches.
+	var lone []uuid.UUID
+	if err == nil {
+		err = s.sn.ArticleIDs(s.ctx, func(id uuid.UUID) error {
+			if _, ok := s.articles[id]; !ok {
+				lone = append(lone, id)
+			}
+			return nil
+		})
+	}
+	reached := map[uuid.UUID]bool{}
+	for id := range s.outlets {
+		reached[id] = true
+	}
+	for _, id := range lone {
+		if err != nil {
+			break
+		}
+		var a graph.Article
+		if a, err = s.sn.ArticleMeta(id); err == nil {
+			reached[a.OutletID] = true
+			err = article(a)
+		}
+	}
+	if err == nil {
+		err = s.sn.Outlets(s.ctx, func(v graph.Outlet) error {
+			if reached[v.ID] {
+				return nil
+			}
+			return outlet(v)
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}

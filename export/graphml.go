@@ -1,0 +1,169 @@
+package export
+
+import (
+	"bufio"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph"
+)
+
+// GraphML for Gephi and other graph tools: nodes of type Speaker, Quote,
+// Venue, Article and Outlet, each with a label, and directed edges
+// SAID (speaker → quote), AT (quote → venue), IN (quote → article) and
+// PUBLISHED_BY (article → outlet). Every attribute is declared with a
+// <key>; a node is written before the first edge that names it.
+
+// graphmlKeys are the attributes: id, for, name, type.
+var graphmlKeys = [][4]string{
+	{"type", "node", "type", "string"},
+	{"label", "node", "label", "string"},
+	{"text", "node", "text", "string"},
+	{"kind", "node", "kind", "string"},
+	{"confidence", "node", "confidence", "double"},
+	{"date", "node", "date", "string"},
+	{"cue", "node", "cue", "string"},
+	{"mention", "node", "mention", "string"},
+	{"aliases", "node", "aliases", "string"},
+	{"titles", "node", "titles", "string"},
+	{"venueKind", "node", "venueKind", "string"},
+	{"url", "node", "url", "string"},
+	{"outlet", "node", "outlet", "string"},
+	{"edgeType", "edge", "type", "string"},
+	{"edgeLabel", "edge", "label", "string"},
+}
+
+type graphmlWriter struct {
+	w     *bufio.Writer
+	err   error
+	nodes map[uuid.UUID]bool
+	edges int
+}
+
+func (g *graphmlWriter) printf(format string, args ...any) {
+	if g.err == nil {
+		_, g.err = fmt.Fprintf(g.w, format, args...)
+	}
+}
+
+// escape writes s as XML character data, characters XML cannot carry
+// replaced.
+func escape(s string) string {
+	var b strings.Builder
+	xml.EscapeText(&b, []byte(s))
+	return b.String()
+}
+
+// node writes a node once; data is key, value pairs, empty values left out.
+func (g *graphmlWriter) node(id uuid.UUID, data ...string) bool {
+	if g.nodes[id] {
+		return false
+	}
+	g.nodes[id] = true
+	g.printf("    <node id=\"%s\">", id)
+	for i := 0; i+1 < len(data); i += 2 {
+		if data[i+1] != "" {
+			g.printf("<data key=\"%s\">%s</data>", data[i], escape(data[i+1]))
+		}
+	}
+	g.printf("</node>\n")
+	return true
+}
+
+func (g *graphmlWriter) edge(from, to uuid.UUID, typ string) {
+	g.edges++
+	g.printf("    <edge id=\"e%d\" source=\"%s\" target=\"%s\"><data key=\"edgeType\">%s</data><data key=\"edgeLabel\">%s</data></edge>\n",
+		g.edges, from, to, typ, typ)
+}
+
+func writeGraphML(s *source, w io.Writer) error {
+	g := &graphmlWriter{w: bufio.NewWriterSize(w, 256<<10), nodes: map[uuid.UUID]bool{}}
+	g.printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+	g.printf("<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n")
+	g.printf("    xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n")
+	for _, k := range graphmlKeys {
+		g.printf("  <key id=\"%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n", k[0], k[1], k[2], k[3])
+	}
+	g.printf("  <graph id=\"graphd\" edgedefault=\"directed\">\n")
+	speaker := func(sp *graph.Speaker) {
+		if sp != nil && g.node(sp.ID, "type", "Speaker", "label", sp.Name, "aliases", strings.Join(sp.Aliases, "; "), "titles", strings.Join(sp.Titles, "; ")) {
+			s.counts.Speakers++
+		}
+	}
+	venue := func(v *graph.Venue) {
+		if v != nil && g.node(v.ID, "type", "Venue", "label", v.Name, "venueKind", v.Kind) {
+			s.counts.Venues++
+		}
+	}
+	outlet := func(o *graph.Outlet) {
+		if o != nil && g.node(o.ID, "type", "Outlet", "label", o.Name) {
+			s.counts.Outlets++
+		}
+	}
+	article := func(a *graph.Article) error {
+		date := ""
+		if !a.Published.IsZero() {
+			date = isoDate(a.Published)
+		}
+		if !g.node(a.ID, "type", "Article", "label", a.Title, "url", a.URL, "date", date, "outlet", a.Outlet) {
+			return nil
+		}
+		s.counts.Articles++
+		if a.OutletID != uuid.Nil {
+			o, err := s.outlet(a.OutletID)
+			if err != nil {
+				return err
+			}
+			outlet(o)
+			g.edge(a.ID, a.OutletID, "PUBLISHED_BY")
+		}
+		return nil
+	}
+	err := s.each(func(st statement) error {
+		speaker(st.speaker)
+		for i, oc := range st.occurrences {
+			if err := article(oc.article); err != nil {
+				return err
+			}
+			venue(oc.venue)
+			if i == 0 {
+				c := oc.quote
+				date := ""
+				if !oc.article.Published.IsZero() {
+					date = isoDate(oc.article.Published)
+				}
+				g.node(st.quote.ID, "type", "Quote", "label", st.quote.Text, "text", st.quote.Text, "kind", c.Kind,
+					"confidence", strconv.FormatFloat(c.Confidence, 'g', -1, 64), "date", date, "cue", c.Cue, "mention", c.Mention)
+				if st.speaker != nil {
+					g.edge(st.speaker.ID, st.quote.ID, "SAID")
+				}
+			}
+			g.edge(st.quote.ID, oc.article.ID, "IN")
+			if oc.venue != nil {
+				g.edge(st.quote.ID, oc.venue.ID, "AT")
+			}
+		}
+		return g.err
+	})
+	if err != nil {
+		return err
+	}
+	err = s.unreached(
+		func(v graph.Speaker) error { speaker(&v); return g.err },
+		func(v graph.Venue) error { venue(&v); return g.err },
+		func(v graph.Outlet) error { outlet(&v); return g.err },
+		func(a graph.Article) error { return article(&a) })
+	if err != nil {
+		return err
+	}
+	g.printf("  </graph>\n</graphml>\n")
+	if g.err != nil {
+		return g.err
+	}
+	return g.w.Flush()
+}

@@ -1,0 +1,38 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// The hand-written encoder writes what encoding/json writes.
+func TestJSONEncoder(t *testing.T) {
+	text := "text"
+	pub := time.Date(2025, 2, 17, 9, 30, 0, 123, time.UTC)
+	date := "2025-02-17"
+	for _, q := range []jsonQuote{
+		{QuoteID: uuid.New(), Quotation: "We \"won\" <b>&</b>\n\t\x01\u2028 🕊 \xff", URLs: []string{}, Occurrences: []jsonOccurrence{{Spans: [][2]int{}}}},
+		{QuoteID: uuid.New(), Quotation: "q", Speaker: &jsonSpeaker{ID: uuid.New(), Name: "A", Aliases: []string{"B"}, Titles: []string{"c\"d"}},
+			Date: &date, NumOccurrences: 1, URLs: []string{"https://x/?a=1&b=<2>"},
+			Occurrences: []jsonOccurrence{{ArticleID: uuid.New(), URL: "u", Title: "t", Outlet: "o", Date: date, Quotation: "q", Kind: "direct",
+				Confidence: 0.85, Spans: [][2]int{{1, 2}, {3, 4}}, Cue: "said", CueSpan: &[2]int{5, 6}, Mention: "he", MentionSpan: &[2]int{7, 8},
+				Venue: &jsonVenue{ID: uuid.New(), Name: "CNN", Kind: "broadcast"}}},
+			Articles: []jsonArticle{{ID: uuid.New(), Key: "k", SourceID: "s", URL: "u", Title: "t", Outlet: &jsonOutlet{uuid.New(), "O"},
+				Published: &pub, Hash: "h", Ingested: pub, Text: &text}}},
+		{QuoteID: uuid.New(), Occurrences: []jsonOccurrence{{Confidence: 1, Spans: [][2]int{}}, {Confidence: 1e-7, Spans: [][2]int{}}}, URLs: []string{}},
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(q); err != nil {
+			t.Fatal(err)
+		}
+		if got := q.append(nil); !bytes.Equal(want.Bytes(), got) {
+			t.Errorf("got  %s\nwant %s", got, want.Bytes())
+		}
+	}
+}

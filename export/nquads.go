@@ -1,0 +1,223 @@
+package export
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph"
+)
+
+// N-Quads (RDF 1.1) in the schema.org vocabulary. Every record is
+// <urn:uuid:…>. A quotation is a schema:Quotation with schema:text,
+// schema:spokenByCharacter its speaker (a schema:Person with schema:name,
+// schema:alternateName, schema:jobTitle), schema:isPartOf the article
+// that printed it (a schema:NewsArticle with schema:headline, schema:url,
+// schema:datePublished, schema:publisher its outlet, a
+// schema:NewsMediaOrganization). What schema.org has no term for is in
+// graphd's own namespace, urn:graphd: (kind, confidence, cue, mention,
+// venue, and the venue's kind; a venue is a urn:graphd:Venue with a
+// schema:name). A quotation's statements are in the graph named by its
+// article, whose own statements are there too; speakers, venues and
+// outlets are in the default graph.
+
+const (
+	rdfType   = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+	xsd       = "http://www.w3.org/2001/XMLSchema#"
+	schemaOrg = "https://schema.org/"
+	vocab     = "urn:graphd:"
+)
+
+func sdo(term string) string { return "<" + schemaOrg + term + ">" }
+func gd(term string) string  { return "<" + vocab + term + ">" }
+
+func iri(id uuid.UUID) string { return "<urn:uuid:" + id.String() + ">" }
+
+// literal writes a string as an N-Quads literal, escaped as the grammar
+// wants: \" \\ \n \r \t and \uXXXX for other control characters; text
+// that is not UTF-8 has its bad bytes replaced.
+func literal(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte('"')
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			b.WriteString(`\uFFFD`)
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, `\u%04X`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func typed(v, typ string) string { return literal(v) + "^^<" + xsd + typ + ">" }
+
+func dateLiteral(t time.Time) string {
+	t = t.UTC()
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return typed(t.Format(time.DateOnly), "date")
+	}
+	return typed(t.Format(time.RFC3339Nano), "dateTime")
+}
+
+type quadWriter struct {
+	w   *bufio.Writer
+	err error
+}
+
+func (q *quadWriter) quad(s, p, o, g string) {
+	if q.err != nil {
+		return
+	}
+	q.w.WriteString(s)
+	q.w.WriteByte(' ')
+	q.w.WriteString(p)
+	q.w.WriteByte(' ')
+	q.w.WriteString(o)
+	if g != "" {
+		q.w.WriteByte(' ')
+		q.w.WriteString(g)
+	}
+	_, q.err = q.w.WriteString(" .\n")
+}
+
+func writeNQuads(s *source, w io.Writer) error {
+	q := &quadWriter{w: bufio.NewWriterSize(w, 256<<10)}
+	emitted := map[uuid.UUID]bool{}
+	speaker := func(sp *graph.Speaker) {
+		if sp == nil || emitted[sp.ID] {
+			return
+		}
+		emitted[sp.ID] = true
+		s.counts.Speakers++
+		n := iri(sp.ID)
+		q.quad(n, rdfType, sdo("Person"), "")
+		q.quad(n, sdo("name"), literal(sp.Name), "")
+		for _, a := range sp.Aliases {
+			q.quad(n, sdo("alternateName"), literal(a), "")
+		}
+		for _, t := range sp.Titles {
+			q.quad(n, sdo("jobTitle"), literal(t), "")
+		}
+	}
+	venue := func(v *graph.Venue) {
+		if v == nil || emitted[v.ID] {
+			return
+		}
+		emitted[v.ID] = true
+		s.counts.Venues++
+		n := iri(v.ID)
+		q.quad(n, rdfType, gd("Venue"), "")
+		q.quad(n, sdo("name"), literal(v.Name), "")
+		q.quad(n, gd("venueKind"), literal(v.Kind), "")
+	}
+	outlet := func(o *graph.Outlet) {
+		if o == nil || emitted[o.ID] {
+			return
+		}
+		emitted[o.ID] = true
+		s.counts.Outlets++
+		n := iri(o.ID)
+		q.quad(n, rdfType, sdo("NewsMediaOrganization"), "")
+		q.quad(n, sdo("name"), literal(o.Name), "")
+	}
+	article := func(a *graph.Article) error {
+		if emitted[a.ID] {
+			return nil
+		}
+		emitted[a.ID] = true
+		s.counts.Articles++
+		n := iri(a.ID)
+		q.quad(n, rdfType, sdo("NewsArticle"), n)
+		if a.Title != "" {
+			q.quad(n, sdo("headline"), literal(a.Title), n)
+		}
+		if a.URL != "" {
+			q.quad(n, sdo("url"), typed(a.URL, "anyURI"), n)
+		}
+		if !a.Published.IsZero() {
+			q.quad(n, sdo("datePublished"), dateLiteral(a.Published), n)
+		}
+		if a.SourceID != "" {
+			q.quad(n, sdo("identifier"), literal(a.SourceID), n)
+		}
+		q.quad(n, gd("contentHash"), literal(a.Hash), n)
+		if a.OutletID != uuid.Nil {
+			o, err := s.outlet(a.OutletID)
+			if err != nil {
+				return err
+			}
+			outlet(o)
+			q.quad(n, sdo("publisher"), iri(a.OutletID), n)
+		}
+		return nil
+	}
+	err := s.each(func(st statement) error {
+		speaker(st.speaker)
+		n := iri(st.quote.ID)
+		for _, oc := range st.occurrences {
+			if err := article(oc.article); err != nil {
+				return err
+			}
+			venue(oc.venue)
+			g := iri(oc.article.ID)
+			c := oc.quote
+			q.quad(n, rdfType, sdo("Quotation"), g)
+			q.quad(n, sdo("text"), literal(c.Text), g)
+			if st.speaker != nil {
+				q.quad(n, sdo("spokenByCharacter"), iri(st.speaker.ID), g)
+			}
+			q.quad(n, sdo("isPartOf"), g, g)
+			if !oc.article.Published.IsZero() {
+				q.quad(n, sdo("datePublished"), dateLiteral(oc.article.Published), g)
+			}
+			q.quad(n, gd("kind"), literal(c.Kind), g)
+			q.quad(n, gd("confidence"), typed(strconv.FormatFloat(c.Confidence, 'f', -1, 64), "decimal"), g)
+			if c.Cue != "" {
+				q.quad(n, gd("cue"), literal(c.Cue), g)
+			}
+			if c.Mention != "" {
+				q.quad(n, gd("mention"), literal(c.Mention), g)
+			}
+			if oc.venue != nil {
+				q.quad(n, gd("venue"), iri(oc.venue.ID), g)
+			}
+		}
+		return q.err
+	})
+	if err != nil {
+		return err
+	}
+	err = s.unreached(
+		func(v graph.Speaker) error { speaker(&v); return q.err },
+		func(v graph.Venue) error { venue(&v); return q.err },
+		func(v graph.Outlet) error { outlet(&v); return q.err },
+		func(a graph.Article) error { return article(&a) })
+	if err != nil {
+		return err
+	}
+	if q.err != nil {
+		return q.err
+	}
+	return q.w.Flush()
+}

@@ -1,0 +1,398 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// A Snapshot is a consistent read-only view of the store as it was when
+// Snapshot was called, for reading much of it at once: exports. It holds
+// one Badger read transaction. It is not safe for concurrent use.
+//
+// Close it when done. Until then the store's Close waits, and the
+// snapshot's long reads return ErrClosed once Close has started; while
+// holding a snapshot, read the store through it only, or a Close that
+// is waiting would wait for ever.
+type Snapshot struct {
+	s      *Store
+	txn    *badger.Txn
+	closed bool
+	// Forward iterators over article records and texts: exports read
+	// articles mostly in key order, and stepping costs less than a lookup.
+	articles, texts *badger.Iterator
+}
+
+// Snapshot opens a snapshot of the store. It returns ErrClosed after
+// Close.
+func (s *Store) Snapshot(ctx context.Context) (*Snapshot, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return nil, ErrClosed
+	}
+	return &Snapshot{s: s, txn: s.db.NewTransaction(false)}, nil
+}
+
+// Close releases the snapshot. It may be called more than once.
+func (sn *Snapshot) Close() {
+	if sn.closed {
+		return
+	}
+	sn.closed = true
+	for _, it := range []*badger.Iterator{sn.articles, sn.texts} {
+		if it != nil {
+			it.Close()
+		}
+	}
+	sn.txn.Discard()
+	sn.s.mu.RUnlock()
+}
+
+// live returns an error once the snapshot or its store is closing.
+func (sn *Snapshot) live(ctx context.Context) error {
+	if sn.closed || sn.s.closing.Load() {
+		return ErrClosed
+	}
+	return ctx.Err()
+}
+
+// Counts returns the number of records of each type.
+func (sn *Snapshot) Counts() (Counts, error) {
+	var c Counts
+	for _, f := range []struct {
+		name string
+		n    *int
+	}{{counterArticles, &c.Articles}, {counterQuotes, &c.Quotes}, {counterSpeakers, &c.Speakers}, {counterVenues, &c.Venues}, {counterOutlets, &c.Outlets}} {
+		n, err := readCounter(sn.txn, f.name)
+		if err != nil {
+			return Counts{}, fmt.Errorf("counts: %w", err)
+		}
+		*f.n = int(n)
+	}
+	return c, nil
+}
+
+// Quotes calls fn with every quote f selects, oldest first or, for
+// OrderNewest, newest first (relevance is not an order here), and stops
+// at fn's first error, which it returns.
+func (sn *Snapshot) Quotes(ctx context.Context, f QuoteFilter, fn func(Quote) error) error {
+	if f.Order == OrderRelevance {
+		f.Order = OrderDate
+	}
+	if err := f.validate(); err != nil {
+		return fmt.Errorf("quotes: %w", err)
+	}
+	if err := sn.live(ctx); err != nil {
+		return err
+	}
+	p, err := planQuotes(sn.txn, f)
+	if err != nil {
+		return fmt.Errorf("quotes: %w", err)
+	}
+	defer p.close()
+	n := 0
+	var rec quoteRec
+	err = p.each(ctx, p.start(), func(c []byte) (bool, error) {
+		if n++; n%1024 == 1 {
+			if err := sn.live(ctx); err != nil {
+				return false, err
+			}
+		}
+		rec = quoteRec{}
+		if err := load(sn.txn, pQuote, uuid.UUID(c[dateLen:]), &rec); err != nil {
+			return false, fmt.Errorf("quote %x: %w", c[dateLen:], err)
+		}
+		return true, fn(rec.quote())
+	})
+	return err
+}
+
+// AllQuotes calls fn with every quote in the order they were stored,
+// reading the records in key order and decoding them on every core,
+// which is much faster than Quotes for a whole store; it stops at fn's
+// first error.
+func (sn *Snapshot) AllQuotes(ctx context.Context, fn func(Quote) error) error {
+	const batch = 512
+	type chunk struct {
+		raw  [][]byte
+		recs []quoteRec
+		err  error
+		done chan struct{}
+	}
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	todo := make(chan *chunk, workers)
+	ordered := make(chan *chunk, 2*workers)
+	stop := make(chan struct{})
+	halt := sync.OnceFunc(func() { close(stop) })
+	defer halt()
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for c := range todo {
+				c.recs = make([]quoteRec, len(c.raw))
+				for i, v := range c.raw {
+					if err := decodeRecord(v, &c.recs[i]); err != nil {
+						c.err = fmt.Errorf("quote record: %w", err)
+						break
+					}
+				}
+				close(c.done)
+			}
+		})
+	}
+	// The reader hands chunks to the workers and, in order, to fn.
+	readErr := make(chan error, 1)
+	go func() {
+		var err error
+		defer func() { readErr <- err }()
+		defer close(ordered)
+		defer close(todo)
+		o := badger.DefaultIteratorOptions
+		o.Prefix = []byte{pQuote}
+		it := sn.txn.NewIterator(o)
+		defer it.Close()
+		c := &chunk{done: make(chan struct{})}
+		send := func() bool {
+			select {
+			case ordered <- c:
+			case <-stop:
+				return false
+			}
+			select {
+			case todo <- c:
+			case <-stop:
+				return false
+			}
+			c = &chunk{done: make(chan struct{})}
+			return true
+		}
+		n := 0
+		for it.Rewind(); it.Valid(); it.Next() {
+			if n++; n%4096 == 1 {
+				if err = sn.live(ctx); err != nil {
+					return
+				}
+			}
+			var v []byte
+			if v, err = it.Item().ValueCopy(nil); err != nil {
+				err = dbErr("read quote", err)
+				return
+			}
+			if c.raw = append(c.raw, v); len(c.raw) == batch && !send() {
+				return
+			}
+		}
+		if len(c.raw) > 0 {
+			send()
+		}
+	}()
+	// Hand the records to fn in order; after an error, drain, so that the
+	// reader is done with the transaction before this returns.
+	var err error
+	for c := range ordered {
+		if err != nil {
+			continue
+		}
+		<-c.done
+		err = c.err
+		for i := 0; err == nil && i < len(c.recs); i++ {
+			err = fn(c.recs[i].quote())
+		}
+		if err != nil {
+			halt()
+		}
+	}
+	wg.Wait()
+	if rerr := <-readErr; err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// ArticleMeta returns the article with id without its text;
+// ErrNotFound when there is none.
+func (sn *Snapshot) ArticleMeta(id uuid.UUID) (Article, error) {
+	r, err := sn.articleRec(id)
+	if err != nil {
+		return Article{}, fmt.Errorf("article %s: %w", id, err)
+	}
+	return r.article(""), nil
+}
+
+// Article returns the article with id, with its text; ErrNotFound when
+// there is none.
+func (sn *Snapshot) Article(id uuid.UUID) (Article, error) {
+	r, err := sn.articleRec(id)
+	if err != nil {
+		return Article{}, fmt.Errorf("article %s: %w", id, err)
+	}
+	if sn.texts == nil {
+		sn.texts = sn.txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pText}})
+	}
+	var b strings.Builder
+	b.Grow(r.TextLen)
+	for i := range chunks(r.TextLen) {
+		k := textKey(id, i)
+		v, ok, err := seekNear(sn.texts, k)
+		if err == nil && !ok {
+			err = fmt.Errorf("text chunk %d missing", i)
+		}
+		if err != nil {
+			return Article{}, fmt.Errorf("article %s: %w", id, err)
+		}
+		b.Write(v)
+	}
+	return r.article(b.String()), nil
+}
+
+func (sn *Snapshot) articleRec(id uuid.UUID) (articleRec, error) {
+	if sn.articles == nil {
+		sn.articles = sn.txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pArticle}})
+	}
+	var r articleRec
+	v, ok, err := seekNear(sn.articles, recordKey(pArticle, id))
+	switch {
+	case err != nil:
+		return r, err
+	case !ok:
+		return r, ErrNotFound
+	}
+	return r, decodeRecord(v, &r)
+}
+
+// seekNear moves a forward iterator to k, stepping when k is a few keys
+// ahead and seeking otherwise (backwards too), and returns its value;
+// ok is false when k is absent.
+func seekNear(it *badger.Iterator, k []byte) (v []byte, ok bool, err error) {
+	c := -1
+	if it.Valid() {
+		c = bytes.Compare(it.Item().Key(), k)
+		for i := 0; c < 0 && i < 8; i++ {
+			if it.Next(); !it.Valid() {
+				break
+			}
+			c = bytes.Compare(it.Item().Key(), k)
+		}
+	}
+	if !it.Valid() || c != 0 {
+		it.Seek(k)
+	}
+	if !it.Valid() || !bytes.Equal(it.Item().Key(), k) {
+		return nil, false, nil
+	}
+	if v, err = it.Item().ValueCopy(nil); err != nil {
+		return nil, false, dbErr("read", err)
+	}
+	return v, true, nil
+}
+
+// Speaker returns the speaker with id; ErrNotFound when there is none.
+func (sn *Snapshot) Speaker(id uuid.UUID) (Speaker, error) {
+	var r speakerRec
+	if err := load(sn.txn, pSpeaker, id, &r); err != nil {
+		return Speaker{}, fmt.Errorf("speaker %s: %w", id, err)
+	}
+	return r.speaker(), nil
+}
+
+// Venue returns the venue with id; ErrNotFound when there is none.
+func (sn *Snapshot) Venue(id uuid.UUID) (Venue, error) {
+	var r venueRec
+	if err := load(sn.txn, pVenue, id, &r); err != nil {
+		return Venue{}, fmt.Errorf("venue %s: %w", id, err)
+	}
+	return r.venue(), nil
+}
+
+// Outlet returns the outlet with id; ErrNotFound when there is none.
+func (sn *Snapshot) Outlet(id uuid.UUID) (Outlet, error) {
+	var r outletRec
+	if err := load(sn.txn, pOutlet, id, &r); err != nil {
+		return Outlet{}, fmt.Errorf("outlet %s: %w", id, err)
+	}
+	return r.outlet(), nil
+}
+
+// eachOf decodes every record with prefix p, in id order.
+func eachOf[R any](ctx context.Context, sn *Snapshot, p byte, fn func(*R) error) error {
+	o := badger.DefaultIteratorOptions
+	o.Prefix = []byte{p}
+	it := sn.txn.NewIterator(o)
+	defer it.Close()
+	n := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		if n++; n%1024 == 1 {
+			if err := sn.live(ctx); err != nil {
+				return err
+			}
+		}
+		var r R
+		err := it.Item().Value(func(v []byte) error { return decodeRecord(v, &r) })
+		if err != nil {
+			return fmt.Errorf("record %x: %w", it.Item().Key(), err)
+		}
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Articles calls fn with every article, with its text when withText, in
+// the order they were first stored, and stops at fn's first error.
+func (sn *Snapshot) Articles(ctx context.Context, withText bool, fn func(Article) error) error {
+	return eachOf(ctx, sn, pArticle, func(r *articleRec) error {
+		text := ""
+		if withText {
+			var err error
+			if text, err = readText(sn.txn, r.ID, r.TextLen); err != nil {
+				return err
+			}
+		}
+		return fn(r.article(text))
+	})
+}
+
+// ArticleIDs calls fn with the id of every article, in the order they
+// were first stored, reading keys only.
+func (sn *Snapshot) ArticleIDs(ctx context.Context, fn func(uuid.UUID) error) error {
+	it := keysOnly(sn.txn, []byte{pArticle})
+	defer it.Close()
+	n := 0
+	for it.Rewind(); it.Valid(); it.Next() {
+		if n++; n%4096 == 1 {
+			if err := sn.live(ctx); err != nil {
+				return err
+			}
+		}
+		if err := fn(uuid.UUID(it.Item().Key()[1:])); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Speakers calls fn with every speaker, in the order they were created.
+func (sn *Snapshot) Speakers(ctx context.Context, fn func(Speaker) error) error {
+	return eachOf(ctx, sn, pSpeaker, func(r *speakerRec) error { return fn(r.speaker()) })
+}
+
+// Venues calls fn with every venue, in the order they were created.
+func (sn *Snapshot) Venues(ctx context.Context, fn func(Venue) error) error {
+	return eachOf(ctx, sn, pVenue, func(r *venueRec) error { return fn(r.venue()) })
+}
+
+// Outlets calls fn with every outlet, in the order they were created.
+func (sn *Snapshot) Outlets(ctx context.Context, fn func(Outlet) error) error {
+	return eachOf(ctx, sn, pOutlet, func(r *outletRec) error { return fn(r.outlet()) })
+}

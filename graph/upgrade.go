@@ -1,0 +1,248 @@
+package graph
+
+import (
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// upgradeFrom1 brings a store of layout 1 to layout 2: speakers, venues
+// and outlets get numbers, quotes their article's outlet and those
+// numbers, every quote index is rewritten with facets, the word index
+// with blocks of postings, and the term dictionary, dashboard counts and
+// word counter are built, all in memory first. It starts over from
+// scratch if it was cut short, as the version is set last.
+func (s *Store) upgradeFrom1() error {
+	s.log.Info("upgrading the store's key layout from version 1 to 2")
+	prefixes := [][]byte{
+		{pQuoteByArticle}, {pQuoteBySpeaker}, {pQuoteByVenue}, {pQuoteByDate}, {pQuoteByToken},
+		{pTermDict}, {pQuoteByOutlet}, {pFreshPosting}, {pRollup}, {pTimeline}, counterKey(counterWords),
+	}
+	if err := s.db.DropPrefix(prefixes...); err != nil {
+		return dbErr("upgrade", err)
+	}
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	put := func(k, v []byte) error {
+		if err := wb.Set(k, v); err != nil {
+			return dbErr("upgrade", err)
+		}
+		return nil
+	}
+	nums := map[uuid.UUID]uint32{}
+	outlets := map[uuid.UUID]uuid.UUID{} // article → outlet
+	counts := map[string]int64{}
+	words := map[string][]posting{}
+	n := 0
+	err := s.db.View(func(txn *badger.Txn) error {
+		// Numbers in creation order; records rewritten with them.
+		number := func(p byte, last string, fn func(v []byte, num uint32) (any, uuid.UUID, error)) error {
+			o := badger.DefaultIteratorOptions
+			o.Prefix = []byte{p}
+			it := txn.NewIterator(o)
+			defer it.Close()
+			num := uint32(0)
+			for it.Rewind(); it.Valid(); it.Next() {
+				v, err := it.Item().ValueCopy(nil)
+				if err != nil {
+					return dbErr("upgrade", err)
+				}
+				num++
+				rec, id, err := fn(v, num)
+				if err != nil {
+					return fmt.Errorf("record %x: %w", it.Item().Key(), err)
+				}
+				nums[id] = num
+				b, err := encodeRecord(rec)
+				if err != nil {
+					return err
+				}
+				if err := put(recordKey(p, id), b); err != nil {
+					return err
+				}
+			}
+			return put(counterKey(last), uint64Bytes(uint64(num)))
+		}
+		err := number(pSpeaker, lastSpeakerNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+			var r speakerRec
+			err := decodeRecord(v, &r)
+			r.Num = num
+			return r, r.ID, err
+		})
+		if err == nil {
+			err = number(pVenue, lastVenueNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+				var r venueRec
+				err := decodeRecord(v, &r)
+				r.Num = num
+				return r, r.ID, err
+			})
+		}
+		if err == nil {
+			err = number(pOutlet, lastOutletNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+				var r outletRec
+				err := decodeRecord(v, &r)
+				r.Num = num
+				return r, r.ID, err
+			})
+		}
+		if err != nil {
+			return err
+		}
+		o := badger.DefaultIteratorOptions
+		o.Prefix = []byte{pArticle}
+		it := txn.NewIterator(o)
+		for it.Rewind(); it.Valid(); it.Next() {
+			var r articleRec
+			if err := it.Item().Value(func(v []byte) error { return decodeRecord(v, &r) }); err != nil {
+				it.Close()
+				return fmt.Errorf("article %x: %w", it.Item().Key()[1:], err)
+			}
+			outlets[r.ID] = r.OutletID
+		}
+		it.Close()
+		o.Prefix = []byte{pQuote}
+		it = txn.NewIterator(o)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			var r quoteRec
+			if err := it.Item().Value(func(v []byte) error { return decodeRecord(v, &r) }); err != nil {
+				return fmt.Errorf("quote %x: %w", it.Item().Key()[1:], err)
+			}
+			r.OutletID = outlets[r.ArticleID]
+			r.SpeakerNum, r.VenueNum, r.OutletNum = nums[r.SpeakerID], nums[r.VenueID], nums[r.OutletID]
+			b, err := encodeRecord(r)
+			if err != nil {
+				return err
+			}
+			if err := put(recordKey(pQuote, r.ID), b); err != nil {
+				return err
+			}
+			for _, e := range quoteIndex(r) {
+				if err := put(e.k, e.v); err != nil {
+					return err
+				}
+			}
+			quoteCounts(r, func(k []byte, d int64) { counts[string(k)] += d })
+			for w, p := range wordPostings(r) {
+				words[w] = append(words[w], p)
+			}
+			if n++; n%100_000 == 0 {
+				s.log.Info("upgrading", "quotes", n)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("upgrade: %w", err)
+	}
+	if err := writeWordBlocks(words, put); err != nil {
+		return fmt.Errorf("upgrade: %w", err)
+	}
+	for k, c := range counts {
+		if c > 0 {
+			if err := put([]byte(k), uint64Bytes(uint64(c))); err != nil {
+				return fmt.Errorf("upgrade: %w", err)
+			}
+		}
+	}
+	if err := wb.Flush(); err != nil {
+		return dbErr("upgrade", err)
+	}
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, metaVersionKey, []byte{2}) })
+	if err != nil {
+		return fmt.Errorf("upgrade: %w", err)
+	}
+	s.log.Info("upgraded the store's key layout", "quotes", n)
+	return s.upgradeFrom2()
+}
+
+// upgradeFrom2 brings a store of layout 2 to layout 3: every quote
+// becomes a statement with one printing, its occurrence. Speakers stay
+// apart and quotes ungrouped; `graphd reindex` resolves identities and
+// groups them.
+func (s *Store) upgradeFrom2() error {
+	s.log.Info("upgrading the store's key layout from version 2 to 3")
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	n := 0
+	err := s.db.View(func(txn *badger.Txn) error {
+		o := badger.DefaultIteratorOptions
+		o.Prefix = []byte{pQuote}
+		it := txn.NewIterator(o)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return dbErr("upgrade", err)
+			}
+			var q quoteRec
+			if err := decodeRecord(v, &q); err != nil {
+				return fmt.Errorf("quote %x: %w", it.Item().Key()[1:], err)
+			}
+			if q.Count > 0 { // printed already, by a write of layout 3
+				n += q.Count
+				continue
+			}
+			occ, err := firstPrinting(&q)
+			if err != nil {
+				return err
+			}
+			for _, r := range []struct {
+				p  byte
+				id uuid.UUID
+				v  any
+			}{{pQuote, q.ID, q}, {pOccur, occ.ID, occ}} {
+				b, err := encodeRecord(r.v)
+				if err != nil {
+					return err
+				}
+				if err := wb.Set(recordKey(r.p, r.id), b); err != nil {
+					return dbErr("upgrade", err)
+				}
+			}
+			for _, e := range occIndex(occ) {
+				if err := wb.Set(e.k, e.v); err != nil {
+					return dbErr("upgrade", err)
+				}
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("upgrade: %w", err)
+	}
+	if err := wb.Set(counterKey(counterOccurs), uint64Bytes(uint64(n))); err != nil {
+		return dbErr("upgrade", err)
+	}
+	if err := wb.Flush(); err != nil {
+		return dbErr("upgrade", err)
+	}
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, metaVersionKey, []byte{layoutVersion}) })
+	if err != nil {
+		return fmt.Errorf("upgrade: %w", err)
+	}
+	s.log.Info("upgraded the store's key layout", "quotes", n)
+	return nil
+}
+
+// firstPrinting makes quote q, stored before quotes had printings, the
+// statement of one new occurrence, and returns it.
+func firstPrinting(q *quoteRec) (occRec, error) {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return occRec{}, err
+	}
+	o := occRec{
+		ID: id, QuoteID: q.ID, ArticleID: q.ArticleID, SpeakerID: q.SpeakerID, VenueID: q.VenueID, OutletID: q.OutletID,
+		SpeakerNum: q.SpeakerNum, VenueNum: q.VenueNum, OutletNum: q.OutletNum, Text: q.Text, Kind: q.Kind,
+		Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan, Mention: q.Mention, MentionSpan: q.MentionSpan,
+		Confidence: q.Confidence, Published: q.Published, Match: matchFirst, Score: 1,
+	}
+	q.First, q.Canon, q.Count = id, id, 1
+	if q.SpeakerID != uuid.Nil {
+		q.Speakers = []uuid.UUID{q.SpeakerID}
+	}
+	return o, nil
+}

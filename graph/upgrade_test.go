@@ -1,0 +1,96 @@
+package graph
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// downgrade turns a store into what layout 1 wrote: quote index entries
+// with empty values, no outlet on quotes, no dictionary, outlet index,
+// dashboard counts or word counter, version 1.
+func downgrade(t *testing.T, s *Store) {
+	t.Helper()
+	err := s.db.Update(func(txn *badger.Txn) error {
+		var quotes []quoteRec
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pQuote}})
+		for it.Rewind(); it.Valid(); it.Next() {
+			var r quoteRec
+			if err := it.Item().Value(func(v []byte) error { return decodeRecord(v, &r) }); err != nil {
+				return err
+			}
+			quotes = append(quotes, r)
+		}
+		it.Close()
+		for _, r := range quotes {
+			for _, e := range quoteIndex(r) {
+				if e.k[0] == pQuoteByOutlet {
+					txn.Delete(e.k)
+				} else {
+					txn.Set(e.k, nil)
+				}
+			}
+			r.OutletID = uuid.Nil
+			if err := store(txn, pQuote, r.ID, r); err != nil {
+				return err
+			}
+		}
+		var drop [][]byte
+		it = txn.NewIterator(badger.IteratorOptions{})
+		for it.Rewind(); it.Valid(); it.Next() {
+			if p := it.Item().Key()[0]; p == pTermDict || p == pRollup || p == pTimeline {
+				drop = append(drop, it.Item().KeyCopy(nil))
+			}
+		}
+		it.Close()
+		for _, k := range append(drop, counterKey(counterWords)) {
+			txn.Delete(k)
+		}
+		return txn.Set(metaVersionKey, []byte{1})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestUpgradeFrom1(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := `Dmitry Peskov told CNN: "The talks are over." He added: "Nothing else."`
+	_, err = s.PutArticle(ctx, ArticleInput{URL: "https://x.test/1", Outlet: "TASS", Published: testDate, Text: text, Quotes: []QuoteInput{
+		{Text: "The talks are over.", Kind: KindDirect, Spans: []Span{{25, 44}}, Confidence: 0.8, Speaker: &SpeakerRef{Name: "Dmitry Peskov"}, Venue: &VenueRef{Name: "CNN", Kind: VenueBroadcast}},
+		{Text: "Nothing else.", Kind: KindPartial, Spans: []Span{{57, 70}}, Confidence: 0.6, Speaker: &SpeakerRef{Name: "Dmitry Peskov"}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	downgrade(t, s)
+	if err := s.Check(ctx); err == nil {
+		t.Fatal("Check passes a layout 1 store")
+	}
+	s.Close()
+	if s, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Check(ctx); err != nil {
+		t.Fatalf("after the upgrade: %v", err)
+	}
+	qs, _, err := s.Quotes(ctx, QuoteFilter{Search: "talk", Kinds: []string{KindDirect}, Order: OrderRelevance}, Page{})
+	if err != nil || len(qs) != 1 || qs[0].OutletID == uuid.Nil {
+		t.Errorf("search after the upgrade: %+v, %v", qs, err)
+	}
+	bs, err := s.QuotesBy(ctx, ByKind, testDate, testDate, 5)
+	if err != nil || len(bs) != 2 {
+		t.Errorf("QuotesBy after the upgrade: %+v, %v", bs, err)
+	}
+}
+
+var testDate = time.Date(2025, 2, 18, 0, 0, 0, 0, time.UTC)
