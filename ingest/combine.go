@@ -210,27 +210,40 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 		return n
 	}
 	used := make([]bool, len(rules))
-	out := make([]*attr, 0, len(rules)+len(tagged))
-	for _, t := range tagged {
-		best, bestN := -1, 0
-		for i, r := range rules {
-			if used[i] {
+	match := make([]int, len(tagged))
+	// First the pairs whose contents overlap, then, among what is left,
+	// the pairs that share their reporting verb.
+	for pass := range 2 {
+		for k, t := range tagged {
+			if pass == 1 && match[k] >= 0 {
 				continue
 			}
-			n := overlap(ranges(t), ranges(r))
-			if n == 0 && t.cue != nil && r.cue != nil && mentionsOverlap(t.cue, r.cue) {
-				n = 1 // the same reporting verb: the same statement
+			best, bestN := -1, 0
+			for i, r := range rules {
+				if used[i] {
+					continue
+				}
+				n := overlap(ranges(t), ranges(r))
+				if pass == 1 && t.cue != nil && r.cue != nil && mentionsOverlap(t.cue, r.cue) {
+					n = 1
+				}
+				if n > bestN {
+					best, bestN = i, n
+				}
 			}
-			if n > bestN {
-				best, bestN = i, n
+			match[k] = best
+			if best >= 0 {
+				used[best] = true
 			}
 		}
-		if best < 0 {
+	}
+	out := make([]*attr, 0, len(rules)+len(tagged))
+	for k, t := range tagged {
+		if match[k] < 0 {
 			out = append(out, t)
 			continue
 		}
-		used[best] = true
-		r := rules[best]
+		r := rules[match[k]]
 		r.contents = t.contents
 		if t.src != nil && (r.src == nil || mentionsOverlap(t.src, r.src)) {
 			r.src = t.src
@@ -245,9 +258,31 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 			out = append(out, r)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].pos() < out[j].pos() })
-	return out
+	// A quotation belongs to one attribution: the first with a speaker
+	// keeps it; another left with no quotation of its own goes.
+	sort.SliceStable(out, func(i, j int) bool { return hasSpeaker(out[i]) && !hasSpeaker(out[j]) })
+	taken := map[int]bool{}
+	kept := out[:0]
+	for _, a := range out {
+		had := len(a.segs)
+		segs := a.segs[:0:0]
+		for _, si := range a.segs {
+			if !taken[si] {
+				taken[si] = true
+				segs = append(segs, si)
+			}
+		}
+		a.segs = segs
+		if had > 0 && len(segs) == 0 {
+			continue
+		}
+		kept = append(kept, a)
+	}
+	sort.SliceStable(kept, func(i, j int) bool { return kept[i].pos(d) < kept[j].pos(d) })
+	return kept
 }
+
+func hasSpeaker(a *attr) bool { return a.person >= 0 || a.name != "" }
 
 func mentionsOverlap(a, b *Mention) bool { return max(a.Start, b.Start) < min(a.End, b.End) }
 
@@ -261,9 +296,12 @@ func (m *Model) mayHold(toks []ttok) bool {
 	return false
 }
 
-func (a *attr) pos() int {
-	if len(a.contents) > 0 {
+func (a *attr) pos(d *doc) int {
+	switch {
+	case len(a.contents) > 0:
 		return a.contents[0].start
+	case len(a.segs) > 0:
+		return d.segs[a.segs[0]].open
 	}
 	return a.content[0]
 }

@@ -19,6 +19,15 @@ func checkAttributions(t testing.TB, text string, got []Attribution) {
 			t.Fatalf("%s [%d,%d) out of range of %d code points", what, s, e, len(r))
 		}
 	}
+	seen := map[Span]string{}
+	for _, a := range got {
+		for _, s := range a.Spans {
+			if prev, ok := seen[s]; ok {
+				t.Fatalf("span %v extracted twice: %q and %q", s, prev, a.Quote)
+			}
+			seen[s] = a.Quote
+		}
+	}
 	for _, a := range got {
 		if len(a.Spans) == 0 {
 			t.Fatalf("attribution %q has no span", a.Quote)

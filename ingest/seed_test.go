@@ -60,6 +60,7 @@ func TestSeeds(t *testing.T) {
 		}
 		text := []rune(arts[0].Text)
 		got := Extract(arts[0])
+		checkAttributions(t, arts[0].Text, got)
 		for _, at := range got {
 			for _, bad := range want.MustNotContain {
 				if strings.Contains(at.Quote, bad) {
