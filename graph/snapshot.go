@@ -95,6 +95,11 @@ func (sn *Snapshot) Quotes(ctx context.Context, f QuoteFilter, fn func(Quote) er
 	if err := sn.live(ctx); err != nil {
 		return err
 	}
+	// A speaker stands for everyone merged with them, as in Store.Quotes.
+	f, err := expandSpeakers(sn.txn, f)
+	if err != nil {
+		return fmt.Errorf("quotes: %w", err)
+	}
 	p, err := planQuotes(sn.txn, f)
 	if err != nil {
 		return fmt.Errorf("quotes: %w", err)

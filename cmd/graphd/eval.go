@@ -42,14 +42,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return errUsage
 	}
 	dir := pos[1]
-	if *metadata == "" {
-		*metadata = filepath.Join(dir, "..", "metadata.tsv")
-	}
-	meta, err := polnear.ReadMetadata(*metadata)
-	if err != nil {
-		return err
-	}
-	gold, err := polnear.LoadMonth(dir, meta)
+	gold, err := loadMonth(dir, *metadata)
 	if err != nil {
 		return err
 	}
@@ -176,4 +169,17 @@ func (f *flags) Bool(name, envName string, def bool, help string) *bool {
 	}
 	f.env[name] = envName
 	return f.FlagSet.Bool(name, def, help+" (env "+envName+")")
+}
+
+// loadMonth reads a month of PolNeAR: DIR's texts and annotations, with the
+// metadata at path, by default DIR/../metadata.tsv.
+func loadMonth(dir, metadata string) ([]polnear.Doc, error) {
+	if metadata == "" {
+		metadata = filepath.Join(dir, "..", "metadata.tsv")
+	}
+	meta, err := polnear.ReadMetadata(metadata)
+	if err != nil {
+		return nil, err
+	}
+	return polnear.LoadMonth(dir, meta)
 }

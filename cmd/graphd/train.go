@@ -36,15 +36,7 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%s: %d is not between 12 and 24", name, b)
 		}
 	}
-	dir := pos[1]
-	if *metadata == "" {
-		*metadata = filepath.Join(dir, "..", "metadata.tsv")
-	}
-	meta, err := polnear.ReadMetadata(*metadata)
-	if err != nil {
-		return err
-	}
-	docs, err := polnear.LoadMonth(dir, meta)
+	docs, err := loadMonth(pos[1], *metadata)
 	if err != nil {
 		return err
 	}
