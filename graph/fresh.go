@@ -101,6 +101,9 @@ func (s *Store) mergeFresh(ctx context.Context) error {
 	// Each batch starts after the last: the ones before are deleted, and
 	// an iterator would step over their tombstones.
 	from := []byte{pFreshPosting}
+	// A batch whose block rewrites are too large for one transaction is
+	// tried again at half the size.
+	limit := mergeKeys
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -119,7 +122,7 @@ func (s *Store) mergeFresh(ctx context.Context) error {
 				if i < 0 || len(k) != i+1+suffixLen {
 					return fmt.Errorf("fresh posting key %q malformed", k)
 				}
-				if len(keys) == mergeKeys {
+				if len(keys) == limit {
 					break
 				}
 				word := string(k[1:i])
@@ -153,10 +156,14 @@ func (s *Store) mergeFresh(ctx context.Context) error {
 			}
 			return applyWordChanges(txn, rtxn, changes)
 		})
+		if errors.Is(err, badger.ErrTxnTooBig) && limit > 1 {
+			limit /= 2
+			continue
+		}
 		if err != nil {
 			return dbErr("merge fresh postings", err)
 		}
-		if len(keys) < mergeKeys {
+		if len(keys) < limit {
 			return nil
 		}
 		from = append(keys[len(keys)-1], 0)
