@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -395,4 +396,26 @@ func (p *page) screenshot(ctx context.Context) ([]byte, error) {
 	}
 	err := p.call(ctx, "Page.captureScreenshot", map[string]any{"format": "png"}, &res)
 	return res.Data, err
+}
+
+// saveScreenshot writes a screenshot of p to GRAPHD_SCREENSHOT_DIR, or to
+// a temporary directory, and logs where.
+func saveScreenshot(ctx context.Context, t *testing.T, p *page, name string) {
+	t.Helper()
+	png, err := p.screenshot(ctx)
+	if err != nil {
+		t.Errorf("screenshot: %v", err)
+		return
+	}
+	dir := os.Getenv("GRAPHD_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
 }

@@ -108,22 +108,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	shot := func(name string) {
 		t.Helper()
-		png, err := p.screenshot(ctx)
-		if err != nil {
-			t.Errorf("screenshot: %v", err)
-			return
-		}
-		dir := os.Getenv("GRAPHD_SCREENSHOT_DIR")
-		if dir == "" {
-			dir = t.TempDir()
-		} else if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", path)
+		saveScreenshot(ctx, t, p, name)
 	}
 	wait := func(what, cond string, out any) {
 		t.Helper()

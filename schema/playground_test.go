@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -58,22 +56,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	}
 	shot := func(name string) {
 		t.Helper()
-		png, err := p.screenshot(ctx)
-		if err != nil {
-			t.Errorf("screenshot: %v", err)
-			return
-		}
-		dir := os.Getenv("GRAPHD_SCREENSHOT_DIR")
-		if dir == "" {
-			dir = t.TempDir()
-		} else if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", path)
+		saveScreenshot(ctx, t, p, name)
 	}
 
 	if err := p.navigate(ctx, srv.URL+"/"); err != nil {
