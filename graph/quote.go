@@ -110,11 +110,7 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 	var info PageInfo
 	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		f, err := expandSpeakers(txn, f)
-		if err != nil {
-			return err
-		}
-		p, err := planQuotes(txn, f)
+		p, f, err := planSpeakers(txn, f)
 		if err != nil {
 			return err
 		}
@@ -178,6 +174,17 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 		return nil, PageInfo{}, fmt.Errorf("quotes: %w", err)
 	}
 	return out, info, nil
+}
+
+// planSpeakers plans f with every speaker standing for everyone merged
+// with them, and returns the plan with the filter it was made for.
+func planSpeakers(txn *badger.Txn, f QuoteFilter) (*plan, QuoteFilter, error) {
+	f, err := expandSpeakers(txn, f)
+	if err != nil {
+		return nil, f, err
+	}
+	p, err := planQuotes(txn, f)
+	return p, f, err
 }
 
 // expandSpeakers returns f with each speaker id standing for every
@@ -287,11 +294,7 @@ func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Q
 	var info PageInfo
 	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		f, err := expandSpeakers(txn, f)
-		if err != nil {
-			return err
-		}
-		p, err := planQuotes(txn, f)
+		p, _, err := planSpeakers(txn, f)
 		if err != nil {
 			return err
 		}

@@ -96,11 +96,7 @@ func (sn *Snapshot) Quotes(ctx context.Context, f QuoteFilter, fn func(Quote) er
 		return err
 	}
 	// A speaker stands for everyone merged with them, as in Store.Quotes.
-	f, err := expandSpeakers(sn.txn, f)
-	if err != nil {
-		return fmt.Errorf("quotes: %w", err)
-	}
-	p, err := planQuotes(sn.txn, f)
+	p, _, err := planSpeakers(sn.txn, f)
 	if err != nil {
 		return fmt.Errorf("quotes: %w", err)
 	}
