@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	_ "embed"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -143,12 +144,14 @@ func (d *doc) applyTagger(m *Model) {
 			for i := w[0]; i < w[1]; i++ {
 				sc.need[i] = true
 			}
+			// the features of a token look at its neighbours' classes
+			m.lex.classify(sc, s.toks[max(0, w[0]-1):min(n, w[1]+1)])
 		}
 		feats := sc.features(s.toks, mask, sc.need)
 		var cues [][2]int
 		for _, w := range wins {
 			lo, hi := w[0], w[1]
-			labs := m.decodeBiased(sc, feats[lo:hi], cueBias)
+			labs := m.decodeBiased(sc, feats[lo:hi], cueBias, nil)
 			for i := 0; i < len(labs); i++ {
 				if labs[i] != labBCue && labs[i] != labICue {
 					continue
@@ -166,12 +169,21 @@ func (d *doc) applyTagger(m *Model) {
 		if len(cues) == 0 {
 			continue
 		}
+		lo, _ := roleWindowOf(n, cues[0][0], cues[0][1])
+		_, hi := roleWindowOf(n, cues[len(cues)-1][0], cues[len(cues)-1][1])
+		m.lex.classify(sc, s.toks[max(0, lo-1):hi])
 		sc.sent = sentences(s.toks, sc.sent)
+		var taken []tspan // the contents of the paragraph's cues so far
 		for _, c := range cues {
 			src, cons := d.cueRoles(m.roles, sc, s.toks, sc.sent, c[0], c[1])
+			// two cues of one statement ("said", "in a statement") give it once
+			cons = slices.DeleteFunc(cons, func(x tspan) bool {
+				return slices.Contains(taken, x)
+			})
 			if len(cons) == 0 {
 				continue
 			}
+			taken = append(taken, cons...)
 			cue := tspan{s.toks[c[0]].start, s.toks[c[1]-1].end}
 			out = append(out, d.tagged(s.para, cue, src, cons))
 		}
@@ -248,13 +260,17 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 		if t.src != nil && (r.src == nil || mentionsOverlap(t.src, r.src)) {
 			r.src = t.src
 		}
-		if t.cue != nil && (r.cue == nil || mentionsOverlap(t.cue, r.cue)) {
+		// the content was found from the tagger's cue: they go together
+		if t.cue != nil {
 			r.cue = t.cue
 		}
 		out = append(out, r)
 	}
+	// A quotation the rules found no speaker or cue for, and the tagger no
+	// attribution around, is a scare quote, a title or a term ("the
+	// “rigged” system", Springsteen's “American Skin”), not a statement.
 	for i, r := range rules {
-		if !used[i] {
+		if !used[i] && r.how != "none" {
 			out = append(out, r)
 		}
 	}

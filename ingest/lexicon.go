@@ -152,6 +152,14 @@ tonight not
 // determiners that may open a speaker noun phrase.
 var determiners = set(`the a an this that these those his her their its our my`)
 
+// danglingWords never end a source or a content: they need a word after
+// them ("the", "of", "and", "his").
+var danglingWords = set(`
+the a an these those his her their its our my your every each
+of in at on to for with by from about into onto over under than as via
+and or nor
+`)
+
 // titleWords are role nouns and title words. A capitalized word in this set
 // is part of a title, not of a name ("Foreign Minister Sergey Lavrov").
 var titleWords = set(`

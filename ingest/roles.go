@@ -1,6 +1,9 @@
 package ingest
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // The second stage of the tagger: given one cue, label the tokens around it
 // as its source, its content or neither. Conditioning on the cue lets the
@@ -11,7 +14,7 @@ import "sort"
 
 // roleWindow is how many tokens on each side of a cue may be its source or
 // content.
-const roleWindow = 45
+const roleWindow = 70
 
 // fineBucket buckets a distance in tokens.
 func fineBucket(n int) byte {
@@ -127,6 +130,12 @@ func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask
 		same := t.ruleAtt != 0 && t.ruleAtt == cueAtt
 		add(newHash(52).b(t.rule).b(dir).b(boolByte(same)))
 		add(newHash(54).b(dir).u(word(i - 1)).u(t.wh))
+		pp := uint32(1)
+		if i > 0 {
+			pp = seq[i-1].wn.pos()
+		}
+		add(newHash(55).b(dir).u(t.wn.pos()).u(pp))
+		add(newHash(56).b(dir).u(t.wn.noun()).u(t.wn.verb()))
 		out[k] = flat[start:len(flat):len(flat)]
 	}
 	sc.flat = flat
@@ -141,6 +150,7 @@ func roleWindowOf(n, cs, ce int) (int, int) {
 // trainRoles trains the second stage on every annotated attribution.
 func trainRoles(examples []TrainExample, opts TrainOptions, mask uint32) *Model {
 	var items []item
+	lsc := new(scratch)
 	for _, ex := range examples {
 		d := newDoc(ex.Text)
 		d.attributeAll()
@@ -148,6 +158,7 @@ func trainRoles(examples []TrainExample, opts TrainOptions, mask uint32) *Model 
 			if len(s.toks) == 0 {
 				continue
 			}
+			opts.Lexicon.classify(lsc, s.toks)
 			sent := sentences(s.toks, nil)
 			for _, a := range ex.Attributions {
 				if len(a.Cue) == 0 {
@@ -165,7 +176,7 @@ func trainRoles(examples []TrainExample, opts TrainOptions, mask uint32) *Model 
 					}
 				}
 				sc := new(scratch)
-				items = append(items, item{sc.roleFeatures(s.toks, sent, lo, hi, cs, ce, mask), gold})
+				items = append(items, item{sc.roleFeatures(s.toks, sent, lo, hi, cs, ce, mask), gold, slices.Clone(sc.dangles(s.toks[lo:hi]))})
 			}
 		}
 	}
@@ -189,7 +200,8 @@ func tokensIn(seq []ttok, sp Span) (int, int) {
 func (d *doc) cueRoles(m *Model, sc *scratch, seq []ttok, sent []int, cs, ce int) (src tspan, cons []tspan) {
 	lo, hi := roleWindowOf(len(seq), cs, ce)
 	mask := uint32(1)<<m.bits - 1
-	labs := m.decodeInto(sc, sc.roleFeatures(seq, sent, lo, hi, cs, ce, mask))
+	feats := sc.roleFeatures(seq, sent, lo, hi, cs, ce, mask)
+	labs := m.decodeInto(sc, feats, sc.dangles(seq[lo:hi]))
 	win := seq[lo:hi]
 	best := -1
 	for _, r := range runs(win, labs, labBSrc) {
@@ -209,4 +221,14 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// dangles marks the tokens of seq a source or content may not end on; the
+// result is valid until the next call.
+func (sc *scratch) dangles(seq []ttok) []bool {
+	sc.dangle = grow(sc.dangle, len(seq))
+	for i, t := range seq {
+		sc.dangle[i] = t.dangle
+	}
+	return sc.dangle
 }

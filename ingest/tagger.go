@@ -53,6 +53,9 @@ type Model struct {
 	roles *Model
 	// labels are the labels this stage chooses from.
 	labels []int
+	// lex holds the WordNet classes of words (wordnet.go); nil when the
+	// model was trained without them.
+	lex *Lexicon
 }
 
 // ttok is a token as the tagger sees it: quotation marks stand alone.
@@ -64,11 +67,13 @@ type ttok struct {
 	rule       byte // the rule extractor's role: 's' source, 'c' cue, 'q' quotation, 'n' reported content
 	sentStart  bool
 	lex        bool // a reporting verb
+	dangle     bool // a word that never ends a source or content
 	comma      bool
 	class      byte   // t title, p pronoun, d determiner, g given name, o organisation word
 	ruleAtt    int32  // the rule attribution the rule role belongs to, 1-based
 	wh, sh     uint32 // hashes of lower and shape
 	suf        uint32 // hash of the last three bytes of lower, 0 when shorter
+	wn         lexClass
 }
 
 // tseq is one paragraph for the tagger.
@@ -157,6 +162,7 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 				tt.sh = shapeHash(t.text)
 				c := t.cls
 				tt.lex = c&classCue != 0
+				tt.dangle = c&classDangling != 0
 				tt.class = c.tag()
 				tt.wh = uint32(newHash(1).s(t.lower))
 				if len(t.lower) > 3 {
@@ -221,6 +227,7 @@ const (
 	classOrg
 	classNationality
 	classCommon
+	classDangling
 )
 
 // tag is the class feature of the tagger: the first class that applies.
@@ -247,7 +254,7 @@ var wordClasses = func() map[string]wordClass {
 		c     wordClass
 	}{{cueVerbs, classCue}, {titleWords, classTitle}, {determiners, classDeterminer},
 		{givenNames, classGiven}, {femaleNames, classGiven}, {orgWords, classOrg},
-		{nationalityWords, classNationality}, {commonCapitalized, classCommon}} {
+		{nationalityWords, classNationality}, {commonCapitalized, classCommon}, {danglingWords, classDangling}} {
 		for w := range l.words {
 			m[w] |= l.c
 		}
@@ -272,12 +279,11 @@ func (h hasher) s(s string) hasher {
 
 func (h hasher) b(c byte) hasher { return (h ^ hasher(c)) * 16777619 }
 
+// u mixes in a whole word at once (a murmur3 finalizer step), four times
+// cheaper than byte by byte: the tagger hashes a dozen words a token.
 func (h hasher) u(x uint32) hasher {
-	for range 4 {
-		h = (h ^ hasher(x&0xff)) * 16777619
-		x >>= 8
-	}
-	return h
+	h = (h ^ hasher(x)) * 0x85ebca6b
+	return h ^ h>>13
 }
 
 func bucket(n int) byte {
@@ -316,6 +322,7 @@ type scratch struct {
 	all     []ttok
 	toks    []token
 	need    []bool
+	dangle  []bool
 	roles   []byte
 	ruleAtt []int32
 	sent    []int
@@ -325,6 +332,9 @@ type scratch struct {
 	delta   [][numLabels]float32
 	back    [][numLabels]int8
 	labs    []int
+	// lexCache holds the WordNet classes of recent words, of lexOf.
+	lexCache *[4096]lexCached
+	lexOf    *Lexicon
 }
 
 func grow[T any](s []T, n int) []T {
@@ -455,7 +465,23 @@ func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 			add(newHash(27).b('-').b(boolByte(t.inq)))
 		}
 		add(newHash(30).b(bucket(i - sstart[si])).b(bucket(send[si] - i)))
-
+		if c := t.wn; c != 0 {
+			add(newHash(36).u(c.pos()))
+			add(newHash(37).u(c.verb()).u(c.noun()))
+			add(newHash(38).u(c.verbFlags()).u(c.nounFlags()))
+			add(newHash(39).u(c.verb()).u(word(i + 1)))
+		} else {
+			add(newHash(36))
+		}
+		pp, np := uint32(1), uint32(2)
+		if i > 0 {
+			pp = seq[i-1].wn.pos()
+		}
+		if i+1 < n {
+			np = seq[i+1].wn.pos()
+		}
+		add(newHash(41).u(pp).u(t.wn.pos()).u(np))
+		add(newHash(45).u(word(i - 1)).u(t.wn.verb()))
 		out[i] = flat[start:len(flat):len(flat)]
 	}
 	sc.flat = flat
@@ -569,18 +595,19 @@ var allowedTable = func() (t [numLabels + 1][numLabels]bool) {
 
 // decode finds the best label sequence (Viterbi).
 func (m *Model) decode(feats [][]uint32) []int {
-	return m.decodeInto(new(scratch), feats)
+	return m.decodeInto(new(scratch), feats, nil)
 }
 
 // decodeInto is decode with reused buffers; the result is valid until the
 // next call.
-func (m *Model) decodeInto(sc *scratch, feats [][]uint32) []int {
-	return m.decodeBiased(sc, feats, 0)
+func (m *Model) decodeInto(sc *scratch, feats [][]uint32, dangle []bool) []int {
+	return m.decodeBiased(sc, feats, 0, dangle)
 }
 
 // decodeBiased is decodeInto with bias added to the score of a cue's first
-// token, trading the cues' precision for recall.
-func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32) []int {
+// token, trading the cues' precision for recall. When dangle is not nil, a
+// source or content never ends on a token it marks, but at the end of feats.
+func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle []bool) []int {
 	n := len(feats)
 	if n == 0 {
 		return nil
@@ -603,6 +630,12 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32) []int 
 			} else {
 				for _, p := range labels {
 					if !allowedTable[p][l] {
+						continue
+					}
+					if dangle != nil && dangle[i-1] && (p == labBSrc || p == labISrc) && l != labISrc {
+						continue
+					}
+					if dangle != nil && dangle[i-1] && (p == labBCon || p == labICon) && l != labICon {
 						continue
 					}
 					if v := delta[i-1][p] + m.trans[p][l]; v > best {
@@ -655,6 +688,8 @@ type TrainOptions struct {
 	// 0 means 16.
 	RoleBits uint8
 	Seed     uint64 // the shuffling seed, for reproducible models
+	// Lexicon gives the tagger WordNet's word classes; nil trains without.
+	Lexicon *Lexicon
 }
 
 // goldLabels labels the tokens of a paragraph from annotated spans.
@@ -706,6 +741,7 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 	mask := uint32(1)<<opts.Bits - 1
 	var items []item
 	seen, cued := map[uint32]int{}, map[uint32]int{}
+	lsc := new(scratch)
 	for _, ex := range examples {
 		d := newDoc(ex.Text)
 		d.attributeAll()
@@ -719,6 +755,7 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 			if len(s.toks) == 0 {
 				continue
 			}
+			opts.Lexicon.classify(lsc, s.toks)
 			// the first stage learns cues alone; the second, per cue, its
 			// source and content (roles.go)
 			gold := goldLabels(s.toks, [3][]Span{nil, spans[1], nil})
@@ -728,10 +765,10 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 					cued[t.wh]++
 				}
 			}
-			items = append(items, item{features(s.toks, mask), gold})
+			items = append(items, item{feats: features(s.toks, mask), gold: gold})
 		}
 	}
-	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), cueWords: map[uint32]bool{}, labels: cueLabels}
+	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), cueWords: map[uint32]bool{}, labels: cueLabels, lex: opts.Lexicon}
 	for h, n := range cued {
 		if n >= 2 && float64(n) >= 0.02*float64(seen[h]) {
 			m.cueWords[h] = true
@@ -746,8 +783,9 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 
 // item is one training sequence: its features and gold labels.
 type item struct {
-	feats [][]uint32
-	gold  []int
+	feats  [][]uint32
+	gold   []int
+	dangle []bool // see decodeBiased
 }
 
 // perceptron trains m on items with the averaged structured perceptron.
@@ -755,6 +793,7 @@ func (m *Model) perceptron(items []item, opts TrainOptions, progress func(epoch 
 	acc := make([]float32, len(m.w))
 	var tacc [numLabels + 1][numLabels]float32
 	c := float32(1)
+	sc := new(scratch)
 	rng := rand.New(rand.NewPCG(opts.Seed, 0x6772617068640a))
 	order := make([]int, len(items))
 	for i := range order {
@@ -765,7 +804,7 @@ func (m *Model) perceptron(items []item, opts TrainOptions, progress func(epoch 
 		wrong, total := 0, 0
 		for _, k := range order {
 			it := items[k]
-			pred := m.decode(it.feats)
+			pred := m.decodeInto(sc, it.feats, it.dangle)
 			for i := range pred {
 				total++
 				prevG, prevP := numLabels, numLabels
@@ -806,7 +845,7 @@ func (m *Model) perceptron(items []item, opts TrainOptions, progress func(epoch 
 	}
 }
 
-const modelMagic = "graphd-tagger-3\n"
+const modelMagic = "graphd-tagger-4\n"
 
 // WriteTo writes the model: a header, the transition weights, and the
 // feature weights quantized to 16 bits, gzipped.
@@ -822,6 +861,12 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	if m.roles != nil {
 		bw.WriteByte(1)
 		m.roles.writeBody(bw)
+	} else {
+		bw.WriteByte(0)
+	}
+	if m.lex != nil {
+		bw.WriteByte(1)
+		writeLexicon(bw, m.lex.m)
 	} else {
 		bw.WriteByte(0)
 	}
@@ -898,6 +943,15 @@ func LoadModel(r io.Reader) (*Model, error) {
 	}
 	m.roles.labels = roleLabels
 	m.roles.pack(m.roles.raw)
+	if has, err := br.ReadByte(); err != nil {
+		return nil, fmt.Errorf("%w: no word classes", ErrModel)
+	} else if has == 1 {
+		lex, err := readLexicon(br)
+		if err != nil {
+			return nil, err
+		}
+		m.lex = &Lexicon{lex}
+	}
 	m.raw, m.roles.raw = nil, nil
 	return m, nil
 }

@@ -89,6 +89,7 @@ func TestEvalUsage(t *testing.T) {
 		{"unknown corpus", []string{"eval", "conll", polnearFixture}, 2, "Usage: graphd eval"},
 		{"no metadata", []string{"eval", "polnear", polnearFixture, "--metadata", "absent.tsv"}, 1, "absent.tsv"},
 		{"not a month", []string{"eval", "polnear", t.TempDir(), "--metadata", filepath.Join(polnearFixture, "..", "metadata.tsv")}, 1, "text/*.txt"},
+		{"no WordNet", []string{"train", "polnear", polnearFixture, "--out", filepath.Join(t.TempDir(), "m.bin"), "--wordnet", filepath.Join(t.TempDir(), "wn")}, 1, "wordnet-base"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,7 +106,7 @@ func TestEvalUsage(t *testing.T) {
 func TestTrainAndEvaluate(t *testing.T) {
 	dir := t.TempDir()
 	model := filepath.Join(dir, "tagger.bin")
-	out, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", model, "--epochs", "3", "--bits", "14", "--role-bits", "14")
+	out, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", model, "--epochs", "3", "--bits", "14", "--role-bits", "14", "--wordnet", "none")
 	if code != 0 || !strings.Contains(out, "trained on 2 articles") {
 		t.Fatalf("train: status %d\n%s%s", code, out, stderr)
 	}
@@ -114,7 +115,7 @@ func TestTrainAndEvaluate(t *testing.T) {
 		t.Fatal(err)
 	}
 	again := filepath.Join(dir, "again.bin")
-	if _, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", again, "--epochs", "3", "--bits", "14", "--role-bits", "14"); code != 0 {
+	if _, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", again, "--epochs", "3", "--bits", "14", "--role-bits", "14", "--wordnet", "none"); code != 0 {
 		t.Fatalf("second train: %s", stderr)
 	}
 	if second, _ := os.ReadFile(again); !bytes.Equal(first, second) {

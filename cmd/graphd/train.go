@@ -23,6 +23,7 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 	bits := f.Int("bits", "GRAPHD_TRAIN_BITS", 17, "log2 of the number of feature buckets of the cue stage")
 	roleBits := f.Int("role-bits", "GRAPHD_TRAIN_ROLE_BITS", 16, "log2 of the number of feature buckets of the source and content stage")
 	seed := f.Int("seed", "GRAPHD_TRAIN_SEED", 1, "shuffling seed")
+	wordnet := f.String("wordnet", "GRAPHD_WORDNET", "/usr/share/wordnet", "a WordNet 3.0 database (Debian's wordnet-base), whose word classes the model keeps; none to train without")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -40,8 +41,14 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var lex *ingest.Lexicon
+	if *wordnet != "none" {
+		if lex, err = ingest.ReadWordNet(*wordnet); err != nil {
+			return fmt.Errorf("%w (install Debian's wordnet-base, or pass --wordnet none)", err)
+		}
+	}
 	start := time.Now()
-	m := ingest.Train(polnear.Examples(docs), ingest.TrainOptions{Epochs: *epochs, Bits: uint8(*bits), RoleBits: uint8(*roleBits), Seed: uint64(*seed)},
+	m := ingest.Train(polnear.Examples(docs), ingest.TrainOptions{Epochs: *epochs, Bits: uint8(*bits), RoleBits: uint8(*roleBits), Seed: uint64(*seed), Lexicon: lex},
 		func(epoch int, errRate float64) {
 			e.logger.Info("epoch", "n", epoch, "token error rate", fmt.Sprintf("%.4f", errRate))
 		})
