@@ -126,13 +126,13 @@ func (d *doc) applyTagger(m *Model) {
 		n := len(s.toks)
 		var wins [][2]int
 		for a := 0; a < n; {
-			if !m.cueWords[s.toks[a].wh] || s.toks[a].inq {
+			if s.toks[a].inq || !m.isCueWord(s.toks[a].wh) {
 				a++
 				continue
 			}
 			lo, hi := max(0, a-cueReach), min(n, a+cueReach+1)
 			for b := a + 1; b < hi; b++ {
-				if m.cueWords[s.toks[b].wh] && !s.toks[b].inq {
+				if !s.toks[b].inq && m.isCueWord(s.toks[b].wh) {
 					hi = min(n, b+cueReach+1)
 				}
 			}
@@ -305,7 +305,7 @@ func mentionsOverlap(a, b *Mention) bool { return max(a.Start, b.Start) < min(a.
 // mayHold reports whether a paragraph has a word that can be a cue.
 func (m *Model) mayHold(toks []ttok) bool {
 	for _, t := range toks {
-		if m.cueWords[t.wh] {
+		if m.isCueWord(t.wh) {
 			return true
 		}
 	}

@@ -49,6 +49,9 @@ type Model struct {
 	// enough in training; a paragraph without any is not tagged, since
 	// every attribution needs a cue.
 	cueWords map[uint32]bool
+	// cueBloom has a bit set for the hash of every cue word, so that most
+	// words are ruled out without a map lookup.
+	cueBloom *[1024]uint64
 	// roles finds the source and the content of one cue; see roles.go.
 	roles *Model
 	// labels are the labels this stage chooses from.
@@ -618,29 +621,45 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle
 	var em [numLabels]float32
 	negInf := float32(math.Inf(-1))
 	labels := m.labels
+	// the transitions with the forbidden ones at -∞, and again with the
+	// ends of sources and contents forbidden, after a dangling word
+	var tr, trDangle [numLabels + 1][numLabels]float32
+	for p := range tr {
+		for l := range tr[p] {
+			tr[p][l], trDangle[p][l] = negInf, negInf
+			if allowedTable[p][l] {
+				tr[p][l] = m.trans[p][l]
+				endSrc := (p == labBSrc || p == labISrc) && l != labISrc
+				endCon := (p == labBCon || p == labICon) && l != labICon
+				if !endSrc && !endCon {
+					trDangle[p][l] = tr[p][l]
+				}
+			}
+		}
+	}
 	for i := range n {
 		m.emissions(feats[i], &em)
 		em[labBCue] += bias
+		if i == 0 {
+			for _, l := range labels {
+				delta[0][l] = tr[numLabels][l] + em[l]
+				back[0][l] = numLabels
+				if tr[numLabels][l] == negInf {
+					back[0][l] = -1
+				}
+			}
+			continue
+		}
+		t := &tr
+		if dangle != nil && dangle[i-1] {
+			t = &trDangle
+		}
+		prev := &delta[i-1]
 		for _, l := range labels {
 			best, arg := negInf, -1
-			if i == 0 {
-				if allowedTable[numLabels][l] {
-					best, arg = m.trans[numLabels][l], numLabels
-				}
-			} else {
-				for _, p := range labels {
-					if !allowedTable[p][l] {
-						continue
-					}
-					if dangle != nil && dangle[i-1] && (p == labBSrc || p == labISrc) && l != labISrc {
-						continue
-					}
-					if dangle != nil && dangle[i-1] && (p == labBCon || p == labICon) && l != labICon {
-						continue
-					}
-					if v := delta[i-1][p] + m.trans[p][l]; v > best {
-						best, arg = v, p
-					}
+			for _, p := range labels {
+				if v := prev[p] + t[p][l]; v > best {
+					best, arg = v, p
 				}
 			}
 			delta[i][l] = best + em[l]
@@ -774,11 +793,27 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 			m.cueWords[h] = true
 		}
 	}
+	m.indexCueWords()
 	m.perceptron(items, opts, progress)
 	ro := opts
 	ro.Bits = opts.RoleBits
 	m.roles = trainRoles(examples, ro, uint32(1)<<ro.Bits-1)
 	return m
+}
+
+// indexCueWords sets the bits of cueBloom.
+func (m *Model) indexCueWords() {
+	m.cueBloom = new([1024]uint64)
+	for h := range m.cueWords {
+		b := h >> 7 % (1024 * 64)
+		m.cueBloom[b/64] |= 1 << (b % 64)
+	}
+}
+
+// isCueWord reports whether the word hashed h was a cue in training.
+func (m *Model) isCueWord(h uint32) bool {
+	b := h >> 7 % (1024 * 64)
+	return m.cueBloom[b/64]&(1<<(b%64)) != 0 && m.cueWords[h]
 }
 
 // item is one training sequence: its features and gold labels.
@@ -983,6 +1018,7 @@ func readBody(br *bufio.Reader) (*Model, error) {
 	for _, h := range words {
 		m.cueWords[h] = true
 	}
+	m.indexCueWords()
 	q := make([]int16, (1<<bits)*numLabels)
 	if err := binary.Read(br, binary.LittleEndian, q); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrModel, err)

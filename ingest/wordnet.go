@@ -178,6 +178,12 @@ func (l *Lexicon) classify(sc *scratch, toks []ttok) {
 		clear(sc.lexCache[:])
 	}
 	for i := range toks {
+		if toks[i].end-toks[i].start < 3 {
+			// punctuation, and words too short for WordNet to tell
+			// anything their own weights do not
+			toks[i].wn = 0
+			continue
+		}
 		h := toks[i].wh
 		e := &sc.lexCache[h%uint32(len(sc.lexCache))]
 		if !e.ok || e.h != h {
