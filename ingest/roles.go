@@ -232,3 +232,36 @@ func (sc *scratch) dangles(seq []ttok) []bool {
 	}
 	return sc.dangle
 }
+
+// CueRoles finds the source and content of each of the given cues of text
+// with the second stage of m alone, the cues taken as right: what the
+// extractor would find if it found every cue. Each result holds the cue
+// as given, the source run nearest it, if any, and the content runs. It is
+// for evaluation; Extract finds cues itself.
+func (m *Model) CueRoles(text string, cues []Span) []GoldAttribution {
+	d := newDoc(text)
+	d.attributeAll()
+	sc := new(scratch)
+	out := make([]GoldAttribution, 0, len(cues))
+	seqs := d.taggerSeqs(sc)
+	for _, c := range cues {
+		g := GoldAttribution{Cue: []Span{c}}
+		for _, s := range seqs {
+			cs, ce := tokensIn(s.toks, c)
+			if cs == ce {
+				continue
+			}
+			m.lex.classify(sc, s.toks)
+			src, cons := d.cueRoles(m.roles, sc, s.toks, sentences(s.toks, nil), cs, ce)
+			if src.end > src.start {
+				g.Source = []Span{{src.start, src.end}}
+			}
+			for _, x := range cons {
+				g.Content = append(g.Content, Span{x.start, x.end})
+			}
+			break
+		}
+		out = append(out, g)
+	}
+	return out
+}

@@ -24,7 +24,7 @@ type evalOutput struct {
 }
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--json] [--errors FILE]",
+	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--gold-cues] [--json] [--errors FILE]",
 		"Score the extractor against a month of the PolNeAR corpus: DIR holds text/NAME.txt and\n"+
 			"attributions/NAME_ANNOTATOR.ann; the first annotator listed in the metadata is used.\n"+
 			"Prints, for source, cue and content, exact-span and token precision, recall and F1,\n"+
@@ -33,6 +33,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	errorsPath := f.String("errors", "GRAPHD_EVAL_ERRORS", "", "write the misses and false positives, with context, to this file")
 	asJSON := f.Bool("json", "GRAPHD_EVAL_JSON", false, "print one JSON object instead of a table")
 	modelPath := f.String("model", "GRAPHD_MODEL", "", "a tagger model file from 'graphd train' (default: the embedded one; \"none\": rules only)")
+	goldCues := f.Bool("gold-cues", "GRAPHD_EVAL_GOLD_CUES", false, "give the tagger the annotated cues and score only its sources and contents")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -51,6 +52,9 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *goldCues && model == nil {
+		return fmt.Errorf("--gold-cues needs a tagger model, not --model none")
+	}
 
 	start := time.Now()
 	pred := make([]polnear.Doc, 0, len(gold))
@@ -58,7 +62,11 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		pred = append(pred, polnear.PredictWith(model, d))
+		if *goldCues {
+			pred = append(pred, polnear.PredictRoles(model, d))
+		} else {
+			pred = append(pred, polnear.PredictWith(model, d))
+		}
 	}
 	elapsed := time.Since(start)
 	rep := polnear.Score(gold, pred)

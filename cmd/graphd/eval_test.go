@@ -89,6 +89,7 @@ func TestEvalUsage(t *testing.T) {
 		{"unknown corpus", []string{"eval", "conll", polnearFixture}, 2, "Usage: graphd eval"},
 		{"no metadata", []string{"eval", "polnear", polnearFixture, "--metadata", "absent.tsv"}, 1, "absent.tsv"},
 		{"not a month", []string{"eval", "polnear", t.TempDir(), "--metadata", filepath.Join(polnearFixture, "..", "metadata.tsv")}, 1, "text/*.txt"},
+		{"gold cues without a model", []string{"eval", "polnear", polnearFixture, "--gold-cues", "--model", "none"}, 1, "needs a tagger model"},
 		{"no WordNet", []string{"train", "polnear", polnearFixture, "--out", filepath.Join(t.TempDir(), "m.bin"), "--wordnet", filepath.Join(t.TempDir(), "wn")}, 1, "wordnet-base"},
 	}
 	for _, tt := range tests {
@@ -131,5 +132,31 @@ func TestTrainAndEvaluate(t *testing.T) {
 	}
 	if _, stderr, code := runBinary(t, "eval", "polnear", polnearFixture, "--model", filepath.Join(dir, "missing.bin")); code != 1 || !strings.Contains(stderr, "missing.bin") {
 		t.Errorf("eval with a missing model: status %d, stderr %q", code, stderr)
+	}
+}
+
+// TestEvalGoldCues scores the second stage alone: every gold cue is given,
+// so cues score 100 and sources and contents are what the tagger makes of
+// them.
+func TestEvalGoldCues(t *testing.T) {
+	out, stderr, code := runBinary(t, "eval", "polnear", polnearFixture, "--gold-cues", "--json")
+	if code != 0 {
+		t.Fatalf("status %d, stderr %s", code, stderr)
+	}
+	var v evalOutput
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Report.Roles) != 3 {
+		t.Fatalf("roles: %+v", v.Report.Roles)
+	}
+	if cue := v.Report.Roles[1]; cue.Exact.F1 != 100 {
+		t.Errorf("cue exact F1 %.1f with the gold cues, want 100", cue.Exact.F1)
+	}
+	if src := v.Report.Roles[0]; src.Exact.Pred == 0 {
+		t.Errorf("no sources found for the gold cues: %+v", src)
+	}
+	if v.Report.Attributions.All.Pred != v.Report.Attributions.All.Gold {
+		t.Errorf("%d attributions for %d gold cues", v.Report.Attributions.All.Pred, v.Report.Attributions.All.Gold)
 	}
 }

@@ -93,3 +93,20 @@ func Examples(docs []Doc) []ingest.TrainExample {
 	}
 	return out
 }
+
+// PredictRoles finds, with the tagger m alone, the source and content of
+// each gold cue of d (the first fragment of each): the extractor's score
+// if its cues were all right, which tells the two stages' errors apart.
+func PredictRoles(m *ingest.Model, d Doc) Doc {
+	p := Doc{Name: d.Name, Text: d.Text}
+	var cues []ingest.Span
+	for _, a := range d.Attributions {
+		if len(a.Cue) > 0 {
+			cues = append(cues, a.Cue[0])
+		}
+	}
+	for i, g := range m.CueRoles(d.Text, cues) {
+		p.Attributions = append(p.Attributions, Attribution{ID: "P" + strconv.Itoa(i+1), Source: g.Source, Cue: g.Cue, Content: g.Content})
+	}
+	return p
+}
