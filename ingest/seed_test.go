@@ -48,7 +48,7 @@ func spanTexts(text []rune, at Attribution) []string {
 
 // TestSeeds checks the extractor against the gold answers of the seeds:
 // every quotation not marked hard is found with the right resolved speaker
-// and venue, at least 26 of all 31 have the right speaker, and no quotation
+// and venue, at least 28 of all 31 have the right speaker, and no quotation
 // swallows text it must not contain.
 func TestSeeds(t *testing.T) {
 	g := loadGold(t)
@@ -121,7 +121,7 @@ func TestSeeds(t *testing.T) {
 		}
 	}
 	t.Logf("speakers right: %d of %d; kinds right: %d of %d", right, total, kinds, total)
-	if right < 26 {
-		t.Errorf("speakers right: %d of %d, want at least 26", right, total)
+	if right < 28 {
+		t.Errorf("speakers right: %d of %d, want at least 28", right, total)
 	}
 }
