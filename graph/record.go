@@ -179,6 +179,9 @@ func decodeRecord(b []byte, v any) error {
 	if len(b) == 0 || b[0] != recordVersion {
 		return fmt.Errorf("record version %v unknown", b[:min(len(b), 1)])
 	}
+	if decodeFast(b[1:], v) {
+		return nil
+	}
 	if err := json.Unmarshal(b[1:], v); err != nil {
 		return fmt.Errorf("decode record: %w", err)
 	}
