@@ -3,6 +3,7 @@ package export
 import (
 	"bufio"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -13,11 +14,17 @@ import (
 	"github.com/graphd/graphd/graph"
 )
 
-// GraphML for Gephi and other graph tools: nodes of type Speaker, Quote,
-// Venue, Article and Outlet, each with a label, and directed edges
-// SAID (speaker → quote), AT (quote → venue), IN (quote → article) and
-// PUBLISHED_BY (article → outlet). Every attribute is declared with a
-// <key>; a node is written before the first edge that names it.
+// GraphML for Gephi and other graph tools: nodes of type Speaker (a
+// speaker record: one name of a person), Quote, Venue, Article and
+// Outlet, each with a label, and directed edges SAID (speaker → quote,
+// from the speaker of every printing), IN (quote → article, one for each
+// printing, with the printing's id as the edge's id and its match,
+// speaker name, and when its text is not the canonical text the text,
+// similarity, fidelity and misquote reasons), AT (quote → venue, for
+// each printing with a venue), PUBLISHED_BY (article → outlet), COPY_OF
+// (article → the article it copies) and MERGED_INTO (speaker record →
+// the canonical record of the person). Every attribute is declared with
+// a <key>; a node is written before the first edge that names it.
 
 // graphmlKeys are the attributes: id, for, name, type.
 var graphmlKeys = [][4]string{
@@ -36,6 +43,12 @@ var graphmlKeys = [][4]string{
 	{"outlet", "node", "outlet", "string"},
 	{"edgeType", "edge", "type", "string"},
 	{"edgeLabel", "edge", "label", "string"},
+	{"match", "edge", "match", "string"},
+	{"speakerName", "edge", "speakerName", "string"},
+	{"printedText", "edge", "text", "string"},
+	{"similarity", "edge", "similarity", "double"},
+	{"fidelity", "edge", "fidelity", "double"},
+	{"misquote", "edge", "misquote", "string"},
 }
 
 type graphmlWriter struct {
@@ -81,6 +94,18 @@ func (g *graphmlWriter) edge(from, to uuid.UUID, typ string) {
 		g.edges, from, to, typ, typ)
 }
 
+// printing writes the IN edge of a printing, its id the occurrence's;
+// data is key, value pairs, empty values left out.
+func (g *graphmlWriter) printing(id, from, to uuid.UUID, data ...string) {
+	g.printf("    <edge id=\"%s\" source=\"%s\" target=\"%s\"><data key=\"edgeType\">IN</data><data key=\"edgeLabel\">IN</data>", id, from, to)
+	for i := 0; i+1 < len(data); i += 2 {
+		if data[i+1] != "" {
+			g.printf("<data key=\"%s\">%s</data>", data[i], escape(data[i+1]))
+		}
+	}
+	g.printf("</edge>\n")
+}
+
 func writeGraphML(s *source, w io.Writer) error {
 	g := &graphmlWriter{w: bufio.NewWriterSize(w, 256<<10), nodes: map[uuid.UUID]bool{}}
 	g.printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
@@ -90,10 +115,24 @@ func writeGraphML(s *source, w io.Writer) error {
 		g.printf("  <key id=\"%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n", k[0], k[1], k[2], k[3])
 	}
 	g.printf("  <graph id=\"graphd\" edgedefault=\"directed\">\n")
-	speaker := func(sp *graph.Speaker) {
-		if sp != nil && g.node(sp.ID, "type", "Speaker", "label", sp.Name, "aliases", strings.Join(sp.Aliases, "; "), "titles", strings.Join(sp.Titles, "; ")) {
-			s.counts.Speakers++
+	speaker := func(sp *graph.SpeakerRecord) {
+		if sp == nil || !g.node(sp.ID, "type", "Speaker", "label", sp.Name, "aliases", strings.Join(sp.Aliases, "; "), "titles", strings.Join(sp.Titles, "; ")) {
+			return
 		}
+		s.counts.Speakers++
+		if sp.Canonical != uuid.Nil && g.nodes[sp.Canonical] {
+			g.edge(sp.ID, sp.Canonical, "MERGED_INTO")
+		}
+	}
+	cluster := func(id uuid.UUID) error {
+		if id == uuid.Nil || g.nodes[id] {
+			return nil
+		}
+		rs, err := s.cluster(id)
+		for _, r := range rs {
+			speaker(r)
+		}
+		return err
 	}
 	venue := func(v *graph.Venue) {
 		if v != nil && g.node(v.ID, "type", "Venue", "label", v.Name, "venueKind", v.Kind) {
@@ -105,7 +144,8 @@ func writeGraphML(s *source, w io.Writer) error {
 			s.counts.Outlets++
 		}
 	}
-	article := func(a *graph.Article) error {
+	var article func(a *graph.Article) error
+	article = func(a *graph.Article) error {
 		date := ""
 		if !a.Published.IsZero() {
 			date = isoDate(a.Published)
@@ -122,28 +162,49 @@ func writeGraphML(s *source, w io.Writer) error {
 			outlet(o)
 			g.edge(a.ID, a.OutletID, "PUBLISHED_BY")
 		}
+		if c := a.CopyOf; c != nil {
+			o, err := s.article(c.Original)
+			if err == nil {
+				err = article(o)
+			}
+			if err != nil {
+				return err
+			}
+			g.edge(a.ID, c.Original, "COPY_OF")
+		}
 		return nil
 	}
+	said := map[uuid.UUID]bool{}
 	err := s.each(func(st statement) error {
-		speaker(st.speaker)
+		clear(said)
 		for i, oc := range st.occurrences {
 			if err := article(oc.article); err != nil {
 				return err
 			}
+			if err := cluster(oc.SpeakerRecord); err != nil {
+				return err
+			}
 			venue(oc.venue)
 			if i == 0 {
-				c := oc.quote
 				date := ""
 				if !oc.article.Published.IsZero() {
 					date = isoDate(oc.article.Published)
 				}
-				g.node(st.quote.ID, "type", "Quote", "label", st.quote.Text, "text", st.quote.Text, "kind", c.Kind,
-					"confidence", strconv.FormatFloat(c.Confidence, 'g', -1, 64), "date", date, "cue", c.Cue, "mention", c.Mention)
-				if st.speaker != nil {
-					g.edge(st.speaker.ID, st.quote.ID, "SAID")
-				}
+				g.node(st.quote.ID, "type", "Quote", "label", st.quote.Text, "text", st.quote.Text, "kind", oc.Kind,
+					"confidence", strconv.FormatFloat(oc.Confidence, 'g', -1, 64), "date", date, "cue", oc.Cue, "mention", oc.Mention)
 			}
-			g.edge(st.quote.ID, oc.article.ID, "IN")
+			if oc.SpeakerRecord != uuid.Nil && !said[oc.SpeakerRecord] {
+				said[oc.SpeakerRecord] = true
+				g.edge(oc.SpeakerRecord, st.quote.ID, "SAID")
+			}
+			s.counts.Printings++
+			if st.printed(oc) {
+				g.printing(oc.ID, st.quote.ID, oc.article.ID, "match", oc.Match, "speakerName", oc.Speaker, "printedText", oc.Text,
+					"similarity", strconv.FormatFloat(oc.Similarity, 'g', -1, 64), "fidelity", strconv.FormatFloat(oc.Fidelity, 'g', -1, 64),
+					"misquote", strings.Join(oc.Misquote, "; "))
+			} else {
+				g.printing(oc.ID, st.quote.ID, oc.article.ID, "match", oc.Match, "speakerName", oc.Speaker)
+			}
 			if oc.venue != nil {
 				g.edge(st.quote.ID, oc.venue.ID, "AT")
 			}
@@ -154,7 +215,7 @@ func writeGraphML(s *source, w io.Writer) error {
 		return err
 	}
 	err = s.unreached(
-		func(v graph.Speaker) error { speaker(&v); return g.err },
+		func(v graph.SpeakerRecord) error { return errors.Join(cluster(v.ID), g.err) },
 		func(v graph.Venue) error { venue(&v); return g.err },
 		func(v graph.Outlet) error { outlet(&v); return g.err },
 		func(a graph.Article) error { return article(&a) })

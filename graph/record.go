@@ -261,9 +261,3 @@ func (r speakerRec) tokens() []string {
 	}
 	return out
 }
-
-// speaker is the domain form of the record alone, for exports: a merged
-// name is its own record there, as the quotes that name it say.
-func (r speakerRec) speaker() Speaker {
-	return Speaker{ID: r.ID, Name: r.Name, Aliases: r.Aliases, Titles: r.Titles}
-}

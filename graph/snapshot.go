@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -24,9 +25,18 @@ type Snapshot struct {
 	s      *Store
 	txn    *badger.Txn
 	closed bool
-	// Forward iterators over article records and texts: exports read
-	// articles mostly in key order, and stepping costs less than a lookup.
-	articles, texts *badger.Iterator
+	// Forward iterators over article records and texts, the printings
+	// of quotes and occurrence records: exports read them mostly in key
+	// order, and stepping costs less than a lookup.
+	articles, texts, byQuote, occs *badger.Iterator
+	names                          map[uuid.UUID]printedName // speaker records read by Occurrences
+	ids                            []uuid.UUID               // scratch
+}
+
+// printedName is a speaker record's name and canonical speaker.
+type printedName struct {
+	name  string
+	canon uuid.UUID
 }
 
 // Snapshot opens a snapshot of the store. It returns ErrClosed after
@@ -49,7 +59,7 @@ func (sn *Snapshot) Close() {
 		return
 	}
 	sn.closed = true
-	for _, it := range []*badger.Iterator{sn.articles, sn.texts} {
+	for _, it := range []*badger.Iterator{sn.articles, sn.texts, sn.byQuote, sn.occs} {
 		if it != nil {
 			it.Close()
 		}
@@ -297,13 +307,108 @@ func seekNear(it *badger.Iterator, k []byte) (v []byte, ok bool, err error) {
 	return v, true, nil
 }
 
-// Speaker returns the speaker with id; ErrNotFound when there is none.
+// Speaker returns the speaker that speaker record id is a name of, as
+// Store.Speaker does: the canonical speaker, with the names, titles and
+// roles of everyone merged into it; an error wrapping ErrNotFound when
+// there is none.
 func (sn *Snapshot) Speaker(id uuid.UUID) (Speaker, error) {
-	var r speakerRec
-	if err := load(sn.txn, pSpeaker, id, &r); err != nil {
+	sp, err := speakerView(sn.txn, id)
+	if err != nil {
 		return Speaker{}, fmt.Errorf("speaker %s: %w", id, err)
 	}
-	return r.speaker(), nil
+	return sp, nil
+}
+
+// SpeakerRecord returns the speaker record with id as stored, with the
+// links that make its cluster; an error wrapping ErrNotFound when there
+// is none.
+func (sn *Snapshot) SpeakerRecord(id uuid.UUID) (SpeakerRecord, error) {
+	var r speakerRec
+	if err := load(sn.txn, pSpeaker, id, &r); err != nil {
+		return SpeakerRecord{}, fmt.Errorf("speaker %s: %w", id, err)
+	}
+	return sn.speakerRecord(&r)
+}
+
+// speakerRecord is the domain form of r, the last dates of its roles
+// read from their keys.
+func (sn *Snapshot) speakerRecord(r *speakerRec) (SpeakerRecord, error) {
+	out := SpeakerRecord{
+		ID: r.ID, Name: r.Name, Aliases: r.Aliases, Titles: r.Titles, Venues: r.Venues, QuotedWith: r.Co,
+		Created: r.Created, Canonical: r.Canon, Parent: r.Parent, Members: r.Members, Display: r.Display,
+	}
+	for i, role := range r.Roles {
+		seen, err := roleSeen(sn.txn, r.ID, i)
+		if err != nil {
+			return SpeakerRecord{}, fmt.Errorf("speaker %s: %w", r.ID, err)
+		}
+		if seen.After(role.To) {
+			role.To = seen
+		}
+		out.Roles = append(out.Roles, Role{Title: role.Title, Organization: role.Org, From: role.From, To: role.To})
+	}
+	if l := r.Link; l != nil {
+		out.Merge = &MergeLink{Evidence: l.Evidence, Confidence: l.Confidence, By: l.By, At: l.At}
+	}
+	return out, nil
+}
+
+// Occurrences returns the printings of q, a quote read from this
+// snapshot, earliest first, each compared with q's canonical text, as
+// Store.Occurrences does, but for their word diffs. Quotes taken in key
+// order (AllQuotes) have their printings read in key order too.
+func (sn *Snapshot) Occurrences(q Quote) ([]Occurrence, error) {
+	if sn.byQuote == nil {
+		sn.byQuote = keysOnly(sn.txn, []byte{pOccurByQuote})
+		sn.occs = sn.txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pOccur}})
+		sn.names = map[uuid.UUID]printedName{}
+	}
+	prefix := recordKey(pOccurByQuote, q.ID)
+	it := sn.byQuote
+	// Stepping from the printings of the quote before is the common case.
+	if !it.ValidForPrefix(prefix) {
+		for i := 0; i < 8 && it.Valid() && bytes.Compare(it.Item().Key(), prefix) < 0; i++ {
+			it.Next()
+		}
+		if !it.ValidForPrefix(prefix) {
+			it.Seek(prefix)
+		}
+	}
+	sn.ids = sn.ids[:0]
+	for ; it.ValidForPrefix(prefix); it.Next() {
+		sn.ids = append(sn.ids, uuid.UUID(it.Item().Key()[len(prefix):]))
+	}
+	occs := make([]occRec, len(sn.ids))
+	for i, id := range sn.ids {
+		v, ok, err := seekNear(sn.occs, recordKey(pOccur, id))
+		if err == nil && !ok {
+			err = ErrNotFound
+		}
+		if err == nil {
+			err = decodeRecord(v, &occs[i])
+		}
+		if err != nil {
+			return nil, fmt.Errorf("occurrence %s of quote %s: %w", id, q.ID, err)
+		}
+	}
+	slices.SortFunc(occs, earlier)
+	out := make([]Occurrence, len(occs))
+	for i, o := range occs {
+		var n printedName
+		if o.SpeakerID != uuid.Nil {
+			var ok bool
+			if n, ok = sn.names[o.SpeakerID]; !ok {
+				rec, root, err := loadRoot(sn.txn, o.SpeakerID)
+				if err != nil {
+					return nil, fmt.Errorf("occurrence %s of quote %s: speaker %s: %w", o.ID, q.ID, o.SpeakerID, err)
+				}
+				n = printedName{rec.Name, root.ID}
+				sn.names[o.SpeakerID] = n
+			}
+		}
+		out[i] = occurrenceView(q.Text, o, n.name, n.canon, false)
+	}
+	return out, nil
 }
 
 // Venue returns the venue with id; ErrNotFound when there is none.
@@ -383,9 +488,56 @@ func (sn *Snapshot) ArticleIDs(ctx context.Context, fn func(uuid.UUID) error) er
 	return nil
 }
 
-// Speakers calls fn with every speaker, in the order they were created.
-func (sn *Snapshot) Speakers(ctx context.Context, fn func(Speaker) error) error {
-	return eachOf(ctx, sn, pSpeaker, func(r *speakerRec) error { return fn(r.speaker()) })
+// SpeakerRecords calls fn with every speaker record, in the order they
+// were created.
+func (sn *Snapshot) SpeakerRecords(ctx context.Context, fn func(SpeakerRecord) error) error {
+	return eachOf(ctx, sn, pSpeaker, func(r *speakerRec) error {
+		sr, err := sn.speakerRecord(r)
+		if err != nil {
+			return err
+		}
+		return fn(sr)
+	})
+}
+
+// CandidateRecords calls fn with every review candidate as stored, in
+// the order they were offered, open or not: Store.Candidates leaves out
+// those merged or rejected since.
+func (sn *Snapshot) CandidateRecords(ctx context.Context, fn func(CandidateRecord) error) error {
+	return eachOf(ctx, sn, pCandidate, func(r *candidateRec) error {
+		return fn(CandidateRecord{ID: r.ID, A: r.A, B: r.B, Evidence: r.Evidence, Confidence: r.Confidence, Shared: r.Shared, Created: r.Created})
+	})
+}
+
+// Decisions calls fn with every decision people made on two names, once
+// each, in the order of the names.
+func (sn *Snapshot) Decisions(ctx context.Context, fn func(Decision) error) error {
+	o := badger.DefaultIteratorOptions
+	o.Prefix = []byte{pDecision}
+	it := sn.txn.NewIterator(o)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := sn.live(ctx); err != nil {
+			return err
+		}
+		k := it.Item().Key()[1:]
+		i := bytes.IndexByte(k, sep)
+		if i < 0 {
+			return fmt.Errorf("decision key %q malformed", k)
+		}
+		a, b := string(k[:i]), string(k[i+1:])
+		if a >= b { // kept both ways: once is enough
+			continue
+		}
+		var d decisionRec
+		if err := it.Item().Value(func(v []byte) error { return decodeRecord(v, &d) }); err != nil {
+			return fmt.Errorf("decision %q: %w", k, err)
+		}
+		if err := fn(Decision{Names: [2]string{a, b}, Action: d.Action, At: d.At}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Venues calls fn with every venue, in the order they were created.
