@@ -41,9 +41,14 @@ func (s *scanner) lit(c byte) bool {
 	return false
 }
 
-// object reads an object, calling field with each key; field reads the
-// value and reports whether it could.
-func (s *scanner) object(field func(key string) bool) bool {
+// A fielder reads the value of key k of its object from s, and reports
+// whether it could.
+type fielder interface {
+	field(s *scanner, k []byte) bool
+}
+
+// object reads an object into f.
+func (s *scanner) object(f fielder) bool {
 	if !s.lit('{') {
 		return false
 	}
@@ -52,7 +57,7 @@ func (s *scanner) object(field func(key string) bool) bool {
 	}
 	for {
 		k, ok := s.rawString()
-		if !ok || !s.lit(':') || !field(string(k)) {
+		if !ok || !s.lit(':') || !f.field(s, k) {
 			return false
 		}
 		if s.lit('}') {
@@ -64,13 +69,24 @@ func (s *scanner) object(field func(key string) bool) bool {
 	}
 }
 
+// more reads what follows an element of an array: true and no error
+// before another, false at the end.
+func (s *scanner) more() (more, ok bool) {
+	if s.lit(']') {
+		return false, true
+	}
+	return true, s.lit(',')
+}
+
 // end reports whether only white space is left.
 func (s *scanner) end() bool {
 	s.ws()
 	return s.i == len(s.b)
 }
 
-// rawString reads a string without escapes, as bytes of s.b.
+// rawString reads a string without escapes, as bytes of s.b, for keys,
+// ids and times, which are ASCII: bytes that are not UTF-8 there fail to
+// match or to parse, and the record goes to encoding/json.
 func (s *scanner) rawString() ([]byte, bool) {
 	if !s.lit('"') {
 		return nil, false
@@ -81,8 +97,7 @@ func (s *scanner) rawString() ([]byte, bool) {
 		switch {
 		case c == '"':
 			s.i++
-			out := s.b[start : s.i-1]
-			return out, utf8.Valid(out)
+			return s.b[start : s.i-1], true
 		case c == '\\' || c < 0x20:
 			return nil, false
 		}
@@ -98,6 +113,7 @@ func (s *scanner) string() (string, bool) {
 	}
 	start := s.i
 	var buf []byte
+	ascii := true
 	for s.i < len(s.b) {
 		c := s.b[s.i]
 		switch {
@@ -107,7 +123,9 @@ func (s *scanner) string() (string, bool) {
 			if buf != nil {
 				out = append(buf, out...)
 			}
-			return string(out), utf8.Valid(out)
+			return string(out), ascii || utf8.Valid(out)
+		case c >= 0x80:
+			ascii = false
 		case c < 0x20:
 			return "", false
 		case c == '\\':
@@ -188,33 +206,24 @@ func (s *scanner) float(f *float64) bool {
 	return err == nil
 }
 
-func (s *scanner) int(bits int, signed bool, set func(int64)) bool {
+func (s *scanner) intField(p *int) bool {
 	n, ok := s.number()
 	if !ok {
 		return false
 	}
-	var v int64
-	var err error
-	if signed {
-		v, err = strconv.ParseInt(string(n), 10, bits)
-	} else {
-		var u uint64
-		u, err = strconv.ParseUint(string(n), 10, bits)
-		v = int64(u)
-	}
-	if err != nil {
-		return false
-	}
-	set(v)
-	return true
-}
-
-func (s *scanner) intField(p *int) bool {
-	return s.int(strconv.IntSize, true, func(v int64) { *p = int(v) })
+	v, err := strconv.ParseInt(string(n), 10, strconv.IntSize)
+	*p = int(v)
+	return err == nil
 }
 
 func (s *scanner) uint32Field(p *uint32) bool {
-	return s.int(32, false, func(v int64) { *p = uint32(v) })
+	n, ok := s.number()
+	if !ok {
+		return false
+	}
+	v, err := strconv.ParseUint(string(n), 10, 32)
+	*p = uint32(v)
+	return err == nil
 }
 
 func (s *scanner) boolField(p *bool) bool {
@@ -249,227 +258,231 @@ func (s *scanner) timeField(p *time.Time) bool {
 	return p.UnmarshalJSON(s.b[start:s.i]) == nil
 }
 
-// array reads an array, calling elem for each element.
-func (s *scanner) array(elem func() bool) bool {
-	if !s.lit('[') {
-		return false
+func (sp *Span) field(s *scanner, k []byte) bool {
+	switch string(k) {
+	case "start":
+		return s.intField(&sp.Start)
+	case "end":
+		return s.intField(&sp.End)
 	}
-	if s.lit(']') {
-		return true
-	}
-	for {
-		if !elem() {
-			return false
-		}
-		if s.lit(']') {
-			return true
-		}
-		if !s.lit(',') {
-			return false
-		}
-	}
-}
-
-func (s *scanner) span(sp *Span) bool {
-	return s.object(func(k string) bool {
-		switch k {
-		case "start":
-			return s.intField(&sp.Start)
-		case "end":
-			return s.intField(&sp.End)
-		}
-		return false
-	})
+	return false
 }
 
 func (s *scanner) spans(p *[]Span) bool {
+	if !s.lit('[') {
+		return false
+	}
 	out := []Span{}
-	ok := s.array(func() bool {
-		var sp Span
-		out = append(out, sp)
-		return s.span(&out[len(out)-1])
-	})
+	for more := !s.lit(']'); more; {
+		out = append(out, Span{})
+		if !s.object(&out[len(out)-1]) {
+			return false
+		}
+		var ok bool
+		if more, ok = s.more(); !ok {
+			return false
+		}
+	}
 	*p = out
-	return ok
+	return true
 }
 
 func (s *scanner) spanPtr(p **Span) bool {
 	sp := new(Span)
 	*p = sp
-	return s.span(sp)
+	return s.object(sp)
 }
 
 func (s *scanner) uuids(p *[]uuid.UUID) bool {
+	if !s.lit('[') {
+		return false
+	}
 	out := []uuid.UUID{}
-	ok := s.array(func() bool {
+	for more := !s.lit(']'); more; {
 		out = append(out, uuid.Nil)
-		return s.uuidField(&out[len(out)-1])
-	})
+		if !s.uuidField(&out[len(out)-1]) {
+			return false
+		}
+		var ok bool
+		if more, ok = s.more(); !ok {
+			return false
+		}
+	}
 	*p = out
-	return ok
+	return true
 }
 
 func (s *scanner) uint32s(p *[]uint32) bool {
+	if !s.lit('[') {
+		return false
+	}
 	out := []uint32{}
-	ok := s.array(func() bool {
+	for more := !s.lit(']'); more; {
 		out = append(out, 0)
-		return s.uint32Field(&out[len(out)-1])
-	})
+		if !s.uint32Field(&out[len(out)-1]) {
+			return false
+		}
+		var ok bool
+		if more, ok = s.more(); !ok {
+			return false
+		}
+	}
 	*p = out
-	return ok
+	return true
 }
 
 // decodeFast decodes the JSON of a quote, occurrence or article record
 // into v; ok is false when it cannot, or v is of another type.
-func decodeFast(b []byte, v any) (ok bool) {
-	s := &scanner{b: b}
-	switch r := v.(type) {
-	case *quoteRec:
-		ok = s.object(func(k string) bool {
-			switch k {
-			case "id":
-				return s.uuidField(&r.ID)
-			case "article":
-				return s.uuidField(&r.ArticleID)
-			case "speaker":
-				return s.uuidField(&r.SpeakerID)
-			case "venue":
-				return s.uuidField(&r.VenueID)
-			case "outlet":
-				return s.uuidField(&r.OutletID)
-			case "speakerNum":
-				return s.uint32Field(&r.SpeakerNum)
-			case "venueNum":
-				return s.uint32Field(&r.VenueNum)
-			case "outletNum":
-				return s.uint32Field(&r.OutletNum)
-			case "text":
-				return s.stringField(&r.Text)
-			case "kind":
-				return s.stringField(&r.Kind)
-			case "spans":
-				return s.spans(&r.Spans)
-			case "cue":
-				return s.stringField(&r.Cue)
-			case "cueSpan":
-				return s.spanPtr(&r.CueSpan)
-			case "mention":
-				return s.stringField(&r.Mention)
-			case "mentionSpan":
-				return s.spanPtr(&r.MentionSpan)
-			case "confidence":
-				return s.float(&r.Confidence)
-			case "published":
-				return s.timeField(&r.Published)
-			case "first":
-				return s.uuidField(&r.First)
-			case "canon":
-				return s.uuidField(&r.Canon)
-			case "count":
-				return s.intField(&r.Count)
-			case "conflict":
-				return s.boolField(&r.Conflict)
-			case "speakers":
-				return s.uuids(&r.Speakers)
-			}
-			return false
-		})
-	case *occRec:
-		ok = s.object(func(k string) bool {
-			switch k {
-			case "id":
-				return s.uuidField(&r.ID)
-			case "quote":
-				return s.uuidField(&r.QuoteID)
-			case "article":
-				return s.uuidField(&r.ArticleID)
-			case "speaker":
-				return s.uuidField(&r.SpeakerID)
-			case "venue":
-				return s.uuidField(&r.VenueID)
-			case "outlet":
-				return s.uuidField(&r.OutletID)
-			case "speakerNum":
-				return s.uint32Field(&r.SpeakerNum)
-			case "venueNum":
-				return s.uint32Field(&r.VenueNum)
-			case "outletNum":
-				return s.uint32Field(&r.OutletNum)
-			case "text":
-				return s.stringField(&r.Text)
-			case "kind":
-				return s.stringField(&r.Kind)
-			case "spans":
-				return s.spans(&r.Spans)
-			case "cue":
-				return s.stringField(&r.Cue)
-			case "cueSpan":
-				return s.spanPtr(&r.CueSpan)
-			case "mention":
-				return s.stringField(&r.Mention)
-			case "mentionSpan":
-				return s.spanPtr(&r.MentionSpan)
-			case "confidence":
-				return s.float(&r.Confidence)
-			case "published":
-				return s.timeField(&r.Published)
-			case "match":
-				return s.stringField(&r.Match)
-			case "score":
-				return s.float(&r.Score)
-			}
-			return false
-		})
-	case *articleRec:
-		ok = s.object(func(k string) bool {
-			switch k {
-			case "id":
-				return s.uuidField(&r.ID)
-			case "key":
-				return s.stringField(&r.Key)
-			case "sourceId":
-				return s.stringField(&r.SourceID)
-			case "url":
-				return s.stringField(&r.URL)
-			case "title":
-				return s.stringField(&r.Title)
-			case "outlet":
-				return s.stringField(&r.Outlet)
-			case "outletId":
-				return s.uuidField(&r.OutletID)
-			case "published":
-				return s.timeField(&r.Published)
-			case "hash":
-				return s.stringField(&r.Hash)
-			case "textLen":
-				return s.intField(&r.TextLen)
-			case "ingested":
-				return s.timeField(&r.Ingested)
-			case "sketch":
-				return s.uint32s(&r.Sketch)
-			case "quotes":
-				return s.intField(&r.Quotes)
-			case "copyOf":
-				c := new(copyRec)
-				r.Copy = c
-				return s.object(func(k string) bool {
-					switch k {
-					case "original":
-						return s.uuidField(&c.Original)
-					case "score":
-						return s.float(&c.Score)
-					case "shared":
-						return s.intField(&c.Shared)
-					case "overlap":
-						return s.float(&c.Overlap)
-					}
-					return false
-				})
-			}
-			return false
-		})
-	default:
+func decodeFast(b []byte, v any) bool {
+	f, ok := v.(fielder)
+	if !ok {
 		return false
 	}
-	return ok && s.end()
+	s := scanner{b: b}
+	return s.object(f) && s.end()
+}
+
+func (r *quoteRec) field(s *scanner, k []byte) bool {
+	switch string(k) {
+	case "id":
+		return s.uuidField(&r.ID)
+	case "article":
+		return s.uuidField(&r.ArticleID)
+	case "speaker":
+		return s.uuidField(&r.SpeakerID)
+	case "venue":
+		return s.uuidField(&r.VenueID)
+	case "outlet":
+		return s.uuidField(&r.OutletID)
+	case "speakerNum":
+		return s.uint32Field(&r.SpeakerNum)
+	case "venueNum":
+		return s.uint32Field(&r.VenueNum)
+	case "outletNum":
+		return s.uint32Field(&r.OutletNum)
+	case "text":
+		return s.stringField(&r.Text)
+	case "kind":
+		return s.stringField(&r.Kind)
+	case "spans":
+		return s.spans(&r.Spans)
+	case "cue":
+		return s.stringField(&r.Cue)
+	case "cueSpan":
+		return s.spanPtr(&r.CueSpan)
+	case "mention":
+		return s.stringField(&r.Mention)
+	case "mentionSpan":
+		return s.spanPtr(&r.MentionSpan)
+	case "confidence":
+		return s.float(&r.Confidence)
+	case "published":
+		return s.timeField(&r.Published)
+	case "first":
+		return s.uuidField(&r.First)
+	case "canon":
+		return s.uuidField(&r.Canon)
+	case "count":
+		return s.intField(&r.Count)
+	case "conflict":
+		return s.boolField(&r.Conflict)
+	case "speakers":
+		return s.uuids(&r.Speakers)
+	}
+	return false
+}
+
+func (r *occRec) field(s *scanner, k []byte) bool {
+	switch string(k) {
+	case "id":
+		return s.uuidField(&r.ID)
+	case "quote":
+		return s.uuidField(&r.QuoteID)
+	case "article":
+		return s.uuidField(&r.ArticleID)
+	case "speaker":
+		return s.uuidField(&r.SpeakerID)
+	case "venue":
+		return s.uuidField(&r.VenueID)
+	case "outlet":
+		return s.uuidField(&r.OutletID)
+	case "speakerNum":
+		return s.uint32Field(&r.SpeakerNum)
+	case "venueNum":
+		return s.uint32Field(&r.VenueNum)
+	case "outletNum":
+		return s.uint32Field(&r.OutletNum)
+	case "text":
+		return s.stringField(&r.Text)
+	case "kind":
+		return s.stringField(&r.Kind)
+	case "spans":
+		return s.spans(&r.Spans)
+	case "cue":
+		return s.stringField(&r.Cue)
+	case "cueSpan":
+		return s.spanPtr(&r.CueSpan)
+	case "mention":
+		return s.stringField(&r.Mention)
+	case "mentionSpan":
+		return s.spanPtr(&r.MentionSpan)
+	case "confidence":
+		return s.float(&r.Confidence)
+	case "published":
+		return s.timeField(&r.Published)
+	case "match":
+		return s.stringField(&r.Match)
+	case "score":
+		return s.float(&r.Score)
+	}
+	return false
+}
+
+func (r *articleRec) field(s *scanner, k []byte) bool {
+	switch string(k) {
+	case "id":
+		return s.uuidField(&r.ID)
+	case "key":
+		return s.stringField(&r.Key)
+	case "sourceId":
+		return s.stringField(&r.SourceID)
+	case "url":
+		return s.stringField(&r.URL)
+	case "title":
+		return s.stringField(&r.Title)
+	case "outlet":
+		return s.stringField(&r.Outlet)
+	case "outletId":
+		return s.uuidField(&r.OutletID)
+	case "published":
+		return s.timeField(&r.Published)
+	case "hash":
+		return s.stringField(&r.Hash)
+	case "textLen":
+		return s.intField(&r.TextLen)
+	case "ingested":
+		return s.timeField(&r.Ingested)
+	case "sketch":
+		return s.uint32s(&r.Sketch)
+	case "quotes":
+		return s.intField(&r.Quotes)
+	case "copyOf":
+		r.Copy = new(copyRec)
+		return s.object(r.Copy)
+	}
+	return false
+}
+
+func (c *copyRec) field(s *scanner, k []byte) bool {
+	switch string(k) {
+	case "original":
+		return s.uuidField(&c.Original)
+	case "score":
+		return s.float(&c.Score)
+	case "shared":
+		return s.intField(&c.Shared)
+	case "overlap":
+		return s.float(&c.Overlap)
+	}
+	return false
 }

@@ -226,8 +226,10 @@ func occurrenceView(canonText string, o occRec, name string, canon uuid.UUID, wi
 		Match: o.Match, Score: o.Score,
 	}
 	if o.Text == canonText {
-		if ws := strings.Fields(o.Text); withDiff && len(ws) > 0 {
-			v.Diff = []DiffOp{{Op: DiffEqual, Text: strings.Join(ws, " ")}}
+		if withDiff {
+			if ws := strings.Fields(o.Text); len(ws) > 0 {
+				v.Diff = []DiffOp{{Op: DiffEqual, Text: strings.Join(ws, " ")}}
+			}
 		}
 		if hasWords(o.Text) {
 			v.Similarity, v.Fidelity = 1, 1

@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -25,12 +26,137 @@ type Snapshot struct {
 	s      *Store
 	txn    *badger.Txn
 	closed bool
-	// Forward iterators over article records and texts, the printings
-	// of quotes and occurrence records: exports read them mostly in key
-	// order, and stepping costs less than a lookup.
-	articles, texts, byQuote, occs *badger.Iterator
-	names                          map[uuid.UUID]printedName // speaker records read by Occurrences
-	ids                            []uuid.UUID               // scratch
+	// Article records and texts, and occurrence records, which exports
+	// read mostly in key order; and an iterator over the printings of
+	// quotes, read in key order when the quotes are.
+	articles, texts, occs cursor
+	byQuote               *badger.Iterator
+	names                 map[uuid.UUID]printedName // speaker records read by Occurrences
+	ids                   []uuid.UUID               // scratch
+}
+
+// A cursor reads the keys of one prefix mostly in key order, as exports
+// do: it steps a forward iterator to a key ahead, keeping the values it
+// steps over for when they are read (an export reads the article of a
+// later printing before the articles in between), and reads a key behind
+// or far ahead with a point read, which Badger's bloom filters make much
+// cheaper than moving the iterator there and back. After a few point
+// reads in a row it moves the iterator: the reads in order went on
+// elsewhere.
+type cursor struct {
+	it     *badger.Iterator
+	points int               // point reads since the iterator last served one
+	kept   map[string][]byte // values stepped over and not read yet
+	order  []string          // their keys, oldest first
+	bytes  int               // of the values kept
+}
+
+const (
+	cursorSteps  = 64      // keys a cursor steps over to reach one
+	cursorPoints = 4       // point reads in a row that move a cursor's iterator
+	cursorKept   = 8 << 20 // bytes of values stepped over a cursor keeps
+)
+
+func (c *cursor) close() {
+	if c.it != nil {
+		c.it.Close()
+	}
+}
+
+// keep keeps the value at the iterator, stepped over, dropping the oldest
+// kept beyond cursorSteps values or cursorKept bytes.
+func (c *cursor) keep() error {
+	item := c.it.Item()
+	if item.ValueSize() > cursorKept/4 {
+		return nil
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return dbErr("read", err)
+	}
+	if c.kept == nil {
+		c.kept = map[string][]byte{}
+	}
+	k := string(item.Key())
+	c.kept[k] = v
+	c.order = append(c.order, k)
+	c.bytes += len(v)
+	for len(c.order) > cursorSteps || c.bytes > cursorKept {
+		old := c.order[0]
+		c.order = c.order[1:]
+		c.bytes -= len(c.kept[old])
+		delete(c.kept, old)
+	}
+	return nil
+}
+
+// get calls fn with the value of k, a key of prefix p; ok is false when k
+// is absent.
+func (c *cursor) get(txn *badger.Txn, p byte, k []byte, fn func([]byte) error) (ok bool, err error) {
+	if v, ok := c.kept[string(k)]; ok {
+		delete(c.kept, string(k))
+		c.bytes -= len(v)
+		return true, fn(v)
+	}
+	if c.it == nil {
+		c.it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte{p}})
+		c.it.Seek(k)
+		return c.here(k, fn)
+	}
+	it := c.it
+	cmp := 1
+	if it.Valid() {
+		cmp = bytes.Compare(it.Item().Key(), k)
+	}
+	if cmp <= 0 {
+		for i := 0; cmp < 0 && i < cursorSteps; i++ {
+			if err := c.keep(); err != nil {
+				return false, err
+			}
+			if it.Next(); !it.Valid() {
+				return false, nil // k is past every key
+			}
+			cmp = bytes.Compare(it.Item().Key(), k)
+		}
+		if cmp >= 0 {
+			return c.here(k, fn)
+		}
+	}
+	if c.points++; c.points >= cursorPoints {
+		it.Seek(k)
+		return c.here(k, fn)
+	}
+	return c.point(txn, k, fn)
+}
+
+// here reads the iterator's value if it is at k.
+func (c *cursor) here(k []byte, fn func([]byte) error) (bool, error) {
+	c.points = 0
+	if !c.it.Valid() || !bytes.Equal(c.it.Item().Key(), k) {
+		return false, nil
+	}
+	return true, value(c.it.Item(), fn)
+}
+
+func (c *cursor) point(txn *badger.Txn, k []byte, fn func([]byte) error) (bool, error) {
+	item, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, dbErr("read", err)
+	}
+	return true, value(item, fn)
+}
+
+// value calls fn with the value of item.
+func value(item *badger.Item, fn func([]byte) error) error {
+	var ferr error
+	err := item.Value(func(v []byte) error { ferr = fn(v); return nil })
+	if err != nil {
+		return dbErr("read", err)
+	}
+	return ferr
 }
 
 // printedName is a speaker record's name and canonical speaker.
@@ -59,10 +185,11 @@ func (sn *Snapshot) Close() {
 		return
 	}
 	sn.closed = true
-	for _, it := range []*badger.Iterator{sn.articles, sn.texts, sn.byQuote, sn.occs} {
-		if it != nil {
-			it.Close()
-		}
+	for _, c := range []*cursor{&sn.articles, &sn.texts, &sn.occs} {
+		c.close()
+	}
+	if sn.byQuote != nil {
+		sn.byQuote.Close()
 	}
 	sn.txn.Discard()
 	sn.s.mu.RUnlock()
@@ -247,64 +374,27 @@ func (sn *Snapshot) Article(id uuid.UUID) (Article, error) {
 	if err != nil {
 		return Article{}, fmt.Errorf("article %s: %w", id, err)
 	}
-	if sn.texts == nil {
-		sn.texts = sn.txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pText}})
-	}
 	var b strings.Builder
 	b.Grow(r.TextLen)
 	for i := range chunks(r.TextLen) {
-		k := textKey(id, i)
-		v, ok, err := seekNear(sn.texts, k)
+		ok, err := sn.texts.get(sn.txn, pText, textKey(id, i), func(v []byte) error { b.Write(v); return nil })
 		if err == nil && !ok {
 			err = fmt.Errorf("text chunk %d missing", i)
 		}
 		if err != nil {
 			return Article{}, fmt.Errorf("article %s: %w", id, err)
 		}
-		b.Write(v)
 	}
 	return r.article(b.String()), nil
 }
 
 func (sn *Snapshot) articleRec(id uuid.UUID) (articleRec, error) {
-	if sn.articles == nil {
-		sn.articles = sn.txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pArticle}})
-	}
 	var r articleRec
-	v, ok, err := seekNear(sn.articles, recordKey(pArticle, id))
-	switch {
-	case err != nil:
-		return r, err
-	case !ok:
-		return r, ErrNotFound
+	ok, err := sn.articles.get(sn.txn, pArticle, recordKey(pArticle, id), func(v []byte) error { return decodeRecord(v, &r) })
+	if err == nil && !ok {
+		err = ErrNotFound
 	}
-	return r, decodeRecord(v, &r)
-}
-
-// seekNear moves a forward iterator to k, stepping when k is a few keys
-// ahead and seeking otherwise (backwards too), and returns its value;
-// ok is false when k is absent.
-func seekNear(it *badger.Iterator, k []byte) (v []byte, ok bool, err error) {
-	c := -1
-	if it.Valid() {
-		c = bytes.Compare(it.Item().Key(), k)
-		for i := 0; c < 0 && i < 8; i++ {
-			if it.Next(); !it.Valid() {
-				break
-			}
-			c = bytes.Compare(it.Item().Key(), k)
-		}
-	}
-	if !it.Valid() || c != 0 {
-		it.Seek(k)
-	}
-	if !it.Valid() || !bytes.Equal(it.Item().Key(), k) {
-		return nil, false, nil
-	}
-	if v, err = it.Item().ValueCopy(nil); err != nil {
-		return nil, false, dbErr("read", err)
-	}
-	return v, true, nil
+	return r, err
 }
 
 // Speaker returns the speaker that speaker record id is a name of, as
@@ -360,7 +450,6 @@ func (sn *Snapshot) speakerRecord(r *speakerRec) (SpeakerRecord, error) {
 func (sn *Snapshot) Occurrences(q Quote) ([]Occurrence, error) {
 	if sn.byQuote == nil {
 		sn.byQuote = keysOnly(sn.txn, []byte{pOccurByQuote})
-		sn.occs = sn.txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pOccur}})
 		sn.names = map[uuid.UUID]printedName{}
 	}
 	prefix := recordKey(pOccurByQuote, q.ID)
@@ -379,13 +468,13 @@ func (sn *Snapshot) Occurrences(q Quote) ([]Occurrence, error) {
 		sn.ids = append(sn.ids, uuid.UUID(it.Item().Key()[len(prefix):]))
 	}
 	occs := make([]occRec, len(sn.ids))
+	var k [1 + idLen]byte
+	k[0] = pOccur
 	for i, id := range sn.ids {
-		v, ok, err := seekNear(sn.occs, recordKey(pOccur, id))
+		copy(k[1:], id[:])
+		ok, err := sn.occs.get(sn.txn, pOccur, k[:], func(v []byte) error { return decodeRecord(v, &occs[i]) })
 		if err == nil && !ok {
 			err = ErrNotFound
-		}
-		if err == nil {
-			err = decodeRecord(v, &occs[i])
 		}
 		if err != nil {
 			return nil, fmt.Errorf("occurrence %s of quote %s: %w", id, q.ID, err)
