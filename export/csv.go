@@ -134,6 +134,9 @@ func WriteCSV(ctx context.Context, store *graph.Store, create func(name string) 
 				return err
 			}
 		}
+		if _, ok := s.records[oc.SpeakerRecord]; ok || oc.SpeakerRecord == uuid.Nil {
+			return nil // its cluster was read with it
+		}
 		_, err := s.cluster(oc.SpeakerRecord)
 		return err
 	}

@@ -2,12 +2,14 @@ package export
 
 import (
 	"bufio"
+	"encoding/hex"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -54,8 +56,9 @@ var graphmlKeys = [][4]string{
 type graphmlWriter struct {
 	w     *bufio.Writer
 	err   error
-	nodes map[uuid.UUID]bool
+	nodes map[uuid.UUID]bool // nodes written, but quotes: a quote is written once, with its statement
 	edges int
+	id    [36]byte // scratch for ids
 }
 
 func (g *graphmlWriter) printf(format string, args ...any) {
@@ -64,12 +67,63 @@ func (g *graphmlWriter) printf(format string, args ...any) {
 	}
 }
 
+// failed returns the first error writing, if any.
+func (g *graphmlWriter) failed() error {
+	if g.err != nil {
+		return g.err
+	}
+	_, err := g.w.Write(nil) // bufio.Writer keeps its first error
+	return err
+}
+
+// put writes strings as they are.
+func (g *graphmlWriter) put(ss ...string) {
+	for _, s := range ss {
+		g.w.WriteString(s)
+	}
+}
+
+func (g *graphmlWriter) putID(id uuid.UUID) {
+	hex.Encode(g.id[:8], id[:4])
+	g.id[8] = '-'
+	hex.Encode(g.id[9:13], id[4:6])
+	g.id[13] = '-'
+	hex.Encode(g.id[14:18], id[6:8])
+	g.id[18] = '-'
+	hex.Encode(g.id[19:23], id[8:10])
+	g.id[23] = '-'
+	hex.Encode(g.id[24:], id[10:])
+	g.w.Write(g.id[:])
+}
+
 // escape writes s as XML character data, characters XML cannot carry
-// replaced.
-func escape(s string) string {
-	var b strings.Builder
-	xml.EscapeText(&b, []byte(s))
-	return b.String()
+// replaced, as xml.EscapeText does.
+func (g *graphmlWriter) escape(s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>' || c >= 0xef {
+			// Markup, control characters, and the bytes that may start
+			// U+FFFE, U+FFFF or bad UTF-8: the slow way.
+			xml.EscapeText(g.w, []byte(s))
+			return
+		}
+		if c >= 0x80 && !utf8.ValidString(s) {
+			xml.EscapeText(g.w, []byte(s))
+			return
+		}
+	}
+	g.w.WriteString(s)
+}
+
+// data writes key, value pairs as <data>, empty values left out.
+func (g *graphmlWriter) data(kv []string) {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			g.put(`<data key="`, kv[i], `">`)
+			g.escape(kv[i+1])
+			g.w.WriteString("</data>")
+		}
+	}
 }
 
 // node writes a node once; data is key, value pairs, empty values left out.
@@ -78,32 +132,42 @@ func (g *graphmlWriter) node(id uuid.UUID, data ...string) bool {
 		return false
 	}
 	g.nodes[id] = true
-	g.printf("    <node id=\"%s\">", id)
-	for i := 0; i+1 < len(data); i += 2 {
-		if data[i+1] != "" {
-			g.printf("<data key=\"%s\">%s</data>", data[i], escape(data[i+1]))
-		}
-	}
-	g.printf("</node>\n")
+	g.write(id, data)
 	return true
+}
+
+// write writes a node.
+func (g *graphmlWriter) write(id uuid.UUID, data []string) {
+	g.w.WriteString(`    <node id="`)
+	g.putID(id)
+	g.w.WriteString(`">`)
+	g.data(data)
+	g.w.WriteString("</node>\n")
 }
 
 func (g *graphmlWriter) edge(from, to uuid.UUID, typ string) {
 	g.edges++
-	g.printf("    <edge id=\"e%d\" source=\"%s\" target=\"%s\"><data key=\"edgeType\">%s</data><data key=\"edgeLabel\">%s</data></edge>\n",
-		g.edges, from, to, typ, typ)
+	g.w.WriteString(`    <edge id="e`)
+	g.w.WriteString(strconv.Itoa(g.edges))
+	g.w.WriteString(`" source="`)
+	g.putID(from)
+	g.w.WriteString(`" target="`)
+	g.putID(to)
+	g.put(`"><data key="edgeType">`, typ, `</data><data key="edgeLabel">`, typ, "</data></edge>\n")
 }
 
 // printing writes the IN edge of a printing, its id the occurrence's;
 // data is key, value pairs, empty values left out.
 func (g *graphmlWriter) printing(id, from, to uuid.UUID, data ...string) {
-	g.printf("    <edge id=\"%s\" source=\"%s\" target=\"%s\"><data key=\"edgeType\">IN</data><data key=\"edgeLabel\">IN</data>", id, from, to)
-	for i := 0; i+1 < len(data); i += 2 {
-		if data[i+1] != "" {
-			g.printf("<data key=\"%s\">%s</data>", data[i], escape(data[i+1]))
-		}
-	}
-	g.printf("</edge>\n")
+	g.w.WriteString(`    <edge id="`)
+	g.putID(id)
+	g.w.WriteString(`" source="`)
+	g.putID(from)
+	g.w.WriteString(`" target="`)
+	g.putID(to)
+	g.w.WriteString(`"><data key="edgeType">IN</data><data key="edgeLabel">IN</data>`)
+	g.data(data)
+	g.w.WriteString("</edge>\n")
 }
 
 func writeGraphML(s *source, w io.Writer) error {
@@ -190,8 +254,8 @@ func writeGraphML(s *source, w io.Writer) error {
 				if !oc.article.Published.IsZero() {
 					date = isoDate(oc.article.Published)
 				}
-				g.node(st.quote.ID, "type", "Quote", "label", st.quote.Text, "text", st.quote.Text, "kind", oc.Kind,
-					"confidence", strconv.FormatFloat(oc.Confidence, 'g', -1, 64), "date", date, "cue", oc.Cue, "mention", oc.Mention)
+				g.write(st.quote.ID, []string{"type", "Quote", "label", st.quote.Text, "text", st.quote.Text, "kind", oc.Kind,
+					"confidence", strconv.FormatFloat(oc.Confidence, 'g', -1, 64), "date", date, "cue", oc.Cue, "mention", oc.Mention})
 			}
 			if oc.SpeakerRecord != uuid.Nil && !said[oc.SpeakerRecord] {
 				said[oc.SpeakerRecord] = true
@@ -209,22 +273,22 @@ func writeGraphML(s *source, w io.Writer) error {
 				g.edge(st.quote.ID, oc.venue.ID, "AT")
 			}
 		}
-		return g.err
+		return g.failed()
 	})
 	if err != nil {
 		return err
 	}
 	err = s.unreached(
-		func(v graph.SpeakerRecord) error { return errors.Join(cluster(v.ID), g.err) },
-		func(v graph.Venue) error { venue(&v); return g.err },
-		func(v graph.Outlet) error { outlet(&v); return g.err },
+		func(v graph.SpeakerRecord) error { return errors.Join(cluster(v.ID), g.failed()) },
+		func(v graph.Venue) error { venue(&v); return g.failed() },
+		func(v graph.Outlet) error { outlet(&v); return g.failed() },
 		func(a graph.Article) error { return article(&a) })
 	if err != nil {
 		return err
 	}
 	g.printf("  </graph>\n</graphml>\n")
-	if g.err != nil {
-		return g.err
+	if err := g.failed(); err != nil {
+		return err
 	}
 	return g.w.Flush()
 }

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"testing"
@@ -39,6 +40,22 @@ func TestJSONEncoder(t *testing.T) {
 		}
 		if got := q.append(nil); !bytes.Equal(want.Bytes(), got) {
 			t.Errorf("got  %s\nwant %s", got, want.Bytes())
+		}
+	}
+}
+
+// The literal writer of N-Quads writes what literal builds.
+func TestQuadLiteral(t *testing.T) {
+	for _, v := range []string{"", "plain", `a "quoted" \ word`, "tab\tnew\nline\r", "\x01\x7f", "é 🕊 Привет", "bad \xff byte", "é\xff", "\u2028"} {
+		var want, got bytes.Buffer
+		wq := &quadWriter{w: bufio.NewWriter(&want)}
+		wq.quad("<s>", "<p>", typed(v, "string"), "<g>")
+		wq.w.Flush()
+		gq := &quadWriter{w: bufio.NewWriter(&got)}
+		gq.lit("<s>", "<p>", v, "string", "<g>")
+		gq.w.Flush()
+		if want.String() != got.String() {
+			t.Errorf("%q: got %s want %s", v, got.String(), want.String())
 		}
 	}
 }

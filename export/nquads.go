@@ -44,6 +44,20 @@ const (
 func sdo(term string) string { return "<" + schemaOrg + term + ">" }
 func gd(term string) string  { return "<" + vocab + term + ">" }
 
+// The predicates every printing has, made once.
+var (
+	rdfTypeQuotation = sdo("Quotation")
+	sdoText          = sdo("text")
+	sdoSpokenBy      = sdo("spokenByCharacter")
+	sdoIsPartOf      = sdo("isPartOf")
+	sdoDate          = sdo("datePublished")
+	gdKind           = gd("kind")
+	gdConfidence     = gd("confidence")
+	gdCue            = gd("cue")
+	gdMention        = gd("mention")
+	gdVenue          = gd("venue")
+)
+
 func iri(id uuid.UUID) string { return "<urn:uuid:" + id.String() + ">" }
 
 // literal writes a string as an N-Quads literal, escaped as the grammar
@@ -90,6 +104,52 @@ func dateLiteral(t time.Time) string {
 type quadWriter struct {
 	w   *bufio.Writer
 	err error
+}
+
+// lit writes s, p, the literal v (typed, unless typ is "") and g as
+// quad does, escaping v as literal does without building it first.
+func (q *quadWriter) lit(s, p, v, typ, g string) {
+	if q.err != nil {
+		return
+	}
+	w := q.w
+	w.WriteString(s)
+	w.WriteByte(' ')
+	w.WriteString(p)
+	w.WriteString(` "`)
+	start, checked := 0, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 0x80 {
+			if !checked {
+				checked = true
+				if utf8.ValidString(v) {
+					continue
+				}
+			} else {
+				continue // the string is valid UTF-8
+			}
+		}
+		if c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			w.WriteString(v[start:i])
+			e := literal(v[i:])
+			w.WriteString(e[1 : len(e)-1])
+			start = len(v)
+			break
+		}
+	}
+	w.WriteString(v[start:])
+	w.WriteByte('"')
+	if typ != "" {
+		w.WriteString("^^<" + xsd)
+		w.WriteString(typ)
+		w.WriteByte('>')
+	}
+	if g != "" {
+		w.WriteByte(' ')
+		w.WriteString(g)
+	}
+	_, q.err = w.WriteString(" .\n")
 }
 
 func (q *quadWriter) quad(s, p, o, g string) {
@@ -217,25 +277,25 @@ func writeNQuads(s *source, w io.Writer) error {
 			venue(oc.venue)
 			s.counts.Printings++
 			g := iri(oc.article.ID)
-			q.quad(n, rdfType, sdo("Quotation"), g)
-			q.quad(n, sdo("text"), literal(oc.Text), g)
+			q.quad(n, rdfType, rdfTypeQuotation, g)
+			q.lit(n, sdoText, oc.Text, "", g)
 			if oc.SpeakerRecord != uuid.Nil {
-				q.quad(n, sdo("spokenByCharacter"), iri(oc.SpeakerRecord), g)
+				q.quad(n, sdoSpokenBy, iri(oc.SpeakerRecord), g)
 			}
-			q.quad(n, sdo("isPartOf"), g, g)
+			q.quad(n, sdoIsPartOf, g, g)
 			if !oc.article.Published.IsZero() {
-				q.quad(n, sdo("datePublished"), dateLiteral(oc.article.Published), g)
+				q.quad(n, sdoDate, dateLiteral(oc.article.Published), g)
 			}
-			q.quad(n, gd("kind"), literal(oc.Kind), g)
-			q.quad(n, gd("confidence"), typed(strconv.FormatFloat(oc.Confidence, 'f', -1, 64), "decimal"), g)
+			q.lit(n, gdKind, oc.Kind, "", g)
+			q.lit(n, gdConfidence, strconv.FormatFloat(oc.Confidence, 'f', -1, 64), "decimal", g)
 			if oc.Cue != "" {
-				q.quad(n, gd("cue"), literal(oc.Cue), g)
+				q.lit(n, gdCue, oc.Cue, "", g)
 			}
 			if oc.Mention != "" {
-				q.quad(n, gd("mention"), literal(oc.Mention), g)
+				q.lit(n, gdMention, oc.Mention, "", g)
 			}
 			if oc.venue != nil {
-				q.quad(n, gd("venue"), iri(oc.venue.ID), g)
+				q.quad(n, gdVenue, iri(oc.venue.ID), g)
 			}
 			if oc.Match != "first" {
 				q.quad(n, gd("match"), literal(oc.Match), g)
