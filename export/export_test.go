@@ -234,6 +234,14 @@ func TestJSONLRoundTrip(t *testing.T) {
 	if _, err := export.Import(ctx, dst, bytes.NewReader(first)); !errors.Is(err, graph.ErrInvalid) {
 		t.Errorf("import into a full store: %v", err)
 	}
+	// A filtered export holds what its quotations reach, whole: the
+	// cluster of each speaker record and the article a copy copies; it
+	// imports (and graphtest checks the store it makes).
+	part, pc := exportOf(t, src, export.JSONL, export.Options{Filter: graph.QuoteFilter{Search: "final"}})
+	ic, err = export.Import(ctx, graphtest.Open(t), bytes.NewReader(part))
+	if err != nil || ic != pc || pc != (export.Counts{Quotes: 1, Printings: 2, Speakers: 2, Venues: 1, Articles: 2, Outlets: 2}) {
+		t.Errorf("import of a filtered export: %+v (exported %+v), %v", ic, pc, err)
+	}
 }
 
 // What import refuses: it names the line, and leaves the store empty.
