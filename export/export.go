@@ -1,29 +1,35 @@
 // Package export takes the quote graph elsewhere: it writes the quotations
-// a filter selects, with their speakers, venues, articles and outlets, from
-// one consistent snapshot of the store, as
+// a filter selects, with every printing of each (the articles that
+// printed it, and what each printed), their speakers, venues, articles
+// and outlets, from one consistent snapshot of the store, as
 //
 //	jsonl    one JSON object a line per quotation, quote-centric like
-//	         Quotebank: the quotation, its speaker and its occurrences
-//	         (the articles that printed it, with dates and URLs); graphd
-//	         import reads it back into an empty store
+//	         Quotebank: the quotation, its speaker and its occurrences,
+//	         one a printing, with the speaker records (merged names, with
+//	         the evidence of each merge) and the articles (with the
+//	         article each copies) the line is the first to mention;
+//	         graphd import reads it back into an empty store, printings,
+//	         merges, copies, review candidates and decisions included
 //	nquads   RDF 1.1 N-Quads in the schema.org vocabulary (Quotation,
 //	         Person, NewsArticle, NewsMediaOrganization,
-//	         spokenByCharacter), each quotation's statements in the graph
+//	         spokenByCharacter), each printing's statements in the graph
 //	         of the article that printed it
-//	graphml  GraphML for Gephi, yEd or NetworkX, node and edge attributes
-//	         declared with <key>
+//	graphml  GraphML for Gephi, yEd or NetworkX, an IN edge a printing,
+//	         node and edge attributes declared with <key>
 //	csv      node and relationship files with the headers of neo4j-admin
-//	         database import (:ID, :LABEL, :START_ID, :END_ID, :TYPE)
+//	         database import (:ID, :LABEL, :START_ID, :END_ID, :TYPE),
+//	         printings.csv a relationship a printing
 //
 // An export with no filter is the whole graph, its quotations in the order
 // they were stored: after them come the records no quotation reaches
-// (speakers, venues, outlets and articles without quotes), so that
-// importing it reproduces the store. A filtered export lists quotations
-// by date.
+// (speakers, venues, outlets and articles without quotes, and in JSON
+// Lines the review candidates and decisions), so that importing it
+// reproduces the store. A filtered export lists quotations by date, with
+// what they reach: the whole cluster of each speaker record, and the
+// articles that copied articles copy.
 //
-// The exported view of a quotation is built in one place, occurrences,
-// so that a quotation printed by several articles adds occurrences, not
-// a new format.
+// The exported view of a quotation is built in one place, statement,
+// from the printings Snapshot.Occurrences reads, earliest first.
 package export
 
 import (
@@ -119,9 +125,10 @@ func (o Options) full() bool {
 		f.ArticleID == uuid.Nil && f.MinConfidence == 0 && f.Search == "" && f.From.IsZero() && f.To.IsZero()
 }
 
-// Counts says how much an export wrote.
+// Counts says how much an export wrote: quotations, their printings,
+// speaker records, venues, articles and outlets.
 type Counts struct {
-	Quotes, Speakers, Venues, Articles, Outlets int
+	Quotes, Printings, Speakers, Venues, Articles, Outlets int
 }
 
 // Write writes the export of store in format f (not CSV: see WriteCSV)
@@ -155,7 +162,8 @@ type source struct {
 	o      Options
 	counts Counts
 
-	speakers map[uuid.UUID]*graph.Speaker
+	people   map[uuid.UUID]*graph.Speaker       // canonical speakers
+	records  map[uuid.UUID]*graph.SpeakerRecord // speaker records
 	venues   map[uuid.UUID]*graph.Venue
 	outlets  map[uuid.UUID]*graph.Outlet
 	articles map[uuid.UUID]*graph.Article // without text
@@ -172,7 +180,7 @@ func open(ctx context.Context, store *graph.Store, o Options) (*source, error) {
 	}
 	return &source{
 		ctx: ctx, sn: sn, o: o,
-		speakers: map[uuid.UUID]*graph.Speaker{}, venues: map[uuid.UUID]*graph.Venue{},
+		people: map[uuid.UUID]*graph.Speaker{}, records: map[uuid.UUID]*graph.SpeakerRecord{}, venues: map[uuid.UUID]*graph.Venue{},
 		outlets: map[uuid.UUID]*graph.Outlet{}, articles: map[uuid.UUID]*graph.Article{}, texts: map[uuid.UUID]string{},
 	}, nil
 }
@@ -192,11 +200,45 @@ func cached[T any](m map[uuid.UUID]*T, id uuid.UUID, read func(uuid.UUID) (T, er
 	return &v, nil
 }
 
-func (s *source) speaker(id uuid.UUID) (*graph.Speaker, error) {
+// person returns the canonical speaker with id, nil for uuid.Nil.
+func (s *source) person(id uuid.UUID) (*graph.Speaker, error) {
 	if id == uuid.Nil {
 		return nil, nil
 	}
-	return cached(s.speakers, id, s.sn.Speaker)
+	return cached(s.people, id, s.sn.Speaker)
+}
+
+// record returns the speaker record with id, nil for uuid.Nil.
+func (s *source) record(id uuid.UUID) (*graph.SpeakerRecord, error) {
+	if id == uuid.Nil {
+		return nil, nil
+	}
+	return cached(s.records, id, s.sn.SpeakerRecord)
+}
+
+// cluster returns the speaker records of the cluster of record id, the
+// canonical record first, then its members in the order they were
+// merged.
+func (s *source) cluster(id uuid.UUID) ([]*graph.SpeakerRecord, error) {
+	r, err := s.record(id)
+	if err != nil || r == nil {
+		return nil, err
+	}
+	root := r
+	if r.Canonical != uuid.Nil {
+		if root, err = s.record(r.Canonical); err != nil {
+			return nil, err
+		}
+	}
+	out := []*graph.SpeakerRecord{root}
+	for _, m := range root.Members {
+		mr, err := s.record(m)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, mr)
+	}
+	return out, nil
 }
 
 func (s *source) venue(id uuid.UUID) (*graph.Venue, error) {
@@ -235,40 +277,51 @@ func (s *source) text(id uuid.UUID) (string, error) {
 	return a.Text, err
 }
 
-// An occurrence is a quotation as one article printed it.
+// An occurrence is a quotation as one article printed it: the text, kind,
+// spans, cue, mention, speaker and venue as printed, and how it compares
+// with the quotation's canonical text.
 type occurrence struct {
+	graph.Occurrence
 	article *graph.Article
 	venue   *graph.Venue
-	quote   graph.Quote // the text, kind, spans, cue and mention as printed
 }
 
-// statement is a quotation as exports see it: who said it, and where it
-// was printed.
+// statement is a quotation as exports see it: what was said, by whom,
+// and every printing of it, earliest first.
 type statement struct {
 	quote       graph.Quote
-	speaker     *graph.Speaker
+	speaker     *graph.Speaker // the canonical speaker of the first printing
 	occurrences []occurrence
 }
 
-// occurrences builds the exported view of q: one occurrence, as a quote
-// is printed in one article.
+// statement builds the exported view of q from its printings.
 func (s *source) statement(q graph.Quote) (statement, error) {
 	st := statement{quote: q}
-	var err error
-	if st.speaker, err = s.speaker(q.SpeakerID); err != nil {
-		return st, err
-	}
-	a, err := s.article(q.ArticleID)
+	occs, err := s.sn.Occurrences(q)
 	if err != nil {
-		return st, err
+		return st, fmt.Errorf("export: %w", err)
 	}
-	v, err := s.venue(q.VenueID)
-	if err != nil {
-		return st, err
+	if len(occs) == 0 {
+		return st, fmt.Errorf("export: quote %s has no printings", q.ID)
 	}
-	st.occurrences = []occurrence{{article: a, venue: v, quote: q}}
-	return st, nil
+	st.occurrences = make([]occurrence, len(occs))
+	for i, o := range occs {
+		oc := &st.occurrences[i]
+		oc.Occurrence = o
+		if oc.article, err = s.article(o.ArticleID); err != nil {
+			return st, err
+		}
+		if oc.venue, err = s.venue(o.VenueID); err != nil {
+			return st, err
+		}
+	}
+	st.speaker, err = s.person(occs[0].SpeakerID)
+	return st, err
 }
+
+// printed reports whether the printing's text is not the quotation's
+// canonical text, which the formats other than JSON Lines give only then.
+func (st statement) printed(oc occurrence) bool { return oc.Text != st.quote.Text }
 
 // quotes calls fn with every quote the filter selects, in each's order.
 func (s *source) quotes(fn func(graph.Quote) error) error {
@@ -296,15 +349,16 @@ func (s *source) each(fn func(statement) error) error {
 // unreached calls the functions with the records of a full export that
 // no quotation reached, in the order they were created; nothing for a
 // filtered export.
-func (s *source) unreached(speaker func(graph.Speaker) error, venue func(graph.Venue) error,
+func (s *source) unreached(speaker func(graph.SpeakerRecord) error, venue func(graph.Venue) error,
 	outlet func(graph.Outlet) error, article func(graph.Article) error) error {
 	if !s.o.full() {
 		return nil
 	}
-	err := s.sn.Speakers(s.ctx, func(v graph.Speaker) error {
-		if _, ok := s.speakers[v.ID]; ok {
+	err := s.sn.SpeakerRecords(s.ctx, func(v graph.SpeakerRecord) error {
+		if _, ok := s.records[v.ID]; ok {
 			return nil
 		}
+		s.records[v.ID] = &v
 		return speaker(v)
 	})
 	if err == nil {

@@ -58,8 +58,11 @@ func day(s string) time.Time {
 
 // fixture fills a store with what an export must carry: quotations with
 // and without speaker and venue, text that needs escaping in every
-// format, an undated article, an article without quotations, and a
-// speaker, a venue and an outlet that no quotation reaches any more.
+// format, an undated article, an article without quotations, a speaker,
+// a venue and an outlet that no quotation reaches any more, quotations
+// printed by several articles (the same words, and a longer cut that
+// becomes the canonical text), an article that copies another, and two
+// names of one person merged by a person's decision.
 func fixture(t testing.TB) *graph.Store {
 	t.Helper()
 	s := graphtest.Open(t)
@@ -88,6 +91,33 @@ func fixture(t testing.TB) *graph.Store {
 	t5 := "Carl Diaz said: \"Gone soon.\""
 	put(graph.ArticleInput{URL: "https://example.com/e", Outlet: "Herald", Text: t5, Quotes: []graph.QuoteInput{quoted(t5, "Gone soon.", "Carl Diaz", "radio", graph.VenueBroadcast)}})
 	put(graph.ArticleInput{URL: "https://example.com/e", Outlet: "Daily", Text: "Replaced, without quotations."})
+	// A copy of the first article, naming Ana Silva otherwise.
+	t6 := strings.Replace(t1, "Ana Silva", "Anna Silva", 1) + " Reprinted."
+	put(graph.ArticleInput{URL: "https://example.com/f", Title: "Talks (copy)", Outlet: "Daily", Published: day("2025-02-18"), Text: t6,
+		Quotes: []graph.QuoteInput{
+			quoted(t6, "We will <never> give up \"what is ours\" & that's final.", "Anna Silva", "CNN", graph.VenueBroadcast),
+			quoted(t6, "Line two.\tTab; end 🕊", "", "", ""),
+		}})
+	// More of what Ana Silva said on Monday, undated.
+	t7 := "Ana Silva said: \"Talks resume Monday, and we hope for progress.\""
+	put(graph.ArticleInput{URL: "https://example.com/g", Title: "Monday, more", Text: t7,
+		Quotes: []graph.QuoteInput{quoted(t7, "Talks resume Monday, and we hope for progress.", "Ana Silva", "", "")}})
+	ctx := t.Context()
+	ana, err1 := s.SpeakerByName(ctx, "Ana Silva")
+	anna, err2 := s.SpeakerByName(ctx, "Anna Silva")
+	if err := errors.Join(err1, err2); err != nil {
+		t.Fatal(err)
+	}
+	a, b := ana.ID, anna.ID
+	if a == b { // merged on the evidence: a person keeps them apart, then merges them
+		b = ana.Merges[0].Member
+		if _, err := s.UndoMerge(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.MergeSpeakers(ctx, a, b, uuid.Nil); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 
@@ -101,8 +131,9 @@ func exportOf(t testing.TB, s *graph.Store, f export.Format, o export.Options) (
 	return buf.Bytes(), c
 }
 
-// The whole graph: 4 quotes, 3 speakers, 4 venues, 5 articles, 3 outlets.
-var wantFull = export.Counts{Quotes: 4, Speakers: 3, Venues: 4, Articles: 5, Outlets: 3}
+// The whole graph: 4 quotes in 7 printings, 4 speaker records (3
+// people), 4 venues, 7 articles, 3 outlets.
+var wantFull = export.Counts{Quotes: 4, Printings: 7, Speakers: 4, Venues: 4, Articles: 7, Outlets: 3}
 
 // JSON Lines, imported into an empty store, gives the same graph: the
 // same records, indexes and counts, and the same export.
@@ -130,15 +161,60 @@ func TestJSONLRoundTrip(t *testing.T) {
 		t.Errorf("Counts %+v and %+v (%v)", a, b, err)
 	}
 	// The same searches and stats answer alike.
+	ctx := t.Context()
 	for _, f := range []graph.QuoteFilter{{Search: "talks", Order: graph.OrderRelevance}, {Kinds: []string{graph.KindPartial}}} {
-		qa, _, err1 := src.Quotes(t.Context(), f, graph.Page{})
-		qb, _, err2 := dst.Quotes(t.Context(), f, graph.Page{})
+		qa, _, err1 := src.Quotes(ctx, f, graph.Page{})
+		qb, _, err2 := dst.Quotes(ctx, f, graph.Page{})
 		if err := errors.Join(err1, err2); err != nil {
 			t.Fatal(err)
 		}
 		if diff := cmp.Diff(qa, qb); diff != "" {
 			t.Errorf("Quotes(%+v) (-source +imported):\n%s", f, diff)
 		}
+	}
+	// Every quote has its printings back, with their ids; the two names
+	// of Ana Silva are one speaker, merged by a person as before; the
+	// copy is a copy; the decision holds.
+	qs, _, err := src.Quotes(ctx, graph.QuoteFilter{}, graph.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	printed := 0
+	for _, q := range qs {
+		oa, err1 := src.Occurrences(ctx, q.ID)
+		ob, err2 := dst.Occurrences(ctx, q.ID)
+		if err := errors.Join(err1, err2); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(oa, ob); diff != "" {
+			t.Errorf("printings of %q (-source +imported):\n%s", q.Text, diff)
+		}
+		if len(ob) > 1 {
+			printed++
+		}
+	}
+	if printed != 3 {
+		t.Errorf("%d quotes printed more than once after import, want 3", printed)
+	}
+	for _, name := range []string{"Ana Silva", "Anna Silva"} {
+		a, err1 := src.SpeakerByName(ctx, name)
+		b, err2 := dst.SpeakerByName(ctx, name)
+		if err := errors.Join(err1, err2); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(a, b); diff != "" || len(b.Merges) != 1 || b.Merges[0].By != graph.ByPerson {
+			t.Errorf("speaker %s (-source +imported):\n%s\n%+v", name, diff, b)
+		}
+	}
+	orig, _, err := dst.Quotes(ctx, graph.QuoteFilter{Search: "final"}, graph.Page{})
+	if err != nil || len(orig) != 1 {
+		t.Fatalf("the first quotation: %v, %v", orig, err)
+	}
+	if cs, err := dst.Copies(ctx, orig[0].ArticleID); err != nil || len(cs) != 1 || cs[0].URL != "https://example.com/f" {
+		t.Errorf("copies of the first article after import: %+v, %v", cs, err)
+	}
+	if _, err := dst.MergeSpeakers(ctx, orig[0].SpeakerID, orig[0].SpeakerID, uuid.Nil); !errors.Is(err, graph.ErrInvalid) {
+		t.Errorf("merging a speaker with itself: %v", err)
 	}
 	// Every line is JSON; quotation lines carry what Quotebank's do.
 	for i, line := range bytes.Split(bytes.TrimSpace(first), []byte("\n")) {
@@ -155,15 +231,82 @@ func TestJSONLRoundTrip(t *testing.T) {
 		}
 	}
 	// Importing twice, or into a store with articles, fails whole.
-	if _, err := export.Import(t.Context(), dst, bytes.NewReader(first)); !errors.Is(err, graph.ErrInvalid) {
+	if _, err := export.Import(ctx, dst, bytes.NewReader(first)); !errors.Is(err, graph.ErrInvalid) {
 		t.Errorf("import into a full store: %v", err)
 	}
-	noText, _ := exportOf(t, src, export.JSONL, export.Options{NoText: true})
-	if _, err := export.Import(t.Context(), graphtest.Open(t), bytes.NewReader(noText)); !errors.Is(err, export.ErrImport) {
-		t.Errorf("import of an export without text: %v", err)
+	// A filtered export holds what its quotations reach, whole: the
+	// cluster of each speaker record and the article a copy copies; it
+	// imports (and graphtest checks the store it makes).
+	part, pc := exportOf(t, src, export.JSONL, export.Options{Filter: graph.QuoteFilter{Search: "final"}})
+	ic, err = export.Import(ctx, graphtest.Open(t), bytes.NewReader(part))
+	if err != nil || ic != pc || pc != (export.Counts{Quotes: 1, Printings: 2, Speakers: 2, Venues: 1, Articles: 2, Outlets: 2}) {
+		t.Errorf("import of a filtered export: %+v (exported %+v), %v", ic, pc, err)
 	}
-	if _, err := export.Import(t.Context(), graphtest.Open(t), strings.NewReader("{\"quoteID\": 3}\n")); !errors.Is(err, export.ErrImport) || !strings.Contains(err.Error(), "line 1") {
-		t.Errorf("import of a bad line: %v", err)
+}
+
+// What import refuses: it names the line, and leaves the store empty.
+func TestImportRefuses(t *testing.T) {
+	src := fixture(t)
+	full, _ := exportOf(t, src, export.JSONL, export.Options{})
+	noText, _ := exportOf(t, src, export.JSONL, export.Options{NoText: true})
+	lines := strings.Split(strings.TrimSpace(string(full)), "\n")
+	var first struct {
+		Speakers []struct{ ID string }
+		Articles []struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || len(first.Speakers) != 2 {
+		t.Fatalf("the first line's speakers: %+v, %v", first, err)
+	}
+	tests := []struct {
+		name, in, want string
+	}{
+		{"not JSON", lines[0] + "\n{\"quoteID\": ", "line 2:"},
+		{"a value of the wrong type", "{\"quoteID\": 3}\n", "line 1:"},
+		{"an unknown key", strings.Replace(lines[0], `"quoteID"`, `"quoteText":1,"quoteID"`, 1), `line 1: cannot import: json: unknown field "quoteText"`},
+		{"neither quotation nor record", "{}", "line 1: cannot import: neither a quotation nor a record"},
+		{"no text", string(noText), "line 1: cannot import: article"},
+		// The first line holds Ana Silva's records: without it the later
+		// lines name speakers and articles the file does not hold.
+		{"a quotation of an article not loaded", strings.Join(lines[1:], "\n"), "line 1: cannot import: load quote"},
+		{"a merge into a speaker not loaded", strings.Replace(string(full), `"canonical":"`+first.Speakers[0].ID, `"canonical":"`+uuid.NewString(), 1),
+			"line 1: cannot import: speaker " + first.Speakers[1].ID + " is linked to speaker"},
+		{"a copy of an article not loaded", strings.Replace(string(full), `"original":"`+first.Articles[0].ID, `"original":"`+uuid.NewString(), 1),
+			"line 1: cannot import: article " + first.Articles[1].ID + " copies article"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := graphtest.Open(t)
+			_, err := export.Import(t.Context(), dst, strings.NewReader(tt.in))
+			if !errors.Is(err, export.ErrImport) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want ErrImport with %q", err, tt.want)
+			}
+			if c, err := dst.Counts(t.Context()); err != nil || c != (graph.Counts{}) {
+				t.Errorf("after a failed import: %+v, %v", c, err)
+			}
+			if _, err := export.Import(t.Context(), dst, bytes.NewReader(full)); err != nil {
+				t.Errorf("an import after the failed one: %v", err)
+			}
+		})
+	}
+}
+
+// An export of a graphd that wrote one printing a quotation, and the
+// speaker record as the quotation's speaker, imports.
+func TestImportOneprinting(t *testing.T) {
+	const old = `{"quoteID":"01a1fd11-0000-7000-8000-000000000001","quotation":"Peace is possible","speaker":{"id":"01a1fd11-0000-7000-8000-000000000002","name":"Ben Cole","titles":["minister"]},"date":"2025-02-17","numOccurrences":1,"urls":["https://example.com/b"],"occurrences":[{"articleID":"01a1fd11-0000-7000-8000-000000000003","url":"https://example.com/b","date":"2025-02-17","quotation":"Peace is possible","kind":"partial","confidence":0.6,"spans":[[16,33]],"cue":"said","cueSpan":[9,13],"venue":{"id":"01a1fd11-0000-7000-8000-000000000004","name":"press conference","kind":"event"}}],"articles":[{"id":"01a1fd11-0000-7000-8000-000000000003","key":"https://example.com/b","url":"https://example.com/b","published":"2025-02-17T00:00:00Z","hash":"","ingested":"2025-02-18T00:00:00Z","text":"Ben Cole said: \"Peace is possible\" today."}]}
+{"quoteID":"01a1fd11-0000-7000-8000-000000000005","quotation":"today","speaker":{"id":"01a1fd11-0000-7000-8000-000000000002","name":"Ben Cole","titles":["minister"]},"date":"2025-02-17","numOccurrences":1,"urls":["https://example.com/b"],"occurrences":[{"articleID":"01a1fd11-0000-7000-8000-000000000003","quotation":"today","kind":"partial","confidence":0.5,"spans":[[36,41]],"venue":null}]}
+`
+	s := graphtest.Open(t)
+	c, err := export.Import(t.Context(), s, strings.NewReader(old))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != (export.Counts{Quotes: 2, Printings: 2, Speakers: 1, Venues: 1, Articles: 1}) {
+		t.Errorf("counts %+v", c)
+	}
+	occs, err := s.Occurrences(t.Context(), uuid.MustParse("01a1fd11-0000-7000-8000-000000000001"))
+	if err != nil || len(occs) != 1 || occs[0].Speaker != "Ben Cole" || occs[0].Match != "first" {
+		t.Errorf("the printing: %+v, %v", occs, err)
 	}
 }
 
@@ -190,6 +333,7 @@ func TestNQuads(t *testing.T) {
 	}
 	types := map[string]int{}
 	preds := map[string]int{}
+	printings := map[[2]string]bool{} // quotation and the article graph it is printed in
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	n := 0
 	for sc.Scan() {
@@ -201,21 +345,35 @@ func TestNQuads(t *testing.T) {
 		preds[m[2]]++
 		if m[2] == "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>" {
 			types[m[3]]++
+			if m[3] == "<https://schema.org/Quotation>" && m[4] != "" {
+				printings[[2]string{m[1], m[4]}] = true
+			}
 		}
 	}
+	// 7 printings in their articles' graphs, and the 3 quotations
+	// printed more than once in the default graph with their canonical
+	// text.
 	want := map[string]int{
-		"<https://schema.org/Quotation>": 4, "<https://schema.org/Person>": 3, "<urn:graphd:Venue>": 4,
-		"<https://schema.org/NewsArticle>": 5, "<https://schema.org/NewsMediaOrganization>": 3,
+		"<https://schema.org/Quotation>": 7 + 3, "<https://schema.org/Person>": 4, "<urn:graphd:Venue>": 4,
+		"<https://schema.org/NewsArticle>": 7, "<https://schema.org/NewsMediaOrganization>": 3,
 	}
 	if diff := cmp.Diff(want, types); diff != "" {
 		t.Errorf("rdf:type counts (-want +got):\n%s", diff)
 	}
-	if preds["<https://schema.org/spokenByCharacter>"] != 3 || preds["<https://schema.org/isPartOf>"] != 4 || preds["<https://schema.org/publisher>"] != 4 {
-		t.Errorf("predicates: %v", preds)
+	if len(printings) != 7 {
+		t.Errorf("%d printings, want 7", len(printings))
+	}
+	wantPreds := map[string]int{"<https://schema.org/spokenByCharacter>": 5, "<https://schema.org/isPartOf>": 7, "<https://schema.org/publisher>": 5,
+		"<https://schema.org/text>": 7 + 3, "<http://www.w3.org/2002/07/owl#sameAs>": 1, "<https://schema.org/isBasedOn>": 1,
+		"<urn:graphd:match>": 3, "<urn:graphd:similarity>": 1}
+	for p, n := range wantPreds {
+		if preds[p] != n {
+			t.Errorf("%s: %d statements, want %d", p, preds[p], n)
+		}
 	}
 	// A filter exports what it selects and what that reaches.
 	out, c = exportOf(t, s, export.NQuads, export.Options{Filter: graph.QuoteFilter{Search: "peace"}})
-	if c != (export.Counts{Quotes: 1, Speakers: 1, Venues: 1, Articles: 1}) || bytes.Count(out, []byte("schema.org/Quotation>")) != 1 {
+	if c != (export.Counts{Quotes: 1, Printings: 1, Speakers: 1, Venues: 1, Articles: 1}) || bytes.Count(out, []byte("schema.org/Quotation>")) != 1 {
 		t.Errorf("filtered: counts %+v\n%s", c, out)
 	}
 }
@@ -239,6 +397,7 @@ type graphmlDoc struct {
 			} `xml:"data"`
 		} `xml:"node"`
 		Edges []struct {
+			ID     string `xml:"id,attr"`
 			Source string `xml:"source,attr"`
 			Target string `xml:"target,attr"`
 			Data   []struct {
@@ -276,11 +435,20 @@ func TestGraphML(t *testing.T) {
 			}
 		}
 	}
-	if diff := cmp.Diff(map[string]int{"Quote": 4, "Speaker": 3, "Venue": 4, "Article": 5, "Outlet": 3}, types); diff != "" {
+	if diff := cmp.Diff(map[string]int{"Quote": 4, "Speaker": 4, "Venue": 4, "Article": 7, "Outlet": 3}, types); diff != "" {
 		t.Errorf("nodes by type (-want +got):\n%s", diff)
 	}
 	edges := map[string]int{}
+	ids := map[string]bool{}
+	printed := 0
 	for _, e := range doc.Graph.Edges {
+		if ids[e.ID] {
+			t.Errorf("edge id %s twice", e.ID)
+		}
+		ids[e.ID] = true
+		if _, err := uuid.Parse(e.ID); err == nil { // a printing
+			printed++
+		}
 		if nodes[e.Source] == "" || nodes[e.Target] == "" {
 			t.Errorf("edge %s → %s names a node that is not there", e.Source, e.Target)
 		}
@@ -293,9 +461,13 @@ func TestGraphML(t *testing.T) {
 			}
 		}
 	}
-	want := map[string]int{"Speaker SAID Quote": 3, "Quote IN Article": 4, "Quote AT Venue": 3, "Article PUBLISHED_BY Outlet": 4}
+	want := map[string]int{"Speaker SAID Quote": 4, "Quote IN Article": 7, "Quote AT Venue": 4, "Article PUBLISHED_BY Outlet": 5,
+		"Article COPY_OF Article": 1, "Speaker MERGED_INTO Speaker": 1}
 	if diff := cmp.Diff(want, edges); diff != "" {
 		t.Errorf("edges (-want +got):\n%s", diff)
+	}
+	if printed != 7 {
+		t.Errorf("%d edges are printings, want 7", printed)
 	}
 	if doc.Graph.EdgeDefault != "directed" {
 		t.Errorf("edgedefault %q", doc.Graph.EdgeDefault)
@@ -324,8 +496,8 @@ func TestCSV(t *testing.T) {
 	if diff := cmp.Diff(export.CSVFiles, order); diff != "" {
 		t.Errorf("files (-want +got):\n%s", diff)
 	}
-	checkCSV(t, files, map[string]int{"speakers.csv": 3, "venues.csv": 4, "outlets.csv": 3, "articles.csv": 5, "quotes.csv": 4,
-		"relationships.csv": 3 + 4 + 3 + 4})
+	checkCSV(t, files, map[string]int{"speakers.csv": 4, "venues.csv": 4, "outlets.csv": 3, "articles.csv": 7, "quotes.csv": 4,
+		"printings.csv": 7, "relationships.csv": 4 + 4 + 5 + 1 + 1}) // SAID, AT, PUBLISHED_BY, COPY_OF, MERGED_INTO
 }
 
 // checkCSV parses the files as neo4j-admin would: headers, row counts,
@@ -333,11 +505,13 @@ func TestCSV(t *testing.T) {
 func checkCSV(t *testing.T, files map[string]*bytes.Buffer, rows map[string]int) {
 	t.Helper()
 	headers := map[string][]string{
-		"speakers.csv":      {"id:ID", "name", "aliases:string[]", "titles:string[]", ":LABEL"},
-		"venues.csv":        {"id:ID", "name", "kind", ":LABEL"},
-		"outlets.csv":       {"id:ID", "name", ":LABEL"},
-		"articles.csv":      {"id:ID", "url", "title", "published", "outlet", "hash", ":LABEL"},
-		"quotes.csv":        {"id:ID", "text", "kind", "confidence:float", "published", "cue", "mention", ":LABEL"},
+		"speakers.csv": {"id:ID", "name", "aliases:string[]", "titles:string[]", ":LABEL"},
+		"venues.csv":   {"id:ID", "name", "kind", ":LABEL"},
+		"outlets.csv":  {"id:ID", "name", ":LABEL"},
+		"articles.csv": {"id:ID", "url", "title", "published", "outlet", "hash", ":LABEL"},
+		"quotes.csv":   {"id:ID", "text", "kind", "confidence:float", "published", "cue", "mention", ":LABEL"},
+		"printings.csv": {":START_ID", ":END_ID", ":TYPE", "id", "match", "speakerName", "kind", "confidence:float", "cue", "mention",
+			"text", "similarity:float", "fidelity:float", "misquote:string[]"},
 		"relationships.csv": {":START_ID", ":END_ID", ":TYPE"},
 	}
 	ids := map[string]string{}
@@ -363,9 +537,12 @@ func checkCSV(t *testing.T, files map[string]*bytes.Buffer, rows map[string]int)
 				t.Errorf("%s: row of %d fields", name, len(r))
 				continue
 			}
-			if name == "relationships.csv" {
+			if name == "relationships.csv" || name == "printings.csv" {
 				if ids[r[0]] == "" || ids[r[1]] == "" {
 					t.Errorf("relationship %v between unknown ids", r)
+				}
+				if _, err := uuid.Parse(r[3%len(r)]); name == "printings.csv" && (err != nil || r[2] != "IN") {
+					t.Errorf("printing %v: %v", r, err)
 				}
 				continue
 			}
@@ -404,8 +581,12 @@ func TestCSVZip(t *testing.T) {
 		rc.Close()
 		files[f.Name] = bytes.NewBuffer(b)
 	}
-	// "talks" is one quotation by Ana Silva on X in an article of Daily.
-	checkCSV(t, files, map[string]int{"speakers.csv": 1, "venues.csv": 1, "outlets.csv": 1, "articles.csv": 1, "quotes.csv": 1, "relationships.csv": 4})
+	// "talks" is one quotation by Ana Silva, printed on X in an article
+	// of Daily and in an undated article of no outlet: Ana Silva's
+	// records (Anna Silva is merged into her), X, Daily, two articles;
+	// SAID, AT, PUBLISHED_BY and MERGED_INTO.
+	checkCSV(t, files, map[string]int{"speakers.csv": 2, "venues.csv": 1, "outlets.csv": 1, "articles.csv": 2, "quotes.csv": 1,
+		"printings.csv": 2, "relationships.csv": 4})
 }
 
 func TestParseFormat(t *testing.T) {

@@ -2,22 +2,31 @@ package export
 
 import (
 	"bufio"
+	"encoding/hex"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph"
 )
 
-// GraphML for Gephi and other graph tools: nodes of type Speaker, Quote,
-// Venue, Article and Outlet, each with a label, and directed edges
-// SAID (speaker → quote), AT (quote → venue), IN (quote → article) and
-// PUBLISHED_BY (article → outlet). Every attribute is declared with a
-// <key>; a node is written before the first edge that names it.
+// GraphML for Gephi and other graph tools: nodes of type Speaker (a
+// speaker record: one name of a person), Quote, Venue, Article and
+// Outlet, each with a label, and directed edges SAID (speaker → quote,
+// from the speaker of every printing), IN (quote → article, one for each
+// printing, with the printing's id as the edge's id and its match,
+// speaker name, and when its text is not the canonical text the text,
+// similarity, fidelity and misquote reasons), AT (quote → venue, for
+// each printing with a venue), PUBLISHED_BY (article → outlet), COPY_OF
+// (article → the article it copies) and MERGED_INTO (speaker record →
+// the canonical record of the person). Every attribute is declared with
+// a <key>; a node is written before the first edge that names it.
 
 // graphmlKeys are the attributes: id, for, name, type.
 var graphmlKeys = [][4]string{
@@ -36,13 +45,20 @@ var graphmlKeys = [][4]string{
 	{"outlet", "node", "outlet", "string"},
 	{"edgeType", "edge", "type", "string"},
 	{"edgeLabel", "edge", "label", "string"},
+	{"match", "edge", "match", "string"},
+	{"speakerName", "edge", "speakerName", "string"},
+	{"printedText", "edge", "text", "string"},
+	{"similarity", "edge", "similarity", "double"},
+	{"fidelity", "edge", "fidelity", "double"},
+	{"misquote", "edge", "misquote", "string"},
 }
 
 type graphmlWriter struct {
 	w     *bufio.Writer
 	err   error
-	nodes map[uuid.UUID]bool
+	nodes map[uuid.UUID]bool // nodes written, but quotes: a quote is written once, with its statement
 	edges int
+	id    [36]byte // scratch for ids
 }
 
 func (g *graphmlWriter) printf(format string, args ...any) {
@@ -51,12 +67,63 @@ func (g *graphmlWriter) printf(format string, args ...any) {
 	}
 }
 
+// failed returns the first error writing, if any.
+func (g *graphmlWriter) failed() error {
+	if g.err != nil {
+		return g.err
+	}
+	_, err := g.w.Write(nil) // bufio.Writer keeps its first error
+	return err
+}
+
+// put writes strings as they are.
+func (g *graphmlWriter) put(ss ...string) {
+	for _, s := range ss {
+		g.w.WriteString(s)
+	}
+}
+
+func (g *graphmlWriter) putID(id uuid.UUID) {
+	hex.Encode(g.id[:8], id[:4])
+	g.id[8] = '-'
+	hex.Encode(g.id[9:13], id[4:6])
+	g.id[13] = '-'
+	hex.Encode(g.id[14:18], id[6:8])
+	g.id[18] = '-'
+	hex.Encode(g.id[19:23], id[8:10])
+	g.id[23] = '-'
+	hex.Encode(g.id[24:], id[10:])
+	g.w.Write(g.id[:])
+}
+
 // escape writes s as XML character data, characters XML cannot carry
-// replaced.
-func escape(s string) string {
-	var b strings.Builder
-	xml.EscapeText(&b, []byte(s))
-	return b.String()
+// replaced, as xml.EscapeText does.
+func (g *graphmlWriter) escape(s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\'' || c == '&' || c == '<' || c == '>' || c >= 0xef {
+			// Markup, control characters, and the bytes that may start
+			// U+FFFE, U+FFFF or bad UTF-8: the slow way.
+			xml.EscapeText(g.w, []byte(s))
+			return
+		}
+		if c >= 0x80 && !utf8.ValidString(s) {
+			xml.EscapeText(g.w, []byte(s))
+			return
+		}
+	}
+	g.w.WriteString(s)
+}
+
+// data writes key, value pairs as <data>, empty values left out.
+func (g *graphmlWriter) data(kv []string) {
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			g.put(`<data key="`, kv[i], `">`)
+			g.escape(kv[i+1])
+			g.w.WriteString("</data>")
+		}
+	}
 }
 
 // node writes a node once; data is key, value pairs, empty values left out.
@@ -65,20 +132,42 @@ func (g *graphmlWriter) node(id uuid.UUID, data ...string) bool {
 		return false
 	}
 	g.nodes[id] = true
-	g.printf("    <node id=\"%s\">", id)
-	for i := 0; i+1 < len(data); i += 2 {
-		if data[i+1] != "" {
-			g.printf("<data key=\"%s\">%s</data>", data[i], escape(data[i+1]))
-		}
-	}
-	g.printf("</node>\n")
+	g.write(id, data)
 	return true
+}
+
+// write writes a node.
+func (g *graphmlWriter) write(id uuid.UUID, data []string) {
+	g.w.WriteString(`    <node id="`)
+	g.putID(id)
+	g.w.WriteString(`">`)
+	g.data(data)
+	g.w.WriteString("</node>\n")
 }
 
 func (g *graphmlWriter) edge(from, to uuid.UUID, typ string) {
 	g.edges++
-	g.printf("    <edge id=\"e%d\" source=\"%s\" target=\"%s\"><data key=\"edgeType\">%s</data><data key=\"edgeLabel\">%s</data></edge>\n",
-		g.edges, from, to, typ, typ)
+	g.w.WriteString(`    <edge id="e`)
+	g.w.WriteString(strconv.Itoa(g.edges))
+	g.w.WriteString(`" source="`)
+	g.putID(from)
+	g.w.WriteString(`" target="`)
+	g.putID(to)
+	g.put(`"><data key="edgeType">`, typ, `</data><data key="edgeLabel">`, typ, "</data></edge>\n")
+}
+
+// printing writes the IN edge of a printing, its id the occurrence's;
+// data is key, value pairs, empty values left out.
+func (g *graphmlWriter) printing(id, from, to uuid.UUID, data ...string) {
+	g.w.WriteString(`    <edge id="`)
+	g.putID(id)
+	g.w.WriteString(`" source="`)
+	g.putID(from)
+	g.w.WriteString(`" target="`)
+	g.putID(to)
+	g.w.WriteString(`"><data key="edgeType">IN</data><data key="edgeLabel">IN</data>`)
+	g.data(data)
+	g.w.WriteString("</edge>\n")
 }
 
 func writeGraphML(s *source, w io.Writer) error {
@@ -90,10 +179,24 @@ func writeGraphML(s *source, w io.Writer) error {
 		g.printf("  <key id=\"%s\" for=\"%s\" attr.name=\"%s\" attr.type=\"%s\"/>\n", k[0], k[1], k[2], k[3])
 	}
 	g.printf("  <graph id=\"graphd\" edgedefault=\"directed\">\n")
-	speaker := func(sp *graph.Speaker) {
-		if sp != nil && g.node(sp.ID, "type", "Speaker", "label", sp.Name, "aliases", strings.Join(sp.Aliases, "; "), "titles", strings.Join(sp.Titles, "; ")) {
-			s.counts.Speakers++
+	speaker := func(sp *graph.SpeakerRecord) {
+		if sp == nil || !g.node(sp.ID, "type", "Speaker", "label", sp.Name, "aliases", strings.Join(sp.Aliases, "; "), "titles", strings.Join(sp.Titles, "; ")) {
+			return
 		}
+		s.counts.Speakers++
+		if sp.Canonical != uuid.Nil && g.nodes[sp.Canonical] {
+			g.edge(sp.ID, sp.Canonical, "MERGED_INTO")
+		}
+	}
+	cluster := func(id uuid.UUID) error {
+		if id == uuid.Nil || g.nodes[id] {
+			return nil
+		}
+		rs, err := s.cluster(id)
+		for _, r := range rs {
+			speaker(r)
+		}
+		return err
 	}
 	venue := func(v *graph.Venue) {
 		if v != nil && g.node(v.ID, "type", "Venue", "label", v.Name, "venueKind", v.Kind) {
@@ -105,7 +208,8 @@ func writeGraphML(s *source, w io.Writer) error {
 			s.counts.Outlets++
 		}
 	}
-	article := func(a *graph.Article) error {
+	var article func(a *graph.Article) error
+	article = func(a *graph.Article) error {
 		date := ""
 		if !a.Published.IsZero() {
 			date = isoDate(a.Published)
@@ -122,48 +226,69 @@ func writeGraphML(s *source, w io.Writer) error {
 			outlet(o)
 			g.edge(a.ID, a.OutletID, "PUBLISHED_BY")
 		}
+		if c := a.CopyOf; c != nil {
+			o, err := s.article(c.Original)
+			if err == nil {
+				err = article(o)
+			}
+			if err != nil {
+				return err
+			}
+			g.edge(a.ID, c.Original, "COPY_OF")
+		}
 		return nil
 	}
+	said := map[uuid.UUID]bool{}
 	err := s.each(func(st statement) error {
-		speaker(st.speaker)
+		clear(said)
 		for i, oc := range st.occurrences {
 			if err := article(oc.article); err != nil {
 				return err
 			}
+			if err := cluster(oc.SpeakerRecord); err != nil {
+				return err
+			}
 			venue(oc.venue)
 			if i == 0 {
-				c := oc.quote
 				date := ""
 				if !oc.article.Published.IsZero() {
 					date = isoDate(oc.article.Published)
 				}
-				g.node(st.quote.ID, "type", "Quote", "label", st.quote.Text, "text", st.quote.Text, "kind", c.Kind,
-					"confidence", strconv.FormatFloat(c.Confidence, 'g', -1, 64), "date", date, "cue", c.Cue, "mention", c.Mention)
-				if st.speaker != nil {
-					g.edge(st.speaker.ID, st.quote.ID, "SAID")
-				}
+				g.write(st.quote.ID, []string{"type", "Quote", "label", st.quote.Text, "text", st.quote.Text, "kind", oc.Kind,
+					"confidence", strconv.FormatFloat(oc.Confidence, 'g', -1, 64), "date", date, "cue", oc.Cue, "mention", oc.Mention})
 			}
-			g.edge(st.quote.ID, oc.article.ID, "IN")
+			if oc.SpeakerRecord != uuid.Nil && !said[oc.SpeakerRecord] {
+				said[oc.SpeakerRecord] = true
+				g.edge(oc.SpeakerRecord, st.quote.ID, "SAID")
+			}
+			s.counts.Printings++
+			if st.printed(oc) {
+				g.printing(oc.ID, st.quote.ID, oc.article.ID, "match", oc.Match, "speakerName", oc.Speaker, "printedText", oc.Text,
+					"similarity", strconv.FormatFloat(oc.Similarity, 'g', -1, 64), "fidelity", strconv.FormatFloat(oc.Fidelity, 'g', -1, 64),
+					"misquote", strings.Join(oc.Misquote, "; "))
+			} else {
+				g.printing(oc.ID, st.quote.ID, oc.article.ID, "match", oc.Match, "speakerName", oc.Speaker)
+			}
 			if oc.venue != nil {
 				g.edge(st.quote.ID, oc.venue.ID, "AT")
 			}
 		}
-		return g.err
+		return g.failed()
 	})
 	if err != nil {
 		return err
 	}
 	err = s.unreached(
-		func(v graph.Speaker) error { speaker(&v); return g.err },
-		func(v graph.Venue) error { venue(&v); return g.err },
-		func(v graph.Outlet) error { outlet(&v); return g.err },
+		func(v graph.SpeakerRecord) error { return errors.Join(cluster(v.ID), g.failed()) },
+		func(v graph.Venue) error { venue(&v); return g.failed() },
+		func(v graph.Outlet) error { outlet(&v); return g.failed() },
 		func(a graph.Article) error { return article(&a) })
 	if err != nil {
 		return err
 	}
 	g.printf("  </graph>\n</graphml>\n")
-	if g.err != nil {
-		return g.err
+	if err := g.failed(); err != nil {
+		return err
 	}
 	return g.w.Flush()
 }

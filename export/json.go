@@ -168,6 +168,12 @@ func (j *jsonArticle) append(b []byte) []byte {
 	}
 	b = appendString(appendKey(b, true, "hash"), j.Hash)
 	b = appendTime(appendKey(b, true, "ingested"), j.Ingested)
+	if c := j.CopyOf; c != nil {
+		b = appendUUID(appendKey(append(appendKey(b, true, "copyOf"), '{'), false, "original"), c.Original)
+		b = appendFloat(appendKey(b, true, "score"), c.Score)
+		b = strconv.AppendInt(appendKey(b, true, "sharedQuotes"), int64(c.SharedQuotes), 10)
+		b = append(appendFloat(appendKey(b, true, "textOverlap"), c.TextOverlap), '}')
+	}
 	if j.Text != nil {
 		b = appendString(appendKey(b, true, "text"), *j.Text)
 	}
@@ -175,7 +181,12 @@ func (j *jsonArticle) append(b []byte) []byte {
 }
 
 func (j *jsonOccurrence) append(b []byte) []byte {
-	b = appendUUID(appendKey(append(b, '{'), false, "articleID"), j.ArticleID)
+	b = append(b, '{')
+	if j.ID != uuid.Nil {
+		b = appendUUID(appendKey(b, false, "id"), j.ID)
+		b = append(b, ',')
+	}
+	b = appendUUID(appendKey(b, false, "articleID"), j.ArticleID)
 	for _, f := range [][2]string{{"url", j.URL}, {"title", j.Title}, {"outlet", j.Outlet}, {"date", j.Date}} {
 		if f[1] != "" {
 			b = appendString(appendKey(b, true, f[0]), f[1])
@@ -205,6 +216,24 @@ func (j *jsonOccurrence) append(b []byte) []byte {
 		b = appendSpan(appendKey(b, true, "mentionSpan"), *j.MentionSpan)
 	}
 	b = j.Venue.append(appendKey(b, true, "venue"))
+	if j.SpeakerName != "" {
+		b = appendString(appendKey(b, true, "speakerName"), j.SpeakerName)
+	}
+	if j.SpeakerID != uuid.Nil {
+		b = appendUUID(appendKey(b, true, "speakerID"), j.SpeakerID)
+	}
+	if j.SpeakerRecord != uuid.Nil {
+		b = appendUUID(appendKey(b, true, "speakerRecordID"), j.SpeakerRecord)
+	}
+	if j.Match != "" {
+		b = appendString(appendKey(b, true, "match"), j.Match)
+	}
+	b = appendFloat(appendKey(b, true, "score"), j.Score)
+	b = appendFloat(appendKey(b, true, "similarity"), j.Similarity)
+	b = appendFloat(appendKey(b, true, "fidelity"), j.Fidelity)
+	if len(j.Misquote) > 0 {
+		b = appendStrings(appendKey(b, true, "misquote"), j.Misquote)
+	}
 	return append(b, '}')
 }
 
@@ -221,6 +250,9 @@ func (j *jsonQuote) append(b []byte) []byte {
 	}
 	b = strconv.AppendInt(appendKey(b, true, "numOccurrences"), int64(j.NumOccurrences), 10)
 	b = appendStrings(appendKey(b, true, "urls"), j.URLs)
+	if j.Conflict {
+		b = append(appendKey(b, true, "conflict"), "true"...)
+	}
 	b = append(appendKey(b, true, "occurrences"), '[')
 	for i := range j.Occurrences {
 		if i > 0 {
@@ -229,6 +261,9 @@ func (j *jsonQuote) append(b []byte) []byte {
 		b = j.Occurrences[i].append(b)
 	}
 	b = append(b, ']')
+	if len(j.Speakers) > 0 {
+		b = appendJSON(appendKey(b, true, "speakers"), j.Speakers)
+	}
 	if len(j.Articles) > 0 {
 		b = append(appendKey(b, true, "articles"), '[')
 		for i := range j.Articles {

@@ -15,20 +15,27 @@ import (
 )
 
 // N-Quads (RDF 1.1) in the schema.org vocabulary. Every record is
-// <urn:uuid:…>. A quotation is a schema:Quotation with schema:text,
-// schema:spokenByCharacter its speaker (a schema:Person with schema:name,
-// schema:alternateName, schema:jobTitle), schema:isPartOf the article
-// that printed it (a schema:NewsArticle with schema:headline, schema:url,
+// <urn:uuid:…>. A quotation is a schema:Quotation; each printing of it
+// says, in the graph named by the article that printed it, schema:text
+// (as printed), schema:spokenByCharacter (the speaker record of the name
+// the article gave, a schema:Person with schema:name,
+// schema:alternateName, schema:jobTitle), schema:isPartOf the article (a
+// schema:NewsArticle with schema:headline, schema:url,
 // schema:datePublished, schema:publisher its outlet, a
-// schema:NewsMediaOrganization). What schema.org has no term for is in
-// graphd's own namespace, urn:graphd: (kind, confidence, cue, mention,
-// venue, and the venue's kind; a venue is a urn:graphd:Venue with a
-// schema:name). A quotation's statements are in the graph named by its
-// article, whose own statements are there too; speakers, venues and
-// outlets are in the default graph.
+// schema:NewsMediaOrganization, and schema:isBasedOn the article it
+// copies). What schema.org has no term for is in graphd's own namespace,
+// urn:graphd: (kind, confidence, cue, mention, venue, and the venue's
+// kind; a venue is a urn:graphd:Venue with a schema:name; how a printing
+// joined the quotation, match, unless it was the first; and for a
+// printing whose text is not the canonical text, its similarity,
+// fidelity and misquote reasons). The article's own statements are in
+// its graph too; speakers, venues, outlets, and the canonical text of a
+// quotation printed more than once, are in the default graph. A speaker
+// record merged into another is owl:sameAs its canonical record.
 
 const (
 	rdfType   = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+	owlSameAs = "<http://www.w3.org/2002/07/owl#sameAs>"
 	xsd       = "http://www.w3.org/2001/XMLSchema#"
 	schemaOrg = "https://schema.org/"
 	vocab     = "urn:graphd:"
@@ -36,6 +43,20 @@ const (
 
 func sdo(term string) string { return "<" + schemaOrg + term + ">" }
 func gd(term string) string  { return "<" + vocab + term + ">" }
+
+// The predicates every printing has, made once.
+var (
+	rdfTypeQuotation = sdo("Quotation")
+	sdoText          = sdo("text")
+	sdoSpokenBy      = sdo("spokenByCharacter")
+	sdoIsPartOf      = sdo("isPartOf")
+	sdoDate          = sdo("datePublished")
+	gdKind           = gd("kind")
+	gdConfidence     = gd("confidence")
+	gdCue            = gd("cue")
+	gdMention        = gd("mention")
+	gdVenue          = gd("venue")
+)
 
 func iri(id uuid.UUID) string { return "<urn:uuid:" + id.String() + ">" }
 
@@ -85,6 +106,52 @@ type quadWriter struct {
 	err error
 }
 
+// lit writes s, p, the literal v (typed, unless typ is "") and g as
+// quad does, escaping v as literal does without building it first.
+func (q *quadWriter) lit(s, p, v, typ, g string) {
+	if q.err != nil {
+		return
+	}
+	w := q.w
+	w.WriteString(s)
+	w.WriteByte(' ')
+	w.WriteString(p)
+	w.WriteString(` "`)
+	start, checked := 0, false
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c >= 0x80 {
+			if !checked {
+				checked = true
+				if utf8.ValidString(v) {
+					continue
+				}
+			} else {
+				continue // the string is valid UTF-8
+			}
+		}
+		if c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			w.WriteString(v[start:i])
+			e := literal(v[i:])
+			w.WriteString(e[1 : len(e)-1])
+			start = len(v)
+			break
+		}
+	}
+	w.WriteString(v[start:])
+	w.WriteByte('"')
+	if typ != "" {
+		w.WriteString("^^<" + xsd)
+		w.WriteString(typ)
+		w.WriteByte('>')
+	}
+	if g != "" {
+		w.WriteByte(' ')
+		w.WriteString(g)
+	}
+	_, q.err = w.WriteString(" .\n")
+}
+
 func (q *quadWriter) quad(s, p, o, g string) {
 	if q.err != nil {
 		return
@@ -104,7 +171,7 @@ func (q *quadWriter) quad(s, p, o, g string) {
 func writeNQuads(s *source, w io.Writer) error {
 	q := &quadWriter{w: bufio.NewWriterSize(w, 256<<10)}
 	emitted := map[uuid.UUID]bool{}
-	speaker := func(sp *graph.Speaker) {
+	speaker := func(sp *graph.SpeakerRecord) {
 		if sp == nil || emitted[sp.ID] {
 			return
 		}
@@ -119,6 +186,19 @@ func writeNQuads(s *source, w io.Writer) error {
 		for _, t := range sp.Titles {
 			q.quad(n, sdo("jobTitle"), literal(t), "")
 		}
+		if sp.Canonical != uuid.Nil {
+			q.quad(n, owlSameAs, iri(sp.Canonical), "")
+		}
+	}
+	cluster := func(id uuid.UUID) error {
+		if id == uuid.Nil || emitted[id] {
+			return nil
+		}
+		rs, err := s.cluster(id)
+		for _, r := range rs {
+			speaker(r)
+		}
+		return err
 	}
 	venue := func(v *graph.Venue) {
 		if v == nil || emitted[v.ID] {
@@ -141,7 +221,8 @@ func writeNQuads(s *source, w io.Writer) error {
 		q.quad(n, rdfType, sdo("NewsMediaOrganization"), "")
 		q.quad(n, sdo("name"), literal(o.Name), "")
 	}
-	article := func(a *graph.Article) error {
+	var article func(a *graph.Article) error
+	article = func(a *graph.Article) error {
 		if emitted[a.ID] {
 			return nil
 		}
@@ -170,37 +251,61 @@ func writeNQuads(s *source, w io.Writer) error {
 			outlet(o)
 			q.quad(n, sdo("publisher"), iri(a.OutletID), n)
 		}
+		if c := a.CopyOf; c != nil {
+			q.quad(n, sdo("isBasedOn"), iri(c.Original), n)
+			o, err := s.article(c.Original)
+			if err != nil {
+				return err
+			}
+			return article(o)
+		}
 		return nil
 	}
 	err := s.each(func(st statement) error {
-		speaker(st.speaker)
 		n := iri(st.quote.ID)
+		if len(st.occurrences) > 1 {
+			q.quad(n, rdfType, sdo("Quotation"), "")
+			q.quad(n, sdo("text"), literal(st.quote.Text), "")
+		}
 		for _, oc := range st.occurrences {
 			if err := article(oc.article); err != nil {
 				return err
 			}
+			if err := cluster(oc.SpeakerRecord); err != nil {
+				return err
+			}
 			venue(oc.venue)
+			s.counts.Printings++
 			g := iri(oc.article.ID)
-			c := oc.quote
-			q.quad(n, rdfType, sdo("Quotation"), g)
-			q.quad(n, sdo("text"), literal(c.Text), g)
-			if st.speaker != nil {
-				q.quad(n, sdo("spokenByCharacter"), iri(st.speaker.ID), g)
+			q.quad(n, rdfType, rdfTypeQuotation, g)
+			q.lit(n, sdoText, oc.Text, "", g)
+			if oc.SpeakerRecord != uuid.Nil {
+				q.quad(n, sdoSpokenBy, iri(oc.SpeakerRecord), g)
 			}
-			q.quad(n, sdo("isPartOf"), g, g)
+			q.quad(n, sdoIsPartOf, g, g)
 			if !oc.article.Published.IsZero() {
-				q.quad(n, sdo("datePublished"), dateLiteral(oc.article.Published), g)
+				q.quad(n, sdoDate, dateLiteral(oc.article.Published), g)
 			}
-			q.quad(n, gd("kind"), literal(c.Kind), g)
-			q.quad(n, gd("confidence"), typed(strconv.FormatFloat(c.Confidence, 'f', -1, 64), "decimal"), g)
-			if c.Cue != "" {
-				q.quad(n, gd("cue"), literal(c.Cue), g)
+			q.lit(n, gdKind, oc.Kind, "", g)
+			q.lit(n, gdConfidence, strconv.FormatFloat(oc.Confidence, 'f', -1, 64), "decimal", g)
+			if oc.Cue != "" {
+				q.lit(n, gdCue, oc.Cue, "", g)
 			}
-			if c.Mention != "" {
-				q.quad(n, gd("mention"), literal(c.Mention), g)
+			if oc.Mention != "" {
+				q.lit(n, gdMention, oc.Mention, "", g)
 			}
 			if oc.venue != nil {
-				q.quad(n, gd("venue"), iri(oc.venue.ID), g)
+				q.quad(n, gdVenue, iri(oc.venue.ID), g)
+			}
+			if oc.Match != "first" {
+				q.quad(n, gd("match"), literal(oc.Match), g)
+			}
+			if st.printed(oc) {
+				q.quad(n, gd("similarity"), typed(strconv.FormatFloat(oc.Similarity, 'f', -1, 64), "decimal"), g)
+				q.quad(n, gd("fidelity"), typed(strconv.FormatFloat(oc.Fidelity, 'f', -1, 64), "decimal"), g)
+				for _, m := range oc.Misquote {
+					q.quad(n, gd("misquote"), literal(m), g)
+				}
 			}
 		}
 		return q.err
@@ -209,7 +314,7 @@ func writeNQuads(s *source, w io.Writer) error {
 		return err
 	}
 	err = s.unreached(
-		func(v graph.Speaker) error { speaker(&v); return q.err },
+		func(v graph.SpeakerRecord) error { speaker(&v); return q.err },
 		func(v graph.Venue) error { venue(&v); return q.err },
 		func(v graph.Outlet) error { outlet(&v); return q.err },
 		func(a graph.Article) error { return article(&a) })

@@ -61,8 +61,13 @@
 //
 // A Loader writes whole records (ids included) into an empty store in
 // large batches, counts last: for restoring exports and building big
-// stores; each quote it loads is its own one printing. A store it did not
-// finish is marked and refused by Open.
+// stores. It loads a quote with all its printings (Statement), speaker
+// records with the clusters they form and the evidence of each merge,
+// articles with the article they copy, review candidates and people's
+// decisions, and builds the match index of the printings it loads, so
+// that a restored store groups later printings as the original would.
+// A load that fails deletes what it wrote; a store whose load was cut
+// short (the process died) is marked and refused by Open.
 //
 // # Names and words
 //
@@ -233,7 +238,11 @@
 // # Reading
 //
 // Every read runs in one Badger read transaction and so sees one
-// consistent state; a Snapshot holds one open for long reads. Quotes
+// consistent state; a Snapshot holds one open for long reads: an export
+// reads every quote, its printings, speaker records, candidates and
+// decisions from one. Quote, occurrence and article records, which long
+// reads decode by the hundred thousand, are decoded by a scanner of
+// their own (decode.go), encoding/json doing the rest. Quotes
 // picks its indexes from the filter and intersects them by leapfrogging
 // over the shared <date><quote id> suffix, forward or, newest first, in
 // reverse; it reads quote records only for the page it returns (and, for

@@ -158,6 +158,7 @@ func (s *Store) mergeFresh(ctx context.Context) error {
 		})
 		if errors.Is(err, badger.ErrTxnTooBig) && limit > 1 {
 			limit /= 2
+			s.log.Info("merging fresh postings: a batch too large for one transaction, halved", "postings", limit)
 			continue
 		}
 		if err != nil {

@@ -120,30 +120,92 @@ type Candidate struct {
 	Created    time.Time
 }
 
+// SpeakerRecord is one name of a person as the store keeps it: what a
+// Speaker is made of, and what restoring an export needs to rebuild who
+// was merged with whom. A record merged into another names the canonical
+// record of its cluster and the record it was matched with, with the
+// evidence; a canonical record lists its members in the order they were
+// merged.
+type SpeakerRecord struct {
+	ID      uuid.UUID
+	Name    string
+	Aliases []string
+	Titles  []string
+	Roles   []Role // as this name held them, with the dates of the articles that gave them
+	// Venues and QuotedWith are what identity resolution compares the
+	// name on: the normalized names of the venues it was quoted at, and
+	// the surname keys of the people quoted beside it.
+	Venues     []string
+	QuotedWith []string
+	Created    time.Time
+	Canonical  uuid.UUID  // the canonical record of its cluster; uuid.Nil for a canonical record
+	Parent     uuid.UUID  // the record it was matched with when merged
+	Merge      *MergeLink // why it was merged; nil for a canonical record
+	Members    []uuid.UUID
+	Display    string // the name a cluster shows, when not the canonical record's own
+}
+
+// MergeLink says why a speaker record was merged into its parent.
+type MergeLink struct {
+	Evidence   []Evidence
+	Confidence float64
+	By         string // ByAuto or ByPerson
+	At         time.Time
+}
+
+// CandidateRecord is a review candidate as the store keeps it: the two
+// speaker records that were compared, whatever they were merged into since.
+type CandidateRecord struct {
+	ID         uuid.UUID
+	A, B       uuid.UUID
+	Evidence   []Evidence
+	Confidence float64
+	Shared     int // quotations attributed to both
+	Created    time.Time
+}
+
+// Decision is a person's decision on two normalized names: DecisionMerge
+// (one person) or DecisionApart (two). Later ingests and Reindex honour it.
+type Decision struct {
+	Names  [2]string
+	Action string
+	At     time.Time
+}
+
+// Decisions.
+const (
+	DecisionMerge = decisionMerge
+	DecisionApart = decisionApart
+)
+
 // Occurrence is one printing of a quotation in one article: the text as
 // printed there, who the article says said it, where, and how far it is
 // from the quotation's canonical text.
 type Occurrence struct {
-	ID          uuid.UUID
-	QuoteID     uuid.UUID
-	ArticleID   uuid.UUID
-	SpeakerID   uuid.UUID // the canonical speaker; uuid.Nil when unknown
-	Speaker     string    // the speaker's name as this article gave it
-	VenueID     uuid.UUID
-	Text        string
-	Kind        string
-	Spans       []Span
-	Cue         string
-	CueSpan     *Span
-	Mention     string
-	MentionSpan *Span
-	Confidence  float64
-	Published   time.Time // the article's date
-	Match       string    // how it joined the quote: first, exact, contained, paraphrase
-	Similarity  float64   // to the canonical text, in [0, 1]
-	Fidelity    float64   // share of its words that are the canonical words in order, in [0, 1]
-	Diff        []DiffOp  // word by word, from the canonical text to this text
-	Misquote    []string  // why a change may alter the meaning; empty when none
+	ID        uuid.UUID
+	QuoteID   uuid.UUID
+	ArticleID uuid.UUID
+	SpeakerID uuid.UUID // the canonical speaker; uuid.Nil when unknown
+	Speaker   string    // the speaker's name as this article gave it
+	// SpeakerRecord is the speaker record of that name, which SpeakerID
+	// is the canonical speaker of (the same id when it was never merged).
+	SpeakerRecord uuid.UUID
+	VenueID       uuid.UUID
+	Text          string
+	Kind          string
+	Spans         []Span
+	Cue           string
+	CueSpan       *Span
+	Mention       string
+	MentionSpan   *Span
+	Confidence    float64
+	Published     time.Time // the article's date
+	Match         string    // how it joined the quote: first, exact, contained, paraphrase
+	Score         float64   // of that match, when it joined, in [0, 1]
+	Similarity    float64   // to the canonical text, in [0, 1]
+	Fidelity      float64   // share of its words that are the canonical words in order, in [0, 1]
+	Diff          []DiffOp  // word by word, from the canonical text to this text
+	Misquote      []string  // why a change may alter the meaning; empty when none
 }
 
 // DiffOp is a run of words of a word-level diff: Equal in both texts,

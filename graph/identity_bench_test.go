@@ -1,10 +1,12 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -288,4 +290,65 @@ func BenchmarkIdentity(b *testing.B) {
 	b.ReportMetric(resolve, "resolve-ns/article")
 	b.ReportMetric(100*(resolve-plain)/plain, "overhead-%")
 	b.ReportMetric(float64(quotes)/float64(2*b.N), "quotes/article")
+}
+
+// BenchmarkMergePostings merges a backlog of fresh word postings into the
+// word blocks of the identity benchmark's store (100,000 articles, or
+// GRAPHD_BENCH_ARTICLES), the merge that failed there as "too large for
+// one transaction" before it learnt to halve its batches:
+//
+//	go test ./graph -run '^$' -bench BenchmarkMergePostings -benchtime 1x -count 3 -cpu 1 -timeout 1h
+//
+// Each iteration first stores 2,000 more articles of the stream
+// (GRAPHD_BENCH_BACKLOG sets another number), 50 a transaction, without
+// merging (untimed), then merges everything fresh,
+// the first time with whatever earlier runs left. It reports the postings
+// merged, and how often a batch was halved.
+func BenchmarkMergePostings(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("GRAPHD_BENCH_ARTICLES")); err == nil && v > 0 {
+		n = v
+	}
+	s, gen := benchStore(b, n)
+	ctx := b.Context()
+	var logged bytes.Buffer
+	s.log = slog.New(slog.NewTextHandler(&logged, nil))
+	fresh := func() int {
+		var c int
+		if err := s.db.View(func(txn *badger.Txn) error { c = countKeys(txn, []byte{pFreshPosting}); return nil }); err != nil {
+			b.Fatal(err)
+		}
+		return c
+	}
+	backlog := 2000
+	if v, err := strconv.Atoi(os.Getenv("GRAPHD_BENCH_BACKLOG")); err == nil && v > 0 {
+		backlog = v
+	}
+	merged := 0
+	for b.Loop() {
+		b.StopTimer()
+		for range (backlog + 49) / 50 {
+			s.writes = 1 // no merge on the way: noteWrite merges every mergeEvery
+			ins := make([]ArticleInput, 50)
+			for i := range ins {
+				ins[i] = gen.next()
+			}
+			if err := s.putBatch(ctx, ins, false); err != nil {
+				b.Fatal(err)
+			}
+		}
+		postings := fresh()
+		b.StartTimer()
+		if err := s.MergePostings(ctx); err != nil {
+			b.Fatalf("merging %d fresh postings: %v", postings, err)
+		}
+		b.StopTimer()
+		if left := fresh(); left != 0 {
+			b.Fatalf("%d fresh postings left after merging %d", left, postings)
+		}
+		merged += postings
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(merged)/float64(b.N), "postings/op")
+	b.ReportMetric(float64(strings.Count(logged.String(), "halved"))/float64(b.N), "halvings/op")
 }

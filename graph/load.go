@@ -1,13 +1,15 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
@@ -21,18 +23,24 @@ var metaLoadingKey = []byte{pMeta, 'l', 'o', 'a', 'd', 'i', 'n', 'g'}
 // A Loader writes whole records, ids and all, into an empty store: the
 // way back from an export (graphd import), and the way to build a large
 // store fast. It writes in large batches without reading anything back,
-// keeping counts, speaker→venue edges and the dashboard counts in memory
-// until Close writes them.
+// keeping counts, speaker→venue edges, the dashboard counts and the match
+// index in memory until Close writes them.
 //
 // Records must come before what refers to them: an outlet before its
-// articles, an article, speaker and venue before their quotes. The
-// Loader checks ids, references, names, spans, kinds and confidences as
-// PutArticle would, and returns ErrInvalid when one fails.
+// articles, an article, speaker record and venue before the quotes
+// printed there or attributed to them, speaker records before the
+// candidates that compare them. The links within a cluster of speaker
+// records and between an article and the one it copies may point
+// forward: Close checks them. The Loader checks ids, references, names,
+// spans, kinds and confidences as PutArticle would, and returns
+// ErrInvalid when one fails.
 //
 // A load is not one transaction. The store is marked as loading until
-// Close succeeds, and Open refuses a store whose load did not finish:
-// remove it and load again. The Loader holds the store's write lock
-// until Close or Abort; it is not safe for concurrent use.
+// Close succeeds, and Open refuses a store whose load did not finish (the
+// process died). A load that fails, or is given up with Abort, deletes
+// what it wrote, leaving the store empty again. The Loader holds the
+// store's write lock until Close or Abort; it is not safe for concurrent
+// use.
 type Loader struct {
 	s   *Store
 	ctx context.Context
@@ -42,23 +50,32 @@ type Loader struct {
 	counts   map[string]int64
 	edges    map[[2 * idLen]byte]int64
 
-	articles map[uuid.UUID]loadedArticle
-	speakers map[uuid.UUID]uint32 // by id, their numbers
-	venues   map[uuid.UUID]uint32
-	outlets  map[uuid.UUID]loadedOutlet
-	quotes   map[uuid.UUID]bool
-	names    map[string]uuid.UUID // lookup keys taken, as strings
-	nums     map[string]uint32    // last numbers handed out
-	words    map[string][]posting
+	articles   map[uuid.UUID]*loadedArticle
+	speakers   map[uuid.UUID]*loadedSpeaker
+	venues     map[uuid.UUID]uint32
+	outlets    map[uuid.UUID]loadedOutlet
+	quotes     map[uuid.UUID]bool
+	occs       map[uuid.UUID]bool
+	candidates map[uuid.UUID]bool
+	names      map[string]uuid.UUID // lookup keys taken, as strings
+	decided    map[string]bool      // decision keys, either way
+	nums       map[string]uint32    // last numbers handed out
+	words      map[string][]posting
+	matches    map[string][]byte // match key → postings, the newest maxPostings by occurrence id
 
 	done bool
 }
 
 type loadedArticle struct {
-	published time.Time
-	outlet    uuid.UUID
+	rec       articleRec // written by Close, when the printings are counted
 	outletNum uint32
 	runes     int
+}
+
+type loadedSpeaker struct {
+	num           uint32
+	canon, parent uuid.UUID
+	members       []uuid.UUID
 }
 
 type loadedOutlet struct {
@@ -94,9 +111,10 @@ func (s *Store) Load(ctx context.Context) (*Loader, error) {
 	return &Loader{
 		s: s, ctx: ctx, wb: s.db.NewWriteBatch(),
 		counters: map[string]int64{}, counts: map[string]int64{}, edges: map[[2 * idLen]byte]int64{},
-		articles: map[uuid.UUID]loadedArticle{}, speakers: map[uuid.UUID]uint32{}, venues: map[uuid.UUID]uint32{},
-		outlets: map[uuid.UUID]loadedOutlet{}, quotes: map[uuid.UUID]bool{}, names: map[string]uuid.UUID{},
-		nums: map[string]uint32{}, words: map[string][]posting{},
+		articles: map[uuid.UUID]*loadedArticle{}, speakers: map[uuid.UUID]*loadedSpeaker{}, venues: map[uuid.UUID]uint32{},
+		outlets: map[uuid.UUID]loadedOutlet{}, quotes: map[uuid.UUID]bool{}, occs: map[uuid.UUID]bool{},
+		candidates: map[uuid.UUID]bool{}, decided: map[string]bool{}, names: map[string]uuid.UUID{}, nums: map[string]uint32{},
+		words: map[string][]posting{}, matches: map[string][]byte{},
 	}, nil
 }
 
@@ -172,12 +190,29 @@ func (l *Loader) Outlet(o Outlet) error {
 	return l.entries(outletIndex(r))
 }
 
-// Speaker loads a speaker with its aliases and titles.
+// Speaker loads a speaker record of one name that was never merged, with
+// its aliases and titles; its roles and merges are not loaded. See
+// SpeakerRecord.
 func (l *Loader) Speaker(sp Speaker) error {
-	if err := l.check("speaker", sp.ID, l.speakers[sp.ID] != 0); err != nil {
+	return l.SpeakerRecord(SpeakerRecord{ID: sp.ID, Name: sp.Name, Aliases: sp.Aliases, Titles: sp.Titles})
+}
+
+// Bounds on what a loaded speaker record carries beyond its names.
+const (
+	maxEvidence = 64 // items of evidence of one merge or candidate
+)
+
+// SpeakerRecord loads a speaker record as Snapshot.SpeakerRecord gives
+// it: its names, titles, roles and identity profile, and its place in a
+// cluster. A record merged into another names its canonical record and
+// the record it was matched with, and has the merge's evidence; a
+// canonical record lists its members. Close checks that the clusters
+// hold together.
+func (l *Loader) SpeakerRecord(sp SpeakerRecord) error {
+	if err := l.check("speaker", sp.ID, l.speakers[sp.ID] != nil); err != nil {
 		return err
 	}
-	r := speakerRec{ID: sp.ID, Name: clean(sp.Name)}
+	r := speakerRec{ID: sp.ID, Name: clean(sp.Name), Canon: sp.Canonical, Parent: sp.Parent, Created: sp.Created.UTC()}
 	err := checkName("name", sp.Name)
 	for i, a := range sp.Aliases {
 		if err == nil {
@@ -191,8 +226,56 @@ func (l *Loader) Speaker(sp Speaker) error {
 		}
 		r.Titles = append(r.Titles, clean(t))
 	}
-	if err == nil && (len(r.Aliases) > maxListLen || len(r.Titles) > maxListLen) {
-		err = fmt.Errorf("%w: more than %d aliases or titles", ErrInvalid, maxListLen)
+	for i, ro := range sp.Roles {
+		if err == nil {
+			err = checkString(fmt.Sprintf("roles[%d].title", i), ro.Title, maxNameBytes)
+		}
+		if err == nil {
+			err = checkString(fmt.Sprintf("roles[%d].organization", i), ro.Organization, maxNameBytes)
+		}
+		rr := roleRec{Title: ro.Title, Org: ro.Organization}
+		if !ro.From.IsZero() {
+			rr.From = ro.From.UTC()
+		}
+		if !ro.To.IsZero() {
+			rr.To = ro.To.UTC()
+		}
+		r.Roles = append(r.Roles, rr)
+	}
+	for _, list := range []struct {
+		field string
+		in    []string
+		out   *[]string
+	}{{"venues", sp.Venues, &r.Venues}, {"quotedWith", sp.QuotedWith, &r.Co}} {
+		if err == nil && len(list.in) > maxProfileList {
+			err = fmt.Errorf("%w: %s: more than %d", ErrInvalid, list.field, maxProfileList)
+		}
+		for i, v := range list.in {
+			if err == nil {
+				err = checkString(fmt.Sprintf("%s[%d]", list.field, i), v, maxNameBytes)
+			}
+		}
+		*list.out = list.in
+	}
+	if err == nil && (len(r.Aliases) > maxListLen || len(r.Titles) > maxListLen || len(r.Roles) > maxListLen || len(sp.Members) > maxClusterSize) {
+		err = fmt.Errorf("%w: more than %d aliases, titles or roles, or more than %d members", ErrInvalid, maxListLen, maxClusterSize)
+	}
+	if err == nil {
+		err = checkString("display", sp.Display, maxNameBytes)
+	}
+	if err == nil {
+		err = checkCluster(sp)
+	}
+	if err == nil && sp.Merge != nil {
+		m := sp.Merge
+		err = checkEvidence("merge", m.Evidence, m.Confidence)
+		r.Link = &linkRec{Evidence: m.Evidence, Confidence: m.Confidence, By: m.By, At: m.At.UTC()}
+		if err == nil && m.By != ByAuto && m.By != ByPerson {
+			err = fmt.Errorf("%w: merge.by: %q is neither %s nor %s", ErrInvalid, m.By, ByAuto, ByPerson)
+		}
+	}
+	if sp.Canonical == uuid.Nil {
+		r.Members, r.Display = sp.Members, clean(sp.Display)
 	}
 	for _, n := range r.lookups() {
 		if err == nil {
@@ -204,12 +287,53 @@ func (l *Loader) Speaker(sp Speaker) error {
 	}
 	l.nums[lastSpeakerNum]++
 	r.Num = l.nums[lastSpeakerNum]
-	l.speakers[sp.ID] = r.Num
-	l.counters[counterSpeakers]++
+	l.speakers[sp.ID] = &loadedSpeaker{num: r.Num, canon: r.Canon, parent: r.Parent, members: r.Members}
+	if r.Canon == uuid.Nil {
+		l.counters[counterSpeakers]++
+	}
 	if err := l.record(pSpeaker, sp.ID, r); err != nil {
 		return err
 	}
 	return l.entries(speakerIndex(r))
+}
+
+// checkCluster checks the links of one record, alone: a member has a
+// canonical record, a parent and a merge, a canonical record none of
+// them but may have members and a display name.
+func checkCluster(sp SpeakerRecord) error {
+	switch {
+	case sp.Canonical == sp.ID || sp.Parent == sp.ID || slices.Contains(sp.Members, sp.ID):
+		return fmt.Errorf("%w: merged with itself", ErrInvalid)
+	case sp.Canonical != uuid.Nil && (sp.Parent == uuid.Nil || sp.Merge == nil):
+		return fmt.Errorf("%w: merged into %s without a parent and the merge's evidence", ErrInvalid, sp.Canonical)
+	case sp.Canonical != uuid.Nil && (len(sp.Members) > 0 || sp.Display != ""):
+		return fmt.Errorf("%w: merged into %s, yet has members or a display name", ErrInvalid, sp.Canonical)
+	case sp.Canonical == uuid.Nil && (sp.Parent != uuid.Nil || sp.Merge != nil):
+		return fmt.Errorf("%w: a parent or merge without a canonical speaker", ErrInvalid)
+	}
+	return nil
+}
+
+func checkEvidence(field string, ev []Evidence, conf float64) error {
+	if len(ev) > maxEvidence {
+		return fmt.Errorf("%w: %s.evidence: more than %d", ErrInvalid, field, maxEvidence)
+	}
+	for i, e := range ev {
+		f := fmt.Sprintf("%s.evidence[%d]", field, i)
+		if err := checkString(f+".kind", e.Kind, maxNameBytes); err != nil {
+			return err
+		}
+		if err := checkString(f+".detail", e.Detail, maxNameBytes); err != nil {
+			return err
+		}
+		if math.IsNaN(e.Weight) || math.IsInf(e.Weight, 0) {
+			return fmt.Errorf("%w: %s.weight: %v", ErrInvalid, f, e.Weight)
+		}
+	}
+	if math.IsNaN(conf) || conf < 0 || conf > 1 {
+		return fmt.Errorf("%w: %s.confidence: %v not in [0, 1]", ErrInvalid, field, conf)
+	}
+	return nil
 }
 
 // Venue loads a venue.
@@ -238,9 +362,10 @@ func (l *Loader) Venue(v Venue) error {
 	return l.entries(venueIndex(r))
 }
 
-// Article loads an article with its text. Its Key, Hash and Ingested are
-// kept as given; an empty Hash is computed, one that does not match the
-// text is refused.
+// Article loads an article with its text, and the link to the article it
+// copies (CopyOf; its Copy is the article itself), which may come later.
+// Its Key, Hash and Ingested are kept as given; an empty Hash is
+// computed, one that does not match the text is refused.
 func (l *Loader) Article(a Article) error {
 	_, seen := l.articles[a.ID]
 	if err := l.check("article", a.ID, seen); err != nil {
@@ -276,6 +401,16 @@ func (l *Loader) Article(a Article) error {
 	r := articleRec{
 		ID: a.ID, Key: a.Key, SourceID: in.SourceID, URL: in.URL, Title: a.Title,
 		OutletID: a.OutletID, Hash: strings.ToLower(a.Hash), TextLen: len(a.Text), Ingested: a.Ingested.UTC(),
+		Sketch: sketch(a.Text),
+	}
+	if c := a.CopyOf; c != nil {
+		switch {
+		case c.Original == uuid.Nil || c.Original == a.ID:
+			return fail("copy of %s", c.Original)
+		case math.IsNaN(c.Score) || c.Score < 0 || c.Score > 1 || math.IsNaN(c.TextOverlap) || c.TextOverlap < 0 || c.TextOverlap > 1 || c.SharedQuotes < 0:
+			return fail("copy evidence %v, %v, %d out of range", c.Score, c.TextOverlap, c.SharedQuotes)
+		}
+		r.Copy = &copyRec{Original: c.Original, Score: c.Score, Shared: c.SharedQuotes, Overlap: c.TextOverlap}
 	}
 	if a.OutletID != uuid.Nil {
 		r.Outlet = l.outlets[a.OutletID].name
@@ -283,11 +418,8 @@ func (l *Loader) Article(a Article) error {
 	if !a.Published.IsZero() {
 		r.Published = a.Published.UTC()
 	}
-	l.articles[a.ID] = loadedArticle{published: r.Published, outlet: r.OutletID, outletNum: l.outlets[r.OutletID].num, runes: utf8.RuneCountInString(a.Text)}
+	l.articles[a.ID] = &loadedArticle{rec: r, outletNum: l.outlets[r.OutletID].num, runes: utf8.RuneCountInString(a.Text)}
 	l.counters[counterArticles]++
-	if err := l.record(pArticle, a.ID, r); err != nil {
-		return err
-	}
 	for i := range chunks(len(a.Text)) {
 		if err := l.set(textKey(a.ID, i), []byte(a.Text[i*textChunk:min(len(a.Text), (i+1)*textChunk)])); err != nil {
 			return err
@@ -296,67 +428,276 @@ func (l *Loader) Article(a Article) error {
 	return l.entries(articleIndex(r))
 }
 
-// Quote loads a quote. Its date and outlet are its article's.
+// Quote loads a quote as its own one printing, in its article. Its date
+// and outlet are its article's.
 func (l *Loader) Quote(q Quote) error {
+	return l.Statement(q, []Occurrence{{
+		ArticleID: q.ArticleID, SpeakerRecord: q.SpeakerID, VenueID: q.VenueID, Text: q.Text, Kind: q.Kind,
+		Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan, Mention: q.Mention, MentionSpan: q.MentionSpan,
+		Confidence: q.Confidence, Match: matchFirst, Score: 1,
+	}})
+}
+
+// Statement loads a quote with its printings, one an article, as
+// Snapshot.Occurrences gives them. From q it takes the id, the canonical
+// text (which must be the text of a printing) and the conflict flag;
+// everything else of the quote follows from its earliest printing, as it
+// does for a quote PutArticle stores. Of each printing it takes the id
+// (uuid.Nil for a new one), the article, the speaker record
+// (SpeakerRecord, or SpeakerID when that is uuid.Nil), the venue, what
+// the article printed and how it joined the quote (Match and Score); the
+// date, outlet and comparisons with the canonical text follow.
+func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 	if err := l.check("quote", q.ID, l.quotes[q.ID]); err != nil {
 		return err
 	}
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("load quote %s: %w: %s", q.ID, ErrInvalid, fmt.Sprintf(format, args...))
 	}
-	a, ok := l.articles[q.ArticleID]
-	switch {
-	case !ok:
-		return fail("article %s not loaded", q.ArticleID)
-	case q.SpeakerID != uuid.Nil && l.speakers[q.SpeakerID] == 0:
-		return fail("speaker %s not loaded", q.SpeakerID)
-	case q.VenueID != uuid.Nil && l.venues[q.VenueID] == 0:
-		return fail("venue %s not loaded", q.VenueID)
+	if len(occs) == 0 {
+		return fail("no printings")
+	}
+	recs := make([]occRec, len(occs))
+	printed := map[uuid.UUID]bool{}
+	for i, o := range occs {
+		field := fmt.Sprintf("occurrences[%d]", i)
+		a, ok := l.articles[o.ArticleID]
+		sp := o.SpeakerRecord
+		if sp == uuid.Nil {
+			sp = o.SpeakerID
+		}
+		switch {
+		case !ok:
+			return fail("%s: article %s not loaded", field, o.ArticleID)
+		case printed[o.ArticleID]:
+			return fail("%s: a second printing in article %s", field, o.ArticleID)
+		case sp != uuid.Nil && l.speakers[sp] == nil:
+			return fail("%s: speaker %s not loaded", field, sp)
+		case o.VenueID != uuid.Nil && l.venues[o.VenueID] == 0:
+			return fail("%s: venue %s not loaded", field, o.VenueID)
+		case o.Match != matchFirst && o.Match != matchExact && o.Match != matchContained && o.Match != matchParaphrase:
+			return fail("%s: match %q is not first, exact, contained or paraphrase", field, o.Match)
+		case math.IsNaN(o.Score) || o.Score < 0 || o.Score > 1:
+			return fail("%s: score %v not in [0, 1]", field, o.Score)
+		case o.ID != uuid.Nil && (l.occs[o.ID] || slices.ContainsFunc(recs[:i], func(r occRec) bool { return r.ID == o.ID })):
+			return fail("%s: occurrence %s loaded twice", field, o.ID)
+		}
+		printed[o.ArticleID] = true
+		in := QuoteInput{Text: o.Text, Kind: o.Kind, Spans: o.Spans, Cue: o.Cue, CueSpan: o.CueSpan,
+			Mention: o.Mention, MentionSpan: o.MentionSpan, Confidence: o.Confidence}
+		if err := validateQuote(field, in, a.runes); err != nil {
+			return fmt.Errorf("load quote %s: %w", q.ID, err)
+		}
+		id := o.ID
+		if id == uuid.Nil {
+			var err error
+			if id, err = uuid.NewV7(); err != nil {
+				return err
+			}
+		}
+		recs[i] = occRec{
+			ID: id, QuoteID: q.ID, ArticleID: o.ArticleID, SpeakerID: sp, VenueID: o.VenueID, OutletID: a.rec.OutletID,
+			OutletNum: a.outletNum, Text: o.Text, Kind: o.Kind, Spans: o.Spans, Cue: o.Cue, CueSpan: o.CueSpan,
+			Mention: o.Mention, MentionSpan: o.MentionSpan, Confidence: o.Confidence, Published: a.rec.Published,
+			Match: o.Match, Score: o.Score,
+		}
+		if sp != uuid.Nil {
+			recs[i].SpeakerNum = l.speakers[sp].num
+		}
+		recs[i].VenueNum = l.venues[o.VenueID]
+	}
+	sorted := slices.Clone(recs)
+	slices.SortFunc(sorted, earlier)
+	first := sorted[0]
+	ci := slices.IndexFunc(sorted, func(o occRec) bool { return o.Text == q.Text })
+	if ci < 0 {
+		return fail("its text is the text of none of its printings")
+	}
+	var speakers []uuid.UUID
+	for _, o := range sorted {
+		if o.SpeakerID != uuid.Nil && !slices.Contains(speakers, o.SpeakerID) && len(speakers) < maxQuoteSpeakers {
+			speakers = append(speakers, o.SpeakerID)
+		}
 	}
 	r := quoteRec{
-		ID: q.ID, ArticleID: q.ArticleID, SpeakerID: q.SpeakerID, VenueID: q.VenueID, OutletID: a.outlet,
-		SpeakerNum: l.speakers[q.SpeakerID], VenueNum: l.venues[q.VenueID], OutletNum: a.outletNum,
-		Text: q.Text, Kind: q.Kind, Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan,
-		Mention: q.Mention, MentionSpan: q.MentionSpan, Confidence: q.Confidence, Published: a.published,
-	}
-	in := QuoteInput{Text: q.Text, Kind: q.Kind, Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan,
-		Mention: q.Mention, MentionSpan: q.MentionSpan, Confidence: q.Confidence}
-	if err := validateQuote("quote", in, a.runes); err != nil {
-		return fmt.Errorf("load quote %s: %w", q.ID, err)
+		ID: q.ID, ArticleID: first.ArticleID, SpeakerID: first.SpeakerID, VenueID: first.VenueID,
+		OutletID: first.OutletID, SpeakerNum: first.SpeakerNum, VenueNum: first.VenueNum, OutletNum: first.OutletNum,
+		Text: sorted[ci].Text, Kind: first.Kind, Spans: first.Spans, Cue: first.Cue, CueSpan: first.CueSpan,
+		Mention: first.Mention, MentionSpan: first.MentionSpan, Confidence: first.Confidence,
+		Published: first.Published, First: first.ID, Canon: sorted[ci].ID, Count: len(recs), Conflict: q.Conflict,
+		Speakers: speakers,
 	}
 	l.quotes[q.ID] = true
-	// A loaded quote is its own one printing; the match index, which only
-	// ever keeps the newest printings, is left to later writes.
-	occ, err := firstPrinting(&r)
-	if err != nil {
-		return err
+	for _, o := range recs {
+		l.occs[o.ID] = true
+		l.articles[o.ArticleID].rec.Quotes++
+		if err := l.record(pOccur, o.ID, o); err != nil {
+			return err
+		}
+		if err := l.entries(occIndex(o)); err != nil {
+			return err
+		}
+		l.counters[counterOccurs]++
+		if o.SpeakerID != uuid.Nil && o.VenueID != uuid.Nil {
+			l.edges[edgeID(o.SpeakerID, o.VenueID)]++
+		}
+		for _, k := range textMatchKeys(o.Text) {
+			l.matches[k] = newestPostings(l.matches[k], o)
+		}
 	}
-	if err := l.record(pOccur, occ.ID, occ); err != nil {
-		return err
-	}
-	if err := l.entries(occIndex(occ)); err != nil {
-		return err
-	}
-	l.counters[counterOccurs]++
 	if err := l.record(pQuote, q.ID, r); err != nil {
 		return err
 	}
-	if err := l.entries(quoteIndex(r)); err != nil {
+	if err := l.entries(quoteEntries(r, recs)); err != nil {
 		return err
 	}
 	quoteCounts(r, func(k []byte, n int64) { l.counts[string(k)] += n })
 	for w, p := range wordPostings(r) {
 		l.words[w] = append(l.words[w], p)
 	}
-	if r.SpeakerID != uuid.Nil && r.VenueID != uuid.Nil {
-		l.edges[edgeID(r.SpeakerID, r.VenueID)]++
-	}
 	l.counters[counterQuotes]++
 	return nil
 }
 
-// Close writes the counts and edges, flushes everything to the store and
-// clears the loading mark. After an error the load is unfinished.
+// textMatchKeys are the match keys of a printing's text (matchKeys),
+// without the rest of its profile.
+func textMatchKeys(text string) []string {
+	p := textProfile{norm: normalize(text)}
+	p.words = strings.Fields(p.norm)
+	for _, w := range p.words {
+		if !stopword[w] {
+			p.stems = append(p.stems, quoteStem(w))
+		}
+	}
+	return matchKeys(&p)
+}
+
+// newestPostings adds o to postings v, kept in occurrence id order (the
+// order printings are written in) and cut to the newest maxPostings.
+func newestPostings(v []byte, o occRec) []byte {
+	i := 0
+	for i < len(v) && bytes.Compare(v[i:i+idLen], o.ID[:]) < 0 {
+		i += postingLen
+	}
+	v = slices.Insert(v, i, append(o.ID[:len(o.ID):len(o.ID)], o.QuoteID[:]...)...)
+	if len(v) > maxPostings*postingLen {
+		v = v[postingLen:]
+	}
+	return v
+}
+
+// CandidateRecord loads a review candidate, as Snapshot.CandidateRecords
+// gives it; its speaker records must be loaded.
+func (l *Loader) CandidateRecord(c CandidateRecord) error {
+	if err := l.check("candidate", c.ID, l.candidates[c.ID]); err != nil {
+		return err
+	}
+	r := candidateRec{ID: c.ID, A: c.A, B: c.B, Evidence: c.Evidence, Confidence: c.Confidence, Shared: c.Shared, Created: c.Created.UTC()}
+	a, b := pairOrder(c.A, c.B)
+	err := checkEvidence("candidate", c.Evidence, c.Confidence)
+	switch {
+	case err != nil:
+	case l.speakers[c.A] == nil || l.speakers[c.B] == nil:
+		err = fmt.Errorf("%w: speaker %s or %s not loaded", ErrInvalid, c.A, c.B)
+	case c.A == c.B || c.Shared < 0:
+		err = fmt.Errorf("%w: a speaker compared with itself, or %d shared quotations", ErrInvalid, c.Shared)
+	default:
+		err = l.claim("candidate pair", key(pCandidatePair, a[:], b[:]), c.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("load candidate %s: %w", c.ID, err)
+	}
+	l.candidates[c.ID] = true
+	if err := l.record(pCandidate, c.ID, r); err != nil {
+		return err
+	}
+	return l.entries(candidateIndex(r))
+}
+
+// Decision loads a person's decision on two normalized names, as
+// Snapshot.Decisions gives it.
+func (l *Loader) Decision(d Decision) error {
+	if l.done {
+		return fmt.Errorf("load: %w", ErrClosed)
+	}
+	a, b := d.Names[0], d.Names[1]
+	var err error
+	switch {
+	case a == "" || b == "" || normalize(a) != a || normalize(b) != b || len(a) > maxNameBytes || len(b) > maxNameBytes:
+		err = fmt.Errorf("%w: names %q and %q are not normalized names", ErrInvalid, a, b)
+	case a == b:
+		err = fmt.Errorf("%w: a name decided on with itself", ErrInvalid)
+	case d.Action != decisionMerge && d.Action != decisionApart:
+		err = fmt.Errorf("%w: action %q is neither %s nor %s", ErrInvalid, d.Action, decisionMerge, decisionApart)
+	case l.decided[string(decisionKey(a, b))]:
+		err = fmt.Errorf("%w: decided twice", ErrInvalid)
+	}
+	if err != nil {
+		return fmt.Errorf("load decision on %q and %q: %w", a, b, err)
+	}
+	l.decided[string(decisionKey(a, b))], l.decided[string(decisionKey(b, a))] = true, true
+	v, err := encodeRecord(decisionRec{Action: d.Action, At: d.At.UTC()})
+	if err != nil {
+		return err
+	}
+	if err := l.set(decisionKey(a, b), v); err != nil {
+		return err
+	}
+	return l.set(decisionKey(b, a), v)
+}
+
+// links checks what records may point forward to: every cluster of
+// speaker records holds together, and every copied article was loaded.
+func (l *Loader) links() error {
+	ids := make([]uuid.UUID, 0, len(l.speakers))
+	for id := range l.speakers {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	for _, id := range ids {
+		sp := l.speakers[id]
+		fail := func(format string, args ...any) error {
+			return fmt.Errorf("load speaker %s: %w: %s", id, ErrInvalid, fmt.Sprintf(format, args...))
+		}
+		if sp.canon == uuid.Nil {
+			for i, m := range sp.members {
+				if ms := l.speakers[m]; ms == nil || ms.canon != id || slices.Index(sp.members, m) != i {
+					return fail("member %s is not loaded, not merged into it, or listed twice", m)
+				}
+			}
+			continue
+		}
+		root, parent := l.speakers[sp.canon], l.speakers[sp.parent]
+		switch {
+		case root == nil || parent == nil:
+			return fail("canonical speaker %s or parent %s not loaded", sp.canon, sp.parent)
+		case root.canon != uuid.Nil || !slices.Contains(root.members, id):
+			return fail("canonical speaker %s is merged itself or does not list it", sp.canon)
+		case sp.parent != sp.canon && parent.canon != sp.canon:
+			return fail("parent %s is in another cluster", sp.parent)
+		}
+		// The parents lead to the canonical record.
+		at := sp.parent
+		for steps := 0; at != sp.canon; steps++ {
+			if steps > len(root.members) {
+				return fail("its parents go round in a circle")
+			}
+			at = l.speakers[at].parent
+		}
+	}
+	for id, a := range l.articles {
+		if c := a.rec.Copy; c != nil && l.articles[c.Original] == nil {
+			return fmt.Errorf("load article %s: %w: the article it copies, %s, not loaded", id, ErrInvalid, c.Original)
+		}
+	}
+	return nil
+}
+
+// Close checks the links between records, writes the article records,
+// counts, edges and indexes kept in memory, flushes everything to the
+// store and clears the loading mark. When the links do not hold, or
+// anything fails, it deletes what the load wrote, as Abort does, and
+// returns the error.
 func (l *Loader) Close() error {
 	if l.done {
 		return fmt.Errorf("load: %w", ErrClosed)
@@ -364,7 +705,17 @@ func (l *Loader) Close() error {
 	l.done = true
 	defer l.s.wmu.Unlock()
 	defer l.s.mu.RUnlock()
-	err := func() error {
+	err := l.links()
+	if err != nil {
+		l.wb.Cancel()
+		return errors.Join(err, l.s.clearLoad())
+	}
+	err = func() error {
+		for _, a := range l.articles {
+			if err := l.record(pArticle, a.rec.ID, a.rec); err != nil {
+				return err
+			}
+		}
 		for name, n := range l.counters {
 			if err := l.set(counterKey(name), uint64Bytes(uint64(n))); err != nil {
 				return err
@@ -390,6 +741,11 @@ func (l *Loader) Close() error {
 				}
 			}
 		}
+		for k, v := range l.matches {
+			if err := l.set(matchKey(k), v); err != nil {
+				return err
+			}
+		}
 		if err := l.wb.Flush(); err != nil {
 			return dbErr("load", err)
 		}
@@ -398,7 +754,7 @@ func (l *Loader) Close() error {
 	}()
 	if err != nil {
 		l.wb.Cancel()
-		return fmt.Errorf("load: %w", err)
+		return fmt.Errorf("load: %w", errors.Join(err, l.s.clearLoad()))
 	}
 	return nil
 }
@@ -417,14 +773,48 @@ func writeWordBlocks(words map[string][]posting, set func(k, v []byte) error) er
 	return nil
 }
 
-// Abort gives up a load, leaving the store marked as unfinished. It is a
-// no-op after Close.
-func (l *Loader) Abort() {
+// Abort gives up a load and deletes what it wrote, leaving the store
+// empty and usable again. It is a no-op after Close.
+func (l *Loader) Abort() error {
 	if l.done {
-		return
+		return nil
 	}
 	l.done = true
+	defer l.s.wmu.Unlock()
+	defer l.s.mu.RUnlock()
 	l.wb.Cancel()
-	l.s.wmu.Unlock()
-	l.s.mu.RUnlock()
+	return l.s.clearLoad()
+}
+
+// clearLoad deletes every key but the layout version, the loading mark
+// last, from a store a Loader was filling: a load starts from an empty
+// store. The caller holds the write lock.
+func (s *Store) clearLoad() error {
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	err := s.db.View(func(txn *badger.Txn) error {
+		it := keysOnly(txn, nil)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().Key()
+			if bytes.Equal(k, metaVersionKey) || bytes.Equal(k, metaLoadingKey) {
+				continue
+			}
+			if err := wb.Delete(bytes.Clone(k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err == nil {
+		err = wb.Flush()
+	}
+	if err == nil {
+		err = s.db.Update(func(txn *badger.Txn) error { return txn.Delete(metaLoadingKey) })
+	}
+	if err != nil {
+		return dbErr("clear an unfinished load", err)
+	}
+	s.counts = countCache{}
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/google/uuid"
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/graph/graphtest"
@@ -15,12 +16,16 @@ import (
 
 // dump reads a whole store through a snapshot, for comparing two.
 type dump struct {
-	Counts   graph.Counts
-	Articles []graph.Article
-	Quotes   []graph.Quote
-	Speakers []graph.Speaker
-	Venues   []graph.Venue
-	Outlets  []graph.Outlet
+	Counts      graph.Counts
+	Articles    []graph.Article
+	Quotes      []graph.Quote
+	Occurrences map[uuid.UUID][]graph.Occurrence
+	Speakers    []graph.SpeakerRecord
+	People      []graph.Speaker // the canonical speaker of each record
+	Venues      []graph.Venue
+	Outlets     []graph.Outlet
+	Candidates  []graph.CandidateRecord
+	Decisions   []graph.Decision
 }
 
 func dumpStore(t *testing.T, s *graph.Store) dump {
@@ -31,16 +36,28 @@ func dumpStore(t *testing.T, s *graph.Store) dump {
 		t.Fatal(err)
 	}
 	defer sn.Close()
-	var d dump
+	d := dump{Occurrences: map[uuid.UUID][]graph.Occurrence{}}
 	if d.Counts, err = sn.Counts(); err != nil {
 		t.Fatal(err)
 	}
 	errs := []error{
 		sn.Articles(ctx, true, func(a graph.Article) error { d.Articles = append(d.Articles, a); return nil }),
-		sn.Quotes(ctx, graph.QuoteFilter{}, func(q graph.Quote) error { d.Quotes = append(d.Quotes, q); return nil }),
-		sn.Speakers(ctx, func(v graph.Speaker) error { d.Speakers = append(d.Speakers, v); return nil }),
+		sn.AllQuotes(ctx, func(q graph.Quote) error {
+			d.Quotes = append(d.Quotes, q)
+			occs, err := sn.Occurrences(q)
+			d.Occurrences[q.ID] = occs
+			return err
+		}),
+		sn.SpeakerRecords(ctx, func(v graph.SpeakerRecord) error {
+			d.Speakers = append(d.Speakers, v)
+			p, err := sn.Speaker(v.ID)
+			d.People = append(d.People, p)
+			return err
+		}),
 		sn.Venues(ctx, func(v graph.Venue) error { d.Venues = append(d.Venues, v); return nil }),
 		sn.Outlets(ctx, func(v graph.Outlet) error { d.Outlets = append(d.Outlets, v); return nil }),
+		sn.CandidateRecords(ctx, func(c graph.CandidateRecord) error { d.Candidates = append(d.Candidates, c); return nil }),
+		sn.Decisions(ctx, func(v graph.Decision) error { d.Decisions = append(d.Decisions, v); return nil }),
 	}
 	if err := errors.Join(errs...); err != nil {
 		t.Fatal(err)
@@ -60,7 +77,7 @@ func load(t *testing.T, dst *graph.Store, d dump) {
 		errs = append(errs, l.Outlet(o))
 	}
 	for _, v := range d.Speakers {
-		errs = append(errs, l.Speaker(v))
+		errs = append(errs, l.SpeakerRecord(v))
 	}
 	for _, v := range d.Venues {
 		errs = append(errs, l.Venue(v))
@@ -69,7 +86,13 @@ func load(t *testing.T, dst *graph.Store, d dump) {
 		errs = append(errs, l.Article(a))
 	}
 	for _, q := range d.Quotes {
-		errs = append(errs, l.Quote(q))
+		errs = append(errs, l.Statement(q, d.Occurrences[q.ID]))
+	}
+	for _, c := range d.Candidates {
+		errs = append(errs, l.CandidateRecord(c))
+	}
+	for _, v := range d.Decisions {
+		errs = append(errs, l.Decision(v))
 	}
 	if err := errors.Join(errs...); err != nil {
 		l.Abort()
@@ -80,19 +103,60 @@ func load(t *testing.T, dst *graph.Store, d dump) {
 	}
 }
 
-// A store loaded from another's records is the same store: same records,
-// and (graphtest checks) the same indexes and counts.
+// A store loaded from another's records is the same store: the same
+// records, printings, clusters of speaker records, candidates, decisions
+// and copies, and (graphtest checks) the same indexes and counts.
 func TestLoad(t *testing.T) {
+	ctx := t.Context()
 	src := graphtest.Open(t)
 	put(t, src, articleA1(), articleA2(), articleA3())
 	putSearchCorpus(t, src)
+	put(t, src, generate(7, 12, 80).articles...)
+	put(t, src, silvaArticles()...)
+	cands, _, err := src.Candidates(ctx, graph.Page{})
+	if err != nil || len(cands) == 0 {
+		t.Fatalf("candidates %v, %v", cands, err)
+	}
+	if _, err := src.RejectCandidate(ctx, cands[0].ID); err != nil {
+		t.Fatal(err)
+	}
 	want := dumpStore(t, src)
+	// What the load must carry is there to carry.
+	printed, merged, copies := 0, 0, 0
+	for _, occs := range want.Occurrences {
+		if len(occs) > 1 {
+			printed++
+		}
+	}
+	for _, sp := range want.Speakers {
+		if sp.Merge != nil {
+			merged++
+		}
+	}
+	for _, a := range want.Articles {
+		if a.CopyOf != nil {
+			copies++
+		}
+	}
+	if printed == 0 || merged == 0 || copies == 0 || len(want.Candidates) == 0 || len(want.Decisions) == 0 {
+		t.Fatalf("the source has %d quotes printed twice or more, %d merged records, %d copies, %d candidates, %d decisions",
+			printed, merged, copies, len(want.Candidates), len(want.Decisions))
+	}
+	// A snapshot reads the printings as the store does.
+	for id, occs := range want.Occurrences {
+		got, err := src.Occurrences(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(got, occs, cmpopts.IgnoreFields(graph.Occurrence{}, "Diff")); diff != "" {
+			t.Fatalf("Snapshot.Occurrences of %s (-Store.Occurrences +snapshot):\n%s", id, diff)
+		}
+	}
 	dst := graphtest.Open(t)
 	load(t, dst, want)
 	if diff := cmp.Diff(want, dumpStore(t, dst)); diff != "" {
 		t.Errorf("loaded store (-want +got):\n%s", diff)
 	}
-	ctx := t.Context()
 	for _, f := range []graph.QuoteFilter{{Search: "peace", Order: graph.OrderRelevance}, {Kinds: []string{graph.KindPartial}}} {
 		a, _, err1 := src.Quotes(ctx, f, graph.Page{})
 		b, _, err2 := dst.Quotes(ctx, f, graph.Page{})
@@ -103,9 +167,15 @@ func TestLoad(t *testing.T) {
 			t.Errorf("Quotes(%+v) differ (-src +loaded):\n%s", f, diff)
 		}
 	}
-	// PutArticle goes on from a loaded store: the same article is unchanged.
+	// PutArticle goes on from a loaded store: the same article is
+	// unchanged, and a reprint joins its quote through the match index.
 	if r := put(t, dst, articleA2())[0]; !r.Unchanged {
 		t.Errorf("re-put into the loaded store: %+v", r)
+	}
+	again := articleA1()
+	again.URL = "https://example.com/a1-again"
+	if r := put(t, dst, again)[0]; r.NewQuotes != 0 {
+		t.Errorf("a reprint of A1 into the loaded store made %d new quotes, want none", r.NewQuotes)
 	}
 }
 
@@ -138,6 +208,26 @@ func TestLoadRefuses(t *testing.T) {
 			return l.Quote(q)
 		}},
 		{"wrong hash", func(l *graph.Loader) error { a := a; a.Hash = "00"; return l.Article(a) }},
+		{"two printings in one article", func(l *graph.Loader) error {
+			l.Speaker(sp)
+			l.Article(a)
+			o := graph.Occurrence{ArticleID: a.ID, Text: "yes", Kind: graph.KindDirect, Match: "first", Score: 1}
+			return l.Statement(q, []graph.Occurrence{o, o})
+		}},
+		{"a text no printing has", func(l *graph.Loader) error {
+			l.Article(a)
+			return l.Statement(graph.Quote{ID: q.ID, Text: "no"}, []graph.Occurrence{{ArticleID: a.ID, Text: "yes", Kind: graph.KindDirect, Match: "first", Score: 1}})
+		}},
+		{"an unknown match", func(l *graph.Loader) error {
+			l.Article(a)
+			return l.Statement(graph.Quote{ID: q.ID, Text: "yes"}, []graph.Occurrence{{ArticleID: a.ID, Text: "yes", Kind: graph.KindDirect, Match: "guess"}})
+		}},
+		{"a decision on names not normalized", func(l *graph.Loader) error {
+			return l.Decision(graph.Decision{Names: [2]string{"Ana Silva", "anna silva"}, Action: graph.DecisionApart})
+		}},
+		{"a parent without a canonical speaker", func(l *graph.Loader) error {
+			return l.SpeakerRecord(graph.SpeakerRecord{ID: uuid.New(), Name: "Ana Silva", Parent: sp.ID})
+		}},
 		{"no id", func(l *graph.Loader) error { return l.Venue(graph.Venue{Name: "CNN", Kind: graph.VenueBroadcast}) }},
 	}
 	for _, tt := range tests {
@@ -155,27 +245,67 @@ func TestLoadRefuses(t *testing.T) {
 	}
 }
 
-// A load that did not finish leaves a store that Open refuses.
-func TestLoadUnfinished(t *testing.T) {
-	dir := t.TempDir()
-	s, err := graph.Open(dir, graph.Options{})
-	if err != nil {
-		t.Fatal(err)
+// A load given up, or one whose records do not hold together, deletes
+// what it wrote: the store is empty, consistent and open to another load.
+func TestLoadAbort(t *testing.T) {
+	ctx := t.Context()
+	outlet := graph.Outlet{ID: uuid.New(), Name: "Wire"}
+	root, member := uuid.New(), uuid.New()
+	tests := []struct {
+		name  string
+		do    func(*graph.Loader) error
+		close bool
+	}{
+		{"abort", func(l *graph.Loader) error { return l.Outlet(outlet) }, false},
+		{"member of a missing speaker", func(l *graph.Loader) error {
+			return l.SpeakerRecord(graph.SpeakerRecord{ID: member, Name: "Sergei Lavrov", Canonical: root, Parent: root,
+				Merge: &graph.MergeLink{Confidence: 0.9, By: graph.ByAuto}})
+		}, true},
+		{"a canonical speaker not listing its member", func(l *graph.Loader) error {
+			l.SpeakerRecord(graph.SpeakerRecord{ID: root, Name: "Sergey Lavrov"})
+			return l.SpeakerRecord(graph.SpeakerRecord{ID: member, Name: "Sergei Lavrov", Canonical: root, Parent: root,
+				Merge: &graph.MergeLink{Confidence: 0.9, By: graph.ByAuto}})
+		}, true},
+		{"copy of a missing article", func(l *graph.Loader) error {
+			return l.Article(graph.Article{ID: uuid.New(), URL: "https://x.test/copy", Text: "Copied.",
+				CopyOf: &graph.CopyLink{Original: uuid.New(), Score: 0.5}})
+		}, true},
 	}
-	l, err := s.Load(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.Outlet(graph.Outlet{ID: uuid.New(), Name: "Wire"})
-	l.Abort()
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if s, err := graph.Open(dir, graph.Options{}); err == nil {
-		s.Close()
-		t.Fatal("Open of an unfinished load succeeded")
-	} else if !errors.Is(err, graph.ErrInvalid) {
-		t.Errorf("Open: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := graph.Open(t.TempDir(), graph.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			l, err := s.Load(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.do(l); err != nil {
+				t.Fatal(err)
+			}
+			if tt.close {
+				if err := l.Close(); !errors.Is(err, graph.ErrInvalid) {
+					t.Errorf("Close: %v, want ErrInvalid", err)
+				}
+			} else if err := l.Abort(); err != nil {
+				t.Fatal(err)
+			}
+			if c, err := s.Counts(ctx); err != nil || c != (graph.Counts{}) {
+				t.Errorf("after the failed load: %+v, %v", c, err)
+			}
+			if err := s.Check(ctx); err != nil {
+				t.Error(err)
+			}
+			l, err = s.Load(ctx)
+			if err != nil {
+				t.Fatalf("a second load: %v", err)
+			}
+			if err := errors.Join(l.Outlet(outlet), l.Close()); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 

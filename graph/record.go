@@ -179,6 +179,9 @@ func decodeRecord(b []byte, v any) error {
 	if len(b) == 0 || b[0] != recordVersion {
 		return fmt.Errorf("record version %v unknown", b[:min(len(b), 1)])
 	}
+	if decodeFast(b[1:], v) {
+		return nil
+	}
 	if err := json.Unmarshal(b[1:], v); err != nil {
 		return fmt.Errorf("decode record: %w", err)
 	}
@@ -257,10 +260,4 @@ func (r speakerRec) tokens() []string {
 		}
 	}
 	return out
-}
-
-// speaker is the domain form of the record alone, for exports: a merged
-// name is its own record there, as the quotes that name it say.
-func (r speakerRec) speaker() Speaker {
-	return Speaker{ID: r.ID, Name: r.Name, Aliases: r.Aliases, Titles: r.Titles}
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
@@ -202,18 +203,7 @@ func (s *Store) Occurrences(ctx context.Context, id uuid.UUID) ([]Occurrence, er
 				}
 				name, canon = rec.Name, root.ID
 			}
-			sim, fid := fidelity(q.Text, o.Text)
-			diff := wordDiff(q.Text, o.Text)
-			var mis []string
-			if o.Kind != KindIndirect {
-				mis = misquotes(diff)
-			}
-			out = append(out, Occurrence{
-				ID: o.ID, QuoteID: o.QuoteID, ArticleID: o.ArticleID, SpeakerID: canon, Speaker: name,
-				VenueID: o.VenueID, Text: o.Text, Kind: o.Kind, Spans: o.Spans, Cue: o.Cue, CueSpan: o.CueSpan,
-				Mention: o.Mention, MentionSpan: o.MentionSpan, Confidence: o.Confidence, Published: o.Published,
-				Match: o.Match, Similarity: sim, Fidelity: fid, Diff: diff, Misquote: mis,
-			})
+			out = append(out, occurrenceView(q.Text, o, name, canon, true))
 		}
 		return nil
 	})
@@ -221,6 +211,50 @@ func (s *Store) Occurrences(ctx context.Context, id uuid.UUID) ([]Occurrence, er
 		return nil, fmt.Errorf("occurrences of quote %s: %w", id, err)
 	}
 	return out, nil
+}
+
+// occurrenceView is the domain form of o, compared with its quote's
+// canonical text; name is the speaker record's name, canon its canonical
+// speaker. Its word diff is left out unless withDiff. A printing of the
+// canonical text itself, the common case, is not compared: the result is
+// what the comparison would give.
+func occurrenceView(canonText string, o occRec, name string, canon uuid.UUID, withDiff bool) Occurrence {
+	v := Occurrence{
+		ID: o.ID, QuoteID: o.QuoteID, ArticleID: o.ArticleID, SpeakerID: canon, Speaker: name, SpeakerRecord: o.SpeakerID,
+		VenueID: o.VenueID, Text: o.Text, Kind: o.Kind, Spans: o.Spans, Cue: o.Cue, CueSpan: o.CueSpan,
+		Mention: o.Mention, MentionSpan: o.MentionSpan, Confidence: o.Confidence, Published: o.Published,
+		Match: o.Match, Score: o.Score,
+	}
+	if o.Text == canonText {
+		if withDiff {
+			if ws := strings.Fields(o.Text); len(ws) > 0 {
+				v.Diff = []DiffOp{{Op: DiffEqual, Text: strings.Join(ws, " ")}}
+			}
+		}
+		if hasWords(o.Text) {
+			v.Similarity, v.Fidelity = 1, 1
+		}
+		return v
+	}
+	v.Similarity, v.Fidelity = fidelity(canonText, o.Text)
+	diff := wordDiff(canonText, o.Text)
+	if o.Kind != KindIndirect {
+		v.Misquote = misquotes(diff)
+	}
+	if withDiff {
+		v.Diff = diff
+	}
+	return v
+}
+
+// hasWords reports whether normalize(s) is not empty.
+func hasWords(s string) bool {
+	for _, r := range s {
+		if !dropped(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return true
+		}
+	}
+	return false
 }
 
 // Conflict returns the sides of the quote with id when articles attribute

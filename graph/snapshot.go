@@ -3,8 +3,10 @@ package graph
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -24,9 +26,143 @@ type Snapshot struct {
 	s      *Store
 	txn    *badger.Txn
 	closed bool
-	// Forward iterators over article records and texts: exports read
-	// articles mostly in key order, and stepping costs less than a lookup.
-	articles, texts *badger.Iterator
+	// Article records and texts, and occurrence records, which exports
+	// read mostly in key order; and an iterator over the printings of
+	// quotes, read in key order when the quotes are.
+	articles, texts, occs cursor
+	byQuote               *badger.Iterator
+	names                 map[uuid.UUID]printedName // speaker records read by Occurrences
+	ids                   []uuid.UUID               // scratch
+}
+
+// A cursor reads the keys of one prefix mostly in key order, as exports
+// do: it steps a forward iterator to a key ahead, keeping the values it
+// steps over for when they are read (an export reads the article of a
+// later printing before the articles in between), and reads a key behind
+// or far ahead with a point read, which Badger's bloom filters make much
+// cheaper than moving the iterator there and back. After a few point
+// reads in a row it moves the iterator: the reads in order went on
+// elsewhere.
+type cursor struct {
+	it     *badger.Iterator
+	points int               // point reads since the iterator last served one
+	kept   map[string][]byte // values stepped over and not read yet
+	order  []string          // their keys, oldest first
+	bytes  int               // of the values kept
+}
+
+const (
+	cursorSteps  = 64      // keys a cursor steps over to reach one
+	cursorPoints = 4       // point reads in a row that move a cursor's iterator
+	cursorKept   = 8 << 20 // bytes of values stepped over a cursor keeps
+)
+
+func (c *cursor) close() {
+	if c.it != nil {
+		c.it.Close()
+	}
+}
+
+// keep keeps the value at the iterator, stepped over, dropping the oldest
+// kept beyond cursorSteps values or cursorKept bytes.
+func (c *cursor) keep() error {
+	item := c.it.Item()
+	if item.ValueSize() > cursorKept/4 {
+		return nil
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return dbErr("read", err)
+	}
+	if c.kept == nil {
+		c.kept = map[string][]byte{}
+	}
+	k := string(item.Key())
+	c.kept[k] = v
+	c.order = append(c.order, k)
+	c.bytes += len(v)
+	for len(c.order) > cursorSteps || c.bytes > cursorKept {
+		old := c.order[0]
+		c.order = c.order[1:]
+		c.bytes -= len(c.kept[old])
+		delete(c.kept, old)
+	}
+	return nil
+}
+
+// get calls fn with the value of k, a key of prefix p; ok is false when k
+// is absent.
+func (c *cursor) get(txn *badger.Txn, p byte, k []byte, fn func([]byte) error) (ok bool, err error) {
+	if v, ok := c.kept[string(k)]; ok {
+		delete(c.kept, string(k))
+		c.bytes -= len(v)
+		return true, fn(v)
+	}
+	if c.it == nil {
+		c.it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte{p}})
+		c.it.Seek(k)
+		return c.here(k, fn)
+	}
+	it := c.it
+	cmp := 1
+	if it.Valid() {
+		cmp = bytes.Compare(it.Item().Key(), k)
+	}
+	if cmp <= 0 {
+		for i := 0; cmp < 0 && i < cursorSteps; i++ {
+			if err := c.keep(); err != nil {
+				return false, err
+			}
+			if it.Next(); !it.Valid() {
+				return false, nil // k is past every key
+			}
+			cmp = bytes.Compare(it.Item().Key(), k)
+		}
+		if cmp >= 0 {
+			return c.here(k, fn)
+		}
+	}
+	if c.points++; c.points >= cursorPoints {
+		it.Seek(k)
+		return c.here(k, fn)
+	}
+	return c.point(txn, k, fn)
+}
+
+// here reads the iterator's value if it is at k.
+func (c *cursor) here(k []byte, fn func([]byte) error) (bool, error) {
+	c.points = 0
+	if !c.it.Valid() || !bytes.Equal(c.it.Item().Key(), k) {
+		return false, nil
+	}
+	return true, value(c.it.Item(), fn)
+}
+
+func (c *cursor) point(txn *badger.Txn, k []byte, fn func([]byte) error) (bool, error) {
+	item, err := txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, dbErr("read", err)
+	}
+	return true, value(item, fn)
+}
+
+// value calls fn with the value of item.
+func value(item *badger.Item, fn func([]byte) error) error {
+	var ferr error
+	err := item.Value(func(v []byte) error { ferr = fn(v); return nil })
+	if err != nil {
+		return dbErr("read", err)
+	}
+	return ferr
+}
+
+// printedName is a speaker record's name and canonical speaker.
+type printedName struct {
+	name  string
+	canon uuid.UUID
 }
 
 // Snapshot opens a snapshot of the store. It returns ErrClosed after
@@ -49,10 +185,11 @@ func (sn *Snapshot) Close() {
 		return
 	}
 	sn.closed = true
-	for _, it := range []*badger.Iterator{sn.articles, sn.texts} {
-		if it != nil {
-			it.Close()
-		}
+	for _, c := range []*cursor{&sn.articles, &sn.texts, &sn.occs} {
+		c.close()
+	}
+	if sn.byQuote != nil {
+		sn.byQuote.Close()
 	}
 	sn.txn.Discard()
 	sn.s.mu.RUnlock()
@@ -237,73 +374,130 @@ func (sn *Snapshot) Article(id uuid.UUID) (Article, error) {
 	if err != nil {
 		return Article{}, fmt.Errorf("article %s: %w", id, err)
 	}
-	if sn.texts == nil {
-		sn.texts = sn.txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pText}})
-	}
 	var b strings.Builder
 	b.Grow(r.TextLen)
 	for i := range chunks(r.TextLen) {
-		k := textKey(id, i)
-		v, ok, err := seekNear(sn.texts, k)
+		ok, err := sn.texts.get(sn.txn, pText, textKey(id, i), func(v []byte) error { b.Write(v); return nil })
 		if err == nil && !ok {
 			err = fmt.Errorf("text chunk %d missing", i)
 		}
 		if err != nil {
 			return Article{}, fmt.Errorf("article %s: %w", id, err)
 		}
-		b.Write(v)
 	}
 	return r.article(b.String()), nil
 }
 
 func (sn *Snapshot) articleRec(id uuid.UUID) (articleRec, error) {
-	if sn.articles == nil {
-		sn.articles = sn.txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pArticle}})
-	}
 	var r articleRec
-	v, ok, err := seekNear(sn.articles, recordKey(pArticle, id))
-	switch {
-	case err != nil:
-		return r, err
-	case !ok:
-		return r, ErrNotFound
+	ok, err := sn.articles.get(sn.txn, pArticle, recordKey(pArticle, id), func(v []byte) error { return decodeRecord(v, &r) })
+	if err == nil && !ok {
+		err = ErrNotFound
 	}
-	return r, decodeRecord(v, &r)
+	return r, err
 }
 
-// seekNear moves a forward iterator to k, stepping when k is a few keys
-// ahead and seeking otherwise (backwards too), and returns its value;
-// ok is false when k is absent.
-func seekNear(it *badger.Iterator, k []byte) (v []byte, ok bool, err error) {
-	c := -1
-	if it.Valid() {
-		c = bytes.Compare(it.Item().Key(), k)
-		for i := 0; c < 0 && i < 8; i++ {
-			if it.Next(); !it.Valid() {
-				break
-			}
-			c = bytes.Compare(it.Item().Key(), k)
-		}
-	}
-	if !it.Valid() || c != 0 {
-		it.Seek(k)
-	}
-	if !it.Valid() || !bytes.Equal(it.Item().Key(), k) {
-		return nil, false, nil
-	}
-	if v, err = it.Item().ValueCopy(nil); err != nil {
-		return nil, false, dbErr("read", err)
-	}
-	return v, true, nil
-}
-
-// Speaker returns the speaker with id; ErrNotFound when there is none.
+// Speaker returns the speaker that speaker record id is a name of, as
+// Store.Speaker does: the canonical speaker, with the names, titles and
+// roles of everyone merged into it; an error wrapping ErrNotFound when
+// there is none.
 func (sn *Snapshot) Speaker(id uuid.UUID) (Speaker, error) {
-	var r speakerRec
-	if err := load(sn.txn, pSpeaker, id, &r); err != nil {
+	sp, err := speakerView(sn.txn, id)
+	if err != nil {
 		return Speaker{}, fmt.Errorf("speaker %s: %w", id, err)
 	}
-	return r.speaker(), nil
+	return sp, nil
+}
+
+// SpeakerRecord returns the speaker record with id as stored, with the
+// links that make its cluster; an error wrapping ErrNotFound when there
+// is none.
+func (sn *Snapshot) SpeakerRecord(id uuid.UUID) (SpeakerRecord, error) {
+	var r speakerRec
+	if err := load(sn.txn, pSpeaker, id, &r); err != nil {
+		return SpeakerRecord{}, fmt.Errorf("speaker %s: %w", id, err)
+	}
+	return sn.speakerRecord(&r)
+}
+
+// speakerRecord is the domain form of r, the last dates of its roles
+// read from their keys.
+func (sn *Snapshot) speakerRecord(r *speakerRec) (SpeakerRecord, error) {
+	out := SpeakerRecord{
+		ID: r.ID, Name: r.Name, Aliases: r.Aliases, Titles: r.Titles, Venues: r.Venues, QuotedWith: r.Co,
+		Created: r.Created, Canonical: r.Canon, Parent: r.Parent, Members: r.Members, Display: r.Display,
+	}
+	for i, role := range r.Roles {
+		seen, err := roleSeen(sn.txn, r.ID, i)
+		if err != nil {
+			return SpeakerRecord{}, fmt.Errorf("speaker %s: %w", r.ID, err)
+		}
+		if seen.After(role.To) {
+			role.To = seen
+		}
+		out.Roles = append(out.Roles, Role{Title: role.Title, Organization: role.Org, From: role.From, To: role.To})
+	}
+	if l := r.Link; l != nil {
+		out.Merge = &MergeLink{Evidence: l.Evidence, Confidence: l.Confidence, By: l.By, At: l.At}
+	}
+	return out, nil
+}
+
+// Occurrences returns the printings of q, a quote read from this
+// snapshot, earliest first, each compared with q's canonical text, as
+// Store.Occurrences does, but for their word diffs. Quotes taken in key
+// order (AllQuotes) have their printings read in key order too.
+func (sn *Snapshot) Occurrences(q Quote) ([]Occurrence, error) {
+	if sn.byQuote == nil {
+		sn.byQuote = keysOnly(sn.txn, []byte{pOccurByQuote})
+		sn.names = map[uuid.UUID]printedName{}
+	}
+	prefix := recordKey(pOccurByQuote, q.ID)
+	it := sn.byQuote
+	// Stepping from the printings of the quote before is the common case.
+	if !it.ValidForPrefix(prefix) {
+		for i := 0; i < 8 && it.Valid() && bytes.Compare(it.Item().Key(), prefix) < 0; i++ {
+			it.Next()
+		}
+		if !it.ValidForPrefix(prefix) {
+			it.Seek(prefix)
+		}
+	}
+	sn.ids = sn.ids[:0]
+	for ; it.ValidForPrefix(prefix); it.Next() {
+		sn.ids = append(sn.ids, uuid.UUID(it.Item().Key()[len(prefix):]))
+	}
+	occs := make([]occRec, len(sn.ids))
+	var k [1 + idLen]byte
+	k[0] = pOccur
+	for i, id := range sn.ids {
+		copy(k[1:], id[:])
+		ok, err := sn.occs.get(sn.txn, pOccur, k[:], func(v []byte) error { return decodeRecord(v, &occs[i]) })
+		if err == nil && !ok {
+			err = ErrNotFound
+		}
+		if err != nil {
+			return nil, fmt.Errorf("occurrence %s of quote %s: %w", id, q.ID, err)
+		}
+	}
+	slices.SortFunc(occs, earlier)
+	out := make([]Occurrence, len(occs))
+	for i, o := range occs {
+		var n printedName
+		if o.SpeakerID != uuid.Nil {
+			var ok bool
+			if n, ok = sn.names[o.SpeakerID]; !ok {
+				rec, root, err := loadRoot(sn.txn, o.SpeakerID)
+				if err != nil {
+					return nil, fmt.Errorf("occurrence %s of quote %s: speaker %s: %w", o.ID, q.ID, o.SpeakerID, err)
+				}
+				n = printedName{rec.Name, root.ID}
+				sn.names[o.SpeakerID] = n
+			}
+		}
+		out[i] = occurrenceView(q.Text, o, n.name, n.canon, false)
+	}
+	return out, nil
 }
 
 // Venue returns the venue with id; ErrNotFound when there is none.
@@ -383,9 +577,56 @@ func (sn *Snapshot) ArticleIDs(ctx context.Context, fn func(uuid.UUID) error) er
 	return nil
 }
 
-// Speakers calls fn with every speaker, in the order they were created.
-func (sn *Snapshot) Speakers(ctx context.Context, fn func(Speaker) error) error {
-	return eachOf(ctx, sn, pSpeaker, func(r *speakerRec) error { return fn(r.speaker()) })
+// SpeakerRecords calls fn with every speaker record, in the order they
+// were created.
+func (sn *Snapshot) SpeakerRecords(ctx context.Context, fn func(SpeakerRecord) error) error {
+	return eachOf(ctx, sn, pSpeaker, func(r *speakerRec) error {
+		sr, err := sn.speakerRecord(r)
+		if err != nil {
+			return err
+		}
+		return fn(sr)
+	})
+}
+
+// CandidateRecords calls fn with every review candidate as stored, in
+// the order they were offered, open or not: Store.Candidates leaves out
+// those merged or rejected since.
+func (sn *Snapshot) CandidateRecords(ctx context.Context, fn func(CandidateRecord) error) error {
+	return eachOf(ctx, sn, pCandidate, func(r *candidateRec) error {
+		return fn(CandidateRecord{ID: r.ID, A: r.A, B: r.B, Evidence: r.Evidence, Confidence: r.Confidence, Shared: r.Shared, Created: r.Created})
+	})
+}
+
+// Decisions calls fn with every decision people made on two names, once
+// each, in the order of the names.
+func (sn *Snapshot) Decisions(ctx context.Context, fn func(Decision) error) error {
+	o := badger.DefaultIteratorOptions
+	o.Prefix = []byte{pDecision}
+	it := sn.txn.NewIterator(o)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		if err := sn.live(ctx); err != nil {
+			return err
+		}
+		k := it.Item().Key()[1:]
+		i := bytes.IndexByte(k, sep)
+		if i < 0 {
+			return fmt.Errorf("decision key %q malformed", k)
+		}
+		a, b := string(k[:i]), string(k[i+1:])
+		if a >= b { // kept both ways: once is enough
+			continue
+		}
+		var d decisionRec
+		if err := it.Item().Value(func(v []byte) error { return decodeRecord(v, &d) }); err != nil {
+			return fmt.Errorf("decision %q: %w", k, err)
+		}
+		if err := fn(Decision{Names: [2]string{a, b}, Action: d.Action, At: d.At}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Venues calls fn with every venue, in the order they were created.

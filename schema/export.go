@@ -100,5 +100,5 @@ func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 		s.logger.WarnContext(r.Context(), "export cut short", "format", format, "err", err)
 		return
 	}
-	s.logger.InfoContext(r.Context(), "export", "format", format, "quotes", counts.Quotes, "took", time.Since(start).Round(time.Millisecond))
+	s.logger.InfoContext(r.Context(), "export", "format", format, "quotes", counts.Quotes, "printings", counts.Printings, "took", time.Since(start).Round(time.Millisecond))
 }

@@ -69,7 +69,7 @@ func TestExportHTTP(t *testing.T) {
 			}
 		}
 	}
-	if len(names) != 6 {
+	if len(names) != 7 {
 		t.Errorf("zip holds %v", names)
 	}
 	// A name nobody has: an empty export.

@@ -99,8 +99,8 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	took := time.Since(start)
-	fmt.Fprintf(e.stderr, "exported %s, %s, %s, %s, %s in %s (%.0f quotations/s)\n",
-		plural(counts.Quotes, "quotation", "quotations"), plural(counts.Speakers, "speaker", "speakers"),
+	fmt.Fprintf(e.stderr, "exported %s (%s), %s, %s, %s, %s in %s (%.0f quotations/s)\n",
+		plural(counts.Quotes, "quotation", "quotations"), plural(counts.Printings, "printing", "printings"), plural(counts.Speakers, "speaker", "speakers"),
 		plural(counts.Venues, "venue", "venues"), plural(counts.Articles, "article", "articles"),
 		plural(counts.Outlets, "outlet", "outlets"), took.Round(time.Millisecond), float64(counts.Quotes)/took.Seconds())
 	return store.Close()
@@ -183,8 +183,9 @@ func exportCSV(ctx context.Context, store *graph.Store, out string, opts export.
 func runImport(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "import", "[--db DIR] FILE.jsonl",
 		"Load a jsonl export ('graphd export --format jsonl', with article text) into an empty store:\n"+
-			"ids, names, articles and their text come back as they were. '-' reads stdin. The load is not\n"+
-			"one transaction: if it fails, remove the store and import again.")
+			"ids, names, articles and their text, every printing of every quotation, merged speakers with\n"+
+			"their evidence, copies, review candidates and decisions come back as they were. '-' reads\n"+
+			"stdin. A file it cannot load is named with the line, and leaves the store empty.")
 	db := dbFlag(f)
 	pos, err := f.parse(e, args)
 	if err != nil {
@@ -195,7 +196,9 @@ func runImport(ctx context.Context, e *env, args []string) error {
 		return errUsage
 	}
 	var in io.Reader = e.stdin
+	name := "stdin"
 	if pos[0] != "-" {
+		name = pos[0]
 		file, err := os.Open(pos[0])
 		if err != nil {
 			return err
@@ -211,13 +214,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	start := time.Now()
 	c, err := export.Import(ctx, store, bufio.NewReaderSize(in, 1<<20))
 	if err != nil {
-		return err
+		return fmt.Errorf("import %s: %w", name, err)
 	}
 	if err := store.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %s, %s, %s, %s, %s in %s\n",
-		plural(c.Quotes, "quotation", "quotations"), plural(c.Speakers, "speaker", "speakers"),
+	fmt.Fprintf(e.stdout, "imported %s (%s), %s, %s, %s, %s in %s\n",
+		plural(c.Quotes, "quotation", "quotations"), plural(c.Printings, "printing", "printings"), plural(c.Speakers, "speaker", "speakers"),
 		plural(c.Venues, "venue", "venues"), plural(c.Articles, "article", "articles"),
 		plural(c.Outlets, "outlet", "outlets"), time.Since(start).Round(time.Millisecond))
 	return nil

@@ -31,6 +31,23 @@ func TestIdentityEndToEnd(t *testing.T) {
 	s = startServer(t, db)
 	checkIdentity(t, s)
 	s.stop(t)
+
+	// Exported and imported into a new store, the graph is the same to
+	// GraphQL: every printing, every merge with its evidence, the copy.
+	file := filepath.Join(t.TempDir(), "seeds.jsonl")
+	if _, errOut, code := runBinary(t, "export", "--db", db, "--out", file); code != 0 {
+		t.Fatalf("export: status %d\n%s", code, errOut)
+	}
+	imported := t.TempDir()
+	if out, errOut, code := runBinary(t, "import", "--db", imported, file); code != 0 || !strings.Contains(out, "printings") {
+		t.Fatalf("import: status %d\n%s%s", code, out, errOut)
+	}
+	if got, want := counts(t, imported), counts(t, db); got != want {
+		t.Errorf("check after import: %q, want %q", got, want)
+	}
+	s = startServer(t, imported)
+	checkIdentity(t, s)
+	s.stop(t)
 }
 
 type gqlSpeaker struct {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ import (
 
 // largeVersion names the generator: change it when the corpus it makes
 // changes, so that cached stores are rebuilt.
-const largeVersion = 3
+const largeVersion = 4
 
 // Large describes the generated store that Large opens.
 type Large struct {
@@ -40,7 +41,9 @@ type Large struct {
 // (their most common words, "peace", "talks", "Ukraine", head the
 // frequencies) and 30,000 made-up rarer ones, in quotations of 6 to 30
 // words drawn by Zipf's law, five quotes an article on average, by 5,000
-// speakers at 200 venues in 50 outlets, over the two years 2024 and 2025.
+// speakers at 200 venues in 50 outlets, over the two years 2024 and 2025;
+// half the articles reprint one or two quotations of the 50 articles
+// before them, so that about one quotation in ten has several printings.
 // It is built once with a Loader, which takes a minute or so for 100,000
 // articles, and cached in os.TempDir() under a name holding the
 // generator's version and n; later runs reuse it.
@@ -227,6 +230,27 @@ func (g *generator) build(ctx context.Context, dir string) error {
 		graph.KindDirect, graph.KindDirect, graph.KindPartial, graph.KindPartial, graph.KindIndirect}
 	confs := []float64{0.4, 0.5, 0.6, 0.75, 0.85, 0.9}
 	ingested := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	// A quotation may be reprinted by an article among the next
+	// reprintWindow; it is loaded with its printings when it leaves the
+	// window.
+	type pending struct {
+		q       graph.Quote
+		occs    []graph.Occurrence
+		speaker int
+		born    int
+	}
+	const reprintWindow = 50
+	var window []*pending
+	flush := func(before int) error {
+		for len(window) > 0 && window[0].born < before {
+			p := window[0]
+			window = window[1:]
+			if err := l.Statement(p.q, p.occs); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	for i := range g.n {
 		nq := 1 + g.rng.IntN(9)
 		var b strings.Builder
@@ -235,13 +259,26 @@ func (g *generator) build(ctx context.Context, dir string) error {
 			text    string
 			start   int
 			speaker int
+			reprint *pending
 		}
 		var qs []placed
+		// Half the articles reprint one or two recent quotations.
+		if len(window) > 0 && g.rng.IntN(2) == 0 {
+			for range 1 + g.rng.IntN(2) {
+				p := window[g.rng.IntN(len(window))]
+				if slices.ContainsFunc(qs, func(x placed) bool { return x.reprint == p }) {
+					continue
+				}
+				fmt.Fprintf(&b, "As %s put it: “", g.speakers[p.speaker])
+				qs = append(qs, placed{p.q.Text, utf8.RuneCountInString(b.String()), p.speaker, p})
+				fmt.Fprintf(&b, "%s”\n\n", p.q.Text)
+			}
+		}
 		for range nq {
 			sp := int(g.speaker.Uint64())
 			q := g.quote()
 			fmt.Fprintf(&b, "%s said: “", g.speakers[sp])
-			qs = append(qs, placed{q, utf8.RuneCountInString(b.String()), sp})
+			qs = append(qs, placed{q, utf8.RuneCountInString(b.String()), sp, nil})
 			fmt.Fprintf(&b, "%s” Others were less sure.\n\n", q)
 		}
 		a := graph.Article{
@@ -259,18 +296,27 @@ func (g *generator) build(ctx context.Context, dir string) error {
 		}
 		for _, q := range qs {
 			n := utf8.RuneCountInString(q.text)
-			quote := graph.Quote{
-				ID: uuid.Must(uuid.NewV7()), ArticleID: a.ID, SpeakerID: speakerIDs[q.speaker],
-				Text: q.text, Kind: kinds[g.rng.IntN(len(kinds))], Spans: []graph.Span{{Start: q.start, End: q.start + n}},
-				Confidence: confs[g.rng.IntN(len(confs))], Cue: "said",
+			o := graph.Occurrence{
+				ArticleID: a.ID, SpeakerRecord: speakerIDs[q.speaker], Text: q.text, Kind: kinds[g.rng.IntN(len(kinds))],
+				Spans: []graph.Span{{Start: q.start, End: q.start + n}}, Confidence: confs[g.rng.IntN(len(confs))], Cue: "said",
+				Match: "first", Score: 1,
 			}
 			if g.rng.IntN(3) > 0 {
-				quote.VenueID = venueIDs[g.venue.Uint64()]
+				o.VenueID = venueIDs[g.venue.Uint64()]
 			}
-			if err := l.Quote(quote); err != nil {
-				return err
+			if p := q.reprint; p != nil {
+				o.Match, o.Cue = "exact", "put it"
+				p.occs = append(p.occs, o)
+				continue
 			}
+			window = append(window, &pending{q: graph.Quote{ID: uuid.Must(uuid.NewV7()), Text: q.text}, occs: []graph.Occurrence{o}, speaker: q.speaker, born: i})
 		}
+		if err := flush(i - reprintWindow); err != nil {
+			return err
+		}
+	}
+	if err := flush(g.n); err != nil {
+		return err
 	}
 	return l.Close()
 }

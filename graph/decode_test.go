@@ -1,0 +1,90 @@
+package graph
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/uuid"
+)
+
+// decodeBoth decodes data with the fast decoder and with encoding/json
+// into fresh records of the type of zero, and fails when the fast one
+// answers differently.
+func decodeBoth[T any](t *testing.T, data []byte) (fast bool) {
+	t.Helper()
+	var a, b T
+	fast = decodeFast(data, &a)
+	err := json.Unmarshal(data, &b)
+	if fast && err != nil {
+		t.Fatalf("fast decoder took %q, which encoding/json refuses: %v", data, err)
+	}
+	if fast {
+		if diff := cmp.Diff(b, a, cmp.AllowUnexported(quoteRec{}, occRec{}, articleRec{})); diff != "" {
+			t.Fatalf("%q (-json +fast):\n%s", data, diff)
+		}
+	}
+	return fast
+}
+
+func TestDecodeFast(t *testing.T) {
+	at := time.Date(2025, 2, 17, 9, 30, 0, 123456789, time.UTC)
+	texts := []string{"We will \"never\" give up.\nLine\ttwo \\ / é 🕊", "", "a\u2028b", "\x01", "bad \xff byte", "<b>&amp;</b>"}
+	for _, text := range texts {
+		for _, v := range []any{
+			quoteRec{ID: uuid.New(), ArticleID: uuid.New(), SpeakerID: uuid.New(), SpeakerNum: 7, Text: text, Kind: KindDirect,
+				Spans: []Span{{1, 2}, {3, 40}}, Cue: "said", CueSpan: &Span{5, 9}, Mention: text, Confidence: 0.85,
+				Published: at, First: uuid.New(), Canon: uuid.New(), Count: 3, Conflict: true, Speakers: []uuid.UUID{uuid.New(), uuid.New()}},
+			quoteRec{ID: uuid.New(), Text: text, Confidence: 1e-7},
+			occRec{ID: uuid.New(), QuoteID: uuid.New(), Text: text, Kind: KindIndirect, Confidence: 1, Published: at.In(time.FixedZone("x", 3600)),
+				MentionSpan: &Span{0, 1}, Match: matchParaphrase, Score: 0.733},
+			articleRec{ID: uuid.New(), Key: text, URL: "https://x.test/?a=1&b=<2>", Title: text, Outlet: "Wire", OutletID: uuid.New(),
+				Published: at, Hash: "ab", TextLen: 12, Ingested: at, Sketch: []uint32{0, 1, 4294967295}, Quotes: 4,
+				Copy: &copyRec{Original: uuid.New(), Score: 0.5, Shared: 3, Overlap: 0.25}},
+		} {
+			b, err := encodeRecord(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var fast bool
+			switch v.(type) {
+			case quoteRec:
+				fast = decodeBoth[quoteRec](t, b[1:])
+			case occRec:
+				fast = decodeBoth[occRec](t, b[1:])
+			case articleRec:
+				fast = decodeBoth[articleRec](t, b[1:])
+			}
+			// Only \u escapes, which encoding/json writes for control
+			// characters, line separators and bytes that are not UTF-8,
+			// are left to it.
+			if want := text != "a\u2028b" && text != "\x01" && text != "bad \xff byte"; fast != want {
+				t.Errorf("%T of text %q: fast %v, want %v", v, text, fast, want)
+			}
+		}
+	}
+	for _, bad := range []string{`{"id":null}`, `{"count":1.5}`, `{"count":01}`, `{"ID":"` + uuid.NewString() + `"}`, `{"text":"a"} x`,
+		`{"conflict":truex}`, `{"speakerNum":-1}`, `{"confidence":1e400}`, `{"spans":[{"start":1,"end":2,}]}`, `{"text":"\ud83d\udd4a"}`} {
+		if decodeBoth[quoteRec](t, []byte(bad)) {
+			t.Errorf("fast decoder took %s", bad)
+		}
+	}
+}
+
+// Whatever the fast decoder accepts, encoding/json reads alike.
+func FuzzDecodeFast(f *testing.F) {
+	for _, v := range []any{
+		quoteRec{ID: uuid.New(), Text: "a \"b\"", Spans: []Span{{1, 2}}, CueSpan: &Span{3, 4}, Published: time.Now().UTC(), Speakers: []uuid.UUID{uuid.New()}},
+		occRec{ID: uuid.New(), Text: "x", Match: matchExact, Score: 0.5},
+		articleRec{ID: uuid.New(), Sketch: []uint32{1, 2}, Copy: &copyRec{Original: uuid.New()}},
+	} {
+		b, _ := encodeRecord(v)
+		f.Add(b[1:])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		decodeBoth[quoteRec](t, data)
+		decodeBoth[occRec](t, data)
+		decodeBoth[articleRec](t, data)
+	})
+}

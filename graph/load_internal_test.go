@@ -1,0 +1,50 @@
+package graph
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/google/uuid"
+)
+
+// A store whose load did not finish (the process died) is refused by Open.
+func TestLoadUnfinished(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return set(txn, metaLoadingKey, []byte{1}) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := Open(dir, Options{}); err == nil {
+		s.Close()
+		t.Fatal("Open of an unfinished load succeeded")
+	} else if !errors.Is(err, ErrInvalid) {
+		t.Errorf("Open: %v", err)
+	}
+}
+
+// A printing of the canonical text is not diffed, and comes out as the
+// diff would have it.
+func TestOccurrenceViewSameText(t *testing.T) {
+	for _, text := range []string{"We will never give up.", "  Two  spaces\tand a tab ", "—", "Ça va, l'été?", "x"} {
+		o := occRec{Text: text, Kind: KindDirect}
+		got := occurrenceView(text, o, "", uuid.Nil, true)
+		if hasWords(text) != (normalize(text) != "") {
+			t.Errorf("%q: hasWords %v", text, hasWords(text))
+		}
+		want := got
+		want.Similarity, want.Fidelity = fidelity(text, text)
+		want.Diff = wordDiff(text, text)
+		want.Misquote = misquotes(want.Diff)
+		if got.Similarity != want.Similarity || got.Fidelity != want.Fidelity || !slices.Equal(got.Diff, want.Diff) || len(got.Misquote)+len(want.Misquote) != 0 {
+			t.Errorf("%q: fast %+v, diffed %+v", text, got, want)
+		}
+	}
+}
