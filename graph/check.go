@@ -661,7 +661,7 @@ func ownerOf(p byte) byte {
 		return pQuote
 	case pOccurByQuote, pOccurByArticle:
 		return pOccur
-	case pSpeakerByName, pSpeakerLookup, pSpeakerByToken, pSpeakerByBlock:
+	case pSpeakerByName, pSpeakerLookup, pSpeakerByToken, pSpeakerByBlock, pSpeakerMember:
 		return pSpeaker
 	case pCandidatePair:
 		return pCandidate

@@ -197,12 +197,14 @@
 //	                                      of such printings, uint64 big-endian; deleted at zero
 //	0x24 <speaker id> <role, 1 byte>      the last date the role was held, when later than the
 //	                                      record's; 8 bytes as dates in keys
+//	0x25 <speaker id>                     a speaker record merged into another; value the id of
+//	                                      its cluster's canonical record (to count by person)
 //	0x08 <name>                           counter: "articles", "quotes", "occurrences",
 //	                                      "speakers" (canonical ones), "venues", "outlets",
 //	                                      "words" (of all quote texts), and the last numbers
 //	                                      "speaker#", "venue#", "outlet#"; value uint64 big-endian
-//	0x00 "version"                        key layout version, one byte (3); Open upgrades
-//	                                      a store of version 1 or 2 and refuses others
+//	0x00 "version"                        key layout version, one byte (4); Open upgrades
+//	                                      a store of version 1, 2 or 3 and refuses others
 //	0x00 "loading"                        a Loader has not finished; Open refuses the store
 //
 // Dashboard counts (stats.go), uint64 big-endian, deleted at zero. A

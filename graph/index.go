@@ -156,12 +156,15 @@ func dropPostings(txn *badger.Txn, o occRec) error {
 // lookup entry per distinct normalized name or alias (valued with the id
 // and the normalized name), a token entry per word of them (valued with
 // the normalized name, to sort matches without reading records), and its
-// block keys for identity resolution.
+// block keys for identity resolution; and, when it is merged into another,
+// its cluster's canonical record.
 func speakerIndex(r speakerRec) []entry {
 	norm := []byte(normalize(r.Name))
 	var es []entry
 	if r.Canon == uuid.Nil {
 		es = append(es, entry{nameKey(pSpeakerByName, normalize(r.display()), r.ID), nil})
+	} else {
+		es = append(es, entry{key(pSpeakerMember, r.ID[:]), r.Canon[:]})
 	}
 	lookupVal := append(r.ID[:len(r.ID):len(r.ID)], norm...)
 	for _, l := range r.lookups() {

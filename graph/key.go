@@ -40,6 +40,7 @@ const (
 	pSpeakerByToken byte = 0x22
 	pSpeakerByBlock byte = 0x23
 	pRoleSeen       byte = 0x24
+	pSpeakerMember  byte = 0x25
 
 	pVenueByName  byte = 0x30
 	pVenueLookup  byte = 0x31
@@ -62,11 +63,12 @@ const (
 )
 
 // layoutVersion is stored under the meta key. Open upgrades a store of
-// version 1 (upgrade.go) or 2 (occurrences.go) and refuses others.
+// version 1, 2 or 3 (upgrade.go) and refuses others.
 // Version 2 gave quote indexes facets and the word index blocks; version
 // 3 made a quote a statement with one occurrence per article, and added
-// speaker identity.
-const layoutVersion = 3
+// speaker identity; version 4 indexes the speaker records merged into
+// another (pSpeakerMember), so that counts fold into people.
+const layoutVersion = 4
 
 var metaVersionKey = []byte{pMeta, 'v', 'e', 'r', 's', 'i', 'o', 'n'}
 

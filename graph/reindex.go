@@ -17,7 +17,7 @@ var derived = [][]byte{
 	{pQuoteByArticle}, {pQuoteBySpeaker}, {pQuoteByVenue}, {pQuoteByDate}, {pQuoteByToken}, {pQuoteByOutlet},
 	{pTermDict}, {pFreshPosting}, {pRollup}, {pTimeline},
 	{pOccurByQuote}, {pOccurByArticle}, {pOccurByKey}, {pConflict},
-	{pSpeakerByName}, {pSpeakerLookup}, {pSpeakerByToken}, {pSpeakerByBlock}, {pRoleSeen},
+	{pSpeakerByName}, {pSpeakerLookup}, {pSpeakerByToken}, {pSpeakerByBlock}, {pSpeakerMember}, {pRoleSeen},
 	{pVenueByName}, {pVenueLookup}, {pVenueByToken},
 	{pArticleCopies}, {pSpeakerVenue}, {pCandidate}, {pCandidatePair},
 }

@@ -149,8 +149,9 @@ type Bucket struct {
 // MaxBuckets bounds what QuotesBy and Timeline return.
 const MaxBuckets = 5000
 
-// QuotesBy counts the quotes of each speaker, venue, outlet or kind whose
-// article was published in [from, to], whole days in UTC, and returns the
+// QuotesBy counts the quotes of each speaker (a person: the names merged
+// into one count as one, under the name the person shows), venue, outlet
+// or kind whose article was published in [from, to], whole days in UTC, and returns the
 // first n groups, most quotes first (ties by id). Zero from and to count
 // every quote, undated ones included; a zero bound alone is open. It
 // reads the counts kept on write: whole years, then months, then days of
@@ -201,6 +202,11 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 				add(r.level, r.lo, r.hi, r.sign)
 			}
 		}
+		if d == dimSpeaker {
+			if err := foldPeople(txn, sums); err != nil {
+				return err
+			}
+		}
 		type sum struct {
 			value string
 			n     int64
@@ -239,12 +245,43 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 	return out, nil
 }
 
+// foldPeople moves the counts of speaker records merged into another to
+// their cluster's canonical record: a dashboard counts people, not the
+// names articles gave them. The counts are kept per record, since merges
+// can be undone; the member index says which records are merged.
+func foldPeople(txn *badger.Txn, sums map[string]int64) error {
+	prefix := []byte{pSpeakerMember}
+	o := badger.DefaultIteratorOptions
+	o.Prefix = prefix
+	o.PrefetchValues = false
+	it := txn.NewIterator(o)
+	defer it.Close()
+	for it.Rewind(); it.Valid(); it.Next() {
+		item := it.Item()
+		member := string(item.Key()[len(prefix):])
+		n, ok := sums[member]
+		if !ok {
+			continue
+		}
+		root, err := item.ValueCopy(nil)
+		if err != nil {
+			return dbErr("fold people", err)
+		}
+		if len(root) != idLen {
+			return fmt.Errorf("%w: member index entry %x: value %x", ErrInconsistent, item.Key(), root)
+		}
+		sums[string(root)] += n
+		delete(sums, member)
+	}
+	return nil
+}
+
 func labelOf(txn *badger.Txn, dim byte, id uuid.UUID) (string, error) {
 	switch dim {
 	case dimSpeaker:
 		var r speakerRec
 		err := load(txn, pSpeaker, id, &r)
-		return r.Name, err
+		return r.display(), err
 	case dimVenue:
 		var r venueRec
 		err := load(txn, pVenue, id, &r)

@@ -152,3 +152,76 @@ func TestCountsFollowReplace(t *testing.T) {
 		t.Errorf("search after replace: %v %v", which(qs), err)
 	}
 }
+
+// TestQuotesByPerson counts the names merged into one person as one, and
+// apart again when the merge is undone.
+func TestQuotesByPerson(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	putSearchCorpus(t, s)
+	type row struct {
+		Label string
+		Count int
+	}
+	speakers := func() []row {
+		t.Helper()
+		bs, err := s.QuotesBy(ctx, graph.BySpeaker, time.Time{}, time.Time{}, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []row
+		for _, b := range bs {
+			sp, err := s.Speaker(ctx, b.ID)
+			if err != nil {
+				t.Fatalf("bucket %q: %v", b.Label, err)
+			}
+			if sp.ID != b.ID {
+				t.Errorf("bucket %q: key %s is not the person's canonical record %s", b.Label, b.ID, sp.ID)
+			}
+			got = append(got, row{b.Label, b.Count})
+		}
+		return got
+	}
+	ben, err := s.SpeakerByName(ctx, "Ben Cole")
+	if err != nil {
+		t.Fatal(err)
+	}
+	carl, err := s.SpeakerByName(ctx, "Carl Diaz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	person, err := s.MergeSpeakers(ctx, carl.ID, ben.ID, uuid.Nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the person shows one of the two names
+	if person.Name != "Ben Cole" && person.Name != "Carl Diaz" {
+		t.Fatalf("merged person %q", person.Name)
+	}
+	want := []row{{"Ana Silva", 4}, {person.Name, 4}, {"Dora Ek", 2}}
+	if diff := cmp.Diff(want, speakers()); diff != "" {
+		t.Errorf("after the merge (-want +got):\n%s", diff)
+	}
+	// a range counts the merged names' quotes of those days only
+	bs, err := s.QuotesBy(ctx, graph.BySpeaker, date("2025-02-18"), date("2025-03-05"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bs) != 3 || bs[0].Label != person.Name || bs[0].Count != 3 {
+		t.Errorf("merged speakers from February 18 to March 5: %+v, want %s first with 3", bs, person.Name)
+	}
+	merged, err := s.Speaker(ctx, ben.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(merged.Merges) != 1 {
+		t.Fatalf("merges: %+v", merged.Merges)
+	}
+	if _, err := s.UndoMerge(ctx, merged.Merges[0].Member); err != nil {
+		t.Fatal(err)
+	}
+	want = []row{{"Ana Silva", 4}, {"Ben Cole", 2}, {"Carl Diaz", 2}, {"Dora Ek", 2}}
+	if diff := cmp.Diff(want, speakers()); diff != "" {
+		t.Errorf("after the merge was undone (-want +got):\n%s", diff)
+	}
+}

@@ -164,6 +164,8 @@ func (s *Store) checkVersion() error {
 		return s.upgradeFrom1()
 	case len(version) == 1 && version[0] == 2:
 		return s.upgradeFrom2()
+	case len(version) == 1 && version[0] == 3:
+		return s.upgradeFrom3()
 	}
 	return fmt.Errorf("key layout version %v not supported (want %d)", version, layoutVersion)
 }

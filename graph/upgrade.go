@@ -157,12 +157,12 @@ func (s *Store) upgradeFrom1() error {
 	return s.upgradeFrom2()
 }
 
-// upgradeFrom2 brings a store of layout 2 to layout 3: every quote
+// upgradeFrom2 brings a store of layout 2 to layout 4: every quote
 // becomes a statement with one printing, its occurrence. Speakers stay
-// apart and quotes ungrouped; `graphd reindex` resolves identities and
-// groups them.
+// apart and quotes ungrouped (so there is no merged record for layout 4 to
+// index); `graphd reindex` resolves identities and groups them.
 func (s *Store) upgradeFrom2() error {
-	s.log.Info("upgrading the store's key layout from version 2 to 3")
+	s.log.Info("upgrading the store's key layout from version 2 to 4")
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	n := 0
@@ -245,4 +245,49 @@ func firstPrinting(q *quoteRec) (occRec, error) {
 		q.Speakers = []uuid.UUID{q.SpeakerID}
 	}
 	return o, nil
+}
+
+// upgradeFrom3 brings a store of layout 3 to layout 4: every speaker
+// record merged into another gets its entry in the member index.
+func (s *Store) upgradeFrom3() error {
+	s.log.Info("upgrading the store's key layout from version 3 to 4")
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	n := 0
+	err := s.db.View(func(txn *badger.Txn) error {
+		o := badger.DefaultIteratorOptions
+		o.Prefix = []byte{pSpeaker}
+		it := txn.NewIterator(o)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return dbErr("upgrade", err)
+			}
+			var r speakerRec
+			if err := decodeRecord(v, &r); err != nil {
+				return fmt.Errorf("speaker %x: %w", it.Item().Key()[1:], err)
+			}
+			if r.Canon == uuid.Nil {
+				continue
+			}
+			if err := wb.Set(key(pSpeakerMember, r.ID[:]), r.Canon[:]); err != nil {
+				return dbErr("upgrade", err)
+			}
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("upgrade: %w", err)
+	}
+	if err := wb.Flush(); err != nil {
+		return dbErr("upgrade", err)
+	}
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, metaVersionKey, []byte{layoutVersion}) })
+	if err != nil {
+		return fmt.Errorf("upgrade: %w", err)
+	}
+	s.log.Info("upgraded the store's key layout", "merged speaker records", n)
+	return nil
 }

@@ -94,3 +94,68 @@ func TestUpgradeFrom1(t *testing.T) {
 }
 
 var testDate = time.Date(2025, 2, 18, 0, 0, 0, 0, time.UTC)
+
+// TestUpgradeFrom3 opens a store of layout 3, which had merges but no
+// member index, and finds the merged names counted as one person after
+// (two names a person merged, each with a quotation).
+func TestUpgradeFrom3(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids [2]uuid.UUID
+	for i, c := range []struct{ name, quote string }{{"Dmitry Peskov", "The talks are over."}, {"Anna Smith", "We will build the bridge by June."}} {
+		name := c.name
+		text := name + ` told CNN: "` + c.quote + `"`
+		_, err := s.PutArticle(ctx, ArticleInput{URL: "https://x.test/" + name, Outlet: "TASS", Published: testDate, Text: text, Quotes: []QuoteInput{
+			{Text: c.quote, Kind: KindDirect, Confidence: 0.8, Speaker: &SpeakerRef{Name: name}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sp, err := s.SpeakerByName(ctx, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = sp.ID
+	}
+	if _, err := s.MergeSpeakers(ctx, ids[0], ids[1], uuid.Nil); err != nil {
+		t.Fatal(err)
+	}
+	// what layout 3 wrote: the same, without the member index
+	err = s.db.Update(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pSpeakerMember}})
+		var drop [][]byte
+		for it.Rewind(); it.Valid(); it.Next() {
+			drop = append(drop, it.Item().KeyCopy(nil))
+		}
+		it.Close()
+		if len(drop) != 1 {
+			t.Errorf("%d member index entries, want 1", len(drop))
+		}
+		for _, k := range drop {
+			txn.Delete(k)
+		}
+		return txn.Set(metaVersionKey, []byte{3})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(ctx); err == nil {
+		t.Fatal("Check passes a store without its member index")
+	}
+	s.Close()
+	if s, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Check(ctx); err != nil {
+		t.Fatalf("after the upgrade: %v", err)
+	}
+	bs, err := s.QuotesBy(ctx, BySpeaker, time.Time{}, time.Time{}, 5)
+	if err != nil || len(bs) != 1 || bs[0].Count != 2 {
+		t.Errorf("QuotesBy after the upgrade: %+v, %v; want one person with 2", bs, err)
+	}
+}

@@ -52,6 +52,13 @@ func LargeStore(tb testing.TB, n int) *Large {
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("graphd-bench-v%d-%d", largeVersion, n))
 	g := newGenerator(n)
 	s, err := graph.Open(dir, graph.Options{ReadOnly: true})
+	if _, statErr := os.Stat(filepath.Join(dir, "MANIFEST")); err != nil && statErr == nil {
+		// a store of an earlier key layout is upgraded in place
+		if w, err2 := graph.Open(dir, graph.Options{GCInterval: -1}); err2 == nil {
+			w.Close()
+			s, err = graph.Open(dir, graph.Options{ReadOnly: true})
+		}
+	}
 	if err != nil {
 		// Built beside and renamed into place: benchmarks of several
 		// packages may build at once, and the first to finish wins.
