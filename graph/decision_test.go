@@ -1,8 +1,13 @@
 package graph_test
 
 import (
+	"fmt"
+	"slices"
 	"testing"
+	"time"
 	"unicode/utf8"
+
+	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/graph/graphtest"
@@ -123,5 +128,71 @@ func TestRoleDates(t *testing.T) {
 	want := []graph.Role{{Title: "spokesman", Organization: "Kremlin", From: date("2025-03-01"), To: date("2025-03-09")}}
 	if len(sp.Roles) != 1 || sp.Roles[0] != want[0] {
 		t.Errorf("roles %+v, want %+v", sp.Roles, want)
+	}
+}
+
+// TestSurnameAloneAmbiguous merges a surname alone with the one person of
+// that surname graphd knows, and takes it back out, for review, when a
+// second person of that surname arrives.
+func TestSurnameAloneAmbiguous(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	say := func(i int, name, title, q string) {
+		t.Helper()
+		text := fmt.Sprintf("Report %d. %s said on CNN: \"%s\"", i, name, q)
+		in := quoted(text, q, name, "CNN", graph.VenueBroadcast)
+		in.Speaker.Titles = []string{title}
+		put(t, s, graph.ArticleInput{URL: fmt.Sprintf("https://obama.test/%d", i), Outlet: "Daily",
+			Published: date("2016-09-01").AddDate(0, 0, i), Text: text, Quotes: []graph.QuoteInput{in}})
+	}
+	say(1, "Michelle Obama", "first lady", "When they go low, we go high.")
+	say(2, "Obama", "first lady", "We are going to keep the garden growing.")
+	michelle, err := s.SpeakerByName(ctx, "Michelle Obama")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare, err := s.SpeakerByName(ctx, "Obama")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bare.ID != michelle.ID {
+		t.Fatalf("Obama is %s (%q), want Michelle Obama's person %s: the one Obama known", bare.ID, bare.Name, michelle.ID)
+	}
+	say(3, "Barack Obama", "president", "The economy is stronger than it was.")
+	barack, err := s.SpeakerByName(ctx, "Barack Obama")
+	if err != nil {
+		t.Fatal(err)
+	}
+	michelle, err = s.Speaker(ctx, michelle.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare, err = s.SpeakerByName(ctx, "Obama")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bare.ID == michelle.ID || bare.ID == barack.ID || barack.ID == michelle.ID {
+		t.Errorf("after Barack Obama: Obama %s, Michelle %s, Barack %s, want three people", bare.ID, michelle.ID, barack.ID)
+	}
+	if len(michelle.Merges) != 0 {
+		t.Errorf("Michelle Obama still has merges: %+v", michelle.Merges)
+	}
+	cs, _, err := s.Candidates(ctx, graph.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range cs {
+		ids := []uuid.UUID{c.A, c.B}
+		if slices.Contains(ids, bare.ID) && slices.Contains(ids, michelle.ID) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no review candidate for Obama and Michelle Obama: %+v", cs)
+	}
+	bs, err := s.QuotesBy(ctx, graph.BySpeaker, time.Time{}, time.Time{}, 10)
+	if err != nil || len(bs) != 3 {
+		t.Errorf("QuotesBy: %+v, %v; want three people with a quote each", bs, err)
 	}
 }

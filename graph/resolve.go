@@ -225,25 +225,98 @@ func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 	if len(roots) == 0 {
 		return nil
 	}
-	mine, err := w.profileOf(sp)
+	others, err := w.matchAmong(sp, roots)
+	if err != nil || len(splitName(sp.Name).given) == 0 {
+		return err
+	}
+	// sp is a person with a given name, and the people in others cannot be
+	// sp: a name merged into one of them on its surname alone is now
+	// ambiguous
+	own, err := w.root(sp.ID)
 	if err != nil {
 		return err
+	}
+	for _, id := range others {
+		r, err := w.root(id)
+		if err != nil {
+			return err
+		}
+		if r.ID != own.ID {
+			if err := w.unbindSurname(r, sp); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// unbindSurname splits out of the cluster rooted at root the names merged
+// into it on their surname alone (by graphd, not by a person) that could
+// as well be sp's, a person of the same surname outside the cluster:
+// "Obama", merged with Michelle Obama while she was the only Obama known,
+// stops being her when Barack Obama arrives. The pair is offered for
+// review instead.
+func (w *writer) unbindSurname(root *speakerRec, sp *speakerRec) error {
+	members, err := w.cluster(root)
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if m.Link == nil || m.Link.By != ByAuto || m.Parent == uuid.Nil ||
+			!slices.ContainsFunc(m.Link.Evidence, func(e Evidence) bool { return e.Kind == EvidenceSurnameOnly }) {
+			continue
+		}
+		parent, err := w.loadSpeaker(m.Parent)
+		if err != nil {
+			return err
+		}
+		bare := m
+		if len(splitName(m.Name).given) > 0 {
+			bare = parent
+		}
+		if len(splitName(bare.Name).given) > 0 || !namesCompatible(bare.Name, sp.Name) {
+			continue
+		}
+		ev := append(slices.Clone(m.Link.Evidence), Evidence{EvidenceSurnameOnly, "another person has this surname: " + sp.Name, -2})
+		score := 0.0
+		for _, e := range ev {
+			score += e.Weight
+		}
+		if err := w.split(m); err != nil {
+			return err
+		}
+		if err := w.offer(m.ID, parent.ID, ev, score, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// matchAmong merges sp with the best of the clusters rooted at roots, or
+// offers the pair for review. It returns the roots of the clusters whose
+// names or roles rule sp out.
+func (w *writer) matchAmong(sp *speakerRec, roots []uuid.UUID) (others []uuid.UUID, err error) {
+	mine, err := w.profileOf(sp)
+	if err != nil {
+		return nil, err
 	}
 	var fits []scored
 	for _, id := range roots {
 		r := w.speakers[id]
 		p, err := w.profileOf(r)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ev, score, veto := scoreProfiles(mine, p, 0)
-		if !veto {
+		if veto {
+			others = append(others, r.ID)
+		} else {
 			fits = append(fits, scored{r, ev, score})
 		}
 	}
 	single := len(splitName(sp.Name).given) == 0
 	if len(fits) == 0 || single && len(fits) > 1 {
-		return nil
+		return others, nil
 	}
 	slices.SortStableFunc(fits, func(a, b scored) int {
 		switch {
@@ -259,16 +332,16 @@ func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 	if merge {
 		apart, err := w.apart(sp, best.root)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !apart {
-			return w.merge(best.root, sp, best.ev, best.score, ByAuto)
+			return others, w.merge(best.root, sp, best.ev, best.score, ByAuto)
 		}
 	}
 	if merge || review {
-		return w.offer(sp.ID, best.root.ID, best.ev, best.score, 0)
+		return others, w.offer(sp.ID, best.root.ID, best.ev, best.score, 0)
 	}
-	return nil
+	return others, nil
 }
 
 // sharedQuote records that a quotation was printed as said by the speaker
