@@ -166,48 +166,38 @@ func (s *Store) upgradeFrom2() error {
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	n := 0
-	err := s.db.View(func(txn *badger.Txn) error {
-		o := badger.DefaultIteratorOptions
-		o.Prefix = []byte{pQuote}
-		it := txn.NewIterator(o)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			v, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return dbErr("upgrade", err)
-			}
-			var q quoteRec
-			if err := decodeRecord(v, &q); err != nil {
-				return fmt.Errorf("quote %x: %w", it.Item().Key()[1:], err)
-			}
-			if q.Count > 0 { // printed already, by a write of layout 3
-				n += q.Count
-				continue
-			}
-			occ, err := firstPrinting(&q)
+	err := s.eachRecord(pQuote, func(k, v []byte) error {
+		var q quoteRec
+		if err := decodeRecord(v, &q); err != nil {
+			return fmt.Errorf("quote %x: %w", k[1:], err)
+		}
+		if q.Count > 0 { // printed already, by a write of layout 3
+			n += q.Count
+			return nil
+		}
+		occ, err := firstPrinting(&q)
+		if err != nil {
+			return err
+		}
+		for _, r := range []struct {
+			p  byte
+			id uuid.UUID
+			v  any
+		}{{pQuote, q.ID, q}, {pOccur, occ.ID, occ}} {
+			b, err := encodeRecord(r.v)
 			if err != nil {
 				return err
 			}
-			for _, r := range []struct {
-				p  byte
-				id uuid.UUID
-				v  any
-			}{{pQuote, q.ID, q}, {pOccur, occ.ID, occ}} {
-				b, err := encodeRecord(r.v)
-				if err != nil {
-					return err
-				}
-				if err := wb.Set(recordKey(r.p, r.id), b); err != nil {
-					return dbErr("upgrade", err)
-				}
+			if err := wb.Set(recordKey(r.p, r.id), b); err != nil {
+				return dbErr("upgrade", err)
 			}
-			for _, e := range occIndex(occ) {
-				if err := wb.Set(e.k, e.v); err != nil {
-					return dbErr("upgrade", err)
-				}
-			}
-			n++
 		}
+		for _, e := range occIndex(occ) {
+			if err := wb.Set(e.k, e.v); err != nil {
+				return dbErr("upgrade", err)
+			}
+		}
+		n++
 		return nil
 	})
 	if err != nil {
@@ -254,27 +244,17 @@ func (s *Store) upgradeFrom3() error {
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	n := 0
-	err := s.db.View(func(txn *badger.Txn) error {
-		o := badger.DefaultIteratorOptions
-		o.Prefix = []byte{pSpeaker}
-		it := txn.NewIterator(o)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			v, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				return dbErr("upgrade", err)
-			}
-			var r speakerRec
-			if err := decodeRecord(v, &r); err != nil {
-				return fmt.Errorf("speaker %x: %w", it.Item().Key()[1:], err)
-			}
-			if r.Canon == uuid.Nil {
-				continue
-			}
-			if err := wb.Set(key(pSpeakerMember, r.ID[:]), r.Canon[:]); err != nil {
-				return dbErr("upgrade", err)
-			}
-			n++
+	err := s.eachRecord(pSpeaker, func(k, v []byte) error {
+		var r speakerRec
+		if err := decodeRecord(v, &r); err != nil {
+			return fmt.Errorf("speaker %x: %w", k[1:], err)
+		}
+		if r.Canon == uuid.Nil {
+			return nil
+		}
+		n++
+		if err := wb.Set(key(pSpeakerMember, r.ID[:]), r.Canon[:]); err != nil {
+			return dbErr("upgrade", err)
 		}
 		return nil
 	})
@@ -290,4 +270,25 @@ func (s *Store) upgradeFrom3() error {
 	}
 	s.log.Info("upgraded the store's key layout", "merged speaker records", n)
 	return nil
+}
+
+// eachRecord calls fn with the key and value of every record under prefix
+// p, in one read transaction.
+func (s *Store) eachRecord(p byte, fn func(k, v []byte) error) error {
+	return s.db.View(func(txn *badger.Txn) error {
+		o := badger.DefaultIteratorOptions
+		o.Prefix = []byte{p}
+		it := txn.NewIterator(o)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return dbErr("upgrade", err)
+			}
+			if err := fn(it.Item().Key(), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
