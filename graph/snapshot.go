@@ -64,11 +64,17 @@ func (c *cursor) close() {
 }
 
 // keep keeps the value at the iterator, stepped over, dropping the oldest
-// kept beyond cursorSteps values or cursorKept bytes.
+// kept beyond cursorSteps values or cursorKept bytes. A key read from the
+// kept values stays in order until it comes up for dropping; order is cut
+// at 4 × cursorSteps keys, so that it cannot grow with them.
 func (c *cursor) keep() error {
 	item := c.it.Item()
 	if item.ValueSize() > cursorKept/4 {
 		return nil
+	}
+	k := string(item.Key())
+	if _, ok := c.kept[k]; ok {
+		return nil // stepped over again, after a seek back
 	}
 	v, err := item.ValueCopy(nil)
 	if err != nil {
@@ -77,15 +83,16 @@ func (c *cursor) keep() error {
 	if c.kept == nil {
 		c.kept = map[string][]byte{}
 	}
-	k := string(item.Key())
 	c.kept[k] = v
 	c.order = append(c.order, k)
 	c.bytes += len(v)
-	for len(c.order) > cursorSteps || c.bytes > cursorKept {
+	for len(c.order) > 0 && (len(c.kept) > cursorSteps || c.bytes > cursorKept || len(c.order) > 4*cursorSteps) {
 		old := c.order[0]
 		c.order = c.order[1:]
-		c.bytes -= len(c.kept[old])
-		delete(c.kept, old)
+		if v, ok := c.kept[old]; ok {
+			c.bytes -= len(v)
+			delete(c.kept, old)
+		}
 	}
 	return nil
 }

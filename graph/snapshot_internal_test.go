@@ -60,6 +60,14 @@ func TestCursor(t *testing.T) {
 			if ok != want || ok && got != fmt.Sprint(read) {
 				t.Fatalf("read %d, key %d: %v %q, want %v", n, read, ok, got, want)
 			}
+			// what the cursor keeps is what it counts, within its bounds
+			kept := 0
+			for _, v := range c.kept {
+				kept += len(v)
+			}
+			if kept != c.bytes || len(c.kept) > cursorSteps || len(c.order) > 4*cursorSteps {
+				t.Fatalf("read %d: %d values of %d bytes kept, counted %d bytes; %d keys in order", n, len(c.kept), kept, c.bytes, len(c.order))
+			}
 		}
 		return nil
 	})

@@ -475,6 +475,11 @@ func (s *Store) Timeline(ctx context.Context, f QuoteFilter, iv Interval) ([]Tim
 	}
 	var out []TimeBucket
 	err := s.view(ctx, func(txn *badger.Txn) error {
+		// a speaker is the person: every name merged into them
+		f, err := expandSpeakers(txn, f)
+		if err != nil {
+			return err
+		}
 		// The range as asked, the data's where not.
 		first, last, any := datedDays(txn)
 		lo, hi := first, last

@@ -210,6 +210,20 @@ func TestQuotesByPerson(t *testing.T) {
 	if len(bs) != 3 || bs[0].Label != person.Name || bs[0].Count != 3 {
 		t.Errorf("merged speakers from February 18 to March 5: %+v, want %s first with 3", bs, person.Name)
 	}
+	// the timeline of either name is the person's
+	for _, id := range []uuid.UUID{ben.ID, carl.ID} {
+		tl, err := s.Timeline(ctx, graph.QuoteFilter{SpeakerIDs: []uuid.UUID{id}}, graph.Month)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total := 0
+		for _, b := range tl {
+			total += b.Count
+		}
+		if total != 4 {
+			t.Errorf("timeline of %s: %d quotes, want the person's 4", id, total)
+		}
+	}
 	merged, err := s.Speaker(ctx, ben.ID)
 	if err != nil {
 		t.Fatal(err)
