@@ -257,11 +257,14 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 		}
 		r := rules[match[k]]
 		r.contents = t.contents
-		if t.src != nil && (r.src == nil || mentionsOverlap(t.src, r.src)) {
+		agree := r.src == nil || t.src != nil && mentionsOverlap(t.src, r.src)
+		if t.src != nil && agree {
 			r.src = t.src
 		}
-		// the content was found from the tagger's cue: they go together
-		if t.cue != nil {
+		// The content was found from the tagger's cue, so they go together,
+		// unless the rules' speaker is not the tagger's source: then the
+		// rules' cue stays with their speaker.
+		if t.cue != nil && (agree || r.cue == nil || mentionsOverlap(t.cue, r.cue)) {
 			r.cue = t.cue
 		}
 		out = append(out, r)
