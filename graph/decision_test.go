@@ -196,3 +196,44 @@ func TestSurnameAloneAmbiguous(t *testing.T) {
 		t.Errorf("QuotesBy: %+v, %v; want three people with a quote each", bs, err)
 	}
 }
+
+// TestSurnameAloneConfirmed leaves a cluster a person has merged into as
+// it is, the surname alone in it included, when another person of that
+// surname arrives.
+func TestSurnameAloneConfirmed(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	say := func(i int, name, title, q string) {
+		t.Helper()
+		text := fmt.Sprintf("Report %d. %s said on CNN: \"%s\"", i, name, q)
+		in := quoted(text, q, name, "CNN", graph.VenueBroadcast)
+		in.Speaker.Titles = []string{title}
+		put(t, s, graph.ArticleInput{URL: fmt.Sprintf("https://obama.test/%d", i), Outlet: "Daily",
+			Published: date("2016-09-01").AddDate(0, 0, i), Text: text, Quotes: []graph.QuoteInput{in}})
+	}
+	say(1, "Michelle Obama", "first lady", "When they go low, we go high.")
+	say(2, "Obama", "first lady", "We are going to keep the garden growing.")
+	say(3, "FLOTUS", "first lady", "Let's move.")
+	michelle, err := s.SpeakerByName(ctx, "Michelle Obama")
+	if err != nil {
+		t.Fatal(err)
+	}
+	flotus, err := s.SpeakerByName(ctx, "FLOTUS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bare, err := s.SpeakerByName(ctx, "Obama"); err != nil || bare.ID != michelle.ID || flotus.ID == michelle.ID {
+		t.Fatalf("before: Obama %+v (%v), FLOTUS %s, Michelle %s; want Obama merged by graphd alone", bare, err, flotus.ID, michelle.ID)
+	}
+	if _, err := s.MergeSpeakers(ctx, michelle.ID, flotus.ID, uuid.Nil); err != nil {
+		t.Fatal(err)
+	}
+	say(4, "Barack Obama", "president", "The economy is stronger than it was.")
+	bare, err := s.SpeakerByName(ctx, "Obama")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bare.ID != michelle.ID {
+		t.Errorf("Obama left the cluster of Michelle Obama, which a person has merged into")
+	}
+}

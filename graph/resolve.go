@@ -255,11 +255,15 @@ func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 // as well be sp's, a person of the same surname outside the cluster:
 // "Obama", merged with Michelle Obama while she was the only Obama known,
 // stops being her when Barack Obama arrives. The pair is offered for
-// review instead.
+// review instead. A cluster a person has merged anything into is theirs,
+// and left as it is.
 func (w *writer) unbindSurname(root *speakerRec, sp *speakerRec) error {
 	members, err := w.cluster(root)
 	if err != nil {
 		return err
+	}
+	if slices.ContainsFunc(members, func(m *speakerRec) bool { return m.Link != nil && m.Link.By == ByPerson }) {
+		return nil
 	}
 	for _, m := range members {
 		if m.Link == nil || m.Link.By != ByAuto || m.Parent == uuid.Nil ||
