@@ -21,6 +21,9 @@ var (
 	// ErrInconsistent means Check found an index entry without a record or
 	// a record without its index entries.
 	ErrInconsistent = errors.New("store inconsistent")
+	// ErrOldLayout means a store opened read-only has an earlier key
+	// layout; opening it for writing once upgrades it.
+	ErrOldLayout = errors.New("store of an earlier key layout")
 )
 
 // Quote kinds.

@@ -130,7 +130,7 @@ func (s *Store) checkVersion() error {
 			case loading:
 				return fmt.Errorf("%w: a load into this store did not finish", ErrInvalid)
 			case len(v) != 1 || v[0] != layoutVersion:
-				return fmt.Errorf("key layout version %v: open the store for writing once to upgrade it to %d", v, layoutVersion)
+				return fmt.Errorf("%w: version %v: open the store for writing once to upgrade it to %d", ErrOldLayout, v, layoutVersion)
 			}
 			return nil
 		})

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -147,6 +148,12 @@ func TestUpgradeFrom3(t *testing.T) {
 		t.Fatal("Check passes a store without its member index")
 	}
 	s.Close()
+	if r, err := Open(dir, Options{ReadOnly: true}); !errors.Is(err, ErrOldLayout) {
+		if err == nil {
+			r.Close()
+		}
+		t.Fatalf("read-only open of a layout 3 store: %v, want ErrOldLayout", err)
+	}
 	if s, err = Open(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}

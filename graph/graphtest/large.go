@@ -2,6 +2,7 @@ package graphtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -52,7 +53,7 @@ func LargeStore(tb testing.TB, n int) *Large {
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("graphd-bench-v%d-%d", largeVersion, n))
 	g := newGenerator(n)
 	s, err := graph.Open(dir, graph.Options{ReadOnly: true})
-	if _, statErr := os.Stat(filepath.Join(dir, "MANIFEST")); err != nil && statErr == nil {
+	if errors.Is(err, graph.ErrOldLayout) {
 		// a store of an earlier key layout is upgraded in place
 		if w, err2 := graph.Open(dir, graph.Options{GCInterval: -1}); err2 == nil {
 			w.Close()
