@@ -13,7 +13,9 @@ import (
 // spends most of an export's time on them. It reads what encodeRecord
 // writes and gives up, for decodeRecord to call encoding/json instead, on
 // anything else: an unknown key, a null, a \u escape, bytes that are not
-// UTF-8. So where it answers, it answers as encoding/json would.
+// UTF-8. So where it answers, it answers as encoding/json would, but for
+// a key given twice, which encodeRecord never writes: the second object or
+// span replaces the first here, where encoding/json merges them.
 
 type scanner struct {
 	b []byte

@@ -237,8 +237,11 @@ func (sc *scratch) dangles(seq []ttok) []bool {
 // with the second stage of m alone, the cues taken as right: what the
 // extractor would find if it found every cue. Each result holds the cue
 // as given, the source run nearest it, if any, and the content runs. It is
-// for evaluation; Extract finds cues itself.
+// for evaluation; Extract finds cues itself. A nil model finds nothing.
 func (m *Model) CueRoles(text string, cues []Span) []GoldAttribution {
+	if m == nil || m.roles == nil {
+		return nil
+	}
 	d := newDoc(text)
 	d.attributeAll()
 	sc := new(scratch)

@@ -970,6 +970,10 @@ func LoadModel(r io.Reader) (*Model, error) {
 	br := bufio.NewReader(zr)
 	magic := make([]byte, len(modelMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
+		if strings.HasPrefix(string(magic), "graphd-tagger-") {
+			return nil, fmt.Errorf("%w: format %q, not %q: train it again with this graphd", ErrModel,
+				strings.TrimSpace(string(magic)), strings.TrimSpace(modelMagic))
+		}
 		return nil, fmt.Errorf("%w: not a graphd tagger model", ErrModel)
 	}
 	m, err := readBody(br)

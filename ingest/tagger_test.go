@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
 	"strings"
 	"testing"
@@ -146,5 +147,17 @@ func BenchmarkLoadModel(b *testing.B) {
 		if _, err := LoadModel(bytes.NewReader(defaultModelFile)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestLoadModelOldFormat names the format of a model from another graphd.
+func TestLoadModelOldFormat(t *testing.T) {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	zw.Write([]byte("graphd-tagger-3\nrest of an old model"))
+	zw.Close()
+	_, err := LoadModel(&b)
+	if !errors.Is(err, ErrModel) || !strings.Contains(err.Error(), "graphd-tagger-3") || !strings.Contains(err.Error(), "train it again") {
+		t.Errorf("old model: %v", err)
 	}
 }

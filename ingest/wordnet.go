@@ -229,7 +229,7 @@ func readIndex(path string, data []byte, part int, lemmas map[string]wnEntry) er
 		lemma := fl[0]
 		nsyn, err1 := strconv.Atoi(fl[2])
 		nptr, err2 := strconv.Atoi(fl[3])
-		if err1 != nil || err2 != nil || 4+nptr+2+nsyn > len(fl) {
+		if err1 != nil || err2 != nil || nsyn < 0 || nptr < 0 || 4+nptr+2+nsyn > len(fl) {
 			return bad("bad counts")
 		}
 		tagged, err := strconv.Atoi(fl[4+nptr+1])
@@ -346,8 +346,11 @@ func writeLexicon(w io.ByteWriter, lex map[uint32]lexClass) {
 // readLexicon reads what writeLexicon wrote.
 func readLexicon(r io.ByteReader) (map[uint32]lexClass, error) {
 	n, err := binary.ReadUvarint(r)
-	if err != nil || n > 1<<22 {
+	switch {
+	case err != nil:
 		return nil, fmt.Errorf("%w: word classes: %v", ErrModel, err)
+	case n > 1<<22:
+		return nil, fmt.Errorf("%w: %d word classes, more than %d", ErrModel, n, 1<<22)
 	}
 	lex := make(map[uint32]lexClass, n)
 	last := uint32(0)

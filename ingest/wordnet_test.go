@@ -122,9 +122,10 @@ func TestReadWordNetErrors(t *testing.T) {
 		t.Errorf("missing database: %v, want fs.ErrNotExist", err)
 	}
 	for name, index := range map[string]string{
-		"counts": "say v x 1 @ 1 1 00000000\n",
-		"offset": "say v 1 1 @ 1 1 00099999\n",
-		"short":  "say v\n",
+		"counts":   "say v x 1 @ 1 1 00000000\n",
+		"offset":   "say v 1 1 @ 1 1 00099999\n",
+		"short":    "say v\n",
+		"negative": "say v -1 1 @ 1 1 00000000\n",
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
