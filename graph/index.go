@@ -206,19 +206,6 @@ func rewriteEntries(txn *badger.Txn, old, new []entry) error {
 	return nil
 }
 
-// rewriteKeys is rewriteEntries for keys with empty values.
-func rewriteKeys(txn *badger.Txn, old, new [][]byte) error {
-	return rewriteEntries(txn, wantsEntries(old), wantsEntries(new))
-}
-
-func wantsEntries(ks [][]byte) []entry {
-	es := make([]entry, len(ks))
-	for i, k := range ks {
-		es[i] = entry{k: k}
-	}
-	return es
-}
-
 // candidateIndex is the pair entry of a candidate: its two speaker records
 // in byte order, valued with the candidate id.
 func candidateIndex(r candidateRec) []entry {
