@@ -271,7 +271,7 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 	}
 	// A quotation the rules found no speaker or cue for, and the tagger no
 	// attribution around, is a scare quote, a title or a term ("the
-	// “rigged” system", Springsteen's “American Skin”), not a statement.
+	// “historic” vote", a film called “Open Roads”), not a statement.
 	for i, r := range rules {
 		if !used[i] && r.how != "none" {
 			out = append(out, r)
