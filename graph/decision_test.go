@@ -131,12 +131,12 @@ func TestRoleDates(t *testing.T) {
 	}
 }
 
-// TestSurnameAloneAmbiguous merges a surname alone with the one person of
-// that surname graphd knows, and takes it back out, for review, when a
-// second person of that surname arrives.
-func TestSurnameAloneAmbiguous(t *testing.T) {
-	ctx := t.Context()
-	s := graphtest.Open(t)
+// sayOnCNN returns a function that stores article i, in which name, of
+// the title, said q on CNN; it has stored two already: Michelle Obama and
+// "Obama", both first lady, which graphd merges, as she is the one Obama
+// it knows.
+func sayOnCNN(t *testing.T, s *graph.Store) func(i int, name, title, q string) {
+	t.Helper()
 	say := func(i int, name, title, q string) {
 		t.Helper()
 		text := fmt.Sprintf("Report %d. %s said on CNN: \"%s\"", i, name, q)
@@ -147,6 +147,16 @@ func TestSurnameAloneAmbiguous(t *testing.T) {
 	}
 	say(1, "Michelle Obama", "first lady", "When they go low, we go high.")
 	say(2, "Obama", "first lady", "We are going to keep the garden growing.")
+	return say
+}
+
+// TestSurnameAloneAmbiguous merges a surname alone with the one person of
+// that surname graphd knows, and takes it back out, for review, when a
+// second person of that surname arrives.
+func TestSurnameAloneAmbiguous(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	say := sayOnCNN(t, s)
 	michelle, err := s.SpeakerByName(ctx, "Michelle Obama")
 	if err != nil {
 		t.Fatal(err)
@@ -203,16 +213,7 @@ func TestSurnameAloneAmbiguous(t *testing.T) {
 func TestSurnameAloneConfirmed(t *testing.T) {
 	ctx := t.Context()
 	s := graphtest.Open(t)
-	say := func(i int, name, title, q string) {
-		t.Helper()
-		text := fmt.Sprintf("Report %d. %s said on CNN: \"%s\"", i, name, q)
-		in := quoted(text, q, name, "CNN", graph.VenueBroadcast)
-		in.Speaker.Titles = []string{title}
-		put(t, s, graph.ArticleInput{URL: fmt.Sprintf("https://obama.test/%d", i), Outlet: "Daily",
-			Published: date("2016-09-01").AddDate(0, 0, i), Text: text, Quotes: []graph.QuoteInput{in}})
-	}
-	say(1, "Michelle Obama", "first lady", "When they go low, we go high.")
-	say(2, "Obama", "first lady", "We are going to keep the garden growing.")
+	say := sayOnCNN(t, s)
 	say(3, "FLOTUS", "first lady", "Let's move.")
 	michelle, err := s.SpeakerByName(ctx, "Michelle Obama")
 	if err != nil {
