@@ -11,29 +11,41 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/graphd/graphd/ingest"
 	"github.com/graphd/graphd/ingest/polnear"
 )
 
 // evalOutput is what `graphd eval polnear --json` prints.
 type evalOutput struct {
-	Dir               string         `json:"dir"`
+	Dir string `json:"dir"`
+	// Scored is what was scored against the first annotators: "extractor",
+	// "extractor with gold cues", or "annotators", the other annotators of
+	// the articles annotated more than once (--agreement).
+	Scored            string         `json:"scored"`
 	Articles          int            `json:"articles"`
-	Seconds           float64        `json:"seconds"` // extraction only
+	Annotations       int            `json:"annotations,omitempty"` // --agreement: the other annotators' files
+	Seconds           float64        `json:"seconds"`               // extraction only
 	ArticlesPerSecond float64        `json:"articles_per_second"`
 	Report            polnear.Report `json:"report"`
+	// Extractor is, with --agreement, the extractor's score on the same
+	// articles against the same first annotators.
+	Extractor *polnear.Report `json:"extractor,omitempty"`
 }
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--gold-cues] [--json] [--errors FILE]",
+	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--gold-cues | --agreement] [--json] [--errors FILE]",
 		"Score the extractor against a month of the PolNeAR corpus: DIR holds text/NAME.txt and\n"+
 			"attributions/NAME_ANNOTATOR.ann; the first annotator listed in the metadata is used.\n"+
 			"Prints, for source, cue and content, exact-span and token precision, recall and F1,\n"+
-			"and attribution-level scores, overall and split by whether the content is quoted.")
+			"and attribution-level scores, overall and split by whether the content is quoted.\n"+
+			"With --agreement, scores the other annotators of the articles annotated more than once\n"+
+			"against the first instead: how far people agree on the same spans.")
 	metadata := f.String("metadata", "GRAPHD_POLNEAR_METADATA", "", "metadata.tsv of the corpus (default DIR/../metadata.tsv)")
 	errorsPath := f.String("errors", "GRAPHD_EVAL_ERRORS", "", "write the misses and false positives, with context, to this file")
 	asJSON := f.Bool("json", "GRAPHD_EVAL_JSON", false, "print one JSON object instead of a table")
 	modelPath := f.String("model", "GRAPHD_MODEL", "", "a tagger model file from 'graphd train' (default: the embedded one; \"none\": rules only)")
 	goldCues := f.Bool("gold-cues", "GRAPHD_EVAL_GOLD_CUES", false, "give the tagger the annotated cues and score only its sources and contents")
+	agreement := f.Bool("agreement", "GRAPHD_EVAL_AGREEMENT", false, "score the other annotators of articles annotated more than once against the first, not the extractor")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -43,6 +55,16 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return errUsage
 	}
 	dir := pos[1]
+	if *agreement {
+		if *goldCues {
+			return fmt.Errorf("--agreement scores the annotators, not the extractor: drop --gold-cues")
+		}
+		model, err := loadModel(*modelPath)
+		if err != nil {
+			return err
+		}
+		return evalAgreement(e, model, dir, *metadata, *errorsPath, *asJSON)
+	}
 	gold, err := loadMonth(dir, *metadata)
 	if err != nil {
 		return err
@@ -76,12 +98,54 @@ func runEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
-	out := evalOutput{Dir: dir, Articles: len(gold), Seconds: elapsed.Seconds(), Report: rep}
+	out := evalOutput{Dir: dir, Scored: "extractor", Articles: len(gold), Seconds: elapsed.Seconds(), Report: rep}
+	if *goldCues {
+		out.Scored = "extractor with gold cues"
+	}
 	if s := elapsed.Seconds(); s > 0 {
 		out.ArticlesPerSecond = float64(len(gold)) / s
 	}
+	return writeEval(e, out, *asJSON)
+}
+
+// evalAgreement scores the other annotators of DIR's articles annotated
+// more than once against the first.
+// The extractor, with model m, is scored on the same articles beside them.
+func evalAgreement(e *env, m *ingest.Model, dir, metadata, errorsPath string, asJSON bool) error {
+	if metadata == "" {
+		metadata = filepath.Join(dir, "..", "metadata.tsv")
+	}
+	anns, err := polnear.ReadAnnotators(metadata)
+	if err != nil {
+		return err
+	}
+	gold, other, err := polnear.LoadAgreement(dir, anns)
+	if err != nil {
+		return err
+	}
+	rep := polnear.Score(gold, other)
+	if errorsPath != "" {
+		if err := writeEvalErrors(errorsPath, dir, rep.Errors); err != nil {
+			return err
+		}
+	}
+	var first, pred []polnear.Doc
+	for i, d := range gold {
+		if i == 0 || d.Name != gold[i-1].Name {
+			first = append(first, d)
+			pred = append(pred, polnear.PredictWith(m, d))
+		}
+	}
+	ext := polnear.Score(first, pred)
+	ext.Errors = nil
+	out := evalOutput{Dir: dir, Scored: "annotators", Articles: len(first), Annotations: len(other), Report: rep, Extractor: &ext}
+	return writeEval(e, out, asJSON)
+}
+
+// writeEval prints o as a table, or as JSON.
+func writeEval(e *env, out evalOutput, asJSON bool) error {
 	w := bufio.NewWriter(e.stdout)
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
@@ -99,8 +163,17 @@ func runEval(ctx context.Context, e *env, args []string) error {
 
 func writeEvalTable(w io.Writer, o evalOutput) {
 	r := o.Report
-	fmt.Fprintf(w, "PolNeAR %s: %s, extracted in %.2fs (%.0f articles/s)\n\n",
-		o.Dir, plural(o.Articles, "article", "articles"), o.Seconds, o.ArticlesPerSecond)
+	switch o.Scored {
+	case "annotators":
+		fmt.Fprintf(w, "PolNeAR %s: annotator agreement, %s of %s scored against the first annotator's\n\n",
+			o.Dir, plural(o.Annotations, "other annotation", "other annotations"), plural(o.Articles, "article", "articles"))
+	case "extractor with gold cues":
+		fmt.Fprintf(w, "PolNeAR %s: %s, sources and contents of the annotated cues found in %.2fs (%.0f articles/s)\n\n",
+			o.Dir, plural(o.Articles, "article", "articles"), o.Seconds, o.ArticlesPerSecond)
+	default:
+		fmt.Fprintf(w, "PolNeAR %s: %s, extracted in %.2fs (%.0f articles/s)\n\n",
+			o.Dir, plural(o.Articles, "article", "articles"), o.Seconds, o.ArticlesPerSecond)
+	}
 	fmt.Fprintf(w, "%-8s │ %6s %6s %6s %6s %6s │ %6s %6s %6s %6s %6s\n",
 		"", "exact", "", "", "gold", "pred", "token", "", "", "gold", "pred")
 	fmt.Fprintf(w, "%-8s │ %6s %6s %6s %6s %6s │ %6s %6s %6s %6s %6s\n",
@@ -117,6 +190,13 @@ func writeEvalTable(w io.Writer, o evalOutput) {
 	}{{"all", r.Attributions.All}, {"quoted", r.Attributions.Quoted}, {"unquoted", r.Attributions.Unquoted}} {
 		fmt.Fprintf(w, "%-12s │ %6.1f %6.1f %6.1f │ %6d %6d %8d %8d\n",
 			row.name, row.p.Precision, row.p.Recall, row.p.F1, row.p.Gold, row.p.Pred, row.p.MatchedGold, row.p.MatchedPred)
+	}
+	if x := o.Extractor; x != nil {
+		fmt.Fprintf(w, "\nexact F1 │ %10s %10s\n", "annotators", "extractor")
+		for i, rr := range r.Roles {
+			fmt.Fprintf(w, "%-8s │ %10.1f %10.1f\n", rr.Role, rr.Exact.F1, x.Roles[i].Exact.F1)
+		}
+		fmt.Fprintf(w, "%-8s │ %10.1f %10.1f\n", "attrib.", r.Attributions.All.F1, x.Attributions.All.F1)
 	}
 	fmt.Fprintln(w, "\nExact spans are trimmed of quotation marks, spaces and , . ; : at both ends. Attributions")
 	fmt.Fprintln(w, "match when their contents share half their tokens (IoU ≥ 0.5) and their sources a token;")

@@ -79,6 +79,10 @@ func TestEvalTable(t *testing.T) {
 }
 
 func TestEvalUsage(t *testing.T) {
+	onlyFirst := filepath.Join(t.TempDir(), "metadata.tsv")
+	if err := os.WriteFile(onlyFirst, []byte("filename\tannotators\nalpha\tann1\nbeta\tann2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -89,6 +93,8 @@ func TestEvalUsage(t *testing.T) {
 		{"unknown corpus", []string{"eval", "conll", polnearFixture}, 2, "Usage: graphd eval"},
 		{"no metadata", []string{"eval", "polnear", polnearFixture, "--metadata", "absent.tsv"}, 1, "absent.tsv"},
 		{"not a month", []string{"eval", "polnear", t.TempDir(), "--metadata", filepath.Join(polnearFixture, "..", "metadata.tsv")}, 1, "text/*.txt"},
+		{"agreement with gold cues", []string{"eval", "polnear", polnearFixture, "--agreement", "--gold-cues"}, 1, "drop --gold-cues"},
+		{"nobody annotated twice", []string{"eval", "polnear", polnearFixture, "--agreement", "--metadata", onlyFirst}, 1, "no article annotated twice"},
 		{"gold cues without a model", []string{"eval", "polnear", polnearFixture, "--gold-cues", "--model", "none"}, 1, "needs a tagger model"},
 		{"no WordNet", []string{"train", "polnear", polnearFixture, "--out", filepath.Join(t.TempDir(), "m.bin"), "--wordnet", filepath.Join(t.TempDir(), "wn")}, 1, "wordnet-base"},
 	}
@@ -158,5 +164,44 @@ func TestEvalGoldCues(t *testing.T) {
 	}
 	if v.Report.Attributions.All.Pred != v.Report.Attributions.All.Gold {
 		t.Errorf("%d attributions for %d gold cues", v.Report.Attributions.All.Pred, v.Report.Attributions.All.Gold)
+	}
+}
+
+// TestEvalAgreement scores the fixture's second annotator of alpha against
+// the first, and the extractor on alpha beside it.
+func TestEvalAgreement(t *testing.T) {
+	out, stderr, code := runBinary(t, "eval", "polnear", polnearFixture, "--agreement", "--json")
+	if code != 0 {
+		t.Fatalf("status %d, stderr %s", code, stderr)
+	}
+	var v evalOutput
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Scored != "annotators" || v.Articles != 1 || v.Annotations != 1 {
+		t.Errorf("scored %q, %d articles, %d annotations; want annotators, 1, 1", v.Scored, v.Articles, v.Annotations)
+	}
+	want := map[string]float64{"source": 100, "cue": 50, "content": 50}
+	for _, r := range v.Report.Roles {
+		if r.Exact.F1 != want[r.Role] {
+			t.Errorf("%s: annotators' exact F1 %.1f, want %.1f", r.Role, r.Exact.F1, want[r.Role])
+		}
+	}
+	if v.Extractor == nil || len(v.Extractor.Roles) != 3 || v.Extractor.Articles != 1 {
+		t.Fatalf("no extractor score on alpha: %+v", v.Extractor)
+	}
+	// alpha's first annotator has two attributions
+	if g := v.Extractor.Attributions.All.Gold; g != 2 {
+		t.Errorf("extractor scored against %d gold attributions, want 2", g)
+	}
+
+	table, stderr, code := runBinary(t, "eval", "polnear", polnearFixture, "--agreement")
+	if code != 0 {
+		t.Fatalf("status %d, stderr %s", code, stderr)
+	}
+	for _, w := range []string{"annotator agreement, 1 other annotation of 1 article", "annotators  extractor", "\ncue      │       50.0"} {
+		if !strings.Contains(table, w) {
+			t.Errorf("table lacks %q:\n%s", w, table)
+		}
 	}
 }

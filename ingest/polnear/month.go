@@ -13,10 +13,25 @@ import (
 )
 
 // ReadMetadata reads the corpus's metadata.tsv and returns, for each article
-// file name (without .txt), the first of its annotators. The columns are
-// found by their header names, filename and annotators (|-separated). A
-// missing column or a short row is an error wrapping ErrMalformed.
+// file name (without .txt), the first of its annotators; see ReadAnnotators.
 func ReadMetadata(path string) (map[string]string, error) {
+	all, err := ReadAnnotators(path)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]string, len(all))
+	for name, anns := range all {
+		m[name] = anns[0]
+	}
+	return m, nil
+}
+
+// ReadAnnotators reads the corpus's metadata.tsv and returns, for each
+// article file name (without .txt), its annotators in the order listed. The
+// columns are found by their header names, filename and annotators
+// (|-separated). A missing column, a short row or an empty annotator is an
+// error wrapping ErrMalformed.
+func ReadAnnotators(path string) (map[string][]string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("metadata: %w", err)
@@ -25,7 +40,7 @@ func ReadMetadata(path string) (map[string]string, error) {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	fileCol, annCol := -1, -1
-	m := map[string]string{}
+	m := map[string][]string{}
 	for n := 1; sc.Scan(); n++ {
 		line := strings.TrimSuffix(sc.Text(), "\r")
 		cols := strings.Split(line, "\t")
@@ -43,11 +58,11 @@ func ReadMetadata(path string) (map[string]string, error) {
 			return nil, fmt.Errorf("metadata %s line %d: %d columns: %w", path, n, len(cols), ErrMalformed)
 		}
 		name := cols[fileCol]
-		first, _, _ := strings.Cut(cols[annCol], "|")
-		if name == "" || first == "" {
+		anns := strings.Split(cols[annCol], "|")
+		if name == "" || slices.Contains(anns, "") {
 			return nil, fmt.Errorf("metadata %s line %d: no filename or annotator: %w", path, n, ErrMalformed)
 		}
-		m[name] = first
+		m[name] = anns
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("metadata %s: %w", path, err)
@@ -79,27 +94,83 @@ func LoadMonth(dir string, metadata map[string]string) ([]Doc, error) {
 		if !ok {
 			return nil, fmt.Errorf("load %s: %w", name, ErrNoAnnotator)
 		}
-		text, err := os.ReadFile(path)
+		d, err := loadDoc(dir, name, ann, path)
 		if err != nil {
-			return nil, fmt.Errorf("load %w", err)
-		}
-		annPath := filepath.Join(dir, "attributions", name+"_"+ann+".ann")
-		f, err := os.Open(annPath)
-		if err != nil {
-			return nil, fmt.Errorf("load %w", err)
-		}
-		ats, err := ReadAnn(f)
-		f.Close()
-		if err != nil {
-			return nil, fmt.Errorf("load %s %w", annPath, err)
-		}
-		d := Doc{Name: name, Text: string(text), Attributions: ats}
-		if err := checkOffsets(d); err != nil {
-			return nil, fmt.Errorf("load %s: %w", annPath, err)
+			return nil, err
 		}
 		docs = append(docs, d)
 	}
 	return docs, nil
+}
+
+// loadDoc reads the article name of dir, its text at textPath and the
+// attributions of the annotator ann.
+func loadDoc(dir, name, ann, textPath string) (Doc, error) {
+	text, err := os.ReadFile(textPath)
+	if err != nil {
+		return Doc{}, fmt.Errorf("load %w", err)
+	}
+	annPath := filepath.Join(dir, "attributions", name+"_"+ann+".ann")
+	f, err := os.Open(annPath)
+	if err != nil {
+		return Doc{}, fmt.Errorf("load %w", err)
+	}
+	ats, err := ReadAnn(f)
+	f.Close()
+	if err != nil {
+		return Doc{}, fmt.Errorf("load %s %w", annPath, err)
+	}
+	d := Doc{Name: name, Text: string(text), Attributions: ats}
+	if err := checkOffsets(d); err != nil {
+		return Doc{}, fmt.Errorf("load %s: %w", annPath, err)
+	}
+	return d, nil
+}
+
+// LoadAgreement reads the articles of a month directory that more than one
+// annotator annotated. For each such article and each annotator after the
+// first, it returns the first annotator's attributions in gold and the
+// other's at the same index in other, so that Score(gold, other) measures
+// how far the annotators agree with the one a system is scored against. The
+// articles are sorted by name, the annotators kept in the metadata's order.
+// An article missing from annotators is an error wrapping ErrNoAnnotator,
+// and a month with no article annotated twice one wrapping ErrNoSecond;
+// files are read and checked as LoadMonth reads them.
+func LoadAgreement(dir string, annotators map[string][]string) (gold, other []Doc, err error) {
+	texts, err := filepath.Glob(filepath.Join(dir, "text", "*.txt"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("load %s: %w", dir, err)
+	}
+	if len(texts) == 0 {
+		return nil, nil, fmt.Errorf("load %s: no text/*.txt: %w", dir, os.ErrNotExist)
+	}
+	slices.Sort(texts)
+	for _, path := range texts {
+		name := strings.TrimSuffix(filepath.Base(path), ".txt")
+		anns, ok := annotators[name]
+		if !ok || len(anns) == 0 {
+			return nil, nil, fmt.Errorf("load %s: %w", name, ErrNoAnnotator)
+		}
+		if len(anns) < 2 {
+			continue
+		}
+		first, err := loadDoc(dir, name, anns[0], path)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, ann := range anns[1:] {
+			d, err := loadDoc(dir, name, ann, path)
+			if err != nil {
+				return nil, nil, err
+			}
+			gold = append(gold, first)
+			other = append(other, d)
+		}
+	}
+	if len(gold) == 0 {
+		return nil, nil, fmt.Errorf("load %s: %w", dir, ErrNoSecond)
+	}
+	return gold, other, nil
 }
 
 func checkOffsets(d Doc) error {

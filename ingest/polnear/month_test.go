@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -13,8 +14,9 @@ import (
 )
 
 // The fixture month holds two short articles written for these tests:
-// alpha (curly quotes, an indirect report) annotated by ann1, with a second
-// annotator's file that must be ignored, and beta (a discontinuous quote, a
+// alpha (curly quotes, an indirect report) annotated by ann1 and by ann2,
+// who agrees on the first attribution and takes "that" into the second's
+// cue, and beta (a discontinuous quote, a
 // quote over two lines, an attribution without source) annotated by ann2.
 var (
 	fixtureDir      = filepath.Join("testdata", "month")
@@ -45,11 +47,83 @@ func TestReadMetadata(t *testing.T) {
 	}
 }
 
+func TestReadAnnotators(t *testing.T) {
+	got, err := ReadAnnotators(fixtureMetadata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"alpha": {"ann1", "ann2"}, "beta": {"ann2"}, "gamma": {"ann3"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ReadAnnotators (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoadAgreement(t *testing.T) {
+	anns, err := ReadAnnotators(fixtureMetadata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gold, other, err := LoadAgreement(fixtureDir, anns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// beta has one annotator and is left out; alpha's first annotator is
+	// the gold, as in LoadMonth
+	if len(gold) != 1 || len(other) != 1 || gold[0].Name != "alpha" || other[0].Name != "alpha" {
+		t.Fatalf("LoadAgreement gave %d and %d articles, want alpha once", len(gold), len(other))
+	}
+	if diff := cmp.Diff(loadFixture(t)[0], gold[0]); diff != "" {
+		t.Errorf("gold is not the first annotator's (-want +got):\n%s", diff)
+	}
+	want := []Attribution{
+		{ID: "E1", Source: spans(56, 70), Cue: spans(71, 75), Content: spans(36, 55)},
+		{ID: "E2", Source: spans(87, 90), Cue: spans(91, 101), Content: spans(102, 122)},
+	}
+	if diff := cmp.Diff(want, other[0].Attributions); diff != "" {
+		t.Errorf("second annotator (-want +got):\n%s", diff)
+	}
+	if other[0].Text != gold[0].Text {
+		t.Error("the second annotation has another text")
+	}
+
+	// scored against each other: the sources and the attributions agree,
+	// one cue and one content of two do not
+	r := Score(gold, other)
+	for role, f1 := range map[string]float64{"source": 100, "cue": 50, "content": 50} {
+		if got := r.Roles[slices.Index(Roles, role)].Exact.F1; got != f1 {
+			t.Errorf("%s F1 = %.1f, want %.1f", role, got, f1)
+		}
+	}
+	if got := r.Attributions.All.F1; got != 100 {
+		t.Errorf("attribution F1 = %.1f, want 100", got)
+	}
+
+	t.Run("missing file", func(t *testing.T) {
+		_, _, err := LoadAgreement(fixtureDir, map[string][]string{"alpha": {"ann1", "ann9"}, "beta": {"ann2"}})
+		if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "alpha_ann9.ann") {
+			t.Errorf("err = %v, want not-exist naming alpha_ann9.ann", err)
+		}
+	})
+	t.Run("no annotator", func(t *testing.T) {
+		_, _, err := LoadAgreement(fixtureDir, map[string][]string{"alpha": {"ann1", "ann2"}})
+		if !errors.Is(err, ErrNoAnnotator) || !strings.Contains(err.Error(), "beta") {
+			t.Errorf("err = %v, want ErrNoAnnotator naming beta", err)
+		}
+	})
+	t.Run("none annotated twice", func(t *testing.T) {
+		_, _, err := LoadAgreement(fixtureDir, map[string][]string{"alpha": {"ann1"}, "beta": {"ann2"}})
+		if !errors.Is(err, ErrNoSecond) {
+			t.Errorf("err = %v, want ErrNoSecond", err)
+		}
+	})
+}
+
 func TestReadMetadataErrors(t *testing.T) {
 	tests := []struct{ name, tsv, want string }{
 		{"no annotators column", "compartment\tfilename\ndev\talpha\n", "header"},
 		{"short row", "filename\tlevel\tannotators\nalpha\t1\tann1\nbeta\t1\n", "line 3"},
 		{"empty annotator", "filename\tannotators\nalpha\t\n", "line 2"},
+		{"empty second annotator", "filename\tannotators\nalpha\tann1|\n", "line 2"},
 		{"empty file", "", "empty"},
 	}
 	for _, tt := range tests {

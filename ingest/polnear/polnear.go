@@ -34,6 +34,8 @@ var (
 	ErrNoAnnotator = errors.New("no annotator")
 	// ErrOffset means a span lies outside its article's text.
 	ErrOffset = errors.New("span outside the text")
+	// ErrNoSecond means no article of a month has a second annotator.
+	ErrNoSecond = errors.New("no article annotated twice")
 )
 
 // Attribution is one attribution relation: who (Source) said or thought
