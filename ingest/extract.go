@@ -183,7 +183,7 @@ func (d *doc) attribute(pi, si, k int, last *attr) *attr {
 	a := &attr{segs: []int{seg}, para: pi, sent: si, person: -1, kind: graph.KindDirect}
 	d.segAtt[seg] = a
 
-	if d.attrRight(a, p, s0, s1, k) || d.attrColon(a, p, s0, k) {
+	if d.attrRight(a, p, s0, s1, k) || d.attrColon(a, p, s0, k) || d.attrColonAbove(a, pi, si, k) {
 		a.conf = 0.95
 		d.joinAfter(a, p, s1, k)
 	} else if d.attrQuoting(a, p, s0, s1, k) || d.attrLeft(a, p, s0, s1, k) {
@@ -307,16 +307,29 @@ func (d *doc) attrRight(a *attr, p *para, s0, s1, k int) bool {
 	return a.person >= 0 || a.name != "" || a.src != nil
 }
 
-// attrColon matches "Name said: “…”" and "Name: ‘…’".
+// colonReach is how many words before a colon its cue may be.
+const colonReach = 6
+
+// attrColon matches "Name said: “…”", "Name said in a statement: “…”" and
+// "Name: ‘…’".
 func (d *doc) attrColon(a *attr, p *para, s0, k int) bool {
 	if k-1 < s0 || p.toks[k-1].text != ":" {
 		return false
 	}
 	j := k - 1
 	cueAt := -1
-	if j-1 >= s0 && d.isCue(p.toks[j-1], j-1 == s0) {
-		cueAt = j - 1
-		j--
+	// the cue, and between it and the colon words of the venue: "said
+	// in a statement:", "told reporters:"
+	for c := j - 1; c >= s0 && c >= j-colonReach; c-- {
+		t := p.toks[c]
+		if t.kind != tokWord {
+			break
+		}
+		if d.isCue(t, c == s0) {
+			cueAt = c
+			j = c
+			break
+		}
 	}
 	i, e := npBackward(p.toks, s0, j)
 	if i == e {
@@ -332,6 +345,32 @@ func (d *doc) attrColon(a *attr, p *para, s0, k int) bool {
 		a.cue = &Mention{Text: t.text, Start: t.start, End: t.end}
 	}
 	return a.person >= 0 || a.name != ""
+}
+
+// attrColonAbove matches a quotation that opens a paragraph below one
+// that ends in a colon: "The minister said in a statement:" and, as the
+// next paragraph, “…”.
+func (d *doc) attrColonAbove(a *attr, pi, si, k int) bool {
+	if si != 0 || k != 0 {
+		return false
+	}
+	qi := pi - 1
+	for qi >= 0 && len(d.paras[qi].toks) == 0 {
+		qi--
+	}
+	if qi < 0 {
+		return false
+	}
+	q := &d.paras[qi]
+	n := len(q.toks)
+	if len(q.sents) == 0 || q.toks[n-1].text != ":" {
+		return false
+	}
+	last := len(q.sents) - 1
+	a.para, a.sent = qi, last // where the speaker is, for pronouns
+	ok := d.attrColon(a, q, q.sents[last][0], n)
+	a.para, a.sent = pi, si
+	return ok
 }
 
 // attrQuoting matches "Reuters, quoting Peskov, reported that … “…”": the

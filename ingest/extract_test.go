@@ -126,6 +126,17 @@ func TestExtract(t *testing.T) {
 		text: "Mayor John Smith said: “The first part goes here.\n\n“And the second part here.”",
 		want: []want{{Quote: "The first part goes here. And the second part here.", Kind: "direct", Speaker: "John Smith", Source: "Mayor John Smith", Cue: "said", Spans: 2}},
 	}, {
+		name: "colon at the end of the paragraph above",
+		text: "Mayor Ana Ruiz spoke after the vote. She said in a statement:\n\n“We will build the bridge this year.”\n\nThe transcript follows:\n\n“Can you say when?”",
+		want: []want{
+			{Quote: "We will build the bridge this year.", Kind: "direct", Speaker: "Ana Ruiz", Source: "She", Cue: "said", Venue: "statement", VenueKind: "statement", Spans: 1},
+			{Quote: "Can you say when?", Kind: "direct", Spans: 1},
+		},
+	}, {
+		name: "cue, venue and day before a colon",
+		text: "Governor Tom Baker told reporters on Friday: “We will not back down.”",
+		want: []want{{Quote: "We will not back down.", Kind: "direct", Speaker: "Tom Baker", Source: "Governor Tom Baker", Cue: "told", Venue: "reporters", VenueKind: "audience", Spans: 1}},
+	}, {
 		name: "continuation keeps speaker and venue",
 		text: "“We need to act,” Governor Tom Baker told CNN.\n\n“Nobody else will.”",
 		want: []want{
