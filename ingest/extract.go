@@ -351,19 +351,13 @@ func (d *doc) attrColon(a *attr, p *para, s0, k int) bool {
 // that ends in a colon: "The minister said in a statement:" and, as the
 // next paragraph, “…”.
 func (d *doc) attrColonAbove(a *attr, pi, si, k int) bool {
-	if si != 0 || k != 0 {
+	if si != 0 || k != 0 || pi == 0 {
 		return false
 	}
-	qi := pi - 1
-	for qi >= 0 && len(d.paras[qi].toks) == 0 {
-		qi--
-	}
-	if qi < 0 {
-		return false
-	}
+	qi := pi - 1 // blank lines are no paragraphs
 	q := &d.paras[qi]
 	n := len(q.toks)
-	if len(q.sents) == 0 || q.toks[n-1].text != ":" {
+	if n == 0 || len(q.sents) == 0 || q.toks[n-1].text != ":" {
 		return false
 	}
 	last := len(q.sents) - 1

@@ -109,13 +109,10 @@ func runEval(ctx context.Context, e *env, args []string) error {
 }
 
 // evalAgreement scores the other annotators of DIR's articles annotated
-// more than once against the first.
-// The extractor, with model m, is scored on the same articles beside them.
+// more than once against the first, and the extractor, with model m, on
+// the same articles beside them.
 func evalAgreement(e *env, m *ingest.Model, dir, metadata, errorsPath string, asJSON bool) error {
-	if metadata == "" {
-		metadata = filepath.Join(dir, "..", "metadata.tsv")
-	}
-	anns, err := polnear.ReadAnnotators(metadata)
+	anns, err := polnear.ReadAnnotators(metadataPath(dir, metadata))
 	if err != nil {
 		return err
 	}
@@ -262,12 +259,17 @@ func (f *flags) Bool(name, envName string, def bool, help string) *bool {
 // loadMonth reads a month of PolNeAR: DIR's texts and annotations, with the
 // metadata at path, by default DIR/../metadata.tsv.
 func loadMonth(dir, metadata string) ([]polnear.Doc, error) {
-	if metadata == "" {
-		metadata = filepath.Join(dir, "..", "metadata.tsv")
-	}
-	meta, err := polnear.ReadMetadata(metadata)
+	meta, err := polnear.ReadMetadata(metadataPath(dir, metadata))
 	if err != nil {
 		return nil, err
 	}
 	return polnear.LoadMonth(dir, meta)
+}
+
+// metadataPath returns metadata, or by default DIR/../metadata.tsv.
+func metadataPath(dir, metadata string) string {
+	if metadata == "" {
+		return filepath.Join(dir, "..", "metadata.tsv")
+	}
+	return metadata
 }

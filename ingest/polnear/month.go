@@ -79,14 +79,10 @@ func ReadAnnotators(path string) (map[string][]string, error) {
 // ErrNoAnnotator; a span beyond the end of its text, one wrapping ErrOffset;
 // unreadable files and malformed annotations are errors naming the file.
 func LoadMonth(dir string, metadata map[string]string) ([]Doc, error) {
-	texts, err := filepath.Glob(filepath.Join(dir, "text", "*.txt"))
+	texts, err := monthTexts(dir)
 	if err != nil {
-		return nil, fmt.Errorf("load %s: %w", dir, err)
+		return nil, err
 	}
-	if len(texts) == 0 {
-		return nil, fmt.Errorf("load %s: no text/*.txt: %w", dir, os.ErrNotExist)
-	}
-	slices.Sort(texts)
 	docs := make([]Doc, 0, len(texts))
 	for _, path := range texts {
 		name := strings.TrimSuffix(filepath.Base(path), ".txt")
@@ -101,6 +97,19 @@ func LoadMonth(dir string, metadata map[string]string) ([]Doc, error) {
 		docs = append(docs, d)
 	}
 	return docs, nil
+}
+
+// monthTexts returns the paths of a month's texts, DIR/text/*.txt, sorted.
+func monthTexts(dir string) ([]string, error) {
+	texts, err := filepath.Glob(filepath.Join(dir, "text", "*.txt"))
+	if err != nil {
+		return nil, fmt.Errorf("load %s: %w", dir, err)
+	}
+	if len(texts) == 0 {
+		return nil, fmt.Errorf("load %s: no text/*.txt: %w", dir, os.ErrNotExist)
+	}
+	slices.Sort(texts)
+	return texts, nil
 }
 
 // loadDoc reads the article name of dir, its text at textPath and the
@@ -137,14 +146,10 @@ func loadDoc(dir, name, ann, textPath string) (Doc, error) {
 // and a month with no article annotated twice one wrapping ErrNoSecond;
 // files are read and checked as LoadMonth reads them.
 func LoadAgreement(dir string, annotators map[string][]string) (gold, other []Doc, err error) {
-	texts, err := filepath.Glob(filepath.Join(dir, "text", "*.txt"))
+	texts, err := monthTexts(dir)
 	if err != nil {
-		return nil, nil, fmt.Errorf("load %s: %w", dir, err)
+		return nil, nil, err
 	}
-	if len(texts) == 0 {
-		return nil, nil, fmt.Errorf("load %s: no text/*.txt: %w", dir, os.ErrNotExist)
-	}
-	slices.Sort(texts)
 	for _, path := range texts {
 		name := strings.TrimSuffix(filepath.Base(path), ".txt")
 		anns, ok := annotators[name]
