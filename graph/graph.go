@@ -406,8 +406,11 @@ const (
 	OrderRelevance
 )
 
-// Counts is the number of records of each type. Quotes are statements,
-// Occurrences their printings; Speakers counts canonical speakers.
+// Counts is the number of records of each type, in the words the README
+// defines: Quotes are statements (one thing said, however often printed),
+// Occurrences their printings (one per article that printed it); Speakers
+// are people (a cluster of names merged into one) and Names the speaker
+// records (every name an article gave a speaker, merged or not).
 type Counts struct {
-	Articles, Quotes, Occurrences, Speakers, Venues, Outlets int
+	Articles, Quotes, Occurrences, Speakers, Names, Venues, Outlets int
 }
