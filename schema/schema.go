@@ -406,15 +406,21 @@ func (s *Schema) build() (graphql.Schema, error) {
 	idt = s.identityFields(speaker, quote, article, venue, pageInfo, spanType, node)
 
 	countsType = graphql.NewObject(graphql.ObjectConfig{
-		Name:        "Counts",
-		Description: "How many records of each type the graph holds.",
+		Name: "Counts",
+		Description: "How many records of each type the graph holds. A statement is one thing said, however often " +
+			"printed; a printing is its occurrence in one article. A person is one speaker, whatever names articles " +
+			"gave them; a name is each of those names (a speaker record), merged into a person or not.",
 		Fields: graphql.Fields{
 			"articles":    &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Articles })},
-			"quotes":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Statements, each printed by one or more articles.", Resolve: get(s, func(c graph.Counts) any { return c.Quotes })},
-			"occurrences": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Printings of statements, one per article.", Resolve: get(s, func(c graph.Counts) any { return c.Occurrences })},
-			"speakers":    &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Canonical speakers, merged names counted once.", Resolve: get(s, func(c graph.Counts) any { return c.Speakers })},
+			"statements":  &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Quotations (Quote records), each printed by one or more articles.", Resolve: get(s, func(c graph.Counts) any { return c.Quotes })},
+			"printings":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Printings of statements, one per article that printed it (Occurrence records).", Resolve: get(s, func(c graph.Counts) any { return c.Occurrences })},
+			"people":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Speakers as people: the names merged into one count once.", Resolve: get(s, func(c graph.Counts) any { return c.Speakers })},
+			"names":       &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Speaker names: every name an article gave a speaker, merged into a person or not.", Resolve: get(s, func(c graph.Counts) any { return c.Names })},
 			"venues":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Venues })},
 			"outlets":     &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Outlets })},
+			"quotes":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), DeprecationReason: "Use statements.", Resolve: get(s, func(c graph.Counts) any { return c.Quotes })},
+			"occurrences": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), DeprecationReason: "Use printings.", Resolve: get(s, func(c graph.Counts) any { return c.Occurrences })},
+			"speakers":    &graphql.Field{Type: graphql.NewNonNull(graphql.Int), DeprecationReason: "Use people.", Resolve: get(s, func(c graph.Counts) any { return c.Speakers })},
 		},
 	})
 
@@ -423,13 +429,13 @@ func (s *Schema) build() (graphql.Schema, error) {
 		Description: "What ingestArticle did.",
 		Fields: graphql.Fields{
 			"article":     &graphql.Field{Type: graphql.NewNonNull(article), Resolve: get(s, func(r graph.PutResult) any { return r.Article })},
-			"quotes":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Quotations stored for the article.", Resolve: get(s, func(r graph.PutResult) any { return r.Quotes })},
+			"quotes":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Printings stored for the article: one per quotation it prints.", Resolve: get(s, func(r graph.PutResult) any { return r.Quotes })},
 			"created":     &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "The article is new.", Resolve: get(s, func(r graph.PutResult) any { return !r.Unchanged && !r.Replaced })},
 			"unchanged":   &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "The same content was already stored; nothing was written.", Resolve: get(s, func(r graph.PutResult) any { return r.Unchanged })},
 			"replaced":    &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "An article with the same URL or id but other content was replaced.", Resolve: get(s, func(r graph.PutResult) any { return r.Replaced })},
-			"newSpeakers": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(r graph.PutResult) any { return r.NewSpeakers })},
+			"newSpeakers": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Speaker names no article gave before; a new name merged into a known person adds no person.", Resolve: get(s, func(r graph.PutResult) any { return r.NewSpeakers })},
 			"newVenues":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(r graph.PutResult) any { return r.NewVenues })},
-			"newQuotes":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Quotations no article printed before.", Resolve: get(s, func(r graph.PutResult) any { return r.NewQuotes })},
+			"newQuotes":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Statements no article printed before (the article's other printings joined known statements).", Resolve: get(s, func(r graph.PutResult) any { return r.NewQuotes })},
 			"merges":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Speakers merged by identity resolution.", Resolve: get(s, func(r graph.PutResult) any { return r.Merges })},
 			"candidates":  &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Pairs of speakers offered for review.", Resolve: get(s, func(r graph.PutResult) any { return r.Candidates })},
 		},
