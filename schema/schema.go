@@ -190,31 +190,27 @@ func (s *Schema) build() (graphql.Schema, error) {
 
 	pageInfo = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "PageInfo",
-		Description: "Where a page of a connection ends.",
+		Description: "Where a page of a connection starts and ends, and whether the list goes on either way.",
 		Fields: graphql.Fields{
 			"hasNextPage": &graphql.Field{
-				Type:    graphql.NewNonNull(graphql.Boolean),
-				Resolve: get(s, func(c *connection) any { return c.hasNextPage }),
+				Type:        graphql.NewNonNull(graphql.Boolean),
+				Description: "Forward (first): whether items follow the page. Backward (last): whether the page ends before a cursor.",
+				Resolve:     get(s, func(c *connection) any { return c.hasNextPage }),
 			},
 			"endCursor": &graphql.Field{
 				Type:        graphql.String,
-				Description: "Pass as after to get the next page; null when the page is empty.",
+				Description: "The cursor of the page's last edge: pass it as after for the next page. Null when the page is empty.",
 				Resolve:     get(s, func(c *connection) any { return nullable(c.endCursor) }),
 			},
 			"hasPreviousPage": &graphql.Field{
 				Type:        graphql.NewNonNull(graphql.Boolean),
-				Description: "Whether the page starts after a cursor. Lists page forward only.",
+				Description: "Backward (last): whether items precede the page. Forward (first): whether the page starts after a cursor.",
 				Resolve:     get(s, func(c *connection) any { return c.hasPreviousPage }),
 			},
 			"startCursor": &graphql.Field{
 				Type:        graphql.String,
-				Description: "The cursor of the page's first edge; null when the page is empty.",
-				Resolve: get(s, func(c *connection) any {
-					if len(c.edges) == 0 {
-						return nil
-					}
-					return c.edges[0].cursor
-				}),
+				Description: "The cursor of the page's first edge: pass it as before for the previous page. Null when the page is empty.",
+				Resolve:     get(s, func(c *connection) any { return nullable(c.startCursor) }),
 			},
 		},
 	})
@@ -508,6 +504,8 @@ func (s *Schema) build() (graphql.Schema, error) {
 				"orderBy": &graphql.ArgumentConfig{Type: quoteOrder, DefaultValue: graph.OrderDate},
 				"first":   pageArgs()["first"],
 				"after":   pageArgs()["after"],
+				"last":    pageArgs()["last"],
+				"before":  pageArgs()["before"],
 			}),
 			Resolve: s.resolver(s.quotes),
 		},
@@ -592,7 +590,7 @@ func connectionType(s *Schema, name string, t *graphql.Object, pageInfo *graphql
 	})
 	return graphql.NewObject(graphql.ObjectConfig{
 		Name:        name + "Connection",
-		Description: "A page of " + name + " records, Relay style: pass pageInfo.endCursor as after for the next.",
+		Description: "A page of " + name + " records, Relay style: first and after page forward (pass pageInfo.endCursor as after for the next page), last and before backward (pass pageInfo.startCursor as before for the previous one).",
 		Fields: graphql.Fields{
 			"edges":      &graphql.Field{Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(edgeType))), Resolve: get(s, func(c *connection) any { return c.edges })},
 			"pageInfo":   &graphql.Field{Type: graphql.NewNonNull(pageInfo), Resolve: get(s, func(c *connection) any { return c })},
@@ -601,12 +599,14 @@ func connectionType(s *Schema, name string, t *graphql.Object, pageInfo *graphql
 	})
 }
 
-// pageArgs returns first and after, and more arguments given as name,
-// type pairs.
+// pageArgs returns first, after, last and before, and more arguments
+// given as name, type pairs.
 func pageArgs(more ...any) graphql.FieldConfigArgument {
 	args := graphql.FieldConfigArgument{
-		"first": &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page size, 0 to %d; %d when omitted.", maxFirst, defaultFirst)},
-		"after": &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page starts after it."},
+		"first":  &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page forward: the page size, 0 to %d; %d when neither first nor last is given.", maxFirst, defaultFirst)},
+		"after":  &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page starts after it."},
+		"last":   &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page backward: the last items of the list, or of those before the cursor before; 0 to %d. Not with first.", maxFirst)},
+		"before": &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page ends before it (with last, or its default size). Not with after."},
 	}
 	for i := 0; i+1 < len(more); i += 2 {
 		args[more[i].(string)] = &graphql.ArgumentConfig{Type: more[i+1].(graphql.Input)}
