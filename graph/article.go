@@ -876,36 +876,33 @@ func (s *Store) ArticleByKey(ctx context.Context, k string) (Article, error) {
 
 // Articles returns a page of articles, newest published first; articles
 // without a date come last, and articles of the same date in the order
-// they were first stored. It returns ErrBadCursor for a cursor it did not
-// issue.
+// they were first stored. A backward page reads the date index in
+// reverse. It returns ErrBadCursor for a cursor it did not issue.
 func (s *Store) Articles(ctx context.Context, page Page) ([]Article, PageInfo, error) {
-	after, err := decodeCursor(cursorArticle, page.After)
+	cur, back, err := page.cursor(cursorArticle)
+	if err == nil && cur != nil && len(cur) != dateLen+idLen {
+		err = ErrBadCursor
+	}
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("articles: %w", err)
 	}
-	if after != nil && len(after) != dateLen+idLen {
-		return nil, PageInfo{}, fmt.Errorf("articles: %w", ErrBadCursor)
-	}
 	var out []Article
 	var info PageInfo
-	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		total, err := readCounter(txn, counterArticles)
 		if err != nil {
 			return err
 		}
-		info.TotalCount = int(total)
+		pg := newPager[Article](cursorArticle, page, cur, back)
 		prefix := []byte{pArticleByDate}
-		it := keysOnly(txn, prefix)
+		it := iterate(txn, prefix, back)
 		defer it.Close()
-		var last []byte
-		for it.Seek(key(pArticleByDate, after)); it.Valid(); it.Next() {
+		for it.Seek(seekKey(prefix, cur, back)); it.Valid(); it.Next() {
 			k := it.Item().Key()[1:]
-			if after != nil && bytes.Equal(k, after) {
+			if cur != nil && bytes.Equal(k, cur) {
 				continue
 			}
-			if len(out) == n {
-				info.HasNextPage = true
+			if !pg.room() {
 				break
 			}
 			id, err := uuid.FromBytes(k[dateLen:])
@@ -916,12 +913,9 @@ func (s *Store) Articles(ctx context.Context, page Page) ([]Article, PageInfo, e
 			if err != nil {
 				return fmt.Errorf("article %s: %w", id, err)
 			}
-			out = append(out, a)
-			last = append(last[:0], k...)
+			pg.add(k, a)
 		}
-		if last != nil {
-			info.EndCursor = encodeCursor(cursorArticle, last)
-		}
+		out, info = pg.done(int(total))
 		return nil
 	})
 	if err != nil {

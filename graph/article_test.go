@@ -97,7 +97,7 @@ func TestPutArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(graph.Counts{Articles: 1, Quotes: 3, Occurrences: 3, Speakers: 2, Venues: 2, Outlets: 1}, c); diff != "" {
+	if diff := cmp.Diff(graph.Counts{Articles: 1, Quotes: 3, Occurrences: 3, Speakers: 2, Names: 2, Venues: 2, Outlets: 1}, c); diff != "" {
 		t.Errorf("Counts (-want +got):\n%s", diff)
 	}
 }
@@ -150,14 +150,14 @@ func TestPutArticleAgain(t *testing.T) {
 			second:    a1,
 			want:      graph.PutResult{Unchanged: true, Quotes: 3},
 			wantTexts: []string{"The talks are over.", "Russia is ready to negotiate.", "nothing has changed since the summit."},
-			counts:    graph.Counts{Articles: 1, Quotes: 3, Occurrences: 3, Speakers: 2, Venues: 2, Outlets: 1},
+			counts:    graph.Counts{Articles: 1, Quotes: 3, Occurrences: 3, Speakers: 2, Names: 2, Venues: 2, Outlets: 1},
 		},
 		{
 			name:      "other text",
 			second:    changed,
 			want:      graph.PutResult{Replaced: true, Quotes: 2},
 			wantTexts: []string{"The talks are over.", "Russia is ready to negotiate."},
-			counts:    graph.Counts{Articles: 1, Quotes: 2, Occurrences: 2, Speakers: 2, Venues: 2, Outlets: 1},
+			counts:    graph.Counts{Articles: 1, Quotes: 2, Occurrences: 2, Speakers: 2, Names: 2, Venues: 2, Outlets: 1},
 		},
 	}
 	for _, tt := range tests {

@@ -14,26 +14,34 @@ import (
 	"github.com/google/uuid"
 )
 
-// Counts returns the number of records of each type, from counters kept
-// by every write.
+// Counts returns the number of records of each type.
 func (s *Store) Counts(ctx context.Context) (Counts, error) {
 	var c Counts
-	err := s.view(ctx, func(txn *badger.Txn) error {
-		for _, f := range []struct {
-			name string
-			n    *int
-		}{{counterArticles, &c.Articles}, {counterQuotes, &c.Quotes}, {counterOccurs, &c.Occurrences}, {counterSpeakers, &c.Speakers}, {counterVenues, &c.Venues}, {counterOutlets, &c.Outlets}} {
-			n, err := readCounter(txn, f.name)
-			if err != nil {
-				return err
-			}
-			*f.n = int(n)
-		}
-		return nil
+	err := s.view(ctx, func(txn *badger.Txn) (err error) {
+		c, err = readCounts(txn)
+		return err
 	})
 	if err != nil {
 		return Counts{}, fmt.Errorf("counts: %w", err)
 	}
+	return c, nil
+}
+
+// readCounts reads the counters, and counts the names merged into
+// another (the member index) to tell names from people.
+func readCounts(txn *badger.Txn) (Counts, error) {
+	var c Counts
+	for _, f := range []struct {
+		name string
+		n    *int
+	}{{counterArticles, &c.Articles}, {counterQuotes, &c.Quotes}, {counterOccurs, &c.Occurrences}, {counterSpeakers, &c.Speakers}, {counterVenues, &c.Venues}, {counterOutlets, &c.Outlets}} {
+		n, err := readCounter(txn, f.name)
+		if err != nil {
+			return Counts{}, err
+		}
+		*f.n = int(n)
+	}
+	c.Names = c.Speakers + countKeys(txn, []byte{pSpeakerMember})
 	return c, nil
 }
 

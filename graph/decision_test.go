@@ -238,3 +238,41 @@ func TestSurnameAloneConfirmed(t *testing.T) {
 		t.Errorf("Obama left the cluster of Michelle Obama, which a person has merged into")
 	}
 }
+
+// Counts tells people from names: a merge makes two names one person, and
+// undoing it makes them two people again; the names stay two.
+func TestCountsPeopleAndNames(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	for _, in := range silvaArticles() {
+		put(t, s, in)
+	}
+	counts := func() (people, names int) {
+		t.Helper()
+		c, err := s.Counts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.Speakers, c.Names
+	}
+	if p, n := counts(); p != 2 || n != 2 {
+		t.Errorf("before the merge: %d people, %d names; want 2 and 2", p, n)
+	}
+	cands, _, err := s.Candidates(ctx, graph.Page{})
+	if err != nil || len(cands) != 1 {
+		t.Fatalf("candidates %+v, %v", cands, err)
+	}
+	sp, err := s.ConfirmCandidate(ctx, cands[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, n := counts(); p != 1 || n != 2 {
+		t.Errorf("after the merge: %d people, %d names; want 1 and 2", p, n)
+	}
+	if _, err := s.UndoMerge(ctx, sp.Merges[0].Member); err != nil {
+		t.Fatal(err)
+	}
+	if p, n := counts(); p != 2 || n != 2 {
+		t.Errorf("after undoing it: %d people, %d names; want 2 and 2", p, n)
+	}
+}

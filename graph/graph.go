@@ -356,21 +356,38 @@ type PutResult struct {
 	Candidates  int  // pairs of speakers offered for review
 }
 
-// Page asks for First items after the opaque cursor After ("" = from the
-// start). First <= 0 means the store's default page size.
+// Page asks for a page of a list: the First items after the opaque
+// cursor After ("" = from the start), or, paging backwards, the Last
+// items before the cursor Before ("" = from the end). Either way the
+// items come in the list's order. First or Last <= 0 means the store's
+// default page size; a page with Last or Before set runs backwards. A
+// page may not ask for both directions: ErrInvalid.
 type Page struct {
 	First int
 	After string
+	// Last and Before page backwards from the end of the list or the
+	// item of the cursor Before, by reverse iteration of the index.
+	Last   int
+	Before string
 	// SkipTotal spares Quotes counting every match when the caller has no
 	// use for PageInfo.TotalCount, which is then -1.
 	SkipTotal bool
 }
 
-// PageInfo describes a page of results for Relay connections.
+// PageInfo describes a page of results for Relay connections. Every
+// item of the page has a cursor, in Cursors: passed as After it pages
+// on from that item, as Before back from it.
 type PageInfo struct {
+	// HasNextPage: there are items after the page. A backward page says
+	// so only when it ends before a cursor.
 	HasNextPage bool
-	EndCursor   string
-	TotalCount  int
+	// HasPreviousPage: there are items before a backward page. A forward
+	// page says so only when it starts after a cursor.
+	HasPreviousPage bool
+	StartCursor     string // the first item's cursor; "" for an empty page
+	EndCursor       string // the last item's cursor; "" for an empty page
+	Cursors         []string
+	TotalCount      int
 }
 
 // QuoteFilter selects quotations. Empty fields do not filter; several
@@ -406,8 +423,11 @@ const (
 	OrderRelevance
 )
 
-// Counts is the number of records of each type. Quotes are statements,
-// Occurrences their printings; Speakers counts canonical speakers.
+// Counts is the number of records of each type, in the words the README
+// defines: Quotes are statements (one thing said, however often printed),
+// Occurrences their printings (one per article that printed it); Speakers
+// are people (a cluster of names merged into one) and Names the speaker
+// records (every name an article gave a speaker, merged or not).
 type Counts struct {
-	Articles, Quotes, Occurrences, Speakers, Venues, Outlets int
+	Articles, Quotes, Occurrences, Speakers, Names, Venues, Outlets int
 }

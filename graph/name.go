@@ -41,8 +41,9 @@ func (ms matches) add(m match) {
 	}
 }
 
-// page sorts the matches and returns those after the cursor payload.
-func (ms matches) page(after []byte, n int) ([]match, PageInfo) {
+// page sorts the matches and returns those after the cursor payload, or
+// for a backward page those before it.
+func (ms matches) page(p Page, cursor []byte, backward bool) ([]match, PageInfo) {
 	all := make([]match, 0, len(ms))
 	keys := make(map[uuid.UUID][]byte, len(ms))
 	for _, m := range ms {
@@ -50,21 +51,20 @@ func (ms matches) page(after []byte, n int) ([]match, PageInfo) {
 		keys[m.id] = m.sortKey()
 	}
 	slices.SortFunc(all, func(a, b match) int { return bytes.Compare(keys[a.id], keys[b.id]) })
-	info := PageInfo{TotalCount: len(all)}
-	if after != nil {
-		i, _ := slices.BinarySearchFunc(all, after, func(m match, k []byte) int { return bytes.Compare(keys[m.id], k) })
-		for i < len(all) && bytes.Equal(keys[all[i].id], after) {
-			i++
+	if backward {
+		slices.Reverse(all)
+	}
+	pg := newPager[match](cursorName, p, cursor, backward)
+	for _, m := range all {
+		if cursor != nil && !beyond(keys[m.id], cursor, backward) {
+			continue
 		}
-		all = all[i:]
+		if !pg.room() {
+			break
+		}
+		pg.add(keys[m.id], m)
 	}
-	if len(all) > n {
-		all, info.HasNextPage = all[:n], true
-	}
-	if len(all) > 0 {
-		info.EndCursor = encodeCursor(cursorName, keys[all[len(all)-1].id])
-	}
-	return all, info
+	return pg.done(len(all))
 }
 
 // scanNames calls fn for each key <p><name><0x00><id> whose name starts
@@ -118,50 +118,50 @@ func tokenMatches(txn *badger.Txn, p byte, q string, ms matches, verify func(uui
 	})
 }
 
-// listNames returns a page of the ids in the name-ordered index p.
-func listNames(txn *badger.Txn, p byte, after []byte, n int) ([]match, PageInfo, error) {
-	var out []match
-	var info PageInfo
-	start := []byte{p}
-	if after != nil {
-		if after[0] != groupPrefix {
-			return nil, info, ErrBadCursor
-		}
-		start = key(p, after[1:])
+// listNames returns a page of the ids in the name-ordered index p; a
+// backward page reads the index in reverse.
+func listNames(txn *badger.Txn, p byte, page Page, cursor []byte, backward bool) ([]match, PageInfo, error) {
+	if cursor != nil && cursor[0] != groupPrefix {
+		return nil, PageInfo{}, ErrBadCursor
 	}
-	it := keysOnly(txn, []byte{p})
+	pg := newPager[match](cursorName, page, cursor, backward)
+	var at []byte // the cursor's index key, less the prefix
+	if cursor != nil {
+		at = cursor[1:]
+	}
+	prefix := []byte{p}
+	it := iterate(txn, prefix, backward)
 	defer it.Close()
-	for it.Seek(start); it.Valid(); it.Next() {
+	for it.Seek(seekKey(prefix, at, backward)); it.Valid(); it.Next() {
 		k := it.Item().Key()
-		if after != nil && bytes.Equal(k[1:], after[1:]) {
+		if at != nil && bytes.Equal(k[1:], at) {
 			continue
 		}
-		if len(out) == n {
-			info.HasNextPage = true
+		if !pg.room() {
 			break
 		}
 		norm, id, ok := splitNameKey(k[1:])
 		if !ok {
-			return nil, info, fmt.Errorf("malformed name key %q", k)
+			return nil, PageInfo{}, fmt.Errorf("malformed name key %q", k)
 		}
-		out = append(out, match{groupPrefix, norm, id})
+		m := match{groupPrefix, norm, id}
+		pg.add(m.sortKey(), m)
 	}
-	if len(out) > 0 {
-		info.EndCursor = encodeCursor(cursorName, out[len(out)-1].sortKey())
-	}
+	out, info := pg.done(0)
 	return out, info, nil
 }
 
-// nameCursor decodes the cursor of a speaker or venue listing.
-func nameCursor(c string) ([]byte, error) {
-	after, err := decodeCursor(cursorName, c)
+// nameCursor decodes the cursor of a speaker or venue listing, and says
+// whether the page runs backwards.
+func nameCursor(p Page) ([]byte, bool, error) {
+	cur, back, err := p.cursor(cursorName)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if after != nil {
-		if _, _, ok := splitNameKey(after[1:]); !ok || after[0] > groupPrefix {
-			return nil, ErrBadCursor
+	if cur != nil {
+		if _, _, ok := splitNameKey(cur[1:]); !ok || cur[0] > groupPrefix {
+			return nil, false, ErrBadCursor
 		}
 	}
-	return after, nil
+	return cur, back, nil
 }

@@ -19,33 +19,32 @@ func (s *Store) Outlet(ctx context.Context, id uuid.UUID) (Outlet, error) {
 	return rec.outlet(), nil
 }
 
-// Outlets returns a page of the outlets by name. It returns ErrBadCursor
-// for a cursor it did not issue.
+// Outlets returns a page of the outlets by name; a backward page reads
+// the name index in reverse. It returns ErrBadCursor for a cursor it did
+// not issue.
 func (s *Store) Outlets(ctx context.Context, page Page) ([]Outlet, PageInfo, error) {
-	after, err := decodeCursor(cursorOutlet, page.After)
+	cur, back, err := page.cursor(cursorOutlet)
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("outlets: %w", err)
 	}
 	var out []Outlet
 	var info PageInfo
-	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		total, err := readCounter(txn, counterOutlets)
 		if err != nil {
 			return err
 		}
-		info.TotalCount = int(total)
-		it := keysOnly(txn, []byte{pOutletByName})
+		pg := newPager[Outlet](cursorOutlet, page, cur, back)
+		prefix := []byte{pOutletByName}
+		it := iterate(txn, prefix, back)
 		defer it.Close()
-		var last []byte
-		for it.Seek(key(pOutletByName, after)); it.Valid(); it.Next() {
+		for it.Seek(seekKey(prefix, cur, back)); it.Valid(); it.Next() {
 			item := it.Item()
 			norm := item.Key()[1:]
-			if after != nil && bytes.Equal(norm, after) {
+			if cur != nil && bytes.Equal(norm, cur) {
 				continue
 			}
-			if len(out) == n {
-				info.HasNextPage = true
+			if !pg.room() {
 				break
 			}
 			v, err := item.ValueCopy(nil)
@@ -60,12 +59,9 @@ func (s *Store) Outlets(ctx context.Context, page Page) ([]Outlet, PageInfo, err
 			if err := load(txn, pOutlet, id, &rec); err != nil {
 				return fmt.Errorf("outlet %s: %w", id, err)
 			}
-			out = append(out, rec.outlet())
-			last = append(last[:0], norm...)
+			pg.add(norm, rec.outlet())
 		}
-		if last != nil {
-			info.EndCursor = encodeCursor(cursorOutlet, last)
-		}
+		out, info = pg.done(int(total))
 		return nil
 	})
 	if err != nil {

@@ -88,10 +88,12 @@ func (f QuoteFilter) dates() (lo, hi uint64) {
 // read from the index entries themselves. A search is parsed as
 // ParseSearch says. Quotes reads quote records only for the page it
 // returns (and, for a search with a very short prefix, to check the
-// text); ranking by relevance scores every match from the word index. It
-// returns ErrBadCursor for a cursor it did not issue and ErrInvalid for a
-// filter Quotes refuses (too many ids, an unknown kind, a confidence out
-// of [0, 1], relevance order without a search).
+// text); ranking by relevance scores every match from the word index. A
+// backward page runs the same plan in the other direction. It returns
+// ErrBadCursor for a cursor it did not issue and ErrInvalid for a filter
+// Quotes refuses (too many ids, an unknown kind, a confidence out of [0,
+// 1], relevance order without a search) or a page asking for both
+// directions.
 func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, PageInfo, error) {
 	if err := f.validate(); err != nil {
 		return nil, PageInfo{}, fmt.Errorf("quotes: %w", err)
@@ -99,8 +101,8 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 	if f.Order == OrderRelevance {
 		return s.rankedQuotes(ctx, f, page)
 	}
-	after, err := decodeCursor(cursorQuote, page.After)
-	if err == nil && after != nil && len(after) != suffixLen {
+	cur, back, err := page.cursor(cursorQuote)
+	if err == nil && cur != nil && len(cur) != suffixLen {
 		err = ErrBadCursor
 	}
 	if err != nil {
@@ -108,9 +110,8 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 	}
 	var out []Quote
 	var info PageInfo
-	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		p, f, err := planSpeakers(txn, f)
+		p, f, err := planSpeakers(txn, f, back)
 		if err != nil {
 			return err
 		}
@@ -125,36 +126,33 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 		// Counting every match starts from the beginning; without it the
 		// scan starts at the cursor.
 		start := p.start()
-		if after != nil && (page.SkipTotal || counted) {
-			start = after
+		if cur != nil && (page.SkipTotal || counted) {
+			start = cur
 		}
-		var keys [][]byte
+		pg := newPager[[]byte](cursorQuote, page, cur, back)
 		matches := 0
 		err = p.each(ctx, start, func(c []byte) (bool, error) {
 			matches++
-			if after != nil && p.dir*bytes.Compare(c, after) <= 0 {
+			if cur != nil && p.dir*bytes.Compare(c, cur) <= 0 {
 				return true, nil
 			}
-			if len(keys) <= n {
-				keys = append(keys, bytes.Clone(c))
+			if pg.room() {
+				pg.add(c, nil)
 			}
-			return len(keys) <= n || !(page.SkipTotal || counted), nil
+			return !pg.more || !(page.SkipTotal || counted), nil
 		})
 		if err != nil {
 			return err
 		}
 		switch {
 		case counted:
-			info.TotalCount = total
 		case page.SkipTotal:
-			info.TotalCount = -1
+			total = -1
 		default:
-			info.TotalCount = matches
+			total = matches
 		}
-		if len(keys) > n {
-			keys, info.HasNextPage = keys[:n], true
-		}
-		for _, c := range keys {
+		_, info = pg.done(total)
+		for _, c := range pg.keys {
 			id := uuid.UUID(c[dateLen:])
 			var q quoteRec
 			if err := load(txn, pQuote, id, &q); err != nil {
@@ -162,13 +160,7 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 			}
 			out = append(out, q.quote())
 		}
-		if err := canonQuotes(txn, out); err != nil {
-			return err
-		}
-		if len(keys) > 0 {
-			info.EndCursor = encodeCursor(cursorQuote, keys[len(keys)-1])
-		}
-		return nil
+		return canonQuotes(txn, out)
 	})
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("quotes: %w", err)
@@ -177,13 +169,14 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 }
 
 // planSpeakers plans f with every speaker standing for everyone merged
-// with them, and returns the plan with the filter it was made for.
-func planSpeakers(txn *badger.Txn, f QuoteFilter) (*plan, QuoteFilter, error) {
+// with them, and returns the plan with the filter it was made for; a
+// reverse plan runs against f.Order.
+func planSpeakers(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, QuoteFilter, error) {
 	f, err := expandSpeakers(txn, f)
 	if err != nil {
 		return nil, f, err
 	}
-	p, err := planQuotes(txn, f)
+	p, err := planQuotes(txn, f, reverse)
 	return p, f, err
 }
 
@@ -272,7 +265,7 @@ func countedTotal(txn *badger.Txn, f QuoteFilter) (int, bool, error) {
 // scanQuotes calls fn with the index suffix (date, quote id) of every
 // quote f selects, in date order.
 func (s *Store) scanQuotes(ctx context.Context, txn *badger.Txn, f QuoteFilter, fn func(suffix []byte)) error {
-	p, err := planQuotes(txn, f)
+	p, err := planQuotes(txn, f, false)
 	if err != nil {
 		return err
 	}
@@ -281,10 +274,11 @@ func (s *Store) scanQuotes(ctx context.Context, txn *badger.Txn, f QuoteFilter, 
 }
 
 // rankedQuotes is Quotes in relevance order: every match is scored, the
-// best after the cursor kept.
+// best after the cursor kept (for a backward page, the worst of those
+// better than the cursor).
 func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, PageInfo, error) {
-	after, err := decodeCursor(cursorRanked, page.After)
-	if err == nil && after != nil && len(after) != 8+suffixLen {
+	cur, back, err := page.cursor(cursorRanked)
+	if err == nil && cur != nil && len(cur) != 8+suffixLen {
 		err = ErrBadCursor
 	}
 	if err != nil {
@@ -294,25 +288,25 @@ func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Q
 	var info PageInfo
 	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		p, _, err := planSpeakers(txn, f)
+		p, _, err := planSpeakers(txn, f, false)
 		if err != nil {
 			return err
 		}
 		defer p.close()
-		var top rankHeap
+		top := rankHeap{backward: back}
 		matches := 0
 		err = p.each(ctx, p.start(), func(c []byte) (bool, error) {
 			matches++
 			r := ranked{score: p.score(), suffix: c}
-			if after != nil && !r.after(after) {
+			if cur != nil && !top.beyond(r, cur) {
 				return true, nil
 			}
-			if len(top) <= n {
+			if len(top.rs) <= n {
 				r.suffix = bytes.Clone(c)
 				heap.Push(&top, r)
-			} else if r.better(top[0]) {
-				r.suffix = append(top[0].suffix[:0], c...)
-				top[0] = r
+			} else if top.first(r, top.rs[0]) {
+				r.suffix = append(top.rs[0].suffix[:0], c...)
+				top.rs[0] = r
 				heap.Fix(&top, 0)
 			}
 			return true, nil
@@ -320,14 +314,19 @@ func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Q
 		if err != nil {
 			return err
 		}
-		info.TotalCount = matches
-		best := make([]ranked, len(top))
-		for i := len(top) - 1; i >= 0; i-- {
-			best[i] = heap.Pop(&top).(ranked)
+		kept := make([]ranked, len(top.rs))
+		for i := len(top.rs) - 1; i >= 0; i-- {
+			kept[i] = heap.Pop(&top).(ranked)
 		}
-		if len(best) > n {
-			best, info.HasNextPage = best[:n], true
+		pg := newPager[ranked](cursorRanked, page, cur, back)
+		for _, r := range kept {
+			if !pg.room() {
+				break
+			}
+			pg.add(r.cursor(), r)
 		}
+		var best []ranked
+		best, info = pg.done(matches)
 		for _, r := range best {
 			id := uuid.UUID(r.suffix[dateLen:])
 			var q quoteRec
@@ -336,13 +335,7 @@ func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Q
 			}
 			out = append(out, q.quote())
 		}
-		if err := canonQuotes(txn, out); err != nil {
-			return err
-		}
-		if len(best) > 0 {
-			info.EndCursor = encodeCursor(cursorRanked, best[len(best)-1].cursor())
-		}
-		return nil
+		return canonQuotes(txn, out)
 	})
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("quotes: %w", err)
@@ -368,22 +361,38 @@ func (r ranked) cursor() []byte {
 	return append(binary.BigEndian.AppendUint64(nil, math.Float64bits(r.score)), r.suffix...)
 }
 
-// after reports whether r comes after the cursor payload c.
-func (r ranked) after(c []byte) bool {
-	return ranked{math.Float64frombits(binary.BigEndian.Uint64(c[:8])), c[8:]}.better(r)
+// uncursor is the match a cursor payload c of cursorRanked stands for.
+func uncursor(c []byte) ranked {
+	return ranked{math.Float64frombits(binary.BigEndian.Uint64(c[:8])), c[8:]}
 }
 
-// rankHeap keeps the best matches with the worst on top.
-type rankHeap []ranked
+// rankHeap keeps the matches met first in the scan's direction (the best
+// going forward, the worst going backward), the last of them on top.
+type rankHeap struct {
+	rs       []ranked
+	backward bool
+}
 
-func (h rankHeap) Len() int           { return len(h) }
-func (h rankHeap) Less(i, j int) bool { return h[j].better(h[i]) }
-func (h rankHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *rankHeap) Push(x any)        { *h = append(*h, x.(ranked)) }
+// first reports whether r comes before o in the scan's direction.
+func (h *rankHeap) first(r, o ranked) bool {
+	if h.backward {
+		return o.better(r)
+	}
+	return r.better(o)
+}
+
+// beyond reports whether r comes after the cursor payload c in the
+// scan's direction.
+func (h *rankHeap) beyond(r ranked, c []byte) bool { return h.first(uncursor(c), r) }
+
+func (h rankHeap) Len() int           { return len(h.rs) }
+func (h rankHeap) Less(i, j int) bool { return h.first(h.rs[j], h.rs[i]) }
+func (h rankHeap) Swap(i, j int)      { h.rs[i], h.rs[j] = h.rs[j], h.rs[i] }
+func (h *rankHeap) Push(x any)        { h.rs = append(h.rs, x.(ranked)) }
 func (h *rankHeap) Pop() any {
-	old := *h
+	old := h.rs
 	x := old[len(old)-1]
-	*h = old[:len(old)-1]
+	h.rs = old[:len(old)-1]
 	return x
 }
 
@@ -489,16 +498,22 @@ type wordGroup struct {
 // its index rather than by the facts of the word postings.
 const factsRatio = 8
 
-func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
+// planQuotes plans how to answer f, in f.Order or, if reverse, against
+// it.
+func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 	lo, hi := f.dates()
 	p := &plan{txn: txn, dir: 1, lo: dateBytes(lo), hi: dateBytes(hi)}
 	q := parseSearch(f.Search)
 	searching := !q.empty() || len(q.not) > 0
 	if f.Order == OrderNewest {
 		p.dir = -1
-		// Word lists are read forward only; the matches are reversed.
-		p.buffered = searching
 	}
+	if reverse {
+		p.dir = -p.dir
+	}
+	// Word lists are read forward only; the matches of a search in
+	// descending order are collected up to the cursor and reversed.
+	p.buffered = searching && p.dir < 0
 	if lo > hi {
 		return p, nil
 	}

@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -316,23 +315,26 @@ func conflictOf(txn *badger.Txn, id uuid.UUID) (*Conflict, error) {
 }
 
 // Conflicts returns a page of the quotes that articles attribute to
-// different people, oldest quote first. It returns ErrBadCursor for a
-// cursor it did not issue.
+// different people, oldest quote first. Every quote marked as a conflict
+// is checked, for the total; a backward page checks them in reverse. It
+// returns ErrBadCursor for a cursor it did not issue.
 func (s *Store) Conflicts(ctx context.Context, page Page) ([]Conflict, PageInfo, error) {
-	after, err := decodeCursor(cursorConflict, page.After)
+	cur, back, err := page.cursor(cursorConflict)
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("conflicts: %w", err)
 	}
 	var out []Conflict
 	var info PageInfo
-	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		it := keysOnly(txn, []byte{pConflict})
+		prefix := []byte{pConflict}
+		it := iterate(txn, prefix, back)
 		var ids []uuid.UUID
-		for it.Rewind(); it.Valid(); it.Next() {
+		for it.Seek(seekKey(prefix, nil, back)); it.Valid(); it.Next() {
 			ids = append(ids, uuid.UUID(it.Item().Key()[1:]))
 		}
 		it.Close()
+		pg := newPager[Conflict](cursorConflict, page, cur, back)
+		total := 0
 		for _, id := range ids {
 			c, err := conflictOf(txn, id)
 			if err != nil {
@@ -341,17 +343,15 @@ func (s *Store) Conflicts(ctx context.Context, page Page) ([]Conflict, PageInfo,
 			if c == nil {
 				continue
 			}
-			info.TotalCount++
-			if after != nil && bytes.Compare(id[:], after) <= 0 {
+			total++
+			if cur != nil && !beyond(id[:], cur, back) {
 				continue
 			}
-			if len(out) == n {
-				info.HasNextPage = true
-				continue
+			if pg.room() {
+				pg.add(id[:], *c)
 			}
-			out = append(out, *c)
-			info.EndCursor = encodeCursor(cursorConflict, id[:])
 		}
+		out, info = pg.done(total)
 		return nil
 	})
 	if err != nil {
@@ -361,22 +361,25 @@ func (s *Store) Conflicts(ctx context.Context, page Page) ([]Conflict, PageInfo,
 }
 
 // Candidates returns a page of the pairs of speakers offered for review,
-// oldest first; pairs merged or rejected since are left out. It returns
-// ErrBadCursor for a cursor it did not issue.
+// oldest first; pairs merged or rejected since are left out. Every pair
+// is checked, for the total; a backward page checks them in reverse. It
+// returns ErrBadCursor for a cursor it did not issue.
 func (s *Store) Candidates(ctx context.Context, page Page) ([]Candidate, PageInfo, error) {
-	after, err := decodeCursor(cursorCandidate, page.After)
+	cur, back, err := page.cursor(cursorCandidate)
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("candidates: %w", err)
 	}
 	var out []Candidate
 	var info PageInfo
-	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		o := badger.DefaultIteratorOptions
 		o.Prefix = []byte{pCandidate}
+		o.Reverse = back
 		it := txn.NewIterator(o)
 		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
+		pg := newPager[Candidate](cursorCandidate, page, cur, back)
+		total := 0
+		for it.Seek(seekKey(o.Prefix, nil, back)); it.Valid(); it.Next() {
 			v, err := it.Item().ValueCopy(nil)
 			if err != nil {
 				return dbErr("read candidate", err)
@@ -392,17 +395,15 @@ func (s *Store) Candidates(ctx context.Context, page Page) ([]Candidate, PageInf
 			if !open {
 				continue
 			}
-			info.TotalCount++
-			if after != nil && bytes.Compare(c.ID[:], after) <= 0 {
+			total++
+			if cur != nil && !beyond(c.ID[:], cur, back) {
 				continue
 			}
-			if len(out) == n {
-				info.HasNextPage = true
-				continue
+			if pg.room() {
+				pg.add(c.ID[:], cand)
 			}
-			out = append(out, cand)
-			info.EndCursor = encodeCursor(cursorCandidate, c.ID[:])
 		}
+		out, info = pg.done(total)
 		return nil
 	})
 	if err != nil {

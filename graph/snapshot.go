@@ -212,16 +212,9 @@ func (sn *Snapshot) live(ctx context.Context) error {
 
 // Counts returns the number of records of each type.
 func (sn *Snapshot) Counts() (Counts, error) {
-	var c Counts
-	for _, f := range []struct {
-		name string
-		n    *int
-	}{{counterArticles, &c.Articles}, {counterQuotes, &c.Quotes}, {counterSpeakers, &c.Speakers}, {counterVenues, &c.Venues}, {counterOutlets, &c.Outlets}} {
-		n, err := readCounter(sn.txn, f.name)
-		if err != nil {
-			return Counts{}, fmt.Errorf("counts: %w", err)
-		}
-		*f.n = int(n)
+	c, err := readCounts(sn.txn)
+	if err != nil {
+		return Counts{}, fmt.Errorf("counts: %w", err)
 	}
 	return c, nil
 }
@@ -240,7 +233,7 @@ func (sn *Snapshot) Quotes(ctx context.Context, f QuoteFilter, fn func(Quote) er
 		return err
 	}
 	// A speaker stands for everyone merged with them, as in Store.Quotes.
-	p, _, err := planSpeakers(sn.txn, f)
+	p, _, err := planSpeakers(sn.txn, f, false)
 	if err != nil {
 		return fmt.Errorf("quotes: %w", err)
 	}

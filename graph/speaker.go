@@ -31,7 +31,7 @@ func (s *Store) Speaker(ctx context.Context, id uuid.UUID) (Speaker, error) {
 // lav"). Name "" lists every speaker by name. It returns ErrBadCursor for
 // a cursor it did not issue.
 func (s *Store) FindSpeakers(ctx context.Context, name string, page Page) ([]Speaker, PageInfo, error) {
-	after, err := nameCursor(page.After)
+	cur, back, err := nameCursor(page)
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("find speakers %q: %w", name, err)
 	}
@@ -40,7 +40,7 @@ func (s *Store) FindSpeakers(ctx context.Context, name string, page Page) ([]Spe
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		var ms []match
 		if strings.TrimSpace(name) == "" {
-			if ms, info, err = listNames(txn, pSpeakerByName, after, page.size()); err != nil {
+			if ms, info, err = listNames(txn, pSpeakerByName, page, cur, back); err != nil {
 				return err
 			}
 			n, err := readCounter(txn, counterSpeakers)
@@ -56,7 +56,7 @@ func (s *Store) FindSpeakers(ctx context.Context, name string, page Page) ([]Spe
 			if found, err = canonicalMatches(txn, found); err != nil {
 				return err
 			}
-			ms, info = found.page(after, page.size())
+			ms, info = found.page(page, cur, back)
 		}
 		for _, m := range ms {
 			sp, err := speakerView(txn, m.id)

@@ -245,6 +245,43 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 	return out, nil
 }
 
+// Undated returns how many quotes (statements) have no date: their
+// first article was published on no known day. They count in every
+// all-time count and in no timeline or date range. It reads the all-time
+// total and the yearly counts of the kinds, a few keys a year.
+func (s *Store) Undated(ctx context.Context) (int, error) {
+	var undated int
+	err := s.view(ctx, func(txn *badger.Txn) error {
+		total, err := readCounter(txn, counterQuotes)
+		if err != nil {
+			return err
+		}
+		prefix := []byte{pRollup, dimKind, levelYear}
+		it := keysOnly(txn, prefix)
+		defer it.Close()
+		dated := uint64(0)
+		for it.Rewind(); it.Valid(); it.Next() {
+			err := it.Item().Value(func(v []byte) error {
+				n, err := parseUint64(v)
+				dated += n
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("rollup %x: %v", it.Item().Key(), err)
+			}
+		}
+		if dated > total {
+			return fmt.Errorf("%w: %d dated quotes of %d", ErrInconsistent, dated, total)
+		}
+		undated = int(total - dated)
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("undated: %w", err)
+	}
+	return undated, nil
+}
+
 // foldPeople moves the counts of speaker records merged into another to
 // their cluster's canonical record: a dashboard counts people, not the
 // names articles gave them. The counts are kept per record, since merges

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -237,5 +238,41 @@ func TestQuotesByPerson(t *testing.T) {
 	want = []row{{"Ana Silva", 4}, {"Ben Cole", 2}, {"Carl Diaz", 2}, {"Dora Ek", 2}}
 	if diff := cmp.Diff(want, speakers()); diff != "" {
 		t.Errorf("after the merge was undone (-want +got):\n%s", diff)
+	}
+}
+
+// Undated counts the statements whose article has no date, which no
+// date range or timeline holds.
+func TestUndated(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	putSearchCorpus(t, s)
+	if n, err := s.Undated(ctx); err != nil || n != 0 {
+		t.Errorf("Undated of a dated corpus = %d, %v; want 0", n, err)
+	}
+	for i, text := range []string{"Nobody knows when this was said.", "Nor this, a second time."} {
+		q := quoted("Ana Silva said: \""+text+"\"", text, "Ana Silva", "", "")
+		put(t, s, graph.ArticleInput{URL: fmt.Sprintf("https://undated.test/%d", i), Text: "Ana Silva said: \"" + text + "\"", Quotes: []graph.QuoteInput{q}})
+	}
+	n, err := s.Undated(ctx)
+	if err != nil || n != 2 {
+		t.Errorf("Undated = %d, %v; want 2", n, err)
+	}
+	all, err := s.QuotesBy(ctx, graph.ByKind, time.Time{}, time.Time{}, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dated, err := s.QuotesBy(ctx, graph.ByKind, date("2000-01-01"), date("2100-01-01"), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(bs []graph.Bucket) (n int) {
+		for _, b := range bs {
+			n += b.Count
+		}
+		return n
+	}
+	if sum(all)-sum(dated) != n {
+		t.Errorf("all time %d less dated %d is not the %d undated", sum(all), sum(dated), n)
 	}
 }

@@ -69,7 +69,7 @@ func TestConcurrentPuts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := graph.Counts{Articles: writers * each, Quotes: 2 * writers * each, Occurrences: 2 * writers * each, Speakers: 2, Venues: 1, Outlets: 1}
+	want := graph.Counts{Articles: writers * each, Quotes: 2 * writers * each, Occurrences: 2 * writers * each, Speakers: 2, Names: 2, Venues: 1, Outlets: 1}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Counts (-want +got):\n%s", diff)
 	}

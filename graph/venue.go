@@ -25,7 +25,7 @@ func (s *Store) Venue(ctx context.Context, id uuid.UUID) (Venue, error) {
 // with its words. Name "" lists every venue by name. It returns
 // ErrBadCursor for a cursor it did not issue.
 func (s *Store) FindVenues(ctx context.Context, name string, page Page) ([]Venue, PageInfo, error) {
-	after, err := nameCursor(page.After)
+	cur, back, err := nameCursor(page)
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("find venues %q: %w", name, err)
 	}
@@ -34,7 +34,7 @@ func (s *Store) FindVenues(ctx context.Context, name string, page Page) ([]Venue
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		var ms []match
 		if strings.TrimSpace(name) == "" {
-			if ms, info, err = listNames(txn, pVenueByName, after, page.size()); err != nil {
+			if ms, info, err = listNames(txn, pVenueByName, page, cur, back); err != nil {
 				return err
 			}
 			n, err := readCounter(txn, counterVenues)
@@ -47,7 +47,7 @@ func (s *Store) FindVenues(ctx context.Context, name string, page Page) ([]Venue
 			if err != nil {
 				return err
 			}
-			ms, info = found.page(after, page.size())
+			ms, info = found.page(page, cur, back)
 		}
 		for _, m := range ms {
 			var rec venueRec

@@ -2,6 +2,8 @@ package schema
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"github.com/graphd/graphd/graph"
 )
@@ -17,7 +19,8 @@ const (
 type connection struct {
 	edges           []edge
 	hasNextPage     bool
-	hasPreviousPage bool   // the page starts after a cursor
+	hasPreviousPage bool
+	startCursor     string // "" when the page is empty
 	endCursor       string // "" when the page is empty
 	totalCount      int
 }
@@ -31,75 +34,92 @@ type edge struct {
 type fetchFunc[T any] func(context.Context, graph.Page) ([]T, graph.PageInfo, error)
 
 // paginate resolves a connection field of kind ("Quote", "Speaker", …)
-// from its first and after arguments.
-//
-// The store issues one cursor per page, for its end. An edge's cursor is
-// the cursor its page started from and its offset in that page; resuming
-// from an edge costs one extra read of at most maxFirst items, to turn the
-// offset into a store cursor.
+// from its first and after arguments, or last and before, as the Relay
+// cursor connections specification reads: a page runs forward from the
+// start or after a cursor, or backward from the end or before one, and
+// its edges come in the list's order either way. The store gives every
+// item a cursor, so that any edge's cursor pages on from it (after) or
+// back from it (before). Arguments of both directions together are an
+// input error.
 func paginate[T any](ctx context.Context, kind string, args map[string]any, fetch fetchFunc[T]) (*connection, error) {
-	first := defaultFirst
-	if v, ok := args["first"].(int); ok {
-		first = v
+	first, hasFirst := args["first"].(int)
+	last, hasLast := args["last"].(int)
+	after, _ := args["after"].(string)
+	before, _ := args["before"].(string)
+	switch {
+	case hasFirst && hasLast:
+		return nil, inputErrorf("first and last: give one; first pages forward (with after), last backward (with before)")
+	case after != "" && before != "":
+		return nil, inputErrorf("after and before: give one cursor; after pages forward (with first), before backward (with last)")
+	case hasFirst && before != "":
+		return nil, inputErrorf("first and before: page backward with last and before, or forward with first and after")
+	case hasLast && after != "":
+		return nil, inputErrorf("last and after: page forward with first and after, or backward with last and before")
 	}
-	if err := checkFirst(first); err != nil {
-		return nil, err
+	backward := hasLast || before != ""
+	n, arg, at := defaultFirst, "first", after
+	switch {
+	case backward:
+		arg, at = "before", before
+		if hasLast {
+			n = last
+		}
+		if err := checkPageSize("last", n); err != nil {
+			return nil, err
+		}
+	case hasFirst:
+		n = first
+		fallthrough
+	default:
+		if err := checkPageSize("first", n); err != nil {
+			return nil, err
+		}
+		arg = "after"
 	}
-	var start cursor
-	if s, ok := args["after"].(string); ok && s != "" {
-		c, err := decodeCursor(kind, s)
+	var pos string
+	if at != "" {
+		c, err := decodeCursor(kind, arg, at)
 		if err != nil {
 			return nil, err
 		}
-		start = c
+		pos = c.pos
 	}
-	after := start.after
-	if start.skip > 0 {
-		skipped, info, err := fetch(ctx, graph.Page{First: start.skip, After: after})
-		if err != nil {
-			return nil, err
-		}
-		if len(skipped) < start.skip || !info.HasNextPage {
-			return &connection{totalCount: info.TotalCount, hasPreviousPage: true}, nil
-		}
-		after = info.EndCursor
+	// A page of 0 asks the store for one item, to learn whether there is
+	// one and the total.
+	size := max(n, 1)
+	pg := graph.Page{First: size, After: pos}
+	if backward {
+		pg = graph.Page{Last: size, Before: pos}
 	}
-	if first == 0 {
-		// The store reads its default page for First 0: ask for one item
-		// to learn whether there is a next page and the total.
-		items, info, err := fetch(ctx, graph.Page{First: 1, After: after})
-		if err != nil {
-			return nil, err
-		}
-		c := &connection{hasNextPage: len(items) > 0, hasPreviousPage: start != cursor{}, totalCount: info.TotalCount}
-		if start.after != "" || start.skip > 0 {
-			c.endCursor = encodeCursor(start)
-		}
-		return c, nil
+	items, info, err := fetch(ctx, pg)
+	if errors.Is(err, graph.ErrBadCursor) {
+		return nil, inputErrorf("%s: invalid cursor", arg)
 	}
-	items, info, err := fetch(ctx, graph.Page{First: first, After: after})
 	if err != nil {
 		return nil, err
 	}
-	if len(items) > first {
-		items = items[:first]
-	}
-	c := &connection{
-		edges:           make([]edge, len(items)),
-		hasNextPage:     info.HasNextPage,
-		hasPreviousPage: start != cursor{},
-		totalCount:      info.TotalCount,
-	}
-	for i, it := range items {
-		c.edges[i] = edge{cursor: encodeCursor(cursor{kind: kind, after: after, skip: i + 1}), node: it}
-	}
-	if n := len(items); n > 0 {
-		if info.EndCursor != "" {
-			// The store's own cursor for the last item lets the next page
-			// start without a skip.
-			c.edges[n-1].cursor = encodeCursor(cursor{kind: kind, after: info.EndCursor})
+	c := &connection{totalCount: info.TotalCount, hasNextPage: info.HasNextPage, hasPreviousPage: info.HasPreviousPage}
+	if n == 0 {
+		// No edges: the page sits at its cursor, and the list goes on
+		// past it if the store found an item there.
+		if backward {
+			c.hasPreviousPage, c.hasNextPage = len(items) > 0, before != ""
+			c.startCursor, c.endCursor = before, before
+		} else {
+			c.hasNextPage, c.hasPreviousPage = len(items) > 0, after != ""
+			c.startCursor, c.endCursor = after, after
 		}
-		c.endCursor = c.edges[n-1].cursor
+		return c, nil
+	}
+	if len(items) > n || len(info.Cursors) != len(items) {
+		return nil, fmt.Errorf("store page of %d items with %d cursors for a page of %d", len(items), len(info.Cursors), n)
+	}
+	c.edges = make([]edge, len(items))
+	for i, it := range items {
+		c.edges[i] = edge{cursor: encodeCursor(cursor{kind: kind, pos: info.Cursors[i]}), node: it}
+	}
+	if len(c.edges) > 0 {
+		c.startCursor, c.endCursor = c.edges[0].cursor, c.edges[len(c.edges)-1].cursor
 	}
 	return c, nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/graphd/graphd"
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/ingest"
+	"github.com/graphd/graphd/internal/cdp"
 )
 
 // polnearDir is where the PolNeAR corpus sits beside the repository;
@@ -82,7 +83,7 @@ func ingestRealTexts(t *testing.T, st *graph.Store) int {
 // search with filters, and a speaker's page. It saves screenshots to
 // $GRAPHD_SCREENSHOT_DIR, or the test's temporary directory.
 func TestDashboardInBrowser(t *testing.T) {
-	bin := findChromium()
+	bin := cdp.Find()
 	if bin == "" {
 		t.Skip("no Chromium: install it (apt-get install chromium) or set GRAPHD_CHROMIUM to run the browser test")
 	}
@@ -101,34 +102,34 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
 	defer cancel()
-	b := launchBrowser(ctx, t, bin)
-	p, err := b.newPage(ctx, 1440, 1000)
+	b := cdp.Launch(ctx, t, bin)
+	p, err := b.NewPage(ctx, 1440, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
 	shot := func(name string) {
 		t.Helper()
-		saveScreenshot(ctx, t, p, name)
+		cdp.SaveScreenshot(ctx, t, p, name)
 	}
 	wait := func(what, cond string, out any) {
 		t.Helper()
-		if err := p.waitFor(ctx, what, cond, out); err != nil {
+		if err := p.WaitFor(ctx, what, cond, out); err != nil {
 			shot("dashboard-failed.png")
 			var dbg string
-			p.eval(ctx, `document.body.dataset.error || ''`, &dbg)
+			p.Eval(ctx, `document.body.dataset.error || ''`, &dbg)
 			t.Fatalf("%v (page error: %q)", err, dbg)
 		}
 	}
 	texts := func(selector string) []string {
 		t.Helper()
 		var out []string
-		if err := p.eval(ctx, `[...document.querySelectorAll(`+jsString(selector)+`)].map(e => e.textContent.trim())`, &out); err != nil {
+		if err := p.Eval(ctx, `[...document.querySelectorAll(`+cdp.JSString(selector)+`)].map(e => e.textContent.trim())`, &out); err != nil {
 			t.Fatal(err)
 		}
 		return out
 	}
 
-	if err := p.navigate(ctx, srv.URL+"/dashboard"); err != nil {
+	if err := p.Navigate(ctx, srv.URL+"/dashboard"); err != nil {
 		t.Fatal(err)
 	}
 	wait("the dashboard to load", `return document.body.dataset.ready === 'true' &&
@@ -142,10 +143,10 @@ func TestDashboardInBrowser(t *testing.T) {
 	if polnear > 0 {
 		year = "2016"
 	}
-	if err := p.click(ctx, `#ranges button[data-range="`+year+`"]`); err != nil {
+	if err := p.Click(ctx, `#ranges button[data-range="`+year+`"]`); err != nil {
 		t.Fatal(err)
 	}
-	wait("the range "+year, `return document.querySelector('.range-label b')?.textContent === `+jsString(year)+` &&
+	wait("the range "+year, `return document.querySelector('.range-label b')?.textContent === `+cdp.JSString(year)+` &&
 		document.querySelectorAll('#top-speakers li a').length > 0`, nil)
 	speakers := texts("#top-speakers li .name")
 	t.Logf("top speakers of %s: %v", year, speakers)
@@ -157,7 +158,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Errorf("top speakers of %s lack %s: %v", year, want, speakers)
 	}
 	var total string
-	p.eval(ctx, `document.querySelector('#totals b').textContent`, &total)
+	p.Eval(ctx, `document.querySelector('#totals b').textContent`, &total)
 	if total == "" || total == "0" {
 		t.Errorf("total quotations shown: %q", total)
 	}
@@ -179,8 +180,8 @@ func TestDashboardInBrowser(t *testing.T) {
 	if polnear > 0 {
 		search = "president"
 	}
-	err = p.eval(ctx, `(() => {
-		document.getElementById('q').value = `+jsString(search)+`;
+	err = p.Eval(ctx, `(() => {
+		document.getElementById('q').value = `+cdp.JSString(search)+`;
 		document.querySelector('input[name="kind"][value="indirect"]').checked = false;
 		document.getElementById('search-form').dispatchEvent(new Event('input', {bubbles: true}));
 	})()`, nil)
@@ -189,29 +190,29 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	wait("search results", `return document.querySelectorAll('#results li mark').length > 0 &&
 		/match/.test(document.getElementById('search-summary').textContent)`, nil)
-	if err := p.eval(ctx, `document.getElementById('search').scrollIntoView()`, nil); err != nil {
+	if err := p.Eval(ctx, `document.getElementById('search').scrollIntoView()`, nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, kind := range texts("#results li .badge.indirect") {
 		t.Errorf("an indirect quotation (%s) passed the kind filter", kind)
 	}
 	var summary string
-	p.eval(ctx, `document.getElementById('search-summary').textContent`, &summary)
+	p.Eval(ctx, `document.getElementById('search-summary').textContent`, &summary)
 	t.Logf("search %q: %s", search, summary)
 	shot("dashboard-search.png")
 
 	// A speaker's page from the top speakers.
-	if err := p.eval(ctx, `window.scrollTo(0, 0)`, nil); err != nil {
+	if err := p.Eval(ctx, `window.scrollTo(0, 0)`, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.click(ctx, `#top-speakers li a`); err != nil {
+	if err := p.Click(ctx, `#top-speakers li a`); err != nil {
 		t.Fatal(err)
 	}
 	wait("the speaker page", `const pg = document.getElementById('speaker-page');
 		return !pg.hidden && document.getElementById('overview').offsetParent === null && pg.querySelector('h1') &&
 			pg.querySelectorAll('.said li').length > 0 && pg.querySelector('canvas')`, nil)
 	var name string
-	p.eval(ctx, `document.querySelector('#speaker-page h1').textContent`, &name)
+	p.Eval(ctx, `document.querySelector('#speaker-page h1').textContent`, &name)
 	// The page shows the person: the canonical speaker the top name was
 	// merged into, under its fullest name.
 	top, err := st.SpeakerByName(ctx, speakers[0])
@@ -243,18 +244,18 @@ func TestDashboardInBrowser(t *testing.T) {
 			continue
 		}
 		t.Logf("speaker page of %s, also printed as %v", sp.Name, sp.Aliases)
-		if err := p.eval(ctx, `location.hash = '#/'; location.hash = '#/speaker/`+encodeID(typeSpeaker, sp.ID)+`'`, nil); err != nil {
+		if err := p.Eval(ctx, `location.hash = '#/'; location.hash = '#/speaker/`+encodeID(typeSpeaker, sp.ID)+`'`, nil); err != nil {
 			t.Fatal(err)
 		}
 		wait("the page of "+sp.Name, `const pg = document.getElementById('speaker-page');
-			return pg.querySelector('h1')?.textContent === `+jsString(sp.Name)+` && pg.querySelector('.chip.alias') &&
+			return pg.querySelector('h1')?.textContent === `+cdp.JSString(sp.Name)+` && pg.querySelector('.chip.alias') &&
 				pg.querySelector('.venues') && pg.querySelector('canvas')`, nil)
 		break
 	}
 	shot("dashboard-speaker.png")
 
 	// Nothing but the server was asked for anything, and nothing failed.
-	for _, raw := range b.eventsOf("Network.requestWillBeSent") {
+	for _, raw := range b.EventsOf("Network.requestWillBeSent") {
 		var ev struct{ Request struct{ URL string } }
 		json.Unmarshal(raw, &ev)
 		u := ev.Request.URL
@@ -262,10 +263,10 @@ func TestDashboardInBrowser(t *testing.T) {
 			t.Errorf("the page requested %s", u)
 		}
 	}
-	for _, raw := range b.eventsOf("Runtime.exceptionThrown") {
+	for _, raw := range b.EventsOf("Runtime.exceptionThrown") {
 		t.Errorf("uncaught exception in the page: %s", raw)
 	}
-	for _, raw := range b.eventsOf("Runtime.consoleAPICalled") {
+	for _, raw := range b.EventsOf("Runtime.consoleAPICalled") {
 		var ev struct{ Type string }
 		json.Unmarshal(raw, &ev)
 		if ev.Type == "error" || ev.Type == "warning" {

@@ -2,7 +2,6 @@ package schema
 
 import (
 	"encoding/base64"
-	"strconv"
 	"strings"
 	"time"
 
@@ -80,28 +79,26 @@ func isNodeType(typ string) bool {
 	return false
 }
 
-// A cursor marks a position in a connection: skip items past the store's
-// cursor after. The store hands out one cursor per page; edges within the
-// page get the page's starting cursor and their offset in it. The kind
-// ("Quote", "Speaker", …) keeps a cursor from being used in another list.
+// A cursor marks an item of a connection: the store's cursor of that
+// item, which pages on from it or back from it. The kind ("Quote",
+// "Speaker", …) keeps a cursor from being used in another list.
 type cursor struct {
-	kind  string
-	after string // the store's cursor; "" is the start
-	skip  int    // items past after, at most maxFirst
+	kind string
+	pos  string // the store's cursor of the item
 }
 
-const cursorPrefix = "c1:"
+const cursorPrefix = "c2:"
 
 // encodeCursor returns c as an opaque string.
 func encodeCursor(c cursor) string {
-	s := cursorPrefix + c.kind + ":" + strconv.Itoa(c.skip) + ":" + c.after
-	return base64.RawURLEncoding.EncodeToString([]byte(s))
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + c.kind + ":" + c.pos))
 }
 
-// decodeCursor parses a cursor made by encodeCursor for a list of kind.
-// The error, an inputError, says "invalid cursor".
-func decodeCursor(kind, s string) (cursor, error) {
-	bad := inputErrorf("after: invalid cursor")
+// decodeCursor parses a cursor made by encodeCursor for a list of kind,
+// given as the argument arg (after or before). The error, an inputError,
+// says "arg: invalid cursor".
+func decodeCursor(kind, arg, s string) (cursor, error) {
+	bad := inputErrorf("%s: invalid cursor", arg)
 	if len(s) > 1024 {
 		return cursor{}, bad
 	}
@@ -113,22 +110,14 @@ func decodeCursor(kind, s string) (cursor, error) {
 	if !ok {
 		return cursor{}, bad
 	}
-	k, rest, ok := strings.Cut(rest, ":")
+	k, pos, ok := strings.Cut(rest, ":")
 	if !ok || k != kind {
-		return cursor{}, inputErrorf("after: invalid cursor: not a cursor of this list")
+		return cursor{}, inputErrorf("%s: invalid cursor: not a cursor of this list", arg)
 	}
-	n, after, ok := strings.Cut(rest, ":")
-	if !ok {
-		return cursor{}, bad
+	if pos == "" {
+		return cursor{}, bad // never issued: every item has a position
 	}
-	skip, err := strconv.Atoi(n)
-	if err != nil || skip < 0 || skip > maxFirst || strconv.Itoa(skip) != n {
-		return cursor{}, bad
-	}
-	if skip == 0 && after == "" {
-		return cursor{}, bad // never issued: the start needs no cursor
-	}
-	return cursor{kind: kind, after: after, skip: skip}, nil
+	return cursor{kind: kind, pos: pos}, nil
 }
 
 // dateLayout is the ISO 8601 calendar date.
@@ -171,10 +160,10 @@ func formatTime(t time.Time) any {
 	return t.Format(time.RFC3339Nano)
 }
 
-// checkFirst validates a page size argument.
-func checkFirst(first int) error {
-	if first < 0 || first > maxFirst {
-		return inputErrorf("first: must be between 0 and %d, not %d", maxFirst, first)
+// checkPageSize validates a page size argument, first or last.
+func checkPageSize(arg string, n int) error {
+	if n < 0 || n > maxFirst {
+		return inputErrorf("%s: must be between 0 and %d, not %d", arg, maxFirst, n)
 	}
 	return nil
 }

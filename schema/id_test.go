@@ -53,11 +53,10 @@ func TestDecodeIDRejects(t *testing.T) {
 
 func TestCursorRoundTrip(t *testing.T) {
 	for _, c := range []cursor{
-		{kind: typeQuote, after: "cQAAAQ", skip: 0},
-		{kind: typeQuote, after: "", skip: 1},
-		{kind: typeSpeaker, after: "with:colons:in:it", skip: maxFirst},
+		{kind: typeQuote, pos: "cQAAAQ"},
+		{kind: typeSpeaker, pos: "with:colons:in:it"},
 	} {
-		got, err := decodeCursor(c.kind, encodeCursor(c))
+		got, err := decodeCursor(c.kind, "after", encodeCursor(c))
 		if err != nil {
 			t.Errorf("decodeCursor(encodeCursor(%+v)): %v", c, err)
 			continue
@@ -69,17 +68,20 @@ func TestCursorRoundTrip(t *testing.T) {
 	bad := []string{
 		"",
 		"!!!",
-		rawB64("c1:Quote:1"),
-		rawB64("c1:Quote:-1:x"),
-		rawB64("c1:Quote:01:x"),
-		rawB64("c1:Quote:101:x"),
-		rawB64("c1:Quote:0:"),
-		rawB64("c2:Quote:1:x"),
-		encodeCursor(cursor{kind: typeSpeaker, skip: 1}),
+		rawB64("c2:Quote"),
+		rawB64("c2:Quote:"),
+		rawB64("c1:Quote:1:x"),
+		rawB64("c3:Quote:x"),
+		encodeCursor(cursor{kind: typeSpeaker, pos: "x"}),
 	}
 	for _, s := range bad {
-		if c, err := decodeCursor(typeQuote, s); err == nil {
-			t.Errorf("decodeCursor(%q) = %+v, want an error", s, c)
+		for _, arg := range []string{"after", "before"} {
+			c, err := decodeCursor(typeQuote, arg, s)
+			if err == nil {
+				t.Errorf("decodeCursor(%q) = %+v, want an error", s, c)
+			} else if !strings.HasPrefix(err.Error(), arg+": invalid cursor") {
+				t.Errorf("decodeCursor(%q) as %s: error %q does not name the argument", s, arg, err)
+			}
 		}
 	}
 }
@@ -180,19 +182,19 @@ func FuzzDecodeID(f *testing.F) {
 }
 
 func FuzzDecodeCursor(f *testing.F) {
-	f.Add(encodeCursor(cursor{kind: typeQuote, after: "cQAAAQ", skip: 3}))
-	f.Add(encodeCursor(cursor{kind: typeQuote, skip: 1}))
+	f.Add(encodeCursor(cursor{kind: typeQuote, pos: "cQAAAQ"}))
+	f.Add(encodeCursor(cursor{kind: typeQuote, pos: ":"}))
 	f.Add("")
-	f.Add("YzE6UXVvdGU6")
+	f.Add("YzI6UXVvdGU6")
 	f.Fuzz(func(t *testing.T, s string) {
-		c, err := decodeCursor(typeQuote, s)
+		c, err := decodeCursor(typeQuote, "before", s)
 		if err != nil {
-			if !strings.HasPrefix(err.Error(), "after: invalid cursor") {
+			if !strings.HasPrefix(err.Error(), "before: invalid cursor") {
 				t.Errorf("decodeCursor(%q) error %q", s, err)
 			}
 			return
 		}
-		if c.skip < 0 || c.skip > maxFirst || c.kind != typeQuote {
+		if c.pos == "" || c.kind != typeQuote {
 			t.Errorf("decodeCursor(%q) = %+v", s, c)
 		}
 		if back := encodeCursor(c); back != s {

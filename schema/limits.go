@@ -149,7 +149,7 @@ func (w *walker) field(f *ast.Field, parent graphql.Type, depth, ofTypes, mult i
 func (w *walker) factor(f *ast.Field, def *graphql.FieldDefinition, parent graphql.Type) int {
 	for _, a := range def.Args {
 		if a.Name() == "first" {
-			return w.first(f)
+			return w.pageSize(f)
 		}
 	}
 	if _, ok := graphql.GetNullable(def.Type).(*graphql.List); ok {
@@ -161,10 +161,11 @@ func (w *walker) factor(f *ast.Field, def *graphql.FieldDefinition, parent graph
 	return 1
 }
 
-// first is the page size a connection field asks for.
-func (w *walker) first(f *ast.Field) int {
+// pageSize is the page size a connection field asks for: first, or
+// last when it pages backward.
+func (w *walker) pageSize(f *ast.Field) int {
 	for _, a := range f.Arguments {
-		if a.Name == nil || a.Name.Value != "first" {
+		if a.Name == nil || a.Name.Value != "first" && a.Name.Value != "last" {
 			continue
 		}
 		switch v := a.Value.(type) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/graphd/graphd/ingest"
+	"github.com/graphd/graphd/internal/cdp"
 )
 
 // TestPlaygroundInBrowser opens the playground in a headless Chromium,
@@ -17,7 +18,7 @@ import (
 // raise no errors. It saves a screenshot to $GRAPHD_SCREENSHOT_DIR, or
 // to the test's temporary directory.
 func TestPlaygroundInBrowser(t *testing.T) {
-	bin := findChromium()
+	bin := cdp.Find()
 	if bin == "" {
 		t.Skip("no Chromium: install it (apt-get install chromium) or set GRAPHD_CHROMIUM to run the browser test")
 	}
@@ -49,22 +50,22 @@ func TestPlaygroundInBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
 	defer cancel()
-	b := launchBrowser(ctx, t, bin)
-	p, err := b.newPage(ctx, 1280, 800)
+	b := cdp.Launch(ctx, t, bin)
+	p, err := b.NewPage(ctx, 1280, 800)
 	if err != nil {
 		t.Fatal(err)
 	}
 	shot := func(name string) {
 		t.Helper()
-		saveScreenshot(ctx, t, p, name)
+		cdp.SaveScreenshot(ctx, t, p, name)
 	}
 
-	if err := p.navigate(ctx, srv.URL+"/"); err != nil {
+	if err := p.Navigate(ctx, srv.URL+"/"); err != nil {
 		t.Fatal(err)
 	}
 	// GraphiQL is up once its editors and run button are, and it has
 	// loaded the schema (the docs explorer button is enabled by then).
-	err = p.waitFor(ctx, "GraphiQL to start", `
+	err = p.WaitFor(ctx, "GraphiQL to start", `
 		const cm = document.querySelector('.graphiql-query-editor .CodeMirror');
 		return cm && cm.CodeMirror && document.querySelector('.graphiql-execute-button') &&
 			cm.CodeMirror.getValue().includes('quotes');`, nil)
@@ -87,17 +88,17 @@ func TestPlaygroundInBrowser(t *testing.T) {
     }
   }
 }`
-	if err := p.eval(ctx, `document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(`+jsString(q)+`)`, nil); err != nil {
+	if err := p.Eval(ctx, `document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(`+cdp.JSString(q)+`)`, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.click(ctx, ".graphiql-execute-button"); err != nil {
+	if err := p.Click(ctx, ".graphiql-execute-button"); err != nil {
 		t.Fatal(err)
 	}
 	var result string
-	err = p.waitFor(ctx, "the result", `
+	err = p.WaitFor(ctx, "the result", `
 		const cm = document.querySelector('.graphiql-response .CodeMirror');
 		const v = cm && cm.CodeMirror.getValue();
-		return v && v.includes(`+jsString(want)+`) && v;`, &result)
+		return v && v.includes(`+cdp.JSString(want)+`) && v;`, &result)
 	if err != nil {
 		shot("playground-failed.png")
 		t.Fatal(err)
@@ -118,7 +119,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	}
 	// The result is on screen, not only in the editor's model.
 	var shown bool
-	if err := p.eval(ctx, `document.querySelector('.graphiql-response').innerText.includes(`+jsString(want)+`)`, &shown); err != nil || !shown {
+	if err := p.Eval(ctx, `document.querySelector('.graphiql-response').innerText.includes(`+cdp.JSString(want)+`)`, &shown); err != nil || !shown {
 		t.Errorf("result pane does not show %q (%v)", want, err)
 	}
 	shot("playground.png")
@@ -130,10 +131,10 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	s.broker.onAdd = func() { subscribed <- struct{}{} }
 	s.broker.mu.Unlock()
 	sub := "subscription {\n  quoteAdded {\n    text\n    speaker { name }\n  }\n}"
-	if err := p.eval(ctx, `document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(`+jsString(sub)+`)`, nil); err != nil {
+	if err := p.Eval(ctx, `document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(`+cdp.JSString(sub)+`)`, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.click(ctx, ".graphiql-execute-button"); err != nil {
+	if err := p.Click(ctx, ".graphiql-execute-button"); err != nil {
 		t.Fatal(err)
 	}
 	select {
@@ -146,7 +147,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 		Text: `"We stand ready," said Ursula von der Leyen.`}); err != nil {
 		t.Fatal(err)
 	}
-	err = p.waitFor(ctx, "the subscription's result", `
+	err = p.WaitFor(ctx, "the subscription's result", `
 		const cm = document.querySelector('.graphiql-response .CodeMirror');
 		const v = cm && cm.CodeMirror.getValue();
 		return v && v.includes('We stand ready') && v.includes('von der Leyen');`, nil)
@@ -157,10 +158,10 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	shot("playground-subscription.png")
 
 	// The documentation explorer shows the schema GraphiQL introspected.
-	if err := p.click(ctx, `[aria-label="Show Documentation Explorer"]`); err != nil {
+	if err := p.Click(ctx, `[aria-label="Show Documentation Explorer"]`); err != nil {
 		t.Fatal(err)
 	}
-	err = p.waitFor(ctx, "the documentation explorer", `
+	err = p.WaitFor(ctx, "the documentation explorer", `
 		const d = document.querySelector('.graphiql-doc-explorer');
 		return d && d.innerText.includes('Root Types') && d.innerText.includes('Mutation');`, nil)
 	if err != nil {
@@ -170,7 +171,7 @@ func TestPlaygroundInBrowser(t *testing.T) {
 	shot("playground-docs.png")
 
 	// Nothing but the server was asked for anything, and nothing failed.
-	for _, raw := range b.eventsOf("Network.requestWillBeSent") {
+	for _, raw := range b.EventsOf("Network.requestWillBeSent") {
 		var ev struct{ Request struct{ URL string } }
 		json.Unmarshal(raw, &ev)
 		u := ev.Request.URL
@@ -178,10 +179,10 @@ func TestPlaygroundInBrowser(t *testing.T) {
 			t.Errorf("the page requested %s", u)
 		}
 	}
-	for _, raw := range b.eventsOf("Runtime.exceptionThrown") {
+	for _, raw := range b.EventsOf("Runtime.exceptionThrown") {
 		t.Errorf("uncaught exception in the page: %s", raw)
 	}
-	for _, raw := range b.eventsOf("Log.entryAdded") {
+	for _, raw := range b.EventsOf("Log.entryAdded") {
 		var ev struct {
 			Entry struct{ Level, Text, URL string }
 		}
@@ -190,17 +191,11 @@ func TestPlaygroundInBrowser(t *testing.T) {
 			t.Errorf("page error: %s %s", ev.Entry.Text, ev.Entry.URL)
 		}
 	}
-	for _, raw := range b.eventsOf("Runtime.consoleAPICalled") {
+	for _, raw := range b.EventsOf("Runtime.consoleAPICalled") {
 		var ev struct{ Type string }
 		json.Unmarshal(raw, &ev)
 		if ev.Type == "error" {
 			t.Errorf("console error: %s", raw)
 		}
 	}
-}
-
-// jsString quotes s as a JavaScript string literal.
-func jsString(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }

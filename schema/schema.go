@@ -190,31 +190,27 @@ func (s *Schema) build() (graphql.Schema, error) {
 
 	pageInfo = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "PageInfo",
-		Description: "Where a page of a connection ends.",
+		Description: "Where a page of a connection starts and ends, and whether the list goes on either way.",
 		Fields: graphql.Fields{
 			"hasNextPage": &graphql.Field{
-				Type:    graphql.NewNonNull(graphql.Boolean),
-				Resolve: get(s, func(c *connection) any { return c.hasNextPage }),
+				Type:        graphql.NewNonNull(graphql.Boolean),
+				Description: "Forward (first): whether items follow the page. Backward (last): whether the page ends before a cursor.",
+				Resolve:     get(s, func(c *connection) any { return c.hasNextPage }),
 			},
 			"endCursor": &graphql.Field{
 				Type:        graphql.String,
-				Description: "Pass as after to get the next page; null when the page is empty.",
+				Description: "The cursor of the page's last edge: pass it as after for the next page. Null when the page is empty.",
 				Resolve:     get(s, func(c *connection) any { return nullable(c.endCursor) }),
 			},
 			"hasPreviousPage": &graphql.Field{
 				Type:        graphql.NewNonNull(graphql.Boolean),
-				Description: "Whether the page starts after a cursor. Lists page forward only.",
+				Description: "Backward (last): whether items precede the page. Forward (first): whether the page starts after a cursor.",
 				Resolve:     get(s, func(c *connection) any { return c.hasPreviousPage }),
 			},
 			"startCursor": &graphql.Field{
 				Type:        graphql.String,
-				Description: "The cursor of the page's first edge; null when the page is empty.",
-				Resolve: get(s, func(c *connection) any {
-					if len(c.edges) == 0 {
-						return nil
-					}
-					return c.edges[0].cursor
-				}),
+				Description: "The cursor of the page's first edge: pass it as before for the previous page. Null when the page is empty.",
+				Resolve:     get(s, func(c *connection) any { return nullable(c.startCursor) }),
 			},
 		},
 	})
@@ -406,15 +402,21 @@ func (s *Schema) build() (graphql.Schema, error) {
 	idt = s.identityFields(speaker, quote, article, venue, pageInfo, spanType, node)
 
 	countsType = graphql.NewObject(graphql.ObjectConfig{
-		Name:        "Counts",
-		Description: "How many records of each type the graph holds.",
+		Name: "Counts",
+		Description: "How many records of each type the graph holds. A statement is one thing said, however often " +
+			"printed; a printing is its occurrence in one article. A person is one speaker, whatever names articles " +
+			"gave them; a name is each of those names (a speaker record), merged into a person or not.",
 		Fields: graphql.Fields{
 			"articles":    &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Articles })},
-			"quotes":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Statements, each printed by one or more articles.", Resolve: get(s, func(c graph.Counts) any { return c.Quotes })},
-			"occurrences": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Printings of statements, one per article.", Resolve: get(s, func(c graph.Counts) any { return c.Occurrences })},
-			"speakers":    &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Canonical speakers, merged names counted once.", Resolve: get(s, func(c graph.Counts) any { return c.Speakers })},
+			"statements":  &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Quotations (Quote records), each printed by one or more articles.", Resolve: get(s, func(c graph.Counts) any { return c.Quotes })},
+			"printings":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Printings of statements, one per article that printed it (Occurrence records).", Resolve: get(s, func(c graph.Counts) any { return c.Occurrences })},
+			"people":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Speakers as people: the names merged into one count once.", Resolve: get(s, func(c graph.Counts) any { return c.Speakers })},
+			"names":       &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Speaker names: every name an article gave a speaker, merged into a person or not.", Resolve: get(s, func(c graph.Counts) any { return c.Names })},
 			"venues":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Venues })},
 			"outlets":     &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(c graph.Counts) any { return c.Outlets })},
+			"quotes":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), DeprecationReason: "Use statements.", Resolve: get(s, func(c graph.Counts) any { return c.Quotes })},
+			"occurrences": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), DeprecationReason: "Use printings.", Resolve: get(s, func(c graph.Counts) any { return c.Occurrences })},
+			"speakers":    &graphql.Field{Type: graphql.NewNonNull(graphql.Int), DeprecationReason: "Use people.", Resolve: get(s, func(c graph.Counts) any { return c.Speakers })},
 		},
 	})
 
@@ -423,13 +425,13 @@ func (s *Schema) build() (graphql.Schema, error) {
 		Description: "What ingestArticle did.",
 		Fields: graphql.Fields{
 			"article":     &graphql.Field{Type: graphql.NewNonNull(article), Resolve: get(s, func(r graph.PutResult) any { return r.Article })},
-			"quotes":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Quotations stored for the article.", Resolve: get(s, func(r graph.PutResult) any { return r.Quotes })},
+			"quotes":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Printings stored for the article: one per quotation it prints.", Resolve: get(s, func(r graph.PutResult) any { return r.Quotes })},
 			"created":     &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "The article is new.", Resolve: get(s, func(r graph.PutResult) any { return !r.Unchanged && !r.Replaced })},
 			"unchanged":   &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "The same content was already stored; nothing was written.", Resolve: get(s, func(r graph.PutResult) any { return r.Unchanged })},
 			"replaced":    &graphql.Field{Type: graphql.NewNonNull(graphql.Boolean), Description: "An article with the same URL or id but other content was replaced.", Resolve: get(s, func(r graph.PutResult) any { return r.Replaced })},
-			"newSpeakers": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(r graph.PutResult) any { return r.NewSpeakers })},
+			"newSpeakers": &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Speaker names no article gave before; a new name merged into a known person adds no person.", Resolve: get(s, func(r graph.PutResult) any { return r.NewSpeakers })},
 			"newVenues":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Resolve: get(s, func(r graph.PutResult) any { return r.NewVenues })},
-			"newQuotes":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Quotations no article printed before.", Resolve: get(s, func(r graph.PutResult) any { return r.NewQuotes })},
+			"newQuotes":   &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Statements no article printed before (the article's other printings joined known statements).", Resolve: get(s, func(r graph.PutResult) any { return r.NewQuotes })},
 			"merges":      &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Speakers merged by identity resolution.", Resolve: get(s, func(r graph.PutResult) any { return r.Merges })},
 			"candidates":  &graphql.Field{Type: graphql.NewNonNull(graphql.Int), Description: "Pairs of speakers offered for review.", Resolve: get(s, func(r graph.PutResult) any { return r.Candidates })},
 		},
@@ -502,6 +504,8 @@ func (s *Schema) build() (graphql.Schema, error) {
 				"orderBy": &graphql.ArgumentConfig{Type: quoteOrder, DefaultValue: graph.OrderDate},
 				"first":   pageArgs()["first"],
 				"after":   pageArgs()["after"],
+				"last":    pageArgs()["last"],
+				"before":  pageArgs()["before"],
 			}),
 			Resolve: s.resolver(s.quotes),
 		},
@@ -586,7 +590,7 @@ func connectionType(s *Schema, name string, t *graphql.Object, pageInfo *graphql
 	})
 	return graphql.NewObject(graphql.ObjectConfig{
 		Name:        name + "Connection",
-		Description: "A page of " + name + " records, Relay style: pass pageInfo.endCursor as after for the next.",
+		Description: "A page of " + name + " records, Relay style: first and after page forward (pass pageInfo.endCursor as after for the next page), last and before backward (pass pageInfo.startCursor as before for the previous one).",
 		Fields: graphql.Fields{
 			"edges":      &graphql.Field{Type: graphql.NewNonNull(graphql.NewList(graphql.NewNonNull(edgeType))), Resolve: get(s, func(c *connection) any { return c.edges })},
 			"pageInfo":   &graphql.Field{Type: graphql.NewNonNull(pageInfo), Resolve: get(s, func(c *connection) any { return c })},
@@ -595,12 +599,14 @@ func connectionType(s *Schema, name string, t *graphql.Object, pageInfo *graphql
 	})
 }
 
-// pageArgs returns first and after, and more arguments given as name,
-// type pairs.
+// pageArgs returns first, after, last and before, and more arguments
+// given as name, type pairs.
 func pageArgs(more ...any) graphql.FieldConfigArgument {
 	args := graphql.FieldConfigArgument{
-		"first": &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page size, 0 to %d; %d when omitted.", maxFirst, defaultFirst)},
-		"after": &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page starts after it."},
+		"first":  &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page forward: the page size, 0 to %d; %d when neither first nor last is given.", maxFirst, defaultFirst)},
+		"after":  &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page starts after it."},
+		"last":   &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page backward: the last items of the list, or of those before the cursor before; 0 to %d. Not with first.", maxFirst)},
+		"before": &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page ends before it (with last, or its default size). Not with after."},
 	}
 	for i := 0; i+1 < len(more); i += 2 {
 		args[more[i].(string)] = &graphql.ArgumentConfig{Type: more[i+1].(graphql.Input)}

@@ -139,6 +139,13 @@ func (s *Schema) statsFields(node *graphql.Interface) graphql.Fields {
 					return n, err
 				}),
 			},
+			"undated": &graphql.Field{
+				Type:        graphql.NewNonNull(graphql.Int),
+				Description: "How many statements have no date (their first article gives none): counted in all-time totals, in no date range or timeline.",
+				Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
+					return s.store.Undated(p.Context)
+				}),
+			},
 		},
 	})
 	point := graphql.NewObject(graphql.ObjectConfig{

@@ -25,7 +25,6 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "ok: %d articles, %d quotes, %d printings, %d speakers, %d venues, %d outlets\n",
-		c.Articles, c.Quotes, c.Occurrences, c.Speakers, c.Venues, c.Outlets)
+	fmt.Fprintf(e.stdout, "ok: %s\n", describeCounts(c))
 	return store.Close()
 }

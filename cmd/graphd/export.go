@@ -99,8 +99,8 @@ func runExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	took := time.Since(start)
-	fmt.Fprintf(e.stderr, "exported %s (%s), %s, %s, %s, %s in %s (%.0f quotations/s)\n",
-		plural(counts.Quotes, "quotation", "quotations"), plural(counts.Printings, "printing", "printings"), plural(counts.Speakers, "speaker", "speakers"),
+	fmt.Fprintf(e.stderr, "exported %s (%s), %s, %s, %s, %s in %s (%.0f statements/s)\n",
+		plural(counts.Quotes, "statement", "statements"), plural(counts.Printings, "printing", "printings"), plural(counts.Speakers, "name", "names"),
 		plural(counts.Venues, "venue", "venues"), plural(counts.Articles, "article", "articles"),
 		plural(counts.Outlets, "outlet", "outlets"), took.Round(time.Millisecond), float64(counts.Quotes)/took.Seconds())
 	return store.Close()
@@ -212,16 +212,18 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 	start := time.Now()
-	c, err := export.Import(ctx, store, bufio.NewReaderSize(in, 1<<20))
-	if err != nil {
+	if _, err := export.Import(ctx, store, bufio.NewReaderSize(in, 1<<20)); err != nil {
 		return fmt.Errorf("import %s: %w", name, err)
+	}
+	took := time.Since(start)
+	// The store was empty: what it holds is what was imported.
+	counts, err := store.Counts(ctx)
+	if err != nil {
+		return err
 	}
 	if err := store.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "imported %s (%s), %s, %s, %s, %s in %s\n",
-		plural(c.Quotes, "quotation", "quotations"), plural(c.Printings, "printing", "printings"), plural(c.Speakers, "speaker", "speakers"),
-		plural(c.Venues, "venue", "venues"), plural(c.Articles, "article", "articles"),
-		plural(c.Outlets, "outlet", "outlets"), time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "imported %s in %s\nstore: %s\n", name, took.Round(time.Millisecond), describeCounts(counts))
 	return nil
 }

@@ -38,10 +38,20 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
+	before, err := store.Counts(ctx)
+	if err != nil {
+		return err
+	}
 	sum, err := ingestPaths(ctx, e, store, paths, *workers)
 	// Searches read blocks of postings faster than postings one by one.
 	if merr := store.MergePostings(context.WithoutCancel(ctx)); merr != nil && err == nil {
 		err = merr
+	}
+	after, cerr := store.Counts(context.WithoutCancel(ctx))
+	if cerr == nil {
+		sum.before, sum.after = &before, &after
+	} else if err == nil {
+		err = cerr
 	}
 	if cerr := store.Close(); cerr != nil && err == nil {
 		err = cerr
@@ -67,13 +77,17 @@ func openStore(e *env, dir string) (*graph.Store, error) {
 	return s, nil
 }
 
-// summary counts what an ingest did.
+// summary counts what an ingest did. Its counts of the store, before and
+// after, say what the articles added in the words check and the
+// dashboard use: a printing that joined a known statement adds no
+// statement, a name merged into a known person adds no person.
 type summary struct {
 	articles, unchanged, replaced int
-	quotes, speakers, errors      int
+	printings, errors             int
 	bytes                         int64
 	elapsed                       time.Duration
 	interrupted                   bool
+	before, after                 *graph.Counts
 }
 
 func (s *summary) String() string {
@@ -82,11 +96,14 @@ func (s *summary) String() string {
 	if s.unchanged > 0 || s.replaced > 0 {
 		fmt.Fprintf(&b, " (%d unchanged, %d replaced)", s.unchanged, s.replaced)
 	}
-	fmt.Fprintf(&b, ", %s, %s, %s in %s",
-		plural(s.quotes, "quote", "quotes"), plural(s.speakers, "new speaker", "new speakers"),
-		plural(s.errors, "error", "errors"), s.elapsed.Round(time.Millisecond))
+	fmt.Fprintf(&b, ", %s in %s", plural(s.errors, "error", "errors"), s.elapsed.Round(time.Millisecond))
 	if s.interrupted {
 		b.WriteString(" (interrupted)")
+	}
+	if s.before != nil && s.after != nil {
+		fmt.Fprintf(&b, ": %s\nstore: %s", describeChange(*s.before, *s.after), describeCounts(*s.after))
+	} else {
+		fmt.Fprintf(&b, ", %s stored", plural(s.printings, "printing", "printings"))
 	}
 	return b.String()
 }
@@ -140,10 +157,9 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 					sum.replaced++
 				}
 				if !res.Unchanged {
-					sum.quotes += res.Quotes
+					sum.printings += res.Quotes
 				}
-				sum.speakers += res.NewSpeakers
-				bar.set(sum.articles, sum.quotes, sum.errors)
+				bar.set(sum.articles, sum.printings, sum.errors)
 				mu.Unlock()
 			}
 		}()
@@ -182,13 +198,13 @@ func articleError(a ingest.Article, err error) error {
 // progress draws a progress bar on a terminal: bytes read against the total
 // size of the input, with running counts.
 type progress struct {
-	mu                       sync.Mutex
-	w                        io.Writer
-	on                       bool
-	total, done              int64
-	articles, quotes, errors int
-	last                     time.Time
-	drawn                    bool
+	mu                          sync.Mutex
+	w                           io.Writer
+	on                          bool
+	total, done                 int64
+	articles, printings, errors int
+	last                        time.Time
+	drawn                       bool
 }
 
 func newProgress(w io.Writer, total int64) *progress {
@@ -208,13 +224,13 @@ func (p *progress) add(n int64) {
 	p.done += n
 }
 
-func (p *progress) set(articles, quotes, errors int) {
+func (p *progress) set(articles, printings, errors int) {
 	if p == nil || !p.on {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.articles, p.quotes, p.errors = articles, quotes, errors
+	p.articles, p.printings, p.errors = articles, printings, errors
 	if time.Since(p.last) < 100*time.Millisecond {
 		return
 	}
@@ -229,8 +245,8 @@ func (p *progress) draw() {
 	}
 	const width = 30
 	n := int(frac * width)
-	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%%  %d articles  %d quotes  %d errors ",
-		strings.Repeat("=", n), strings.Repeat(" ", width-n), frac*100, p.articles, p.quotes, p.errors)
+	fmt.Fprintf(p.w, "\r[%s%s] %3.0f%%  %d articles  %d printings  %d errors ",
+		strings.Repeat("=", n), strings.Repeat(" ", width-n), frac*100, p.articles, p.printings, p.errors)
 	p.drawn = true
 }
 

@@ -7,7 +7,7 @@
 //	graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL and the playground
 //	graphd ingest  [--db DIR] PATH...              read articles into the store
 //	graphd extract PATH...                         print attributions as JSON Lines
-//	graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the sample articles, then serve
+//	graphd demo    [--db DIR] [--addr HOST:PORT]   store the sample articles in ./graphd-demo, then serve
 //	graphd check   [--db DIR]                      check the store's consistency
 //	graphd reindex [--db DIR]                      rebuild identities, quote groups and copies
 //	graphd export  [--db DIR] --format F [filters] [--out FILE|DIR]
@@ -28,6 +28,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/graphd/graphd/graph"
 )
 
 func main() {
@@ -51,7 +53,7 @@ Usage:
   graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL at /graphql and the playground at /
   graphd ingest  [--db DIR] PATH...              read articles (.txt .json .jsonl .html, directories) into the store
   graphd extract PATH...                         print one JSON object per attribution, no store needed
-  graphd demo    [--db DIR] [--addr HOST:PORT]   ingest the bundled sample articles, then serve
+  graphd demo    [--db DIR] [--addr HOST:PORT]   store the bundled sample articles in ./graphd-demo, then serve
   graphd check   [--db DIR]                      check that every index entry and record agree
   graphd reindex [--db DIR]                      re-extract every article; rebuild identities, quote groups and copies
   graphd export  [--db DIR] --format F [filters] [--out FILE|DIR]
@@ -197,6 +199,33 @@ func (f *flags) parse(e *env, args []string) ([]string, error) {
 // dbFlag defines the --db flag every store command has.
 func dbFlag(f *flags) *string {
 	return f.String("db", "GRAPHD_DB", "graphd-data", "directory of the Badger store")
+}
+
+// describeCounts says what a store holds in the words the README defines,
+// the same for every command: "2 articles, 48 statements (65 printings),
+// 18 people (20 names), 8 venues, 0 outlets".
+func describeCounts(c graph.Counts) string {
+	return fmt.Sprintf("%s, %s (%s), %s (%s), %s, %s",
+		plural(c.Articles, "article", "articles"),
+		plural(c.Quotes, "statement", "statements"), plural(c.Occurrences, "printing", "printings"),
+		plural(c.Speakers, "person", "people"), plural(c.Names, "name", "names"),
+		plural(c.Venues, "venue", "venues"), plural(c.Outlets, "outlet", "outlets"))
+}
+
+// describeChange says what went from store counts a to z, in the words
+// of describeCounts: "+48 statements (+65 printings), +18 people (+20
+// names), +8 venues, +0 outlets".
+func describeChange(a, z graph.Counts) string {
+	d := func(n int, one, many string) string {
+		if n == 1 || n == -1 {
+			return fmt.Sprintf("%+d %s", n, one)
+		}
+		return fmt.Sprintf("%+d %s", n, many)
+	}
+	return fmt.Sprintf("%s (%s), %s (%s), %s, %s",
+		d(z.Quotes-a.Quotes, "statement", "statements"), d(z.Occurrences-a.Occurrences, "printing", "printings"),
+		d(z.Speakers-a.Speakers, "person", "people"), d(z.Names-a.Names, "name", "names"),
+		d(z.Venues-a.Venues, "venue", "venues"), d(z.Outlets-a.Outlets, "outlet", "outlets"))
 }
 
 func plural(n int, one, many string) string {

@@ -224,7 +224,7 @@ func TestReingestChangesNothing(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("second ingest: %d %s", code, e)
 	}
-	if !strings.Contains(out, "2 unchanged") || !strings.Contains(out, "0 quotes") {
+	if !strings.Contains(out, "2 unchanged") || !strings.Contains(out, "+0 statements (+0 printings), +0 people (+0 names)") {
 		t.Errorf("second ingest summary: %q", out)
 	}
 	if after := counts(t, db); after != before {
@@ -318,7 +318,7 @@ func TestKillDuringIngest(t *testing.T) {
 
 	got := counts(t, db)
 	var articles, quotes int
-	if _, err := fmt.Sscanf(got, "ok: %d articles, %d quotes", &articles, &quotes); err != nil {
+	if _, err := fmt.Sscanf(got, "ok: %d articles, %d statements", &articles, &quotes); err != nil {
 		t.Fatalf("check output %q: %v", got, err)
 	}
 	if articles < 300 || articles >= n {

@@ -4,15 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
-	"github.com/graphd/graphd"
 	"github.com/graphd/graphd/graph"
-	"github.com/graphd/graphd/ingest"
 	"github.com/graphd/graphd/schema"
 )
 
@@ -39,57 +36,6 @@ func runServe(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	return store.Close()
-}
-
-func runDemo(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "demo", "[--db DIR] [--addr HOST:PORT]",
-		"Ingest the two bundled sample articles (a news report and a machine-rewritten copy of it)\n"+
-			"into the store, then serve it as 'graphd serve' does.")
-	db := dbFlag(f)
-	addr := addrFlag(f)
-	if _, err := f.parse(e, args); err != nil {
-		return err
-	}
-	store, err := openStore(e, *db)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := ingestSamples(ctx, e, store); err != nil {
-		return err
-	}
-	if err := serve(ctx, e, store, *addr); err != nil {
-		return err
-	}
-	return store.Close()
-}
-
-// ingestSamples stores the sample articles embedded in the binary.
-func ingestSamples(ctx context.Context, e *env, store *graph.Store) error {
-	names, err := fs.Glob(graphd.Samples, "testdata/seeds/*.txt")
-	if err != nil {
-		return err
-	}
-	quotes := 0
-	for _, name := range names {
-		data, err := fs.ReadFile(graphd.Samples, name)
-		if err != nil {
-			return err
-		}
-		arts, err := ingest.ReadBytes(name, data)
-		if err != nil {
-			return err
-		}
-		for _, a := range arts {
-			res, err := ingest.Store(ctx, store, a)
-			if err != nil {
-				return fmt.Errorf("sample %s: %w", name, err)
-			}
-			quotes += res.Quotes
-		}
-	}
-	fmt.Fprintf(e.stdout, "ingested %d sample articles, %d quotes\n", len(names), quotes)
-	return nil
 }
 
 // serve serves store at addr until ctx is done, then shuts down gracefully.

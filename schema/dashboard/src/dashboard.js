@@ -110,22 +110,82 @@ function interval(days) {
   return 'DAY';
 }
 
-const charts = new Map();
+const DAY_S = 86400;
 
-// chart draws a timeline into el.
-function chart(el, points, label) {
+// bucketEnd is the start of the bucket after the one starting at t
+// (seconds, UTC) for interval iv.
+function bucketEnd(t, iv) {
+  if (iv === 'DAY') return t + DAY_S;
+  if (iv === 'WEEK') return t + 7 * DAY_S;
+  const d = new Date(t * 1000);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1) / 1000;
+}
+
+// bucketStart is the start of the bucket before the one starting at t.
+function bucketBefore(t, iv) {
+  if (iv === 'DAY') return t - DAY_S;
+  if (iv === 'WEEK') return t - 7 * DAY_S;
+  const d = new Date(t * 1000);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1) / 1000;
+}
+
+// MIN_BUCKETS is the fewest buckets a chart spans: a store of one day is
+// drawn as a week around that day, not as a lone bar on an axis of years.
+const MIN_BUCKETS = { DAY: 7, WEEK: 8, MONTH: 6 };
+
+// series turns timeline points into the x (seconds, UTC) and y arrays of
+// a chart, padded with empty buckets on both sides up to MIN_BUCKETS,
+// and the x range the chart shows: from the first bucket's start to the
+// last bucket's end, so that the last bar is drawn whole.
+function series(points, iv) {
   const xs = points.map((p) => Date.parse(p.start + 'T00:00:00Z') / 1000);
   const ys = points.map((p) => p.count);
+  for (let left = true; xs.length < MIN_BUCKETS[iv]; left = !left) {
+    if (left) {
+      xs.unshift(bucketBefore(xs[0], iv));
+      ys.unshift(0);
+    } else {
+      xs.push(bucketEnd(xs[xs.length - 1], iv));
+      ys.push(0);
+    }
+  }
+  return { xs, ys, min: xs[0], max: bucketEnd(xs[xs.length - 1], iv) };
+}
+
+// TICKS are the steps of the time axis: a day at least, since no bucket
+// is shorter (uPlot counts a month as 30 days and a year as 365, and
+// puts their ticks on the first of a month or year).
+const TICKS = [1, 2, 3, 4, 5, 7, 15, 30, 60, 90, 180, 365, 730, 1825, 3650].map((d) => d * DAY_S);
+
+const charts = new Map();
+
+// chart draws a timeline of interval iv into el: a bar for every bucket,
+// each from its start to near its end, on a UTC time axis that spans
+// exactly the buckets. empty is what to say when there is no bucket.
+function chart(el, points, label, iv, empty) {
+  charts.get(el)?.destroy();
+  charts.delete(el);
+  el.replaceChildren();
+  for (const k of ['from', 'to', 'interval']) delete el.dataset[k];
+  if (!points.length) {
+    el.append(h('p', { class: 'empty' }, empty || 'no dated statements in this range'));
+    return;
+  }
+  const { xs, ys, min, max } = series(points, iv);
   const width = Math.max(300, el.clientWidth);
   const opts = {
     width,
     height: 220,
-    padding: [8, 8, 0, 0],
+    padding: [8, 12, 0, 0],
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1e3), 'Etc/UTC'),
     cursor: { drag: { x: false, y: false } },
     legend: { show: false },
-    scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max) * 1.1] } },
+    scales: {
+      x: { time: true, range: () => [min, max] },
+      y: { range: (u, lo, hi) => [0, Math.max(1, hi) * 1.1] },
+    },
     axes: [
-      { stroke: '#6b7385', grid: { stroke: '#eef0f4' }, ticks: { stroke: '#e3e6ec' } },
+      { stroke: '#6b7385', grid: { stroke: '#eef0f4' }, ticks: { stroke: '#e3e6ec' }, incrs: TICKS },
       { stroke: '#6b7385', grid: { stroke: '#eef0f4' }, ticks: { stroke: '#e3e6ec' }, size: 48 },
     ],
     series: [
@@ -135,27 +195,30 @@ function chart(el, points, label) {
         stroke: '#3056d3',
         fill: 'rgba(48, 86, 211, 0.55)',
         width: 1,
-        paths: uPlot.paths.bars({ size: [0.8, 40], align: 1 }),
+        paths: uPlot.paths.bars({ size: [0.8, 80], align: 1 }),
         points: { show: false },
       },
     ],
   };
-  charts.get(el)?.destroy();
-  el.replaceChildren();
-  if (!points.length) {
-    el.append(h('p', { class: 'empty' }, 'no dated quotations in this range'));
-    charts.delete(el);
-    return;
-  }
-  charts.set(el, new uPlot(opts, [xs, ys], el));
+  // An empty bucket draws nothing, not a bar of height 0.
+  const u = new uPlot(opts, [xs, ys.map((y) => y || null)], el);
+  charts.set(el, u);
+  const day = (t) => new Date(t * 1000).toISOString().slice(0, 10);
+  el.dataset.from = day(min);
+  el.dataset.to = day(max - 1); // the last day the axis spans
+  el.dataset.interval = iv;
+  // What the chart draws, for screen readers and for checking.
+  el.append(h('table', { class: 'sr-only', 'aria-label': `${label} by ${iv.toLowerCase()}` },
+    h('tbody', {}, points.map((p) => h('tr', {}, h('td', {}, p.start), h('td', {}, String(p.count)))))));
 }
 
 function rangeVars() {
   return { from: range.from, to: range.to };
 }
 
-// loadRanges offers All time, each year with quotations, and the latest
-// 30 days of data.
+// loadRanges offers All time, each year with statements, and the latest
+// 30 days of data. The range shown stays chosen when the ranges are read
+// again, and moves with them (the latest 30 days move with new data).
 async function loadRanges() {
   const data = await gql(`{ timeline(interval: MONTH) { start count } }`);
   const months = data.timeline.filter((p) => p.count > 0);
@@ -172,6 +235,7 @@ async function loadRanges() {
       ranges.push({ key: 'latest', label: 'Latest 30 days', from: start, to: end });
     }
   }
+  if (range.key !== 'custom') range = ranges.find((r) => r.key === range.key) || ranges[0];
   const nav = $('ranges');
   nav.replaceChildren(...ranges.map((r) => h('button', {
     type: 'button', 'data-range': r.key, 'aria-pressed': String(r.key === range.key),
@@ -188,12 +252,23 @@ async function setRange(r) {
   await Promise.all([loadOverview(), runSearch()]);
 }
 
+// The words of the counts, as the README defines them: a statement is
+// one thing said, however often printed; a printing, its occurrence in
+// one article; a person, one speaker whatever the names; a name, each
+// name articles gave a speaker.
+function plural(n, one, many) {
+  return n === 1 ? one : many;
+}
+
+let overviewSeq = 0;
 async function loadOverview() {
+  const seq = ++overviewSeq;
   const v = rangeVars();
   const q = `query($from: String, $to: String) {
-    counts { speakers articles outlets }
+    counts { printings people names articles outlets }
     stats {
       total(from: $from, to: $to)
+      undated
       speakers: quotesBy(field: SPEAKER, from: $from, to: $to, first: 8) { key label count }
       venues: quotesBy(field: VENUE, from: $from, to: $to, first: 8) { key label count }
       outlets: quotesBy(field: OUTLET, from: $from, to: $to, first: 8) { key label count }
@@ -203,36 +278,62 @@ async function loadOverview() {
   }`;
   const data = await gql(q, v);
   const s = data.stats;
-  const kinds = Object.fromEntries(s.kinds.map((k) => [k.label, k.count]));
-  const stat = (k, n, cls) => h('div', { class: cls }, h('b', {}, fmt.format(n)), h('span', {}, k));
-  $('totals').replaceChildren(
-    h('div', { class: 'range-label' }, h('b', {}, range.label), h('span', {}, range.from ? `${range.from} – ${range.to}` : 'every quotation')),
-    stat('quotations', s.total),
-    stat('direct', kinds.direct || 0),
-    stat('partial', kinds.partial || 0),
-    stat('indirect', kinds.indirect || 0),
-    h('span', { class: 'sep' }),
-    stat('speakers in all', data.counts.speakers, 'store'),
-    stat('articles in all', data.counts.articles, 'store'),
-    stat('outlets in all', data.counts.outlets, 'store'));
-  bars($('top-speakers'), s.speakers, (b) => `#/speaker/${b.key}`);
-  bars($('top-venues'), s.venues);
-  bars($('top-outlets'), s.outlets);
   const months = data.span.length;
   const iv = interval(months * 30.4);
   const tl = await gql(`query($from: String, $to: String, $iv: Interval) { timeline(interval: $iv, from: $from, to: $to) { start count } }`, { ...v, iv });
-  $('timeline-note').textContent = `by ${iv.toLowerCase()}${range.from ? '' : ', all dated quotations'}`;
-  chart($('timeline'), tl.timeline, 'quotations');
+  if (seq !== overviewSeq) return; // a later load is on its way
+  const kinds = Object.fromEntries(s.kinds.map((k) => [k.label, k.count]));
+  const c = data.counts;
+  const stat = (key, n, word, cls, title) => h('div', { class: cls, 'data-stat': key, title },
+    h('b', {}, fmt.format(n)), h('span', {}, word));
+  const allTime = !range.from && !range.to;
+  $('totals').replaceChildren(...[
+    h('div', { class: 'range-label' }, h('b', {}, range.label), h('span', {}, range.from ? `${range.from} – ${range.to}` : 'every statement')),
+    stat('statements', s.total, plural(s.total, 'statement', 'statements'), null, 'Things said, each counted once however often printed, on the day first printed'),
+    stat('direct', kinds.direct || 0, 'direct'),
+    stat('partial', kinds.partial || 0, 'partial'),
+    stat('indirect', kinds.indirect || 0, 'indirect'),
+    allTime && s.undated ? stat('undated', s.undated, 'undated', null, 'Statements whose article gives no date: in all-time counts, in no timeline') : null,
+    h('span', { class: 'sep' }),
+    stat('printings', c.printings, `${plural(c.printings, 'printing', 'printings')} in all`, 'store', 'Occurrences of statements, one per article that printed it'),
+    stat('people', c.people, `${plural(c.people, 'person', 'people')} in all`, 'store', 'Speakers, the names merged into one person counted once'),
+    stat('names', c.names, `${plural(c.names, 'name', 'names')} in all`, 'store', 'Every name articles gave a speaker'),
+    stat('articles', c.articles, `${plural(c.articles, 'article', 'articles')} in all`, 'store'),
+    stat('outlets', c.outlets, `${plural(c.outlets, 'outlet', 'outlets')} in all`, 'store'),
+  ].filter(Boolean));
+  bars($('top-speakers'), s.speakers, (b) => `#/speaker/${b.key}`);
+  bars($('top-venues'), s.venues);
+  bars($('top-outlets'), s.outlets);
+  let note = `by ${iv.toLowerCase()}`;
+  let empty;
+  if (allTime) {
+    note += ', every dated statement';
+    if (s.undated) note += `; ${fmt.format(s.undated)} undated not shown`;
+    if (!tl.timeline.length && s.undated) {
+      note = `${fmt.format(s.undated)} undated`;
+      empty = `No dated statements to draw: all ${fmt.format(s.undated)} ${plural(s.undated, 'statement is', 'statements are')} undated (their articles give no date).`;
+    }
+  }
+  $('timeline-note').textContent = note;
+  chart($('timeline'), tl.timeline, 'statements', iv, empty);
 }
 
-// refreshSoon redraws the counts a while after new quotations arrive,
-// once for a burst of them.
+// refreshSoon reads the ranges and the overview again a moment after new
+// statements arrive, once for a burst of them: an article of thirty
+// quotations is one refresh.
+const REFRESH_MS = 800;
 let refreshTimer;
 function refreshSoon() {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => {
-    if (!$('overview').hidden) loadOverview().catch(report);
-  }, 1500);
+  refreshTimer = setTimeout(async () => {
+    try {
+      await loadRanges();
+      if (!$('overview').hidden) await loadOverview();
+      document.body.dataset.refreshed = String(Number(document.body.dataset.refreshed || 0) + 1);
+    } catch (err) {
+      report(err);
+    }
+  }, REFRESH_MS);
 }
 
 // The live feed: the latest quotations, then each new one as the server
@@ -307,7 +408,7 @@ async function runSearch() {
     if (seq !== searchSeq) return;
     const n = data.quotes.totalCount;
     const ms = Math.round(performance.now() - started);
-    summary.textContent = `${fmt.format(n)} quotation${n === 1 ? '' : 's'} match${n === 1 ? 'es' : ''}` +
+    summary.textContent = `${fmt.format(n)} statement${n === 1 ? '' : 's'} match${n === 1 ? 'es' : ''}` +
       `${n > 20 ? ', the first 20 shown' : ''} (${ms} ms)`;
     const mark = highlighter(search);
     results.replaceChildren(...data.quotes.edges.map((e) => quoteItem(e.node, mark)));
@@ -357,7 +458,7 @@ async function showSpeaker(id) {
       h('a', { class: 'back', href: '#/' }, '← dashboard'),
       h('h1', {}, sp.name),
       h('div', { class: 'chips' },
-        h('span', { class: 'chip' }, `${fmt.format(sp.quotes.totalCount)} quotations in all`),
+        h('span', { class: 'chip' }, `${fmt.format(sp.quotes.totalCount)} ${plural(sp.quotes.totalCount, 'statement', 'statements')} in all`),
         sp.aliases.map((a) => h('span', { class: 'chip alias', title: 'also printed as' }, `also “${a}”`))),
       titles.length ? h('div', { class: 'chips' }, titles.map((t) => h('span', { class: 'chip' }, t)),
         sp.titles.length > titles.length ? h('span', { class: 'chip more' }, `+${sp.titles.length - titles.length} more titles`) : null) : null),
@@ -365,14 +466,14 @@ async function showSpeaker(id) {
       sp.venues.length
         ? h('ul', { class: 'chips' }, sp.venues.map((v) => h('li', { class: 'chip' }, `${v.name} · ${v.kind}`)))
         : h('p', { class: 'empty' }, 'no venue named')),
-    h('section', { class: 'card timeline' }, h('h2', {}, 'Quotations over time ', h('small', {}, `by ${iv.toLowerCase()}, ${inRange}`)), timelineEl),
-    h('section', { class: 'card said' }, h('h2', {}, 'Quotations ', h('small', {},
+    h('section', { class: 'card timeline' }, h('h2', {}, 'Statements over time ', h('small', {}, `by ${iv.toLowerCase()}, ${inRange}`)), timelineEl),
+    h('section', { class: 'card said' }, h('h2', {}, 'Statements ', h('small', {},
       `newest first, ${inRange}: ${Math.min(25, data.said.totalCount)} of ${fmt.format(data.said.totalCount)}`)),
       data.said.edges.length
         ? h('ul', { class: 'quotes' }, data.said.edges.map((e) => quoteItem(e.node)))
-        : h('p', { class: 'empty' }, 'no quotation in this range')),
+        : h('p', { class: 'empty' }, 'no statement in this range')),
   );
-  chart(timelineEl, tl.timeline, sp.name);
+  chart(timelineEl, tl.timeline, sp.name, iv);
   window.scrollTo(0, 0);
 }
 

@@ -1,4 +1,11 @@
-package schema
+// Package cdp is a small client of the Chrome DevTools Protocol for the
+// browser tests of the playground and the dashboard: it launches a
+// headless Chromium, opens a tab, evaluates script, clicks, waits for a
+// condition in the page, takes screenshots, and records the page's
+// requests and errors. It talks to Chromium over the WebSocket of
+// --remote-debugging-port, with the flat session mode of the Target
+// domain. Only tests import it.
+package cdp
 
 import (
 	"bufio"
@@ -19,16 +26,9 @@ import (
 	"golang.org/x/net/websocket"
 )
 
-// This file is a small client of the Chrome DevTools Protocol, enough to
-// drive a headless Chromium through a page: launch, open a tab, evaluate
-// script, click, take a screenshot, and watch the page's requests and
-// errors. It talks to Chromium over the WebSocket of
-// --remote-debugging-port, with the flat session mode of the Target
-// domain.
-
-// findChromium returns the Chromium to test with: $GRAPHD_CHROMIUM,
+// Find returns the Chromium to test with: $GRAPHD_CHROMIUM,
 // /usr/bin/chromium or chromium on PATH; "" when there is none.
-func findChromium() string {
+func Find() string {
 	if p := os.Getenv("GRAPHD_CHROMIUM"); p != "" {
 		return p
 	}
@@ -43,8 +43,8 @@ func findChromium() string {
 	return ""
 }
 
-// browser is a headless Chromium under test.
-type browser struct {
+// Browser is a headless Chromium under test.
+type Browser struct {
 	t    testing.TB
 	cmd  *exec.Cmd
 	conn *websocket.Conn
@@ -71,10 +71,10 @@ type cdpMessage struct {
 
 var devtoolsURL = regexp.MustCompile(`DevTools listening on (ws://\S+)`)
 
-// launchBrowser starts Chromium with a fresh profile, on no network but
+// Launch starts Chromium with a fresh profile, on no network but
 // what the page asks for, and connects to it. It is killed when the test
 // ends.
-func launchBrowser(ctx context.Context, t testing.TB, bin string) *browser {
+func Launch(ctx context.Context, t testing.TB, bin string) *Browser {
 	t.Helper()
 	cmd := exec.Command(bin,
 		"--headless",
@@ -104,7 +104,7 @@ func launchBrowser(ctx context.Context, t testing.TB, bin string) *browser {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", bin, err)
 	}
-	b := &browser{t: t, cmd: cmd, pending: map[int64]chan cdpMessage{}}
+	b := &Browser{t: t, cmd: cmd, pending: map[int64]chan cdpMessage{}}
 	t.Cleanup(b.close)
 
 	// Chromium prints the browser's WebSocket URL on stderr once it
@@ -153,7 +153,7 @@ func launchBrowser(ctx context.Context, t testing.TB, bin string) *browser {
 }
 
 // read dispatches replies to their calls and records events.
-func (b *browser) read() {
+func (b *Browser) read() {
 	for {
 		var m cdpMessage
 		err := websocket.JSON.Receive(b.conn, &m)
@@ -181,7 +181,7 @@ func (b *browser) read() {
 
 // call sends method with params to the session ("" for the browser) and
 // decodes the result into result, if not nil.
-func (b *browser) call(ctx context.Context, session, method string, params, result any) error {
+func (b *Browser) call(ctx context.Context, session, method string, params, result any) error {
 	b.mu.Lock()
 	if b.closed != nil {
 		b.mu.Unlock()
@@ -220,8 +220,8 @@ func (b *browser) call(ctx context.Context, session, method string, params, resu
 	}
 }
 
-// eventsOf returns the params of the events named method so far.
-func (b *browser) eventsOf(method string) []json.RawMessage {
+// EventsOf returns the params of the events named method so far.
+func (b *Browser) EventsOf(method string) []json.RawMessage {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	var out []json.RawMessage
@@ -234,7 +234,7 @@ func (b *browser) eventsOf(method string) []json.RawMessage {
 }
 
 // close asks Chromium to quit and kills it if it does not.
-func (b *browser) close() {
+func (b *Browser) close() {
 	if b.conn != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		b.call(ctx, "", "Browser.close", nil, nil)
@@ -253,15 +253,15 @@ func (b *browser) close() {
 	}
 }
 
-// page is a tab of the browser, attached in flat mode.
-type page struct {
-	b       *browser
+// Page is a tab of the browser, attached in flat mode.
+type Page struct {
+	b       *Browser
 	session string
 }
 
-// newPage opens a blank tab of width × height CSS pixels and enables the
+// NewPage opens a blank tab of width × height CSS pixels and enables the
 // domains the tests watch.
-func (b *browser) newPage(ctx context.Context, width, height int) (*page, error) {
+func (b *Browser) NewPage(ctx context.Context, width, height int) (*Page, error) {
 	var target struct {
 		TargetID string `json:"targetId"`
 	}
@@ -274,7 +274,7 @@ func (b *browser) newPage(ctx context.Context, width, height int) (*page, error)
 	if err := b.call(ctx, "", "Target.attachToTarget", map[string]any{"targetId": target.TargetID, "flatten": true}, &att); err != nil {
 		return nil, err
 	}
-	p := &page{b: b, session: att.SessionID}
+	p := &Page{b: b, session: att.SessionID}
 	for _, domain := range []string{"Page.enable", "Runtime.enable", "Network.enable", "Log.enable"} {
 		if err := p.call(ctx, domain, nil, nil); err != nil {
 			return nil, err
@@ -286,12 +286,12 @@ func (b *browser) newPage(ctx context.Context, width, height int) (*page, error)
 	return p, err
 }
 
-func (p *page) call(ctx context.Context, method string, params, result any) error {
+func (p *Page) call(ctx context.Context, method string, params, result any) error {
 	return p.b.call(ctx, p.session, method, params, result)
 }
 
-// navigate loads url.
-func (p *page) navigate(ctx context.Context, url string) error {
+// Navigate loads url.
+func (p *Page) Navigate(ctx context.Context, url string) error {
 	var res struct {
 		ErrorText string `json:"errorText"`
 	}
@@ -299,14 +299,14 @@ func (p *page) navigate(ctx context.Context, url string) error {
 		return err
 	}
 	if res.ErrorText != "" {
-		return fmt.Errorf("navigate to %s: %s", url, res.ErrorText)
+		return fmt.Errorf("Navigate to %s: %s", url, res.ErrorText)
 	}
 	return nil
 }
 
-// eval evaluates a JavaScript expression, awaiting it if it is a
+// Eval evaluates a JavaScript expression, awaiting it if it is a
 // promise, and decodes its value into out, if not nil.
-func (p *page) eval(ctx context.Context, expr string, out any) error {
+func (p *Page) Eval(ctx context.Context, expr string, out any) error {
 	var res struct {
 		Result struct {
 			Value json.RawMessage `json:"value"`
@@ -339,11 +339,11 @@ func (p *page) eval(ctx context.Context, expr string, out any) error {
 	return nil
 }
 
-// waitFor polls the page until the JavaScript function body cond returns
+// WaitFor polls the page until the JavaScript function body cond returns
 // a truthy value, which it decodes into out. The page polls itself, every
 // 50 ms, so the test does not sleep; it gives up at the context's
 // deadline.
-func (p *page) waitFor(ctx context.Context, what, cond string, out any) error {
+func (p *Page) WaitFor(ctx context.Context, what, cond string, out any) error {
 	ms := int64(30_000)
 	if d, ok := ctx.Deadline(); ok {
 		ms = time.Until(d).Milliseconds()
@@ -359,14 +359,14 @@ func (p *page) waitFor(ctx context.Context, what, cond string, out any) error {
 		};
 		check();
 	})`, ms, cond, "timed out waiting for "+what)
-	return p.eval(ctx, expr, out)
+	return p.Eval(ctx, expr, out)
 }
 
-// click clicks the middle of the element that selector finds, as a
+// Click clicks the middle of the element that selector finds, as a
 // mouse would.
-func (p *page) click(ctx context.Context, selector string) error {
+func (p *Page) Click(ctx context.Context, selector string) error {
 	var box struct{ X, Y float64 }
-	err := p.eval(ctx, fmt.Sprintf(`(() => {
+	err := p.Eval(ctx, fmt.Sprintf(`(() => {
 		const el = document.querySelector(%q);
 		if (!el) throw new Error('no element ' + %q);
 		el.scrollIntoView({block: 'center'});
@@ -389,8 +389,8 @@ func (p *page) click(ctx context.Context, selector string) error {
 	return nil
 }
 
-// screenshot returns a PNG of the viewport.
-func (p *page) screenshot(ctx context.Context) ([]byte, error) {
+// Screenshot returns a PNG of the viewport.
+func (p *Page) Screenshot(ctx context.Context) ([]byte, error) {
 	var res struct {
 		Data []byte `json:"data"` // base64 in JSON
 	}
@@ -398,11 +398,11 @@ func (p *page) screenshot(ctx context.Context) ([]byte, error) {
 	return res.Data, err
 }
 
-// saveScreenshot writes a screenshot of p to GRAPHD_SCREENSHOT_DIR, or to
+// SaveScreenshot writes a screenshot of p to GRAPHD_SCREENSHOT_DIR, or to
 // a temporary directory, and logs where.
-func saveScreenshot(ctx context.Context, t *testing.T, p *page, name string) {
+func SaveScreenshot(ctx context.Context, t testing.TB, p *Page, name string) {
 	t.Helper()
-	png, err := p.screenshot(ctx)
+	png, err := p.Screenshot(ctx)
 	if err != nil {
 		t.Errorf("screenshot: %v", err)
 		return
@@ -418,4 +418,10 @@ func saveScreenshot(ctx context.Context, t *testing.T, p *page, name string) {
 		t.Fatal(err)
 	}
 	t.Logf("screenshot: %s", path)
+}
+
+// JSString quotes s as a JavaScript string literal.
+func JSString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
