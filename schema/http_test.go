@@ -47,11 +47,15 @@ func TestHTTP(t *testing.T) {
 		{"POST no content type", postAs("", counts), 415, "", "Content-Type must be application/json"},
 		{"POST bad JSON", postAs("application/json", `{"query":`), 400, "", "request body is not a JSON object"},
 		{"POST too large", postAs("application/json", `{"query":"`+counts+strings.Repeat(" ", 5000)+`"}`), 413, "", "request body larger than 4096 bytes"},
-		{"syntax error", postAs("application/graphql", `{ counts { `), 400, "", "Syntax Error"},
-		{"unknown field", postAs("application/graphql", `{ nope }`), 400, "", `Cannot query field "nope"`},
-		{"several operations, no name", postAs("application/graphql", `query A { counts { venues } } query B { counts { outlets } }`), 400, "", "operationName is required"},
-		{"unknown operation", postAs("application/json", `{"query":"query A { counts { venues } }","operationName":"B"}`), 400, "", `unknown operation "B"`},
-		{"variable of the wrong type", postAs("application/json", `{"query":"query($n: Int) { quotes(first: $n) { totalCount } }","variables":{"n":"ten"}}`), 400, "", `Variable "$n" got invalid value`},
+		// GraphQL over HTTP: a well-formed request that cannot run is
+		// answered 200 in application/json.
+		{"syntax error", postAs("application/graphql", `{ counts { `), 200, "", "Syntax Error"},
+		{"unknown field", postAs("application/graphql", `{ nope }`), 200, "", `Cannot query field "nope"`},
+		{"several operations, no name", postAs("application/graphql", `query A { counts { venues } } query B { counts { outlets } }`), 200, "", "operationName is required"},
+		{"unknown operation", postAs("application/json", `{"query":"query A { counts { venues } }","operationName":"B"}`), 200, "", `unknown operation "B"`},
+		{"variable of the wrong type", postAs("application/json", `{"query":"query($n: Int) { quotes(first: $n) { totalCount } }","variables":{"n":"ten"}}`), 200, "", `Variable "$n" got invalid value`},
+		{"bad extensions", postAs("application/json", `{"query":"`+counts+`","extensions":[1]}`), 400, "", "extensions: not a JSON object"},
+		{"operationName not a string", postAs("application/json", `{"query":"`+counts+`","operationName":1}`), 400, "", "request body is not a JSON object"},
 		{"PUT", httptest.NewRequestWithContext(t.Context(), http.MethodPut, "/graphql", nil), 405, "", "method PUT not allowed"},
 	}
 	for _, tt := range tests {
