@@ -3,6 +3,8 @@ package schema
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -226,4 +228,131 @@ func FuzzRequest(f *testing.F) {
 			}
 		}
 	})
+}
+
+// application/graphql-response+json is answered when accepted, with the
+// status codes of GraphQL over HTTP; every error has a code and no empty
+// locations.
+func TestGraphQLResponseMedia(t *testing.T) {
+	s := newSchema(t)
+	do := func(accept, body string) (*httptest.ResponseRecorder, gqlResponse) {
+		t.Helper()
+		r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		if accept != "" {
+			r.Header.Set("Accept", accept)
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		var resp gqlResponse
+		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("%s: %v", w.Body, err)
+		}
+		for _, e := range resp.Errors {
+			if e.Extensions["code"] == nil {
+				t.Errorf("%s: error without a code: %+v", body, e)
+			}
+		}
+		if strings.Contains(w.Body.String(), `"locations":[]`) {
+			t.Errorf("%s: empty locations in %s", body, w.Body)
+		}
+		return w, resp
+	}
+	const gql = "application/graphql-response+json"
+	for _, tt := range []struct {
+		name, accept, body string
+		media              string
+		status             int
+		code               string
+	}{
+		{"no Accept", "", `{"query":"{ __typename }"}`, "application/json", 200, ""},
+		{"any", "*/*", `{"query":"{ __typename }"}`, "application/json", 200, ""},
+		{"graphql-response", gql, `{"query":"{ __typename }"}`, gql, 200, ""},
+		{"preferred", gql + ", application/json;q=0.9", `{"query":"{ __typename }"}`, gql, 200, ""},
+		{"json preferred", gql + ";q=0.5, application/json", `{"query":"{ __typename }"}`, "application/json", 200, ""},
+		{"parse error", gql, `{"query":"{"}`, gql, 400, "GRAPHQL_PARSE_FAILED"},
+		{"parse error, json", "application/json", `{"query":"{"}`, "application/json", 200, "GRAPHQL_PARSE_FAILED"},
+		{"validation error", gql, `{"query":"{ nope }"}`, gql, 400, "GRAPHQL_VALIDATION_FAILED"},
+		{"variable error", gql, `{"query":"query($n: Int!) { quotes(first: $n) { totalCount } }","variables":{"n":"x"}}`, gql, 400, "BAD_USER_INPUT"},
+		{"unknown operation", gql, `{"query":"query A { __typename }","operationName":"B"}`, gql, 400, "OPERATION_RESOLUTION_FAILURE"},
+		{"limit", gql, `{"query":"{ ` + aliases(101, "__typename") + ` }"}`, gql, 400, "QUERY_LIMIT"},
+		{"no query", gql, `{}`, gql, 400, "BAD_REQUEST"},
+		{"no query, json", "application/json", `{}`, "application/json", 400, "BAD_REQUEST"},
+		{"field error keeps data", gql, `{"query":"{ node(id: \"x\") { id } }"}`, gql, 200, "BAD_USER_INPUT"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w, resp := do(tt.accept, tt.body)
+			if w.Code != tt.status || w.Header().Get("Content-Type") != tt.media {
+				t.Errorf("status %d %s, want %d %s (%s)", w.Code, w.Header().Get("Content-Type"), tt.status, tt.media, w.Body)
+			}
+			code := ""
+			if len(resp.Errors) > 0 {
+				code, _ = resp.Errors[0].Extensions["code"].(string)
+			}
+			if code != tt.code {
+				t.Errorf("code %q, want %q (%s)", code, tt.code, w.Body)
+			}
+			if tt.status == 400 && tt.media == gql && resp.Data != nil {
+				t.Errorf("data %s in a request error", resp.Data)
+			}
+		})
+	}
+}
+
+// Automatic persisted queries: a hash alone is unknown, then the query
+// with its hash runs and is kept, then the hash alone runs it; over GET
+// and POST. A hash that is not the query's is refused.
+func TestPersistedQueries(t *testing.T) {
+	s := newSchema(t)
+	const q = `{ counts { speakers } }`
+	sum := sha256.Sum256([]byte(q))
+	hash := hex.EncodeToString(sum[:])
+	ext := `{"persistedQuery":{"version":1,"sha256Hash":"` + hash + `"}}`
+	get := func(v url.Values) (gqlResponse, int) {
+		return serve(t, s, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/graphql?"+v.Encode(), nil))
+	}
+	resp, status := get(url.Values{"extensions": {ext}})
+	if status != 200 || len(resp.Errors) != 1 || resp.Errors[0].Message != "PersistedQueryNotFound" || resp.Errors[0].Extensions["code"] != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Fatalf("hash alone, first: %d %+v", status, resp.Errors)
+	}
+	resp, status = get(url.Values{"extensions": {ext}, "query": {q}})
+	if status != 200 || string(resp.Data) != `{"counts":{"speakers":5}}` {
+		t.Fatalf("hash with query: %d %s %+v", status, resp.Data, resp.Errors)
+	}
+	resp, status = get(url.Values{"extensions": {ext}})
+	if status != 200 || string(resp.Data) != `{"counts":{"speakers":5}}` {
+		t.Fatalf("hash alone, after: %d %s %+v", status, resp.Data, resp.Errors)
+	}
+	r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", strings.NewReader(`{"extensions":`+ext+`}`))
+	r.Header.Set("Content-Type", "application/json")
+	if resp, status := serve(t, s, r); status != 200 || string(resp.Data) != `{"counts":{"speakers":5}}` {
+		t.Fatalf("POST hash alone: %d %s %+v", status, resp.Data, resp.Errors)
+	}
+	resp, status = get(url.Values{"extensions": {ext}, "query": {`{ counts { venues } }`}})
+	if status != 400 || len(resp.Errors) != 1 || !strings.Contains(resp.Errors[0].Message, "does not match") {
+		t.Errorf("mismatched hash: %d %+v", status, resp.Errors)
+	}
+	resp, status = get(url.Values{"extensions": {`{"persistedQuery":{"version":2,"sha256Hash":"` + hash + `"}}`}})
+	if status != 400 || len(resp.Errors) != 1 || !strings.Contains(resp.Errors[0].Message, "version") {
+		t.Errorf("version 2: %d %+v", status, resp.Errors)
+	}
+}
+
+// The cache of persisted queries keeps its bound, forgetting the least
+// recently used.
+func TestPersistedQueriesBound(t *testing.T) {
+	c := newPersistedQueries(3 * (10 + 1 + 100))
+	for _, k := range []string{"a", "b", "c"} {
+		c.add(k, strings.Repeat(k, 10))
+	}
+	c.get("a")
+	c.add("d", strings.Repeat("d", 10))
+	for k, want := range map[string]bool{"a": true, "b": false, "c": true, "d": true} {
+		if _, ok := c.get(k); ok != want {
+			t.Errorf("%s kept: %v, want %v", k, ok, want)
+		}
+	}
+	if c.size > c.max {
+		t.Errorf("size %d over %d", c.size, c.max)
+	}
 }
