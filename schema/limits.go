@@ -65,14 +65,14 @@ type Limits struct {
 	SubscriberBuffer int
 }
 
-// DefaultLimits returns the limits New uses: a 1 MiB body, 15,000 tokens,
+// DefaultLimits returns the limits New uses: a 1 MiB body, 5,000 tokens,
 // nesting 40, 50 operations, 100 aliases, 2,000 fields, depth 12, cost
 // 50,000 and 15 seconds; 8 MiB of persisted queries; 1,000
 // subscriptions, 20 a connection, 500 WebSocket connections and 256
 // events held for a subscriber.
 func DefaultLimits() Limits {
 	return Limits{
-		Body: 1 << 20, Tokens: 15_000, Nesting: 40, Operations: 50, Aliases: 100, Fields: 2_000,
+		Body: 1 << 20, Tokens: 5_000, Nesting: 40, Operations: 50, Aliases: 100, Fields: 2_000,
 		Depth: 12, Cost: 50_000, Timeout: 15 * time.Second,
 		PersistedQueryCache: 8 << 20,
 		Subscriptions:       1_000, SubscriptionsPerConnection: 20, WebSockets: 500, SubscriberBuffer: 256,
