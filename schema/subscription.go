@@ -25,7 +25,8 @@ import (
 // A feed holds Limits.SubscriberBuffer events for its subscriber. One
 // that falls further behind loses the events that do not fit, and is told
 // so where they were lost: an event that is an error with the code
-// EVENTS_LOST and the number lost ("lost"), in place of the field's value.
+// EVENTS_LOST and the number lost ("lost"), in place of the field's value,
+// before the next event that fits or as soon as it has read all before.
 // The same notice, without a number, follows a gap when the broker itself
 // fell behind the store. The broker holds at most Limits.Subscriptions
 // feeds; past that a subscription fails with SUBSCRIPTION_LIMIT.
@@ -159,7 +160,7 @@ func (b *broker) names(c graph.Change) map[uuid.UUID][]string {
 // add registers a feed, of every printing or of new statements only; it
 // is removed, and its channel closed, when ctx ends or the store closes.
 // Over Limits.Subscriptions it fails with SUBSCRIPTION_LIMIT.
-func (b *broker) add(ctx context.Context, all bool, filter liveFilter) (<-chan feedItem, error) {
+func (b *broker) add(ctx context.Context, all bool, filter liveFilter) (*feed, error) {
 	f := &feed{all: all, filter: filter, ch: make(chan feedItem, b.limits.SubscriberBuffer)}
 	b.mu.Lock()
 	if len(b.feeds) >= b.limits.Subscriptions {
@@ -182,7 +183,33 @@ func (b *broker) add(ctx context.Context, all bool, filter liveFilter) (<-chan f
 		}
 		b.mu.Unlock()
 	}()
-	return f.ch, nil
+	return f, nil
+}
+
+// next waits for the next item of f: an event, or the notice of events
+// lost once the subscriber has read everything before them (so that a
+// loss is told without waiting for another event). ok is false when the
+// feed has ended.
+func (b *broker) next(ctx context.Context, f *feed) (it feedItem, ok bool) {
+	select {
+	case it, ok = <-f.ch:
+		return it, ok
+	default:
+	}
+	b.mu.Lock()
+	if f.lost > 0 || f.behind {
+		it = feedItem{lost: f.lost, behind: f.behind}
+		f.lost, f.behind = 0, false
+		b.mu.Unlock()
+		return it, true
+	}
+	b.mu.Unlock()
+	select {
+	case it, ok = <-f.ch:
+		return it, ok
+	case <-ctx.Done():
+		return it, false
+	}
 }
 
 // lostError is the error an event of a feed is replaced by when events
@@ -293,7 +320,7 @@ func (s *Schema) subscriptionType(quote, occurrence *graphql.Object) *graphql.Ob
 			if err != nil {
 				return nil, formatted(clientErr(p.Context, s.logger, field, err))
 			}
-			items, err := s.broker.add(p.Context, all, f)
+			feed, err := s.broker.add(p.Context, all, f)
 			if err != nil {
 				return nil, formatted(clientErr(p.Context, s.logger, field, err))
 			}
@@ -303,7 +330,11 @@ func (s *Schema) subscriptionType(quote, occurrence *graphql.Object) *graphql.Ob
 			out := make(chan any)
 			go func() {
 				defer close(out)
-				for it := range items {
+				for {
+					it, ok := s.broker.next(p.Context, feed)
+					if !ok {
+						return
+					}
 					select {
 					case out <- it:
 					case <-p.Context.Done():

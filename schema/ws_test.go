@@ -419,10 +419,9 @@ func TestSlowSubscriberIsTold(t *testing.T) {
 	for i := range n {
 		texts = append(texts, fmt.Sprintf("Statement number %d about the harbour", i))
 	}
-	// One article of n printings, read by nobody, then one more: the
-	// broker offers the last after all the others.
+	// One article of n printings, read by nobody: most are lost, and
+	// every one is either delivered or counted in a notice.
 	putQuotes(t, s, "https://news.example/many", texts...)
-	putQuotes(t, s, "https://news.example/last", "The last statement of the day")
 	events, lost, notices := 0, 0, 0
 	for resp := range results {
 		if len(resp.Errors) > 0 {
@@ -433,16 +432,17 @@ func TestSlowSubscriberIsTold(t *testing.T) {
 			n, _ := e.Extensions["lost"].(int)
 			lost += n
 			notices++
-			continue
+		} else {
+			events++
 		}
-		if strings.Contains(string(resp.Data.(json.RawMessage)), "The last statement") {
+		if events+lost >= n {
 			break
 		}
-		events++
 	}
-	if notices != 1 || lost == 0 || events+lost != n {
-		t.Errorf("%d events, %d lost in %d notices; want %d in all, some lost, one notice", events, lost, notices, n)
+	if notices == 0 || lost == 0 || events+lost != n {
+		t.Errorf("%d events, %d lost in %d notices; want %d in all, some lost", events, lost, notices, n)
 	}
+	t.Logf("%d events, %d lost in %d notices", events, lost, notices)
 }
 
 // Subscriptions are capped per connection and in all, and WebSocket
