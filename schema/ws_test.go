@@ -309,6 +309,7 @@ func TestEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	event, id, data := next(feed)
+	first := data
 	var q struct {
 		ID, Text string
 		Speaker  struct{ Name string }
@@ -319,6 +320,30 @@ func TestEvents(t *testing.T) {
 	event, _, data = next(custom)
 	if event != "next" || data != `{"data":{"quoteAdded":{"text":"We are ready."}}}` {
 		t.Errorf("custom subscription: event %q data %s", event, data)
+	}
+
+	// A second printing of the statement: the same statement, not new,
+	// with this article's printing.
+	if _, err := s.store.PutArticle(t.Context(), graph.ArticleInput{URL: "https://news.example/sse2", Title: "Again", Text: text, Quotes: []graph.QuoteInput{
+		{Text: "We are ready.", Kind: graph.KindDirect, Spans: []graph.Span{*runeSpan(t, text, "We are ready.")}, Confidence: 0.9, Speaker: &graph.SpeakerRef{Name: "Ana Silva"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	event, id2, data := next(feed)
+	var again struct {
+		ID, Text     string
+		NewStatement bool
+		Printing     struct {
+			Text    string
+			Article struct{ Title, URL string }
+		}
+	}
+	if err := json.Unmarshal([]byte(data), &again); err != nil || event != "quote" || id2 != id || again.NewStatement ||
+		again.Printing.Article.URL != "https://news.example/sse2" || again.Printing.Text != "We are ready." {
+		t.Errorf("a second printing: event %q id %q data %s (%v)", event, id2, data, err)
+	}
+	if !strings.Contains(first, `"newStatement":true`) {
+		t.Errorf("the first printing is not a new statement: %s", first)
 	}
 
 	for _, bad := range []string{"kind=sung", "minConfidence=lots", "query=%7Bcounts%7Bquotes%7D%7D", "speakerId=nope"} {
