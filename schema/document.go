@@ -257,7 +257,7 @@ var validationRules = func() []graphql.ValidationRuleFn {
 }()
 
 // mergeBudget bounds the work of mergeCheck: fields collected and
-// compared. The introspection query of GraphiQL takes about 4,000.
+// compared. The playground's introspection query takes about 100.
 const mergeBudget = 200_000
 
 // fieldUse is a field where a selection set (its fragments expanded)

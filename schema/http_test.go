@@ -3,14 +3,18 @@ package schema
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -354,5 +358,54 @@ func TestPersistedQueriesBound(t *testing.T) {
 	}
 	if c.size > c.max {
 		t.Errorf("size %d over %d", c.size, c.max)
+	}
+}
+
+// WithAuthorize sees every operation, on every transport, before it runs;
+// its refusals are 401 and 403 with their codes.
+func TestAuthorize(t *testing.T) {
+	var seen []string
+	var mu sync.Mutex
+	s := newSchema(t, WithAuthorize(func(ctx context.Context, op Operation) error {
+		mu.Lock()
+		seen = append(seen, op.Transport+" "+op.Type+" "+op.Name)
+		mu.Unlock()
+		switch {
+		case op.Type == "mutation":
+			return fmt.Errorf("%w: mutations need a write token", ErrUnauthenticated)
+		case op.Name == "Secret":
+			return fmt.Errorf("%w: not for you", ErrForbidden)
+		}
+		return nil
+	}))
+	if resp, status := post(t, s, `query Counts { counts { speakers } }`, nil); status != 200 || len(resp.Errors) > 0 {
+		t.Errorf("query: %d %+v", status, resp.Errors)
+	}
+	resp, status := post(t, s, `mutation { ingestArticle(input: {text: "x"}) { created } }`, nil)
+	if status != 401 || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "UNAUTHENTICATED" || resp.Errors[0].Message != "authentication required: mutations need a write token" {
+		t.Errorf("mutation: %d %+v", status, resp.Errors)
+	}
+	if resp, status := post(t, s, `query Secret { counts { speakers } }`, nil); status != 403 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+		t.Errorf("forbidden query: %d %+v", status, resp.Errors)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	w := dialWS(t, srv)
+	w.init()
+	w.subscribe("m", `mutation { ingestArticle(input: {text: "x"}) { created } }`)
+	if m := w.read(); m.Type != "error" || !strings.Contains(string(m.Payload), "UNAUTHENTICATED") {
+		t.Errorf("mutation over a WebSocket: %+v", m)
+	}
+	w.subscribeAndWait("s", `subscription Live { quoteAdded { text } }`)
+	ev, err := http.Get(srv.URL + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.Body.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"POST query Counts", "POST mutation ", "POST query Secret", "websocket mutation ", "websocket subscription Live", "events subscription Events"}
+	if !slices.Equal(seen, want) {
+		t.Errorf("operations seen:\n%q\nwant\n%q", seen, want)
 	}
 }

@@ -18,16 +18,21 @@
 //
 // Ids are opaque: the base64url of "Speaker:<uuid>" and alike, so node(id)
 // finds any record. Lists are Relay cursor connections. Dates are ISO 8601
-// both ways. Every request runs under Limits: body size, depth, an estimate
-// of its cost, and a timeout.
+// both ways. Every request runs under Limits (limits.go): its document is
+// bounded in size and shape before graphql-go parses and validates it
+// (document.go), then in depth and estimated cost, and validation and
+// execution share one deadline. Answers follow GraphQL over HTTP, in
+// application/json or application/graphql-response+json (http.go), and
+// automatic persisted queries are understood (apq.go).
 //
 // Errors reach clients through one function, clientErr: bad ids, cursors,
 // dates and input keep their message and a BAD_USER_INPUT code; anything
 // else is logged and shown as "internal error".
 //
-// Subscription.quoteAdded is fed by a broker that watches the store
-// (subscription.go): every quotation committed, by the ingestArticle
-// mutation or any other write, reaches the subscribers it matches.
+// Subscription.quoteAdded and printingAdded are fed by a broker that
+// watches the store (subscription.go): every printing committed, by the
+// ingestArticle mutation or any other write, reaches the subscribers it
+// matches, and a subscriber too slow to keep up is told what it lost.
 //
 // The playground's and the dashboard's assets are built by `go generate
 // ./schema`, which runs playground/build.sh and dashboard/build.sh (npm
