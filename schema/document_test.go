@@ -167,3 +167,22 @@ func FuzzDocument(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkHostile measures the path of a request before execution on
+// each hostile document: the time and memory it takes to refuse it.
+func BenchmarkHostile(b *testing.B) {
+	st := openStore(b)
+	s, err := New(st, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, h := range hostileDocuments() {
+		b.Run(strings.NewReplacer(" ", "-", ",", "").Replace(h.name), func(b *testing.B) {
+			b.SetBytes(int64(len(h.query)))
+			b.ReportAllocs()
+			for b.Loop() {
+				s.prepare(b.Context(), Request{Query: h.query}, transportPOST)
+			}
+		})
+	}
+}
