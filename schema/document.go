@@ -103,7 +103,7 @@ type fragmentInfo struct {
 // expanded. The error is ErrTooLarge, or a validation error naming the
 // spreads of a cycle. Every definition is walked once, and every fragment
 // measured once, so the check is linear in the document.
-func checkShape(doc *ast.Document, l Limits) (err error, cycle *Error) {
+func checkShape(doc *ast.Document, l Limits) (cycle *Error, err error) {
 	var ops []*fragmentInfo
 	frags := map[string]*fragmentInfo{}
 	var order []string
@@ -155,9 +155,9 @@ func checkShape(doc *ast.Document, l Limits) (err error, cycle *Error) {
 	}
 	switch {
 	case len(ops) > l.Operations:
-		return fmt.Errorf("%w: more than %d operations", ErrTooLarge, l.Operations), nil
+		return nil, fmt.Errorf("%w: more than %d operations", ErrTooLarge, l.Operations)
 	case aliases > l.Aliases:
-		return fmt.Errorf("%w: more than %d aliases", ErrTooLarge, l.Aliases), nil
+		return nil, fmt.Errorf("%w: more than %d aliases", ErrTooLarge, l.Aliases)
 	}
 
 	// Depth-first over the fragments, each measured once; a spread of a
@@ -198,7 +198,7 @@ func checkShape(doc *ast.Document, l Limits) (err error, cycle *Error) {
 	for _, name := range order {
 		if state[name] == 0 {
 			if e := measure(name); e != nil {
-				return nil, e
+				return e, nil
 			}
 		}
 		total = min(total+frags[name].size, limit)
@@ -212,7 +212,7 @@ func checkShape(doc *ast.Document, l Limits) (err error, cycle *Error) {
 		}
 	}
 	if total > l.Fields {
-		return fmt.Errorf("%w: more than %d fields with its fragments expanded", ErrTooLarge, l.Fields), nil
+		return nil, fmt.Errorf("%w: more than %d fields with its fragments expanded", ErrTooLarge, l.Fields)
 	}
 	return nil, nil
 }

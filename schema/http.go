@@ -151,7 +151,7 @@ func (s *Schema) prepare(ctx context.Context, req Request, transport string) (*p
 	if err != nil {
 		return fail(Response{Errors: fromGraphQL(gqlerrors.FormatErrors(err), codeParse)})
 	}
-	if err, cycle := checkShape(doc, s.limits); err != nil {
+	if cycle, err := checkShape(doc, s.limits); err != nil {
 		return fail(requestError(codeLimit, "%s", err))
 	} else if cycle != nil {
 		return fail(Response{Errors: []Error{*cycle}})
