@@ -45,6 +45,7 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 	akey := articleKey(in, hash)
 	var res PutResult
 	var added []Quote
+	var printings []Printing
 	var written map[string]int64
 	err := s.commit(ctx, func(txn *badger.Txn) error {
 		rtxn := s.db.NewTransaction(false)
@@ -55,14 +56,14 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 		if err != nil {
 			return err
 		}
-		added, written = w.added, w.written
+		added, printings, written = w.added, w.printings, w.written
 		return w.flush()
 	}, func() {
 		s.counts.put(written)
 		if !res.Unchanged {
 			a := res.Article
 			a.Text = ""
-			s.notify(Change{Article: a, Quotes: added, Replaced: res.Replaced})
+			s.notify(Change{Article: a, Quotes: added, Printings: printings, Replaced: res.Replaced})
 		}
 	})
 	switch {
@@ -265,6 +266,7 @@ type writer struct {
 	}
 	counts     map[string]int64 // deltas of the counts keys of quoteCounts
 	added      []Quote          // the quotes written, for watchers
+	printings  []Printing       // the printings written, for watchers
 	now        time.Time
 	edges      map[[2 * idLen]byte]int64
 	speakers   map[uuid.UUID]*speakerRec

@@ -313,7 +313,7 @@ func (g *grouper) start(o *occRec) error {
 		return err
 	}
 	g.w.added = append(g.w.added, q.quote())
-	return nil
+	return g.w.printed(q, *o, true)
 }
 
 // sampleSize bounds the printings of a quote that a new printing is
@@ -371,9 +371,13 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 			return err
 		}
 		all = slices.DeleteFunc(all, func(x occRec) bool { return x.ID == o.ID })
-		return g.w.rewriteQuote(&q, all, append(slices.Clip(all), *o))
+		if err := g.w.rewriteQuote(&q, all, append(slices.Clip(all), *o)); err != nil {
+			return err
+		}
+	} else if err := g.w.extendQuote(&q, first, *o); err != nil {
+		return err
 	}
-	return g.w.extendQuote(&q, first, *o)
+	return g.w.printed(q, *o, false)
 }
 
 // extendQuote adds o, a printing later than the first, to q: its index

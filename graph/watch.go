@@ -3,17 +3,49 @@ package graph
 import (
 	"context"
 	"sync"
+
+	"github.com/google/uuid"
 )
 
 // A Change is an article that PutArticle wrote, with the quotes it
 // stored, in text order.
 type Change struct {
-	Article  Article // without its text
-	Quotes   []Quote
-	Replaced bool // the article replaced one with the same key
+	Article Article // without its text
+	Quotes  []Quote // the statements it printed first
+	// Printings are all the statements it printed, in text order: the
+	// new statements of Quotes, and known statements printed again.
+	Printings []Printing
+	Replaced  bool // the article replaced one with the same key
 	// Missed is how many changes the watcher lost just before this one,
 	// because it fell more than its buffer behind.
 	Missed int
+}
+
+// A Printing is one statement as an article printed it.
+type Printing struct {
+	Quote      Quote      // the statement, as the write left it
+	Occurrence Occurrence // this article's printing, compared with the canonical text
+	New        bool       // the printing made the statement: it is in Change.Quotes
+}
+
+// printed records, for watchers, that o prints quote q, a new statement
+// or a known one.
+func (w *writer) printed(q quoteRec, o occRec, isNew bool) error {
+	var name string
+	canon := uuid.Nil
+	if o.SpeakerID != uuid.Nil {
+		rec, err := w.loadSpeaker(o.SpeakerID)
+		if err != nil {
+			return err
+		}
+		root, err := w.root(o.SpeakerID)
+		if err != nil {
+			return err
+		}
+		name, canon = rec.Name, root.ID
+	}
+	w.printings = append(w.printings, Printing{Quote: q.quote(), Occurrence: occurrenceView(q.Text, o, name, canon, true), New: isNew})
+	return nil
 }
 
 // watchers are the channels Watch handed out.

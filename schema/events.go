@@ -10,28 +10,40 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/graphql-go/graphql/gqlerrors"
-	"github.com/graphql-go/graphql/language/ast"
 )
 
 // Server-sent events, for clients that want the live feed without a
-// WebSocket: GET /events with the filter arguments of quoteAdded as URL
-// parameters streams one event per new quotation,
+// WebSocket: GET /events with the filter arguments of printingAdded as URL
+// parameters streams one event per printing stored, of a new statement or
+// of one printed before,
 //
 //	event: quote
-//	id: <the quotation's id>
+//	id: <the statement's id>
 //	data: {"id":…,"text":…,"kind":…,"confidence":…,"published":…,"cue":…,
 //	       "speaker":{"id","name"},"venue":{"id","name","kind"},
-//	       "article":{"id","title","url","outlet","published"}}
+//	       "article":{"id","title","url","outlet","published"},
+//	       "newStatement":true|false,
+//	       "printing":{"text","kind","cue","published","speakerName",
+//	                   "speaker","venue","article","match","similarity",
+//	                   "fidelity","misquote"}}
 //
-// or, with query (and variables, operationName) holding a subscription,
-// one "next" event per result, {"data":…}, and "complete" at the end. A
-// comment line keeps the connection open every 15 seconds. A request
-// that cannot start is answered 400 with a GraphQL error in JSON; a
-// subscription that fails later ends with an "error" event holding the
-// errors. When the server shuts down, a stream ends with a "shutdown"
-// event; EventSource reconnects.
+// where the statement's fields are those of its first printing and
+// "printing" is this article's; newStatement is false for a known
+// statement printed again. Where events were lost because the client read
+// slower than they came, an event
+//
+//	event: lost
+//	data: {"message":…,"extensions":{"code":"EVENTS_LOST","lost":N}}
+//
+// stands in their place. With query (and variables, operationName,
+// extensions) holding a subscription, each result is a "next" event,
+// {"data":…} (a lost notice: {"data":null,"errors":[…]}), and "complete"
+// ends the stream. A comment line keeps the connection open every 15
+// seconds. A request that cannot start is answered with a GraphQL error
+// in JSON: 400, or 503 over Limits.Subscriptions; a subscription that
+// fails later ends with an "error" event holding the errors. When the
+// server shuts down, a stream ends with a "shutdown" event; EventSource
+// reconnects.
 
 // sseKeepAlive is how often an idle stream gets a comment line.
 const sseKeepAlive = 15 * time.Second
@@ -39,27 +51,34 @@ const sseKeepAlive = 15 * time.Second
 // eventsQuery is the subscription GET /events runs without a query.
 const eventsQuery = `subscription Events($speaker: String, $speakerId: ID, $venue: String, $venueId: ID,
 	$outlet: String, $outletId: ID, $kind: [String!], $minConfidence: Float, $search: String) {
-  quoteAdded(speaker: $speaker, speakerId: $speakerId, venue: $venue, venueId: $venueId,
+  printingAdded(speaker: $speaker, speakerId: $speakerId, venue: $venue, venueId: $venueId,
       outlet: $outlet, outletId: $outletId, kind: $kind, minConfidence: $minConfidence, search: $search) {
-    id text kind confidence published cue
-    speaker { id name }
-    venue { id name kind }
-    article { id title url outlet published }
+    quote {
+      id text kind confidence published cue
+      speaker { id name }
+      venue { id name kind }
+      article { id title url outlet published }
+    }
+    newStatement
+    printing {
+      text kind cue published speakerName
+      speaker { id name }
+      venue { id name kind }
+      article { id title url outlet published }
+      match similarity fidelity misquote
+    }
   }
 }`
 
 func (s *Schema) serveEvents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	req := Request{Query: q.Get("query"), OperationName: q.Get("operationName")}
-	custom := req.Query != ""
-	if custom {
-		if v := q.Get("variables"); v != "" {
-			if err := json.Unmarshal([]byte(v), &req.Variables); err != nil {
-				s.writeJSON(w, http.StatusBadRequest, requestError(codeBadInput, "variables: not a JSON object"))
-				return
-			}
-		}
-	} else {
+	req, err := requestFromURL(r)
+	if err != nil {
+		s.writeJSON(w, http.StatusBadRequest, requestError(codeBadRequest, "%s", err))
+		return
+	}
+	custom := req.Query != "" || req.Extensions != nil
+	if !custom {
 		req.Query = eventsQuery
 		req.Variables = map[string]any{}
 		for _, name := range []string{"speaker", "speakerId", "venue", "venueId", "outlet", "outletId", "search"} {
@@ -87,24 +106,22 @@ func (s *Schema) serveEvents(w http.ResponseWriter, r *http.Request) {
 			req.Variables["minConfidence"] = c
 		}
 	}
-	_, op, bad := s.prepare(req)
-	if bad == nil && op.Operation != ast.OperationTypeSubscription {
-		r := requestError(codeBadInput, "query: not a subscription")
-		bad = &r
-	}
-	if bad == nil && !custom {
+	if !custom {
 		if _, err := liveFilterOf(req.Variables); err != nil {
-			r := Response{Errors: []gqlerrors.FormattedError{formatted(clientErr(r.Context(), s.logger, "events", err))}}
-			bad = &r
+			s.writeJSON(w, http.StatusBadRequest, s.errorResponse(r.Context(), err))
+			return
 		}
-	}
-	if bad != nil {
-		s.writeJSON(w, http.StatusBadRequest, *bad)
-		return
 	}
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	results := s.Subscribe(ctx, req)
+	results, bad := s.subscribe(ctx, req, transportEvents)
+	if bad != nil {
+		if bad.Errors[0].code() == codeSubscriptionLimit {
+			w.Header().Set("Retry-After", "30")
+		}
+		s.writeJSON(w, status(*bad, false), *bad)
+		return
+	}
 	rc := http.NewResponseController(w)
 	rc.SetWriteDeadline(time.Time{})
 	h := w.Header()
@@ -123,7 +140,10 @@ func (s *Schema) serveEvents(w http.ResponseWriter, r *http.Request) {
 			rc.Flush()
 			return errors.New("subscription failed")
 		}
-		if custom {
+		if !custom && len(resp.Errors) > 0 && resp.Errors[0].code() == codeEventsLost {
+			b, _ := json.Marshal(resp.Errors[0])
+			fmt.Fprintf(&buf, "event: lost\ndata: %s\n\n", b)
+		} else if custom {
 			b, err := json.Marshal(resp)
 			if err != nil {
 				return err
@@ -131,15 +151,22 @@ func (s *Schema) serveEvents(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprintf(&buf, "event: next\ndata: %s\n\n", b)
 		} else {
 			var body struct {
-				QuoteAdded json.RawMessage `json:"quoteAdded"`
+				PrintingAdded struct {
+					Quote        json.RawMessage `json:"quote"`
+					NewStatement bool            `json:"newStatement"`
+					Printing     json.RawMessage `json:"printing"`
+				} `json:"printingAdded"`
 			}
 			raw, _ := resp.Data.(json.RawMessage)
-			if err := json.Unmarshal(raw, &body); err != nil || len(body.QuoteAdded) == 0 {
-				return fmt.Errorf("event without a quotation: %s", raw)
+			ev := &body.PrintingAdded
+			if err := json.Unmarshal(raw, &body); err != nil || len(ev.Quote) < 2 || ev.Quote[len(ev.Quote)-1] != '}' {
+				return fmt.Errorf("event without a printing: %s", raw)
 			}
 			var id struct{ ID string }
-			json.Unmarshal(body.QuoteAdded, &id)
-			fmt.Fprintf(&buf, "event: quote\nid: %s\ndata: %s\n\n", id.ID, body.QuoteAdded)
+			json.Unmarshal(ev.Quote, &id)
+			// The statement's fields, then newStatement and the printing.
+			fmt.Fprintf(&buf, "event: quote\nid: %s\ndata: %s,\"newStatement\":%t,\"printing\":%s}\n\n",
+				id.ID, bytes.TrimSpace(ev.Quote[:len(ev.Quote)-1]), ev.NewStatement, ev.Printing)
 		}
 		if _, err := w.Write(buf.Bytes()); err != nil {
 			return err

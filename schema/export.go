@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/graphql-go/graphql/gqlerrors"
 
 	"github.com/graphd/graphd/export"
 	"github.com/graphd/graphd/graph"
@@ -64,7 +63,7 @@ func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 		// the nil id.
 		opts.Filter = graph.QuoteFilter{SpeakerIDs: []uuid.UUID{uuid.Nil}}
 	case err != nil:
-		s.writeJSON(w, http.StatusBadRequest, Response{Errors: []gqlerrors.FormattedError{formatted(err)}})
+		s.writeJSON(w, http.StatusBadRequest, s.errorResponse(r.Context(), err))
 		return
 	}
 	switch q.Get("order") {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,14 +25,36 @@ type Request struct {
 	Query         string         `json:"query"`
 	Variables     map[string]any `json:"variables,omitempty"`
 	OperationName string         `json:"operationName,omitempty"`
+	// Extensions are the request's extensions; graphd reads
+	// persistedQuery (automatic persisted queries) and ignores the rest.
+	Extensions map[string]any `json:"extensions,omitempty"`
 }
 
 // Response is the result of a GraphQL request as graphd sends it: data is
 // absent when the request failed before execution, errors when there are
 // none.
 type Response struct {
-	Data   any                        `json:"data,omitempty"`
-	Errors []gqlerrors.FormattedError `json:"errors,omitempty"`
+	Data   any     `json:"data,omitempty"`
+	Errors []Error `json:"errors,omitempty"`
+}
+
+// Operation is what an Authorize function is asked about: one operation
+// about to run.
+type Operation struct {
+	Type      string // "query", "mutation" or "subscription"
+	Name      string // the operation's name; "" for an anonymous one
+	Transport string // "GET", "POST", "websocket" or "events"
+}
+
+// WithAuthorize makes every operation, on every transport (GET and POST
+// /graphql, WebSocket, /events), pass authorize once it is known to be
+// valid and before it runs. ctx is the request's: for a WebSocket, the
+// upgrade request's, with the connection_init payload in InitPayload. An
+// error wrapping ErrUnauthenticated is answered 401, one wrapping
+// ErrForbidden 403, with the error's message, which must be fit for the
+// client; any other error is logged and answered as an internal error.
+func WithAuthorize(authorize func(ctx context.Context, op Operation) error) Option {
+	return func(s *Schema) { s.authorize = authorize }
 }
 
 // ServeHTTP serves the GraphQL endpoint at /graphql and the playground at
@@ -54,20 +77,29 @@ func (s *Schema) routes() *http.ServeMux {
 	return mux
 }
 
-// Do runs req with the request limits (depth, cost, timeout), mutations
-// included. Field errors are in the response; so are errors of the
-// request itself (syntax, validation, limits), with no data.
+// Do runs req with the request limits, mutations included. Field errors
+// are in the response; so are errors of the request itself (syntax,
+// validation, limits), with no data. A subscription is refused: use
+// Subscribe.
 func (s *Schema) Do(ctx context.Context, req Request) Response {
-	resp, _ := s.do(ctx, req, true)
-	return resp
+	return s.do(ctx, req, transportPOST)
 }
+
+// Transports, as Operation.Transport names them.
+const (
+	transportGET       = "GET"
+	transportPOST      = "POST"
+	transportWebSocket = "websocket"
+	transportEvents    = "events"
+)
 
 // requestError is a Response for a request that did not run.
 func requestError(code, format string, args ...any) Response {
-	return Response{Errors: []gqlerrors.FormattedError{formatted(&clientError{msg: fmt.Sprintf(format, args...), code: code})}}
+	return Response{Errors: []Error{{Message: fmt.Sprintf(format, args...), Extensions: map[string]any{"code": code}}}}
 }
 
-// formatted is err as a GraphQL error with no location.
+// formatted is err as a graphql-go error with its extensions, for what
+// graphql-go passes on (a subscription's start).
 func formatted(err error) gqlerrors.FormattedError {
 	f := gqlerrors.FormatError(err)
 	if ext, ok := err.(gqlerrors.ExtendedError); ok {
@@ -76,72 +108,136 @@ func formatted(err error) gqlerrors.FormattedError {
 	return f
 }
 
-// do runs req and returns the response with its HTTP status: 200 once
-// execution started, 400 for a request that cannot run, 405 for a mutation
-// when allowMutation is false.
-func (s *Schema) do(ctx context.Context, req Request, allowMutation bool) (Response, int) {
-	start := time.Now()
+// errorResponse is the response to a request that failed with err, which
+// clientErr words.
+func (s *Schema) errorResponse(ctx context.Context, err error) Response {
+	ce := clientErr(ctx, s.logger, "", err).(*clientError)
+	return Response{Errors: []Error{{Message: ce.msg, Extensions: ce.Extensions()}}}
+}
+
+// prepared is a request that passed every check and may run.
+type prepared struct {
+	req Request
+	doc *ast.Document
+	op  *ast.OperationDefinition
+	m   measure
+}
+
+// prepare takes req from its text to an operation that may run: it
+// resolves a persisted query, bounds the document (size, tokens, nesting,
+// then its shape once parsed), validates it, picks the operation, refuses
+// a mutation over GET, asks Authorize, and measures depth and cost, all
+// under ctx, whose deadline the caller set. A request that cannot run
+// gets its error response.
+func (s *Schema) prepare(ctx context.Context, req Request, transport string) (*prepared, *Response) {
+	fail := func(r Response) (*prepared, *Response) { return nil, &r }
+	req, hash, bad := s.persisted(req)
+	if bad != nil {
+		return nil, bad
+	}
 	if strings.TrimSpace(req.Query) == "" {
-		return requestError(codeBadInput, "query is required"), http.StatusBadRequest
+		return fail(requestError(codeBadRequest, "query is required"))
+	}
+	if int64(len(req.Query)) > s.limits.Body {
+		return fail(requestError(codeLimit, "%s: more than %d bytes", ErrTooLarge, s.limits.Body))
+	}
+	if err := scanDocument(req.Query, s.limits); err != nil {
+		return fail(requestError(codeLimit, "%s", err))
 	}
 	doc, err := parser.Parse(parser.ParseParams{Source: source.NewSource(&source.Source{
 		Body: []byte(req.Query),
 		Name: "GraphQL request",
 	})})
 	if err != nil {
-		return Response{Errors: gqlerrors.FormatErrors(err)}, http.StatusBadRequest
+		return fail(Response{Errors: fromGraphQL(gqlerrors.FormatErrors(err), codeParse)})
 	}
-	if v := graphql.ValidateDocument(&s.schema, doc, nil); !v.IsValid {
-		return Response{Errors: v.Errors}, http.StatusBadRequest
+	if cycle, err := checkShape(doc, s.limits); err != nil {
+		return fail(requestError(codeLimit, "%s", err))
+	} else if cycle != nil {
+		return fail(Response{Errors: []Error{*cycle}})
+	}
+	v := graphql.ValidateDocument(&s.schema, doc, validationRules)
+	errs := fromGraphQL(v.Errors, codeValidation)
+	conflicts, err := mergeCheck(&s.schema, doc)
+	if err != nil {
+		return fail(requestError(codeLimit, "%s", err))
+	}
+	if errs = append(errs, conflicts...); len(errs) > 0 {
+		return fail(Response{Errors: errs})
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(s.errorResponse(ctx, err))
 	}
 	op, err := operation(doc, req.OperationName)
 	if err != nil {
-		return requestError(codeBadInput, "%s", err), http.StatusBadRequest
+		return fail(requestError(codeOperation, "%s", err))
 	}
-	if op.Operation == ast.OperationTypeMutation && !allowMutation {
-		return requestError(codeBadInput, "mutations must be sent with POST"), http.StatusMethodNotAllowed
+	if op.Operation == ast.OperationTypeMutation && transport == transportGET {
+		return fail(requestError(codeMethod, "mutations must be sent with POST"))
 	}
-	if op.Operation == ast.OperationTypeSubscription {
-		return requestError(codeBadInput, "subscriptions run over a WebSocket at /graphql (graphql-transport-ws) or as server-sent events at /events"), http.StatusBadRequest
+	if s.authorize != nil {
+		if err := s.authorize(ctx, Operation{Type: op.Operation, Name: opName(op), Transport: transport}); err != nil {
+			return fail(s.errorResponse(ctx, err))
+		}
 	}
-	m, err := checkLimits(&s.schema, doc, op, req.Variables, s.limits)
+	m, err := checkLimits(ctx, &s.schema, doc, op, req.Variables, s.limits)
 	if err != nil {
-		return requestError(codeLimit, "%s", err), http.StatusBadRequest
+		return fail(s.errorResponse(ctx, err))
 	}
+	if hash != "" {
+		s.persistedQueries.add(hash, req.Query)
+	}
+	return &prepared{req: req, doc: doc, op: op, m: m}, nil
+}
 
+// do runs req, a query or a mutation, with one deadline for its
+// preparation and its execution.
+func (s *Schema) do(ctx context.Context, req Request, transport string) Response {
 	ctx, cancel := context.WithTimeout(withMemo(ctx), s.limits.Timeout)
 	defer cancel()
+	p, bad := s.prepare(ctx, req, transport)
+	if bad != nil {
+		return *bad
+	}
+	if p.op.Operation == ast.OperationTypeSubscription {
+		return requestError(codeBadRequest, "subscriptions run over a WebSocket at /graphql (graphql-transport-ws) or as server-sent events at /events")
+	}
+	return s.execute(ctx, p)
+}
+
+// execute runs a prepared query or mutation until ctx ends.
+func (s *Schema) execute(ctx context.Context, p *prepared) Response {
+	start := time.Now()
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        s.schema,
-		AST:           doc,
-		OperationName: req.OperationName,
-		Args:          req.Variables,
+		AST:           p.doc,
+		OperationName: p.req.OperationName,
+		Args:          p.req.Variables,
 		Context:       ctx,
 	})
-	resp := Response{Data: res.Data, Errors: res.Errors}
+	resp := Response{Data: res.Data, Errors: fromGraphQL(res.Errors, codeInternal)}
 	if res.Data != nil {
-		if raw, err := orderedJSON(res.Data, op, doc); err == nil {
+		if raw, err := orderedJSON(res.Data, p.op, p.doc); err == nil {
 			resp.Data = raw
 		} else {
 			s.logger.ErrorContext(ctx, "encode graphql result", "err", err)
 		}
 	}
-	status := http.StatusOK
 	if err := ctx.Err(); err != nil && res.Data == nil {
 		// graphql-go gave up waiting for the resolvers and reports the
 		// context's own error.
-		resp.Errors = []gqlerrors.FormattedError{formatted(clientErr(ctx, s.logger, "", err))}
+		resp = s.errorResponse(ctx, err)
 	} else if res.Data == nil && len(res.Errors) > 0 && noPath(res.Errors) {
 		// Errors before execution: variables that do not fit their types.
-		status = http.StatusBadRequest
+		resp.Errors = fromGraphQL(res.Errors, codeBadInput)
 	} else if res.Data == nil {
 		// A non-null root field failed: data is null, not absent.
 		resp.Data = json.RawMessage("null")
 	}
 	s.logger.DebugContext(ctx, "graphql",
-		"op", op.Operation, "name", opName(op), "depth", m.depth, "cost", m.cost,
+		"op", p.op.Operation, "name", opName(p.op), "depth", p.m.depth, "cost", p.m.cost,
 		"errors", len(resp.Errors), "took", time.Since(start))
-	return resp, status
+	return resp
 }
 
 // operation picks the operation of doc that name names, or its only one.
@@ -185,43 +281,88 @@ func noPath(errs []gqlerrors.FormattedError) bool {
 	return true
 }
 
+// Media types of GraphQL over HTTP.
+const (
+	mediaJSON         = "application/json"
+	mediaGraphQLJSON  = "application/graphql-response+json"
+	mediaGraphQLQuery = "application/graphql"
+)
+
+// responseMedia is the media type to answer with, of those Accept
+// allows: application/graphql-response+json when it is acceptable at
+// least as much as application/json, else application/json (also without
+// Accept, with */*, and when nothing acceptable is offered).
+func responseMedia(accept string) string {
+	best, bestQ := mediaJSON, 0.0
+	for part := range strings.SplitSeq(accept, ",") {
+		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		q := 1.0
+		if v, ok := params["q"]; ok {
+			if q, err = strconv.ParseFloat(v, 64); err != nil {
+				continue
+			}
+		}
+		var media string
+		switch mt {
+		case mediaGraphQLJSON:
+			media = mediaGraphQLJSON
+		case mediaJSON, "application/*", "*/*":
+			media = mediaJSON
+		default:
+			continue
+		}
+		if q > bestQ || q == bestQ && q > 0 && media == mediaGraphQLJSON {
+			best, bestQ = media, q
+		}
+	}
+	return best
+}
+
 // serveGraphQL serves the GraphQL endpoint following GraphQL over HTTP:
 // POST with a JSON or application/graphql body, GET with the request in
-// the URL for queries only.
+// the URL for queries only; answers in application/json or, when the
+// client accepts it, application/graphql-response+json, whose status
+// codes tell a request that did not run from one that did.
 func (s *Schema) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodGet && isWebSocket(r) {
 		s.serveWebSocket(w, r)
 		return
 	}
+	media := responseMedia(r.Header.Get("Accept"))
 	var req Request
+	transport := transportPOST
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
+		transport = transportGET
 		var err error
 		if req, err = requestFromURL(r); err != nil {
-			s.writeJSON(w, http.StatusBadRequest, requestError(codeBadInput, "%s", err))
+			s.writeResponse(w, media, 0, requestError(codeBadRequest, "%s", err))
 			return
 		}
 	case http.MethodPost:
-		var status int
+		var code int
 		var err error
-		if req, status, err = s.requestFromBody(w, r); err != nil {
-			s.writeJSON(w, status, requestError(codeBadInput, "%s", err))
+		if req, code, err = s.requestFromBody(w, r); err != nil {
+			s.writeResponse(w, media, code, requestError(codeBadRequest, "%s", err))
 			return
 		}
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		s.writeJSON(w, http.StatusMethodNotAllowed, requestError(codeBadInput, "method %s not allowed: use GET or POST", r.Method))
+		s.writeResponse(w, media, http.StatusMethodNotAllowed, requestError(codeBadRequest, "method %s not allowed: use GET or POST", r.Method))
 		return
 	}
-	resp, status := s.do(r.Context(), req, r.Method == http.MethodPost)
-	if status == http.StatusMethodNotAllowed {
+	resp := s.do(r.Context(), req, transport)
+	if len(resp.Errors) > 0 && resp.Errors[0].code() == codeMethod {
 		w.Header().Set("Allow", "POST")
 	}
-	s.writeJSON(w, status, resp)
+	s.writeResponse(w, media, 0, resp)
 }
 
-// requestFromURL reads a request from query, variables and operationName
-// in the URL.
+// requestFromURL reads a request from query, variables, operationName and
+// extensions in the URL.
 func requestFromURL(r *http.Request) (Request, error) {
 	q := r.URL.Query()
 	req := Request{Query: q.Get("query"), OperationName: q.Get("operationName")}
@@ -230,16 +371,21 @@ func requestFromURL(r *http.Request) (Request, error) {
 			return req, errors.New("variables: not a JSON object")
 		}
 	}
+	if v := q.Get("extensions"); v != "" {
+		if err := json.Unmarshal([]byte(v), &req.Extensions); err != nil {
+			return req, errors.New("extensions: not a JSON object")
+		}
+	}
 	return req, nil
 }
 
 // requestFromBody reads a POST body of at most Limits.Body bytes: JSON
-// {query, variables, operationName}, or the query alone as
+// {query, variables, operationName, extensions}, or the query alone as
 // application/graphql. It returns the status an error calls for.
 func (s *Schema) requestFromBody(w http.ResponseWriter, r *http.Request) (Request, int, error) {
 	var req Request
 	mediaType, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || (mediaType != "application/json" && mediaType != "application/graphql") {
+	if err != nil || (mediaType != mediaJSON && mediaType != mediaGraphQLQuery) {
 		return req, http.StatusUnsupportedMediaType, errors.New("Content-Type must be application/json or application/graphql")
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.limits.Body))
@@ -249,7 +395,7 @@ func (s *Schema) requestFromBody(w http.ResponseWriter, r *http.Request) (Reques
 		}
 		return req, http.StatusBadRequest, errors.New("cannot read request body")
 	}
-	if mediaType == "application/graphql" {
+	if mediaType == mediaGraphQLQuery {
 		req, err = requestFromURL(r)
 		req.Query = string(body)
 		return req, http.StatusBadRequest, err
@@ -258,6 +404,7 @@ func (s *Schema) requestFromBody(w http.ResponseWriter, r *http.Request) (Reques
 		Query         *string         `json:"query"`
 		Variables     json.RawMessage `json:"variables"`
 		OperationName *string         `json:"operationName"`
+		Extensions    json.RawMessage `json:"extensions"`
 	}
 	if err := json.Unmarshal(body, &raw); err != nil {
 		return req, http.StatusBadRequest, errors.New("request body is not a JSON object with a query")
@@ -280,11 +427,29 @@ func (s *Schema) requestFromBody(w http.ResponseWriter, r *http.Request) (Reques
 			return req, http.StatusBadRequest, errors.New("variables: not a JSON object")
 		}
 	}
+	if v := bytes.TrimSpace(raw.Extensions); len(v) > 0 && !bytes.Equal(v, []byte("null")) {
+		if err := json.Unmarshal(v, &req.Extensions); err != nil {
+			return req, http.StatusBadRequest, errors.New("extensions: not a JSON object")
+		}
+	}
 	return req, http.StatusOK, nil
+}
+
+// writeResponse writes resp in media with the status it calls for, or
+// code when it is not 0 (an error of the HTTP request).
+func (s *Schema) writeResponse(w http.ResponseWriter, media string, code int, resp Response) {
+	if code == 0 {
+		code = status(resp, media == mediaJSON)
+	}
+	s.write(w, media, code, resp)
 }
 
 // writeJSON writes v as the JSON response with status.
 func (s *Schema) writeJSON(w http.ResponseWriter, status int, v any) {
+	s.write(w, mediaJSON, status, v)
+}
+
+func (s *Schema) write(w http.ResponseWriter, media string, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -295,8 +460,9 @@ func (s *Schema) writeJSON(w http.ResponseWriter, status int, v any) {
 		buf.WriteString(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL"}}]}` + "\n")
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json")
+	h.Set("Content-Type", media)
 	h.Set("Cache-Control", "no-store")
+	h.Add("Vary", "Accept")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

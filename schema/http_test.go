@@ -3,12 +3,18 @@ package schema
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -47,11 +53,15 @@ func TestHTTP(t *testing.T) {
 		{"POST no content type", postAs("", counts), 415, "", "Content-Type must be application/json"},
 		{"POST bad JSON", postAs("application/json", `{"query":`), 400, "", "request body is not a JSON object"},
 		{"POST too large", postAs("application/json", `{"query":"`+counts+strings.Repeat(" ", 5000)+`"}`), 413, "", "request body larger than 4096 bytes"},
-		{"syntax error", postAs("application/graphql", `{ counts { `), 400, "", "Syntax Error"},
-		{"unknown field", postAs("application/graphql", `{ nope }`), 400, "", `Cannot query field "nope"`},
-		{"several operations, no name", postAs("application/graphql", `query A { counts { venues } } query B { counts { outlets } }`), 400, "", "operationName is required"},
-		{"unknown operation", postAs("application/json", `{"query":"query A { counts { venues } }","operationName":"B"}`), 400, "", `unknown operation "B"`},
-		{"variable of the wrong type", postAs("application/json", `{"query":"query($n: Int) { quotes(first: $n) { totalCount } }","variables":{"n":"ten"}}`), 400, "", `Variable "$n" got invalid value`},
+		// GraphQL over HTTP: a well-formed request that cannot run is
+		// answered 200 in application/json.
+		{"syntax error", postAs("application/graphql", `{ counts { `), 200, "", "Syntax Error"},
+		{"unknown field", postAs("application/graphql", `{ nope }`), 200, "", `Cannot query field "nope"`},
+		{"several operations, no name", postAs("application/graphql", `query A { counts { venues } } query B { counts { outlets } }`), 200, "", "operationName is required"},
+		{"unknown operation", postAs("application/json", `{"query":"query A { counts { venues } }","operationName":"B"}`), 200, "", `unknown operation "B"`},
+		{"variable of the wrong type", postAs("application/json", `{"query":"query($n: Int) { quotes(first: $n) { totalCount } }","variables":{"n":"ten"}}`), 200, "", `Variable "$n" got invalid value`},
+		{"bad extensions", postAs("application/json", `{"query":"`+counts+`","extensions":[1]}`), 400, "", "extensions: not a JSON object"},
+		{"operationName not a string", postAs("application/json", `{"query":"`+counts+`","operationName":1}`), 400, "", "request body is not a JSON object"},
 		{"PUT", httptest.NewRequestWithContext(t.Context(), http.MethodPut, "/graphql", nil), 405, "", "method PUT not allowed"},
 	}
 	for _, tt := range tests {
@@ -222,4 +232,180 @@ func FuzzRequest(f *testing.F) {
 			}
 		}
 	})
+}
+
+// application/graphql-response+json is answered when accepted, with the
+// status codes of GraphQL over HTTP; every error has a code and no empty
+// locations.
+func TestGraphQLResponseMedia(t *testing.T) {
+	s := newSchema(t)
+	do := func(accept, body string) (*httptest.ResponseRecorder, gqlResponse) {
+		t.Helper()
+		r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		if accept != "" {
+			r.Header.Set("Accept", accept)
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, r)
+		var resp gqlResponse
+		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("%s: %v", w.Body, err)
+		}
+		for _, e := range resp.Errors {
+			if e.Extensions["code"] == nil {
+				t.Errorf("%s: error without a code: %+v", body, e)
+			}
+		}
+		if strings.Contains(w.Body.String(), `"locations":[]`) {
+			t.Errorf("%s: empty locations in %s", body, w.Body)
+		}
+		return w, resp
+	}
+	const gql = "application/graphql-response+json"
+	for _, tt := range []struct {
+		name, accept, body string
+		media              string
+		status             int
+		code               string
+	}{
+		{"no Accept", "", `{"query":"{ __typename }"}`, "application/json", 200, ""},
+		{"any", "*/*", `{"query":"{ __typename }"}`, "application/json", 200, ""},
+		{"graphql-response", gql, `{"query":"{ __typename }"}`, gql, 200, ""},
+		{"preferred", gql + ", application/json;q=0.9", `{"query":"{ __typename }"}`, gql, 200, ""},
+		{"json preferred", gql + ";q=0.5, application/json", `{"query":"{ __typename }"}`, "application/json", 200, ""},
+		{"parse error", gql, `{"query":"{"}`, gql, 400, "GRAPHQL_PARSE_FAILED"},
+		{"parse error, json", "application/json", `{"query":"{"}`, "application/json", 200, "GRAPHQL_PARSE_FAILED"},
+		{"validation error", gql, `{"query":"{ nope }"}`, gql, 400, "GRAPHQL_VALIDATION_FAILED"},
+		{"variable error", gql, `{"query":"query($n: Int!) { quotes(first: $n) { totalCount } }","variables":{"n":"x"}}`, gql, 400, "BAD_USER_INPUT"},
+		{"unknown operation", gql, `{"query":"query A { __typename }","operationName":"B"}`, gql, 400, "OPERATION_RESOLUTION_FAILURE"},
+		{"limit", gql, `{"query":"{ ` + aliases(101, "__typename") + ` }"}`, gql, 400, "QUERY_LIMIT"},
+		{"no query", gql, `{}`, gql, 400, "BAD_REQUEST"},
+		{"no query, json", "application/json", `{}`, "application/json", 400, "BAD_REQUEST"},
+		{"field error keeps data", gql, `{"query":"{ node(id: \"x\") { id } }"}`, gql, 200, "BAD_USER_INPUT"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			w, resp := do(tt.accept, tt.body)
+			if w.Code != tt.status || w.Header().Get("Content-Type") != tt.media {
+				t.Errorf("status %d %s, want %d %s (%s)", w.Code, w.Header().Get("Content-Type"), tt.status, tt.media, w.Body)
+			}
+			code := ""
+			if len(resp.Errors) > 0 {
+				code, _ = resp.Errors[0].Extensions["code"].(string)
+			}
+			if code != tt.code {
+				t.Errorf("code %q, want %q (%s)", code, tt.code, w.Body)
+			}
+			if tt.status == 400 && tt.media == gql && resp.Data != nil {
+				t.Errorf("data %s in a request error", resp.Data)
+			}
+		})
+	}
+}
+
+// Automatic persisted queries: a hash alone is unknown, then the query
+// with its hash runs and is kept, then the hash alone runs it; over GET
+// and POST. A hash that is not the query's is refused.
+func TestPersistedQueries(t *testing.T) {
+	s := newSchema(t)
+	const q = `{ counts { speakers } }`
+	sum := sha256.Sum256([]byte(q))
+	hash := hex.EncodeToString(sum[:])
+	ext := `{"persistedQuery":{"version":1,"sha256Hash":"` + hash + `"}}`
+	get := func(v url.Values) (gqlResponse, int) {
+		return serve(t, s, httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/graphql?"+v.Encode(), nil))
+	}
+	resp, status := get(url.Values{"extensions": {ext}})
+	if status != 200 || len(resp.Errors) != 1 || resp.Errors[0].Message != "PersistedQueryNotFound" || resp.Errors[0].Extensions["code"] != "PERSISTED_QUERY_NOT_FOUND" {
+		t.Fatalf("hash alone, first: %d %+v", status, resp.Errors)
+	}
+	resp, status = get(url.Values{"extensions": {ext}, "query": {q}})
+	if status != 200 || string(resp.Data) != `{"counts":{"speakers":5}}` {
+		t.Fatalf("hash with query: %d %s %+v", status, resp.Data, resp.Errors)
+	}
+	resp, status = get(url.Values{"extensions": {ext}})
+	if status != 200 || string(resp.Data) != `{"counts":{"speakers":5}}` {
+		t.Fatalf("hash alone, after: %d %s %+v", status, resp.Data, resp.Errors)
+	}
+	r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/graphql", strings.NewReader(`{"extensions":`+ext+`}`))
+	r.Header.Set("Content-Type", "application/json")
+	if resp, status := serve(t, s, r); status != 200 || string(resp.Data) != `{"counts":{"speakers":5}}` {
+		t.Fatalf("POST hash alone: %d %s %+v", status, resp.Data, resp.Errors)
+	}
+	resp, status = get(url.Values{"extensions": {ext}, "query": {`{ counts { venues } }`}})
+	if status != 400 || len(resp.Errors) != 1 || !strings.Contains(resp.Errors[0].Message, "does not match") {
+		t.Errorf("mismatched hash: %d %+v", status, resp.Errors)
+	}
+	resp, status = get(url.Values{"extensions": {`{"persistedQuery":{"version":2,"sha256Hash":"` + hash + `"}}`}})
+	if status != 400 || len(resp.Errors) != 1 || !strings.Contains(resp.Errors[0].Message, "version") {
+		t.Errorf("version 2: %d %+v", status, resp.Errors)
+	}
+}
+
+// The cache of persisted queries keeps its bound, forgetting the least
+// recently used.
+func TestPersistedQueriesBound(t *testing.T) {
+	c := newPersistedQueries(3 * (10 + 1 + 100))
+	for _, k := range []string{"a", "b", "c"} {
+		c.add(k, strings.Repeat(k, 10))
+	}
+	c.get("a")
+	c.add("d", strings.Repeat("d", 10))
+	for k, want := range map[string]bool{"a": true, "b": false, "c": true, "d": true} {
+		if _, ok := c.get(k); ok != want {
+			t.Errorf("%s kept: %v, want %v", k, ok, want)
+		}
+	}
+	if c.size > c.max {
+		t.Errorf("size %d over %d", c.size, c.max)
+	}
+}
+
+// WithAuthorize sees every operation, on every transport, before it runs;
+// its refusals are 401 and 403 with their codes.
+func TestAuthorize(t *testing.T) {
+	var seen []string
+	var mu sync.Mutex
+	s := newSchema(t, WithAuthorize(func(ctx context.Context, op Operation) error {
+		mu.Lock()
+		seen = append(seen, op.Transport+" "+op.Type+" "+op.Name)
+		mu.Unlock()
+		switch {
+		case op.Type == "mutation":
+			return fmt.Errorf("%w: mutations need a write token", ErrUnauthenticated)
+		case op.Name == "Secret":
+			return fmt.Errorf("%w: not for you", ErrForbidden)
+		}
+		return nil
+	}))
+	if resp, status := post(t, s, `query Counts { counts { speakers } }`, nil); status != 200 || len(resp.Errors) > 0 {
+		t.Errorf("query: %d %+v", status, resp.Errors)
+	}
+	resp, status := post(t, s, `mutation { ingestArticle(input: {text: "x"}) { created } }`, nil)
+	if status != 401 || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "UNAUTHENTICATED" || resp.Errors[0].Message != "authentication required: mutations need a write token" {
+		t.Errorf("mutation: %d %+v", status, resp.Errors)
+	}
+	if resp, status := post(t, s, `query Secret { counts { speakers } }`, nil); status != 403 || resp.Errors[0].Extensions["code"] != "FORBIDDEN" {
+		t.Errorf("forbidden query: %d %+v", status, resp.Errors)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	w := dialWS(t, srv)
+	w.init()
+	w.subscribe("m", `mutation { ingestArticle(input: {text: "x"}) { created } }`)
+	if m := w.read(); m.Type != "error" || !strings.Contains(string(m.Payload), "UNAUTHENTICATED") {
+		t.Errorf("mutation over a WebSocket: %+v", m)
+	}
+	w.subscribeAndWait("s", `subscription Live { quoteAdded { text } }`)
+	ev, err := http.Get(srv.URL + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.Body.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{"POST query Counts", "POST mutation ", "POST query Secret", "websocket mutation ", "websocket subscription Live", "events subscription Events"}
+	if !slices.Equal(seen, want) {
+		t.Errorf("operations seen:\n%q\nwant\n%q", seen, want)
+	}
 }

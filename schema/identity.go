@@ -21,6 +21,7 @@ import (
 type identity struct {
 	speaker, quote, article graphql.Fields
 	query, mutation         graphql.Fields
+	occurrence              *graphql.Object // a printing, for the live feed
 }
 
 // extend returns fields with more added.
@@ -203,6 +204,7 @@ func (s *Schema) identityFields(speaker, quote, article, venue, pageInfo, spanTy
 	}
 
 	return &identity{
+		occurrence: occurrence,
 		speaker: graphql.Fields{
 			"roles": &graphql.Field{Type: list(role), Description: "Titles with the dates of the articles that gave them.",
 				Resolve: get(s, func(v graph.Speaker) any { return nonNil(v.Roles) })},

@@ -1,12 +1,116 @@
 package schema
 
 import (
+	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/graphql-go/graphql"
 	"github.com/graphql-go/graphql/language/ast"
 )
+
+// Limits bound the work a single request, and all live connections
+// together, may cause. A zero field takes the value of DefaultLimits.
+//
+// A query document is bounded in steps, each before the next can cost
+// more than the document's length: its size (Body) and, in one pass over
+// the text, its tokens (Tokens) and nesting (Nesting); once parsed, its
+// operations (Operations), aliases (Aliases), fragment cycles and the
+// fields it stands for with its fragments expanded (Fields); only then is
+// it validated, and its depth (Depth) and estimated cost (Cost) measured.
+// Validation and execution share one deadline (Timeout).
+type Limits struct {
+	// Body is the largest request body read, in bytes, and the largest
+	// query document, however it comes (GET, WebSocket, /events).
+	Body int64
+	// Tokens is the most lexical tokens (names, numbers, strings,
+	// punctuation) a query document may have.
+	Tokens int
+	// Nesting is the deepest nesting of braces, brackets and parentheses
+	// in a query document: selections, list and object values, arguments.
+	Nesting int
+	// Operations is the most operations one document may define.
+	Operations int
+	// Aliases is the most aliased fields one document may have.
+	Aliases int
+	// Fields is the most fields (and fragment spreads) a document may
+	// stand for once its fragments are expanded where they are spread.
+	Fields int
+	// Depth is the deepest nesting of fields a query may have. The ofType
+	// chains of introspection do not count.
+	Depth int
+	// Cost is the most a query's estimated cost may be: each field costs
+	// the product of the page sizes (first, or its default) of the lists
+	// around it. Lists that are not connections count as 10 items.
+	Cost int
+	// Timeout ends a request's validation and execution.
+	Timeout time.Duration
+
+	// PersistedQueryCache is how many bytes of query documents the
+	// automatic persisted queries keep; the least recently used go first.
+	PersistedQueryCache int64
+
+	// Subscriptions is the most live subscriptions, over WebSocket and
+	// /events together.
+	Subscriptions int
+	// SubscriptionsPerConnection is the most operations one WebSocket
+	// connection may run at once.
+	SubscriptionsPerConnection int
+	// WebSockets is the most WebSocket connections open at once.
+	WebSockets int
+	// SubscriberBuffer is how many events a subscription holds for a
+	// subscriber that reads slower than they come; past it the subscriber
+	// loses events and is told how many.
+	SubscriberBuffer int
+}
+
+// DefaultLimits returns the limits New uses: a 1 MiB body, 5,000 tokens,
+// nesting 40, 50 operations, 100 aliases, 2,000 fields, depth 12, cost
+// 50,000 and 15 seconds; 8 MiB of persisted queries; 1,000
+// subscriptions, 20 a connection, 500 WebSocket connections and 256
+// events held for a subscriber.
+func DefaultLimits() Limits {
+	return Limits{
+		Body: 1 << 20, Tokens: 5_000, Nesting: 40, Operations: 50, Aliases: 100, Fields: 2_000,
+		Depth: 12, Cost: 50_000, Timeout: 15 * time.Second,
+		PersistedQueryCache: 8 << 20,
+		Subscriptions:       1_000, SubscriptionsPerConnection: 20, WebSockets: 500, SubscriberBuffer: 256,
+	}
+}
+
+// WithLimits sets the limits; zero fields keep their defaults.
+func WithLimits(l Limits) Option {
+	return func(s *Schema) {
+		d := DefaultLimits()
+		def := func(v *int, dv int) {
+			if *v <= 0 {
+				*v = dv
+			}
+		}
+		def(&l.Tokens, d.Tokens)
+		def(&l.Nesting, d.Nesting)
+		def(&l.Operations, d.Operations)
+		def(&l.Aliases, d.Aliases)
+		def(&l.Fields, d.Fields)
+		def(&l.Depth, d.Depth)
+		def(&l.Cost, d.Cost)
+		def(&l.Subscriptions, d.Subscriptions)
+		def(&l.SubscriptionsPerConnection, d.SubscriptionsPerConnection)
+		def(&l.WebSockets, d.WebSockets)
+		def(&l.SubscriberBuffer, d.SubscriberBuffer)
+		if l.Body <= 0 {
+			l.Body = d.Body
+		}
+		if l.PersistedQueryCache <= 0 {
+			l.PersistedQueryCache = d.PersistedQueryCache
+		}
+		if l.Timeout <= 0 {
+			l.Timeout = d.Timeout
+		}
+		s.limits = l
+	}
+}
 
 // listGuess is the number of items a list that is not a connection is
 // taken to hold when estimating cost: a speaker's venues, a type's fields.
@@ -35,14 +139,16 @@ type walker struct {
 	fragments map[string]*ast.FragmentDefinition
 	vars      map[string]any
 	limits    Limits
+	ctx       context.Context
 	m         measure
 	visits    int
 }
 
 // checkLimits walks op and reports ErrTooDeep or ErrTooCostly, wrapped
-// with the numbers, when the operation is over the limits.
-func checkLimits(schema *graphql.Schema, doc *ast.Document, op *ast.OperationDefinition, vars map[string]any, l Limits) (measure, error) {
-	w := &walker{schema: schema, fragments: map[string]*ast.FragmentDefinition{}, vars: vars, limits: l}
+// with the numbers, when the operation is over the limits, or the error
+// of ctx when it ends first.
+func checkLimits(ctx context.Context, schema *graphql.Schema, doc *ast.Document, op *ast.OperationDefinition, vars map[string]any, l Limits) (measure, error) {
+	w := &walker{schema: schema, fragments: map[string]*ast.FragmentDefinition{}, vars: vars, limits: l, ctx: ctx}
 	for _, d := range doc.Definitions {
 		if f, ok := d.(*ast.FragmentDefinition); ok && f.Name != nil {
 			w.fragments[f.Name.Value] = f
@@ -75,6 +181,11 @@ func (w *walker) selections(set *ast.SelectionSet, parent graphql.Type, depth, o
 	for _, sel := range set.Selections {
 		if w.visits++; w.visits > maxVisits {
 			return fmt.Errorf("%w: more than %d fields after expanding fragments", ErrTooCostly, maxVisits)
+		}
+		if w.visits%1024 == 0 {
+			if err := w.ctx.Err(); err != nil {
+				return err
+			}
 		}
 		switch sel := sel.(type) {
 		case *ast.Field:

@@ -18,16 +18,21 @@
 //
 // Ids are opaque: the base64url of "Speaker:<uuid>" and alike, so node(id)
 // finds any record. Lists are Relay cursor connections. Dates are ISO 8601
-// both ways. Every request runs under Limits: body size, depth, an estimate
-// of its cost, and a timeout.
+// both ways. Every request runs under Limits (limits.go): its document is
+// bounded in size and shape before graphql-go parses and validates it
+// (document.go), then in depth and estimated cost, and validation and
+// execution share one deadline. Answers follow GraphQL over HTTP, in
+// application/json or application/graphql-response+json (http.go), and
+// automatic persisted queries are understood (apq.go).
 //
 // Errors reach clients through one function, clientErr: bad ids, cursors,
 // dates and input keep their message and a BAD_USER_INPUT code; anything
 // else is logged and shown as "internal error".
 //
-// Subscription.quoteAdded is fed by a broker that watches the store
-// (subscription.go): every quotation committed, by the ingestArticle
-// mutation or any other write, reaches the subscribers it matches.
+// Subscription.quoteAdded and printingAdded are fed by a broker that
+// watches the store (subscription.go): every printing committed, by the
+// ingestArticle mutation or any other write, reaches the subscribers it
+// matches, and a subscriber too slow to keep up is told what it lost.
 //
 // The playground's and the dashboard's assets are built by `go generate
 // ./schema`, which runs playground/build.sh and dashboard/build.sh (npm
@@ -46,7 +51,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"time"
+	"sync/atomic"
 
 	"github.com/google/uuid"
 	"github.com/graphql-go/graphql"
@@ -68,56 +73,18 @@ type Schema struct {
 	dashboard *assets
 	broker    *broker
 
+	authorize        func(context.Context, Operation) error // WithAuthorize; nil lets everything run
+	persistedQueries *persistedQueries
+	webSockets       atomic.Int64 // open WebSocket connections
+
 	shutdown     chan struct{} // closed by Shutdown: live connections end
 	shutdownOnce sync.Once
 
 	candidateType *graphql.Object // MergeCandidate, a node type declared in identity.go
 }
 
-// Limits bound the work a single request may cause. A zero field takes
-// the value of DefaultLimits.
-type Limits struct {
-	// Body is the largest request body read, in bytes.
-	Body int64
-	// Depth is the deepest nesting of fields a query may have. The ofType
-	// chains of introspection do not count.
-	Depth int
-	// Cost is the most a query's estimated cost may be: each field costs
-	// the product of the page sizes (first, or its default) of the lists
-	// around it. Lists that are not connections count as 10 items.
-	Cost int
-	// Timeout ends a request's execution.
-	Timeout time.Duration
-}
-
-// DefaultLimits returns the limits New uses: a 1 MiB body, depth 12, cost
-// 50,000 and 15 seconds.
-func DefaultLimits() Limits {
-	return Limits{Body: 1 << 20, Depth: 12, Cost: 50_000, Timeout: 15 * time.Second}
-}
-
 // Option configures New.
 type Option func(*Schema)
-
-// WithLimits sets the request limits; zero fields keep their defaults.
-func WithLimits(l Limits) Option {
-	return func(s *Schema) {
-		d := DefaultLimits()
-		if l.Body <= 0 {
-			l.Body = d.Body
-		}
-		if l.Depth <= 0 {
-			l.Depth = d.Depth
-		}
-		if l.Cost <= 0 {
-			l.Cost = d.Cost
-		}
-		if l.Timeout <= 0 {
-			l.Timeout = d.Timeout
-		}
-		s.limits = l
-	}
-}
 
 // New builds the GraphQL schema over store. Errors of resolvers that are
 // not the client's fault are logged to logger (nil discards them). It
@@ -133,7 +100,8 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	for _, o := range opts {
 		o(s)
 	}
-	s.broker = newBroker(store, logger)
+	s.broker = newBroker(store, logger, s.limits)
+	s.persistedQueries = newPersistedQueries(s.limits.PersistedQueryCache)
 	sc, err := s.build()
 	if err != nil {
 		return nil, fmt.Errorf("schema: %w", err)
@@ -572,7 +540,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 	return graphql.NewSchema(graphql.SchemaConfig{
 		Query:        query,
 		Mutation:     mutation,
-		Subscription: s.subscriptionType(quote),
+		Subscription: s.subscriptionType(quote, idt.occurrence),
 		Types:        []graphql.Type{speaker, quote, venue, article, outlet, s.candidateType},
 	})
 }

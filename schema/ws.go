@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+	"github.com/graphql-go/graphql/language/ast"
 )
 
 // GraphQL over WebSocket, the graphql-transport-ws protocol of the
@@ -33,7 +34,16 @@ import (
 // closed with the protocol's codes: 4400 for a message that is not one,
 // 4401 for subscribe before connection_ack, 4406 without the
 // subprotocol, 4408 without connection_init in 10 s, 4409 for an id in
-// use, 4429 for a second connection_init.
+// use, 4429 for a second connection_init; and with 1013 (try again
+// later) when Limits.WebSockets connections are already open.
+//
+// An operation over Limits.SubscriptionsPerConnection on one connection,
+// or a subscription over Limits.Subscriptions in all, gets the protocol's
+// error message with the code SUBSCRIPTION_LIMIT; the connection lives
+// on. A subscriber that reads slower than events come gets, where events
+// were lost, a next message whose payload is {"data": null, "errors":
+// [{"message": …, "extensions": {"code": "EVENTS_LOST", "lost": N}}]}; the
+// subscription goes on.
 
 // wsProtocol is the subprotocol graphd speaks.
 const wsProtocol = "graphql-transport-ws"
@@ -45,7 +55,6 @@ var wsInitTimeout = 10 * time.Second
 const (
 	wsPingInterval   = 30 * time.Second
 	wsWriteTimeout   = 10 * time.Second
-	wsMaxOperations  = 100
 	wsCloseInvalid   = websocket.StatusCode(4400)
 	wsCloseUnauth    = websocket.StatusCode(4401)
 	wsCloseProtocol  = websocket.StatusCode(4406)
@@ -74,9 +83,16 @@ func (s *Schema) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Time{})
 	rc.SetWriteDeadline(time.Time{})
+	n := s.webSockets.Add(1)
+	defer s.webSockets.Add(-1)
 	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{wsProtocol}})
 	if err != nil {
 		s.logger.Debug("websocket accept", "err", err)
+		return
+	}
+	if n > int64(s.limits.WebSockets) {
+		s.logger.Warn("websocket refused: too many connections", "limit", s.limits.WebSockets)
+		c.Close(websocket.StatusTryAgainLater, fmt.Sprintf("too many WebSocket connections: the server holds %d, its limit", s.limits.WebSockets))
 		return
 	}
 	if c.Subprotocol() != wsProtocol {
@@ -92,11 +108,23 @@ type wsConn struct {
 	s *Schema
 	c *websocket.Conn
 
-	mu    sync.Mutex
-	acked bool
-	inits int
-	ops   map[string]context.CancelFunc // operations running, by id
-	wg    sync.WaitGroup
+	mu      sync.Mutex
+	acked   bool
+	inits   int
+	payload map[string]any                // of connection_init
+	ops     map[string]context.CancelFunc // operations running, by id
+	wg      sync.WaitGroup
+}
+
+type initPayloadKey struct{}
+
+// InitPayload returns, in the context of an operation over a WebSocket
+// (the context an Authorize function gets), the payload of the
+// connection's connection_init message, where browsers, which cannot set
+// headers on a WebSocket, put credentials; nil elsewhere.
+func InitPayload(ctx context.Context) map[string]any {
+	p, _ := ctx.Value(initPayloadKey{}).(map[string]any)
+	return p
 }
 
 func (w *wsConn) serve(ctx context.Context) {
@@ -163,9 +191,14 @@ func (w *wsConn) serve(ctx context.Context) {
 func (w *wsConn) handle(ctx context.Context, m wsMessage) bool {
 	switch m.Type {
 	case "connection_init":
+		var payload map[string]any
+		json.Unmarshal(m.Payload, &payload) // optional, and any object
 		w.mu.Lock()
 		w.inits++
 		first := w.inits == 1
+		if first {
+			w.payload = payload
+		}
 		w.acked = true
 		w.mu.Unlock()
 		if !first {
@@ -198,6 +231,7 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 		w.c.Close(wsCloseInvalid, "Invalid message received")
 		return false
 	}
+	limit := w.s.limits.SubscriptionsPerConnection
 	w.mu.Lock()
 	switch {
 	case !w.acked:
@@ -208,25 +242,36 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 		w.mu.Unlock()
 		w.c.Close(wsCloseDuplicate, fmt.Sprintf("Subscriber for %.40s already exists", m.ID))
 		return false
-	case len(w.ops) >= wsMaxOperations:
+	case len(w.ops) >= limit:
 		w.mu.Unlock()
-		errs, _ := json.Marshal(requestError(codeLimit, "more than %d operations on one connection", wsMaxOperations).Errors)
+		errs, _ := json.Marshal(requestError(codeSubscriptionLimit, "more than %d operations on one connection", limit).Errors)
 		return w.send(ctx, wsMessage{ID: m.ID, Type: "error", Payload: errs}) == nil
 	}
-	opCtx, cancel := context.WithCancel(ctx)
+	opCtx, cancel := context.WithCancel(context.WithValue(ctx, initPayloadKey{}, w.payload))
 	w.ops[m.ID] = cancel
 	w.mu.Unlock()
-	// A subscription starts before the next message is read, so that a
-	// client knows it is live once a later message (a ping) is answered.
+	// The operation is prepared, and a subscription started, before the
+	// next message is read, so that a client knows it is live once a
+	// later message (a ping) is answered. Preparing is bounded by the
+	// limits; a query or mutation runs under the same deadline.
+	pctx, pcancel := context.WithTimeout(withMemo(opCtx), w.s.limits.Timeout)
+	p, bad := w.s.prepare(pctx, req, transportWebSocket)
 	var results <-chan Response
-	if isSubscription(req) {
-		results = w.s.Subscribe(opCtx, req)
+	if bad == nil && p.op.Operation == ast.OperationTypeSubscription {
+		pcancel()
+		results, bad = w.s.start(opCtx, p)
 	}
 	w.wg.Add(1)
 	go func() {
 		defer w.wg.Done()
 		defer cancel()
-		completed := w.run(opCtx, m.ID, req, results)
+		defer pcancel()
+		if bad != nil {
+			results = single(*bad)
+		} else if results == nil {
+			results = single(w.s.execute(pctx, p))
+		}
+		completed := w.run(opCtx, m.ID, results)
 		w.mu.Lock()
 		_, mine := w.ops[m.ID] // the client has not completed it
 		delete(w.ops, m.ID)
@@ -238,20 +283,21 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 	return true
 }
 
-// run runs one operation, sending its results (those of a subscription
-// already started); it reports whether the operation ended by
-// completing, rather than with an error message.
-func (w *wsConn) run(ctx context.Context, id string, req Request, results <-chan Response) bool {
-	if results == nil {
-		ch := make(chan Response, 1)
-		ch <- w.s.Do(ctx, req)
-		close(ch)
-		results = ch
-	}
+// single is a closed channel of one response.
+func single(r Response) <-chan Response {
+	ch := make(chan Response, 1)
+	ch <- r
+	close(ch)
+	return ch
+}
+
+// run sends the results of an operation; it reports whether the
+// operation ended by completing, rather than with an error message.
+func (w *wsConn) run(ctx context.Context, id string, results <-chan Response) bool {
 	for resp := range results {
 		if resp.Data == nil && len(resp.Errors) > 0 {
 			// The operation did not run: the protocol's error message.
-			errs, _ := json.Marshal(nonNil(resp.Errors))
+			errs, _ := json.Marshal(resp.Errors)
 			w.send(ctx, wsMessage{ID: id, Type: "error", Payload: errs})
 			return false
 		}

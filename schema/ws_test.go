@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -307,6 +309,7 @@ func TestEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	event, id, data := next(feed)
+	first := data
 	var q struct {
 		ID, Text string
 		Speaker  struct{ Name string }
@@ -319,10 +322,187 @@ func TestEvents(t *testing.T) {
 		t.Errorf("custom subscription: event %q data %s", event, data)
 	}
 
+	// A second printing of the statement: the same statement, not new,
+	// with this article's printing.
+	if _, err := s.store.PutArticle(t.Context(), graph.ArticleInput{URL: "https://news.example/sse2", Title: "Again", Text: text, Quotes: []graph.QuoteInput{
+		{Text: "We are ready.", Kind: graph.KindDirect, Spans: []graph.Span{*runeSpan(t, text, "We are ready.")}, Confidence: 0.9, Speaker: &graph.SpeakerRef{Name: "Ana Silva"}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	event, id2, data := next(feed)
+	var again struct {
+		ID, Text     string
+		NewStatement bool
+		Printing     struct {
+			Text    string
+			Article struct{ Title, URL string }
+		}
+	}
+	if err := json.Unmarshal([]byte(data), &again); err != nil || event != "quote" || id2 != id || again.NewStatement ||
+		again.Printing.Article.URL != "https://news.example/sse2" || again.Printing.Text != "We are ready." {
+		t.Errorf("a second printing: event %q id %q data %s (%v)", event, id2, data, err)
+	}
+	if !strings.Contains(first, `"newStatement":true`) {
+		t.Errorf("the first printing is not a new statement: %s", first)
+	}
+
 	for _, bad := range []string{"kind=sung", "minConfidence=lots", "query=%7Bcounts%7Bquotes%7D%7D", "speakerId=nope"} {
 		_, resp := open(bad)
 		if resp.StatusCode != http.StatusBadRequest {
 			t.Errorf("/events?%s: status %d", bad, resp.StatusCode)
 		}
+	}
+}
+
+// putQuotes stores an article at url printing each of texts, said by Ana
+// Silva.
+func putQuotes(t *testing.T, s *Schema, url string, texts ...string) {
+	t.Helper()
+	text := "Ana Silva said:"
+	for _, q := range texts {
+		text += " “" + q + "”"
+	}
+	in := graph.ArticleInput{URL: url, Title: url, Outlet: "Example Wire", Text: text}
+	for _, q := range texts {
+		in.Quotes = append(in.Quotes, graph.QuoteInput{Text: q, Kind: graph.KindDirect, Spans: []graph.Span{*runeSpan(t, text, q)},
+			Confidence: 0.9, Speaker: &graph.SpeakerRef{Name: "Ana Silva"}})
+	}
+	if _, err := s.store.PutArticle(t.Context(), in); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A new printing of a known statement reaches printingAdded, saying the
+// statement is not new, and not quoteAdded.
+func TestPrintingAdded(t *testing.T) {
+	s := newSchema(t)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	w := dialWS(t, srv)
+	w.init()
+	w.subscribeAndWait("quotes", `subscription { quoteAdded(speaker: "Silva") { text } }`)
+	w.subscribeAndWait("printings", `subscription { printingAdded(speaker: "Silva") { newStatement quote { text occurrenceCount } printing { text article { title } } } }`)
+	putQuotes(t, s, "https://news.example/a", "We will rebuild the bridge by spring")
+	putQuotes(t, s, "https://news.example/b", "We will rebuild the bridge by spring")
+
+	type printing struct {
+		PrintingAdded struct {
+			NewStatement bool
+			Quote        struct {
+				Text            string
+				OccurrenceCount int
+			}
+			Printing struct {
+				Text    string
+				Article struct{ Title string }
+			}
+		}
+	}
+	var got []string
+	for len(got) < 3 {
+		m := w.read()
+		if m.Type != "next" {
+			t.Fatalf("message %+v", m)
+		}
+		switch m.ID {
+		case "quotes":
+			var ev struct{ Data quoteEvent }
+			json.Unmarshal(m.Payload, &ev)
+			got = append(got, "quoteAdded "+ev.Data.QuoteAdded.Text)
+		case "printings":
+			var ev struct{ Data printing }
+			json.Unmarshal(m.Payload, &ev)
+			p := ev.Data.PrintingAdded
+			got = append(got, fmt.Sprintf("printingAdded new=%v count=%d %s", p.NewStatement, p.Quote.OccurrenceCount, p.Printing.Article.Title))
+		}
+	}
+	slices.Sort(got)
+	want := []string{
+		"printingAdded new=false count=2 https://news.example/b",
+		"printingAdded new=true count=1 https://news.example/a",
+		"quoteAdded We will rebuild the bridge by spring",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("events:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Nothing more: the second printing was no new statement.
+	w.send(map[string]any{"type": "ping"})
+	if m := w.read(); m.Type != "pong" {
+		t.Errorf("after the events: %+v", m)
+	}
+}
+
+// A subscriber that does not read loses events, and is told how many
+// where they were lost.
+func TestSlowSubscriberIsTold(t *testing.T) {
+	s := newSchema(t, WithLimits(Limits{SubscriberBuffer: 2}))
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	results := s.Subscribe(ctx, Request{Query: `subscription { printingAdded { printing { text } } }`})
+	const n = 40
+	var texts []string
+	for i := range n {
+		texts = append(texts, fmt.Sprintf("Statement number %d about the harbour", i))
+	}
+	// One article of n printings, read by nobody: most are lost, and
+	// every one is either delivered or counted in a notice.
+	putQuotes(t, s, "https://news.example/many", texts...)
+	events, lost, notices := 0, 0, 0
+	for resp := range results {
+		if len(resp.Errors) > 0 {
+			e := resp.Errors[0]
+			if e.code() != codeEventsLost || string(resp.Data.(json.RawMessage)) != "null" {
+				t.Fatalf("error event %+v", resp)
+			}
+			n, _ := e.Extensions["lost"].(int)
+			lost += n
+			notices++
+		} else {
+			events++
+		}
+		if events+lost >= n {
+			break
+		}
+	}
+	if notices == 0 || lost == 0 || events+lost != n {
+		t.Errorf("%d events, %d lost in %d notices; want %d in all, some lost", events, lost, notices, n)
+	}
+	t.Logf("%d events, %d lost in %d notices", events, lost, notices)
+}
+
+// Subscriptions are capped per connection and in all, and WebSocket
+// connections in number; each cap answers with its error or close code.
+func TestSubscriptionCaps(t *testing.T) {
+	s := newSchema(t, WithLimits(Limits{SubscriptionsPerConnection: 2, Subscriptions: 3, WebSockets: 2}))
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	sub := `subscription { quoteAdded { text } }`
+	a := dialWS(t, srv)
+	a.init()
+	a.subscribeAndWait("1", sub)
+	a.subscribeAndWait("2", sub)
+	a.subscribe("3", sub)
+	if m := a.read(); m.Type != "error" || m.ID != "3" || !strings.Contains(string(m.Payload), `"SUBSCRIPTION_LIMIT"`) {
+		t.Errorf("third on one connection: %+v", m)
+	}
+	b := dialWS(t, srv)
+	b.init()
+	b.subscribeAndWait("1", sub)
+	b.subscribe("2", sub)
+	if m := b.read(); m.Type != "error" || m.ID != "2" || !strings.Contains(string(m.Payload), "too many subscriptions") {
+		t.Errorf("fourth in all: %+v", m)
+	}
+	// /events counts too, and says so with 503.
+	resp, err := http.Get(srv.URL + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("/events over the cap: %d %v", resp.StatusCode, resp.Header)
+	}
+	c := dialWS(t, srv)
+	if code := c.closed(); code != websocket.StatusTryAgainLater {
+		t.Errorf("third connection: close code %d, want 1013", code)
 	}
 }
