@@ -6,7 +6,8 @@ import (
 	"github.com/graphd/graphd/graph"
 )
 
-// Page sizes of connections.
+// Page sizes of connections: maxFirst is the largest page unless
+// Limits.First says otherwise.
 const (
 	defaultFirst = 20
 	maxFirst     = 100
@@ -42,7 +43,8 @@ func paginate[T any](ctx context.Context, kind string, args map[string]any, fetc
 	if v, ok := args["first"].(int); ok {
 		first = v
 	}
-	if err := checkFirst(first); err != nil {
+	limit := pageLimit(ctx)
+	if err := checkFirst(first, limit); err != nil {
 		return nil, err
 	}
 	var start cursor
@@ -50,6 +52,9 @@ func paginate[T any](ctx context.Context, kind string, args map[string]any, fetc
 		c, err := decodeCursor(kind, s)
 		if err != nil {
 			return nil, err
+		}
+		if c.skip > limit {
+			return nil, inputErrorf("after: invalid cursor")
 		}
 		start = c
 	}

@@ -79,8 +79,10 @@ func formatted(err error) gqlerrors.FormattedError {
 // do runs req and returns the response with its HTTP status: 200 once
 // execution started, 400 for a request that cannot run, 405 for a mutation
 // when allowMutation is false.
-func (s *Schema) do(ctx context.Context, req Request, allowMutation bool) (Response, int) {
+func (s *Schema) do(ctx context.Context, req Request, allowMutation bool) (resp Response, status int) {
 	start := time.Now()
+	ctx, call := s.begin(ctx)
+	defer func() { call.end(resp, status) }()
 	if strings.TrimSpace(req.Query) == "" {
 		return requestError(codeBadInput, "query is required"), http.StatusBadRequest
 	}
@@ -97,6 +99,9 @@ func (s *Schema) do(ctx context.Context, req Request, allowMutation bool) (Respo
 	op, err := operation(doc, req.OperationName)
 	if err != nil {
 		return requestError(codeBadInput, "%s", err), http.StatusBadRequest
+	}
+	if resp, status, ok := call.admit(ctx, op); !ok {
+		return resp, status
 	}
 	if op.Operation == ast.OperationTypeMutation && !allowMutation {
 		return requestError(codeBadInput, "mutations must be sent with POST"), http.StatusMethodNotAllowed
@@ -118,7 +123,7 @@ func (s *Schema) do(ctx context.Context, req Request, allowMutation bool) (Respo
 		Args:          req.Variables,
 		Context:       ctx,
 	})
-	resp := Response{Data: res.Data, Errors: res.Errors}
+	resp = Response{Data: res.Data, Errors: res.Errors}
 	if res.Data != nil {
 		if raw, err := orderedJSON(res.Data, op, doc); err == nil {
 			resp.Data = raw
@@ -126,7 +131,7 @@ func (s *Schema) do(ctx context.Context, req Request, allowMutation bool) (Respo
 			s.logger.ErrorContext(ctx, "encode graphql result", "err", err)
 		}
 	}
-	status := http.StatusOK
+	status = http.StatusOK
 	if err := ctx.Err(); err != nil && res.Data == nil {
 		// graphql-go gave up waiting for the resolvers and reports the
 		// context's own error.

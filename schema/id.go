@@ -87,7 +87,7 @@ func isNodeType(typ string) bool {
 type cursor struct {
 	kind  string
 	after string // the store's cursor; "" is the start
-	skip  int    // items past after, at most maxFirst
+	skip  int    // items past after, at most the largest page
 }
 
 const cursorPrefix = "c1:"
@@ -122,7 +122,7 @@ func decodeCursor(kind, s string) (cursor, error) {
 		return cursor{}, bad
 	}
 	skip, err := strconv.Atoi(n)
-	if err != nil || skip < 0 || skip > maxFirst || strconv.Itoa(skip) != n {
+	if err != nil || skip < 0 || skip > MaxPageSize || strconv.Itoa(skip) != n {
 		return cursor{}, bad
 	}
 	if skip == 0 && after == "" {
@@ -171,10 +171,10 @@ func formatTime(t time.Time) any {
 	return t.Format(time.RFC3339Nano)
 }
 
-// checkFirst validates a page size argument.
-func checkFirst(first int) error {
-	if first < 0 || first > maxFirst {
-		return inputErrorf("first: must be between 0 and %d, not %d", maxFirst, first)
+// checkFirst validates a page size argument against the largest page.
+func checkFirst(first, limit int) error {
+	if first < 0 || first > limit {
+		return inputErrorf("first: must be between 0 and %d, not %d", limit, first)
 	}
 	return nil
 }

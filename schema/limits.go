@@ -170,15 +170,15 @@ func (w *walker) first(f *ast.Field) int {
 		switch v := a.Value.(type) {
 		case *ast.IntValue:
 			if n, err := strconv.Atoi(v.Value); err == nil {
-				return clampFirst(n)
+				return w.clampFirst(n)
 			}
 		case *ast.Variable:
 			if v.Name != nil {
 				switch n := w.vars[v.Name.Value].(type) {
 				case float64:
-					return clampFirst(int(n))
+					return w.clampFirst(int(n))
 				case int:
-					return clampFirst(n)
+					return w.clampFirst(n)
 				}
 			}
 		}
@@ -188,8 +188,8 @@ func (w *walker) first(f *ast.Field) int {
 
 // clampFirst keeps an out-of-range page size, which the resolver will
 // reject, from skewing the estimate.
-func clampFirst(n int) int {
-	return min(max(n, 0), maxFirst)
+func (w *walker) clampFirst(n int) int {
+	return min(max(n, 0), w.limits.First)
 }
 
 func isConnection(t graphql.Type) bool {

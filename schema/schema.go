@@ -63,10 +63,14 @@ type Schema struct {
 	logger    *slog.Logger
 	limits    Limits
 	schema    graphql.Schema
-	mux       *http.ServeMux
-	assets    *assets // the playground
+	mux       http.Handler // the routes inside the middleware of middleware.go
+	assets    *assets      // the playground
 	dashboard *assets
 	broker    *broker
+	access    accessControl   // access.go
+	origins   map[string]bool // cross-origin callers allowed, cors.go
+	buildInfo Build
+	metrics   *metrics
 
 	shutdown     chan struct{} // closed by Shutdown: live connections end
 	shutdownOnce sync.Once
@@ -88,12 +92,15 @@ type Limits struct {
 	Cost int
 	// Timeout ends a request's execution.
 	Timeout time.Duration
+	// First is the largest page a connection serves (its first
+	// argument), at most MaxPageSize.
+	First int
 }
 
 // DefaultLimits returns the limits New uses: a 1 MiB body, depth 12, cost
-// 50,000 and 15 seconds.
+// 50,000, 15 seconds and pages of at most 100.
 func DefaultLimits() Limits {
-	return Limits{Body: 1 << 20, Depth: 12, Cost: 50_000, Timeout: 15 * time.Second}
+	return Limits{Body: 1 << 20, Depth: 12, Cost: 50_000, Timeout: 15 * time.Second, First: maxFirst}
 }
 
 // Option configures New.
@@ -115,6 +122,10 @@ func WithLimits(l Limits) Option {
 		if l.Timeout <= 0 {
 			l.Timeout = d.Timeout
 		}
+		if l.First <= 0 {
+			l.First = d.First
+		}
+		l.First = min(l.First, MaxPageSize)
 		s.limits = l
 	}
 }
@@ -133,7 +144,11 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	for _, o := range opts {
 		o(s)
 	}
+	if s.buildInfo.Version == "" {
+		s.buildInfo.Version = "devel"
+	}
 	s.broker = newBroker(store, logger)
+	s.metrics = newMetrics(s)
 	sc, err := s.build()
 	if err != nil {
 		return nil, fmt.Errorf("schema: %w", err)
@@ -141,7 +156,7 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	s.schema = sc
 	s.assets = loadAssets(dist, "playground/dist")
 	s.dashboard = loadAssets(dashboardDist, "dashboard/dist")
-	s.mux = s.routes()
+	s.mux = s.handler(s.routes())
 	return s, nil
 }
 
@@ -543,6 +558,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 	for name, f := range s.statsFields(node) {
 		queryFields[name] = f
 	}
+	queryFields["version"] = s.versionField()
 	query := graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: queryFields})
 
 	mutation := graphql.NewObject(graphql.ObjectConfig{
@@ -599,7 +615,7 @@ func connectionType(s *Schema, name string, t *graphql.Object, pageInfo *graphql
 // type pairs.
 func pageArgs(more ...any) graphql.FieldConfigArgument {
 	args := graphql.FieldConfigArgument{
-		"first": &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page size, 0 to %d; %d when omitted.", maxFirst, defaultFirst)},
+		"first": &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page size, from 0 to the server's largest page (%d unless configured); %d when omitted.", maxFirst, defaultFirst)},
 		"after": &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page starts after it."},
 	}
 	for i := 0; i+1 < len(more); i += 2 {
@@ -918,7 +934,7 @@ func (s *Schema) ingestArticle(p graphql.ResolveParams) (any, error) {
 		}
 		a.Published = t
 	}
-	return ingest.Store(p.Context, s.store, a)
+	return s.storeArticle(p.Context, a)
 }
 
 func nullable(s string) any {

@@ -74,7 +74,10 @@ func (s *Schema) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Time{})
 	rc.SetWriteDeadline(time.Time{})
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{wsProtocol}})
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		Subprotocols:       []string{wsProtocol},
+		InsecureSkipVerify: s.originAllowed(r.Header.Get("Origin")), // an origin WithCORS allows
+	})
 	if err != nil {
 		s.logger.Debug("websocket accept", "err", err)
 		return
@@ -170,6 +173,10 @@ func (w *wsConn) handle(ctx context.Context, m wsMessage) bool {
 		w.mu.Unlock()
 		if !first {
 			w.c.Close(wsCloseTooMany, "Too many initialisation requests")
+			return false
+		}
+		if !w.s.admitConnection(ctx, m.Payload) {
+			w.c.Close(wsCloseForbidden, "Forbidden")
 			return false
 		}
 		return w.send(ctx, wsMessage{Type: "connection_ack"}) == nil
