@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"log/slog"
@@ -85,14 +87,25 @@ func (l *capListener) refuse(c net.Conn) {
 	go func() {
 		defer func() { <-l.refusing }()
 		c.SetDeadline(time.Now().Add(refusalTimeout))
+		// Read the request's head first: HTTP clients take an answer that
+		// comes before their request for a stray one on an idle
+		// connection.
+		r := bufio.NewReaderSize(io.LimitReader(c, 64<<10), 4096)
+		for {
+			line, err := r.ReadSlice('\n')
+			if err != nil || len(bytes.TrimSpace(line)) == 0 {
+				break
+			}
+		}
+		c.SetDeadline(time.Now().Add(refusalTimeout))
 		c.Write(l.answer)
-		// Close our side, then read what the client sent until it closes
-		// its own: closing with unread bytes would reset the connection
-		// and could lose the answer.
+		// Close our side, then read what else the client sent until it
+		// closes its own: closing with unread bytes would reset the
+		// connection and could lose the answer.
 		if cw, ok := c.(interface{ CloseWrite() error }); ok {
 			cw.CloseWrite()
 		}
-		io.Copy(io.Discard, io.LimitReader(c, 1<<20))
+		io.Copy(io.Discard, r)
 		c.Close()
 	}()
 }
