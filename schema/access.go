@@ -157,8 +157,9 @@ func (a *accessControl) refusal(have, need level, invalid bool) refusal {
 // proved and, for the access log, the GraphQL operation it ran. It lives
 // in the request's context; a context without one is an in-process call.
 type caller struct {
-	have atomic.Int32 // a level
-	ws   bool         // a WebSocket, which runs many operations
+	have   atomic.Int32 // a level
+	ws     bool         // a WebSocket, which runs many operations
+	remote string       // the client's address, for the log
 
 	mu        sync.Mutex
 	op, name  string // the GraphQL operation
@@ -285,7 +286,7 @@ func (s *Schema) admit(ctx context.Context, op *ast.OperationDefinition) (resp R
 	c.mu.Lock()
 	c.challenge = why.challenge
 	c.mu.Unlock()
-	s.logger.WarnContext(ctx, "access refused", "reason", why.reason, "op", op.Operation, "name", opName(op))
+	s.logger.WarnContext(ctx, "access refused", "reason", why.reason, "op", op.Operation, "name", opName(op), "remote", c.remote)
 	return requestError(why.code, "%s", why.message), why.status, false
 }
 
@@ -312,14 +313,14 @@ func (s *Schema) admitConnection(ctx context.Context, payload json.RawMessage) b
 			}
 			l := s.access.level(token)
 			if l == levelNone {
-				s.logger.WarnContext(ctx, "access refused", "reason", "token in connection_init matches no token of the server")
+				s.logger.WarnContext(ctx, "access refused", "reason", "token in connection_init matches no token of the server", "remote", c.remote)
 				return false
 			}
 			c.raise(l)
 		}
 	}
 	if !s.access.allows(c.level(), levelRead) {
-		s.logger.WarnContext(ctx, "access refused", "reason", "WebSocket without the read token")
+		s.logger.WarnContext(ctx, "access refused", "reason", "WebSocket without the read token", "remote", c.remote)
 		return false
 	}
 	return true

@@ -36,7 +36,7 @@ func (s *Schema) handler(mux *http.ServeMux) http.Handler {
 func (s *Schema) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		c := &caller{ws: isWebSocket(r)}
+		c := &caller{ws: isWebSocket(r), remote: r.RemoteAddr}
 		ctx := context.WithValue(r.Context(), callerKey{}, c)
 		r = r.WithContext(withPageLimit(ctx, s.limits.First))
 		sw := &statusWriter{ResponseWriter: w, caller: c, metrics: s.metrics}
