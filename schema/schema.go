@@ -15,6 +15,12 @@
 //	GET  /assets/…  its script and stylesheet
 //	GET  /dashboard the dashboard, bundled and embedded the same way, with
 //	                its assets under /dashboard/assets/
+//	GET  /healthz   liveness, and /readyz readiness (health.go)
+//	GET  /metrics   Prometheus metrics (metrics.go)
+//
+// Around the routes (middleware.go): an access log line and metrics per
+// request, CORS for the origins WithCORS allows (cors.go), and bearer
+// tokens for writes and, optionally, reads (WithAccess, access.go).
 //
 // Ids are opaque: the base64url of "Speaker:<uuid>" and alike, so node(id)
 // finds any record. Lists are Relay cursor connections. Dates are ISO 8601
