@@ -29,6 +29,9 @@ type Options struct {
 	// processes may do so at once, none while another writes. Writes
 	// return ErrReadOnly.
 	ReadOnly bool
+	// Metrics turns on Badger's own metrics, which it publishes with
+	// expvar (badger_*), for a server to export.
+	Metrics bool
 }
 
 // ErrReadOnly means a write to a store opened with Options.ReadOnly.
@@ -81,7 +84,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		WithInMemory(dir == "").
 		WithLogger(badgerLogger{log}).
 		WithLoggingLevel(badger.WARNING).
-		WithMetricsEnabled(false).
+		WithMetricsEnabled(opts.Metrics).
 		WithSyncWrites(opts.SyncWrites).
 		WithNumVersionsToKeep(1).
 		WithMemTableSize(memTableSize).

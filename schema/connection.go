@@ -8,11 +8,31 @@ import (
 	"github.com/graphd/graphd/graph"
 )
 
-// Page sizes of connections.
+// Page sizes of connections: maxFirst is the largest page unless
+// Limits.First says otherwise (pageLimit).
 const (
 	defaultFirst = 20
 	maxFirst     = 100
 )
+
+// MaxPageSize is the most Limits.First may be.
+const MaxPageSize = 10_000
+
+// The largest page of a connection is a limit of the server, which the
+// resolvers read from the context execute and start give them.
+type pageLimitKey struct{}
+
+func withPageLimit(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, pageLimitKey{}, n)
+}
+
+// pageLimit is the largest page a connection may serve in ctx.
+func pageLimit(ctx context.Context) int {
+	if n, ok := ctx.Value(pageLimitKey{}).(int); ok && n > 0 {
+		return n
+	}
+	return maxFirst
+}
 
 // connection is the value behind every XConnection type: a Relay cursor
 // connection over one page of the store.
@@ -57,6 +77,7 @@ func paginate[T any](ctx context.Context, kind string, args map[string]any, fetc
 		return nil, inputErrorf("last and after: page forward with first and after, or backward with last and before")
 	}
 	backward := hasLast || before != ""
+	limit := pageLimit(ctx)
 	n, arg, at := defaultFirst, "first", after
 	switch {
 	case backward:
@@ -64,14 +85,14 @@ func paginate[T any](ctx context.Context, kind string, args map[string]any, fetc
 		if hasLast {
 			n = last
 		}
-		if err := checkPageSize("last", n); err != nil {
+		if err := checkPageSize("last", n, limit); err != nil {
 			return nil, err
 		}
 	case hasFirst:
 		n = first
 		fallthrough
 	default:
-		if err := checkPageSize("first", n); err != nil {
+		if err := checkPageSize("first", n, limit); err != nil {
 			return nil, err
 		}
 		arg = "after"

@@ -149,7 +149,7 @@ func FuzzDocument(f *testing.F) {
 		defer cancel()
 		done := make(chan *Response, 1)
 		go func() {
-			_, bad := s.prepare(ctx, Request{Query: query}, transportPOST)
+			_, _, bad := s.prepare(ctx, Request{Query: query}, transportPOST)
 			done <- bad
 		}()
 		var bad *Response

@@ -71,10 +71,17 @@ const eventsQuery = `subscription Events($speaker: String, $speakerId: ID, $venu
 }`
 
 func (s *Schema) serveEvents(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	// refuse answers a request that did not start, counting its operation
+	// (none, when it did not get as far as one).
+	refuse := func(op Operation, code int, resp Response) {
+		s.countOperation(r.Context(), op, code, time.Since(start), resp.Errors)
+		s.writeJSON(w, code, resp)
+	}
 	q := r.URL.Query()
 	req, err := requestFromURL(r)
 	if err != nil {
-		s.writeJSON(w, http.StatusBadRequest, requestError(codeBadRequest, "%s", err))
+		refuse(Operation{Transport: transportEvents}, http.StatusBadRequest, requestError(codeBadRequest, "%s", err))
 		return
 	}
 	custom := req.Query != "" || req.Extensions != nil
@@ -100,7 +107,7 @@ func (s *Schema) serveEvents(w http.ResponseWriter, r *http.Request) {
 		if v := q.Get("minConfidence"); v != "" {
 			c, err := strconv.ParseFloat(v, 64)
 			if err != nil {
-				s.writeJSON(w, http.StatusBadRequest, requestError(codeBadInput, "minConfidence: not a number: %q", v))
+				refuse(Operation{Transport: transportEvents}, http.StatusBadRequest, requestError(codeBadInput, "minConfidence: not a number: %q", v))
 				return
 			}
 			req.Variables["minConfidence"] = c
@@ -108,20 +115,21 @@ func (s *Schema) serveEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	if !custom {
 		if _, err := liveFilterOf(req.Variables); err != nil {
-			s.writeJSON(w, http.StatusBadRequest, s.errorResponse(r.Context(), err))
+			refuse(Operation{Transport: transportEvents}, http.StatusBadRequest, s.errorResponse(r.Context(), err))
 			return
 		}
 	}
 	ctx, cancel := context.WithCancel(r.Context())
 	defer cancel()
-	results, bad := s.subscribe(ctx, req, transportEvents)
+	results, op, bad := s.subscribe(ctx, req, transportEvents)
 	if bad != nil {
 		if bad.Errors[0].code() == codeSubscriptionLimit {
 			w.Header().Set("Retry-After", "30")
 		}
-		s.writeJSON(w, status(*bad, false), *bad)
+		refuse(op, status(*bad, false), *bad)
 		return
 	}
+	s.countOperation(r.Context(), op, http.StatusOK, time.Since(start), nil)
 	rc := http.NewResponseController(w)
 	rc.SetWriteDeadline(time.Time{})
 	h := w.Header()

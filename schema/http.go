@@ -82,7 +82,8 @@ func (s *Schema) routes() *http.ServeMux {
 // validation, limits), with no data. A subscription is refused: use
 // Subscribe.
 func (s *Schema) Do(ctx context.Context, req Request) Response {
-	return s.do(ctx, req, transportPOST)
+	resp, _ := s.do(ctx, req, transportPOST)
+	return resp
 }
 
 // Transports, as Operation.Transport names them.
@@ -128,12 +129,15 @@ type prepared struct {
 // then its shape once parsed), validates it, picks the operation, refuses
 // a mutation over GET, asks Authorize, and measures depth and cost, all
 // under ctx, whose deadline the caller set. A request that cannot run
-// gets its error response.
-func (s *Schema) prepare(ctx context.Context, req Request, transport string) (*prepared, *Response) {
-	fail := func(r Response) (*prepared, *Response) { return nil, &r }
+// gets its error response. info is what prepare learnt of the operation,
+// run or refused, for the metrics and the access log: its Type and Name
+// are empty when the request failed before one was picked.
+func (s *Schema) prepare(ctx context.Context, req Request, transport string) (p *prepared, info Operation, bad *Response) {
+	info = Operation{Transport: transport}
+	fail := func(r Response) (*prepared, Operation, *Response) { return nil, info, &r }
 	req, hash, bad := s.persisted(req)
 	if bad != nil {
-		return nil, bad
+		return nil, info, bad
 	}
 	if strings.TrimSpace(req.Query) == "" {
 		return fail(requestError(codeBadRequest, "query is required"))
@@ -172,11 +176,12 @@ func (s *Schema) prepare(ctx context.Context, req Request, transport string) (*p
 	if err != nil {
 		return fail(requestError(codeOperation, "%s", err))
 	}
+	info.Type, info.Name = op.Operation, opName(op)
 	if op.Operation == ast.OperationTypeMutation && transport == transportGET {
 		return fail(requestError(codeMethod, "mutations must be sent with POST"))
 	}
 	if s.authorize != nil {
-		if err := s.authorize(ctx, Operation{Type: op.Operation, Name: opName(op), Transport: transport}); err != nil {
+		if err := s.authorize(ctx, info); err != nil {
 			return fail(s.errorResponse(ctx, err))
 		}
 	}
@@ -187,22 +192,23 @@ func (s *Schema) prepare(ctx context.Context, req Request, transport string) (*p
 	if hash != "" {
 		s.persistedQueries.add(hash, req.Query)
 	}
-	return &prepared{req: req, doc: doc, op: op, m: m}, nil
+	return &prepared{req: req, doc: doc, op: op, m: m}, info, nil
 }
 
 // do runs req, a query or a mutation, with one deadline for its
-// preparation and its execution.
-func (s *Schema) do(ctx context.Context, req Request, transport string) Response {
+// preparation and its execution. It returns what it learnt of the
+// operation (prepare) with the response.
+func (s *Schema) do(ctx context.Context, req Request, transport string) (Response, Operation) {
 	ctx, cancel := context.WithTimeout(withMemo(ctx), s.limits.Timeout)
 	defer cancel()
-	p, bad := s.prepare(ctx, req, transport)
+	p, info, bad := s.prepare(ctx, req, transport)
 	if bad != nil {
-		return *bad
+		return *bad, info
 	}
 	if p.op.Operation == ast.OperationTypeSubscription {
-		return requestError(codeBadRequest, "subscriptions run over a WebSocket at /graphql (graphql-transport-ws) or as server-sent events at /events")
+		return requestError(codeBadRequest, "subscriptions run over a WebSocket at /graphql (graphql-transport-ws) or as server-sent events at /events"), info
 	}
-	return s.execute(ctx, p)
+	return s.execute(ctx, p), info
 }
 
 // execute runs a prepared query or mutation until ctx ends.
@@ -213,7 +219,7 @@ func (s *Schema) execute(ctx context.Context, p *prepared) Response {
 		AST:           p.doc,
 		OperationName: p.req.OperationName,
 		Args:          p.req.Variables,
-		Context:       ctx,
+		Context:       withPageLimit(ctx, s.limits.First),
 	})
 	resp := Response{Data: res.Data, Errors: fromGraphQL(res.Errors, codeInternal)}
 	if res.Data != nil {
@@ -331,34 +337,49 @@ func (s *Schema) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		s.serveWebSocket(w, r)
 		return
 	}
+	start := time.Now()
 	media := responseMedia(r.Header.Get("Accept"))
-	var req Request
 	transport := transportPOST
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		transport = transportGET
+	}
+	op := Operation{Transport: transport} // what is known of the operation
+	// answer writes resp with code, or the status it calls for when code
+	// is 0, and counts the operation with that status: every request ends
+	// here.
+	answer := func(code int, resp Response) {
+		if code == 0 {
+			code = status(resp, media == mediaJSON)
+		}
+		s.countOperation(r.Context(), op, code, time.Since(start), resp.Errors)
+		s.write(w, media, code, resp)
+	}
+	var req Request
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		transport = transportGET
 		var err error
 		if req, err = requestFromURL(r); err != nil {
-			s.writeResponse(w, media, 0, requestError(codeBadRequest, "%s", err))
+			answer(0, requestError(codeBadRequest, "%s", err))
 			return
 		}
 	case http.MethodPost:
 		var code int
 		var err error
 		if req, code, err = s.requestFromBody(w, r); err != nil {
-			s.writeResponse(w, media, code, requestError(codeBadRequest, "%s", err))
+			answer(code, requestError(codeBadRequest, "%s", err))
 			return
 		}
 	default:
 		w.Header().Set("Allow", "GET, POST")
-		s.writeResponse(w, media, http.StatusMethodNotAllowed, requestError(codeBadRequest, "method %s not allowed: use GET or POST", r.Method))
+		answer(http.StatusMethodNotAllowed, requestError(codeBadRequest, "method %s not allowed: use GET or POST", r.Method))
 		return
 	}
-	resp := s.do(r.Context(), req, transport)
+	var resp Response
+	resp, op = s.do(r.Context(), req, transport)
 	if len(resp.Errors) > 0 && resp.Errors[0].code() == codeMethod {
 		w.Header().Set("Allow", "POST")
 	}
-	s.writeResponse(w, media, 0, resp)
+	answer(0, resp)
 }
 
 // requestFromURL reads a request from query, variables, operationName and
@@ -433,15 +454,6 @@ func (s *Schema) requestFromBody(w http.ResponseWriter, r *http.Request) (Reques
 		}
 	}
 	return req, http.StatusOK, nil
-}
-
-// writeResponse writes resp in media with the status it calls for, or
-// code when it is not 0 (an error of the HTTP request).
-func (s *Schema) writeResponse(w http.ResponseWriter, media string, code int, resp Response) {
-	if code == 0 {
-		code = status(resp, media == mediaJSON)
-	}
-	s.write(w, media, code, resp)
 }
 
 // writeJSON writes v as the JSON response with status.

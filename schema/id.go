@@ -160,10 +160,11 @@ func formatTime(t time.Time) any {
 	return t.Format(time.RFC3339Nano)
 }
 
-// checkPageSize validates a page size argument, first or last.
-func checkPageSize(arg string, n int) error {
-	if n < 0 || n > maxFirst {
-		return inputErrorf("%s: must be between 0 and %d, not %d", arg, maxFirst, n)
+// checkPageSize validates a page size argument, first or last, against
+// the largest page, limit.
+func checkPageSize(arg string, n, limit int) error {
+	if n < 0 || n > limit {
+		return inputErrorf("%s: must be between 0 and %d, not %d", arg, limit, n)
 	}
 	return nil
 }

@@ -46,6 +46,9 @@ type Limits struct {
 	Cost int
 	// Timeout ends a request's validation and execution.
 	Timeout time.Duration
+	// First is the largest page a connection serves (its first or last
+	// argument), at most MaxPageSize.
+	First int
 
 	// PersistedQueryCache is how many bytes of query documents the
 	// automatic persisted queries keep; the least recently used go first.
@@ -67,19 +70,20 @@ type Limits struct {
 
 // DefaultLimits returns the limits New uses: a 1 MiB body, 5,000 tokens,
 // nesting 40, 50 operations, 100 aliases, 2,000 fields, depth 12, cost
-// 50,000 and 15 seconds; 8 MiB of persisted queries; 1,000
-// subscriptions, 20 a connection, 500 WebSocket connections and 256
-// events held for a subscriber.
+// 50,000, 15 seconds and pages of at most 100; 8 MiB of persisted
+// queries; 1,000 subscriptions, 20 a connection, 500 WebSocket
+// connections and 256 events held for a subscriber.
 func DefaultLimits() Limits {
 	return Limits{
 		Body: 1 << 20, Tokens: 5_000, Nesting: 40, Operations: 50, Aliases: 100, Fields: 2_000,
-		Depth: 12, Cost: 50_000, Timeout: 15 * time.Second,
+		Depth: 12, Cost: 50_000, Timeout: 15 * time.Second, First: maxFirst,
 		PersistedQueryCache: 8 << 20,
 		Subscriptions:       1_000, SubscriptionsPerConnection: 20, WebSockets: 500, SubscriberBuffer: 256,
 	}
 }
 
-// WithLimits sets the limits; zero fields keep their defaults.
+// WithLimits sets the limits; zero fields keep their defaults, and First
+// is cut to MaxPageSize.
 func WithLimits(l Limits) Option {
 	return func(s *Schema) {
 		d := DefaultLimits()
@@ -95,6 +99,8 @@ func WithLimits(l Limits) Option {
 		def(&l.Fields, d.Fields)
 		def(&l.Depth, d.Depth)
 		def(&l.Cost, d.Cost)
+		def(&l.First, d.First)
+		l.First = min(l.First, MaxPageSize)
 		def(&l.Subscriptions, d.Subscriptions)
 		def(&l.SubscriptionsPerConnection, d.SubscriptionsPerConnection)
 		def(&l.WebSockets, d.WebSockets)
@@ -282,15 +288,15 @@ func (w *walker) pageSize(f *ast.Field) int {
 		switch v := a.Value.(type) {
 		case *ast.IntValue:
 			if n, err := strconv.Atoi(v.Value); err == nil {
-				return clampFirst(n)
+				return w.clampFirst(n)
 			}
 		case *ast.Variable:
 			if v.Name != nil {
 				switch n := w.vars[v.Name.Value].(type) {
 				case float64:
-					return clampFirst(int(n))
+					return w.clampFirst(int(n))
 				case int:
-					return clampFirst(n)
+					return w.clampFirst(n)
 				}
 			}
 		}
@@ -300,8 +306,12 @@ func (w *walker) pageSize(f *ast.Field) int {
 
 // clampFirst keeps an out-of-range page size, which the resolver will
 // reject, from skewing the estimate.
-func clampFirst(n int) int {
-	return min(max(n, 0), maxFirst)
+func (w *walker) clampFirst(n int) int {
+	limit := w.limits.First
+	if limit <= 0 {
+		limit = maxFirst
+	}
+	return min(max(n, 0), limit)
 }
 
 func isConnection(t graphql.Type) bool {

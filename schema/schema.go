@@ -15,6 +15,14 @@
 //	GET  /assets/…  its script and stylesheet
 //	GET  /dashboard the dashboard, bundled and embedded the same way, with
 //	                its assets under /dashboard/assets/
+//	GET  /healthz   liveness, and /readyz readiness (health.go)
+//	GET  /metrics   Prometheus metrics (metrics.go)
+//
+// Around the routes (middleware.go): an access log line and metrics per
+// request, CORS for the origins WithCORS allows (cors.go), and bearer
+// tokens for writes and, optionally, reads (WithAccess, access.go), which
+// GraphQL operations meet, on every transport, as the Authorize function
+// (WithAuthorize) that every operation passes before it runs.
 //
 // Ids are opaque: the base64url of "Speaker:<uuid>" and alike, so node(id)
 // finds any record. Lists are Relay cursor connections. Dates are ISO 8601
@@ -68,10 +76,14 @@ type Schema struct {
 	logger    *slog.Logger
 	limits    Limits
 	schema    graphql.Schema
-	mux       *http.ServeMux
-	assets    *assets // the playground
+	mux       http.Handler // the routes inside the middleware of middleware.go
+	assets    *assets      // the playground
 	dashboard *assets
 	broker    *broker
+	access    accessControl   // access.go
+	origins   map[string]bool // cross-origin callers allowed, cors.go
+	buildInfo Build
+	metrics   *metrics
 
 	authorize        func(context.Context, Operation) error // WithAuthorize; nil lets everything run
 	persistedQueries *persistedQueries
@@ -100,8 +112,15 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	for _, o := range opts {
 		o(s)
 	}
+	if s.buildInfo.Version == "" {
+		s.buildInfo.Version = "devel"
+	}
+	if s.access.on() {
+		s.authorize = s.authorizer(s.authorize)
+	}
 	s.broker = newBroker(store, logger, s.limits)
 	s.persistedQueries = newPersistedQueries(s.limits.PersistedQueryCache)
+	s.metrics = newMetrics(s)
 	sc, err := s.build()
 	if err != nil {
 		return nil, fmt.Errorf("schema: %w", err)
@@ -109,7 +128,7 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	s.schema = sc
 	s.assets = loadAssets(dist, "playground/dist")
 	s.dashboard = loadAssets(dashboardDist, "dashboard/dist")
-	s.mux = s.routes()
+	s.mux = s.handler(s.routes())
 	return s, nil
 }
 
@@ -515,6 +534,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 	for name, f := range s.statsFields(node) {
 		queryFields[name] = f
 	}
+	queryFields["version"] = s.versionField()
 	query := graphql.NewObject(graphql.ObjectConfig{Name: "Query", Fields: queryFields})
 
 	mutation := graphql.NewObject(graphql.ObjectConfig{
@@ -571,9 +591,9 @@ func connectionType(s *Schema, name string, t *graphql.Object, pageInfo *graphql
 // given as name, type pairs.
 func pageArgs(more ...any) graphql.FieldConfigArgument {
 	args := graphql.FieldConfigArgument{
-		"first":  &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page forward: the page size, 0 to %d; %d when neither first nor last is given.", maxFirst, defaultFirst)},
+		"first":  &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page forward: the page size, from 0 to the server's largest page (%d unless configured); %d when neither first nor last is given.", maxFirst, defaultFirst)},
 		"after":  &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page starts after it."},
-		"last":   &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page backward: the last items of the list, or of those before the cursor before; 0 to %d. Not with first.", maxFirst)},
+		"last":   &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page backward: the last items of the list, or of those before the cursor before; from 0 to the server's largest page (%d unless configured). Not with first.", maxFirst)},
 		"before": &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page ends before it (with last, or its default size). Not with after."},
 	}
 	for i := 0; i+1 < len(more); i += 2 {
@@ -892,7 +912,7 @@ func (s *Schema) ingestArticle(p graphql.ResolveParams) (any, error) {
 		}
 		a.Published = t
 	}
-	return ingest.Store(p.Context, s.store, a)
+	return s.storeArticle(p.Context, a)
 }
 
 func nullable(s string) any {

@@ -410,7 +410,7 @@ type startedKey struct{}
 // anything stored after it returns is seen. A request that cannot start,
 // or that is not a subscription, gets a single error response.
 func (s *Schema) Subscribe(ctx context.Context, req Request) <-chan Response {
-	results, bad := s.subscribe(ctx, req, transportWebSocket)
+	results, _, bad := s.subscribe(ctx, req, transportWebSocket)
 	if bad != nil {
 		out := make(chan Response, 1)
 		out <- *bad
@@ -421,19 +421,21 @@ func (s *Schema) Subscribe(ctx context.Context, req Request) <-chan Response {
 }
 
 // subscribe prepares req under the request deadline and starts its
-// subscription, or returns why it cannot start.
-func (s *Schema) subscribe(ctx context.Context, req Request, transport string) (<-chan Response, *Response) {
+// subscription, or returns why it cannot start. info is what is known of
+// the operation (prepare).
+func (s *Schema) subscribe(ctx context.Context, req Request, transport string) (results <-chan Response, info Operation, bad *Response) {
 	pctx, cancel := context.WithTimeout(ctx, s.limits.Timeout)
-	p, bad := s.prepare(pctx, req, transport)
+	p, info, bad := s.prepare(pctx, req, transport)
 	cancel()
 	if bad != nil {
-		return nil, bad
+		return nil, info, bad
 	}
 	if p.op.Operation != ast.OperationTypeSubscription {
 		r := requestError(codeBadRequest, "not a subscription")
-		return nil, &r
+		return nil, info, &r
 	}
-	return s.start(ctx, p)
+	results, bad = s.start(ctx, p)
+	return results, info, bad
 }
 
 // start starts the prepared subscription p, and returns once it is live
@@ -443,7 +445,8 @@ func (s *Schema) start(ctx context.Context, p *prepared) (<-chan Response, *Resp
 	started := make(chan struct{})
 	ctx = context.WithValue(ctx, startedKey{}, sync.OnceFunc(func() { close(started) }))
 	results := graphql.ExecuteSubscription(graphql.ExecuteParams{
-		Schema: s.schema, AST: p.doc, OperationName: p.req.OperationName, Args: p.req.Variables, Context: ctx,
+		Schema: s.schema, AST: p.doc, OperationName: p.req.OperationName, Args: p.req.Variables,
+		Context: withPageLimit(ctx, s.limits.First),
 	})
 	stop := func() {
 		cancel()

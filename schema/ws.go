@@ -32,10 +32,15 @@ import (
 // subscribe, everything stored from then on reaches the subscriber.
 // Queries and mutations run once: next, then complete. The connection is
 // closed with the protocol's codes: 4400 for a message that is not one,
-// 4401 for subscribe before connection_ack, 4406 without the
-// subprotocol, 4408 without connection_init in 10 s, 4409 for an id in
-// use, 4429 for a second connection_init; and with 1013 (try again
-// later) when Limits.WebSockets connections are already open.
+// 4401 for subscribe before connection_ack, 4403 for a connection_init
+// that access control refuses (access.go), 4406 without the subprotocol,
+// 4408 without connection_init in 10 s, 4409 for an id in use, 4429 for
+// a second connection_init; and with 1013 (try again later) when
+// Limits.WebSockets connections are already open.
+//
+// Every operation is counted in the metrics as it ends (a subscription as
+// it starts or is refused), with the status its response would have as
+// application/graphql-response+json.
 //
 // An operation over Limits.SubscriptionsPerConnection on one connection,
 // or a subscription over Limits.Subscriptions in all, gets the protocol's
@@ -59,6 +64,7 @@ const (
 	wsCloseUnauth    = websocket.StatusCode(4401)
 	wsCloseProtocol  = websocket.StatusCode(4406)
 	wsCloseInitTime  = websocket.StatusCode(4408)
+	wsCloseForbidden = websocket.StatusCode(4403)
 	wsCloseDuplicate = websocket.StatusCode(4409)
 	wsCloseTooMany   = websocket.StatusCode(4429)
 )
@@ -76,7 +82,8 @@ func isWebSocket(r *http.Request) bool {
 }
 
 // serveWebSocket runs one graphql-transport-ws connection. Cross-origin
-// connections are refused, as browsers let any page open a WebSocket.
+// connections are refused, as browsers let any page open a WebSocket, but
+// for the origins WithCORS allows.
 func (s *Schema) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	// The server's read and write timeouts are for requests, not for
 	// connections that live as long as a dashboard is open.
@@ -85,7 +92,10 @@ func (s *Schema) serveWebSocket(w http.ResponseWriter, r *http.Request) {
 	rc.SetWriteDeadline(time.Time{})
 	n := s.webSockets.Add(1)
 	defer s.webSockets.Add(-1)
-	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{Subprotocols: []string{wsProtocol}})
+	c, err := websocket.Accept(w, r, &websocket.AcceptOptions{
+		Subprotocols:       []string{wsProtocol},
+		InsecureSkipVerify: s.originAllowed(r.Header.Get("Origin")), // an origin WithCORS allows
+	})
 	if err != nil {
 		s.logger.Debug("websocket accept", "err", err)
 		return
@@ -205,6 +215,10 @@ func (w *wsConn) handle(ctx context.Context, m wsMessage) bool {
 			w.c.Close(wsCloseTooMany, "Too many initialisation requests")
 			return false
 		}
+		if !w.s.admitConnection(ctx, m.Payload) {
+			w.c.Close(wsCloseForbidden, "Forbidden")
+			return false
+		}
 		return w.send(ctx, wsMessage{Type: "connection_ack"}) == nil
 	case "ping":
 		return w.send(ctx, wsMessage{Type: "pong", Payload: m.Payload}) == nil
@@ -231,6 +245,10 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 		w.c.Close(wsCloseInvalid, "Invalid message received")
 		return false
 	}
+	start := time.Now()
+	count := func(op Operation, resp Response) {
+		w.s.countOperation(ctx, op, status(resp, false), time.Since(start), resp.Errors)
+	}
 	limit := w.s.limits.SubscriptionsPerConnection
 	w.mu.Lock()
 	switch {
@@ -244,7 +262,9 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 		return false
 	case len(w.ops) >= limit:
 		w.mu.Unlock()
-		errs, _ := json.Marshal(requestError(codeSubscriptionLimit, "more than %d operations on one connection", limit).Errors)
+		resp := requestError(codeSubscriptionLimit, "more than %d operations on one connection", limit)
+		count(Operation{Transport: transportWebSocket}, resp)
+		errs, _ := json.Marshal(resp.Errors)
 		return w.send(ctx, wsMessage{ID: m.ID, Type: "error", Payload: errs}) == nil
 	}
 	opCtx, cancel := context.WithCancel(context.WithValue(ctx, initPayloadKey{}, w.payload))
@@ -255,11 +275,16 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 	// later message (a ping) is answered. Preparing is bounded by the
 	// limits; a query or mutation runs under the same deadline.
 	pctx, pcancel := context.WithTimeout(withMemo(opCtx), w.s.limits.Timeout)
-	p, bad := w.s.prepare(pctx, req, transportWebSocket)
+	p, op, bad := w.s.prepare(pctx, req, transportWebSocket)
 	var results <-chan Response
 	if bad == nil && p.op.Operation == ast.OperationTypeSubscription {
 		pcancel()
-		results, bad = w.s.start(opCtx, p)
+		if results, bad = w.s.start(opCtx, p); bad == nil {
+			w.s.countOperation(ctx, op, http.StatusOK, time.Since(start), nil) // live
+		}
+	}
+	if bad != nil {
+		count(op, *bad)
 	}
 	w.wg.Add(1)
 	go func() {
@@ -269,7 +294,9 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 		if bad != nil {
 			results = single(*bad)
 		} else if results == nil {
-			results = single(w.s.execute(pctx, p))
+			resp := w.s.execute(pctx, p)
+			count(op, resp)
+			results = single(resp)
 		}
 		completed := w.run(opCtx, m.ID, results)
 		w.mu.Lock()

@@ -11,16 +11,21 @@ import (
 )
 
 func runDemo(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "demo", "[--db DIR] [--addr HOST:PORT]",
+	f := newFlags(e, "demo", "[--db DIR] [--addr HOST:PORT] [flags]",
 		"Store the two bundled sample articles (a news report and a machine-rewritten copy of it)\n"+
-			"in a store of their own, then serve it as 'graphd serve' does. The demo's store is\n"+
-			"./graphd-demo, not serve's ./graphd-data; run it again and it serves what it stored.")
+			"in a store of their own, then serve it as 'graphd serve' does, with the same flags. The\n"+
+			"demo's store is ./graphd-demo, not serve's ./graphd-data; run it again and it serves what\n"+
+			"it stored.")
 	db := f.String("db", "GRAPHD_DEMO_DB", "graphd-demo", "directory of the demo's Badger store")
-	addr := addrFlag(f)
+	sf := defineServeFlags(f)
 	if _, err := f.parse(e, args); err != nil {
 		return err
 	}
-	store, err := openStore(e, *db)
+	opts, err := sf.options()
+	if err != nil {
+		return err
+	}
+	store, err := openServedStore(e, *db)
 	if err != nil {
 		return err
 	}
@@ -28,7 +33,7 @@ func runDemo(ctx context.Context, e *env, args []string) error {
 	if err := ingestSamples(ctx, e, store); err != nil {
 		return err
 	}
-	if err := serve(ctx, e, store, *addr); err != nil {
+	if err := serve(ctx, e, store, opts); err != nil {
 		return err
 	}
 	return store.Close()

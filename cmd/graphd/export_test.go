@@ -143,10 +143,7 @@ func TestServeLiveFeed(t *testing.T) {
 		"query":     `mutation($t: String!) { ingestArticle(input: {url: "https://news.example/live", title: "Live", text: $t}) { quotes } }`,
 		"variables": map[string]any{"t": "“We are ready,” Foreign Minister Ana Silva told reporters."},
 	})
-	resp, err := http.Post(s.url, "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := s.post(t, body)
 	resp.Body.Close()
 	m := read()
 	payload, _ := json.Marshal(m["payload"])

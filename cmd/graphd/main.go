@@ -4,7 +4,7 @@
 //
 // Usage:
 //
-//	graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL and the playground
+//	graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL, the playground, the dashboard and probes
 //	graphd ingest  [--db DIR] PATH...              read articles into the store
 //	graphd extract PATH...                         print attributions as JSON Lines
 //	graphd demo    [--db DIR] [--addr HOST:PORT]   store the sample articles in ./graphd-demo, then serve
@@ -15,7 +15,8 @@
 //	graphd import  [--db DIR] FILE.jsonl           load a jsonl export into an empty store
 //	graphd eval    polnear DIR [--json]            score the extractor on PolNeAR
 //	graphd train   polnear DIR [--out FILE]        train the attribution tagger on PolNeAR
-//	graphd version                                 print the version
+//	graphd health  [--addr HOST:PORT]              ask a running server whether it is ready
+//	graphd version                                 print the version and commit
 package main
 
 import (
@@ -27,7 +28,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"syscall"
+	"time"
 
 	"github.com/graphd/graphd/graph"
 )
@@ -50,7 +54,8 @@ var errFailed = errors.New("failed")
 const usage = `graphd: who said what, where and when, from news articles.
 
 Usage:
-  graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL at /graphql and the playground at /
+  graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL at /graphql, the playground at /, the dashboard
+                                                 at /dashboard, /events, /export, /healthz, /readyz, /metrics
   graphd ingest  [--db DIR] PATH...              read articles (.txt .json .jsonl .html, directories) into the store
   graphd extract PATH...                         print one JSON object per attribution, no store needed
   graphd demo    [--db DIR] [--addr HOST:PORT]   store the bundled sample articles in ./graphd-demo, then serve
@@ -61,7 +66,8 @@ Usage:
   graphd import  [--db DIR] FILE.jsonl           load a jsonl export into an empty store
   graphd eval    polnear DIR [--json]            score the extractor against a PolNeAR month
   graphd train   polnear DIR [--out FILE]        train the attribution tagger on a PolNeAR month
-  graphd version                                 print the version
+  graphd health  [--addr HOST:PORT]              ask a running server whether it is ready; exit 0 or 1
+  graphd version                                 print the version and commit (also: graphd --version)
 
 Run 'graphd COMMAND --help' for the flags of a command. Every flag also reads
 an environment variable, named on its help line.
@@ -96,12 +102,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"export":  runExport,
 		"import":  runImport,
 		"version": runVersion,
+		"health":  runHealth,
 	}
 	name := args[0]
 	switch name {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
+	case "--version", "-version":
+		name = "version"
 	}
 	cmd, ok := commands[name]
 	if !ok {
@@ -132,7 +141,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // flags is a flag set whose flags fall back to environment variables.
 type flags struct {
 	*flag.FlagSet
-	env map[string]string // flag name → variable
+	env    map[string]string // flag name → variable
+	envErr []error           // variables that did not parse, reported by parse
 }
 
 func newFlags(e *env, name, args, about string) *flags {
@@ -158,20 +168,71 @@ func (f *flags) String(name, envName, def, help string) *string {
 
 // Int defines an int flag with an environment fallback.
 func (f *flags) Int(name, envName string, def int, help string) *int {
+	p := new(int)
+	*p = def
+	f.fromEnv(name, envName, func(v string) error {
+		n, err := strconv.Atoi(v)
+		*p = n
+		return err
+	})
+	f.FlagSet.IntVar(p, name, *p, help+" (env "+envName+")")
+	return p
+}
+
+// Duration defines a duration flag ("15s", "2m") with an environment
+// fallback.
+func (f *flags) Duration(name, envName string, def time.Duration, help string) *time.Duration {
+	p := new(time.Duration)
+	*p = def
+	f.fromEnv(name, envName, func(v string) error {
+		d, err := time.ParseDuration(v)
+		*p = d
+		return err
+	})
+	f.FlagSet.DurationVar(p, name, *p, help+" (env "+envName+")")
+	return p
+}
+
+// Strings defines a flag that may be repeated; the environment variable
+// holds the values separated by commas or spaces.
+func (f *flags) Strings(name, envName, help string) *[]string {
+	var vals []string
+	fromFlags := false
+	f.fromEnv(name, envName, func(v string) error {
+		vals = strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' })
+		return nil
+	})
+	f.FlagSet.Func(name, help+"; repeat for more (env "+envName+", separated by commas)", func(v string) error {
+		if !fromFlags { // the command line replaces the environment
+			vals, fromFlags = nil, true
+		}
+		vals = append(vals, v)
+		return nil
+	})
+	return &vals
+}
+
+// fromEnv sets a default from the environment variable envName, when it
+// is set, with set; a value set cannot take is reported by parse.
+func (f *flags) fromEnv(name, envName string, set func(string) error) {
+	f.env[name] = envName
 	if v, ok := os.LookupEnv(envName); ok && v != "" {
-		var n int
-		if _, err := fmt.Sscan(v, &n); err == nil {
-			def = n
+		if err := set(strings.TrimSpace(v)); err != nil {
+			f.envErr = append(f.envErr, fmt.Errorf("%s=%q: not a value for --%s", envName, v, name))
 		}
 	}
-	f.env[name] = envName
-	return f.FlagSet.Int(name, def, help+" (env "+envName+")")
 }
 
 // parse parses args, allowing flags after the positional arguments, and
 // sets the log level.
 func (f *flags) parse(e *env, args []string) ([]string, error) {
 	level := f.String("log-level", "GRAPHD_LOG_LEVEL", "info", "log level: debug, info, warn or error")
+	for _, err := range f.envErr {
+		fmt.Fprintf(e.stderr, "graphd: %v\n", err)
+	}
+	if len(f.envErr) > 0 {
+		return nil, errUsage
+	}
 	var pos []string
 	for {
 		if err := f.Parse(args); err != nil {

@@ -65,11 +65,16 @@ type server struct {
 
 var servingRE = regexp.MustCompile(`GraphQL at (http://\S+/graphql)`)
 
-// startServer starts `graphd serve` on a free port and waits until it says
-// where it listens.
+// testToken is the write token of the servers startServer starts; the
+// helpers send it with every request.
+const testToken = "test-write-token-5f2b9c0e41d7a386"
+
+// startServer starts `graphd serve` on a free port, with testToken as its
+// write token, and waits until it says where it listens.
 func startServer(t *testing.T, db string) *server {
 	t.Helper()
 	cmd := exec.Command(binary, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "GRAPHD_TOKEN="+testToken)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -108,14 +113,27 @@ func (s *server) stop(t *testing.T) {
 	}
 }
 
+// post posts a GraphQL request body with the write token.
+func (s *server) post(t *testing.T, body []byte) *http.Response {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, s.url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
 // query posts a GraphQL query and decodes the data into out.
 func (s *server) query(t *testing.T, q string, out any) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": q})
-	resp, err := http.Post(s.url, "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := s.post(t, body)
 	defer resp.Body.Close()
 	var r struct {
 		Data   json.RawMessage

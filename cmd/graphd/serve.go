@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"time"
 
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/schema"
@@ -18,48 +17,88 @@ func addrFlag(f *flags) *string {
 }
 
 func runServe(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "serve", "[--db DIR] [--addr HOST:PORT]",
-		"Serve the store over GraphQL: POST and GET /graphql, and a GraphQL playground at /\n"+
-			"that works offline. The store is locked while graphd serves it; add articles through\n"+
-			"the ingestArticle mutation, or stop the server and run 'graphd ingest'.")
+	f := newFlags(e, "serve", "[--db DIR] [--addr HOST:PORT] [--token-file FILE] [flags]",
+		"Serve the store: GraphQL at /graphql (POST, GET, and WebSocket for subscriptions), a\n"+
+			"GraphQL playground at / and a dashboard at /dashboard that work offline, the live feed\n"+
+			"as server-sent events at /events, exports at /export, and /healthz, /readyz and\n"+
+			"/metrics (Prometheus) for operators. The store is locked while graphd serves it; add\n"+
+			"articles through the ingestArticle mutation, or stop the server and run 'graphd ingest'.\n"+
+			"On an address other than loopback it needs a write token (--token-file or GRAPHD_TOKEN),\n"+
+			"or --insecure.")
 	db := dbFlag(f)
-	addr := addrFlag(f)
+	sf := defineServeFlags(f)
 	if _, err := f.parse(e, args); err != nil {
 		return err
 	}
-	store, err := openStore(e, *db)
+	opts, err := sf.options()
+	if err != nil {
+		return err
+	}
+	store, err := openServedStore(e, *db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if err := serve(ctx, e, store, *addr); err != nil {
+	if err := serve(ctx, e, store, opts); err != nil {
 		return err
 	}
 	return store.Close()
 }
 
-// serve serves store at addr until ctx is done, then shuts down gracefully.
-func serve(ctx context.Context, e *env, store *graph.Store, addr string) error {
-	h, err := schema.New(store, e.logger)
+// openServedStore opens the store for a server, with Badger's own metrics
+// on for /metrics.
+func openServedStore(e *env, dir string) (*graph.Store, error) {
+	if dir == "" {
+		return nil, fmt.Errorf("--db: no directory given")
+	}
+	s, err := graph.Open(dir, graph.Options{Logger: e.logger, Metrics: true})
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	return s, nil
+}
+
+// serve serves store as opts say until ctx is done, then shuts down
+// gracefully.
+func serve(ctx context.Context, e *env, store *graph.Store, opts serveOptions) error {
+	h, err := schema.New(store, e.logger,
+		schema.WithLimits(opts.limits),
+		schema.WithAccess(opts.access),
+		schema.WithCORS(opts.origins...),
+		schema.WithBuild(buildInfo()))
 	if err != nil {
 		return fmt.Errorf("build schema: %w", err)
 	}
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	if opts.maxConns > 0 {
+		ln = capConnections(ln, opts.maxConns, e.logger, h.Registry())
+	}
+	var stopPprof func(context.Context) error
+	if opts.pprof != "" {
+		if stopPprof, err = servePprof(e, opts.pprof); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		ReadHeaderTimeout: opts.readHeaderTimeout,
+		ReadTimeout:       opts.readTimeout,
+		WriteTimeout:      opts.writeTimeout,
+		IdleTimeout:       opts.idleTimeout,
 		ErrorLog:          slog.NewLogLogger(e.logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	srv.RegisterOnShutdown(h.Shutdown) // live feeds end, WebSocket and SSE
 	url := "http://" + ln.Addr().String() + "/"
-	e.logger.Info("serving", "playground", url, "dashboard", url+"dashboard", "graphql", url+"graphql")
+	e.logger.Info("serving", "playground", url, "dashboard", url+"dashboard", "graphql", url+"graphql",
+		"version", buildInfo().Version, "writes", accessSummary(opts))
+	if !isLoopback(opts.addr) && opts.access.WriteToken == "" {
+		e.logger.Warn("serving without a token on an address other than loopback (--insecure): anyone who can reach it can change the store", "addr", opts.addr)
+	}
 	fmt.Fprintf(e.stdout, "graphd is serving the playground at %s, the dashboard at %sdashboard and GraphQL at %sgraphql\n", url, url, url)
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -69,8 +108,11 @@ func serve(ctx context.Context, e *env, store *graph.Store, addr string) error {
 	case <-ctx.Done():
 	}
 	e.logger.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), opts.shutdownTimeout)
 	defer cancel()
+	if stopPprof != nil {
+		stopPprof(sctx)
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
@@ -78,4 +120,15 @@ func serve(ctx context.Context, e *env, store *graph.Store, addr string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// accessSummary says in the log who may write and read.
+func accessSummary(opts serveOptions) string {
+	switch {
+	case opts.access.ReadToken != "":
+		return "token; reads need the read token"
+	case opts.access.WriteToken != "":
+		return "token; reads open"
+	}
+	return "open"
 }
