@@ -126,7 +126,8 @@ func TestLabelSetBounded(t *testing.T) {
 	}
 }
 
-// Limits.First sets the largest page, of first and last alike. A cursor
+// Limits.First sets the largest page, of first and last alike, and of a
+// page that gives neither when it is under the default size. A cursor
 // is an item's position, whatever the page it came in: one from a server
 // with larger pages pages on, and back, on one with smaller pages.
 func TestPageLimit(t *testing.T) {
@@ -157,7 +158,10 @@ func TestPageLimit(t *testing.T) {
 		}
 		return p
 	}
-	for _, q := range []string{`{ quotes(first: 2) { edges { cursor node { id } } } }`, `{ quotes(last: 2) { edges { cursor node { id } } } }`} {
+	// Without first or last, a page is the default size or the largest
+	// page, whichever is smaller.
+	for _, q := range []string{`{ quotes { edges { cursor node { id } } } }`,
+		`{ quotes(first: 2) { edges { cursor node { id } } } }`, `{ quotes(last: 2) { edges { cursor node { id } } } }`} {
 		if n := len(read(s, q, nil).Quotes.Edges); n != 2 {
 			t.Errorf("%s: %d edges, want 2", q, n)
 		}

@@ -78,7 +78,7 @@ func paginate[T any](ctx context.Context, kind string, args map[string]any, fetc
 	}
 	backward := hasLast || before != ""
 	limit := pageLimit(ctx)
-	n, arg, at := defaultFirst, "first", after
+	n, arg, at := min(defaultFirst, limit), "first", after
 	switch {
 	case backward:
 		arg, at = "before", before

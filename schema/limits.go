@@ -301,17 +301,21 @@ func (w *walker) pageSize(f *ast.Field) int {
 			}
 		}
 	}
-	return defaultFirst
+	return min(defaultFirst, w.pageLimit())
 }
 
 // clampFirst keeps an out-of-range page size, which the resolver will
 // reject, from skewing the estimate.
 func (w *walker) clampFirst(n int) int {
-	limit := w.limits.First
-	if limit <= 0 {
-		limit = maxFirst
+	return min(max(n, 0), w.pageLimit())
+}
+
+// pageLimit is the largest page, Limits.First.
+func (w *walker) pageLimit() int {
+	if w.limits.First <= 0 {
+		return maxFirst
 	}
-	return min(max(n, 0), limit)
+	return w.limits.First
 }
 
 func isConnection(t graphql.Type) bool {

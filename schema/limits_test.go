@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/graphql-go/graphql"
+	"github.com/graphql-go/graphql/language/parser"
 )
 
 func TestLimits(t *testing.T) {
@@ -142,6 +143,39 @@ func TestMaxWrapping(t *testing.T) {
 					t.Errorf("%s.%s(%s): %s is wrapped %d deep, more than maxWrapping", name, fname, a.Name(), a.Type, d)
 				}
 			}
+		}
+	}
+}
+
+// The cost estimate reads page sizes as the resolvers take them under
+// Limits.First: a page without first or last is the default size or the
+// largest page, whichever is smaller, and a larger first counts as the
+// largest page.
+func TestCostReadsThePageLimit(t *testing.T) {
+	s := newSchema(t)
+	for _, c := range []struct {
+		query string
+		first int
+		want  int // quotes, then edges, node and text once per item
+	}{
+		{`{ quotes { edges { node { text } } } }`, 100, 1 + 3*20},
+		{`{ quotes { edges { node { text } } } }`, 5, 1 + 3*5},
+		{`{ quotes(first: 50) { edges { node { text } } } }`, 10, 1 + 3*10},
+		{`{ quotes(last: 50) { edges { node { text } } } }`, 100, 1 + 3*50},
+	} {
+		doc, err := parser.Parse(parser.ParseParams{Source: c.query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		op, err := operation(doc, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := DefaultLimits()
+		l.First = c.first
+		m, err := checkLimits(t.Context(), &s.schema, doc, op, nil, l)
+		if err != nil || m.cost != c.want {
+			t.Errorf("%s with pages of at most %d: cost %d (%v), want %d", c.query, c.first, m.cost, err, c.want)
 		}
 	}
 }

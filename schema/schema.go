@@ -591,7 +591,7 @@ func connectionType(s *Schema, name string, t *graphql.Object, pageInfo *graphql
 // given as name, type pairs.
 func pageArgs(more ...any) graphql.FieldConfigArgument {
 	args := graphql.FieldConfigArgument{
-		"first":  &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page forward: the page size, from 0 to the server's largest page (%d unless configured); %d when neither first nor last is given.", maxFirst, defaultFirst)},
+		"first":  &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page forward: the page size, from 0 to the server's largest page (%d unless configured); %d (or the largest page, if smaller) when neither first nor last is given.", maxFirst, defaultFirst)},
 		"after":  &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page starts after it."},
 		"last":   &graphql.ArgumentConfig{Type: graphql.Int, Description: fmt.Sprintf("Page backward: the last items of the list, or of those before the cursor before; from 0 to the server's largest page (%d unless configured). Not with first.", maxFirst)},
 		"before": &graphql.ArgumentConfig{Type: graphql.String, Description: "A cursor from this list: the page ends before it (with last, or its default size). Not with after."},
