@@ -15,8 +15,9 @@ const (
 	maxFirst     = 100
 )
 
-// MaxPageSize is the most Limits.First may be.
-const MaxPageSize = 10_000
+// MaxPageSize is the most Limits.First may be: the most items the store
+// reads for one page.
+const MaxPageSize = graph.MaxPageSize
 
 // The largest page of a connection is a limit of the server, which the
 // resolvers read from the context execute and start give them.

@@ -748,7 +748,7 @@ func TestPprof(t *testing.T) {
 
 // The limits are flags with environment fallbacks.
 func TestLimitFlags(t *testing.T) {
-	s := launch(t, []string{"GRAPHD_TOKEN=" + testToken, "GRAPHD_MAX_PAGE_SIZE=5"}, "serve", "--db", t.TempDir(), "--addr", "127.0.0.1:0", "--max-depth", "3")
+	s := launch(t, []string{"GRAPHD_TOKEN=" + testToken, "GRAPHD_MAX_PAGE_SIZE=5"}, "serve", "--db", t.TempDir(), "--addr", "127.0.0.1:0", "--max-depth", "3", "--max-aliases", "2")
 	if r := do(t, "POST", s.url, gql(`{ quotes(first: 6) { totalCount } }`)); !strings.Contains(r.body, "between 0 and 5") {
 		t.Errorf("first: 6 with GRAPHD_MAX_PAGE_SIZE=5: %s", r.body)
 	}
@@ -758,9 +758,24 @@ func TestLimitFlags(t *testing.T) {
 	if r := do(t, "POST", s.url, gql(`{ quotes { edges { node { speaker { name } } } } }`)); r.code() != "QUERY_LIMIT" {
 		t.Errorf("depth 4 with --max-depth 3: %s", r.body)
 	}
+	if r := do(t, "POST", s.url, gql(`{ a: version b: version c: version }`)); r.code() != "QUERY_LIMIT" || !strings.Contains(r.body, "more than 2 aliases") {
+		t.Errorf("3 aliases with --max-aliases 2: %s", r.body)
+	}
+	if r := do(t, "POST", s.url, gql(`{ a: version b: version }`)); r.status != 200 || len(r.Errors) > 0 {
+		t.Errorf("2 aliases with --max-aliases 2: %s", r.body)
+	}
 	s.stop(t)
 	if errOut, code := runRefused(t, "serve", "--db", t.TempDir(), "--addr", "127.0.0.1:0", "--max-cost", "0"); code != 1 || !strings.Contains(errOut, "--max-cost") {
 		t.Errorf("--max-cost 0: %d %s", code, errOut)
+	}
+	// The store reads at most 1,000 items for a page: a larger page
+	// would be a promise the server cannot keep.
+	if errOut, code := runRefused(t, "serve", "--db", t.TempDir(), "--addr", "127.0.0.1:0", "--max-page-size", "1001"); code != 1 || !strings.Contains(errOut, "--max-page-size") {
+		t.Errorf("--max-page-size 1001: %d %s", code, errOut)
+	}
+	// The bounds of live connections are flags as well.
+	if errOut, code := runRefused(t, "serve", "--db", t.TempDir(), "--addr", "127.0.0.1:0", "--max-websockets", "0"); code != 1 || !strings.Contains(errOut, "--max-websockets") {
+		t.Errorf("--max-websockets 0: %d %s", code, errOut)
 	}
 }
 
