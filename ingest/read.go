@@ -317,7 +317,8 @@ func sniffFormat(data []byte) fileFormat {
 }
 
 // prepareFile checks the content of a whole-file article and drops its byte
-// order mark.
+// order mark. A file with NUL bytes is binary; one that is not UTF-8 is
+// refused as CheckUTF8 tells, naming where.
 func prepareFile(path string, data []byte) ([]byte, error) {
 	if len(data) > MaxArticleBytes {
 		return nil, &ReadError{Path: path, Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), MaxArticleBytes)}
@@ -326,27 +327,46 @@ func prepareFile(path string, data []byte) ([]byte, error) {
 	if looksBinary(data) {
 		return nil, &ReadError{Path: path, Err: ErrBinary}
 	}
+	if err := CheckUTF8(data); err != nil {
+		return nil, &ReadError{Path: path, Err: err}
+	}
 	return data, nil
 }
 
-// looksBinary reports whether the start of data has a NUL byte or is not UTF-8.
-// A rune cut in two by the end of the sniffed window does not count.
+// looksBinary reports whether the start of data has a NUL byte.
 func looksBinary(data []byte) bool {
-	head := data[:min(len(data), sniffBytes)]
-	if bytes.IndexByte(head, 0) >= 0 {
-		return true
+	return bytes.IndexByte(data[:min(len(data), sniffBytes)], 0) >= 0
+}
+
+// CheckUTF8 returns nil when text is valid UTF-8, else an error wrapping
+// ErrEncoding that tells the first bad byte, its line and column (in code
+// points, from 1), and what to do. The command line and the ingestArticle
+// mutation both refuse such text through it, so that the same bytes are
+// taken or refused the same way: graphd never guesses an encoding, and
+// never stores a text with its letters replaced by U+FFFD.
+func CheckUTF8(text []byte) error {
+	if utf8.Valid(text) {
+		return nil
 	}
-	if utf8.Valid(head) {
-		return false
-	}
-	if len(head) < len(data) {
-		for i := 1; i < utf8.UTFMax && i <= len(head); i++ {
-			if !utf8.FullRune(head[len(head)-i:]) && utf8.Valid(head[:len(head)-i]) {
-				return false
+	line, col := 1, 1
+	for i := 0; i < len(text); {
+		c, n := utf8.DecodeRune(text[i:])
+		if c == utf8.RuneError && n <= 1 {
+			at := fmt.Sprintf("line %d, column %d", line, col)
+			if bytes.IndexByte(text, '\n') < 0 {
+				at = fmt.Sprintf("column %d", col)
 			}
+			return fmt.Errorf("%w: byte 0x%02X at %s (Windows-1252 or Latin-1? convert the text to UTF-8, e.g. with iconv -f windows-1252 -t utf-8)",
+				ErrEncoding, text[i], at)
 		}
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += n
 	}
-	return true
+	return nil
 }
 
 // fixUTF8 replaces each byte of s that is not part of a valid UTF-8
