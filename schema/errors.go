@@ -72,6 +72,7 @@ func clientErr(ctx context.Context, logger *slog.Logger, field string, err error
 	case errors.Is(err, graph.ErrInvalid),
 		errors.Is(err, ingest.ErrNoText),
 		errors.Is(err, ingest.ErrTooLarge),
+		errors.Is(err, ingest.ErrEncoding),
 		errors.Is(err, ingest.ErrMalformed):
 		return &clientError{msg: err.Error(), code: codeBadInput}
 	case errors.Is(err, ErrTooDeep), errors.Is(err, ErrTooCostly):
