@@ -39,9 +39,12 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	}
 	defer store.Close()
 	sum, err := ingestPaths(ctx, e, store, paths, *workers)
-	// Searches read blocks of postings faster than postings one by one.
-	if merr := store.MergePostings(context.WithoutCancel(ctx)); merr != nil && err == nil {
-		err = merr
+	// Searches read blocks of postings faster than postings one by one;
+	// an interrupted ingest leaves that to the next write.
+	if !sum.interrupted {
+		if merr := store.MergePostings(context.WithoutCancel(ctx)); merr != nil && err == nil {
+			err = merr
+		}
 	}
 	if cerr := store.Close(); cerr != nil && err == nil {
 		err = cerr
@@ -103,25 +106,61 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 	var mu sync.Mutex
 	bar := newProgress(e.stderr, ingest.Size(ctx, paths))
 	defer bar.stop()
+	finished := false // set when the summary is made; a walk left running reports no more
 	report := func(err error) {
 		mu.Lock()
+		defer mu.Unlock()
+		if finished {
+			return
+		}
 		sum.errors++
-		mu.Unlock()
 		e.logger.Debug("ingest error", "err", err)
 		bar.clear(e.stderr)
 		fmt.Fprintf(e.stderr, "graphd ingest: %v\n", err)
 	}
 
-	jobs := make(chan ingest.Article, workers)
+	// The walk runs on its own: a read can block (a slow pipe, a huge
+	// directory) where no context reaches it, and an interrupt must not
+	// wait for it. Only the walk sends on jobs, and it closes them.
+	jobs := make(chan ingest.Article)
+	walked := make(chan error, 1)
+	go func() {
+		defer close(jobs)
+		walked <- ingest.Walk(ctx, paths, func(a ingest.Article, err error) error {
+			if err != nil {
+				report(err)
+				return nil
+			}
+			select {
+			case jobs <- a:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for a := range jobs {
-				// Writes use a context that outlives the interrupt, so an
-				// article being written is finished, never cut.
-				res, err := ingest.Store(context.WithoutCancel(ctx), store, a)
+			for {
+				var a ingest.Article
+				select {
+				case <-ctx.Done():
+					return
+				case j, ok := <-jobs:
+					if !ok {
+						return
+					}
+					a = j
+				}
+				// An interrupt stops the extraction; a write once begun is
+				// finished, so an article is stored whole or not at all.
+				res, err := ingest.Store(ctx, store, a)
+				if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+					return // not written: the next run stores it
+				}
 				mu.Lock()
 				sum.bytes += int64(len(a.Text))
 				mu.Unlock()
@@ -148,25 +187,21 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 			}
 		}()
 	}
-	walkErr := ingest.Walk(ctx, paths, func(a ingest.Article, err error) error {
-		if err != nil {
-			report(err)
-			return nil
-		}
-		select {
-		case jobs <- a:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	})
-	close(jobs)
 	wg.Wait()
+	mu.Lock()
+	finished = true
+	mu.Unlock()
+	var walkErr error
+	select {
+	case walkErr = <-walked:
+	case <-ctx.Done():
+		walkErr = ctx.Err()
+	}
 	bar.stop()
 	sum.elapsed = time.Since(start)
-	if errors.Is(walkErr, context.Canceled) {
+	if ctx.Err() != nil {
 		sum.interrupted = true
-		return sum, errors.New("interrupted; every article written so far is complete")
+		return sum, errors.New("interrupted; every article written so far is complete, and running the same ingest again finishes the job")
 	}
 	return sum, walkErr
 }
