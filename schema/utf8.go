@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/graphd/graphd/ingest"
@@ -33,7 +34,24 @@ func checkBodyUTF8(body []byte, graphqlBody bool) error {
 	if path == "" {
 		return inputErrorf("request body: %v", ingest.CheckUTF8(body))
 	}
-	return inputErrorf("%s: %v", path, ingest.CheckUTF8(body[start:off+1]))
+	return inputErrorf("%s: %v", path, ingest.CheckUTF8(decodedUpTo(body, start, off)))
+}
+
+// decodedUpTo returns the text of the JSON string starting at body[start]
+// as far as the bad byte at off, decoded, with that byte, so that the line
+// and column CheckUTF8 tells are those of the text, as for a file. A
+// string with a line break anywhere gets a line number.
+func decodedUpTo(body []byte, start, off int) []byte {
+	var s string
+	if json.Unmarshal(append(append([]byte{'"'}, body[start:off]...), '"'), &s) != nil {
+		return body[start : off+1]
+	}
+	out := append([]byte(s), body[off])
+	if end := bytes.IndexByte(body[off:], '"'); strings.Contains(s, "\n") ||
+		end > 0 && bytes.Contains(body[off:off+end], []byte(`\n`)) {
+		out = append(out, '\n')
+	}
+	return out
 }
 
 // jsonMemberAt returns the path of the JSON string value (or key) of body

@@ -157,6 +157,7 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 				}
 				// An interrupt stops the extraction; a write once begun is
 				// finished, so an article is stored whole or not at all.
+				e.logger.Debug("extracting", "path", a.Path, "line", a.Line, "bytes", len(a.Text))
 				res, err := ingest.Store(ctx, store, a)
 				if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 					return // not written: the next run stores it
