@@ -37,6 +37,9 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) ([]QuoteInput
 	if s.closed {
 		return ErrClosed
 	}
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	if err := s.dropDerived(ctx); err != nil {

@@ -33,6 +33,7 @@ const (
 	codeLimit    = "QUERY_LIMIT"
 	codeTimeout  = "TIMEOUT"
 	codeInternal = "INTERNAL"
+	codeNoSpace  = "INSUFFICIENT_STORAGE" // the server's disk is full: retry later
 )
 
 // clientError is an error whose message is meant for the client.
@@ -75,6 +76,9 @@ func clientErr(ctx context.Context, logger *slog.Logger, field string, err error
 		errors.Is(err, ingest.ErrEncoding),
 		errors.Is(err, ingest.ErrMalformed):
 		return &clientError{msg: err.Error(), code: codeBadInput}
+	case errors.Is(err, graph.ErrNoSpace):
+		logger.WarnContext(ctx, "write refused", "field", field, "err", err)
+		return &clientError{msg: "no space left on device: the server stores nothing until space is freed on its disk; reads go on", code: codeNoSpace}
 	case errors.Is(err, ErrTooDeep), errors.Is(err, ErrTooCostly):
 		return &clientError{msg: err.Error(), code: codeLimit}
 	case errors.Is(err, context.DeadlineExceeded):

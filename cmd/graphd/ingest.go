@@ -41,7 +41,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	sum, err := ingestPaths(ctx, e, store, paths, *workers)
 	// Searches read blocks of postings faster than postings one by one;
 	// an interrupted ingest leaves that to the next write.
-	if !sum.interrupted {
+	if sum.stopped == "" {
 		if merr := store.MergePostings(context.WithoutCancel(ctx)); merr != nil && err == nil {
 			err = merr
 		}
@@ -76,7 +76,7 @@ type summary struct {
 	quotes, speakers, errors      int
 	bytes                         int64
 	elapsed                       time.Duration
-	interrupted                   bool
+	stopped                       string // why the run stopped before its end: "interrupted", …
 }
 
 func (s *summary) String() string {
@@ -88,8 +88,8 @@ func (s *summary) String() string {
 	fmt.Fprintf(&b, ", %s, %s, %s in %s",
 		plural(s.quotes, "quote", "quotes"), plural(s.speakers, "new speaker", "new speakers"),
 		plural(s.errors, "error", "errors"), s.elapsed.Round(time.Millisecond))
-	if s.interrupted {
-		b.WriteString(" (interrupted)")
+	if s.stopped != "" {
+		fmt.Fprintf(&b, " (%s)", s.stopped)
 	}
 	return b.String()
 }
@@ -100,6 +100,11 @@ func (s *summary) String() string {
 func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, workers int) (*summary, error) {
 	start := time.Now()
 	sum := &summary{}
+	// A full disk stops the run as an interrupt does: no later article
+	// could be written either.
+	interrupt := ctx
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	if workers < 1 {
 		workers = 1
 	}
@@ -162,6 +167,10 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 				if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
 					return // not written: the next run stores it
 				}
+				if se, ok := errors.AsType[*graph.SpaceError](err); ok {
+					stop(se)
+					return
+				}
 				mu.Lock()
 				sum.bytes += int64(len(a.Text))
 				mu.Unlock()
@@ -200,8 +209,12 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 	}
 	bar.stop()
 	sum.elapsed = time.Since(start)
-	if ctx.Err() != nil {
-		sum.interrupted = true
+	if se, ok := errors.AsType[*graph.SpaceError](context.Cause(ctx)); ok {
+		sum.stopped = "no space left on device"
+		return sum, fmt.Errorf("stopped: %w; every article written so far is complete, and running the same ingest again once there is space finishes the job", se)
+	}
+	if interrupt.Err() != nil {
+		sum.stopped = "interrupted"
 		return sum, errors.New("interrupted; every article written so far is complete, and running the same ingest again finishes the job")
 	}
 	return sum, walkErr

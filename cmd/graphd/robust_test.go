@@ -358,3 +358,152 @@ func TestSameBytesSameAnswer(t *testing.T) {
 	}
 	s.stop(t)
 }
+
+// TestDiskFull fills a small tmpfs with real articles, through the
+// ingestArticle mutation of a running server and through `graphd ingest`:
+// writes must then fail with a clear error while reads go on, `graphd
+// check` must run, nothing may die of SIGBUS even with the disk filled to
+// the last byte, and once the tmpfs is enlarged the writes resume (in the
+// same server) and every article acknowledged before is there. It needs
+// to mount a tmpfs (root, as CI runs), and skips where it cannot.
+func TestDiskFull(t *testing.T) {
+	if testing.Short() {
+		t.Skip("fills a disk")
+	}
+	mnt := t.TempDir()
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=140m"); err != nil {
+		t.Skipf("cannot mount a tmpfs here (%v): the disk-full test needs root", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(mnt, syscall.MNT_DETACH) })
+	db := filepath.Join(mnt, "store")
+	article := func(i int) string {
+		return fmt.Sprintf("Report %d\n\n“Item %d is in,” said Reporter Ann Lee%d.\n\n%s", i, i, i, lorem(400<<10, uint64(1000+i))[11:])
+	}
+	// bad tells whether a run died of a signal (SIGBUS among them).
+	bad := func(code int, errOut string) bool {
+		return code < 0 || strings.Contains(errOut, "SIGBUS") || strings.Contains(errOut, "fault address")
+	}
+
+	// 1. The server takes articles until the disk is short of space.
+	s := startServer(t, db)
+	var acked []string
+	refused := false
+	for i := range 400 { // 160 MB: more than the tmpfs holds
+		url := fmt.Sprintf("https://news.example/full/%d", i)
+		_, r := postArticle(t, s.url, url, []byte(article(i)))
+		if len(r.Errors) > 0 {
+			e := r.Errors[0]
+			if e.Extensions.Code != "INSUFFICIENT_STORAGE" || !strings.HasPrefix(e.Message, "no space left on device") {
+				t.Fatalf("article %d: %+v, want INSUFFICIENT_STORAGE", i, e)
+			}
+			refused = true
+			break
+		}
+		acked = append(acked, url)
+	}
+	if !refused || len(acked) == 0 {
+		t.Fatalf("%d articles stored, refused=%v: the tmpfs never filled", len(acked), refused)
+	}
+	var c struct{ Counts struct{ Articles int } }
+	s.query(t, `{ counts { articles } }`, &c) // reads go on
+	if c.Counts.Articles != len(acked) {
+		t.Errorf("counts: %d articles, want the %d acknowledged", c.Counts.Articles, len(acked))
+	}
+	s.stop(t)
+
+	// 2. `graphd ingest` of the seeds and generated articles stops with a
+	// clear error naming the store.
+	dir := t.TempDir()
+	for i := range 8 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("gen%d.txt", i)), []byte(article(500+i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, code := runBinary(t, "ingest", "--db", db, seeds, dir)
+	if code != 1 || bad(code, errOut) || !strings.Contains(out, "(no space left on device)") ||
+		!strings.Contains(errOut, "store "+db+": no space left on device") {
+		t.Errorf("ingest on a nearly full disk: status %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+
+	// 3. The disk filled to the last byte by someone else: check runs,
+	// ingest refuses, the server starts and answers reads.
+	filler := filepath.Join(mnt, "filler")
+	f, err := os.Create(filler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 1<<20)
+	for n := len(chunk); n >= 512; n /= 2 { // to the last block
+		for {
+			if _, err := f.Write(chunk[:n]); err != nil {
+				break
+			}
+		}
+	}
+	f.Close()
+	got, errOut, code := runBinary(t, "check", "--db", db)
+	if code != 0 || bad(code, errOut) || !strings.HasPrefix(got, "ok: ") {
+		t.Errorf("check on a full disk: status %d\n%s%s", code, got, errOut)
+	}
+	before := strings.TrimSpace(got)
+	out, errOut, code = runBinary(t, "ingest", "--db", db, seeds)
+	if code != 1 || bad(code, errOut) || !strings.Contains(errOut, "no space left on device") {
+		t.Errorf("ingest on a full disk: status %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	s = startServer(t, db)
+	s.query(t, `{ counts { articles } }`, &c)
+	if c.Counts.Articles != len(acked) {
+		t.Errorf("full disk: counts %d articles, want %d", c.Counts.Articles, len(acked))
+	}
+	if _, r := postArticle(t, s.url, "https://news.example/full/late", []byte(article(999))); len(r.Errors) == 0 || r.Errors[0].Extensions.Code != "INSUFFICIENT_STORAGE" {
+		t.Errorf("mutation on a full disk: %+v", r.Errors)
+	}
+	s.stop(t)
+	if after := counts(t, db); after != before {
+		t.Errorf("the store changed on a full disk: %q → %q", before, after)
+	}
+
+	// 4. Space comes back: a server started while the disk was short
+	// takes writes again without a restart, and the same ingest finishes.
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	s = startServer(t, db)
+	if _, r := postArticle(t, s.url, "https://news.example/full/late", []byte(article(999))); len(r.Errors) == 0 {
+		t.Errorf("mutation with the disk still short: accepted")
+	}
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", syscall.MS_REMOUNT, "size=400m"); err != nil {
+		t.Fatalf("enlarge the tmpfs: %v", err)
+	}
+	if _, r := postArticle(t, s.url, "https://news.example/full/late", []byte(article(999))); len(r.Errors) > 0 {
+		t.Errorf("mutation once space is back: %+v", r.Errors)
+	} else {
+		acked = append(acked, "https://news.example/full/late")
+	}
+	s.stop(t)
+	out, errOut, code = runBinary(t, "ingest", "--db", db, seeds, dir)
+	if code != 0 {
+		t.Fatalf("ingest once space is back: status %d\n%s%s", code, out, errOut)
+	}
+	s = startServer(t, db)
+	var arts struct {
+		Articles struct {
+			TotalCount int
+			Edges      []struct{ Node struct{ URL string } }
+		}
+	}
+	s.query(t, `{ articles(first: 100) { totalCount edges { node { url } } } }`, &arts)
+	have := map[string]bool{}
+	for _, e := range arts.Articles.Edges {
+		have[e.Node.URL] = true
+	}
+	for _, u := range acked {
+		if !have[u] {
+			t.Errorf("acknowledged article %s is missing", u)
+		}
+	}
+	if want := len(acked) + 2 + 8; arts.Articles.TotalCount != want {
+		t.Errorf("%d articles, want %d (acknowledged, seeds, generated)", arts.Articles.TotalCount, want)
+	}
+	s.stop(t)
+}
