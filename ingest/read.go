@@ -132,11 +132,18 @@ func collect(read func(emit func(Article, error) error)) ([]Article, error) {
 // Directories are walked recursively in lexical order. Inside them, hidden
 // files and directories (a name starting with "."), files whose extension
 // graphd does not read, files without an extension and symbolic links to
-// directories are skipped silently; a file named in paths is always read, so
-// an unsupported one is an error.
+// directories are skipped (WalkSkipping tells of them); a file named in
+// paths is always read, so an unsupported one is an error.
 //
 // Walk returns ctx.Err() if ctx is done before the walk ends.
 func Walk(ctx context.Context, paths []string, fn func(Article, error) error) error {
+	return WalkSkipping(ctx, paths, fn, nil)
+}
+
+// WalkSkipping is Walk that also tells skipped, when not nil, of each file
+// or directory it skips inside a walked directory, and why ("hidden",
+// "unsupported extension .md", "no extension", "link to a directory").
+func WalkSkipping(ctx context.Context, paths []string, fn func(Article, error) error, skipped func(path, why string)) error {
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -146,7 +153,7 @@ func Walk(ctx context.Context, paths []string, fn func(Article, error) error) er
 		case err != nil:
 			err = emitError(fn, fsError(p, err))
 		case fi.IsDir():
-			err = walkDir(ctx, p, fn)
+			err = walkDir(ctx, p, fn, skipped)
 		default:
 			err = readFile(ctx, p, fn)
 		}
@@ -159,16 +166,20 @@ func Walk(ctx context.Context, paths []string, fn func(Article, error) error) er
 
 // walkDir reads the supported files under root. It returns only errors
 // that stop the walk: those of fn and of ctx.
-func walkDir(ctx context.Context, root string, fn func(Article, error) error) error {
+func walkDir(ctx context.Context, root string, fn func(Article, error) error, skipped func(path, why string)) error {
 	return eachFile(ctx, root,
 		func(p string, _ fs.FileInfo) error { return readFile(ctx, p, fn) },
-		func(err error) error { return emitError(fn, err) })
+		func(err error) error { return emitError(fn, err) }, skipped)
 }
 
 // eachFile calls visit with every file under root that Walk reads, in
-// lexical order, and fail with each unreadable directory or entry. It
-// returns the first error of visit, fail or ctx, which stops it.
-func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) error, fail func(error) error) error {
+// lexical order, fail with each unreadable directory or entry, and skip
+// (when not nil) with each entry it leaves out. It returns the first error
+// of visit, fail or ctx, which stops it.
+func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) error, fail func(error) error, skip func(path, why string)) error {
+	if skip == nil {
+		skip = func(string, string) {}
+	}
 	// What stops the walk is kept aside, so that a callback returning
 	// filepath.SkipDir cannot steer filepath.WalkDir.
 	var stop error
@@ -188,6 +199,7 @@ func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) 
 			return halt(fail(fsError(p, err)))
 		}
 		if p != root && strings.HasPrefix(d.Name(), ".") {
+			skip(p, "hidden")
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -196,7 +208,11 @@ func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) 
 		if d.IsDir() {
 			return nil
 		}
-		if f, ok := formatOf(p); !ok || f == formatUnknown {
+		if f, ok := formatOf(p); !ok {
+			skip(p, "unsupported extension "+filepath.Ext(p))
+			return nil
+		} else if f == formatUnknown {
+			skip(p, "no extension")
 			return nil
 		}
 		fi, err := os.Stat(p)
@@ -205,6 +221,7 @@ func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) 
 		}
 		if fi.IsDir() {
 			// Follow links to files but not to directories, which could loop.
+			skip(p, "link to a directory")
 			return nil
 		}
 		return halt(visit(p, fi))
@@ -222,7 +239,7 @@ func Size(ctx context.Context, paths []string) int64 {
 		case err != nil:
 		case fi.IsDir():
 			eachFile(ctx, p, func(_ string, fi fs.FileInfo) error { n += fi.Size(); return nil },
-				func(error) error { return nil })
+				func(error) error { return nil }, nil)
 		default:
 			n += fi.Size()
 		}

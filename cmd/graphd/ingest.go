@@ -25,11 +25,13 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 			"Each article is written in one transaction; re-ingesting the same content changes nothing.")
 	db := dbFlag(f)
 	workers := f.Int("workers", "GRAPHD_WORKERS", runtime.GOMAXPROCS(0), "articles extracted in parallel")
+	listSkipped := f.Bool("list-skipped", "GRAPHD_LIST_SKIPPED", false, "name each file skipped in a walked directory (hidden, or not a format graphd reads); they are counted anyway")
 	paths, err := f.parse(e, args)
 	if err != nil {
 		return err
 	}
 	if len(paths) == 0 {
+		fmt.Fprintf(e.stderr, "graphd ingest: no PATH given: name the files or directories of articles to read\n\n")
 		f.Usage()
 		return errUsage
 	}
@@ -38,7 +40,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	defer store.Close()
-	sum, err := ingestPaths(ctx, e, store, paths, *workers)
+	sum, err := ingestPaths(ctx, e, store, paths, *workers, *listSkipped)
 	// Searches read blocks of postings faster than postings one by one;
 	// an interrupted ingest leaves that to the next write.
 	if sum.stopped == "" {
@@ -97,7 +99,7 @@ func (s *summary) String() string {
 // ingestPaths reads every article under paths and stores it, extracting in
 // parallel. Read and store errors are reported on stderr and counted; the
 // error returned is only for what stops the whole run.
-func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, workers int) (*summary, error) {
+func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, workers int, listSkipped bool) (*summary, error) {
 	start := time.Now()
 	sum := &summary{}
 	// A full disk stops the run as an interrupt does: no later article
@@ -131,7 +133,22 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 	walked := make(chan error, 1)
 	go func() {
 		defer close(jobs)
-		walked <- ingest.Walk(ctx, paths, func(a ingest.Article, err error) error {
+		skipped := 0
+		defer func() {
+			if skipped > 0 && !listSkipped {
+				fmt.Fprintf(e.stderr, "graphd ingest: skipped %s in the directories walked (hidden, or not .txt, .json, .jsonl or .html); --list-skipped names them\n",
+					plural(skipped, "file or directory", "files or directories"))
+			}
+		}()
+		skip := func(path, why string) {
+			skipped++
+			e.logger.Debug("skipped", "path", path, "why", why)
+			if listSkipped {
+				bar.clear(e.stderr)
+				fmt.Fprintf(e.stderr, "graphd ingest: skipped %s: %s\n", path, why)
+			}
+		}
+		walked <- ingest.WalkSkipping(ctx, paths, func(a ingest.Article, err error) error {
 			if err != nil {
 				report(err)
 				return nil
@@ -142,7 +159,7 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-		})
+		}, skip)
 	}()
 	var wg sync.WaitGroup
 	for range workers {

@@ -507,3 +507,48 @@ func TestDiskFull(t *testing.T) {
 	}
 	s.stop(t)
 }
+
+// TestIngestNewcomer covers what a first run meets: files skipped in a
+// walked directory are counted and, with --list-skipped, named; an
+// unsupported file named on the command line is an error; no path at all
+// says what is missing; serve --help names every endpoint.
+func TestIngestNewcomer(t *testing.T) {
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"a.txt": "Headline\n\n“We will win,” Senator Jane Doe told reporters.\n", "notes.md": "# notes", "README": "read me",
+		"sub/scan.pdf": "%PDF", ".hidden/b.txt": "Hidden\n\nText.",
+	} {
+		p := filepath.Join(dir, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := t.TempDir()
+	out, errOut, code := runBinary(t, "ingest", "--db", db, dir)
+	if code != 0 || !strings.Contains(out, "ingested 1 article") ||
+		!strings.Contains(errOut, "skipped 4 files or directories in the directories walked") {
+		t.Errorf("status %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+	_, errOut, _ = runBinary(t, "ingest", "--db", db, "--list-skipped", dir)
+	for _, want := range []string{
+		filepath.Join(dir, "notes.md") + ": unsupported extension .md", filepath.Join(dir, "README") + ": no extension",
+		filepath.Join(dir, "sub", "scan.pdf") + ": unsupported extension .pdf", filepath.Join(dir, ".hidden") + ": hidden",
+	} {
+		if !strings.Contains(errOut, "skipped "+want) {
+			t.Errorf("--list-skipped does not say %q:\n%s", want, errOut)
+		}
+	}
+	if _, errOut, code := runBinary(t, "ingest", "--db", db, filepath.Join(dir, "notes.md")); code != 1 || !strings.Contains(errOut, "unsupported format") {
+		t.Errorf("an unsupported file named: status %d, %s", code, errOut)
+	}
+	if _, errOut, code := runBinary(t, "ingest", "--db", db); code != 2 || !strings.HasPrefix(errOut, "graphd ingest: no PATH given") {
+		t.Errorf("no path: status %d, %s", code, errOut)
+	}
+	_, help, _ := runBinary(t, "serve", "--help")
+	for _, endpoint := range []string{"/graphql", "/dashboard", "/events", "/export", "/healthz", "/readyz", "/metrics", "playground"} {
+		if !strings.Contains(help, endpoint) {
+			t.Errorf("serve --help does not name %s:\n%s", endpoint, help)
+		}
+	}
+}

@@ -22,9 +22,16 @@ func addrFlag(f *flags) *string {
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "serve", "[--db DIR] [--addr HOST:PORT]",
-		"Serve the store over GraphQL: POST and GET /graphql, and a GraphQL playground at /\n"+
-			"that works offline. The store is locked while graphd serves it; add articles through\n"+
-			"the ingestArticle mutation, or stop the server and run 'graphd ingest'.")
+		"Serve the store over HTTP:\n"+
+			"  /graphql     GraphQL: POST and GET, and WebSocket (graphql-transport-ws) for subscriptions\n"+
+			"  /            the GraphQL playground, which works offline\n"+
+			"  /dashboard   the dashboard: totals, timeline, top speakers, venues and outlets, live feed\n"+
+			"  /events      the live feed of new quotations as server-sent events\n"+
+			"  /export      exports: ?format=jsonl|nquads|graphml|csv and the filters of quotes\n"+
+			"  /healthz     the process answers; /readyz: the store is open and serving\n"+
+			"  /metrics     Prometheus metrics\n"+
+			"The store is locked while graphd serves it; add articles through the ingestArticle\n"+
+			"mutation, or stop the server and run 'graphd ingest'. SIGINT and SIGTERM stop it gracefully.")
 	db := dbFlag(f)
 	addr := addrFlag(f)
 	if _, err := f.parse(e, args); err != nil {
