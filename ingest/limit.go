@@ -77,16 +77,15 @@ func extractWith(ctx context.Context, m *Model, text string, limit int) ([]Attri
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if len(text) <= maxChunkBytes {
-		return extractText(m, text), nil
-	}
 	var out []Attribution
 	runes := 0 // code points before text[start:]
 	for start := 0; start < len(text); {
 		end := chunkEnd(text, start)
 		atts := extractText(m, text[start:end])
-		for i := range atts {
-			atts[i].shift(runes)
+		if runes > 0 {
+			for i := range atts {
+				atts[i].shift(runes)
+			}
 		}
 		out = append(out, atts...)
 		runes += utf8.RuneCountInString(text[start:end])

@@ -32,11 +32,6 @@ func Store(ctx context.Context, s *graph.Store, a Article) (graph.PutResult, err
 	switch {
 	case errors.Is(err, ErrTooLarge):
 		return graph.PutResult{}, refused(err)
-	case err == nil && len(quotes) > MaxAttributions:
-		return graph.PutResult{}, &InputError{
-			Msg: fmt.Sprintf("article too large: %d attributions, limit %d", len(quotes), MaxAttributions),
-			Err: ErrTooLarge,
-		}
 	case err != nil:
 		return graph.PutResult{}, err
 	}
