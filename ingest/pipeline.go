@@ -55,8 +55,8 @@ func Store(ctx context.Context, s *graph.Store, a Article) (graph.PutResult, err
 }
 
 // InputError is an article refused for what it holds. Msg says why in
-// words for whoever sent it ("article too large: 6000 attributions, limit
-// 5000"); Err is the error it comes from.
+// words for whoever sent it ("article too large: 5000 quotation marks,
+// limit 4000"); Err is the error it comes from.
 type InputError struct {
 	Msg string
 	Err error
