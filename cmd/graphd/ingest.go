@@ -42,9 +42,15 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	defer store.Close()
 	sum, err := ingestPaths(ctx, e, store, paths, *workers, *listSkipped)
 	// Searches read blocks of postings faster than postings one by one;
-	// an interrupted ingest leaves that to the next write.
+	// an interrupted ingest leaves that to the next write. The merge goes
+	// a transaction at a time, and an interrupt stops it between two.
 	if sum.stopped == "" {
-		if merr := store.MergePostings(context.WithoutCancel(ctx)); merr != nil && err == nil {
+		merr := store.MergePostings(ctx)
+		switch {
+		case ctx.Err() != nil:
+			sum.stopped = "interrupted"
+			err = errors.New("interrupted; every article written so far is complete")
+		case merr != nil && err == nil:
 			err = merr
 		}
 	}
