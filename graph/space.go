@@ -18,10 +18,6 @@ import (
 // rewrite), and a store on a disk short of that is opened read-only, so
 // that reads go on. See reserve.
 
-// ErrNoSpace means a write was refused because the disk holding the store
-// has less free space than the store needs to write safely.
-var ErrNoSpace = errors.New("no space left on device")
-
 // freeBytes returns the space that unprivileged writers may still use on
 // the file system holding dir, or of its nearest existing parent.
 func freeBytes(dir string) (int64, error) {

@@ -37,10 +37,6 @@ type Options struct {
 // ErrReadOnly means a write to a store opened with Options.ReadOnly.
 var ErrReadOnly = errors.New("store is read-only")
 
-// ErrRecover means a read-only open of a store that was not closed
-// cleanly (a crash, a kill): opening it for writing once recovers it.
-var ErrRecover = errors.New("the store was not closed cleanly: open it for writing once to recover it")
-
 // Store is the quote graph kept in a Badger database. Its methods are safe
 // for concurrent use; writes are serialized.
 type Store struct {
