@@ -1,9 +1,12 @@
 package schema
 
 import (
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/coder/websocket"
 )
 
 func TestCheckBodyUTF8(t *testing.T) {
@@ -45,4 +48,29 @@ func FuzzCheckBodyUTF8(f *testing.F) {
 			t.Fatalf("checkBodyUTF8(%q) = %v", body, err)
 		}
 	})
+}
+
+// TestWebSocketRefusesBadUTF8 sends over WebSocket a mutation whose text
+// is not UTF-8: it is refused as over HTTP, and nothing is stored.
+func TestWebSocketRefusesBadUTF8(t *testing.T) {
+	s := newSchema(t)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	var before, after struct{ Counts struct{ Articles int } }
+	query(t, s, `{ counts { articles } }`, nil, &before)
+	w := dialWS(t, srv)
+	w.init()
+	msg := `{"type":"subscribe","id":"1","payload":{"query":"mutation($t: String!) { ingestArticle(input: {url: \"https://news.example/ws\", text: $t}) { created } }","variables":{"t":"Headline\n` +
+		"\x93We are ready,\x94" + ` Minister Ana Silva said."}}}`
+	if err := w.c.Write(t.Context(), websocket.MessageText, []byte(msg)); err != nil {
+		t.Fatal(err)
+	}
+	m := w.read()
+	if m.Type != "error" || m.ID != "1" || !strings.Contains(string(m.Payload), "variables.t: not valid UTF-8: byte 0x93 at line 2, column 1") {
+		t.Errorf("reply %s %s", m.Type, m.Payload)
+	}
+	query(t, s, `{ counts { articles } }`, nil, &after)
+	if after != before {
+		t.Errorf("articles %d → %d", before.Counts.Articles, after.Counts.Articles)
+	}
 }

@@ -212,6 +212,10 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 		w.mu.Unlock()
 		errs, _ := json.Marshal(requestError(codeLimit, "more than %d operations on one connection", wsMaxOperations).Errors)
 		return w.send(ctx, wsMessage{ID: m.ID, Type: "error", Payload: errs}) == nil
+	case checkBodyUTF8(m.Payload, false) != nil: // as over HTTP
+		w.mu.Unlock()
+		errs, _ := json.Marshal(requestError(codeBadInput, "%s", checkBodyUTF8(m.Payload, false)).Errors)
+		return w.send(ctx, wsMessage{ID: m.ID, Type: "error", Payload: errs}) == nil
 	}
 	opCtx, cancel := context.WithCancel(ctx)
 	w.ops[m.ID] = cancel
