@@ -23,8 +23,8 @@ import (
 // else, so offsets into Article.Text count from after it. Line endings are
 // kept as read: a CRLF text file gives a Text with "\r\n" in it.
 
-// sniffBytes is how much of a file is checked for NUL bytes and invalid
-// UTF-8 before it is taken for text.
+// sniffBytes is how much of a file is checked for NUL bytes before it is
+// taken for text; the whole of it is then checked for UTF-8 (CheckUTF8).
 const sniffBytes = 8 << 10
 
 var utf8BOM = []byte("\uFEFF")
