@@ -43,7 +43,7 @@ func reindex(t *testing.T, s *graph.Store, ins []graph.ArticleInput) {
 	for _, in := range ins {
 		byText[in.Text] = in.Quotes
 	}
-	if err := s.Reindex(t.Context(), func(a graph.Article) []graph.QuoteInput { return byText[a.Text] }, nil); err != nil {
+	if err := s.Reindex(t.Context(), func(a graph.Article) ([]graph.QuoteInput, error) { return byText[a.Text], nil }, nil); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -86,8 +86,8 @@ func (s *Store) MergePostings(ctx context.Context) error {
 	if s.closed {
 		return ErrClosed
 	}
-	if s.readOnly {
-		return ErrReadOnly
+	if err := s.writable(); err != nil {
+		return err
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -144,6 +144,9 @@ func (s *Store) mergeFresh(ctx context.Context) error {
 			return nil
 		})
 		if err != nil || len(changes) == 0 {
+			return err
+		}
+		if err := s.checkSpace(); err != nil {
 			return err
 		}
 		err = s.db.Update(func(txn *badger.Txn) error {

@@ -24,6 +24,13 @@ var (
 	// ErrOldLayout means a store opened read-only has an earlier key
 	// layout; opening it for writing once upgrades it.
 	ErrOldLayout = errors.New("store of an earlier key layout")
+	// ErrRecover means a read-only open of a store that was not closed
+	// cleanly (a crash, a kill): opening it for writing once recovers it.
+	ErrRecover = errors.New("the store was not closed cleanly: open it for writing once to recover it")
+	// ErrNoSpace means a write was refused because the disk holding the
+	// store has less free space than the store needs to write safely (see
+	// SpaceError).
+	ErrNoSpace = errors.New("no space left on device")
 )
 
 // Quote kinds.

@@ -42,9 +42,10 @@ var metaLoadingKey = []byte{pMeta, 'l', 'o', 'a', 'd', 'i', 'n', 'g'}
 // store's write lock until Close or Abort; it is not safe for concurrent
 // use.
 type Loader struct {
-	s   *Store
-	ctx context.Context
-	wb  *badger.WriteBatch
+	s    *Store
+	ctx  context.Context
+	wb   *badger.WriteBatch
+	sets int // keys set, for checking the free space now and then
 
 	counters map[string]int64
 	counts   map[string]int64
@@ -87,12 +88,13 @@ type loadedOutlet struct {
 // otherwise.
 func (s *Store) Load(ctx context.Context) (*Loader, error) {
 	s.mu.RLock()
-	if s.closed || s.readOnly {
+	if s.closed {
 		s.mu.RUnlock()
-		if s.readOnly {
-			return nil, ErrReadOnly
-		}
 		return nil, ErrClosed
+	}
+	if err := s.writable(); err != nil {
+		s.mu.RUnlock()
+		return nil, err
 	}
 	s.wmu.Lock()
 	unlock := func() { s.wmu.Unlock(); s.mu.RUnlock() }
@@ -119,6 +121,11 @@ func (s *Store) Load(ctx context.Context) (*Loader, error) {
 }
 
 func (l *Loader) set(k, v []byte) error {
+	if l.sets++; l.sets%4096 == 0 {
+		if err := l.s.checkSpace(); err != nil {
+			return err
+		}
+	}
 	if err := l.wb.Set(k, v); err != nil {
 		return dbErr("load", err)
 	}

@@ -25,17 +25,20 @@ var derived = [][]byte{
 // Reindex rebuilds the quotations, speakers, venues, identities, quote
 // groups and copy links from the stored articles, in the order they were
 // first stored, as if they were ingested again: extract gives the
-// quotations of each article. People's decisions are kept and applied:
+// quotations of each article, and an error of extract stops it. People's decisions are kept and applied:
 // a pair they kept apart is never merged, and the pairs they merged are
 // merged again at the end. Articles, their ids and outlets are kept;
 // quote, speaker and venue ids are new. The same articles and decisions
 // give the same graph. progress, if not nil, is called after each article
 // with the number done. Other writes wait until it is done.
-func (s *Store) Reindex(ctx context.Context, extract func(Article) []QuoteInput, progress func(done int)) error {
+func (s *Store) Reindex(ctx context.Context, extract func(Article) ([]QuoteInput, error), progress func(done int)) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
 		return ErrClosed
+	}
+	if err := s.writable(); err != nil {
+		return fmt.Errorf("reindex: %w", err)
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
@@ -66,7 +69,11 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) []QuoteInput,
 			if err != nil {
 				return err
 			}
-			in := ArticleInput{Text: text, Quotes: extract(rec.article(text))}
+			quotes, err := extract(rec.article(text))
+			if err != nil {
+				return err
+			}
+			in := ArticleInput{Text: text, Quotes: quotes}
 			if err := validate(&in); err != nil {
 				return err
 			}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -27,7 +29,8 @@ type Options struct {
 	SyncWrites bool
 	// ReadOnly opens an existing store for reading only; several
 	// processes may do so at once, none while another writes. Writes
-	// return ErrReadOnly.
+	// return ErrReadOnly. A read-only open writes nothing and maps no new
+	// file, so it works on a full disk.
 	ReadOnly bool
 	// Metrics turns on Badger's own metrics, which it publishes with
 	// expvar (badger_*), for a server to export.
@@ -42,8 +45,14 @@ var ErrReadOnly = errors.New("store is read-only")
 type Store struct {
 	db       *badger.DB
 	log      *slog.Logger
+	dir      string
 	mem      bool
 	readOnly bool
+	// noSpace is set when the store was opened read-only because its
+	// disk was short of space: writes return ErrNoSpace, not ErrReadOnly.
+	noSpace      bool
+	noSpaceCheck bool        // the file system cannot tell its free space
+	full         atomic.Bool // the last check found too little space
 
 	mu     sync.RWMutex // held shared by every operation, exclusively by Close
 	closed bool
@@ -63,8 +72,8 @@ type Store struct {
 const MaxTextBytes = 8 << 20
 
 const (
-	memTableSize   = 32 << 20 // a transaction may hold 15% of it
-	valueLogSize   = 64 << 20
+	memTableSize   = 32 << 20  // a transaction may hold 15% of it: that bounds the largest article
+	valueLogSize   = 32 << 20  // a value-log file: what its garbage collection may rewrite at once
 	valueThreshold = 64 << 10  // larger values (article text) go to the value log
 	memThreshold   = 1 << 20   // the largest value an in-memory store takes
 	blockCacheSize = 16 << 20  // in memory, where blocks are not read back
@@ -75,10 +84,27 @@ const (
 // Open opens the store in dir, creating it if needed. dir "" gives an
 // in-memory store, gone on Close; it accepts articles of up to about
 // 4 MiB, an on-disk store up to MaxTextBytes.
+//
+// An on-disk store keeps free space on its disk for its own work (see
+// space.go): its writes return an error wrapping ErrNoSpace while the
+// disk has less, and a store opened for writing on a disk with too little
+// space even to open (a memtable's worth) is opened read-only, its writes
+// refused the same way, so that reads go on. Opening a store that does not
+// exist yet on such a disk fails with ErrNoSpace.
 func Open(dir string, opts Options) (*Store, error) {
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	noSpace := false
+	if dir != "" && !opts.ReadOnly {
+		if free, err := freeBytes(dir); err == nil && free < minOpenBytes {
+			if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); err != nil {
+				return nil, fmt.Errorf("create store: %w", spaceError(dir, free, minOpenBytes))
+			}
+			log.Warn("disk nearly full: the store is opened read-only", "store", dir, "free", mib(free))
+			opts.ReadOnly, noSpace = true, true
+		}
 	}
 	bo := badger.DefaultOptions(dir).
 		WithInMemory(dir == "").
@@ -99,10 +125,23 @@ func Open(dir string, opts Options) (*Store, error) {
 		bo = bo.WithValueThreshold(valueThreshold).WithBlockCacheSize(diskCacheSize)
 	}
 	db, err := badger.Open(bo)
+	if err != nil && bo.ReadOnly && strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
+		// Badger wraps its errors as text: the write-ahead log of a store
+		// not closed cleanly must be cut, which a read-only open cannot.
+		if noSpace {
+			free, _ := freeBytes(dir)
+			return nil, fmt.Errorf("open store %q: %w, and recovering it takes a write: %w", dir, ErrRecover, spaceError(dir, free, minOpenBytes))
+		}
+		return nil, fmt.Errorf("open store %q: %w", dir, ErrRecover)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open store %q: %v", dir, err)
 	}
-	s := &Store{db: db, log: log, mem: dir == "", readOnly: opts.ReadOnly && dir != "", stop: make(chan struct{}), done: make(chan struct{})}
+	s := &Store{db: db, log: log, dir: dir, mem: dir == "", readOnly: opts.ReadOnly && dir != "", noSpace: noSpace,
+		stop: make(chan struct{}), done: make(chan struct{})}
+	if _, err := freeBytes(dir); dir != "" && err != nil {
+		s.noSpaceCheck = true
+	}
 	if err := s.checkVersion(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open store %q: %w", dir, err)
@@ -186,6 +225,16 @@ func (s *Store) Close() error {
 	close(s.stop)
 	s.closeWatchers()
 	<-s.done
+	if !s.mem && !s.readOnly && !s.noSpaceCheck {
+		// Closing flushes the memtable into a new table, through a memory
+		// map: on a disk without room for it that is SIGBUS. Everything
+		// committed is in the write-ahead log already, so the store is
+		// left as a crash would leave it, and the next open replays it.
+		if free, err := freeBytes(s.dir); err == nil && free < minOpenBytes {
+			s.log.Warn("disk full: the store is left to be recovered when next opened", "store", s.dir, "free", mib(free))
+			return nil
+		}
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %v", err)
 	}
@@ -205,6 +254,9 @@ func (s *Store) gcLoop(interval time.Duration) {
 		case <-t.C:
 		}
 		for range 16 { // one file per run; stop when nothing is worth it
+			if s.checkSpace() != nil {
+				break // a rewrite needs the space of a file
+			}
 			err := s.db.RunValueLogGC(0.5)
 			if err != nil {
 				if !errors.Is(err, badger.ErrNoRewrite) && !errors.Is(err, badger.ErrRejected) {
@@ -287,12 +339,15 @@ func (s *Store) commit(ctx context.Context, fn func(*badger.Txn) error, done fun
 	if s.closed {
 		return ErrClosed
 	}
+	if s.noSpace {
+		return s.noSpaceError()
+	}
 	if s.readOnly {
 		return ErrReadOnly
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.commitLocked(ctx, fn, done)
+	return s.commitLocked(ctx, fn, done) // which checks the free space
 }
 
 // updateLocked is update for a caller that holds s.mu shared and s.wmu.
@@ -302,6 +357,9 @@ func (s *Store) updateLocked(ctx context.Context, fn func(*badger.Txn) error) er
 
 // commitLocked is commit for a caller that holds s.mu shared and s.wmu.
 func (s *Store) commitLocked(ctx context.Context, fn func(*badger.Txn) error, done func()) error {
+	if err := s.checkSpace(); err != nil {
+		return err
+	}
 	for attempt := 0; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return err

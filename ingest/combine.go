@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"slices"
 	"sort"
@@ -52,12 +53,19 @@ func Extract(a Article) []Attribution {
 // ExtractWith finds every attribution in a with the rules and, when m is not
 // nil, the tagger m.
 func ExtractWith(m *Model, a Article) []Attribution {
+	atts, _ := extractWith(context.Background(), m, a.Text, 0)
+	return atts
+}
+
+// extractText finds every attribution in one piece of text (see
+// maxChunkBytes).
+func extractText(m *Model, text string) []Attribution {
 	src := sourcePool.Get().(*source)
 	defer func() {
 		src.s = "" // let the article's text go
 		sourcePool.Put(src)
 	}()
-	d := newDocFrom(src.reset(a.Text))
+	d := newDocFrom(src.reset(text))
 	d.attributeAll()
 	if m != nil {
 		d.applyTagger(m)

@@ -88,6 +88,11 @@ func newDocFrom(src *source) *doc {
 	return d
 }
 
+// maxSentenceTokens is the longest sentence the rules read; a longer run
+// of tokens without a sentence end (a list, a text without punctuation) is
+// cut into sentences of that many.
+const maxSentenceTokens = 250
+
 // splitSentences splits a paragraph's tokens at sentence ends outside
 // quotations.
 func splitSentences(r []rune, segs []segment, toks []token) [][2]int {
@@ -108,6 +113,9 @@ func splitSentences(r []rune, segs []segment, toks []token) [][2]int {
 		}
 		if end && i+1 < len(toks) && toks[i+1].kind == tokPunct && strings.ContainsAny(toks[i+1].text, ")]") {
 			end = false
+		}
+		if i+1-s >= maxSentenceTokens {
+			end = true // a run-on "sentence" is cut, for the rules scan sentences per quotation
 		}
 		if end {
 			out = append(out, [2]int{s, i + 1})

@@ -19,8 +19,11 @@ var (
 	ErrNoText = errors.New("article has no text")
 	// ErrTooLarge means an input file or record is larger than MaxArticleBytes.
 	ErrTooLarge = errors.New("input too large")
-	// ErrBinary means an input file is not text.
+	// ErrBinary means an input file is not text: it holds NUL bytes.
 	ErrBinary = errors.New("not a text file")
+	// ErrEncoding means a text is not valid UTF-8, the one encoding graphd
+	// reads (a Windows-1252 or Latin-1 file must be converted first).
+	ErrEncoding = errors.New("not valid UTF-8")
 	// ErrMalformed means JSON or another structured input could not be parsed.
 	ErrMalformed = errors.New("malformed input")
 	// ErrUnsupported means a file's format is not one graphd reads.

@@ -95,7 +95,12 @@ func singleQuotes(r []rune, start, end, para int, segs []segment) []segment {
 			if (c != '‘' && c != '\'' && c != '‹') || !isOpenContext(r, i, start) || i+1 >= to || !isWordRune(r[i+1]) {
 				continue
 			}
-			for j := i + 2; j < to; j++ {
+			// Whether a mark closes does not depend on the opening one,
+			// so a mark that finds no close before the line's end tells
+			// the same of every mark after it: the scan goes on from there,
+			// and each rune is looked at a bounded number of times.
+			j := i + 2
+			for ; j < to; j++ {
 				d := r[j]
 				if d == '\n' {
 					break
@@ -104,9 +109,13 @@ func singleQuotes(r []rune, start, end, para int, segs []segment) []segment {
 					s := segment{open: i, closeEnd: j + 1, closed: true, para: para, next: -1, prev: -1}
 					s.start, s.end = trimSpace(r, i+1, j)
 					out = append(out, s)
-					i = j
 					break
 				}
+			}
+			if j < to && r[j] != '\n' {
+				i = j // after the closing mark
+			} else {
+				i = j - 1 // no close: on from the line's end
 			}
 		}
 	}

@@ -23,8 +23,8 @@ import (
 // else, so offsets into Article.Text count from after it. Line endings are
 // kept as read: a CRLF text file gives a Text with "\r\n" in it.
 
-// sniffBytes is how much of a file is checked for NUL bytes and invalid
-// UTF-8 before it is taken for text.
+// sniffBytes is how much of a file is checked for NUL bytes before it is
+// taken for text; the whole of it is then checked for UTF-8 (CheckUTF8).
 const sniffBytes = 8 << 10
 
 var utf8BOM = []byte("\uFEFF")
@@ -132,11 +132,18 @@ func collect(read func(emit func(Article, error) error)) ([]Article, error) {
 // Directories are walked recursively in lexical order. Inside them, hidden
 // files and directories (a name starting with "."), files whose extension
 // graphd does not read, files without an extension and symbolic links to
-// directories are skipped silently; a file named in paths is always read, so
-// an unsupported one is an error.
+// directories are skipped (WalkSkipping tells of them); a file named in
+// paths is always read, so an unsupported one is an error.
 //
 // Walk returns ctx.Err() if ctx is done before the walk ends.
 func Walk(ctx context.Context, paths []string, fn func(Article, error) error) error {
+	return WalkSkipping(ctx, paths, fn, nil)
+}
+
+// WalkSkipping is Walk that also tells skipped, when not nil, of each file
+// or directory it skips inside a walked directory, and why ("hidden",
+// "unsupported extension .md", "no extension", "link to a directory").
+func WalkSkipping(ctx context.Context, paths []string, fn func(Article, error) error, skipped func(path, why string)) error {
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -146,7 +153,7 @@ func Walk(ctx context.Context, paths []string, fn func(Article, error) error) er
 		case err != nil:
 			err = emitError(fn, fsError(p, err))
 		case fi.IsDir():
-			err = walkDir(ctx, p, fn)
+			err = walkDir(ctx, p, fn, skipped)
 		default:
 			err = readFile(ctx, p, fn)
 		}
@@ -159,16 +166,20 @@ func Walk(ctx context.Context, paths []string, fn func(Article, error) error) er
 
 // walkDir reads the supported files under root. It returns only errors
 // that stop the walk: those of fn and of ctx.
-func walkDir(ctx context.Context, root string, fn func(Article, error) error) error {
+func walkDir(ctx context.Context, root string, fn func(Article, error) error, skipped func(path, why string)) error {
 	return eachFile(ctx, root,
 		func(p string, _ fs.FileInfo) error { return readFile(ctx, p, fn) },
-		func(err error) error { return emitError(fn, err) })
+		func(err error) error { return emitError(fn, err) }, skipped)
 }
 
 // eachFile calls visit with every file under root that Walk reads, in
-// lexical order, and fail with each unreadable directory or entry. It
-// returns the first error of visit, fail or ctx, which stops it.
-func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) error, fail func(error) error) error {
+// lexical order, fail with each unreadable directory or entry, and skip
+// (when not nil) with each entry it leaves out. It returns the first error
+// of visit, fail or ctx, which stops it.
+func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) error, fail func(error) error, skip func(path, why string)) error {
+	if skip == nil {
+		skip = func(string, string) {}
+	}
 	// What stops the walk is kept aside, so that a callback returning
 	// filepath.SkipDir cannot steer filepath.WalkDir.
 	var stop error
@@ -188,6 +199,7 @@ func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) 
 			return halt(fail(fsError(p, err)))
 		}
 		if p != root && strings.HasPrefix(d.Name(), ".") {
+			skip(p, "hidden")
 			if d.IsDir() {
 				return filepath.SkipDir
 			}
@@ -196,7 +208,11 @@ func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) 
 		if d.IsDir() {
 			return nil
 		}
-		if f, ok := formatOf(p); !ok || f == formatUnknown {
+		if f, ok := formatOf(p); !ok {
+			skip(p, "unsupported extension "+filepath.Ext(p))
+			return nil
+		} else if f == formatUnknown {
+			skip(p, "no extension")
 			return nil
 		}
 		fi, err := os.Stat(p)
@@ -205,6 +221,7 @@ func eachFile(ctx context.Context, root string, visit func(string, fs.FileInfo) 
 		}
 		if fi.IsDir() {
 			// Follow links to files but not to directories, which could loop.
+			skip(p, "link to a directory")
 			return nil
 		}
 		return halt(visit(p, fi))
@@ -222,7 +239,7 @@ func Size(ctx context.Context, paths []string) int64 {
 		case err != nil:
 		case fi.IsDir():
 			eachFile(ctx, p, func(_ string, fi fs.FileInfo) error { n += fi.Size(); return nil },
-				func(error) error { return nil })
+				func(error) error { return nil }, nil)
 		default:
 			n += fi.Size()
 		}
@@ -317,7 +334,8 @@ func sniffFormat(data []byte) fileFormat {
 }
 
 // prepareFile checks the content of a whole-file article and drops its byte
-// order mark.
+// order mark. A file with NUL bytes is binary; one that is not UTF-8 is
+// refused as CheckUTF8 tells, naming where.
 func prepareFile(path string, data []byte) ([]byte, error) {
 	if len(data) > MaxArticleBytes {
 		return nil, &ReadError{Path: path, Err: fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(data), MaxArticleBytes)}
@@ -326,27 +344,46 @@ func prepareFile(path string, data []byte) ([]byte, error) {
 	if looksBinary(data) {
 		return nil, &ReadError{Path: path, Err: ErrBinary}
 	}
+	if err := CheckUTF8(data); err != nil {
+		return nil, &ReadError{Path: path, Err: err}
+	}
 	return data, nil
 }
 
-// looksBinary reports whether the start of data has a NUL byte or is not UTF-8.
-// A rune cut in two by the end of the sniffed window does not count.
+// looksBinary reports whether the start of data has a NUL byte.
 func looksBinary(data []byte) bool {
-	head := data[:min(len(data), sniffBytes)]
-	if bytes.IndexByte(head, 0) >= 0 {
-		return true
+	return bytes.IndexByte(data[:min(len(data), sniffBytes)], 0) >= 0
+}
+
+// CheckUTF8 returns nil when text is valid UTF-8, else an error wrapping
+// ErrEncoding that tells the first bad byte, its line and column (in code
+// points, from 1), and what to do. The command line and the ingestArticle
+// mutation both refuse such text through it, so that the same bytes are
+// taken or refused the same way: graphd never guesses an encoding, and
+// never stores a text with its letters replaced by U+FFFD.
+func CheckUTF8(text []byte) error {
+	if utf8.Valid(text) {
+		return nil
 	}
-	if utf8.Valid(head) {
-		return false
-	}
-	if len(head) < len(data) {
-		for i := 1; i < utf8.UTFMax && i <= len(head); i++ {
-			if !utf8.FullRune(head[len(head)-i:]) && utf8.Valid(head[:len(head)-i]) {
-				return false
+	line, col := 1, 1
+	for i := 0; i < len(text); {
+		c, n := utf8.DecodeRune(text[i:])
+		if c == utf8.RuneError && n <= 1 {
+			at := fmt.Sprintf("line %d, column %d", line, col)
+			if bytes.IndexByte(text, '\n') < 0 {
+				at = fmt.Sprintf("column %d", col)
 			}
+			return fmt.Errorf("%w: byte 0x%02X at %s (Windows-1252 or Latin-1? convert the text to UTF-8, e.g. with iconv -f windows-1252 -t utf-8)",
+				ErrEncoding, text[i], at)
 		}
+		if c == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += n
 	}
-	return true
+	return nil
 }
 
 // fixUTF8 replaces each byte of s that is not part of a valid UTF-8

@@ -91,9 +91,9 @@ func readJSON(path string, data []byte, emit func(Article, error) error) error {
 // or the first error returned by emit.
 func readJSONL(ctx context.Context, path string, r io.Reader, emit func(Article, error) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
-	// One byte more than is sniffed tells binary whether a rune at the end
-	// of the window was cut by it or is invalid.
-	head, _ := br.Peek(len(utf8BOM) + sniffBytes + 1)
+	// NUL bytes at the start make a binary file; each line is checked
+	// for UTF-8 on its own.
+	head, _ := br.Peek(len(utf8BOM) + sniffBytes)
 	if bytes.HasPrefix(head, utf8BOM) {
 		br.Discard(len(utf8BOM))
 		head = head[len(utf8BOM):]
@@ -120,7 +120,9 @@ func readJSONL(ctx context.Context, path string, r io.Reader, emit func(Article,
 			continue
 		default:
 			var a Article
-			if a, err = decodeRecord(path, lr.line, line); err != nil {
+			if err = CheckUTF8(line); err != nil {
+				err = emitError(emit, &ReadError{Path: path, Line: lr.line, Err: err})
+			} else if a, err = decodeRecord(path, lr.line, line); err != nil {
 				err = emitError(emit, err)
 			} else {
 				err = emit(a, nil)

@@ -23,7 +23,7 @@ type problem struct {
 	Is   error
 }
 
-var sentinels = []error{ErrNoText, ErrTooLarge, ErrBinary, ErrMalformed, ErrUnsupported, fs.ErrNotExist}
+var sentinels = []error{ErrNoText, ErrTooLarge, ErrBinary, ErrEncoding, ErrMalformed, ErrUnsupported, fs.ErrNotExist}
 
 // problems flattens err, possibly joined, into problems. It fails the test
 // if an error is not a *ReadError, wraps no known sentinel, or does not
@@ -110,7 +110,7 @@ func TestReadFile(t *testing.T) {
 		},
 		{file: "blank.txt", errs: []problem{{p("blank.txt"), 0, ErrNoText}}},
 		{file: "binary.txt", errs: []problem{{p("binary.txt"), 0, ErrBinary}}},
-		{file: "latin1.txt", errs: []problem{{p("latin1.txt"), 0, ErrBinary}}},
+		{file: "latin1.txt", errs: []problem{{p("latin1.txt"), 0, ErrEncoding}}},
 		{file: "notes.md", errs: []problem{{p("notes.md"), 0, ErrUnsupported}}},
 		{file: "missing.txt", errs: []problem{{p("missing.txt"), 0, fs.ErrNotExist}}},
 		{
@@ -584,13 +584,34 @@ func TestSniffFormat(t *testing.T) {
 }
 
 func TestLooksBinary(t *testing.T) {
-	// A rune cut in two by the end of the sniffed window is still text.
-	cut := []byte(strings.Repeat("a", sniffBytes-1) + "é and more")
-	if looksBinary(cut) {
-		t.Error("a rune across the end of the window is taken for binary")
+	if looksBinary([]byte(strings.Repeat("a", sniffBytes-1) + "\xff and more")) {
+		t.Error("invalid UTF-8 is taken for binary; it is an encoding error")
 	}
-	bad := []byte(strings.Repeat("a", sniffBytes-1) + "\xff and more")
-	if !looksBinary(bad) {
-		t.Error("an invalid byte at the end of the window is not taken for binary")
+	if !looksBinary([]byte("text\x00more")) {
+		t.Error("a NUL byte is not taken for binary")
+	}
+}
+
+func TestCheckUTF8(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // "" for valid
+	}{
+		{"plain text", ""},
+		{"“curly” — ok", ""},
+		{"", ""},
+		{"caf\xe9", "byte 0xE9 at column 4"},
+		{"line one\nsaid \x93yes\x94", "byte 0x93 at line 2, column 6"},
+		{"é\n\n\xff", "byte 0xFF at line 3, column 1"},
+		{"cut \xe2\x80", "byte 0xE2 at column 5"},
+	}
+	for _, tt := range tests {
+		err := CheckUTF8([]byte(tt.in))
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("CheckUTF8(%q) = %v, want nil", tt.in, err)
+		case tt.want != "" && (!errors.Is(err, ErrEncoding) || !strings.Contains(fmt.Sprint(err), tt.want)):
+			t.Errorf("CheckUTF8(%q) = %v, want ErrEncoding with %q", tt.in, err, tt.want)
+		}
 	}
 }

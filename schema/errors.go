@@ -60,6 +60,7 @@ const (
 	codeEventsLost        = "EVENTS_LOST"        // a slow subscriber lost events
 	codeTimeout           = "TIMEOUT"
 	codeInternal          = "INTERNAL"
+	codeNoSpace           = "INSUFFICIENT_STORAGE" // the server's disk is full: retry later
 )
 
 // Error is a GraphQL error as graphd sends it: locations only when the
@@ -131,6 +132,8 @@ func status(resp Response, json bool) int {
 	switch resp.Errors[0].code() {
 	case codeTimeout:
 		return http.StatusGatewayTimeout
+	case codeNoSpace:
+		return http.StatusInsufficientStorage
 	case codeInternal:
 		return http.StatusInternalServerError
 	}
@@ -179,8 +182,12 @@ func clientErr(ctx context.Context, logger *slog.Logger, field string, err error
 	case errors.Is(err, graph.ErrInvalid),
 		errors.Is(err, ingest.ErrNoText),
 		errors.Is(err, ingest.ErrTooLarge),
+		errors.Is(err, ingest.ErrEncoding),
 		errors.Is(err, ingest.ErrMalformed):
 		return &clientError{msg: err.Error(), code: codeBadInput}
+	case errors.Is(err, graph.ErrNoSpace):
+		logger.WarnContext(ctx, "write refused", "field", field, "err", err)
+		return &clientError{msg: "no space left on device: the server stores nothing until space is freed on its disk; reads go on", code: codeNoSpace}
 	case errors.Is(err, ErrTooDeep), errors.Is(err, ErrTooCostly), errors.Is(err, ErrTooLarge):
 		return &clientError{msg: err.Error(), code: codeLimit}
 	case errors.Is(err, ErrUnauthenticated):

@@ -416,6 +416,9 @@ func (s *Schema) requestFromBody(w http.ResponseWriter, r *http.Request) (Reques
 		}
 		return req, http.StatusBadRequest, errors.New("cannot read request body")
 	}
+	if err := checkBodyUTF8(body, mediaType == mediaGraphQLQuery); err != nil {
+		return req, http.StatusBadRequest, err
+	}
 	if mediaType == mediaGraphQLQuery {
 		req, err = requestFromURL(r)
 		req.Query = string(body)

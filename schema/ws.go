@@ -266,6 +266,10 @@ func (w *wsConn) subscribe(ctx context.Context, m wsMessage) bool {
 		count(Operation{Transport: transportWebSocket}, resp)
 		errs, _ := json.Marshal(resp.Errors)
 		return w.send(ctx, wsMessage{ID: m.ID, Type: "error", Payload: errs}) == nil
+	case checkBodyUTF8(m.Payload, false) != nil: // as over HTTP
+		w.mu.Unlock()
+		errs, _ := json.Marshal(requestError(codeBadInput, "%s", checkBodyUTF8(m.Payload, false)).Errors)
+		return w.send(ctx, wsMessage{ID: m.ID, Type: "error", Payload: errs}) == nil
 	}
 	opCtx, cancel := context.WithCancel(context.WithValue(ctx, initPayloadKey{}, w.payload))
 	w.ops[m.ID] = cancel

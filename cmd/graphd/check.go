@@ -2,18 +2,30 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+
+	"github.com/graphd/graphd/graph"
 )
 
 func runCheck(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "check", "[--db DIR]",
-		"Open the store and check its consistency: every index entry points at a record that\n"+
-			"agrees with it, every record has its index entries, and the counters are right.")
+		"Open the store read-only and check its consistency: every index entry points at a record\n"+
+			"that agrees with it, every record has its index entries, and the counters are right.")
 	db := dbFlag(f)
 	if _, err := f.parse(e, args); err != nil {
 		return err
 	}
-	store, err := openStore(e, *db)
+	// Read-only: checking writes nothing, so it works on a full disk.
+	// A store of an earlier layout is upgraded first, and one that was not
+	// closed cleanly recovered, which need a write (on a full disk the
+	// store then says so).
+	store, err := graph.Open(*db, graph.Options{Logger: e.logger, ReadOnly: true})
+	if errors.Is(err, graph.ErrOldLayout) || errors.Is(err, graph.ErrRecover) {
+		store, err = openStore(e, *db)
+	} else if err != nil {
+		err = fmt.Errorf("open store %s: %w", *db, err)
+	}
 	if err != nil {
 		return err
 	}

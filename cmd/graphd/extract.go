@@ -50,7 +50,11 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "graphd extract: %v\n", err)
 			return nil
 		}
-		for _, at := range ingest.Extract(a) {
+		atts, err := ingest.ExtractContext(ctx, a)
+		if err != nil {
+			return err
+		}
+		for _, at := range atts {
 			l := extractLine{
 				Doc: a.Path, Line: a.Line, Quote: at.Quote, Kind: at.Kind,
 				Source: at.Source, Cue: at.Cue, Venue: at.Venue, Confidence: at.Confidence,

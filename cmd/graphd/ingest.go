@@ -25,11 +25,13 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 			"Each article is written in one transaction; re-ingesting the same content changes nothing.")
 	db := dbFlag(f)
 	workers := f.Int("workers", "GRAPHD_WORKERS", runtime.GOMAXPROCS(0), "articles extracted in parallel")
+	listSkipped := f.Bool("list-skipped", "GRAPHD_LIST_SKIPPED", false, "name each file skipped in a walked directory (hidden, or not a format graphd reads); they are counted anyway")
 	paths, err := f.parse(e, args)
 	if err != nil {
 		return err
 	}
 	if len(paths) == 0 {
+		fmt.Fprintf(e.stderr, "graphd ingest: no PATH given: name the files or directories of articles to read\n\n")
 		f.Usage()
 		return errUsage
 	}
@@ -42,10 +44,19 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sum, err := ingestPaths(ctx, e, store, paths, *workers)
-	// Searches read blocks of postings faster than postings one by one.
-	if merr := store.MergePostings(context.WithoutCancel(ctx)); merr != nil && err == nil {
-		err = merr
+	sum, err := ingestPaths(ctx, e, store, paths, *workers, *listSkipped)
+	// Searches read blocks of postings faster than postings one by one;
+	// an interrupted ingest leaves that to the next write. The merge goes
+	// a transaction at a time, and an interrupt stops it between two.
+	if sum.stopped == "" {
+		merr := store.MergePostings(ctx)
+		switch {
+		case ctx.Err() != nil:
+			sum.stopped = "interrupted"
+			err = errors.New("interrupted; every article written so far is complete")
+		case merr != nil && err == nil:
+			err = merr
+		}
 	}
 	after, cerr := store.Counts(context.WithoutCancel(ctx))
 	if cerr == nil {
@@ -86,7 +97,7 @@ type summary struct {
 	printings, errors             int
 	bytes                         int64
 	elapsed                       time.Duration
-	interrupted                   bool
+	stopped                       string // why the run stopped before its end: "interrupted", …
 	before, after                 *graph.Counts
 }
 
@@ -97,8 +108,8 @@ func (s *summary) String() string {
 		fmt.Fprintf(&b, " (%d unchanged, %d replaced)", s.unchanged, s.replaced)
 	}
 	fmt.Fprintf(&b, ", %s in %s", plural(s.errors, "error", "errors"), s.elapsed.Round(time.Millisecond))
-	if s.interrupted {
-		b.WriteString(" (interrupted)")
+	if s.stopped != "" {
+		fmt.Fprintf(&b, " (%s)", s.stopped)
 	}
 	if s.before != nil && s.after != nil {
 		fmt.Fprintf(&b, ": %s\nstore: %s", describeChange(*s.before, *s.after), describeCounts(*s.after))
@@ -111,34 +122,95 @@ func (s *summary) String() string {
 // ingestPaths reads every article under paths and stores it, extracting in
 // parallel. Read and store errors are reported on stderr and counted; the
 // error returned is only for what stops the whole run.
-func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, workers int) (*summary, error) {
+func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, workers int, listSkipped bool) (*summary, error) {
 	start := time.Now()
 	sum := &summary{}
+	// A full disk stops the run as an interrupt does: no later article
+	// could be written either.
+	interrupt := ctx
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
 	if workers < 1 {
 		workers = 1
 	}
 	var mu sync.Mutex
 	bar := newProgress(e.stderr, ingest.Size(ctx, paths))
 	defer bar.stop()
+	finished := false // set when the summary is made; a walk left running reports no more
 	report := func(err error) {
 		mu.Lock()
+		defer mu.Unlock()
+		if finished {
+			return
+		}
 		sum.errors++
-		mu.Unlock()
 		e.logger.Debug("ingest error", "err", err)
 		bar.clear(e.stderr)
 		fmt.Fprintf(e.stderr, "graphd ingest: %v\n", err)
 	}
 
-	jobs := make(chan ingest.Article, workers)
+	// The walk runs on its own: a read can block (a slow pipe, a huge
+	// directory) where no context reaches it, and an interrupt must not
+	// wait for it. Only the walk sends on jobs, and it closes them.
+	jobs := make(chan ingest.Article)
+	walked := make(chan error, 1)
+	go func() {
+		defer close(jobs)
+		skipped := 0
+		defer func() {
+			if skipped > 0 && !listSkipped {
+				fmt.Fprintf(e.stderr, "graphd ingest: skipped %s in the directories walked (hidden, or not .txt, .json, .jsonl or .html); --list-skipped names them\n",
+					plural(skipped, "file or directory", "files or directories"))
+			}
+		}()
+		skip := func(path, why string) {
+			skipped++
+			e.logger.Debug("skipped", "path", path, "why", why)
+			if listSkipped {
+				bar.clear(e.stderr)
+				fmt.Fprintf(e.stderr, "graphd ingest: skipped %s: %s\n", path, why)
+			}
+		}
+		walked <- ingest.WalkSkipping(ctx, paths, func(a ingest.Article, err error) error {
+			if err != nil {
+				report(err)
+				return nil
+			}
+			select {
+			case jobs <- a:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}, skip)
+	}()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for a := range jobs {
-				// Writes use a context that outlives the interrupt, so an
-				// article being written is finished, never cut.
-				res, err := ingest.Store(context.WithoutCancel(ctx), store, a)
+			for {
+				var a ingest.Article
+				select {
+				case <-ctx.Done():
+					return
+				case j, ok := <-jobs:
+					if !ok {
+						return
+					}
+					a = j
+				}
+				// An interrupt stops the extraction; a write once begun is
+				// finished, so an article is stored whole or not at all.
+				e.logger.Debug("extracting", "path", a.Path, "line", a.Line, "bytes", len(a.Text))
+				res, err := ingest.Store(ctx, store, a)
+				if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+					return // not written: the next run stores it
+				}
+				if se, ok := errors.AsType[*graph.SpaceError](err); ok {
+					stop(se)
+					return
+				}
 				mu.Lock()
 				sum.bytes += int64(len(a.Text))
 				mu.Unlock()
@@ -164,25 +236,25 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 			}
 		}()
 	}
-	walkErr := ingest.Walk(ctx, paths, func(a ingest.Article, err error) error {
-		if err != nil {
-			report(err)
-			return nil
-		}
-		select {
-		case jobs <- a:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	})
-	close(jobs)
 	wg.Wait()
+	mu.Lock()
+	finished = true
+	mu.Unlock()
+	var walkErr error
+	select {
+	case walkErr = <-walked:
+	case <-ctx.Done():
+		walkErr = ctx.Err()
+	}
 	bar.stop()
 	sum.elapsed = time.Since(start)
-	if errors.Is(walkErr, context.Canceled) {
-		sum.interrupted = true
-		return sum, errors.New("interrupted; every article written so far is complete")
+	if se, ok := errors.AsType[*graph.SpaceError](context.Cause(ctx)); ok {
+		sum.stopped = "no space left on device"
+		return sum, fmt.Errorf("stopped: %w; every article written so far is complete, and running the same ingest again once there is space finishes the job", se)
+	}
+	if interrupt.Err() != nil {
+		sum.stopped = "interrupted"
+		return sum, errors.New("interrupted; every article written so far is complete, and running the same ingest again finishes the job")
 	}
 	return sum, walkErr
 }

@@ -18,11 +18,16 @@ func addrFlag(f *flags) *string {
 
 func runServe(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "serve", "[--db DIR] [--addr HOST:PORT] [--token-file FILE] [flags]",
-		"Serve the store: GraphQL at /graphql (POST, GET, and WebSocket for subscriptions), a\n"+
-			"GraphQL playground at / and a dashboard at /dashboard that work offline, the live feed\n"+
-			"as server-sent events at /events, exports at /export, and /healthz, /readyz and\n"+
-			"/metrics (Prometheus) for operators. The store is locked while graphd serves it; add\n"+
-			"articles through the ingestArticle mutation, or stop the server and run 'graphd ingest'.\n"+
+		"Serve the store over HTTP:\n"+
+			"  /graphql     GraphQL: POST and GET, and WebSocket (graphql-transport-ws) for subscriptions\n"+
+			"  /            the GraphQL playground, which works offline\n"+
+			"  /dashboard   the dashboard: totals, timeline, top speakers, venues and outlets, live feed\n"+
+			"  /events      the live feed of new quotations as server-sent events\n"+
+			"  /export      exports: ?format=jsonl|nquads|graphml|csv and the filters of quotes\n"+
+			"  /healthz     the process answers; /readyz: the store is open and serving\n"+
+			"  /metrics     Prometheus metrics\n"+
+			"The store is locked while graphd serves it; add articles through the ingestArticle\n"+
+			"mutation, or stop the server and run 'graphd ingest'. SIGINT and SIGTERM stop it gracefully.\n"+
 			"On an address other than loopback it needs a write token (--token-file or GRAPHD_TOKEN),\n"+
 			"or --insecure.")
 	db := dbFlag(f)
