@@ -366,7 +366,11 @@ func (s *Schema) serveGraphQL(w http.ResponseWriter, r *http.Request) {
 		var code int
 		var err error
 		if req, code, err = s.requestFromBody(w, r); err != nil {
-			answer(code, requestError(codeBadRequest, "%s", err))
+			c := codeBadRequest
+			if ce, ok := errors.AsType[*clientError](err); ok {
+				c = ce.code // a bad value the request carries, named by its member
+			}
+			answer(code, requestError(c, "%s", err))
 			return
 		}
 	default:
