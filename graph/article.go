@@ -289,7 +289,7 @@ func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 		venueNum:   map[uuid.UUID]uint32{},
 		counters:   map[string]int64{},
 		counts:     map[string]int64{},
-		now:        time.Now().UTC(),
+		now:        clock().UTC(),
 		edges:      map[[2 * idLen]byte]int64{},
 		speakers:   map[uuid.UUID]*speakerRec{},
 		orig:       map[uuid.UUID][]entry{},
@@ -345,7 +345,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 		rec.ID, rec.Ingested, oldLen = old.ID, old.Ingested, old.TextLen
 		res.Replaced = true
 	} else {
-		if rec.ID, err = uuid.NewV7(); err != nil {
+		if rec.ID, err = newID(); err != nil {
 			return *res, err
 		}
 		w.counters[counterArticles]++
@@ -387,7 +387,7 @@ func (w *writer) putQuotes(a *articleRec, quotes []QuoteInput) error {
 	ids := make([]uuid.UUID, len(quotes))
 	for i := range ids {
 		var err error
-		if ids[i], err = uuid.NewV7(); err != nil {
+		if ids[i], err = newID(); err != nil {
 			return err
 		}
 	}
@@ -614,7 +614,7 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 				return id, false, err
 			}
 		} else {
-			if id, err = uuid.NewV7(); err != nil {
+			if id, err = newID(); err != nil {
 				return id, false, err
 			}
 			num, err := w.nextNum(lastSpeakerNum)
@@ -667,7 +667,7 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 		}
 		w.venueNum[id] = rec.Num
 	default:
-		if id, err = uuid.NewV7(); err != nil {
+		if id, err = newID(); err != nil {
 			return id, false, err
 		}
 		num, err := w.nextNum(lastVenueNum)
@@ -712,7 +712,7 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 		w.outlet.id, w.outlet.num = id, rec.Num
 		return id, nil
 	}
-	id, err := uuid.NewV7()
+	id, err := newID()
 	if err != nil {
 		return id, err
 	}

@@ -292,7 +292,7 @@ func (w *writer) speakersAgree(a, b uuid.UUID) (int, error) {
 
 // start makes o the first occurrence of a new quote.
 func (g *grouper) start(o *occRec) error {
-	id, err := uuid.NewV7()
+	id, err := newID()
 	if err != nil {
 		return err
 	}

@@ -491,7 +491,7 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 		id := o.ID
 		if id == uuid.Nil {
 			var err error
-			if id, err = uuid.NewV7(); err != nil {
+			if id, err = newID(); err != nil {
 				return err
 			}
 		}

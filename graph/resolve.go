@@ -430,7 +430,7 @@ func (w *writer) offer(a, b uuid.UUID, ev []Evidence, score float64, shared int)
 		return err
 	}
 	if c == nil {
-		id, err := uuid.NewV7()
+		id, err := newID()
 		if err != nil {
 			return err
 		}

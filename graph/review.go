@@ -546,7 +546,7 @@ func (s *Store) RejectCandidate(ctx context.Context, id uuid.UUID) (Candidate, e
 		if err := load(txn, pSpeaker, c.B, &b); err != nil {
 			return err
 		}
-		if err := setDecision(txn, &a, &b, decisionApart, time.Now().UTC()); err != nil {
+		if err := setDecision(txn, &a, &b, decisionApart, clock().UTC()); err != nil {
 			return err
 		}
 		out = Candidate{ID: c.ID, A: a.root(), B: b.root(), NameA: a.Name, NameB: b.Name,

@@ -220,7 +220,7 @@ func (s *Store) upgradeFrom2() error {
 // firstPrinting makes quote q, stored before quotes had printings, the
 // statement of one new occurrence, and returns it.
 func firstPrinting(q *quoteRec) (occRec, error) {
-	id, err := uuid.NewV7()
+	id, err := newID()
 	if err != nil {
 		return occRec{}, err
 	}
