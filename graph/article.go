@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 	"math"
 	"slices"
 	"strings"
@@ -266,7 +267,7 @@ type writer struct {
 	counts     map[string]int64 // deltas of the counts keys of quoteCounts
 	added      []Quote          // the quotes written, for watchers
 	now        time.Time
-	edges      map[[2 * idLen]byte]int64
+	edges      map[[2 * key.IDLen]byte]int64
 	speakers   map[uuid.UUID]*speakerRec
 	orig       map[uuid.UUID][]entry // index entries of speakers as loaded
 	dirty      map[uuid.UUID]bool    // speakers to write at flush
@@ -290,7 +291,7 @@ func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 		counters:   map[string]int64{},
 		counts:     map[string]int64{},
 		now:        clock().UTC(),
-		edges:      map[[2 * idLen]byte]int64{},
+		edges:      map[[2 * key.IDLen]byte]int64{},
 		speakers:   map[uuid.UUID]*speakerRec{},
 		orig:       map[uuid.UUID][]entry{},
 		dirty:      map[uuid.UUID]bool{},
@@ -311,7 +312,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 		rec.Published = in.Published.UTC()
 	}
 	oldLen := 0
-	v, ok, err := get(w.txn, key(pArticleByKey, []byte(akey)))
+	v, ok, err := get(w.txn, key.Lookup(key.KindArticleByKey, akey))
 	if err != nil {
 		return *res, err
 	}
@@ -321,7 +322,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 			return *res, fmt.Errorf("article key %s: %v", akey, err)
 		}
 		var old articleRec
-		if err := load(w.txn, pArticle, id, &old); err != nil {
+		if err := load(w.txn, key.KindArticle, id, &old); err != nil {
 			return *res, fmt.Errorf("article %s: %w", id, err)
 		}
 		if old.Hash == hash {
@@ -331,7 +332,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 			}
 			res.Article = old.article(text)
 			res.Unchanged = true
-			res.Quotes = countKeys(w.txn, recordKey(pOccurByArticle, id))
+			res.Quotes = countKeys(w.txn, key.Record(key.KindOccurrenceByArticle, id))
 			return *res, nil
 		}
 		if err := w.deleteArticleQuotes(old); err != nil {
@@ -348,7 +349,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 		if rec.ID, err = newID(); err != nil {
 			return *res, err
 		}
-		w.counters[counterArticles]++
+		w.counters[key.CounterArticles]++
 	}
 	if normalize(in.Outlet) != "" {
 		rec.Outlet = clean(in.Outlet)
@@ -363,7 +364,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 	if err := w.putQuotes(&rec, in.Quotes); err != nil {
 		return *res, err
 	}
-	if err := store(w.txn, pArticle, rec.ID, rec); err != nil {
+	if err := store(w.txn, key.KindArticle, rec.ID, rec); err != nil {
 		return *res, err
 	}
 	for _, e := range articleIndex(rec) {
@@ -467,7 +468,7 @@ func (w *writer) occurrence(id uuid.UUID, a articleRec, in QuoteInput) (*occRec,
 	if o.SpeakerID != uuid.Nil && o.VenueID != uuid.Nil {
 		w.edges[edgeID(o.SpeakerID, o.VenueID)]++
 	}
-	w.counters[counterOccurs]++
+	w.counters[key.CounterOccurs]++
 	return o, nil
 }
 
@@ -501,17 +502,17 @@ func (w *writer) nextNum(name string) (uint32, error) {
 // entries, and recomputes the quotes they belonged to.
 func (w *writer) deleteArticleQuotes(a articleRec) error {
 	var ids []uuid.UUID
-	it := keysOnly(w.txn, recordKey(pOccurByArticle, a.ID))
+	it := keysOnly(w.txn, key.Record(key.KindOccurrenceByArticle, a.ID))
 	for it.Rewind(); it.Valid(); it.Next() {
 		k := it.Item().Key()
-		ids = append(ids, uuid.UUID(k[len(k)-idLen:]))
+		ids = append(ids, key.LastID(k))
 	}
 	it.Close()
 	gone := map[uuid.UUID]bool{}
 	var quotes []uuid.UUID
 	for _, id := range ids {
 		var o occRec
-		if err := load(w.txn, pOccur, id, &o); err != nil {
+		if err := load(w.txn, key.KindOccurrence, id, &o); err != nil {
 			return fmt.Errorf("occurrence %s of article %s: %w", id, a.ID, err)
 		}
 		gone[id] = true
@@ -521,11 +522,11 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 		if o.SpeakerID != uuid.Nil && o.VenueID != uuid.Nil {
 			w.edges[edgeID(o.SpeakerID, o.VenueID)]--
 		}
-		w.counters[counterOccurs]--
+		w.counters[key.CounterOccurs]--
 	}
 	for _, qid := range quotes {
 		var q quoteRec
-		if err := load(w.txn, pQuote, qid, &q); err != nil {
+		if err := load(w.txn, key.KindQuote, qid, &q); err != nil {
 			return fmt.Errorf("quote %s: %w", qid, err)
 		}
 		all, err := loadOccurrences(w.txn, qid, 0)
@@ -544,7 +545,7 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 	}
 	for _, id := range ids {
 		var o occRec
-		if err := load(w.txn, pOccur, id, &o); err != nil {
+		if err := load(w.txn, key.KindOccurrence, id, &o); err != nil {
 			return err
 		}
 		for _, e := range occIndex(o) {
@@ -555,7 +556,7 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 		if err := dropPostings(w.txn, o); err != nil {
 			return err
 		}
-		if err := del(w.txn, recordKey(pOccur, id)); err != nil {
+		if err := del(w.txn, key.Record(key.KindOccurrence, id)); err != nil {
 			return err
 		}
 	}
@@ -578,7 +579,7 @@ func (w *writer) loadSpeaker(id uuid.UUID) (*speakerRec, error) {
 		return sp, nil
 	}
 	var rec speakerRec
-	if err := load(w.txn, pSpeaker, id, &rec); err != nil {
+	if err := load(w.txn, key.KindSpeaker, id, &rec); err != nil {
 		return nil, fmt.Errorf("speaker %s: %w", id, err)
 	}
 	w.speakers[id] = &rec
@@ -602,12 +603,12 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 	norm := normalize(name)
 	id, ok := w.byName[norm]
 	if !ok {
-		v, found, err := get(w.txn, key(pSpeakerLookup, []byte(norm)))
+		v, found, err := get(w.txn, key.Lookup(key.KindSpeakerLookup, norm))
 		if err != nil {
 			return id, false, err
 		}
 		if found {
-			if id, err = uuid.FromBytes(v[:min(len(v), idLen)]); err != nil {
+			if id, err = uuid.FromBytes(v[:min(len(v), key.IDLen)]); err != nil {
 				return id, false, fmt.Errorf("speaker lookup %q: %v", norm, err)
 			}
 			if _, err := w.loadSpeaker(id); err != nil {
@@ -617,14 +618,14 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 			if id, err = newID(); err != nil {
 				return id, false, err
 			}
-			num, err := w.nextNum(lastSpeakerNum)
+			num, err := w.nextNum(key.LastSpeakerNum)
 			if err != nil {
 				return id, false, err
 			}
 			w.speakers[id] = &speakerRec{ID: id, Num: num, Name: name, Created: w.now}
 			w.dirty[id], created = true, true
 			w.created = append(w.created, id)
-			w.counters[counterSpeakers]++
+			w.counters[key.CounterSpeakers]++
 		}
 		w.byName[norm] = id
 	}
@@ -649,7 +650,7 @@ func containsFold(list []string, s string) bool {
 // venue finds or creates the venue of ref.
 func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 	name := clean(ref.Name)
-	lk := venueLookupKey(normalize(name), ref.Kind)
+	lk := key.VenueLookup(normalize(name), ref.Kind)
 	if id, ok := w.venues[string(lk)]; ok {
 		return id, false, nil
 	}
@@ -662,7 +663,7 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 			return id, false, fmt.Errorf("venue lookup %q: %v", lk[1:], err)
 		}
 		var rec venueRec
-		if err := load(w.txn, pVenue, id, &rec); err != nil {
+		if err := load(w.txn, key.KindVenue, id, &rec); err != nil {
 			return id, false, fmt.Errorf("venue %s: %w", id, err)
 		}
 		w.venueNum[id] = rec.Num
@@ -670,13 +671,13 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 		if id, err = newID(); err != nil {
 			return id, false, err
 		}
-		num, err := w.nextNum(lastVenueNum)
+		num, err := w.nextNum(key.LastVenueNum)
 		if err != nil {
 			return id, false, err
 		}
 		w.venueNum[id] = num
 		rec := venueRec{ID: id, Num: num, Name: name, Kind: ref.Kind}
-		if err := store(w.txn, pVenue, id, rec); err != nil {
+		if err := store(w.txn, key.KindVenue, id, rec); err != nil {
 			return id, false, err
 		}
 		for _, e := range venueIndex(rec) {
@@ -684,7 +685,7 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 				return id, false, err
 			}
 		}
-		w.counters[counterVenues]++
+		w.counters[key.CounterVenues]++
 		created = true
 	}
 	w.venues[string(lk)] = id
@@ -695,7 +696,7 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 // findOutlet finds or creates the outlet named name, and keeps it as the
 // outlet of the article being written.
 func (w *writer) findOutlet(name string) (uuid.UUID, error) {
-	k := key(pOutletByName, []byte(normalize(name)))
+	k := key.Lookup(key.KindOutletByName, normalize(name))
 	v, found, err := get(w.txn, k)
 	if err != nil {
 		return uuid.Nil, err
@@ -706,7 +707,7 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 			return id, fmt.Errorf("outlet lookup %q: %v", k[1:], err)
 		}
 		var rec outletRec
-		if err := load(w.txn, pOutlet, id, &rec); err != nil {
+		if err := load(w.txn, key.KindOutlet, id, &rec); err != nil {
 			return id, fmt.Errorf("outlet %s: %w", id, err)
 		}
 		w.outlet.id, w.outlet.num = id, rec.Num
@@ -716,13 +717,13 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 	if err != nil {
 		return id, err
 	}
-	num, err := w.nextNum(lastOutletNum)
+	num, err := w.nextNum(key.LastOutletNum)
 	if err != nil {
 		return id, err
 	}
 	w.outlet.id, w.outlet.num = id, num
 	rec := outletRec{ID: id, Num: num, Name: name}
-	if err := store(w.txn, pOutlet, id, rec); err != nil {
+	if err := store(w.txn, key.KindOutlet, id, rec); err != nil {
 		return id, err
 	}
 	for _, e := range outletIndex(rec) {
@@ -730,7 +731,7 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 			return id, err
 		}
 	}
-	w.counters[counterOutlets]++
+	w.counters[key.CounterOutlets]++
 	return id, nil
 }
 
@@ -741,13 +742,13 @@ func (w *writer) flush() error {
 		return err
 	}
 	for name, n := range w.nums {
-		if err := set(w.txn, counterKey(name), uint64Bytes(uint64(n))); err != nil {
+		if err := set(w.txn, key.Counter(name), uint64Bytes(uint64(n))); err != nil {
 			return err
 		}
 	}
 	for id := range w.dirty {
 		rec := w.speakers[id]
-		if err := store(w.txn, pSpeaker, id, rec); err != nil {
+		if err := store(w.txn, key.KindSpeaker, id, rec); err != nil {
 			return err
 		}
 		if err := rewriteEntries(w.txn, w.orig[id], speakerIndex(*rec)); err != nil {
@@ -760,7 +761,7 @@ func (w *writer) flush() error {
 		if d == 0 {
 			continue
 		}
-		k := key(pSpeakerVenue, e[:])
+		k := append(key.KindSpeakerVenue.Prefix(), e[:]...)
 		n, err := readCount(w.txn, k)
 		if err != nil {
 			return err
@@ -802,7 +803,7 @@ func (w *writer) flush() error {
 		if d == 0 {
 			continue
 		}
-		k := counterKey(name)
+		k := key.Counter(name)
 		n, err := readCount(w.txn, k)
 		if err != nil {
 			return err
@@ -828,10 +829,10 @@ func readCount(txn *badger.Txn, k []byte) (int64, error) {
 	return int64(n), nil
 }
 
-func edgeID(speaker, venue uuid.UUID) [2 * idLen]byte {
-	var e [2 * idLen]byte
+func edgeID(speaker, venue uuid.UUID) [2 * key.IDLen]byte {
+	var e [2 * key.IDLen]byte
 	copy(e[:], speaker[:])
-	copy(e[idLen:], venue[:])
+	copy(e[key.IDLen:], venue[:])
 	return e
 }
 
@@ -854,7 +855,7 @@ func (s *Store) Article(ctx context.Context, id uuid.UUID) (Article, error) {
 func (s *Store) ArticleByKey(ctx context.Context, k string) (Article, error) {
 	var a Article
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		v, ok, err := get(txn, key(pArticleByKey, []byte(k)))
+		v, ok, err := get(txn, key.Lookup(key.KindArticleByKey, k))
 		if err != nil {
 			return err
 		}
@@ -883,23 +884,23 @@ func (s *Store) Articles(ctx context.Context, page Page) ([]Article, PageInfo, e
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("articles: %w", err)
 	}
-	if after != nil && len(after) != dateLen+idLen {
+	if after != nil && len(after) != key.DateLen+key.IDLen {
 		return nil, PageInfo{}, fmt.Errorf("articles: %w", ErrBadCursor)
 	}
 	var out []Article
 	var info PageInfo
 	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		total, err := readCounter(txn, counterArticles)
+		total, err := readCounter(txn, key.CounterArticles)
 		if err != nil {
 			return err
 		}
 		info.TotalCount = int(total)
-		prefix := []byte{pArticleByDate}
+		prefix := key.KindArticleByDate.Prefix()
 		it := keysOnly(txn, prefix)
 		defer it.Close()
 		var last []byte
-		for it.Seek(key(pArticleByDate, after)); it.Valid(); it.Next() {
+		for it.Seek(append(key.KindArticleByDate.Prefix(), after...)); it.Valid(); it.Next() {
 			k := it.Item().Key()[1:]
 			if after != nil && bytes.Equal(k, after) {
 				continue
@@ -908,7 +909,7 @@ func (s *Store) Articles(ctx context.Context, page Page) ([]Article, PageInfo, e
 				info.HasNextPage = true
 				break
 			}
-			id, err := uuid.FromBytes(k[dateLen:])
+			id, err := uuid.FromBytes(k[key.DateLen:])
 			if err != nil {
 				return fmt.Errorf("article date index: %v", err)
 			}
@@ -938,12 +939,12 @@ const articlesBatch = 64
 // fn and returns it. No transaction is held while fn runs, so fn may
 // write to the store; articles written meanwhile may or may not be seen.
 func (s *Store) ArticlesAll(ctx context.Context, fn func(Article) error) error {
-	next := []byte{pArticle}
+	next := key.KindArticle.Prefix()
 	for next != nil {
 		var batch []Article
 		err := s.view(ctx, func(txn *badger.Txn) error {
 			o := badger.DefaultIteratorOptions
-			o.Prefix = []byte{pArticle}
+			o.Prefix = key.KindArticle.Prefix()
 			o.PrefetchSize = 16
 			it := txn.NewIterator(o)
 			defer it.Close()

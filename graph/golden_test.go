@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 	"os"
 	"path/filepath"
 	"strings"
@@ -94,64 +95,64 @@ var (
 
 // TestGoldenKeys pins one key of every kind.
 func TestGoldenKeys(t *testing.T) {
-	sfx := [suffixLen]byte(quoteSuffix(gday, gid2))
+	sfx := [key.SuffixLen]byte(key.Suffix(gday, gid2))
 	occ := occRec{ID: gid3, QuoteID: gid2, ArticleID: gid1, SpeakerID: gid3}
 	occEntries := occIndex(occ)
 	lines := [][2]string{
-		{"meta version", hx(metaVersionKey)},
-		{"meta loading", hx(metaLoadingKey)},
-		{"article", hx(recordKey(pArticle, gid1))},
-		{"quote", hx(recordKey(pQuote, gid1))},
-		{"speaker", hx(recordKey(pSpeaker, gid1))},
-		{"venue", hx(recordKey(pVenue, gid1))},
-		{"outlet", hx(recordKey(pOutlet, gid1))},
-		{"text chunk 0", hx(textKey(gid1, 0))},
-		{"text chunk 258", hx(textKey(gid1, 258))},
-		{"occurrence", hx(recordKey(pOccur, gid1))},
-		{"counter", hx(counterKey(counterArticles))},
-		{"counter num", hx(counterKey(lastSpeakerNum))},
-		{"quote by article", hx(quoteIndexKey(pQuoteByArticle, gid1[:], gday, gid2))},
-		{"quote by speaker", hx(quoteIndexKey(pQuoteBySpeaker, gid1[:], gday, gid2))},
-		{"quote by venue", hx(quoteIndexKey(pQuoteByVenue, gid1[:], gday, gid2))},
-		{"quote by date", hx(quoteIndexKey(pQuoteByDate, nil, gday, gid2))},
-		{"quote by date undated", hx(quoteIndexKey(pQuoteByDate, nil, time.Time{}, gid2))},
-		{"quote by date 1960", hx(quoteIndexKey(pQuoteByDate, nil, time.Date(1960, 5, 1, 0, 0, 0, 0, time.UTC), gid2))},
-		{"quote by outlet", hx(quoteIndexKey(pQuoteByOutlet, gid1[:], gday, gid2))},
-		{"word block", hx(blockKey("talks", sfx))},
-		{"word block final", hx(blockKey("talks", finalSuffix))},
-		{"fresh posting", hx(freshKey("talks", sfx))},
-		{"term", hx(termKey(stem("talks"), "talks"))},
-		{"conflict", hx(recordKey(pConflict, gid2))},
+		{"meta version", hx(key.Version())},
+		{"meta loading", hx(key.Loading())},
+		{"article", hx(key.Record(key.KindArticle, gid1))},
+		{"quote", hx(key.Record(key.KindQuote, gid1))},
+		{"speaker", hx(key.Record(key.KindSpeaker, gid1))},
+		{"venue", hx(key.Record(key.KindVenue, gid1))},
+		{"outlet", hx(key.Record(key.KindOutlet, gid1))},
+		{"text chunk 0", hx(key.Text(gid1, 0))},
+		{"text chunk 258", hx(key.Text(gid1, 258))},
+		{"occurrence", hx(key.Record(key.KindOccurrence, gid1))},
+		{"counter", hx(key.Counter(key.CounterArticles))},
+		{"counter num", hx(key.Counter(key.LastSpeakerNum))},
+		{"quote by article", hx(key.QuoteIndex(key.KindQuoteByArticle, gid1[:], gday, gid2))},
+		{"quote by speaker", hx(key.QuoteIndex(key.KindQuoteBySpeaker, gid1[:], gday, gid2))},
+		{"quote by venue", hx(key.QuoteIndex(key.KindQuoteByVenue, gid1[:], gday, gid2))},
+		{"quote by date", hx(key.QuoteIndex(key.KindQuoteByDate, nil, gday, gid2))},
+		{"quote by date undated", hx(key.QuoteIndex(key.KindQuoteByDate, nil, time.Time{}, gid2))},
+		{"quote by date 1960", hx(key.QuoteIndex(key.KindQuoteByDate, nil, time.Date(1960, 5, 1, 0, 0, 0, 0, time.UTC), gid2))},
+		{"quote by outlet", hx(key.QuoteIndex(key.KindQuoteByOutlet, gid1[:], gday, gid2))},
+		{"word block", hx(key.WordBlock("talks", sfx))},
+		{"word block final", hx(key.WordBlock("talks", key.FinalSuffix))},
+		{"fresh posting", hx(key.FreshPosting("talks", sfx))},
+		{"term", hx(key.Term(stem("talks"), "talks"))},
+		{"conflict", hx(key.Record(key.KindConflict, gid2))},
 		{"occurrence by quote", hx(occEntries[0].k)},
 		{"occurrence by article", hx(occEntries[1].k)},
-		{"match key exact", hx(matchKey("=0123456789abcdef"))},
-		{"match key pair", hx(matchKey("peac talk"))},
-		{"speaker by name", hx(nameKey(pSpeakerByName, "sergey lavrov", gid3))},
-		{"speaker lookup", hx(key(pSpeakerLookup, []byte("sergey lavrov")))},
-		{"speaker by token", hx(nameKey(pSpeakerByToken, "lavrov", gid3))},
-		{"speaker by block", hx(nameKey(pSpeakerByBlock, "s:lbrb", gid3))},
-		{"role seen", hx(roleSeenKey(gid1, 3))},
-		{"speaker member", hx(key(pSpeakerMember, gid1[:]))},
-		{"venue by name", hx(nameKey(pVenueByName, "cnn", gid1))},
-		{"venue lookup", hx(venueLookupKey("cnn", VenueBroadcast))},
-		{"venue by token", hx(nameKey(pVenueByToken, "cnn", gid1))},
-		{"outlet by name", hx(key(pOutletByName, []byte("reuters")))},
-		{"article by key", hx(key(pArticleByKey, []byte("https://example.com/a1")))},
-		{"article by date", hx(articleDateKey(gday, gid1))},
-		{"article by date undated", hx(articleDateKey(time.Time{}, gid1))},
-		{"article copies", hx(key(pArticleCopies, gid1[:], gid2[:]))},
-		{"speaker venue edge", hx(edgeKey(gid1, gid2))},
-		{"rollup all", hx(rollupKey(dimSpeaker, levelAll, 0, gid1[:]))},
-		{"rollup year", hx(rollupKey(dimVenue, levelYear, 2024, gid1[:]))},
-		{"rollup month", hx(rollupKey(dimOutlet, levelMonth, monthOf(gday), gid1[:]))},
-		{"rollup day", hx(rollupKey(dimKind, levelDay, dayOf(gday), []byte(KindDirect)))},
-		{"rollup day 1969", hx(rollupKey(dimKind, levelDay, dayOf(time.Date(1969, 7, 20, 0, 0, 0, 0, time.UTC)), []byte(KindDirect)))},
-		{"timeline speaker", hx(timelineKey(dimSpeaker, gid1[:], dayOf(gday)))},
-		{"timeline kind", hx(timelineKey(dimKind, []byte(KindPartial), dayOf(gday)))},
-		{"timeline all", hx(timelineKey(dimAll, nil, dayOf(gday)))},
-		{"candidate", hx(recordKey(pCandidate, gid1))},
+		{"match key exact", hx(key.Match("=0123456789abcdef"))},
+		{"match key pair", hx(key.Match("peac talk"))},
+		{"speaker by name", hx(key.Name(key.KindSpeakerByName, "sergey lavrov", gid3))},
+		{"speaker lookup", hx(key.Lookup(key.KindSpeakerLookup, "sergey lavrov"))},
+		{"speaker by token", hx(key.Name(key.KindSpeakerByToken, "lavrov", gid3))},
+		{"speaker by block", hx(key.Name(key.KindSpeakerByBlock, "s:lbrb", gid3))},
+		{"role seen", hx(key.RoleSeen(gid1, 3))},
+		{"speaker member", hx(key.Record(key.KindSpeakerMember, gid1))},
+		{"venue by name", hx(key.Name(key.KindVenueByName, "cnn", gid1))},
+		{"venue lookup", hx(key.VenueLookup("cnn", VenueBroadcast))},
+		{"venue by token", hx(key.Name(key.KindVenueByToken, "cnn", gid1))},
+		{"outlet by name", hx(key.Lookup(key.KindOutletByName, "reuters"))},
+		{"article by key", hx(key.Lookup(key.KindArticleByKey, "https://example.com/a1"))},
+		{"article by date", hx(key.ArticleByDate(gday, gid1))},
+		{"article by date undated", hx(key.ArticleByDate(time.Time{}, gid1))},
+		{"article copies", hx(key.Pair(key.KindArticleCopy, gid1, gid2))},
+		{"speaker venue edge", hx(key.Pair(key.KindSpeakerVenue, gid1, gid2))},
+		{"rollup all", hx(key.Rollup(key.DimSpeaker, key.LevelAll, 0, gid1[:]))},
+		{"rollup year", hx(key.Rollup(key.DimVenue, key.LevelYear, 2024, gid1[:]))},
+		{"rollup month", hx(key.Rollup(key.DimOutlet, key.LevelMonth, monthOf(gday), gid1[:]))},
+		{"rollup day", hx(key.Rollup(key.DimKind, key.LevelDay, dayOf(gday), []byte(KindDirect)))},
+		{"rollup day 1969", hx(key.Rollup(key.DimKind, key.LevelDay, dayOf(time.Date(1969, 7, 20, 0, 0, 0, 0, time.UTC)), []byte(KindDirect)))},
+		{"timeline speaker", hx(key.Timeline(key.DimSpeaker, gid1[:], dayOf(gday)))},
+		{"timeline kind", hx(key.Timeline(key.DimKind, []byte(KindPartial), dayOf(gday)))},
+		{"timeline all", hx(key.Timeline(key.DimAll, nil, dayOf(gday)))},
+		{"candidate", hx(key.Record(key.KindCandidate, gid1))},
 		{"candidate pair", hx(candidateIndex(candidateRec{ID: gid1, A: gid3, B: gid2})[0].k)},
-		{"decision", hx(decisionKey("ana silva", "anna silva"))},
+		{"decision", hx(key.Decision("ana silva", "anna silva"))},
 	}
 	golden(t, "keys.golden", hexLines(lines))
 }
@@ -184,9 +185,9 @@ func TestGoldenValues(t *testing.T) {
 	ev := []Evidence{{EvidenceSurname, "same surname lavrov", 2}, {EvidenceGiven, "variant given names sergey and sergei", 1}}
 	pos, length := postings(quote.Text)
 	block := []posting{
-		{suffix: [suffixLen]byte(quoteSuffix(day("2024-01-01"), gid1)), val: encodeFacts(quote, length, pos["talks"])},
-		{suffix: [suffixLen]byte(quoteSuffix(gday, gid2)), val: encodeFacts(quote, length, []int{0, 4, 70})},
-		{suffix: [suffixLen]byte(quoteSuffix(time.Time{}, gid3)), val: encodeFacts(quoteRec{Kind: KindIndirect}, 1, []int{0})},
+		{suffix: [key.SuffixLen]byte(key.Suffix(day("2024-01-01"), gid1)), val: encodeFacts(quote, length, pos["talks"])},
+		{suffix: [key.SuffixLen]byte(key.Suffix(gday, gid2)), val: encodeFacts(quote, length, []int{0, 4, 70})},
+		{suffix: [key.SuffixLen]byte(key.Suffix(time.Time{}, gid3)), val: encodeFacts(quoteRec{Kind: KindIndirect}, 1, []int{0})},
 	}
 	lines := [][2]string{
 		{"article", rec(articleRec{
@@ -224,7 +225,7 @@ func TestGoldenValues(t *testing.T) {
 		{"occurrence by quote", hx(occIndex(occRec{ID: gid3, QuoteID: gid2, ArticleID: gid1, SpeakerID: gid3})[0].v)},
 		{"occurrence by article", hx(occIndex(occRec{ID: gid3, QuoteID: gid2, ArticleID: gid1, SpeakerID: gid3})[1].v)},
 		{"count", hx(uint64Bytes(1234567))},
-		{"date", hx(dateBytes(encDate(gday)))},
+		{"date", hx(key.DateBytes(key.Date(gday)))},
 		{"speaker lookup", hx(speakerIndex(speakerRec{ID: gid3, Name: "Sergei Lavrov"})[1].v)},
 	}
 	golden(t, "values.golden", hexLines(lines))
@@ -396,18 +397,18 @@ func dumpStore(t *testing.T, s *Store) string {
 func TestGoldenStore(t *testing.T) {
 	s := goldenStore(t)
 	dump := dumpStore(t, s)
-	kinds := map[byte]bool{}
+	kinds := map[key.Kind]bool{}
 	for line := range strings.Lines(dump) {
 		k, _ := hex.DecodeString(line[:2])
-		kinds[k[0]] = true
+		kinds[key.Kind(k[0])] = true
 	}
 	// Every kind of key but the loader's mark is written.
-	for _, p := range []byte{pMeta, pArticle, pQuote, pSpeaker, pVenue, pOutlet, pText, pOccur, pCounter,
-		pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByToken, pTermDict, pQuoteByOutlet,
-		pFreshPosting, pOccurByQuote, pOccurByArticle, pOccurByKey, pConflict, pSpeakerByName, pSpeakerLookup,
-		pSpeakerByToken, pSpeakerByBlock, pRoleSeen, pSpeakerMember, pVenueByName, pVenueLookup, pVenueByToken,
-		pOutletByName, pArticleByKey, pArticleByDate, pArticleCopies, pSpeakerVenue, pRollup, pTimeline,
-		pCandidate, pCandidatePair, pDecision} {
+	for _, p := range []key.Kind{key.KindMeta, key.KindArticle, key.KindQuote, key.KindSpeaker, key.KindVenue, key.KindOutlet, key.KindText, key.KindOccurrence, key.KindCounter,
+		key.KindQuoteByArticle, key.KindQuoteBySpeaker, key.KindQuoteByVenue, key.KindQuoteByDate, key.KindWordBlock, key.KindTerm, key.KindQuoteByOutlet,
+		key.KindFreshPosting, key.KindOccurrenceByQuote, key.KindOccurrenceByArticle, key.KindMatch, key.KindConflict, key.KindSpeakerByName, key.KindSpeakerLookup,
+		key.KindSpeakerByToken, key.KindSpeakerByBlock, key.KindRoleSeen, key.KindSpeakerMember, key.KindVenueByName, key.KindVenueLookup, key.KindVenueByToken,
+		key.KindOutletByName, key.KindArticleByKey, key.KindArticleByDate, key.KindArticleCopy, key.KindSpeakerVenue, key.KindRollup, key.KindTimeline,
+		key.KindCandidate, key.KindCandidatePair, key.KindDecision} {
 		if !kinds[p] {
 			t.Errorf("the golden store has no key of kind %#02x", p)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 	"slices"
 	"strings"
 	"time"
@@ -78,7 +79,7 @@ func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 		}
 		// Newest first.
 		for i := len(v) - postingLen; i >= 0; i -= postingLen {
-			oid, qid := uuid.UUID(v[i:i+idLen]), uuid.UUID(v[i+idLen:i+postingLen])
+			oid, qid := uuid.UUID(v[i:i+key.IDLen]), uuid.UUID(v[i+key.IDLen:i+postingLen])
 			if g.mine[oid] || g.used[qid] {
 				continue
 			}
@@ -121,7 +122,7 @@ func (g *grouper) postings(k string) ([]byte, error) {
 	if v, ok := g.posts[k]; ok {
 		return v, nil
 	}
-	v, _, err := get(g.w.txn, matchKey(k))
+	v, _, err := get(g.w.txn, key.Match(k))
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +139,7 @@ func (g *grouper) post(o occRec, keys []string) error {
 		}
 		v = appendPosting(v, o)
 		g.posts[k] = v
-		if err := set(g.w.txn, matchKey(k), v); err != nil {
+		if err := set(g.w.txn, key.Match(k), v); err != nil {
 			return err
 		}
 	}
@@ -206,7 +207,7 @@ func (g *grouper) place(o *occRec) error {
 // read from the state before the write, which may since have deleted it
 // (an article replaced); ok is false then.
 func (g *grouper) load(oid uuid.UUID, o *occRec) (ok bool, err error) {
-	err = load(g.w.txn, pOccur, oid, o)
+	err = load(g.w.txn, key.KindOccurrence, oid, o)
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
@@ -307,7 +308,7 @@ func (g *grouper) start(o *occRec) error {
 	}
 	q := quoteRec{ID: id}
 	g.used[id] = true
-	g.w.counters[counterQuotes]++
+	g.w.counters[key.CounterQuotes]++
 	g.w.res.NewQuotes++
 	if err := g.w.rewriteQuote(&q, nil, []occRec{*o}); err != nil {
 		return err
@@ -325,12 +326,12 @@ const sampleSize = 20
 // be o's gains a shared quotation as evidence of being the same person.
 func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 	var q quoteRec
-	if err := load(g.w.txn, pQuote, qid, &q); err != nil {
+	if err := load(g.w.txn, key.KindQuote, qid, &q); err != nil {
 		return fmt.Errorf("quote %s: %w", qid, err)
 	}
 	if g.byQ == nil {
 		o := badger.DefaultIteratorOptions
-		o.Prefix = []byte{pOccurByQuote}
+		o.Prefix = key.KindOccurrenceByQuote.Prefix()
 		o.PrefetchValues = false
 		g.byQ = g.w.reader().NewIterator(o)
 	}
@@ -361,7 +362,7 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 		}
 	}
 	var first occRec
-	if err := load(g.w.txn, pOccur, q.First, &first); err != nil {
+	if err := load(g.w.txn, key.KindOccurrence, q.First, &first); err != nil {
 		return fmt.Errorf("first occurrence %s of quote %s: %w", q.First, qid, err)
 	}
 	if earlier(*o, first) < 0 {
@@ -399,7 +400,7 @@ func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
 			q.Speakers = append(q.Speakers, o.SpeakerID)
 		}
 	}
-	if err := store(w.txn, pQuote, q.ID, q); err != nil {
+	if err := store(w.txn, key.KindQuote, q.ID, q); err != nil {
 		return err
 	}
 	if searched(before) != searched(*q) {
@@ -423,7 +424,7 @@ func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
 const maxQuoteSpeakers = 16
 
 func (w *writer) putOccurrence(o occRec) error {
-	if err := store(w.txn, pOccur, o.ID, o); err != nil {
+	if err := store(w.txn, key.KindOccurrence, o.ID, o); err != nil {
 		return err
 	}
 	for _, e := range occIndex(o) {
@@ -441,14 +442,14 @@ type printing struct{ article, speaker uuid.UUID }
 // sampleSize printings of quote qid, from the index alone, read with it,
 // an iterator over the printings index.
 func samplePrintings(it *badger.Iterator, qid uuid.UUID) ([]printing, error) {
-	prefix := recordKey(pOccurByQuote, qid)
+	prefix := key.Record(key.KindOccurrenceByQuote, qid)
 	var out []printing
 	for it.Seek(prefix); it.ValidForPrefix(prefix) && len(out) < sampleSize; it.Next() {
 		err := it.Item().Value(func(v []byte) error {
-			if len(v) != 2*idLen {
+			if len(v) != 2*key.IDLen {
 				return fmt.Errorf("printing of quote %s: value of %d bytes", qid, len(v))
 			}
-			out = append(out, printing{uuid.UUID(v[:idLen]), uuid.UUID(v[idLen:])})
+			out = append(out, printing{uuid.UUID(v[:key.IDLen]), uuid.UUID(v[key.IDLen:])})
 			return nil
 		})
 		if err != nil {
@@ -461,18 +462,18 @@ func samplePrintings(it *badger.Iterator, qid uuid.UUID) ([]printing, error) {
 // loadOccurrences reads the occurrences of quote qid, the first limit
 // stored (all for 0).
 func loadOccurrences(txn *badger.Txn, qid uuid.UUID, limit int) ([]occRec, error) {
-	prefix := recordKey(pOccurByQuote, qid)
+	prefix := key.Record(key.KindOccurrenceByQuote, qid)
 	it := keysOnly(txn, prefix)
 	var ids []uuid.UUID
 	for it.Rewind(); it.Valid() && (limit == 0 || len(ids) < limit); it.Next() {
 		k := it.Item().Key()
-		ids = append(ids, uuid.UUID(k[len(k)-idLen:]))
+		ids = append(ids, key.LastID(k))
 	}
 	it.Close()
 	out := make([]occRec, 0, len(ids))
 	for _, id := range ids {
 		var o occRec
-		if err := load(txn, pOccur, id, &o); err != nil {
+		if err := load(txn, key.KindOccurrence, id, &o); err != nil {
 			return nil, fmt.Errorf("occurrence %s of quote %s: %w", id, qid, err)
 		}
 		out = append(out, o)
@@ -504,14 +505,14 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 		oldEntries = quoteEntries(before, old)
 	}
 	if len(now) == 0 {
-		w.counters[counterQuotes]--
+		w.counters[key.CounterQuotes]--
 		w.countQuote(before, -1)
 		for _, e := range oldEntries {
 			if err := del(w.txn, e.k); err != nil {
 				return err
 			}
 		}
-		return del(w.txn, recordKey(pQuote, q.ID))
+		return del(w.txn, key.Record(key.KindQuote, q.ID))
 	}
 	sorted := slices.Clone(now)
 	slices.SortFunc(sorted, earlier)
@@ -542,7 +543,7 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 		Published: first.Published, First: first.ID, Canon: canon.ID, Count: len(now), Conflict: conflict,
 		Speakers: speakers,
 	}
-	if err := store(w.txn, pQuote, q.ID, q); err != nil {
+	if err := store(w.txn, key.KindQuote, q.ID, q); err != nil {
 		return err
 	}
 	if len(old) == 0 {
@@ -556,7 +557,7 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 
 // searched is what of a quote the search index and the counts follow.
 func searched(q quoteRec) string {
-	return fmt.Sprint(q.Text, q.Kind, q.Confidence, encDate(q.Published), q.SpeakerID, q.VenueID, q.OutletID, q.SpeakerNum, q.VenueNum, q.OutletNum)
+	return fmt.Sprint(q.Text, q.Kind, q.Confidence, key.Date(q.Published), q.SpeakerID, q.VenueID, q.OutletID, q.SpeakerNum, q.VenueNum, q.OutletNum)
 }
 
 // countQuote adds quote q to the search index and the counts (sign 1), or
@@ -630,7 +631,7 @@ func (w *writer) findCopy(a *articleRec, shared map[uuid.UUID]int, count int) er
 	var bestCopy copyRec
 	for _, id := range others {
 		var other articleRec
-		if err := load(w.txn, pArticle, id, &other); err != nil {
+		if err := load(w.txn, key.KindArticle, id, &other); err != nil {
 			return fmt.Errorf("article %s: %w", id, err)
 		}
 		n := shared[id]
@@ -660,7 +661,7 @@ func (w *writer) findCopy(a *articleRec, shared map[uuid.UUID]int, count int) er
 	oldIdx := articleIndex(*best)
 	bestCopy.Original = a.ID
 	best.Copy = &bestCopy
-	if err := store(w.txn, pArticle, best.ID, best); err != nil {
+	if err := store(w.txn, key.KindArticle, best.ID, best); err != nil {
 		return err
 	}
 	return rewriteEntries(w.txn, oldIdx, articleIndex(*best))

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -315,7 +316,7 @@ func BenchmarkMergePostings(b *testing.B) {
 	s.log = slog.New(slog.NewTextHandler(&logged, nil))
 	fresh := func() int {
 		var c int
-		if err := s.db.View(func(txn *badger.Txn) error { c = countKeys(txn, []byte{pFreshPosting}); return nil }); err != nil {
+		if err := s.db.View(func(txn *badger.Txn) error { c = countKeys(txn, key.KindFreshPosting.Prefix()); return nil }); err != nil {
 			b.Fatal(err)
 		}
 		return c

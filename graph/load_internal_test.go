@@ -2,6 +2,7 @@ package graph
 
 import (
 	"errors"
+	"github.com/graphd/graphd/graph/key"
 	"slices"
 	"testing"
 
@@ -16,7 +17,7 @@ func TestLoadUnfinished(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.db.Update(func(txn *badger.Txn) error { return set(txn, metaLoadingKey, []byte{1}) }); err != nil {
+	if err := s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Loading(), []byte{1}) }); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {

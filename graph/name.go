@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 	"slices"
 	"strings"
 
@@ -25,10 +26,10 @@ const (
 )
 
 func (m match) sortKey() []byte {
-	k := make([]byte, 0, 1+len(m.norm)+1+idLen)
+	k := make([]byte, 0, 1+len(m.norm)+1+key.IDLen)
 	k = append(k, m.group)
 	k = append(k, m.norm...)
-	k = append(k, sep)
+	k = append(k, key.Sep)
 	return append(k, m.id[:]...)
 }
 
@@ -69,12 +70,12 @@ func (ms matches) page(after []byte, n int) ([]match, PageInfo) {
 
 // scanNames calls fn for each key <p><name><0x00><id> whose name starts
 // with prefix, with the key's name, id and value.
-func scanNames(txn *badger.Txn, p byte, prefix string, fn func(norm string, id uuid.UUID, v []byte) error) error {
-	it := keysOnly(txn, key(p, []byte(prefix)))
+func scanNames(txn *badger.Txn, p key.Kind, prefix string, fn func(norm string, id uuid.UUID, v []byte) error) error {
+	it := keysOnly(txn, key.NamePrefix(p, prefix))
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
 		item := it.Item()
-		norm, id, ok := splitNameKey(item.Key()[1:])
+		norm, id, ok := key.SplitName(item.Key()[1:])
 		if !ok {
 			return fmt.Errorf("malformed name key %q", item.Key())
 		}
@@ -92,7 +93,7 @@ func scanNames(txn *badger.Txn, p byte, prefix string, fn func(norm string, id u
 // tokenMatches adds the ids whose words, held in the token index p,
 // begin with every word of q. verify returns the words of an id when q
 // has several.
-func tokenMatches(txn *badger.Txn, p byte, q string, ms matches, verify func(uuid.UUID) ([]string, error)) error {
+func tokenMatches(txn *badger.Txn, p key.Kind, q string, ms matches, verify func(uuid.UUID) ([]string, error)) error {
 	words := strings.Fields(q)
 	for i := range words {
 		words[i] = cutToken(words[i])
@@ -119,17 +120,17 @@ func tokenMatches(txn *badger.Txn, p byte, q string, ms matches, verify func(uui
 }
 
 // listNames returns a page of the ids in the name-ordered index p.
-func listNames(txn *badger.Txn, p byte, after []byte, n int) ([]match, PageInfo, error) {
+func listNames(txn *badger.Txn, p key.Kind, after []byte, n int) ([]match, PageInfo, error) {
 	var out []match
 	var info PageInfo
-	start := []byte{p}
+	start := p.Prefix()
 	if after != nil {
 		if after[0] != groupPrefix {
 			return nil, info, ErrBadCursor
 		}
-		start = key(p, after[1:])
+		start = append(p.Prefix(), after[1:]...)
 	}
-	it := keysOnly(txn, []byte{p})
+	it := keysOnly(txn, p.Prefix())
 	defer it.Close()
 	for it.Seek(start); it.Valid(); it.Next() {
 		k := it.Item().Key()
@@ -140,7 +141,7 @@ func listNames(txn *badger.Txn, p byte, after []byte, n int) ([]match, PageInfo,
 			info.HasNextPage = true
 			break
 		}
-		norm, id, ok := splitNameKey(k[1:])
+		norm, id, ok := key.SplitName(k[1:])
 		if !ok {
 			return nil, info, fmt.Errorf("malformed name key %q", k)
 		}
@@ -159,7 +160,7 @@ func nameCursor(c string) ([]byte, error) {
 		return nil, err
 	}
 	if after != nil {
-		if _, _, ok := splitNameKey(after[1:]); !ok || after[0] > groupPrefix {
+		if _, _, ok := key.SplitName(after[1:]); !ok || after[0] > groupPrefix {
 			return nil, ErrBadCursor
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
@@ -12,7 +13,7 @@ import (
 // Outlet returns the outlet with id, or an error wrapping ErrNotFound.
 func (s *Store) Outlet(ctx context.Context, id uuid.UUID) (Outlet, error) {
 	var rec outletRec
-	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, pOutlet, id, &rec) })
+	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, key.KindOutlet, id, &rec) })
 	if err != nil {
 		return Outlet{}, fmt.Errorf("outlet %s: %w", id, err)
 	}
@@ -30,15 +31,15 @@ func (s *Store) Outlets(ctx context.Context, page Page) ([]Outlet, PageInfo, err
 	var info PageInfo
 	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		total, err := readCounter(txn, counterOutlets)
+		total, err := readCounter(txn, key.CounterOutlets)
 		if err != nil {
 			return err
 		}
 		info.TotalCount = int(total)
-		it := keysOnly(txn, []byte{pOutletByName})
+		it := keysOnly(txn, key.KindOutletByName.Prefix())
 		defer it.Close()
 		var last []byte
-		for it.Seek(key(pOutletByName, after)); it.Valid(); it.Next() {
+		for it.Seek(append(key.KindOutletByName.Prefix(), after...)); it.Valid(); it.Next() {
 			item := it.Item()
 			norm := item.Key()[1:]
 			if after != nil && bytes.Equal(norm, after) {
@@ -57,7 +58,7 @@ func (s *Store) Outlets(ctx context.Context, page Page) ([]Outlet, PageInfo, err
 				return fmt.Errorf("outlet index %q: %v", norm, err)
 			}
 			var rec outletRec
-			if err := load(txn, pOutlet, id, &rec); err != nil {
+			if err := load(txn, key.KindOutlet, id, &rec); err != nil {
 				return fmt.Errorf("outlet %s: %w", id, err)
 			}
 			out = append(out, rec.outlet())

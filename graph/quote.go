@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 	"math"
 	"slices"
 	"time"
@@ -30,7 +31,7 @@ func (s *Store) Quote(ctx context.Context, id uuid.UUID) (Quote, error) {
 	var q Quote
 	err := s.view(ctx, func(txn *badger.Txn) (err error) {
 		var rec quoteRec
-		if err := load(txn, pQuote, id, &rec); err != nil {
+		if err := load(txn, key.KindQuote, id, &rec); err != nil {
 			return err
 		}
 		q = rec.quote()
@@ -72,10 +73,10 @@ func (f QuoteFilter) validate() error {
 func (f QuoteFilter) dates() (lo, hi uint64) {
 	lo, hi = 0, math.MaxUint64
 	if !f.From.IsZero() {
-		lo = encDate(f.From)
+		lo = key.Date(f.From)
 	}
 	if !f.To.IsZero() {
-		hi = encDate(f.To)
+		hi = key.Date(f.To)
 		lo = max(lo, 1) // a bound excludes quotes without a date
 	}
 	return lo, hi
@@ -100,7 +101,7 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 		return s.rankedQuotes(ctx, f, page)
 	}
 	after, err := decodeCursor(cursorQuote, page.After)
-	if err == nil && after != nil && len(after) != suffixLen {
+	if err == nil && after != nil && len(after) != key.SuffixLen {
 		err = ErrBadCursor
 	}
 	if err != nil {
@@ -155,9 +156,9 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 			keys, info.HasNextPage = keys[:n], true
 		}
 		for _, c := range keys {
-			id := uuid.UUID(c[dateLen:])
+			id := uuid.UUID(c[key.DateLen:])
 			var q quoteRec
-			if err := load(txn, pQuote, id, &q); err != nil {
+			if err := load(txn, key.KindQuote, id, &q); err != nil {
 				return fmt.Errorf("quote %s: %w", id, err)
 			}
 			out = append(out, q.quote())
@@ -227,17 +228,17 @@ func countedTotal(txn *badger.Txn, f QuoteFilter) (int, bool, error) {
 	}
 	total := 0
 	if f.From.IsZero() && f.To.IsZero() {
-		if len(sels) == 1 && bytes.Equal(sels[0], timelineSelector(dimAll, nil)) {
-			n, err := readCounter(txn, counterQuotes)
+		if len(sels) == 1 && bytes.Equal(sels[0], key.TimelineSelector(key.DimAll, nil)) {
+			n, err := readCounter(txn, key.CounterQuotes)
 			return int(n), true, err
 		}
 		// The all-time rollup of each value, undated quotes included.
 		for _, sel := range sels {
 			dim, value := sel[1], sel[2:]
-			if dim == dimKind {
+			if dim == key.DimKind {
 				value = value[:len(value)-1]
 			}
-			n, err := readCount(txn, rollupKey(dim, levelAll, 0, value))
+			n, err := readCount(txn, key.Rollup(dim, key.LevelAll, 0, value))
 			if err != nil {
 				return 0, false, err
 			}
@@ -251,9 +252,9 @@ func countedTotal(txn *badger.Txn, f QuoteFilter) (int, bool, error) {
 	}
 	for _, sel := range sels {
 		it := keysOnly(txn, sel)
-		for it.Seek(append(slices.Clone(sel), periodBytes(lo)...)); it.Valid(); it.Next() {
+		for it.Seek(append(slices.Clone(sel), key.Period(lo)...)); it.Valid(); it.Next() {
 			item := it.Item()
-			if parsePeriod(item.Key()[len(sel):]) > hi {
+			if key.ParsePeriod(item.Key()[len(sel):]) > hi {
 				break
 			}
 			var n uint64
@@ -284,7 +285,7 @@ func (s *Store) scanQuotes(ctx context.Context, txn *badger.Txn, f QuoteFilter, 
 // best after the cursor kept.
 func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, PageInfo, error) {
 	after, err := decodeCursor(cursorRanked, page.After)
-	if err == nil && after != nil && len(after) != 8+suffixLen {
+	if err == nil && after != nil && len(after) != 8+key.SuffixLen {
 		err = ErrBadCursor
 	}
 	if err != nil {
@@ -329,9 +330,9 @@ func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Q
 			best, info.HasNextPage = best[:n], true
 		}
 		for _, r := range best {
-			id := uuid.UUID(r.suffix[dateLen:])
+			id := uuid.UUID(r.suffix[key.DateLen:])
 			var q quoteRec
-			if err := load(txn, pQuote, id, &q); err != nil {
+			if err := load(txn, key.KindQuote, id, &q); err != nil {
 				return fmt.Errorf("quote %s: %w", id, err)
 			}
 			out = append(out, q.quote())
@@ -430,9 +431,9 @@ func (p *plan) scanDir() int {
 // start is the first suffix in the plan's order.
 func (p *plan) start() []byte {
 	if p.dir < 0 {
-		return append(slices.Clone(p.hi), bytes.Repeat([]byte{0xff}, idLen)...)
+		return append(slices.Clone(p.hi), bytes.Repeat([]byte{0xff}, key.IDLen)...)
 	}
-	return append(slices.Clone(p.lo), make([]byte, idLen)...)
+	return append(slices.Clone(p.lo), make([]byte, key.IDLen)...)
 }
 
 func (p *plan) iterator(prefix []byte, reverse bool) *badger.Iterator {
@@ -453,11 +454,11 @@ func (p *plan) index(prefix []byte) *indexStream {
 // fresh postings. One iterator looks for fresh postings of every word:
 // most words have none, and an iterator costs more than a seek.
 func (p *plan) words(w string) stream {
-	prefix := key(pQuoteByToken, tokenSelector(w))
+	prefix := key.Word(key.KindWordBlock, w)
 	blocks := &blockStream{it: p.iterator(prefix, false), prefix: prefix, lo: p.lo, hi: p.hi}
-	fprefix := key(pFreshPosting, tokenSelector(w))
+	fprefix := key.Word(key.KindFreshPosting, w)
 	if p.fresh == nil {
-		p.fresh = p.iterator([]byte{pFreshPosting}, false)
+		p.fresh = p.iterator(key.KindFreshPosting.Prefix(), false)
 	}
 	if p.fresh.Seek(fprefix); !p.fresh.ValidForPrefix(fprefix) {
 		return blocks
@@ -466,10 +467,10 @@ func (p *plan) words(w string) stream {
 	return union(1, []stream{blocks, fresh})
 }
 
-func (p *plan) union(prefix byte, ids []uuid.UUID) stream {
+func (p *plan) union(prefix key.Kind, ids []uuid.UUID) stream {
 	var or []stream
 	for _, id := range uniqueIDs(ids) {
-		or = append(or, p.index(recordKey(prefix, id)))
+		or = append(or, p.index(key.Record(prefix, id)))
 	}
 	return union(p.scanDir(), or)
 }
@@ -491,7 +492,7 @@ const factsRatio = 8
 
 func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 	lo, hi := f.dates()
-	p := &plan{txn: txn, dir: 1, lo: dateBytes(lo), hi: dateBytes(hi)}
+	p := &plan{txn: txn, dir: 1, lo: key.DateBytes(lo), hi: key.DateBytes(hi)}
 	q := parseSearch(f.Search)
 	searching := !q.empty() || len(q.not) > 0
 	if f.Order == OrderNewest {
@@ -510,14 +511,14 @@ func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 	}
 	var and []stream
 	if f.ArticleID != uuid.Nil {
-		and = append(and, p.index(recordKey(pQuoteByArticle, f.ArticleID)))
+		and = append(and, p.index(key.Record(key.KindQuoteByArticle, f.ArticleID)))
 	}
 	if searching {
-		n, err := readCounter(txn, counterQuotes)
+		n, err := readCounter(txn, key.CounterQuotes)
 		if err != nil {
 			return nil, err
 		}
-		w, err := readCounter(txn, counterWords)
+		w, err := readCounter(txn, key.CounterWords)
 		if err != nil {
 			return nil, err
 		}
@@ -578,20 +579,21 @@ func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 		shortest = min(shortest, g.df)
 	}
 	for _, d := range []struct {
-		prefix, rec, dim byte
-		ids              []uuid.UUID
-		nums             *[]uint32
+		prefix, rec key.Kind
+		dim         byte
+		ids         []uuid.UUID
+		nums        *[]uint32
 	}{
-		{pQuoteBySpeaker, pSpeaker, dimSpeaker, f.SpeakerIDs, &p.speakers},
-		{pQuoteByVenue, pVenue, dimVenue, f.VenueIDs, &p.venues},
-		{pQuoteByOutlet, pOutlet, dimOutlet, f.OutletIDs, &p.outlets},
+		{key.KindQuoteBySpeaker, key.KindSpeaker, key.DimSpeaker, f.SpeakerIDs, &p.speakers},
+		{key.KindQuoteByVenue, key.KindVenue, key.DimVenue, f.VenueIDs, &p.venues},
+		{key.KindQuoteByOutlet, key.KindOutlet, key.DimOutlet, f.OutletIDs, &p.outlets},
 	} {
 		if len(d.ids) == 0 {
 			continue
 		}
 		size := 0.0
 		for _, id := range uniqueIDs(d.ids) {
-			n, err := readCount(txn, rollupKey(d.dim, levelAll, 0, id[:]))
+			n, err := readCount(txn, key.Rollup(d.dim, key.LevelAll, 0, id[:]))
 			if err != nil {
 				return nil, err
 			}
@@ -612,7 +614,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 	}
 	switch len(and) {
 	case 0:
-		p.st = p.index([]byte{pQuoteByDate})
+		p.st = p.index(key.KindQuoteByDate.Prefix())
 	case 1:
 		p.st = and[0]
 	default:
@@ -623,7 +625,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 
 // recordNums returns the numbers of the speakers, venues or outlets
 // (record prefix rec) with ids; ids with no record are left out.
-func recordNums(txn *badger.Txn, rec byte, ids []uuid.UUID) ([]uint32, error) {
+func recordNums(txn *badger.Txn, rec key.Kind, ids []uuid.UUID) ([]uint32, error) {
 	var out []uint32
 	for _, id := range uniqueIDs(ids) {
 		var r struct {
@@ -666,7 +668,7 @@ func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
 			if seen[w] {
 				continue
 			}
-			n, err := readCount(p.txn, termKey(stem(w), w))
+			n, err := readCount(p.txn, key.Term(stem(w), w))
 			if err != nil {
 				return nil, false, err
 			}
@@ -681,13 +683,10 @@ func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
 	return g, false, nil
 }
 
-// termKey is the dictionary entry of word w under its stem.
-func termKey(stem, w string) []byte { return key(pTermDict, []byte(stem), []byte{sep}, []byte(w)) }
-
 // scanTerms calls fn with each word of the stem group and the number of
 // quotes that have it.
 func scanTerms(txn *badger.Txn, stem string, fn func(w string, n uint64)) error {
-	prefix := key(pTermDict, []byte(stem), []byte{sep})
+	prefix := key.TermPrefix(stem)
 	it := keysOnly(txn, prefix)
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -713,7 +712,7 @@ func (p *plan) each(ctx context.Context, start []byte, fn func(c []byte) (bool, 
 	steps := 0
 	from := start
 	if p.buffered {
-		from = append(slices.Clone(p.lo), make([]byte, idLen)...)
+		from = append(slices.Clone(p.lo), make([]byte, key.IDLen)...)
 	}
 	for ok := p.st.seek(from); ok; ok = p.st.next() {
 		if steps++; steps%4096 == 0 {
@@ -741,8 +740,8 @@ func (p *plan) each(ctx context.Context, start []byte, fn func(c []byte) (bool, 
 			return err
 		}
 	}
-	for i := len(all) - suffixLen; i >= 0; i -= suffixLen {
-		more, err := fn(all[i : i+suffixLen])
+	for i := len(all) - key.SuffixLen; i >= 0; i -= key.SuffixLen {
+		more, err := fn(all[i : i+key.SuffixLen])
 		if err != nil || !more {
 			return err
 		}
@@ -756,7 +755,7 @@ func (p *plan) match(c []byte) (bool, error) {
 	if p.kinds != nil || p.minConf > 0 {
 		v := p.st.value()
 		if len(v) < facetLen {
-			return false, fmt.Errorf("index entry of quote %x: no facets", c[dateLen:])
+			return false, fmt.Errorf("index entry of quote %x: no facets", c[key.DateLen:])
 		}
 		if p.kinds != nil && !slices.Contains(p.kinds, v[0]) {
 			return false, nil
@@ -768,7 +767,7 @@ func (p *plan) match(c []byte) (bool, error) {
 	if p.speakers != nil || p.venues != nil || p.outlets != nil {
 		f := &p.facts
 		if !decodeFacts(p.groups[0].st.value(), f, false) {
-			return false, fmt.Errorf("word posting of quote %x: %w", c[dateLen:], errBadBlock)
+			return false, fmt.Errorf("word posting of quote %x: %w", c[key.DateLen:], errBadBlock)
 		}
 		for _, x := range []struct {
 			set []uint32
@@ -798,8 +797,8 @@ func (p *plan) match(c []byte) (bool, error) {
 	}
 	if len(p.textOnly) > 0 {
 		var q quoteRec
-		if err := load(p.txn, pQuote, quoteOf(c), &q); err != nil {
-			return false, fmt.Errorf("quote %x: %w", c[dateLen:], err)
+		if err := load(p.txn, key.KindQuote, key.SuffixQuote(c), &q); err != nil {
+			return false, fmt.Errorf("quote %x: %w", c[key.DateLen:], err)
 		}
 		ws := words(q.Text)
 		for _, t := range p.textOnly {
@@ -878,15 +877,13 @@ func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
 // entries; ok is false when there are more than maxPrefixTokens.
 func expandToken(txn *badger.Txn, prefix string) (toks []string, ok bool) {
 	seen := map[string]bool{}
-	for _, p := range []byte{pQuoteByToken, pFreshPosting} {
-		it := keysOnly(txn, key(p, []byte(prefix)))
+	for _, p := range []key.Kind{key.KindWordBlock, key.KindFreshPosting} {
+		it := keysOnly(txn, key.NamePrefix(p, prefix))
 		for it.Rewind(); it.Valid(); {
-			k := it.Item().Key()[1:]
-			i := bytes.IndexByte(k, sep)
-			if i < 0 {
+			tok, _, ok := key.SplitWord(it.Item().Key()[1:])
+			if !ok {
 				break
 			}
-			tok := string(k[:i])
 			if !seen[tok] {
 				if len(toks) == maxPrefixTokens {
 					it.Close()
@@ -895,7 +892,9 @@ func expandToken(txn *badger.Txn, prefix string) (toks []string, ok bool) {
 				seen[tok] = true
 				toks = append(toks, tok)
 			}
-			it.Seek(key(p, []byte(tok), []byte{sep + 1}))
+			past := key.Word(p, tok) // past every entry of tok
+			past[len(past)-1]++
+			it.Seek(past)
 		}
 		it.Close()
 	}
@@ -935,10 +934,10 @@ func (s *indexStream) load() bool {
 		return false
 	}
 	c := s.it.Item().Key()[len(s.prefix):]
-	if len(c) != suffixLen {
+	if len(c) != key.SuffixLen {
 		return false
 	}
-	if s.dir > 0 && bytes.Compare(c[:dateLen], s.hi) > 0 || s.dir < 0 && bytes.Compare(c[:dateLen], s.lo) < 0 {
+	if s.dir > 0 && bytes.Compare(c[:key.DateLen], s.hi) > 0 || s.dir < 0 && bytes.Compare(c[:key.DateLen], s.lo) < 0 {
 		return false
 	}
 	s.c = c

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -260,4 +261,17 @@ func (r speakerRec) tokens() []string {
 		}
 	}
 	return out
+}
+
+func uint64Bytes(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}
+
+func parseUint64(b []byte) (uint64, error) {
+	if len(b) != 8 {
+		return 0, fmt.Errorf("counter of %d bytes", len(b))
+	}
+	return binary.BigEndian.Uint64(b), nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 	"slices"
 	"strings"
 	"time"
@@ -114,27 +115,24 @@ func addRole(sp *speakerRec, t string, d time.Time) (changed bool, later int) {
 	return true, -1
 }
 
-// roleSeenKey keeps the last date role i of speaker record id was seen.
-func roleSeenKey(id uuid.UUID, i int) []byte { return key(pRoleSeen, id[:], []byte{byte(i)}) }
-
 // seeRole records that role i of speaker record id was held on d.
 func (w *writer) seeRole(id uuid.UUID, i int, d time.Time) error {
-	k := roleSeenKey(id, i)
+	k := key.RoleSeen(id, i)
 	v, ok, err := get(w.txn, k)
 	if err != nil {
 		return err
 	}
-	if ok && len(v) == dateLen && binary.BigEndian.Uint64(v) >= encDate(d) {
+	if ok && len(v) == key.DateLen && binary.BigEndian.Uint64(v) >= key.Date(d) {
 		return nil
 	}
-	return set(w.txn, k, dateBytes(encDate(d)))
+	return set(w.txn, k, key.DateBytes(key.Date(d)))
 }
 
 // roleSeen returns the last date role i of speaker record id was seen, as
 // kept apart from the record; zero when never.
 func roleSeen(txn *badger.Txn, id uuid.UUID, i int) (time.Time, error) {
-	v, ok, err := get(txn, roleSeenKey(id, i))
-	if err != nil || !ok || len(v) != dateLen {
+	v, ok, err := get(txn, key.RoleSeen(id, i))
+	if err != nil || !ok || len(v) != key.DateLen {
 		return time.Time{}, err
 	}
 	return time.UnixMilli(int64(binary.BigEndian.Uint64(v) ^ (1 << 63))).UTC(), nil
@@ -205,7 +203,7 @@ func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 	for _, k := range nameBlockKeys(sp.names()...) {
 		n := 0
 		// Records of this write are this article's speakers, never matched.
-		err := scanNames(w.reader(), pSpeakerByBlock, k+string(rune(sep)), func(_ string, id uuid.UUID, _ []byte) error {
+		err := scanNames(w.reader(), key.KindSpeakerByBlock, k+string(rune(key.Sep)), func(_ string, id uuid.UUID, _ []byte) error {
 			if n++; n > maxBlockScan || id == sp.ID || skip[id] {
 				return nil
 			}
@@ -411,13 +409,13 @@ func (w *writer) sharedQuote(a, b uuid.UUID) error {
 // candidate reads the candidate pair of speaker records a and b; nil when
 // there is none.
 func (w *writer) candidate(a, b uuid.UUID) (*candidateRec, error) {
-	x, y := pairOrder(a, b)
-	v, ok, err := get(w.txn, key(pCandidatePair, x[:], y[:]))
+	x, y := key.Ordered(a, b)
+	v, ok, err := get(w.txn, key.Pair(key.KindCandidatePair, x, y))
 	if err != nil || !ok {
 		return nil, err
 	}
 	var c candidateRec
-	if err := load(w.txn, pCandidate, uuid.UUID(v), &c); err != nil {
+	if err := load(w.txn, key.KindCandidate, uuid.UUID(v), &c); err != nil {
 		return nil, fmt.Errorf("candidate %x: %w", v, err)
 	}
 	return &c, nil
@@ -438,7 +436,7 @@ func (w *writer) offer(a, b uuid.UUID, ev []Evidence, score float64, shared int)
 		w.res.Candidates++
 	}
 	c.Evidence, c.Confidence, c.Shared = ev, confidence(score), max(c.Shared, shared)
-	if err := store(w.txn, pCandidate, c.ID, c); err != nil {
+	if err := store(w.txn, key.KindCandidate, c.ID, c); err != nil {
 		return err
 	}
 	for _, e := range candidateIndex(*c) {
@@ -455,7 +453,7 @@ func (w *writer) dropCandidate(c candidateRec) error {
 			return err
 		}
 	}
-	return del(w.txn, recordKey(pCandidate, c.ID))
+	return del(w.txn, key.Record(key.KindCandidate, c.ID))
 }
 
 // names returns the normalized names and aliases of a cluster.
@@ -492,7 +490,7 @@ func (w *writer) apart(a, b *speakerRec) (bool, error) {
 	}
 	for _, x := range na {
 		for _, y := range nb {
-			v, ok, err := get(w.txn, decisionKey(x, y))
+			v, ok, err := get(w.txn, key.Decision(x, y))
 			if err != nil {
 				return false, err
 			}
@@ -523,14 +521,14 @@ func (w *writer) applyDecisions(sp *speakerRec) error {
 			return err
 		}
 		for _, other := range others {
-			v, ok, err := get(w.txn, key(pSpeakerLookup, []byte(other)))
+			v, ok, err := get(w.txn, key.Lookup(key.KindSpeakerLookup, other))
 			if err != nil {
 				return err
 			}
-			if !ok || len(v) < idLen {
+			if !ok || len(v) < key.IDLen {
 				continue
 			}
-			r, err := w.root(uuid.UUID(v[:idLen]))
+			r, err := w.root(uuid.UUID(v[:key.IDLen]))
 			if err != nil {
 				return err
 			}
@@ -589,7 +587,7 @@ func (w *writer) merge(a, b *speakerRec, ev []Evidence, score float64, by string
 		return err
 	}
 	w.dirty[ra.ID] = true
-	w.counters[counterSpeakers]--
+	w.counters[key.CounterSpeakers]--
 	w.res.Merges++
 	return nil
 }
@@ -680,6 +678,6 @@ func (w *writer) split(m *speakerRec) error {
 	if err := w.redisplay(m); err != nil {
 		return err
 	}
-	w.counters[counterSpeakers]++
+	w.counters[key.CounterSpeakers]++
 	return nil
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 	"math/rand/v2"
 	"testing"
 
@@ -15,14 +16,14 @@ func TestCursor(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	k := func(i int) []byte { return key(pOccur, []byte(fmt.Sprintf("%06d", i))) }
+	k := func(i int) []byte { return fmt.Appendf(key.KindOccurrence.Prefix(), "%06d", i) }
 	err = s.db.Update(func(txn *badger.Txn) error {
 		for i := 0; i < 1000; i += 2 { // even keys only
 			if err := txn.Set(k(i), []byte(fmt.Sprint(i))); err != nil {
 				return err
 			}
 		}
-		return txn.Set(key(pOccur+1, []byte("x")), []byte("other prefix"))
+		return txn.Set(append((key.KindOccurrence+1).Prefix(), "x"...), []byte("other prefix"))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +53,7 @@ func TestCursor(t *testing.T) {
 			at %= 1100
 			read %= 1100
 			var got string
-			ok, err := c.get(txn, pOccur, k(read), func(v []byte) error { got = string(v); return nil })
+			ok, err := c.get(txn, key.KindOccurrence, k(read), func(v []byte) error { got = string(v); return nil })
 			if err != nil {
 				return err
 			}

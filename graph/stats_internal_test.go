@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"github.com/graphd/graphd/graph/key"
 	"testing"
 	"time"
 
@@ -20,17 +21,17 @@ func TestSplitDays(t *testing.T) {
 		from, to string
 		want     []dayPiece
 	}{
-		{"2025-02-03", "2025-02-05", []dayPiece{{levelDay, day("2025-02-03"), day("2025-02-05"), 1}}},
-		{"2025-02-01", "2025-02-28", []dayPiece{{levelMonth, month(2025, 2), month(2025, 2), 1}}},
+		{"2025-02-03", "2025-02-05", []dayPiece{{key.LevelDay, day("2025-02-03"), day("2025-02-05"), 1}}},
+		{"2025-02-01", "2025-02-28", []dayPiece{{key.LevelMonth, month(2025, 2), month(2025, 2), 1}}},
 		{"2025-01-15", "2025-04-02", []dayPiece{
-			{levelDay, day("2025-01-15"), day("2025-01-31"), 1},
-			{levelMonth, month(2025, 2), month(2025, 3), 1},
-			{levelDay, day("2025-04-01"), day("2025-04-02"), 1}}},
+			{key.LevelDay, day("2025-01-15"), day("2025-01-31"), 1},
+			{key.LevelMonth, month(2025, 2), month(2025, 3), 1},
+			{key.LevelDay, day("2025-04-01"), day("2025-04-02"), 1}}},
 		{"2023-12-31", "2026-01-01", []dayPiece{
-			{levelDay, day("2023-12-31"), day("2023-12-31"), 1},
-			{levelYear, 2024, 2025, 1},
-			{levelDay, day("2026-01-01"), day("2026-01-01"), 1}}},
-		{"1969-12-31", "1970-01-01", []dayPiece{{levelDay, -1, 0, 1}}},
+			{key.LevelDay, day("2023-12-31"), day("2023-12-31"), 1},
+			{key.LevelYear, 2024, 2025, 1},
+			{key.LevelDay, day("2026-01-01"), day("2026-01-01"), 1}}},
+		{"1969-12-31", "1970-01-01", []dayPiece{{key.LevelDay, -1, 0, 1}}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, splitDays(day(tt.from), day(tt.to)), cmp.AllowUnexported(dayPiece{})); diff != "" {

@@ -2,10 +2,21 @@ package graph
 
 import (
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
 )
+
+// layoutVersion is stored under key.Version. Open upgrades a store of
+// version 1, 2 or 3 and refuses others.
+// Version 2 gave quote indexes facets and the word index blocks; version
+// 3 made a quote a statement with one occurrence per article, and added
+// speaker identity; version 4 indexes the speaker records merged into
+// another (key.KindSpeakerMember), so that counts fold into people.
+const layoutVersion = 4
+
+var counterNames = []string{key.CounterArticles, key.CounterQuotes, key.CounterOccurs, key.CounterSpeakers, key.CounterVenues, key.CounterOutlets, key.CounterWords}
 
 // upgradeFrom1 brings a store of layout 1 to layout 2: speakers, venues
 // and outlets get numbers, quotes their article's outlet and those
@@ -16,8 +27,8 @@ import (
 func (s *Store) upgradeFrom1() error {
 	s.log.Info("upgrading the store's key layout from version 1 to 2")
 	prefixes := [][]byte{
-		{pQuoteByArticle}, {pQuoteBySpeaker}, {pQuoteByVenue}, {pQuoteByDate}, {pQuoteByToken},
-		{pTermDict}, {pQuoteByOutlet}, {pFreshPosting}, {pRollup}, {pTimeline}, counterKey(counterWords),
+		key.KindQuoteByArticle.Prefix(), key.KindQuoteBySpeaker.Prefix(), key.KindQuoteByVenue.Prefix(), key.KindQuoteByDate.Prefix(), key.KindWordBlock.Prefix(),
+		key.KindTerm.Prefix(), key.KindQuoteByOutlet.Prefix(), key.KindFreshPosting.Prefix(), key.KindRollup.Prefix(), key.KindTimeline.Prefix(), key.Counter(key.CounterWords),
 	}
 	if err := s.db.DropPrefix(prefixes...); err != nil {
 		return dbErr("upgrade", err)
@@ -37,9 +48,9 @@ func (s *Store) upgradeFrom1() error {
 	n := 0
 	err := s.db.View(func(txn *badger.Txn) error {
 		// Numbers in creation order; records rewritten with them.
-		number := func(p byte, last string, fn func(v []byte, num uint32) (any, uuid.UUID, error)) error {
+		number := func(p key.Kind, last string, fn func(v []byte, num uint32) (any, uuid.UUID, error)) error {
 			o := badger.DefaultIteratorOptions
-			o.Prefix = []byte{p}
+			o.Prefix = p.Prefix()
 			it := txn.NewIterator(o)
 			defer it.Close()
 			num := uint32(0)
@@ -58,20 +69,20 @@ func (s *Store) upgradeFrom1() error {
 				if err != nil {
 					return err
 				}
-				if err := put(recordKey(p, id), b); err != nil {
+				if err := put(key.Record(p, id), b); err != nil {
 					return err
 				}
 			}
-			return put(counterKey(last), uint64Bytes(uint64(num)))
+			return put(key.Counter(last), uint64Bytes(uint64(num)))
 		}
-		err := number(pSpeaker, lastSpeakerNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+		err := number(key.KindSpeaker, key.LastSpeakerNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
 			var r speakerRec
 			err := decodeRecord(v, &r)
 			r.Num = num
 			return r, r.ID, err
 		})
 		if err == nil {
-			err = number(pVenue, lastVenueNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+			err = number(key.KindVenue, key.LastVenueNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
 				var r venueRec
 				err := decodeRecord(v, &r)
 				r.Num = num
@@ -79,7 +90,7 @@ func (s *Store) upgradeFrom1() error {
 			})
 		}
 		if err == nil {
-			err = number(pOutlet, lastOutletNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+			err = number(key.KindOutlet, key.LastOutletNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
 				var r outletRec
 				err := decodeRecord(v, &r)
 				r.Num = num
@@ -90,7 +101,7 @@ func (s *Store) upgradeFrom1() error {
 			return err
 		}
 		o := badger.DefaultIteratorOptions
-		o.Prefix = []byte{pArticle}
+		o.Prefix = key.KindArticle.Prefix()
 		it := txn.NewIterator(o)
 		for it.Rewind(); it.Valid(); it.Next() {
 			var r articleRec
@@ -101,7 +112,7 @@ func (s *Store) upgradeFrom1() error {
 			outlets[r.ID] = r.OutletID
 		}
 		it.Close()
-		o.Prefix = []byte{pQuote}
+		o.Prefix = key.KindQuote.Prefix()
 		it = txn.NewIterator(o)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -115,7 +126,7 @@ func (s *Store) upgradeFrom1() error {
 			if err != nil {
 				return err
 			}
-			if err := put(recordKey(pQuote, r.ID), b); err != nil {
+			if err := put(key.Record(key.KindQuote, r.ID), b); err != nil {
 				return err
 			}
 			for _, e := range quoteIndex(r) {
@@ -149,7 +160,7 @@ func (s *Store) upgradeFrom1() error {
 	if err := wb.Flush(); err != nil {
 		return dbErr("upgrade", err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, metaVersionKey, []byte{2}) })
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{2}) })
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
@@ -166,7 +177,7 @@ func (s *Store) upgradeFrom2() error {
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	n := 0
-	err := s.eachRecord(pQuote, func(k, v []byte) error {
+	err := s.eachRecord(key.KindQuote, func(k, v []byte) error {
 		var q quoteRec
 		if err := decodeRecord(v, &q); err != nil {
 			return fmt.Errorf("quote %x: %w", k[1:], err)
@@ -180,15 +191,15 @@ func (s *Store) upgradeFrom2() error {
 			return err
 		}
 		for _, r := range []struct {
-			p  byte
+			p  key.Kind
 			id uuid.UUID
 			v  any
-		}{{pQuote, q.ID, q}, {pOccur, occ.ID, occ}} {
+		}{{key.KindQuote, q.ID, q}, {key.KindOccurrence, occ.ID, occ}} {
 			b, err := encodeRecord(r.v)
 			if err != nil {
 				return err
 			}
-			if err := wb.Set(recordKey(r.p, r.id), b); err != nil {
+			if err := wb.Set(key.Record(r.p, r.id), b); err != nil {
 				return dbErr("upgrade", err)
 			}
 		}
@@ -203,13 +214,13 @@ func (s *Store) upgradeFrom2() error {
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
-	if err := wb.Set(counterKey(counterOccurs), uint64Bytes(uint64(n))); err != nil {
+	if err := wb.Set(key.Counter(key.CounterOccurs), uint64Bytes(uint64(n))); err != nil {
 		return dbErr("upgrade", err)
 	}
 	if err := wb.Flush(); err != nil {
 		return dbErr("upgrade", err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, metaVersionKey, []byte{layoutVersion}) })
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{layoutVersion}) })
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
@@ -244,7 +255,7 @@ func (s *Store) upgradeFrom3() error {
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	n := 0
-	err := s.eachRecord(pSpeaker, func(k, v []byte) error {
+	err := s.eachRecord(key.KindSpeaker, func(k, v []byte) error {
 		var r speakerRec
 		if err := decodeRecord(v, &r); err != nil {
 			return fmt.Errorf("speaker %x: %w", k[1:], err)
@@ -253,7 +264,7 @@ func (s *Store) upgradeFrom3() error {
 			return nil
 		}
 		n++
-		if err := wb.Set(key(pSpeakerMember, r.ID[:]), r.Canon[:]); err != nil {
+		if err := wb.Set(key.Record(key.KindSpeakerMember, r.ID), r.Canon[:]); err != nil {
 			return dbErr("upgrade", err)
 		}
 		return nil
@@ -264,7 +275,7 @@ func (s *Store) upgradeFrom3() error {
 	if err := wb.Flush(); err != nil {
 		return dbErr("upgrade", err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, metaVersionKey, []byte{layoutVersion}) })
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{layoutVersion}) })
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
@@ -274,10 +285,10 @@ func (s *Store) upgradeFrom3() error {
 
 // eachRecord calls fn with the key and value of every record under prefix
 // p, in one read transaction.
-func (s *Store) eachRecord(p byte, fn func(k, v []byte) error) error {
+func (s *Store) eachRecord(p key.Kind, fn func(k, v []byte) error) error {
 	return s.db.View(func(txn *badger.Txn) error {
 		o := badger.DefaultIteratorOptions
-		o.Prefix = []byte{p}
+		o.Prefix = p.Prefix()
 		it := txn.NewIterator(o)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"github.com/graphd/graphd/graph/key"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
@@ -12,7 +13,7 @@ import (
 // Venue returns the venue with id, or an error wrapping ErrNotFound.
 func (s *Store) Venue(ctx context.Context, id uuid.UUID) (Venue, error) {
 	var rec venueRec
-	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, pVenue, id, &rec) })
+	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, key.KindVenue, id, &rec) })
 	if err != nil {
 		return Venue{}, fmt.Errorf("venue %s: %w", id, err)
 	}
@@ -34,10 +35,10 @@ func (s *Store) FindVenues(ctx context.Context, name string, page Page) ([]Venue
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		var ms []match
 		if strings.TrimSpace(name) == "" {
-			if ms, info, err = listNames(txn, pVenueByName, after, page.size()); err != nil {
+			if ms, info, err = listNames(txn, key.KindVenueByName, after, page.size()); err != nil {
 				return err
 			}
-			n, err := readCounter(txn, counterVenues)
+			n, err := readCounter(txn, key.CounterVenues)
 			if err != nil {
 				return err
 			}
@@ -51,7 +52,7 @@ func (s *Store) FindVenues(ctx context.Context, name string, page Page) ([]Venue
 		}
 		for _, m := range ms {
 			var rec venueRec
-			if err := load(txn, pVenue, m.id, &rec); err != nil {
+			if err := load(txn, key.KindVenue, m.id, &rec); err != nil {
 				return fmt.Errorf("venue %s: %w", m.id, err)
 			}
 			out = append(out, rec.venue())
@@ -69,7 +70,7 @@ func findVenues(txn *badger.Txn, q string) (matches, error) {
 	if q == "" {
 		return ms, nil
 	}
-	err := scanNames(txn, pVenueByName, q, func(norm string, id uuid.UUID, _ []byte) error {
+	err := scanNames(txn, key.KindVenueByName, q, func(norm string, id uuid.UUID, _ []byte) error {
 		g := groupPrefix
 		if norm == q {
 			g = groupExact
@@ -80,9 +81,9 @@ func findVenues(txn *badger.Txn, q string) (matches, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = tokenMatches(txn, pVenueByToken, q, ms, func(id uuid.UUID) ([]string, error) {
+	err = tokenMatches(txn, key.KindVenueByToken, q, ms, func(id uuid.UUID) ([]string, error) {
 		var rec venueRec
-		if err := load(txn, pVenue, id, &rec); err != nil {
+		if err := load(txn, key.KindVenue, id, &rec); err != nil {
 			return nil, fmt.Errorf("venue %s: %w", id, err)
 		}
 		return tokens(rec.Name), nil
