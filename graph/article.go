@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"math"
 	"slices"
 	"strings"
@@ -16,6 +15,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Length limits of the short strings of an article, in bytes.
@@ -193,7 +195,7 @@ func checkName(field, v string) error {
 	if err := checkString(field, v, maxNameBytes); err != nil {
 		return err
 	}
-	if normalize(v) == "" {
+	if fold.String(v) == "" {
 		return fmt.Errorf("%w: %s: %q has no letters or digits", ErrInvalid, field, v)
 	}
 	return nil
@@ -351,7 +353,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 		}
 		w.counters[key.CounterArticles]++
 	}
-	if normalize(in.Outlet) != "" {
+	if fold.String(in.Outlet) != "" {
 		rec.Outlet = clean(in.Outlet)
 		if rec.OutletID, err = w.findOutlet(rec.Outlet); err != nil {
 			return *res, err
@@ -600,7 +602,7 @@ func (w *writer) root(id uuid.UUID) (*speakerRec, error) {
 // name as printed when it is new to the speaker.
 func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error) {
 	name := clean(ref.Name)
-	norm := normalize(name)
+	norm := fold.String(name)
 	id, ok := w.byName[norm]
 	if !ok {
 		v, found, err := get(w.txn, key.Lookup(key.KindSpeakerLookup, norm))
@@ -650,7 +652,7 @@ func containsFold(list []string, s string) bool {
 // venue finds or creates the venue of ref.
 func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 	name := clean(ref.Name)
-	lk := key.VenueLookup(normalize(name), ref.Kind)
+	lk := key.VenueLookup(fold.String(name), ref.Kind)
 	if id, ok := w.venues[string(lk)]; ok {
 		return id, false, nil
 	}
@@ -689,14 +691,14 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 		created = true
 	}
 	w.venues[string(lk)] = id
-	w.venueNames[id] = normalize(name)
+	w.venueNames[id] = fold.String(name)
 	return id, created, nil
 }
 
 // findOutlet finds or creates the outlet named name, and keeps it as the
 // outlet of the article being written.
 func (w *writer) findOutlet(name string) (uuid.UUID, error) {
-	k := key.Lookup(key.KindOutletByName, normalize(name))
+	k := key.Lookup(key.KindOutletByName, fold.String(name))
 	v, found, err := get(w.txn, k)
 	if err != nil {
 		return uuid.Nil, err

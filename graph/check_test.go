@@ -3,12 +3,13 @@ package graph
 import (
 	"context"
 	"errors"
-	"github.com/graphd/graphd/graph/key"
 	"strings"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Check finds each kind of damage a bug could leave.

@@ -5,9 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // A write does not rewrite the word blocks of every word of its quotes,

@@ -4,13 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // This file groups the printings of a quotation across articles into one
@@ -168,7 +170,7 @@ func (g *grouper) place(o *occRec) error {
 			var other occRec
 			if ok, err := g.load(oid, &other); err != nil {
 				return err
-			} else if ok && normalize(other.Text) == p.norm {
+			} else if ok && fold.String(other.Text) == p.norm {
 				return g.join(o, other.QuoteID, textMatch{matchExact, 1})
 			}
 		}
@@ -382,8 +384,8 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
 	before := *q
 	q.Count++
-	ow := strings.Fields(normalize(o.Text))
-	if len(ow) > len(strings.Fields(normalize(q.Text))) && contains(ow, strings.Fields(normalize(first.Text))) {
+	ow := strings.Fields(fold.String(o.Text))
+	if len(ow) > len(strings.Fields(fold.String(q.Text))) && contains(ow, strings.Fields(fold.String(first.Text))) {
 		q.Text, q.Canon = o.Text, o.ID
 	}
 	if o.SpeakerID != uuid.Nil && !slices.Contains(q.Speakers, o.SpeakerID) {
@@ -518,10 +520,10 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 	slices.SortFunc(sorted, earlier)
 	first := sorted[0]
 	canon := first
-	fw := strings.Fields(normalize(first.Text))
+	fw := strings.Fields(fold.String(first.Text))
 	for _, o := range sorted[1:] {
-		ow := strings.Fields(normalize(o.Text))
-		if len(ow) > len(strings.Fields(normalize(canon.Text))) && contains(ow, fw) {
+		ow := strings.Fields(fold.String(o.Text))
+		if len(ow) > len(strings.Fields(fold.String(canon.Text))) && contains(ow, fw) {
 			canon = o
 		}
 	}
@@ -685,7 +687,7 @@ const sketchSize = 64
 // sketch is the MinHash of the word 3-grams of text: the Jaccard overlap
 // of two texts' shingles is about the share of equal values.
 func sketch(text string) []uint32 {
-	words := strings.Fields(normalize(text))
+	words := strings.Fields(fold.String(text))
 	if len(words) < 3 {
 		return nil
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/graphd/graphd/fold"
 )
 
 // This file holds the pure half of speaker identity: how names are split,
@@ -26,7 +28,7 @@ var particles = map[string]bool{"von": true, "van": true, "der": true, "den": tr
 var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true, "sir": true, "dame": true, "prof": true}
 
 func splitName(name string) personName {
-	full := normalize(name)
+	full := fold.String(name)
 	var ws []string
 	for _, w := range strings.Fields(full) {
 		if !honorifics[w] {
@@ -283,7 +285,7 @@ func parseTitle(t string) (role, org string) {
 	words := strings.Fields(clean(t))
 	var rs, os []string
 	for _, w := range words {
-		n := normalize(w)
+		n := fold.String(w)
 		switch {
 		case countries[n] != "" && len(rs) == 0:
 			os = append(os, countries[n])
@@ -303,7 +305,7 @@ func parseTitle(t string) (role, org string) {
 }
 
 // titleKey is the normalized title, for comparing titles.
-func titleKey(t string) string { return normalize(t) }
+func titleKey(t string) string { return fold.String(t) }
 
 // profile of a cluster of speaker records: what evidence is drawn from.
 type speakerProfile struct {
@@ -320,7 +322,7 @@ func (p *speakerProfile) add(r *speakerRec) {
 	for _, t := range r.Titles {
 		p.titles = appendNew(p.titles, titleKey(t))
 		role, _ := parseTitle(t)
-		p.roles = appendNew(p.roles, normalize(role))
+		p.roles = appendNew(p.roles, fold.String(role))
 	}
 	for _, v := range r.Venues {
 		p.venues = appendNew(p.venues, v)

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"log/slog"
 	"math/rand/v2"
 	"os"
@@ -18,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // The identity benchmark measures what speaker identity, quote grouping

@@ -2,11 +2,13 @@ package graph
 
 import (
 	"bytes"
-	"github.com/graphd/graphd/graph/key"
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // entry is an index key and its value.
@@ -158,10 +160,10 @@ func dropPostings(txn *badger.Txn, o occRec) error {
 // block keys for identity resolution; and, when it is merged into another,
 // its cluster's canonical record.
 func speakerIndex(r speakerRec) []entry {
-	norm := []byte(normalize(r.Name))
+	norm := []byte(fold.String(r.Name))
 	var es []entry
 	if r.Canon == uuid.Nil {
-		es = append(es, entry{key.Name(key.KindSpeakerByName, normalize(r.display()), r.ID), nil})
+		es = append(es, entry{key.Name(key.KindSpeakerByName, fold.String(r.display()), r.ID), nil})
 	} else {
 		es = append(es, entry{key.Record(key.KindSpeakerMember, r.ID), r.Canon[:]})
 	}
@@ -215,19 +217,19 @@ func candidateIndex(r candidateRec) []entry {
 // venueIndex returns the index entries of a venue: name order, lookup by
 // name and kind, and a token entry per word of the name.
 func venueIndex(r venueRec) []entry {
-	norm := normalize(r.Name)
+	norm := fold.String(r.Name)
 	es := []entry{
 		{key.Name(key.KindVenueByName, norm, r.ID), nil},
 		{key.VenueLookup(norm, r.Kind), r.ID[:]},
 	}
-	for _, t := range tokens(r.Name) {
+	for _, t := range fold.Tokens(r.Name) {
 		es = append(es, entry{key.Name(key.KindVenueByToken, t, r.ID), []byte(norm)})
 	}
 	return es
 }
 
 func outletIndex(r outletRec) []entry {
-	return []entry{{key.Lookup(key.KindOutletByName, normalize(r.Name)), r.ID[:]}}
+	return []entry{{key.Lookup(key.KindOutletByName, fold.String(r.Name)), r.ID[:]}}
 }
 
 func articleIndex(r articleRec) []entry {

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"math"
 	"slices"
 	"strings"
@@ -15,6 +14,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // A Loader writes whole records, ids and all, into an empty store: the
@@ -174,7 +176,7 @@ func (l *Loader) Outlet(o Outlet) error {
 		return fmt.Errorf("load outlet %s: %w", o.ID, err)
 	}
 	r := outletRec{ID: o.ID, Name: clean(o.Name)}
-	if err := l.claim("outlet", key.Lookup(key.KindOutletByName, normalize(r.Name)), o.ID); err != nil {
+	if err := l.claim("outlet", key.Lookup(key.KindOutletByName, fold.String(r.Name)), o.ID); err != nil {
 		return fmt.Errorf("load outlet %s: %w", o.ID, err)
 	}
 	l.nums[key.LastOutletNum]++
@@ -344,7 +346,7 @@ func (l *Loader) Venue(v Venue) error {
 	}
 	r := venueRec{ID: v.ID, Name: clean(v.Name), Kind: v.Kind}
 	if err == nil {
-		err = l.claim("venue", key.VenueLookup(normalize(r.Name), r.Kind), v.ID)
+		err = l.claim("venue", key.VenueLookup(fold.String(r.Name), r.Kind), v.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("load venue %s: %w", v.ID, err)
@@ -389,7 +391,7 @@ func (l *Loader) Article(a Article) error {
 	if _, ok := l.outlets[a.OutletID]; a.OutletID != uuid.Nil && !ok {
 		return fail("outlet %s not loaded", a.OutletID)
 	}
-	if (a.OutletID == uuid.Nil) != (normalize(a.Outlet) == "") {
+	if (a.OutletID == uuid.Nil) != (fold.String(a.Outlet) == "") {
 		return fail("outlet name %q and id %s disagree", a.Outlet, a.OutletID)
 	}
 	if err := l.claim("article key", key.Lookup(key.KindArticleByKey, a.Key), a.ID); err != nil {
@@ -559,7 +561,7 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 // textMatchKeys are the match keys of a printing's text (matchKeys),
 // without the rest of its profile.
 func textMatchKeys(text string) []string {
-	p := textProfile{norm: normalize(text)}
+	p := textProfile{norm: fold.String(text)}
 	p.words = strings.Fields(p.norm)
 	for _, w := range p.words {
 		if !stopword[w] {
@@ -620,7 +622,7 @@ func (l *Loader) Decision(d Decision) error {
 	a, b := d.Names[0], d.Names[1]
 	var err error
 	switch {
-	case a == "" || b == "" || normalize(a) != a || normalize(b) != b || len(a) > maxNameBytes || len(b) > maxNameBytes:
+	case a == "" || b == "" || fold.String(a) != a || fold.String(b) != b || len(a) > maxNameBytes || len(b) > maxNameBytes:
 		err = fmt.Errorf("%w: names %q and %q are not normalized names", ErrInvalid, a, b)
 	case a == b:
 		err = fmt.Errorf("%w: a name decided on with itself", ErrInvalid)

@@ -3,12 +3,14 @@ package graph
 import (
 	"bytes"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // A match is a speaker or venue found by name. Matches sort by group
@@ -96,7 +98,7 @@ func scanNames(txn *badger.Txn, p key.Kind, prefix string, fn func(norm string, 
 func tokenMatches(txn *badger.Txn, p key.Kind, q string, ms matches, verify func(uuid.UUID) ([]string, error)) error {
 	words := strings.Fields(q)
 	for i := range words {
-		words[i] = cutToken(words[i])
+		words[i] = fold.Cut(words[i])
 	}
 	driver := slices.MaxFunc(words, func(a, b string) int { return len(a) - len(b) })
 	return scanNames(txn, p, driver, func(_ string, id uuid.UUID, v []byte) error {

@@ -5,10 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // The word index is kept in blocks: one key per run of up to blockMax

@@ -7,13 +7,15 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"math"
 	"slices"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 const (
@@ -800,7 +802,7 @@ func (p *plan) match(c []byte) (bool, error) {
 		if err := load(p.txn, key.KindQuote, key.SuffixQuote(c), &q); err != nil {
 			return false, fmt.Errorf("quote %x: %w", c[key.DateLen:], err)
 		}
-		ws := words(q.Text)
+		ws := fold.Words(q.Text)
 		for _, t := range p.textOnly {
 			if !slices.ContainsFunc(ws, t.matchWord) {
 				return false, nil

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
 )
 
 // recordVersion leads every record value; doc.go describes the encoding.
@@ -240,7 +242,7 @@ func (r speakerRec) lookups() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range r.names() {
-		if k := normalize(n); k != "" && !seen[k] {
+		if k := fold.String(n); k != "" && !seen[k] {
 			seen[k] = true
 			out = append(out, k)
 		}
@@ -253,7 +255,7 @@ func (r speakerRec) tokens() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range r.names() {
-		for _, t := range tokens(n) {
+		for _, t := range fold.Tokens(n) {
 			if !seen[t] {
 				seen[t] = true
 				out = append(out, t)

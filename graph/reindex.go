@@ -2,12 +2,13 @@ package graph
 
 import (
 	"context"
-	"github.com/graphd/graphd/graph/key"
 
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // derived lists the prefixes of everything Reindex rebuilds: all but the

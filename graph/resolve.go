@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // This file applies speaker identity to the store inside a write: it

@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // This file reads identities, occurrences, conflicts and copies, and
@@ -48,7 +49,7 @@ func setDecision(txn *badger.Txn, a, b *speakerRec, action string, at time.Time)
 	if err != nil {
 		return err
 	}
-	x, y := normalize(a.Name), normalize(b.Name)
+	x, y := fold.String(a.Name), fold.String(b.Name)
 	if x == y {
 		return nil
 	}
@@ -232,7 +233,7 @@ func occurrenceView(canonText string, o occRec, name string, canon uuid.UUID, wi
 				v.Diff = []DiffOp{{Op: DiffEqual, Text: strings.Join(ws, " ")}}
 			}
 		}
-		if hasWords(o.Text) {
+		if !fold.Empty(o.Text) {
 			v.Similarity, v.Fidelity = 1, 1
 		}
 		return v
@@ -246,16 +247,6 @@ func occurrenceView(canonText string, o occRec, name string, canon uuid.UUID, wi
 		v.Diff = diff
 	}
 	return v
-}
-
-// hasWords reports whether normalize(s) is not empty.
-func hasWords(s string) bool {
-	for _, r := range s {
-		if !dropped(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			return true
-		}
-	}
-	return false
 }
 
 // Conflict returns the sides of the quote with id when articles attribute
@@ -427,7 +418,7 @@ func candidateView(txn *badger.Txn, c candidateRec) (Candidate, bool, error) {
 	if rootA.ID == rootB.ID {
 		return Candidate{}, false, nil
 	}
-	if _, ok, err := get(txn, key.Decision(normalize(ra.Name), normalize(rb.Name))); err != nil || ok {
+	if _, ok, err := get(txn, key.Decision(fold.String(ra.Name), fold.String(rb.Name))); err != nil || ok {
 		return Candidate{}, false, err
 	}
 	return Candidate{
@@ -582,7 +573,7 @@ func (s *Store) UndoMerge(ctx context.Context, member uuid.UUID) ([]Speaker, err
 			return err
 		}
 		root := m.Canon
-		x, y := normalize(m.Name), normalize(parent.Name)
+		x, y := fold.String(m.Name), fold.String(parent.Name)
 		if err := del(txn, key.Decision(x, y)); err != nil {
 			return err
 		}

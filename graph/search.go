@@ -7,10 +7,12 @@ import (
 	"unicode/utf8"
 
 	"github.com/kljensen/snowball/english"
+
+	"github.com/graphd/graphd/fold"
 )
 
 // Search works on the words of a quotation: normalize's form cut to
-// maxTokenBytes, numbered from 0 in text order. The word index (0x14)
+// fold.MaxWordBytes, numbered from 0 in text order. The word index (0x14)
 // keeps, per word and quote, the word's positions; the term dictionary
 // (0x15) groups words by their English stem, with how many quotes hold
 // each word. A query word matches every word of its stem group ("talks"
@@ -26,15 +28,6 @@ const (
 	// was typed ("neg" in "negotiate"), below a word of the stem group.
 	prefixWeight = 0.7
 )
-
-// words returns the words of text in order: the positions of search.
-func words(text string) []string {
-	ws := strings.Fields(normalize(text))
-	for i, w := range ws {
-		ws[i] = cutToken(w)
-	}
-	return ws
-}
 
 // stem returns the stem a word is grouped under: the English (Porter2)
 // stem of a word of ASCII letters; any other word, and a stop word, is
@@ -83,7 +76,7 @@ func quoteFacets(q quoteRec) []byte {
 // postings returns, for each distinct word of text, its positions, and
 // the number of words.
 func postings(text string) (map[string][]int, int) {
-	ws := words(text)
+	ws := fold.Words(text)
 	m := make(map[string][]int, len(ws))
 	for i, w := range ws {
 		m[w] = append(m[w], i)
@@ -144,7 +137,7 @@ func parseSearch(s string) searchQuery {
 		if _, size := utf8.DecodeRuneInString(s); len(s) > 0 {
 			s = s[size:]
 		}
-		return words(rest[:end])
+		return fold.Words(rest[:end])
 	}
 	lastPlain := false // the last thing in s was a plain word
 	n := 0
@@ -179,7 +172,7 @@ func parseSearch(s string) searchQuery {
 			continue
 		}
 		star := strings.HasSuffix(field, "*")
-		ws := words(strings.TrimRight(field, "*"))
+		ws := fold.Words(strings.TrimRight(field, "*"))
 		switch {
 		case len(ws) == 0:
 			continue
@@ -267,7 +260,7 @@ func (s Search) Empty() bool { return s.q.empty() && len(s.q.not) == 0 }
 
 // Match reports whether text satisfies the search, as Quotes would find
 // it.
-func (s Search) Match(text string) bool { return s.q.match(words(text)) }
+func (s Search) Match(text string) bool { return s.q.match(fold.Words(text)) }
 
 // bm25 is one word's share of a score: idf of its group, tf the
 // (weighted) occurrences in a quote of length words, avg the mean length.

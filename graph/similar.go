@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/graphd/graphd/fold"
 )
 
 // This file compares quotations: how alike two printings are, which words
@@ -21,7 +23,7 @@ type textProfile struct {
 }
 
 func profile(text string) textProfile {
-	p := textProfile{norm: normalize(text)}
+	p := textProfile{norm: fold.String(text)}
 	p.words = strings.Fields(p.norm)
 	for _, w := range p.words {
 		if stopword[w] {
@@ -347,7 +349,7 @@ func wordDiff(canon, text string) []DiffOp {
 func normWords(ws []string) []string {
 	out := make([]string, len(ws))
 	for i, w := range ws {
-		out[i] = normalize(w)
+		out[i] = fold.String(w)
 	}
 	return out
 }
@@ -356,7 +358,7 @@ func normWords(ws []string) []string {
 // over normalized words, fidelity the share of text's words that are
 // canon's words in order (a faithful cut scores 1).
 func fidelity(canon, text string) (similarity, fid float64) {
-	a, b := strings.Fields(normalize(canon)), strings.Fields(normalize(text))
+	a, b := strings.Fields(fold.String(canon)), strings.Fields(fold.String(text))
 	if len(a) == 0 || len(b) == 0 {
 		return 0, 0
 	}
@@ -468,9 +470,9 @@ func misquotes(ops []DiffOp) []string {
 		case DiffEqual:
 			flush()
 		case DiffDelete:
-			del = append(del, strings.Fields(normalize(op.Text))...)
+			del = append(del, strings.Fields(fold.String(op.Text))...)
 		case DiffInsert:
-			ins = append(ins, strings.Fields(normalize(op.Text))...)
+			ins = append(ins, strings.Fields(fold.String(op.Text))...)
 		}
 	}
 	flush()

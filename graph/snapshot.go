@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // A Snapshot is a consistent read-only view of the store as it was when

@@ -2,11 +2,12 @@ package graph
 
 import (
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"math/rand/v2"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // A cursor finds what a point read finds, whatever the order of reads.

@@ -3,12 +3,14 @@ package graph
 import (
 	"context"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"slices"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Speaker returns the speaker with id, or an error wrapping ErrNotFound.
@@ -50,7 +52,7 @@ func (s *Store) FindSpeakers(ctx context.Context, name string, page Page) ([]Spe
 			}
 			info.TotalCount = int(n)
 		} else {
-			found, err := findSpeakers(txn, normalize(name))
+			found, err := findSpeakers(txn, fold.String(name))
 			if err != nil {
 				return err
 			}
@@ -83,7 +85,7 @@ func canonicalMatches(txn *badger.Txn, ms matches) (matches, error) {
 		if err != nil {
 			return nil, fmt.Errorf("speaker %s: %w", m.id, err)
 		}
-		out.add(match{m.group, normalize(root.display()), root.ID})
+		out.add(match{m.group, fold.String(root.display()), root.ID})
 	}
 	return out, nil
 }
@@ -130,7 +132,7 @@ func findSpeakers(txn *badger.Txn, q string) (matches, error) {
 // every word of name ("Lavrov"), the one with the most quotes. It returns
 // an error wrapping ErrNotFound when there is none or the best is tied.
 func (s *Store) SpeakerByName(ctx context.Context, name string) (Speaker, error) {
-	q := normalize(name)
+	q := fold.String(name)
 	var sp Speaker
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		if q == "" {
@@ -147,7 +149,7 @@ func (s *Store) SpeakerByName(ctx context.Context, name string) (Speaker, error)
 		var ids []uuid.UUID
 		for i, w := range strings.Fields(q) {
 			var these []uuid.UUID
-			err := scanNames(txn, key.KindSpeakerByToken, cutToken(w)+string(rune(key.Sep)), func(_ string, id uuid.UUID, _ []byte) error {
+			err := scanNames(txn, key.KindSpeakerByToken, fold.Cut(w)+string(rune(key.Sep)), func(_ string, id uuid.UUID, _ []byte) error {
 				root, err := canonOf(txn, id)
 				if err != nil {
 					return err
@@ -210,7 +212,7 @@ func (s *Store) AddSpeakerAlias(ctx context.Context, id uuid.UUID, alias string)
 		if err := load(txn, key.KindSpeaker, id, &rec); err != nil {
 			return err
 		}
-		v, ok, err := get(txn, key.Lookup(key.KindSpeakerLookup, normalize(alias)))
+		v, ok, err := get(txn, key.Lookup(key.KindSpeakerLookup, fold.String(alias)))
 		if err != nil {
 			return err
 		}

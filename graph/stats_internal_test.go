@@ -1,11 +1,13 @@
 package graph
 
 import (
-	"github.com/graphd/graphd/graph/key"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 func TestSplitDays(t *testing.T) {
@@ -70,7 +72,7 @@ func FuzzSearch(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, search, text string) {
 		q := parseSearch(search)
-		q.match(words(text)) // must not panic
+		q.match(fold.Words(text)) // must not panic
 		for _, ph := range append(q.phrases, q.not...) {
 			if len(ph) == 0 {
 				t.Errorf("parseSearch(%q) has an empty phrase", search)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"log/slog"
 	"strings"
 	"sync"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Options configure a Store. The zero value is ready to use.

@@ -2,11 +2,12 @@ package graph
 
 import (
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // textChunk is the most bytes of article text in one value. Badger keeps

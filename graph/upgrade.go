@@ -2,10 +2,11 @@ package graph
 
 import (
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // layoutVersion is stored under key.Version. Open upgrades a store of

@@ -3,12 +3,13 @@ package graph
 import (
 	"context"
 	"errors"
-	"github.com/graphd/graphd/graph/key"
 	"testing"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // downgrade turns a store into what layout 1 wrote: quote index entries

@@ -3,11 +3,13 @@ package graph
 import (
 	"context"
 	"fmt"
-	"github.com/graphd/graphd/graph/key"
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Venue returns the venue with id, or an error wrapping ErrNotFound.
@@ -44,7 +46,7 @@ func (s *Store) FindVenues(ctx context.Context, name string, page Page) ([]Venue
 			}
 			info.TotalCount = int(n)
 		} else {
-			found, err := findVenues(txn, normalize(name))
+			found, err := findVenues(txn, fold.String(name))
 			if err != nil {
 				return err
 			}
@@ -86,7 +88,7 @@ func findVenues(txn *badger.Txn, q string) (matches, error) {
 		if err := load(txn, key.KindVenue, id, &rec); err != nil {
 			return nil, fmt.Errorf("venue %s: %w", id, err)
 		}
-		return tokens(rec.Name), nil
+		return fold.Tokens(rec.Name), nil
 	})
 	return ms, err
 }

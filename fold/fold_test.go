@@ -1,7 +1,6 @@
-package graph
+package fold
 
 import (
-	"github.com/graphd/graphd/graph/key"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -9,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestNormalize(t *testing.T) {
+func TestString(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Sergey Lavrov", "sergey lavrov"},
 		{"  SERGEY\t\nLAVROV  ", "sergey lavrov"},
@@ -32,8 +31,8 @@ func TestNormalize(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		if got := normalize(tt.in); got != tt.want {
-			t.Errorf("normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := String(tt.in); got != tt.want {
+			t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -51,31 +50,34 @@ func TestTokens(t *testing.T) {
 		{"", []string{}},
 	}
 	for _, tt := range tests {
-		got := tokens(tt.in)
+		got := Tokens(tt.in)
 		if diff := cmp.Diff(tt.want, got); diff != "" {
-			t.Errorf("tokens(%q) (-want +got):\n%s", tt.in, diff)
+			t.Errorf("Tokens(%q) (-want +got):\n%s", tt.in, diff)
 		}
 	}
 }
 
-func FuzzNormalize(f *testing.F) {
+func FuzzString(f *testing.F) {
 	for _, s := range []string{"Sergey Lavrov", "Erdoğan", "O'Neill", "a\x00b", "\xff", strings.Repeat("ж", 50)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n := normalize(s)
-		if strings.IndexByte(n, key.Sep) >= 0 {
-			t.Errorf("normalize(%q) = %q holds the key separator", s, n)
+		n := String(s)
+		if strings.IndexByte(n, 0x00) >= 0 {
+			t.Errorf("String(%q) = %q holds the key separator", s, n)
 		}
 		if utf8.ValidString(s) && !utf8.ValidString(n) {
-			t.Errorf("normalize(%q) = %q is not UTF-8", s, n)
+			t.Errorf("String(%q) = %q is not UTF-8", s, n)
 		}
-		if again := normalize(n); again != n {
+		if Empty(s) != (n == "") {
+			t.Errorf("Empty(%q) = %v, String gives %q", s, Empty(s), n)
+		}
+		if again := String(n); again != n {
 			t.Errorf("normalize not idempotent: %q → %q → %q", s, n, again)
 		}
-		for _, tok := range tokens(s) {
-			if len(tok) > maxTokenBytes || tok == "" || strings.Contains(tok, " ") || !utf8.ValidString(tok) && utf8.ValidString(s) {
-				t.Errorf("tokens(%q) has %q", s, tok)
+		for _, tok := range Tokens(s) {
+			if len(tok) > MaxWordBytes || tok == "" || strings.Contains(tok, " ") || !utf8.ValidString(tok) && utf8.ValidString(s) {
+				t.Errorf("Tokens(%q) has %q", s, tok)
 			}
 		}
 	})

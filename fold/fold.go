@@ -1,4 +1,15 @@
-package graph
+// Package fold is graphd's one text normalization: the form in which
+// names and words are compared, keyed and searched. Every package that
+// compares names or words (graph's store and its algorithms, the GraphQL
+// filters, the extractor) folds them here, so that what one package
+// stores another finds.
+//
+// String lowercases, folds diacritics (ä→a, ł→l, ß→ss), drops apostrophes
+// and periods ("O'Brien"→"obrien", "U.S."→"us"), makes every other rune
+// that is not a letter or a digit a word break, and collapses spaces. A
+// word is one space-separated part of that form, cut to MaxWordBytes.
+// The result never holds 0x00, which ends strings inside store keys.
+package fold
 
 import (
 	"strings"
@@ -6,13 +17,13 @@ import (
 	"unicode/utf8"
 )
 
-// maxTokenBytes caps a token in an index key; longer words are cut at a
+// MaxWordBytes caps a word in an index key; longer words are cut at a
 // rune boundary, in the index and in queries alike.
-const maxTokenBytes = 64
+const MaxWordBytes = 64
 
-// fold maps lowercase Latin letters with diacritics, and a few ligatures,
-// to plain ASCII. Letters of other scripts are only lowercased.
-var fold = func() map[rune]string {
+// table maps lowercase Latin letters with diacritics, and a few
+// ligatures, to plain ASCII. Letters of other scripts are only lowercased.
+var table = func() map[rune]string {
 	groups := []struct{ to, from string }{
 		{"a", "àáâãäåāăąǎǟǡǻȁȃȧạảấầẩẫậắằẳẵặ"},
 		{"c", "çćĉċčƈ"},
@@ -60,10 +71,10 @@ func dropped(r rune) bool {
 	return unicode.Is(unicode.Mn, r) // combining marks of decomposed text
 }
 
-// normalize lowercases s, folds diacritics, drops apostrophes and
-// periods, turns every other non-letter, non-digit into a space, and
-// collapses spaces. Names and search words are compared in this form.
-func normalize(s string) string {
+// String returns the folded form of s: lowercased, diacritics folded,
+// apostrophes and periods dropped, every other rune that is not a letter
+// or digit a word break, words separated by one space.
+func String(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -76,7 +87,7 @@ func normalize(s string) string {
 			}
 			space = false
 			r = unicode.ToLower(r)
-			if f, ok := fold[r]; ok {
+			if f, ok := table[r]; ok {
 				b.WriteString(f)
 			} else {
 				b.WriteRune(r)
@@ -88,14 +99,23 @@ func normalize(s string) string {
 	return b.String()
 }
 
-// tokens returns the distinct words of normalize(s), each cut to
-// maxTokenBytes, in order of first appearance.
-func tokens(s string) []string {
-	words := strings.Fields(normalize(s))
+// Words returns the words of s in order, each cut to MaxWordBytes.
+func Words(s string) []string {
+	ws := strings.Fields(String(s))
+	for i, w := range ws {
+		ws[i] = Cut(w)
+	}
+	return ws
+}
+
+// Tokens returns the distinct words of s, each cut to MaxWordBytes, in
+// order of first appearance.
+func Tokens(s string) []string {
+	words := strings.Fields(String(s))
 	seen := make(map[string]bool, len(words))
 	out := words[:0]
 	for _, w := range words {
-		w = cutToken(w)
+		w = Cut(w)
 		if !seen[w] {
 			seen[w] = true
 			out = append(out, w)
@@ -104,13 +124,24 @@ func tokens(s string) []string {
 	return out
 }
 
-func cutToken(w string) string {
-	if len(w) <= maxTokenBytes {
+// Cut cuts a word to MaxWordBytes, at a rune boundary.
+func Cut(w string) string {
+	if len(w) <= MaxWordBytes {
 		return w
 	}
-	n := maxTokenBytes
+	n := MaxWordBytes
 	for n > 0 && !utf8.RuneStart(w[n]) {
 		n--
 	}
 	return w[:n]
+}
+
+// Empty reports whether String(s) is "", without building it.
+func Empty(s string) bool {
+	for _, r := range s {
+		if !dropped(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			return false
+		}
+	}
+	return true
 }
