@@ -183,7 +183,7 @@ func TestGoldenValues(t *testing.T) {
 		}
 		return hx(b)
 	}
-	ev := []Evidence{{EvidenceSurname, "same surname lavrov", 2}, {EvidenceGiven, "variant given names sergey and sergei", 1}}
+	ev := []Evidence{{Kind: EvidenceSurname, Detail: "same surname lavrov", Weight: 2}, {Kind: EvidenceGiven, Detail: "variant given names sergey and sergei", Weight: 1}}
 	pos, length := postings(quote.Text)
 	block := []posting{
 		{suffix: [key.SuffixLen]byte(key.Suffix(day("2024-01-01"), gid1)), val: encodeFacts(quote, length, pos["talks"])},

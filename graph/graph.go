@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/identity"
 )
 
 // Sentinel errors. Callers test them with errors.Is; the store wraps them
@@ -74,22 +76,19 @@ type Role struct {
 }
 
 // Evidence is one reason for or against taking two names for one person.
-type Evidence struct {
-	Kind   string  // one of the Evidence* constants
-	Detail string  // what agreed or disagreed, for people to read
-	Weight float64 // positive for, negative against
-}
+// Its kinds are the Evidence* constants.
+type Evidence = identity.Evidence
 
 // Evidence kinds.
 const (
-	EvidenceSurname     = "surname"       // the same or a variant surname
-	EvidenceGiven       = "given-name"    // the same or a variant given name, or an initial
-	EvidenceTitle       = "title"         // the same or a conflicting title
-	EvidenceVenue       = "venue"         // quoted at the same venues
-	EvidenceCoNames     = "co-occurrence" // named in articles with the same people
-	EvidenceQuote       = "shared-quote"  // the same quotation attributed to both
-	EvidenceDecision    = "decision"      // a person decided
-	EvidenceSurnameOnly = "surname-only"  // one side is a surname alone, and only one person fits
+	EvidenceSurname     = identity.EvidenceSurname     // the same or a variant surname
+	EvidenceGiven       = identity.EvidenceGiven       // the same or a variant given name, or an initial
+	EvidenceTitle       = identity.EvidenceTitle       // the same or a conflicting title
+	EvidenceVenue       = identity.EvidenceVenue       // quoted at the same venues
+	EvidenceCoNames     = identity.EvidenceCoNames     // named in articles with the same people
+	EvidenceQuote       = identity.EvidenceQuote       // the same quotation attributed to both
+	EvidenceDecision    = identity.EvidenceDecision    // a person decided
+	EvidenceSurnameOnly = identity.EvidenceSurnameOnly // one side is a surname alone, and only one person fits
 )
 
 // Merge is one name merged into a speaker: the speaker record Member

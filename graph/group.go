@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/identity"
 	"github.com/graphd/graphd/graph/key"
 )
 
@@ -287,7 +288,7 @@ func (w *writer) speakersAgree(a, b uuid.UUID) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if namesCompatible(sa.Name, sb.Name) {
+	if identity.Compatible(sa.Name, sb.Name) {
 		return speakersMaybe, nil
 	}
 	return speakersApart, nil

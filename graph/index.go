@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/identity"
 	"github.com/graphd/graphd/graph/key"
 )
 
@@ -174,7 +175,7 @@ func speakerIndex(r speakerRec) []entry {
 	for _, t := range r.tokens() {
 		es = append(es, entry{key.Name(key.KindSpeakerByToken, t, r.ID), norm})
 	}
-	for _, b := range nameBlockKeys(r.names()...) {
+	for _, b := range identity.BlockKeys(r.names()...) {
 		es = append(es, entry{key.Name(key.KindSpeakerByBlock, b, r.ID), nil})
 	}
 	return es

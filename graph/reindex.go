@@ -213,7 +213,7 @@ func reapplyMerges(txn *badger.Txn) error {
 		if err != nil {
 			return err
 		}
-		ev := []Evidence{{EvidenceDecision, "confirmed by a person", 10}}
+		ev := []Evidence{{Kind: EvidenceDecision, Detail: "confirmed by a person", Weight: 10}}
 		if err := w.merge(a, b, ev, 10, ByPerson); err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
 
+	"github.com/graphd/graphd/graph/identity"
 	"github.com/graphd/graphd/graph/key"
 )
 
@@ -39,7 +40,7 @@ func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) error
 	keys := map[uuid.UUID][]string{}
 	for _, id := range ids {
 		sp := w.speakers[id]
-		keys[id] = nameBlockKeys(sp.Name)
+		keys[id] = identity.BlockKeys(sp.Name)
 	}
 	for _, id := range ids {
 		sp := w.speakers[id]
@@ -87,7 +88,7 @@ func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) error
 // returned as its index (else -1), for the small key that keeps it, so
 // that quoting a person again does not rewrite their record.
 func addRole(sp *speakerRec, t string, d time.Time) (changed bool, later int) {
-	role, org := parseTitle(t)
+	role, org := identity.ParseTitle(t)
 	if role == "" {
 		return false, -1
 	}
@@ -152,14 +153,14 @@ func (w *writer) cluster(root *speakerRec) ([]*speakerRec, error) {
 	return out, nil
 }
 
-func (w *writer) profileOf(root *speakerRec) (*speakerProfile, error) {
+func (w *writer) profileOf(root *speakerRec) (*identity.Profile, error) {
 	members, err := w.cluster(root)
 	if err != nil {
 		return nil, err
 	}
-	p := &speakerProfile{}
+	p := &identity.Profile{}
 	for _, m := range members {
-		p.add(m)
+		p.Add(m.names(), m.Titles, m.Venues, m.Co)
 	}
 	return p, nil
 }
@@ -201,7 +202,7 @@ type scored struct {
 // told them apart. A surname alone is matched only when one cluster fits.
 func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 	var roots []uuid.UUID
-	for _, k := range nameBlockKeys(sp.names()...) {
+	for _, k := range identity.BlockKeys(sp.names()...) {
 		n := 0
 		// Records of this write are this article's speakers, never matched.
 		err := scanNames(w.reader(), key.KindSpeakerByBlock, k+string(rune(key.Sep)), func(_ string, id uuid.UUID, _ []byte) error {
@@ -225,7 +226,7 @@ func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 		return nil
 	}
 	others, err := w.matchAmong(sp, roots)
-	if err != nil || len(splitName(sp.Name).given) == 0 {
+	if err != nil || len(identity.Split(sp.Name).Given) == 0 {
 		return err
 	}
 	// sp is a person with a given name, and the people in others cannot be
@@ -274,13 +275,13 @@ func (w *writer) unbindSurname(root *speakerRec, sp *speakerRec) error {
 			return err
 		}
 		bare := m
-		if len(splitName(m.Name).given) > 0 {
+		if len(identity.Split(m.Name).Given) > 0 {
 			bare = parent
 		}
-		if len(splitName(bare.Name).given) > 0 || !namesCompatible(bare.Name, sp.Name) {
+		if len(identity.Split(bare.Name).Given) > 0 || !identity.Compatible(bare.Name, sp.Name) {
 			continue
 		}
-		ev := append(slices.Clone(m.Link.Evidence), Evidence{EvidenceSurnameOnly, "another person has this surname: " + sp.Name, -2})
+		ev := append(slices.Clone(m.Link.Evidence), Evidence{Kind: EvidenceSurnameOnly, Detail: "another person has this surname: " + sp.Name, Weight: -2})
 		score := 0.0
 		for _, e := range ev {
 			score += e.Weight
@@ -310,14 +311,14 @@ func (w *writer) matchAmong(sp *speakerRec, roots []uuid.UUID) (others []uuid.UU
 		if err != nil {
 			return nil, err
 		}
-		ev, score, veto := scoreProfiles(mine, p, 0)
+		ev, score, veto := identity.Score(mine, p, 0)
 		if veto {
 			others = append(others, r.ID)
 		} else {
 			fits = append(fits, scored{r, ev, score})
 		}
 	}
-	single := len(splitName(sp.Name).given) == 0
+	single := len(identity.Split(sp.Name).Given) == 0
 	if len(fits) == 0 || single && len(fits) > 1 {
 		return others, nil
 	}
@@ -331,7 +332,7 @@ func (w *writer) matchAmong(sp *speakerRec, roots []uuid.UUID) (others []uuid.UU
 		return bytes.Compare(a.root.ID[:], b.root.ID[:])
 	})
 	best := fits[0]
-	merge, review := verdict(best.ev, best.score)
+	merge, review := identity.Verdict(best.ev, best.score)
 	if merge {
 		apart, err := w.apart(sp, best.root)
 		if err != nil {
@@ -363,7 +364,7 @@ func (w *writer) sharedQuote(a, b uuid.UUID) error {
 		return nil
 	}
 	sa, sb := w.speakers[a], w.speakers[b]
-	if !namesCompatible(sa.Name, sb.Name) {
+	if !identity.Compatible(sa.Name, sb.Name) {
 		return nil
 	}
 	c, err := w.candidate(a, b)
@@ -382,11 +383,11 @@ func (w *writer) sharedQuote(a, b uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	ev, score, veto := scoreProfiles(pa, pb, shared)
+	ev, score, veto := identity.Score(pa, pb, shared)
 	if veto {
 		return nil
 	}
-	merge, review := verdict(ev, score)
+	merge, review := identity.Verdict(ev, score)
 	if merge {
 		apart, err := w.apart(ra, rb)
 		if err != nil {
@@ -436,7 +437,7 @@ func (w *writer) offer(a, b uuid.UUID, ev []Evidence, score float64, shared int)
 		c = &candidateRec{ID: id, A: a, B: b, Created: w.now}
 		w.res.Candidates++
 	}
-	c.Evidence, c.Confidence, c.Shared = ev, confidence(score), max(c.Shared, shared)
+	c.Evidence, c.Confidence, c.Shared = ev, identity.Confidence(score), max(c.Shared, shared)
 	if err := store(w.txn, key.KindCandidate, c.ID, c); err != nil {
 		return err
 	}
@@ -540,7 +541,7 @@ func (w *writer) applyDecisions(sp *speakerRec) error {
 			if r.ID == mine.ID {
 				continue
 			}
-			ev := []Evidence{{EvidenceDecision, "a person decided " + n + " and " + other + " are one person", 10}}
+			ev := []Evidence{{Kind: EvidenceDecision, Detail: "a person decided " + n + " and " + other + " are one person", Weight: 10}}
 			if err := w.merge(r, mine, ev, 10, ByPerson); err != nil {
 				return err
 			}
@@ -581,7 +582,7 @@ func (w *writer) merge(a, b *speakerRec, ev []Evidence, score float64, by string
 		w.dirty[id] = true
 	}
 	rb.Parent = a.ID
-	rb.Link = &linkRec{Evidence: ev, Confidence: confidence(score), By: by, At: w.now}
+	rb.Link = &linkRec{Evidence: ev, Confidence: identity.Confidence(score), By: by, At: w.now}
 	rb.Members, rb.Display = nil, ""
 	ra.Members = append(ra.Members, moved...)
 	if err := w.redisplay(ra); err != nil {
@@ -602,7 +603,7 @@ func (w *writer) redisplay(root *speakerRec) error {
 	}
 	best := root.Name
 	for _, m := range members[1:] {
-		if fuller(m.Name, best) {
+		if identity.Fuller(m.Name, best) {
 			best = m.Name
 		}
 	}
@@ -613,16 +614,6 @@ func (w *writer) redisplay(root *speakerRec) error {
 	}
 	w.dirty[root.ID] = true
 	return nil
-}
-
-// fuller reports whether name a is fuller than b: more words, then more
-// letters.
-func fuller(a, b string) bool {
-	wa, wb := len(strings.Fields(a)), len(strings.Fields(b))
-	if wa != wb {
-		return wa > wb
-	}
-	return len(a) > len(b)
 }
 
 // split takes member m and the records merged through it out of their

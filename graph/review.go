@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/identity"
 	"github.com/graphd/graphd/graph/key"
 )
 
@@ -299,7 +300,7 @@ func conflictOf(txn *badger.Txn, id uuid.UUID) (*Conflict, error) {
 	}
 	for i := range names {
 		for j := i + 1; j < len(names); j++ {
-			if !namesCompatible(names[i], names[j]) {
+			if !identity.Compatible(names[i], names[j]) {
 				return c, nil
 			}
 		}
@@ -481,7 +482,7 @@ func (s *Store) MergeSpeakers(ctx context.Context, a, b, candidate uuid.UUID) (S
 		if ra.ID == rb.ID {
 			return fmt.Errorf("%w: the speakers are one already", ErrInvalid)
 		}
-		ev := []Evidence{{EvidenceDecision, "confirmed by a person", 10}}
+		ev := []Evidence{{Kind: EvidenceDecision, Detail: "confirmed by a person", Weight: 10}}
 		if candidate != uuid.Nil {
 			var c candidateRec
 			if err := load(txn, key.KindCandidate, candidate, &c); err != nil {
