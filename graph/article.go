@@ -18,6 +18,7 @@ import (
 
 	"github.com/graphd/graphd/fold"
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // Length limits of the short strings of an article, in bytes.
@@ -359,7 +360,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 			return *res, err
 		}
 	}
-	rec.Sketch = sketch(in.Text)
+	rec.Sketch = similar.Sketch(in.Text)
 	if err := writeText(w.txn, rec.ID, in.Text, oldLen); err != nil {
 		return *res, err
 	}

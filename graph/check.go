@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // Counts returns the number of records of each type, from counters kept
@@ -515,8 +516,7 @@ func (c *checker) postings(item *badger.Item) error {
 			}
 			continue
 		}
-		p := profile(o.Text)
-		if o.QuoteID != qid || !slices.Contains(matchKeys(&p), string(k[1:])) {
+		if o.QuoteID != qid || !slices.Contains(similar.MatchKeys(o.Text), string(k[1:])) {
 			if err := c.fail("match key %q: occurrence %s of quote %s has no such key", k, oid, o.QuoteID); err != nil {
 				return err
 			}

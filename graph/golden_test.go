@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // The golden tests pin the bytes graphd writes to Badger: the key of
@@ -204,9 +205,9 @@ func TestGoldenValues(t *testing.T) {
 			ID: gid3, QuoteID: gid2, ArticleID: gid1, SpeakerID: gid3, VenueID: gid1, OutletID: gid2,
 			SpeakerNum: 7, VenueNum: 300, OutletNum: 1, Text: "The talks are over.", Kind: KindDirect,
 			Spans: []Span{{1, 5}}, Cue: "said", CueSpan: span, Mention: "Peskov", MentionSpan: span,
-			Confidence: 0.9, Published: gday, Match: matchParaphrase, Score: 0.612,
+			Confidence: 0.9, Published: gday, Match: similar.Paraphrase, Score: 0.612,
 		})},
-		{"occurrence bare", rec(occRec{ID: gid3, QuoteID: gid2, ArticleID: gid1, Text: "x", Kind: KindIndirect, Match: matchFirst, Score: 1})},
+		{"occurrence bare", rec(occRec{ID: gid3, QuoteID: gid2, ArticleID: gid1, Text: "x", Kind: KindIndirect, Match: similar.First, Score: 1})},
 		{"speaker", rec(speakerRec{
 			ID: gid3, Num: 9, Name: "Sergei Lavrov", Aliases: []string{"Lavrov"}, Titles: []string{"Foreign Minister"},
 			Roles:  []roleRec{{Title: "Foreign Minister", Org: "Russia", From: day("2024-01-01"), To: gday}, {Title: "envoy"}},

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph/identity"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // Sentinel errors. Callers test them with errors.Is; the store wraps them
@@ -212,16 +213,13 @@ type Occurrence struct {
 
 // DiffOp is a run of words of a word-level diff: Equal in both texts,
 // Delete only in the canonical text, Insert only in the occurrence.
-type DiffOp struct {
-	Op   string // one of the Diff* constants
-	Text string
-}
+type DiffOp = similar.DiffOp
 
 // Diff operations.
 const (
-	DiffEqual  = "equal"
-	DiffDelete = "delete"
-	DiffInsert = "insert"
+	DiffEqual  = similar.DiffEqual
+	DiffDelete = similar.DiffDelete
+	DiffInsert = similar.DiffInsert
 )
 
 // Conflict is a quotation attributed to different people by different

@@ -14,6 +14,7 @@ import (
 	"github.com/graphd/graphd/fold"
 	"github.com/graphd/graphd/graph/identity"
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // This file groups the printings of a quotation across articles into one
@@ -28,6 +29,16 @@ const (
 	maxGroupCandidates = 4
 	// closeDays is how far apart two dated printings of a paraphrase may be.
 	closeDays = 30
+)
+
+// Thresholds of the paraphrase score, by how sure the speakers are the
+// same. Short quotations need more: two words in common mean little.
+const (
+	paraSameSpeaker    = 0.50 // one canonical speaker
+	paraCompatSpeaker  = 0.55 // names that may be one person
+	paraUnknownSpeaker = 0.65 // one side has no speaker
+	conflictScore      = 0.90 // text this alike joins even under other speakers, as a conflict
+	minParaStems       = 2    // fewer content words never make a paraphrase
 )
 
 // Speaker agreement between two occurrences.
@@ -154,8 +165,8 @@ func (g *grouper) post(o occRec, keys []string) error {
 func (g *grouper) place(o *occRec) error {
 	g.mine[o.ID] = true
 	g.count++
-	p := profile(o.Text)
-	keys := matchKeys(&p)
+	p := similar.Prepare(o.Text)
+	keys := p.MatchKeys()
 	g.keys = keys
 	cands, err := g.candidates(keys)
 	if err != nil {
@@ -171,13 +182,13 @@ func (g *grouper) place(o *occRec) error {
 			var other occRec
 			if ok, err := g.load(oid, &other); err != nil {
 				return err
-			} else if ok && fold.String(other.Text) == p.norm {
-				return g.join(o, other.QuoteID, textMatch{matchExact, 1})
+			} else if ok && fold.String(other.Text) == p.Norm {
+				return g.join(o, other.QuoteID, similar.Match{How: similar.Exact, Score: 1})
 			}
 		}
 	}
 	var best *occRec
-	bestMatch := textMatch{}
+	bestMatch := similar.Match{}
 	for _, c := range cands {
 		for _, oid := range c.occs {
 			var other occRec
@@ -186,9 +197,9 @@ func (g *grouper) place(o *occRec) error {
 			} else if !ok {
 				continue
 			}
-			op := profile(other.Text)
-			m := compare(&p, &op)
-			if m.how == "" || m.score <= bestMatch.score || m.how == matchParaphrase && m.score < paraSameSpeaker {
+			op := similar.Prepare(other.Text)
+			m := similar.Compare(&p, &op)
+			if m.How == "" || m.Score <= bestMatch.Score || m.How == similar.Paraphrase && m.Score < paraSameSpeaker {
 				continue // no speakers could make it a match: skip reading them
 			}
 			ok, err := g.accept(o, &p, &other, &op, m)
@@ -222,18 +233,18 @@ func (g *grouper) load(oid uuid.UUID, o *occRec) (ok bool, err error) {
 
 // accept decides whether o joins the quote of other, given how their
 // texts match and how their speakers and dates agree.
-func (g *grouper) accept(o *occRec, p *textProfile, other *occRec, op *textProfile, m textMatch) (bool, error) {
+func (g *grouper) accept(o *occRec, p *similar.Text, other *occRec, op *similar.Text, m similar.Match) (bool, error) {
 	agree, err := g.w.speakersAgree(o.SpeakerID, other.SpeakerID)
 	if err != nil {
 		return false, err
 	}
-	switch m.how {
-	case matchExact:
+	switch m.How {
+	case similar.Exact:
 		return true, nil
-	case matchContained:
-		return agree != speakersApart || min(len(p.words), len(op.words)) >= 5, nil
+	case similar.Contained:
+		return agree != speakersApart || min(len(p.Words), len(op.Words)) >= 5, nil
 	}
-	if len(p.stems) < minParaStems || len(op.stems) < minParaStems || !datesClose(o.Published, other.Published) {
+	if len(p.Stems) < minParaStems || len(op.Stems) < minParaStems || !datesClose(o.Published, other.Published) {
 		return false, nil
 	}
 	var threshold float64
@@ -245,7 +256,7 @@ func (g *grouper) accept(o *occRec, p *textProfile, other *occRec, op *textProfi
 	case speakersUnknown:
 		threshold = paraUnknownSpeaker
 	default:
-		if len(p.stems) < 4 || len(op.stems) < 4 {
+		if len(p.Stems) < 4 || len(op.Stems) < 4 {
 			return false, nil
 		}
 		threshold = conflictScore
@@ -253,7 +264,7 @@ func (g *grouper) accept(o *occRec, p *textProfile, other *occRec, op *textProfi
 	if o.Kind == KindIndirect || other.Kind == KindIndirect {
 		threshold += 0.1
 	}
-	return m.score >= threshold, nil
+	return m.Score >= threshold, nil
 }
 
 func datesClose(a, b time.Time) bool {
@@ -300,7 +311,7 @@ func (g *grouper) start(o *occRec) error {
 	if err != nil {
 		return err
 	}
-	o.QuoteID, o.Match, o.Score = id, matchFirst, 1
+	o.QuoteID, o.Match, o.Score = id, similar.First, 1
 	if err := g.w.putOccurrence(*o); err != nil {
 		return err
 	}
@@ -327,7 +338,7 @@ const sampleSize = 20
 
 // join adds o to quote qid. A speaker of another article whose name may
 // be o's gains a shared quotation as evidence of being the same person.
-func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
+func (g *grouper) join(o *occRec, qid uuid.UUID, m similar.Match) error {
 	var q quoteRec
 	if err := load(g.w.txn, key.KindQuote, qid, &q); err != nil {
 		return fmt.Errorf("quote %s: %w", qid, err)
@@ -342,7 +353,7 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 	if err != nil {
 		return err
 	}
-	o.QuoteID, o.Match, o.Score = qid, m.how, round3(m.score)
+	o.QuoteID, o.Match, o.Score = qid, m.How, similar.Round3(m.Score)
 	if err := g.w.putOccurrence(*o); err != nil {
 		return err
 	}
@@ -386,7 +397,7 @@ func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
 	before := *q
 	q.Count++
 	ow := strings.Fields(fold.String(o.Text))
-	if len(ow) > len(strings.Fields(fold.String(q.Text))) && contains(ow, strings.Fields(fold.String(first.Text))) {
+	if len(ow) > len(strings.Fields(fold.String(q.Text))) && similar.Contains(ow, strings.Fields(fold.String(first.Text))) {
 		q.Text, q.Canon = o.Text, o.ID
 	}
 	if o.SpeakerID != uuid.Nil && !slices.Contains(q.Speakers, o.SpeakerID) {
@@ -524,7 +535,7 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 	fw := strings.Fields(fold.String(first.Text))
 	for _, o := range sorted[1:] {
 		ow := strings.Fields(fold.String(o.Text))
-		if len(ow) > len(strings.Fields(fold.String(canon.Text))) && contains(ow, fw) {
+		if len(ow) > len(strings.Fields(fold.String(canon.Text))) && similar.Contains(ow, fw) {
 			canon = o
 		}
 	}
@@ -640,14 +651,14 @@ func (w *writer) findCopy(a *articleRec, shared map[uuid.UUID]int, count int) er
 		n := shared[id]
 		nOther := other.Quotes
 		share := float64(n) / float64(max(1, min(count, nOther)))
-		overlap := sketchJaccard(a.Sketch, other.Sketch)
+		overlap := similar.Overlap(a.Sketch, other.Sketch)
 		if share < copyMinShare && overlap < copyMinOverlap {
 			continue
 		}
-		score := round3(0.6*min(share, 1) + 0.4*min(1, overlap*2))
+		score := similar.Round3(0.6*min(share, 1) + 0.4*min(1, overlap*2))
 		if best == nil || score > bestCopy.Score {
 			o := other
-			best, bestCopy = &o, copyRec{Score: score, Shared: n, Overlap: round3(overlap)}
+			best, bestCopy = &o, copyRec{Score: score, Shared: n, Overlap: similar.Round3(overlap)}
 		}
 	}
 	if best == nil {
@@ -680,45 +691,4 @@ func articleFirst(a, b articleRec) bool {
 		return a.Published.Before(b.Published)
 	}
 	return bytes.Compare(a.ID[:], b.ID[:]) < 0
-}
-
-// sketchSize is the number of MinHash values of an article's sketch.
-const sketchSize = 64
-
-// sketch is the MinHash of the word 3-grams of text: the Jaccard overlap
-// of two texts' shingles is about the share of equal values.
-func sketch(text string) []uint32 {
-	words := strings.Fields(fold.String(text))
-	if len(words) < 3 {
-		return nil
-	}
-	out := make([]uint32, sketchSize)
-	for i := range out {
-		out[i] = ^uint32(0)
-	}
-	for i := 0; i+3 <= len(words); i++ {
-		h := hash64(words[i] + " " + words[i+1] + " " + words[i+2])
-		for j := range out {
-			// Multiply-shift hashing with fixed odd multipliers.
-			m := uint64(0x9e3779b97f4a7c15) + uint64(j)*0xbf58476d1ce4e5b9 | 1
-			v := uint32((h*m + uint64(j)*0x94d049bb133111eb) >> 32)
-			if v < out[j] {
-				out[j] = v
-			}
-		}
-	}
-	return out
-}
-
-func sketchJaccard(a, b []uint32) float64 {
-	if len(a) != sketchSize || len(b) != sketchSize {
-		return 0
-	}
-	n := 0
-	for i := range a {
-		if a[i] == b[i] {
-			n++
-		}
-	}
-	return float64(n) / sketchSize
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/graphd/graphd/fold"
 	"github.com/graphd/graphd/graph/identity"
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // entry is an index key and its value.
@@ -128,8 +129,7 @@ func appendPosting(v []byte, o occRec) []byte {
 
 // dropPostings removes occurrence o from the postings of its match keys.
 func dropPostings(txn *badger.Txn, o occRec) error {
-	p := profile(o.Text)
-	for _, k := range matchKeys(&p) {
+	for _, k := range similar.MatchKeys(o.Text) {
 		mk := key.Match(k)
 		v, ok, err := get(txn, mk)
 		if err != nil || !ok {

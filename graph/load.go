@@ -17,6 +17,7 @@ import (
 
 	"github.com/graphd/graphd/fold"
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // A Loader writes whole records, ids and all, into an empty store: the
@@ -400,7 +401,7 @@ func (l *Loader) Article(a Article) error {
 	r := articleRec{
 		ID: a.ID, Key: a.Key, SourceID: in.SourceID, URL: in.URL, Title: a.Title,
 		OutletID: a.OutletID, Hash: strings.ToLower(a.Hash), TextLen: len(a.Text), Ingested: a.Ingested.UTC(),
-		Sketch: sketch(a.Text),
+		Sketch: similar.Sketch(a.Text),
 	}
 	if c := a.CopyOf; c != nil {
 		switch {
@@ -433,7 +434,7 @@ func (l *Loader) Quote(q Quote) error {
 	return l.Statement(q, []Occurrence{{
 		ArticleID: q.ArticleID, SpeakerRecord: q.SpeakerID, VenueID: q.VenueID, Text: q.Text, Kind: q.Kind,
 		Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan, Mention: q.Mention, MentionSpan: q.MentionSpan,
-		Confidence: q.Confidence, Match: matchFirst, Score: 1,
+		Confidence: q.Confidence, Match: similar.First, Score: 1,
 	}})
 }
 
@@ -474,7 +475,7 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 			return fail("%s: speaker %s not loaded", field, sp)
 		case o.VenueID != uuid.Nil && l.venues[o.VenueID] == 0:
 			return fail("%s: venue %s not loaded", field, o.VenueID)
-		case o.Match != matchFirst && o.Match != matchExact && o.Match != matchContained && o.Match != matchParaphrase:
+		case o.Match != similar.First && o.Match != similar.Exact && o.Match != similar.Contained && o.Match != similar.Paraphrase:
 			return fail("%s: match %q is not first, exact, contained or paraphrase", field, o.Match)
 		case math.IsNaN(o.Score) || o.Score < 0 || o.Score > 1:
 			return fail("%s: score %v not in [0, 1]", field, o.Score)
@@ -540,7 +541,7 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 		if o.SpeakerID != uuid.Nil && o.VenueID != uuid.Nil {
 			l.edges[edgeID(o.SpeakerID, o.VenueID)]++
 		}
-		for _, k := range textMatchKeys(o.Text) {
+		for _, k := range similar.MatchKeys(o.Text) {
 			l.matches[k] = newestPostings(l.matches[k], o)
 		}
 	}
@@ -556,19 +557,6 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 	}
 	l.counters[key.CounterQuotes]++
 	return nil
-}
-
-// textMatchKeys are the match keys of a printing's text (matchKeys),
-// without the rest of its profile.
-func textMatchKeys(text string) []string {
-	p := textProfile{norm: fold.String(text)}
-	p.words = strings.Fields(p.norm)
-	for _, w := range p.words {
-		if !stopword[w] {
-			p.stems = append(p.stems, quoteStem(w))
-		}
-	}
-	return matchKeys(&p)
 }
 
 // newestPostings adds o to postings v, kept in occurrence id order (the

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // A store whose load did not finish (the process died) is refused by Open.
@@ -39,9 +40,9 @@ func TestOccurrenceViewSameText(t *testing.T) {
 		o := occRec{Text: text, Kind: KindDirect}
 		got := occurrenceView(text, o, "", uuid.Nil, true)
 		want := got
-		want.Similarity, want.Fidelity = fidelity(text, text)
-		want.Diff = wordDiff(text, text)
-		want.Misquote = misquotes(want.Diff)
+		want.Similarity, want.Fidelity = similar.Fidelity(text, text)
+		want.Diff = similar.Diff(text, text)
+		want.Misquote = similar.Misquotes(want.Diff)
 		if got.Similarity != want.Similarity || got.Fidelity != want.Fidelity || !slices.Equal(got.Diff, want.Diff) || len(got.Misquote)+len(want.Misquote) != 0 {
 			t.Errorf("%q: fast %+v, diffed %+v", text, got, want)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // derived lists the prefixes of everything Reindex rebuilds: all but the
@@ -74,7 +75,7 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) []QuoteInput,
 			}
 			rec.Copy = nil // its index entry is gone with the derived keys
 			old := articleIndex(rec)
-			rec.Sketch = sketch(text)
+			rec.Sketch = similar.Sketch(text)
 			rtxn := s.db.NewTransaction(false)
 			defer rtxn.Discard()
 			w := newWriter(txn, rtxn, &s.counts)

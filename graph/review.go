@@ -14,6 +14,7 @@ import (
 	"github.com/graphd/graphd/fold"
 	"github.com/graphd/graphd/graph/identity"
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // This file reads identities, occurrences, conflicts and copies, and
@@ -239,10 +240,10 @@ func occurrenceView(canonText string, o occRec, name string, canon uuid.UUID, wi
 		}
 		return v
 	}
-	v.Similarity, v.Fidelity = fidelity(canonText, o.Text)
-	diff := wordDiff(canonText, o.Text)
+	v.Similarity, v.Fidelity = similar.Fidelity(canonText, o.Text)
+	diff := similar.Diff(canonText, o.Text)
 	if o.Kind != KindIndirect {
-		v.Misquote = misquotes(diff)
+		v.Misquote = similar.Misquotes(diff)
 	}
 	if withDiff {
 		v.Diff = diff

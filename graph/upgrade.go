@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // layoutVersion is stored under key.Version. Open upgrades a store of
@@ -240,7 +241,7 @@ func firstPrinting(q *quoteRec) (occRec, error) {
 		ID: id, QuoteID: q.ID, ArticleID: q.ArticleID, SpeakerID: q.SpeakerID, VenueID: q.VenueID, OutletID: q.OutletID,
 		SpeakerNum: q.SpeakerNum, VenueNum: q.VenueNum, OutletNum: q.OutletNum, Text: q.Text, Kind: q.Kind,
 		Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan, Mention: q.Mention, MentionSpan: q.MentionSpan,
-		Confidence: q.Confidence, Published: q.Published, Match: matchFirst, Score: 1,
+		Confidence: q.Confidence, Published: q.Published, Match: similar.First, Score: 1,
 	}
 	q.First, q.Canon, q.Count = id, id, 1
 	if q.SpeakerID != uuid.Nil {
