@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
 	"github.com/graphd/graphd/graph/similar"
 )
 
@@ -123,7 +124,7 @@ func TestGoldenKeys(t *testing.T) {
 		{"word block", hx(key.WordBlock("talks", sfx))},
 		{"word block final", hx(key.WordBlock("talks", key.FinalSuffix))},
 		{"fresh posting", hx(key.FreshPosting("talks", sfx))},
-		{"term", hx(key.Term(stem("talks"), "talks"))},
+		{"term", hx(key.Term(search.Stem("talks"), "talks"))},
 		{"conflict", hx(key.Record(key.KindConflict, gid2))},
 		{"occurrence by quote", hx(occEntries[0].k)},
 		{"occurrence by article", hx(occEntries[1].k)},
@@ -185,7 +186,7 @@ func TestGoldenValues(t *testing.T) {
 		return hx(b)
 	}
 	ev := []Evidence{{Kind: EvidenceSurname, Detail: "same surname lavrov", Weight: 2}, {Kind: EvidenceGiven, Detail: "variant given names sergey and sergei", Weight: 1}}
-	pos, length := postings(quote.Text)
+	pos, length := search.Positions(quote.Text)
 	block := []posting{
 		{suffix: [key.SuffixLen]byte(key.Suffix(day("2024-01-01"), gid1)), val: encodeFacts(quote, length, pos["talks"])},
 		{suffix: [key.SuffixLen]byte(key.Suffix(gday, gid2)), val: encodeFacts(quote, length, []int{0, 4, 70})},

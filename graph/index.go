@@ -10,6 +10,7 @@ import (
 	"github.com/graphd/graphd/fold"
 	"github.com/graphd/graphd/graph/identity"
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
 	"github.com/graphd/graphd/graph/similar"
 )
 
@@ -69,9 +70,9 @@ func quoteEntries(q quoteRec, occs []occRec) []entry {
 // rollups and timelines. Writes, deletes, bulk loads and Check all use
 // it.
 func quoteCounts(q quoteRec, add func(k []byte, n int64)) {
-	pos, length := postings(q.Text)
+	pos, length := search.Positions(q.Text)
 	for w := range pos {
-		add(key.Term(stem(w), w), 1)
+		add(key.Term(search.Stem(w), w), 1)
 	}
 	add(key.Counter(key.CounterWords), int64(length))
 	for _, d := range quoteDims(q) {

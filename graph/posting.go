@@ -10,6 +10,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
 )
 
 // The word index is kept in blocks: one key per run of up to blockMax
@@ -124,7 +125,7 @@ func decodeFacts(v []byte, f *facts, withPos bool) bool {
 
 // wordPostings returns the postings of q, by word.
 func wordPostings(q quoteRec) map[string]posting {
-	pos, length := postings(q.Text)
+	pos, length := search.Positions(q.Text)
 	out := make(map[string]posting, len(pos))
 	var sfx [key.SuffixLen]byte
 	copy(sfx[:], key.Suffix(q.Published, q.ID))

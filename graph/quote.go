@@ -16,6 +16,7 @@ import (
 
 	"github.com/graphd/graphd/fold"
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
 )
 
 const (
@@ -64,7 +65,7 @@ func (f QuoteFilter) validate() error {
 		}
 	}
 	if f.Order == OrderRelevance {
-		if q := parseSearch(f.Search); q.empty() {
+		if q := search.Parse(f.Search); !q.Positive() {
 			return fmt.Errorf("%w: relevance order needs a search", ErrInvalid)
 		}
 	}
@@ -408,7 +409,7 @@ type plan struct {
 	groups                    []*wordGroup   // every required group, scored
 	phrases                   [][]*wordGroup // required phrases of two words or more
 	not                       [][]*wordGroup // excluded phrases
-	textOnly                  []searchTerm   // checked on the text
+	textOnly                  []search.Term  // checked on the text
 	n, avg                    float64        // quotes and mean words, for BM25
 	its                       []*badger.Iterator
 	fresh                     *badger.Iterator // over every fresh posting, to see which words have some
@@ -495,8 +496,8 @@ const factsRatio = 8
 func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 	lo, hi := f.dates()
 	p := &plan{txn: txn, dir: 1, lo: key.DateBytes(lo), hi: key.DateBytes(hi)}
-	q := parseSearch(f.Search)
-	searching := !q.empty() || len(q.not) > 0
+	q := search.Parse(f.Search)
+	searching := !!q.Positive() || len(q.Not) > 0
 	if f.Order == OrderNewest {
 		p.dir = -1
 		// Word lists are read forward only; the matches are reversed.
@@ -525,7 +526,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 			return nil, err
 		}
 		p.n, p.avg = float64(n), float64(w)/max(float64(n), 1)
-		for _, t := range q.terms {
+		for _, t := range q.Terms {
 			g, wide, err := p.group(t)
 			if err != nil {
 				return nil, err
@@ -540,7 +541,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 			p.groups = append(p.groups, g)
 			and = append(and, g.st)
 		}
-		for _, ph := range q.phrases {
+		for _, ph := range q.Phrases {
 			var gs []*wordGroup
 			for _, t := range ph {
 				g, _, err := p.group(t)
@@ -558,7 +559,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter) (*plan, error) {
 				p.phrases = append(p.phrases, gs)
 			}
 		}
-		for _, ph := range q.not {
+		for _, ph := range q.Not {
 			var gs []*wordGroup
 			for _, t := range ph {
 				g, _, err := p.group(t)
@@ -648,7 +649,7 @@ func recordNums(txn *badger.Txn, rec key.Kind, ids []uuid.UUID) ([]uint32, error
 
 // group builds the word group of t; nil when no quote has a word of it,
 // wide when t is a prefix of more than maxPrefixTokens words.
-func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
+func (p *plan) group(t search.Term) (g *wordGroup, wide bool, err error) {
 	g = &wordGroup{}
 	seen := map[string]bool{}
 	add := func(w string, n uint64, weight float64) {
@@ -657,12 +658,12 @@ func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
 		g.weights = append(g.weights, weight)
 		g.df += float64(n)
 	}
-	err = scanTerms(p.txn, t.stem, func(w string, n uint64) { add(w, n, 1) })
+	err = scanTerms(p.txn, t.Stem, func(w string, n uint64) { add(w, n, 1) })
 	if err != nil {
 		return nil, false, err
 	}
-	if t.prefix {
-		ws, ok := expandToken(p.txn, t.word)
+	if t.Prefix {
+		ws, ok := expandToken(p.txn, t.Word)
 		if !ok {
 			return nil, true, nil
 		}
@@ -670,17 +671,17 @@ func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
 			if seen[w] {
 				continue
 			}
-			n, err := readCount(p.txn, key.Term(stem(w), w))
+			n, err := readCount(p.txn, key.Term(search.Stem(w), w))
 			if err != nil {
 				return nil, false, err
 			}
-			add(w, uint64(n), prefixWeight)
+			add(w, uint64(n), search.PrefixWeight)
 		}
 	}
 	if len(g.streams) == 0 {
 		return nil, false, nil
 	}
-	g.idf = idf(p.n, g.df)
+	g.idf = search.IDF(p.n, g.df)
 	g.st = union(1, g.streams)
 	return g, false, nil
 }
@@ -804,7 +805,7 @@ func (p *plan) match(c []byte) (bool, error) {
 		}
 		ws := fold.Words(q.Text)
 		for _, t := range p.textOnly {
-			if !slices.ContainsFunc(ws, t.matchWord) {
+			if !slices.ContainsFunc(ws, t.MatchWord) {
 				return false, nil
 			}
 		}
@@ -863,7 +864,7 @@ func (p *plan) score() float64 {
 		var tf float64
 		var length int
 		scratch, tf, length = p.occurrences(g, c, scratch)
-		total += bm25(g.idf, tf, length, p.avg)
+		total += search.BM25(g.idf, tf, length, p.avg)
 	}
 	return total
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/graphd/graphd/fold"
 	"github.com/graphd/graphd/graph/key"
 )
 
@@ -40,43 +39,4 @@ func TestSplitDays(t *testing.T) {
 			t.Errorf("splitDays(%s, %s) (-want +got):\n%s", tt.from, tt.to, diff)
 		}
 	}
-}
-
-func TestSearchParse(t *testing.T) {
-	tests := []struct {
-		in   string
-		want searchQuery
-	}{
-		{"peace", searchQuery{terms: []searchTerm{{"peace", "peac", true}}}},
-		{"peace talks", searchQuery{terms: []searchTerm{{"peace", "peac", false}, {"talks", "talk", true}}}},
-		{"peace talks*", searchQuery{terms: []searchTerm{{"peace", "peac", false}, {"talks", "talk", true}}}},
-		{`"peace talks" now`, searchQuery{terms: []searchTerm{{"now", "now", true}}, phrases: [][]searchTerm{{{"peace", "peac", false}, {"talks", "talk", false}}}}},
-		{`peace -"talks now"`, searchQuery{terms: []searchTerm{{"peace", "peac", false}}, not: [][]searchTerm{{{"talks", "talk", false}, {"now", "now", false}}}}},
-		{"-war peace", searchQuery{terms: []searchTerm{{"peace", "peac", true}}, not: [][]searchTerm{{{"war", "war", false}}}}},
-		{"U.S.-Russia", searchQuery{phrases: [][]searchTerm{{{"us", "us", false}, {"russia", "russia", false}}}}},
-		{"the of", searchQuery{terms: []searchTerm{{"of", "of", true}}}},
-		{`"unclosed phrase`, searchQuery{phrases: [][]searchTerm{{{"unclosed", "unclos", false}, {"phrase", "phrase", false}}}}},
-		{`  ""  -  * `, searchQuery{}},
-	}
-	for _, tt := range tests {
-		got := parseSearch(tt.in)
-		if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(searchQuery{}, searchTerm{})); diff != "" {
-			t.Errorf("parseSearch(%q) (-want +got):\n%s", tt.in, diff)
-		}
-	}
-}
-
-func FuzzSearch(f *testing.F) {
-	for _, s := range []string{"peace", `"peace talks" -war negotiat*`, `-"`, "U.S.-Russia", "\"\xff"} {
-		f.Add(s, "The peace talks in Riyadh were constructive.")
-	}
-	f.Fuzz(func(t *testing.T, search, text string) {
-		q := parseSearch(search)
-		q.match(fold.Words(text)) // must not panic
-		for _, ph := range append(q.phrases, q.not...) {
-			if len(ph) == 0 {
-				t.Errorf("parseSearch(%q) has an empty phrase", search)
-			}
-		}
-	})
 }
