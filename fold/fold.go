@@ -4,97 +4,109 @@
 // filters, the extractor) folds them here, so that what one package
 // stores another finds.
 //
-// String lowercases, folds diacritics (ä→a, ł→l, ß→ss), drops apostrophes
-// and periods ("O'Brien"→"obrien", "U.S."→"us"), makes every other rune
-// that is not a letter or a digit a word break, and collapses spaces. A
-// word is one space-separated part of that form, cut to MaxWordBytes.
-// The result never holds 0x00, which ends strings inside store keys.
+// String decomposes letters as Unicode's canonical decomposition (NFD,
+// from golang.org/x/text/unicode/norm) does and drops their diacritics,
+// in every script (ä→a, ά→α, й→и), folds the few letters that do not
+// decompose (ł→l, ß→ss), lowercases, drops apostrophes and periods
+// ("O'Brien"→"obrien", "U.S."→"us"), makes every other rune that is not
+// a letter, a digit or a spacing mark a word break, and collapses
+// spaces. A word is one space-separated part of that form, cut to
+// MaxWordBytes. The result never holds 0x00, which ends strings inside
+// store keys.
 package fold
 
 import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // MaxWordBytes caps a word in an index key; longer words are cut at a
 // rune boundary, in the index and in queries alike.
 const MaxWordBytes = 64
 
-// table maps lowercase Latin letters with diacritics, and a few
-// ligatures, to plain ASCII. Letters of other scripts are only lowercased.
-var table = func() map[rune]string {
-	groups := []struct{ to, from string }{
-		{"a", "àáâãäåāăąǎǟǡǻȁȃȧạảấầẩẫậắằẳẵặ"},
-		{"c", "çćĉċčƈ"},
-		{"d", "ďđɗḍḏ"},
-		{"e", "èéêëēĕėęěȅȇȩẹẻẽếềểễệ"},
-		{"g", "ĝğġģǧǵ"},
-		{"h", "ĥħḥḫ"},
-		{"i", "ìíîïĩīĭįıǐȉȋỉị"},
-		{"j", "ĵǰ"},
-		{"k", "ķǩḳ"},
-		{"l", "ĺļľŀłḷ"},
-		{"n", "ñńņňŉǹṅṇ"},
-		{"o", "òóôõöøōŏőơǒǫǭǿȍȏȫȭȯȱọỏốồổỗộớờởỡợ"},
-		{"r", "ŕŗřȑȓṛ"},
-		{"s", "śŝşšșṡṣ"},
-		{"t", "ţťŧțṭ"},
-		{"u", "ùúûüũūŭůűųưǔǖǘǚǜȕȗụủứừửữự"},
-		{"w", "ŵẁẃẅ"},
-		{"y", "ýÿŷȳỳỵỷỹ"},
-		{"z", "źżžẓ"},
-		{"ss", "ß"},
-		{"ae", "æǣǽ"},
-		{"oe", "œ"},
-		{"th", "þ"},
-		{"dz", "ǆ"},
-		{"lj", "ǉ"},
-		{"nj", "ǌ"},
-	}
-	m := make(map[rune]string)
-	for _, g := range groups {
-		for _, r := range g.from {
-			m[r] = g.to
-		}
-	}
-	return m
-}()
+// special maps the lowercase letters that carry a diacritic or join two
+// letters but have no canonical decomposition to plain letters.
+var special = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'ł': "l", 'đ': "d", 'ð': "d", 'þ': "th",
+	'ı': "i", 'ħ': "h", 'ŧ': "t", 'ŀ': "l", 'ĳ': "ij", 'ŉ': "n", 'ſ': "s", 'ƈ': "c", 'ɗ': "d",
+	'ǆ': "dz", 'ǅ': "dz", 'ǳ': "dz", 'ǲ': "dz", 'ǉ': "lj", 'ǈ': "lj", 'ǌ': "nj", 'ǋ': "nj",
+}
 
-// dropped runes vanish without separating words: "O'Brien" is "obrien",
-// "U.S." is "us".
+// dropped runes vanish without separating words: apostrophes and periods
+// ("O'Brien" is "obrien", "U.S." is "us") and the marks that do not take
+// space of their own (diacritics, once letters are decomposed).
 func dropped(r rune) bool {
 	switch r {
 	case '\'', '.', '’', 'ʼ', '‘', '`', '´':
 		return true
 	}
-	return unicode.Is(unicode.Mn, r) // combining marks of decomposed text
+	return unicode.In(r, unicode.Mn, unicode.Me)
 }
 
-// String returns the folded form of s: lowercased, diacritics folded,
-// apostrophes and periods dropped, every other rune that is not a letter
-// or digit a word break, words separated by one space.
+// String returns the folded form of s: letters decomposed (canonically,
+// as Unicode NFD does) and stripped of their diacritics and other marks
+// that take no space, lowercased, a few letters without decomposition
+// folded (ß→ss, ł→l, æ→ae, ø→o), apostrophes and periods dropped, every
+// other rune that is not a letter, a digit or a spacing mark a word
+// break, words separated by one space. Canonically equivalent texts fold
+// alike, whatever the script: "Ελλάδα" is "ελλαδα", "Алексей" is
+// "алексеи", "Šefčovič" is "sefcovic".
 func String(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
-	for _, r := range s {
+	emit := func(r rune) {
 		switch {
 		case dropped(r):
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			return
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mc, r):
+		default:
+			space = true
+			return
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		r = unicode.ToLower(r)
+		if f, ok := special[r]; ok {
+			b.WriteString(f)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			i++
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9':
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			case c == '\'' || c == '.' || c == '`':
+				continue
+			default:
+				space = true
+				continue
+			}
 			if space && b.Len() > 0 {
 				b.WriteByte(' ')
 			}
 			space = false
-			r = unicode.ToLower(r)
-			if f, ok := table[r]; ok {
-				b.WriteString(f)
-			} else {
-				b.WriteRune(r)
-			}
-		default:
-			space = true
+			b.WriteByte(c)
+			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if d := norm.NFD.PropertiesString(s[i:]).Decomposition(); d != nil && r != utf8.RuneError {
+			for _, dr := range string(d) {
+				emit(dr)
+			}
+		} else {
+			emit(r)
+		}
+		i += n
 	}
 	return b.String()
 }
@@ -139,7 +151,7 @@ func Cut(w string) string {
 // Empty reports whether String(s) is "", without building it.
 func Empty(s string) bool {
 	for _, r := range s {
-		if !dropped(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+		if !dropped(r) && (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mc, r)) {
 			return false
 		}
 	}

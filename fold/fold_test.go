@@ -24,6 +24,17 @@ func TestString(t *testing.T) {
 		{"U.S. envoy", "us envoy"},
 		{"Mary-Ann", "mary ann"},
 		{"Владимир Путин", "владимир путин"},
+		{"Алексей Навальный", "алексеи навальныи"},
+		{"Κυριάκος Μητσοτάκης", "κυριακος μητσοτακης"},
+		{"ΐ Ϊ", "ι ι"},
+		{"Ṁüller ḃ", "muller b"},
+		{"Đorđe Ðukić", "dorde dukic"},
+		{"ǅemal Ǉubljana", "dzemal ljubljana"},
+		{"Straẞe", "strasse"},
+		{"한국어 문장", "한국어 문장"},
+		{"हिन्दी", "हिनदी"},
+		{"ありがとう", "ありかとう"},
+		{"\xff\xfeab", "ab"},
 		{"İstanbul", "istanbul"},
 		{"«Quoted», he said—twice!", "quoted he said twice"},
 		{"2024 talks", "2024 talks"},
@@ -57,6 +68,27 @@ func TestTokens(t *testing.T) {
 	}
 }
 
+// Every letter the folds of earlier key layouts knew folds as it did.
+func TestStringKeepsLatin(t *testing.T) {
+	groups := []struct{ to, from string }{
+		{"a", "àáâãäåāăąǎǟǡǻȁȃȧạảấầẩẫậắằẳẵặ"}, {"c", "çćĉċčƈ"}, {"d", "ďđɗḍḏ"},
+		{"e", "èéêëēĕėęěȅȇȩẹẻẽếềểễệ"}, {"g", "ĝğġģǧǵ"}, {"h", "ĥħḥḫ"}, {"i", "ìíîïĩīĭįıǐȉȋỉị"},
+		{"j", "ĵǰ"}, {"k", "ķǩḳ"}, {"l", "ĺļľŀłḷ"}, {"n", "ñńņňŉǹṅṇ"},
+		{"o", "òóôõöøōŏőơǒǫǭǿȍȏȫȭȯȱọỏốồổỗộớờởỡợ"}, {"r", "ŕŗřȑȓṛ"}, {"s", "śŝşšșṡṣ"},
+		{"t", "ţťŧțṭ"}, {"u", "ùúûüũūŭůűųưǔǖǘǚǜȕȗụủứừửữự"}, {"w", "ŵẁẃẅ"}, {"y", "ýÿŷȳỳỵỷỹ"},
+		{"z", "źżžẓ"}, {"ss", "ß"}, {"ae", "æǣǽ"}, {"oe", "œ"}, {"th", "þ"}, {"dz", "ǆ"}, {"lj", "ǉ"}, {"nj", "ǌ"},
+	}
+	for _, g := range groups {
+		for _, r := range g.from {
+			for _, s := range []string{string(r), strings.ToUpper(string(r))} {
+				if got := String(s); got != g.to && !(s != string(r) && strings.ToLower(s) != string(r)) {
+					t.Errorf("String(%q) = %q, want %q", s, got, g.to)
+				}
+			}
+		}
+	}
+}
+
 func FuzzString(f *testing.F) {
 	for _, s := range []string{"Sergey Lavrov", "Erdoğan", "O'Neill", "a\x00b", "\xff", strings.Repeat("ж", 50)} {
 		f.Add(s)
@@ -81,4 +113,15 @@ func FuzzString(f *testing.F) {
 			}
 		}
 	})
+}
+
+var benchText = strings.Repeat(`Foreign Minister Sergey Lavrov told reporters on Monday: "Russia is ready to negotiate, `+
+	`but not on these terms." Recep Tayyip Erdoğan said Türkiye would host the next round in İstanbul. `, 8)
+
+func BenchmarkString(b *testing.B) {
+	b.SetBytes(int64(len(benchText)))
+	b.ReportAllocs()
+	for b.Loop() {
+		String(benchText)
+	}
 }

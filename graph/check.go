@@ -51,7 +51,7 @@ const maxProblems = 10
 func (s *Store) Check(ctx context.Context) error {
 	var c checker
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		c = checker{ctx: ctx, txn: txn, expect: map[key.Kind]int{}, found: map[key.Kind]int{}, edges: map[[2 * key.IDLen]byte]uint64{}, counts: map[string]int64{}, words: map[string]map[[key.SuffixLen]byte][]byte{}}
+		c = checker{ctx: ctx, txn: txn, expect: map[key.Kind]int{}, found: map[key.Kind]int{}, edges: map[[2 * key.IDLen]byte]uint64{}, counts: map[string]int64{}, words: map[string]map[[key.SuffixLen]byte][]byte{}, claimed: map[string]bool{}}
 		return c.run()
 	})
 	if err == nil && len(c.problems) > 0 {
@@ -84,6 +84,7 @@ type checker struct {
 	nums     map[uuid.UUID]uint32                      // speaker, venue and outlet numbers
 	words    map[string]map[[key.SuffixLen]byte][]byte // the word postings the quotes call for
 	lastWord *string                                   // a word whose final block is still to come
+	claimed  map[string]bool                           // lookup keys an earlier record holds (firstClaim)
 }
 
 func (c *checker) fail(format string, args ...any) error {
@@ -150,6 +151,12 @@ func eachRecord[T any](c *checker, p key.Kind, fn func(id uuid.UUID, rec *T) err
 // want looks up the entries a record calls for.
 func (c *checker) want(owner string, es []entry) error {
 	for _, e := range es {
+		if firstClaim(e.k) {
+			if c.claimed[string(e.k)] {
+				continue // the name of an earlier record too
+			}
+			c.claimed[string(e.k)] = true
+		}
 		c.expect[key.Kind(e.k[0])]++
 		v, ok, err := get(c.txn, e.k)
 		if err != nil {

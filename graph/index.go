@@ -70,11 +70,7 @@ func quoteEntries(q quoteRec, occs []occRec) []entry {
 // rollups and timelines. Writes, deletes, bulk loads and Check all use
 // it.
 func quoteCounts(q quoteRec, add func(k []byte, n int64)) {
-	pos, length := search.Positions(q.Text)
-	for w := range pos {
-		add(key.Term(search.Stem(w), w), 1)
-	}
-	add(key.Counter(key.CounterWords), int64(length))
+	termCounts(q, add)
 	for _, d := range quoteDims(q) {
 		for _, k := range rollupKeys(d.dim, d.value, q.Published) {
 			add(k, 1)
@@ -86,6 +82,28 @@ func quoteCounts(q quoteRec, add func(k []byte, n int64)) {
 	if !q.Published.IsZero() {
 		add(key.Timeline(key.DimAll, nil, dayOf(q.Published)), 1)
 	}
+}
+
+// termCounts calls add with the counts of quoteCounts that follow the
+// words of a quote's text: the term dictionary and the words counter.
+func termCounts(q quoteRec, add func(k []byte, n int64)) {
+	pos, length := search.Positions(q.Text)
+	for w := range pos {
+		add(key.Term(search.Stem(w), w), 1)
+	}
+	add(key.Counter(key.CounterWords), int64(length))
+}
+
+// firstClaim reports whether k is a lookup key that names the earliest
+// record holding a folded name, speaker, venue or outlet. Two records
+// share one only when their names came to fold alike in a later key
+// layout than they were stored in; the later record goes without.
+func firstClaim(k []byte) bool {
+	switch key.Kind(k[0]) {
+	case key.KindSpeakerLookup, key.KindVenueLookup, key.KindOutletByName:
+		return true
+	}
+	return false
 }
 
 func sortedKeys[V any](m map[string]V) []string {

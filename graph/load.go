@@ -142,13 +142,26 @@ func (l *Loader) entries(es []entry) error {
 	return nil
 }
 
-// claim takes the lookup key k for id; ErrInvalid when another has it.
+// claim takes the lookup key k for id; ErrInvalid when another has it,
+// unless it is a folded name an earlier record may hold (firstClaim).
 func (l *Loader) claim(what string, k []byte, id uuid.UUID) error {
 	if other, ok := l.names[string(k)]; ok && other != id {
+		if firstClaim(k) {
+			return nil
+		}
 		return fmt.Errorf("%w: %s %q is also %s", ErrInvalid, what, k[1:], other)
 	}
 	l.names[string(k)] = id
 	return nil
+}
+
+// owned drops from es the lookup keys an earlier record of the load
+// claimed (firstClaim).
+func (l *Loader) owned(id uuid.UUID, es []entry) []entry {
+	return slices.DeleteFunc(es, func(e entry) bool {
+		other, ok := l.names[string(e.k)]
+		return firstClaim(e.k) && ok && other != id
+	})
 }
 
 func (l *Loader) check(what string, id uuid.UUID, seen bool) error {
@@ -187,7 +200,7 @@ func (l *Loader) Outlet(o Outlet) error {
 	if err := l.record(key.KindOutlet, o.ID, r); err != nil {
 		return err
 	}
-	return l.entries(outletIndex(r))
+	return l.entries(l.owned(o.ID, outletIndex(r)))
 }
 
 // Speaker loads a speaker record of one name that was never merged, with
@@ -294,7 +307,7 @@ func (l *Loader) SpeakerRecord(sp SpeakerRecord) error {
 	if err := l.record(key.KindSpeaker, sp.ID, r); err != nil {
 		return err
 	}
-	return l.entries(speakerIndex(r))
+	return l.entries(l.owned(sp.ID, speakerIndex(r)))
 }
 
 // checkCluster checks the links of one record, alone: a member has a
@@ -359,7 +372,7 @@ func (l *Loader) Venue(v Venue) error {
 	if err := l.record(key.KindVenue, v.ID, r); err != nil {
 		return err
 	}
-	return l.entries(venueIndex(r))
+	return l.entries(l.owned(v.ID, venueIndex(r)))
 }
 
 // Article loads an article with its text, and the link to the article it

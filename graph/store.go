@@ -168,6 +168,8 @@ func (s *Store) checkVersion() error {
 		return s.upgradeFrom2()
 	case len(version) == 1 && version[0] == 3:
 		return s.upgradeFrom3()
+	case len(version) == 1 && version[0] == 4:
+		return s.upgradeFrom4()
 	}
 	return fmt.Errorf("key layout version %v not supported (want %d)", version, layoutVersion)
 }

@@ -11,12 +11,14 @@ import (
 )
 
 // layoutVersion is stored under key.Version. Open upgrades a store of
-// version 1, 2 or 3 and refuses others.
+// version 1 to 4 and refuses others.
 // Version 2 gave quote indexes facets and the word index blocks; version
 // 3 made a quote a statement with one occurrence per article, and added
 // speaker identity; version 4 indexes the speaker records merged into
-// another (key.KindSpeakerMember), so that counts fold into people.
-const layoutVersion = 4
+// another (key.KindSpeakerMember), so that counts fold into people;
+// version 5 folds names and words with package fold, which strips the
+// diacritics of every script, where version 4 folded Latin letters only.
+const layoutVersion = 5
 
 var counterNames = []string{key.CounterArticles, key.CounterQuotes, key.CounterOccurs, key.CounterSpeakers, key.CounterVenues, key.CounterOutlets, key.CounterWords}
 
@@ -170,7 +172,7 @@ func (s *Store) upgradeFrom1() error {
 	return s.upgradeFrom2()
 }
 
-// upgradeFrom2 brings a store of layout 2 to layout 4: every quote
+// upgradeFrom2 brings a store of layout 2 to layout 4, then 5: every quote
 // becomes a statement with one printing, its occurrence. Speakers stay
 // apart and quotes ungrouped (so there is no merged record for layout 4 to
 // index); `graphd reindex` resolves identities and groups them.
@@ -222,12 +224,12 @@ func (s *Store) upgradeFrom2() error {
 	if err := wb.Flush(); err != nil {
 		return dbErr("upgrade", err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{layoutVersion}) })
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{4}) })
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
 	s.log.Info("upgraded the store's key layout", "quotes", n)
-	return nil
+	return s.upgradeFrom4()
 }
 
 // firstPrinting makes quote q, stored before quotes had printings, the
@@ -250,8 +252,8 @@ func firstPrinting(q *quoteRec) (occRec, error) {
 	return o, nil
 }
 
-// upgradeFrom3 brings a store of layout 3 to layout 4: every speaker
-// record merged into another gets its entry in the member index.
+// upgradeFrom3 brings a store of layout 3 to layout 4, then 5: every
+// speaker record merged into another gets its entry in the member index.
 func (s *Store) upgradeFrom3() error {
 	s.log.Info("upgrading the store's key layout from version 3 to 4")
 	wb := s.db.NewWriteBatch()
@@ -277,12 +279,12 @@ func (s *Store) upgradeFrom3() error {
 	if err := wb.Flush(); err != nil {
 		return dbErr("upgrade", err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{layoutVersion}) })
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{4}) })
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
 	s.log.Info("upgraded the store's key layout", "merged speaker records", n)
-	return nil
+	return s.upgradeFrom4()
 }
 
 // eachRecord calls fn with the key and value of every record under prefix

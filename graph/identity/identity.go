@@ -48,8 +48,10 @@ var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true
 
 // Split folds a name, drops honorifics and splits it into given names
 // and a surname; particles ("von", "de") are no given names.
-func Split(name string) Name {
-	full := fold.String(name)
+func Split(name string) Name { return SplitFolded(fold.String(name)) }
+
+// SplitFolded is Split of a name already folded.
+func SplitFolded(full string) Name {
 	var ws []string
 	for _, w := range strings.Fields(full) {
 		if !honorifics[w] {
