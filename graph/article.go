@@ -253,55 +253,73 @@ func textOrder(qs []QuoteInput) []int {
 }
 
 // writer gathers the changes of one write transaction: records are
-// written as it goes; speakers, edge counts and counters at flush.
+// written as it goes; speakers, edge counts and counters at flush. Its
+// parts follow what they keep: the venues and outlet the write found or
+// made (catalog), the speaker records identity resolution reads and
+// changes (people), what its quotes change of the search index and the
+// dashboard counts (tally), and the counters of records, numbers and
+// speaker-venue edges (ledger).
 type writer struct {
-	txn      *badger.Txn
-	rtxn     *badger.Txn // the same state without txn's writes, for finding word blocks and index scans
-	cache    *countCache
-	written  map[string]int64 // the counts this write sets, for the cache once committed
-	counters map[string]int64
-	words    map[string]*wordChange
-	nums     map[string]uint32 // last numbers read, by counter name
-	venueNum map[uuid.UUID]uint32
-	outlet   struct {
+	txn   *badger.Txn
+	rtxn  *badger.Txn // the same state without txn's writes, for finding word blocks and index scans
+	now   time.Time
+	res   *PutResult
+	added []Quote // the quotes written, for watchers
+	plain bool    // store quotes as they come: no identity, grouping or copies (benchmarks)
+	catalog
+	people
+	tally
+	ledger
+}
+
+// catalog is what a write found or made of venues and of the outlet of
+// its article.
+type catalog struct {
+	venues     map[string]uuid.UUID // by lookup key
+	venueNames map[uuid.UUID]string // folded names, for speaker profiles
+	venueNum   map[uuid.UUID]uint32
+	outlet     struct {
 		id  uuid.UUID
 		num uint32
 	}
-	counts     map[string]int64 // deltas of the counts keys of quoteCounts
-	added      []Quote          // the quotes written, for watchers
-	now        time.Time
-	edges      map[[2 * key.IDLen]byte]int64
-	speakers   map[uuid.UUID]*speakerRec
-	orig       map[uuid.UUID][]entry // index entries of speakers as loaded
-	dirty      map[uuid.UUID]bool    // speakers to write at flush
-	created    []uuid.UUID           // speakers created by this write, in order
-	byName     map[string]uuid.UUID
-	venues     map[string]uuid.UUID // by lookup key
-	venueNames map[uuid.UUID]string
-	res        *PutResult
-	plain      bool // store quotes as they come: no identity, grouping or copies (benchmarks)
+}
+
+// ledger is what a write changes of the counters: records by kind, the
+// last numbers handed out, and speaker-venue edges.
+type ledger struct {
+	counters map[string]int64
+	nums     map[string]uint32 // last numbers read, by counter name
+	edges    map[[2 * key.IDLen]byte]int64
 }
 
 func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 	return &writer{
-		txn:        txn,
-		rtxn:       rtxn,
-		cache:      cache,
-		written:    map[string]int64{},
-		words:      map[string]*wordChange{},
-		nums:       map[string]uint32{},
-		venueNum:   map[uuid.UUID]uint32{},
-		counters:   map[string]int64{},
-		counts:     map[string]int64{},
-		now:        clock().UTC(),
-		edges:      map[[2 * key.IDLen]byte]int64{},
-		speakers:   map[uuid.UUID]*speakerRec{},
-		orig:       map[uuid.UUID][]entry{},
-		dirty:      map[uuid.UUID]bool{},
-		byName:     map[string]uuid.UUID{},
-		venues:     map[string]uuid.UUID{},
-		venueNames: map[uuid.UUID]string{},
-		res:        &PutResult{},
+		txn:  txn,
+		rtxn: rtxn,
+		now:  clock().UTC(),
+		res:  &PutResult{},
+		catalog: catalog{
+			venues:     map[string]uuid.UUID{},
+			venueNames: map[uuid.UUID]string{},
+			venueNum:   map[uuid.UUID]uint32{},
+		},
+		people: people{
+			speakers: map[uuid.UUID]*speakerRec{},
+			orig:     map[uuid.UUID][]entry{},
+			dirty:    map[uuid.UUID]bool{},
+			byName:   map[string]uuid.UUID{},
+		},
+		tally: tally{
+			cache:   cache,
+			written: map[string]int64{},
+			counts:  map[string]int64{},
+			words:   map[string]*wordChange{},
+		},
+		ledger: ledger{
+			counters: map[string]int64{},
+			nums:     map[string]uint32{},
+			edges:    map[[2 * key.IDLen]byte]int64{},
+		},
 	}
 }
 
@@ -473,17 +491,6 @@ func (w *writer) occurrence(id uuid.UUID, a articleRec, in QuoteInput) (*occRec,
 	}
 	w.counters[key.CounterOccurs]++
 	return o, nil
-}
-
-func (w *writer) count(k []byte, n int64) { w.counts[string(k)] += n }
-
-func (w *writer) word(word string) *wordChange {
-	c := w.words[word]
-	if c == nil {
-		c = &wordChange{}
-		w.words[word] = c
-	}
-	return c
 }
 
 // nextNum hands out the next number of the counter name.
@@ -738,8 +745,9 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 	return id, nil
 }
 
-// flush writes the changed speakers with their index entries, the
-// speaker→venue edge counts and the counters.
+// flush writes the word postings, the last numbers handed out, the
+// changed speakers with their index entries, the speaker→venue edge
+// counts, the counts and the counters.
 func (w *writer) flush() error {
 	if err := w.writePostings(); err != nil {
 		return err
@@ -749,17 +757,25 @@ func (w *writer) flush() error {
 			return err
 		}
 	}
-	for id := range w.dirty {
-		rec := w.speakers[id]
-		if err := store(w.txn, key.KindSpeaker, id, rec); err != nil {
-			return err
-		}
-		if err := rewriteEntries(w.txn, w.orig[id], speakerIndex(*rec)); err != nil {
-			return err
-		}
-		w.orig[id] = speakerIndex(*rec)
+	if err := w.flushSpeakers(); err != nil {
+		return err
 	}
-	clear(w.dirty)
+	if err := w.flushEdges(); err != nil {
+		return err
+	}
+	if err := w.flushCounts(); err != nil {
+		return err
+	}
+	if err := w.flushCounters(); err != nil {
+		return err
+	}
+	clear(w.edges)
+	clear(w.counters)
+	return nil
+}
+
+// flushEdges adds the write's changes to the speaker→venue edge counts.
+func (w *writer) flushEdges() error {
 	for e, d := range w.edges {
 		if d == 0 {
 			continue
@@ -778,30 +794,11 @@ func (w *writer) flush() error {
 			return err
 		}
 	}
-	for _, k := range sortedKeys(w.counts) {
-		d := w.counts[k]
-		if d == 0 {
-			continue
-		}
-		n, ok := w.cache.get(k)
-		if !ok {
-			var err error
-			if n, err = readCount(w.txn, []byte(k)); err != nil {
-				return err
-			}
-		}
-		n += d
-		var err error
-		if n <= 0 {
-			err = del(w.txn, []byte(k))
-		} else {
-			err = set(w.txn, []byte(k), uint64Bytes(uint64(n)))
-		}
-		if err != nil {
-			return err
-		}
-		w.written[k] = max(n, 0)
-	}
+	return nil
+}
+
+// flushCounters adds the write's changes to the record counters.
+func (w *writer) flushCounters() error {
 	for name, d := range w.counters {
 		if d == 0 {
 			continue
@@ -815,8 +812,6 @@ func (w *writer) flush() error {
 			return err
 		}
 	}
-	clear(w.edges)
-	clear(w.counters)
 	return nil
 }
 

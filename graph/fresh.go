@@ -29,41 +29,6 @@ const mergeEvery = 256
 // keep it under Badger's transaction size.
 const mergeKeys = 10_000
 
-// writePostings writes the word postings a write added, as fresh
-// postings, and removes those it deleted, from the fresh ones or from the
-// blocks.
-func (w *writer) writePostings() error {
-	fromBlocks := map[string]*wordChange{}
-	for _, word := range sortedKeys(w.words) {
-		c := w.words[word]
-		for _, sfx := range c.remove {
-			k := key.FreshPosting(word, sfx)
-			ok, err := has(w.rtxn, k)
-			switch {
-			case err != nil:
-				return err
-			case ok:
-				if err := del(w.txn, k); err != nil {
-					return err
-				}
-			default:
-				b := fromBlocks[word]
-				if b == nil {
-					b = &wordChange{}
-					fromBlocks[word] = b
-				}
-				b.remove = append(b.remove, sfx)
-			}
-		}
-		for _, p := range c.add {
-			if err := set(w.txn, key.FreshPosting(word, p.suffix), p.val); err != nil {
-				return err
-			}
-		}
-	}
-	return applyWordChanges(w.txn, w.rtxn, fromBlocks)
-}
-
 // noteWrite counts an article write and merges the fresh postings every
 // mergeEvery writes; writers are serialized, wmu is held.
 func (s *Store) noteWrite(ctx context.Context) {

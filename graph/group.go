@@ -574,19 +574,6 @@ func searched(q quoteRec) string {
 	return fmt.Sprint(q.Text, q.Kind, q.Confidence, key.Date(q.Published), q.SpeakerID, q.VenueID, q.OutletID, q.SpeakerNum, q.VenueNum, q.OutletNum)
 }
 
-// countQuote adds quote q to the search index and the counts (sign 1), or
-// takes it out (sign -1).
-func (w *writer) countQuote(q quoteRec, sign int64) {
-	quoteCounts(q, func(k []byte, n int64) { w.count(k, sign*n) })
-	for word, p := range wordPostings(q) {
-		if sign > 0 {
-			w.word(word).add = append(w.word(word).add, p)
-		} else {
-			w.word(word).remove = append(w.word(word).remove, p.suffix)
-		}
-	}
-}
-
 // maxConflictOccurrences bounds the printings compared for a conflict.
 const maxConflictOccurrences = 50
 

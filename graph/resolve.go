@@ -27,6 +27,32 @@ const (
 	maxClusterSize = 256
 )
 
+// people is what a write read and changed of speaker records.
+type people struct {
+	speakers map[uuid.UUID]*speakerRec
+	orig     map[uuid.UUID][]entry // index entries of speakers as loaded
+	dirty    map[uuid.UUID]bool    // speakers to write at flush
+	created  []uuid.UUID           // speakers created by this write, in order
+	byName   map[string]uuid.UUID
+}
+
+// flushSpeakers writes the changed speaker records and their index
+// entries.
+func (w *writer) flushSpeakers() error {
+	for id := range w.dirty {
+		rec := w.speakers[id]
+		if err := store(w.txn, key.KindSpeaker, id, rec); err != nil {
+			return err
+		}
+		if err := rewriteEntries(w.txn, w.orig[id], speakerIndex(*rec)); err != nil {
+			return err
+		}
+		w.orig[id] = speakerIndex(*rec)
+	}
+	clear(w.dirty)
+	return nil
+}
+
 // profiles updates the records of the speakers of article a with what a
 // says of them: the titles it gives with a's date, the venues, and the
 // other people it quotes.
