@@ -123,13 +123,14 @@ func eachRecord[T any](c *checker, p key.Kind, fn func(id uuid.UUID, rec *T) err
 		n++
 		item := it.Item()
 		k := item.Key()
-		if len(k) != 1+key.IDLen {
+		pk, err := key.Parse(k)
+		if err != nil {
 			if err := c.fail("record key %x malformed", k); err != nil {
 				return n, err
 			}
 			continue
 		}
-		id := uuid.UUID(k[1:])
+		id := pk.ID
 		v, err := item.ValueCopy(nil)
 		if err != nil {
 			return n, dbErr("read record", err)
@@ -534,22 +535,24 @@ func (c *checker) postings(item *badger.Item) error {
 
 // roleSeen checks that a role date key names a role of a speaker record.
 func (c *checker) roleSeen(k []byte) error {
-	if len(k) != 1+key.IDLen+1 {
+	pk, err := key.Parse(k)
+	if err != nil {
 		return c.fail("role date key %x malformed", k)
 	}
 	var r speakerRec
-	if err := load(c.txn, key.KindSpeaker, uuid.UUID(k[1:1+key.IDLen]), &r); err != nil || int(k[1+key.IDLen]) >= len(r.Roles) {
-		return c.fail("role date key %x: no such role of speaker %s (%v)", k, uuid.UUID(k[1:1+key.IDLen]), err)
+	if err := load(c.txn, key.KindSpeaker, pk.ID, &r); err != nil || pk.N >= len(r.Roles) {
+		return c.fail("role date key %x: no such role of speaker %s (%v)", k, pk.ID, err)
 	}
 	return nil
 }
 
 func (c *checker) edge(item *badger.Item) error {
 	k := item.Key()
-	if len(k) != 1+2*key.IDLen {
+	pk, err := key.Parse(k)
+	if err != nil {
 		return c.fail("edge key %x malformed", k)
 	}
-	e := [2 * key.IDLen]byte(k[1:])
+	e := edgeID(pk.ID, pk.OtherID)
 	v, err := item.ValueCopy(nil)
 	if err != nil {
 		return dbErr("read edge", err)
@@ -706,13 +709,14 @@ func (c *checker) strays(p key.Kind) error {
 			}
 			id = uuid.UUID(v)
 		case key.KindText: // id after the prefix
-			if len(k) != 1+key.IDLen+4 {
+			pk, err := key.Parse(k)
+			if err != nil {
 				if err := c.fail("text key %x malformed", k); err != nil {
 					return err
 				}
 				continue
 			}
-			id = uuid.UUID(k[1:])
+			id = pk.ID
 		default: // id at the end of the key
 			if len(k) < 1+key.IDLen {
 				if err := c.fail("index entry %q malformed", k); err != nil {

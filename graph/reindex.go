@@ -50,7 +50,7 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) []QuoteInput,
 		it := keysOnly(txn, key.KindArticle.Prefix())
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			ids = append(ids, uuid.UUID(it.Item().Key()[1:]))
+			ids = append(ids, key.LastID(it.Item().Key()))
 		}
 		return nil
 	})

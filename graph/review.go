@@ -324,7 +324,7 @@ func (s *Store) Conflicts(ctx context.Context, page Page) ([]Conflict, PageInfo,
 		it := keysOnly(txn, key.KindConflict.Prefix())
 		var ids []uuid.UUID
 		for it.Rewind(); it.Valid(); it.Next() {
-			ids = append(ids, uuid.UUID(it.Item().Key()[1:]))
+			ids = append(ids, key.LastID(it.Item().Key()))
 		}
 		it.Close()
 		for _, id := range ids {

@@ -579,7 +579,7 @@ func (sn *Snapshot) ArticleIDs(ctx context.Context, fn func(uuid.UUID) error) er
 				return err
 			}
 		}
-		if err := fn(uuid.UUID(it.Item().Key()[1:])); err != nil {
+		if err := fn(key.LastID(it.Item().Key())); err != nil {
 			return err
 		}
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -97,7 +98,8 @@ func findSpeakers(txn *badger.Txn, q string) (matches, error) {
 	}
 	// The lookup index holds full names and aliases; its value is the id
 	// and the normalized full name.
-	it := keysOnly(txn, key.Lookup(key.KindSpeakerLookup, q))
+	exact := key.Lookup(key.KindSpeakerLookup, q)
+	it := keysOnly(txn, exact)
 	for it.Rewind(); it.Valid(); it.Next() {
 		item := it.Item()
 		v, err := item.ValueCopy(nil)
@@ -110,7 +112,7 @@ func findSpeakers(txn *badger.Txn, q string) (matches, error) {
 			return nil, fmt.Errorf("malformed speaker lookup %q", item.Key())
 		}
 		g := groupPrefix
-		if string(item.Key()[1:]) == q {
+		if bytes.Equal(item.Key(), exact) {
 			g = groupExact
 		}
 		ms.add(match{g, string(v[key.IDLen:]), uuid.UUID(v[:key.IDLen])})
