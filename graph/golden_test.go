@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -536,4 +537,60 @@ func TestUpgradeFrom4OneName(t *testing.T) {
 			t.Errorf("SpeakerByName(%q) = %v, %v; want %s", name, sp.ID, err, ids[0])
 		}
 	}
+}
+
+// loadCopy copies every record of src into the empty dst with a Loader,
+// as an export and an import do.
+func loadCopy(t *testing.T, src, dst *Store) {
+	t.Helper()
+	ctx := t.Context()
+	sn, err := src.Snapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sn.Close()
+	l, err := dst.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Abort()
+	var arts []Article
+	var quotes []Quote
+	errs := []error{
+		sn.Outlets(ctx, l.Outlet),
+		sn.SpeakerRecords(ctx, l.SpeakerRecord),
+		sn.Venues(ctx, l.Venue),
+		sn.Articles(ctx, true, func(a Article) error { arts = append(arts, a); return nil }),
+		sn.AllQuotes(ctx, func(q Quote) error { quotes = append(quotes, q); return nil }),
+	}
+	for _, a := range arts {
+		errs = append(errs, l.Article(a))
+	}
+	for _, q := range quotes {
+		occs, err := sn.Occurrences(q)
+		errs = append(errs, err, l.Statement(q, occs))
+	}
+	errs = append(errs, sn.CandidateRecords(ctx, l.CandidateRecord), sn.Decisions(ctx, l.Decision))
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestGoldenLoad pins every key and value of the golden store copied by
+// a Loader, which writes the store's keys by a path of its own.
+func TestGoldenLoad(t *testing.T) {
+	src := goldenStore(t)
+	dst, err := Open("", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	loadCopy(t, src, dst)
+	if err := dst.Check(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "store-loaded.golden", dumpStore(t, dst))
 }
