@@ -11,6 +11,7 @@ require (
 	github.com/kljensen/snowball v0.10.0
 	golang.org/x/net v0.62.0
 	golang.org/x/term v0.47.0
+	golang.org/x/text v0.43.0
 )
 
 require (

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/graph/graphtest"
 )
