@@ -20,6 +20,13 @@ import (
 // diacritics of every script, where version 4 folded Latin letters only.
 const layoutVersion = 5
 
+// LayoutVersion is the key layout version of the stores this package
+// writes; Open upgrades a store of an earlier one when it may write, and
+// a read-only Open of one returns ErrOldLayout. Caches of generated
+// stores are named by it, so that builds of different layouts never share
+// one.
+const LayoutVersion = layoutVersion
+
 var counterNames = []string{key.CounterArticles, key.CounterQuotes, key.CounterOccurs, key.CounterSpeakers, key.CounterVenues, key.CounterOutlets, key.CounterWords}
 
 // upgradeFrom1 brings a store of layout 1 to layout 2: speakers, venues
