@@ -508,7 +508,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 	lo, hi := f.dates()
 	p := &plan{txn: txn, dir: 1, lo: key.DateBytes(lo), hi: key.DateBytes(hi)}
 	q := search.Parse(f.Search)
-	searching := !!q.Positive() || len(q.Not) > 0
+	searching := q.Positive() || len(q.Not) > 0
 	if f.Order == OrderNewest {
 		p.dir = -1
 	}
