@@ -49,7 +49,7 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 	akey := articleKey(in, hash)
 	var res PutResult
 	var added []Quote
-	var printings []Printing
+	var printed []rawPrinting
 	var written map[string]int64
 	err := s.commit(ctx, func(txn *badger.Txn) error {
 		rtxn := s.db.NewTransaction(false)
@@ -60,14 +60,14 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 		if err != nil {
 			return err
 		}
-		added, printings, written = w.added, w.printings, w.written
+		added, printed, written = w.added, w.printings, w.written
 		return w.flush()
 	}, func() {
 		s.counts.put(written)
 		if !res.Unchanged {
 			a := res.Article
 			a.Text = ""
-			s.notify(Change{Article: a, Quotes: added, Printings: printings, Replaced: res.Replaced})
+			s.notify(Change{Article: a, Quotes: added, Replaced: res.Replaced, printings: &printings{raw: printed}})
 		}
 	})
 	switch {
@@ -265,9 +265,9 @@ type writer struct {
 	rtxn      *badger.Txn // the same state without txn's writes, for finding word blocks and index scans
 	now       time.Time
 	res       *PutResult
-	added     []Quote    // the quotes written, for watchers
-	printings []Printing // the printings written, for watchers
-	plain     bool       // store quotes as they come: no identity, grouping or copies (benchmarks)
+	added     []Quote       // the quotes written, for watchers
+	printings []rawPrinting // the printings written, for watchers
+	plain     bool          // store quotes as they come: no identity, grouping or copies (benchmarks)
 	catalog
 	people
 	tally

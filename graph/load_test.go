@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 
@@ -369,6 +370,69 @@ func TestWatch(t *testing.T) {
 	s.Close()
 	if _, ok := <-ch2; ok {
 		t.Error("channel open after Close")
+	}
+}
+
+// A watcher's printings are the statements and printings as the write
+// left them: a known statement printed again in other words compares
+// with the canonical text, and names its speaker's person, as
+// Occurrences does.
+func TestWatchPrintings(t *testing.T) {
+	ctx := t.Context()
+	s := graphtest.Open(t)
+	ch := s.Watch(ctx, 2)
+	put(t, s, benchArticleEdited(0, 3, true))
+	first := <-ch
+	// Two speakers of the first article made one person: the reworded
+	// printing of the second names the person, not the record.
+	a, b := first.Quotes[0].SpeakerID, first.Quotes[1].SpeakerID
+	merged, err := s.MergeSpeakers(ctx, a, b, uuid.Nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	put(t, s, benchArticleEdited(97, 3, true))
+	again := <-ch
+	ps := first.Printings()
+	if len(ps) != 3 {
+		t.Fatalf("first article: %d printings, want 3", len(ps))
+	}
+	for i, p := range ps {
+		if !p.New || p.Quote.ID != first.Quotes[i].ID || p.Quote.Occurrences != 1 || p.Occurrence.Text != p.Quote.Text ||
+			len(p.Occurrence.Diff) != 1 || p.Occurrence.Diff[0].Op != graph.DiffEqual || p.Occurrence.Speaker == "" {
+			t.Errorf("printing %d of a new statement: %+v", i, p)
+		}
+	}
+	ps = again.Printings()
+	if len(ps) != 3 || len(again.Quotes) != 0 {
+		t.Fatalf("reworded article: %d printings and %d new statements, want 3 and none", len(ps), len(again.Quotes))
+	}
+	for i, p := range ps {
+		if p.New || p.Quote.ID != first.Quotes[i].ID || p.Quote.Occurrences != 2 || p.Occurrence.Text == p.Quote.Text {
+			t.Errorf("printing %d of a known statement: %+v", i, p)
+			continue
+		}
+		occs, err := s.Occurrences(ctx, p.Quote.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var stored graph.Occurrence
+		for _, o := range occs {
+			if o.ID == p.Occurrence.ID {
+				stored = o
+			}
+		}
+		if diff := cmp.Diff(stored, p.Occurrence); diff != "" {
+			t.Errorf("printing %d against Occurrences (-stored +printing):\n%s", i, diff)
+		}
+		if !slices.ContainsFunc(p.Occurrence.Diff, func(d graph.DiffOp) bool { return d.Op == graph.DiffInsert }) {
+			t.Errorf("printing %d: no inserted words in %+v", i, p.Occurrence.Diff)
+		}
+	}
+	if p := ps[1].Occurrence; p.SpeakerRecord != b || p.SpeakerID != merged.ID {
+		t.Errorf("printing of the merged speaker: record %s, person %s; want %s and %s", p.SpeakerRecord, p.SpeakerID, b, merged.ID)
+	}
+	if &again.Printings()[0] != &ps[0] {
+		t.Error("a second call made the printings again")
 	}
 }
 
