@@ -15,6 +15,10 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // Length limits of the short strings of an article, in bytes.
@@ -45,7 +49,7 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 	akey := articleKey(in, hash)
 	var res PutResult
 	var added []Quote
-	var printings []Printing
+	var printed []rawPrinting
 	var written map[string]int64
 	err := s.commit(ctx, func(txn *badger.Txn) error {
 		rtxn := s.db.NewTransaction(false)
@@ -56,14 +60,14 @@ func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, err
 		if err != nil {
 			return err
 		}
-		added, printings, written = w.added, w.printings, w.written
+		added, printed, written = w.added, w.printings, w.written
 		return w.flush()
 	}, func() {
 		s.counts.put(written)
 		if !res.Unchanged {
 			a := res.Article
 			a.Text = ""
-			s.notify(Change{Article: a, Quotes: added, Printings: printings, Replaced: res.Replaced})
+			s.notify(Change{Article: a, Quotes: added, Replaced: res.Replaced, printings: &printings{raw: printed}})
 		}
 	})
 	switch {
@@ -193,7 +197,7 @@ func checkName(field, v string) error {
 	if err := checkString(field, v, maxNameBytes); err != nil {
 		return err
 	}
-	if normalize(v) == "" {
+	if fold.String(v) == "" {
 		return fmt.Errorf("%w: %s: %q has no letters or digits", ErrInvalid, field, v)
 	}
 	return nil
@@ -250,56 +254,74 @@ func textOrder(qs []QuoteInput) []int {
 }
 
 // writer gathers the changes of one write transaction: records are
-// written as it goes; speakers, edge counts and counters at flush.
+// written as it goes; speakers, edge counts and counters at flush. Its
+// parts follow what they keep: the venues and outlet the write found or
+// made (catalog), the speaker records identity resolution reads and
+// changes (people), what its quotes change of the search index and the
+// dashboard counts (tally), and the counters of records, numbers and
+// speaker-venue edges (ledger).
 type writer struct {
-	txn      *badger.Txn
-	rtxn     *badger.Txn // the same state without txn's writes, for finding word blocks and index scans
-	cache    *countCache
-	written  map[string]int64 // the counts this write sets, for the cache once committed
-	counters map[string]int64
-	words    map[string]*wordChange
-	nums     map[string]uint32 // last numbers read, by counter name
-	venueNum map[uuid.UUID]uint32
-	outlet   struct {
+	txn       *badger.Txn
+	rtxn      *badger.Txn // the same state without txn's writes, for finding word blocks and index scans
+	now       time.Time
+	res       *PutResult
+	added     []Quote       // the quotes written, for watchers
+	printings []rawPrinting // the printings written, for watchers
+	plain     bool          // store quotes as they come: no identity, grouping or copies (benchmarks)
+	catalog
+	people
+	tally
+	ledger
+}
+
+// catalog is what a write found or made of venues and of the outlet of
+// its article.
+type catalog struct {
+	venues     map[string]uuid.UUID // by lookup key
+	venueNames map[uuid.UUID]string // folded names, for speaker profiles
+	venueNum   map[uuid.UUID]uint32
+	outlet     struct {
 		id  uuid.UUID
 		num uint32
 	}
-	counts     map[string]int64 // deltas of the counts keys of quoteCounts
-	added      []Quote          // the quotes written, for watchers
-	printings  []Printing       // the printings written, for watchers
-	now        time.Time
-	edges      map[[2 * idLen]byte]int64
-	speakers   map[uuid.UUID]*speakerRec
-	orig       map[uuid.UUID][]entry // index entries of speakers as loaded
-	dirty      map[uuid.UUID]bool    // speakers to write at flush
-	created    []uuid.UUID           // speakers created by this write, in order
-	byName     map[string]uuid.UUID
-	venues     map[string]uuid.UUID // by lookup key
-	venueNames map[uuid.UUID]string
-	res        *PutResult
-	plain      bool // store quotes as they come: no identity, grouping or copies (benchmarks)
+}
+
+// ledger is what a write changes of the counters: records by kind, the
+// last numbers handed out, and speaker-venue edges.
+type ledger struct {
+	counters map[string]int64
+	nums     map[string]uint32 // last numbers read, by counter name
+	edges    map[[2 * key.IDLen]byte]int64
 }
 
 func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 	return &writer{
-		txn:        txn,
-		rtxn:       rtxn,
-		cache:      cache,
-		written:    map[string]int64{},
-		words:      map[string]*wordChange{},
-		nums:       map[string]uint32{},
-		venueNum:   map[uuid.UUID]uint32{},
-		counters:   map[string]int64{},
-		counts:     map[string]int64{},
-		now:        time.Now().UTC(),
-		edges:      map[[2 * idLen]byte]int64{},
-		speakers:   map[uuid.UUID]*speakerRec{},
-		orig:       map[uuid.UUID][]entry{},
-		dirty:      map[uuid.UUID]bool{},
-		byName:     map[string]uuid.UUID{},
-		venues:     map[string]uuid.UUID{},
-		venueNames: map[uuid.UUID]string{},
-		res:        &PutResult{},
+		txn:  txn,
+		rtxn: rtxn,
+		now:  clock().UTC(),
+		res:  &PutResult{},
+		catalog: catalog{
+			venues:     map[string]uuid.UUID{},
+			venueNames: map[uuid.UUID]string{},
+			venueNum:   map[uuid.UUID]uint32{},
+		},
+		people: people{
+			speakers: map[uuid.UUID]*speakerRec{},
+			orig:     map[uuid.UUID][]entry{},
+			dirty:    map[uuid.UUID]bool{},
+			byName:   map[string]uuid.UUID{},
+		},
+		tally: tally{
+			cache:   cache,
+			written: map[string]int64{},
+			counts:  map[string]int64{},
+			words:   map[string]*wordChange{},
+		},
+		ledger: ledger{
+			counters: map[string]int64{},
+			nums:     map[string]uint32{},
+			edges:    map[[2 * key.IDLen]byte]int64{},
+		},
 	}
 }
 
@@ -313,7 +335,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 		rec.Published = in.Published.UTC()
 	}
 	oldLen := 0
-	v, ok, err := get(w.txn, key(pArticleByKey, []byte(akey)))
+	v, ok, err := get(w.txn, key.Lookup(key.KindArticleByKey, akey))
 	if err != nil {
 		return *res, err
 	}
@@ -323,7 +345,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 			return *res, fmt.Errorf("article key %s: %v", akey, err)
 		}
 		var old articleRec
-		if err := load(w.txn, pArticle, id, &old); err != nil {
+		if err := load(w.txn, key.KindArticle, id, &old); err != nil {
 			return *res, fmt.Errorf("article %s: %w", id, err)
 		}
 		if old.Hash == hash {
@@ -333,7 +355,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 			}
 			res.Article = old.article(text)
 			res.Unchanged = true
-			res.Quotes = countKeys(w.txn, recordKey(pOccurByArticle, id))
+			res.Quotes = countKeys(w.txn, key.Record(key.KindOccurrenceByArticle, id))
 			return *res, nil
 		}
 		if err := w.deleteArticleQuotes(old); err != nil {
@@ -347,25 +369,25 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 		rec.ID, rec.Ingested, oldLen = old.ID, old.Ingested, old.TextLen
 		res.Replaced = true
 	} else {
-		if rec.ID, err = uuid.NewV7(); err != nil {
+		if rec.ID, err = newID(); err != nil {
 			return *res, err
 		}
-		w.counters[counterArticles]++
+		w.counters[key.CounterArticles]++
 	}
-	if normalize(in.Outlet) != "" {
+	if fold.String(in.Outlet) != "" {
 		rec.Outlet = clean(in.Outlet)
 		if rec.OutletID, err = w.findOutlet(rec.Outlet); err != nil {
 			return *res, err
 		}
 	}
-	rec.Sketch = sketch(in.Text)
+	rec.Sketch = similar.Sketch(in.Text)
 	if err := writeText(w.txn, rec.ID, in.Text, oldLen); err != nil {
 		return *res, err
 	}
 	if err := w.putQuotes(&rec, in.Quotes); err != nil {
 		return *res, err
 	}
-	if err := store(w.txn, pArticle, rec.ID, rec); err != nil {
+	if err := store(w.txn, key.KindArticle, rec.ID, rec); err != nil {
 		return *res, err
 	}
 	for _, e := range articleIndex(rec) {
@@ -389,7 +411,7 @@ func (w *writer) putQuotes(a *articleRec, quotes []QuoteInput) error {
 	ids := make([]uuid.UUID, len(quotes))
 	for i := range ids {
 		var err error
-		if ids[i], err = uuid.NewV7(); err != nil {
+		if ids[i], err = newID(); err != nil {
 			return err
 		}
 	}
@@ -469,19 +491,8 @@ func (w *writer) occurrence(id uuid.UUID, a articleRec, in QuoteInput) (*occRec,
 	if o.SpeakerID != uuid.Nil && o.VenueID != uuid.Nil {
 		w.edges[edgeID(o.SpeakerID, o.VenueID)]++
 	}
-	w.counters[counterOccurs]++
+	w.counters[key.CounterOccurs]++
 	return o, nil
-}
-
-func (w *writer) count(k []byte, n int64) { w.counts[string(k)] += n }
-
-func (w *writer) word(word string) *wordChange {
-	c := w.words[word]
-	if c == nil {
-		c = &wordChange{}
-		w.words[word] = c
-	}
-	return c
 }
 
 // nextNum hands out the next number of the counter name.
@@ -503,17 +514,17 @@ func (w *writer) nextNum(name string) (uint32, error) {
 // entries, and recomputes the quotes they belonged to.
 func (w *writer) deleteArticleQuotes(a articleRec) error {
 	var ids []uuid.UUID
-	it := keysOnly(w.txn, recordKey(pOccurByArticle, a.ID))
+	it := keysOnly(w.txn, key.Record(key.KindOccurrenceByArticle, a.ID))
 	for it.Rewind(); it.Valid(); it.Next() {
 		k := it.Item().Key()
-		ids = append(ids, uuid.UUID(k[len(k)-idLen:]))
+		ids = append(ids, key.LastID(k))
 	}
 	it.Close()
 	gone := map[uuid.UUID]bool{}
 	var quotes []uuid.UUID
 	for _, id := range ids {
 		var o occRec
-		if err := load(w.txn, pOccur, id, &o); err != nil {
+		if err := load(w.txn, key.KindOccurrence, id, &o); err != nil {
 			return fmt.Errorf("occurrence %s of article %s: %w", id, a.ID, err)
 		}
 		gone[id] = true
@@ -523,11 +534,11 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 		if o.SpeakerID != uuid.Nil && o.VenueID != uuid.Nil {
 			w.edges[edgeID(o.SpeakerID, o.VenueID)]--
 		}
-		w.counters[counterOccurs]--
+		w.counters[key.CounterOccurs]--
 	}
 	for _, qid := range quotes {
 		var q quoteRec
-		if err := load(w.txn, pQuote, qid, &q); err != nil {
+		if err := load(w.txn, key.KindQuote, qid, &q); err != nil {
 			return fmt.Errorf("quote %s: %w", qid, err)
 		}
 		all, err := loadOccurrences(w.txn, qid, 0)
@@ -546,7 +557,7 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 	}
 	for _, id := range ids {
 		var o occRec
-		if err := load(w.txn, pOccur, id, &o); err != nil {
+		if err := load(w.txn, key.KindOccurrence, id, &o); err != nil {
 			return err
 		}
 		for _, e := range occIndex(o) {
@@ -557,7 +568,7 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 		if err := dropPostings(w.txn, o); err != nil {
 			return err
 		}
-		if err := del(w.txn, recordKey(pOccur, id)); err != nil {
+		if err := del(w.txn, key.Record(key.KindOccurrence, id)); err != nil {
 			return err
 		}
 	}
@@ -580,7 +591,7 @@ func (w *writer) loadSpeaker(id uuid.UUID) (*speakerRec, error) {
 		return sp, nil
 	}
 	var rec speakerRec
-	if err := load(w.txn, pSpeaker, id, &rec); err != nil {
+	if err := load(w.txn, key.KindSpeaker, id, &rec); err != nil {
 		return nil, fmt.Errorf("speaker %s: %w", id, err)
 	}
 	w.speakers[id] = &rec
@@ -601,32 +612,32 @@ func (w *writer) root(id uuid.UUID) (*speakerRec, error) {
 // name as printed when it is new to the speaker.
 func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error) {
 	name := clean(ref.Name)
-	norm := normalize(name)
+	norm := fold.String(name)
 	id, ok := w.byName[norm]
 	if !ok {
-		v, found, err := get(w.txn, key(pSpeakerLookup, []byte(norm)))
+		v, found, err := get(w.txn, key.Lookup(key.KindSpeakerLookup, norm))
 		if err != nil {
 			return id, false, err
 		}
 		if found {
-			if id, err = uuid.FromBytes(v[:min(len(v), idLen)]); err != nil {
+			if id, err = uuid.FromBytes(v[:min(len(v), key.IDLen)]); err != nil {
 				return id, false, fmt.Errorf("speaker lookup %q: %v", norm, err)
 			}
 			if _, err := w.loadSpeaker(id); err != nil {
 				return id, false, err
 			}
 		} else {
-			if id, err = uuid.NewV7(); err != nil {
+			if id, err = newID(); err != nil {
 				return id, false, err
 			}
-			num, err := w.nextNum(lastSpeakerNum)
+			num, err := w.nextNum(key.LastSpeakerNum)
 			if err != nil {
 				return id, false, err
 			}
 			w.speakers[id] = &speakerRec{ID: id, Num: num, Name: name, Created: w.now}
 			w.dirty[id], created = true, true
 			w.created = append(w.created, id)
-			w.counters[counterSpeakers]++
+			w.counters[key.CounterSpeakers]++
 		}
 		w.byName[norm] = id
 	}
@@ -651,7 +662,7 @@ func containsFold(list []string, s string) bool {
 // venue finds or creates the venue of ref.
 func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 	name := clean(ref.Name)
-	lk := venueLookupKey(normalize(name), ref.Kind)
+	lk := key.VenueLookup(fold.String(name), ref.Kind)
 	if id, ok := w.venues[string(lk)]; ok {
 		return id, false, nil
 	}
@@ -664,21 +675,21 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 			return id, false, fmt.Errorf("venue lookup %q: %v", lk[1:], err)
 		}
 		var rec venueRec
-		if err := load(w.txn, pVenue, id, &rec); err != nil {
+		if err := load(w.txn, key.KindVenue, id, &rec); err != nil {
 			return id, false, fmt.Errorf("venue %s: %w", id, err)
 		}
 		w.venueNum[id] = rec.Num
 	default:
-		if id, err = uuid.NewV7(); err != nil {
+		if id, err = newID(); err != nil {
 			return id, false, err
 		}
-		num, err := w.nextNum(lastVenueNum)
+		num, err := w.nextNum(key.LastVenueNum)
 		if err != nil {
 			return id, false, err
 		}
 		w.venueNum[id] = num
 		rec := venueRec{ID: id, Num: num, Name: name, Kind: ref.Kind}
-		if err := store(w.txn, pVenue, id, rec); err != nil {
+		if err := store(w.txn, key.KindVenue, id, rec); err != nil {
 			return id, false, err
 		}
 		for _, e := range venueIndex(rec) {
@@ -686,18 +697,18 @@ func (w *writer) venue(ref VenueRef) (id uuid.UUID, created bool, err error) {
 				return id, false, err
 			}
 		}
-		w.counters[counterVenues]++
+		w.counters[key.CounterVenues]++
 		created = true
 	}
 	w.venues[string(lk)] = id
-	w.venueNames[id] = normalize(name)
+	w.venueNames[id] = fold.String(name)
 	return id, created, nil
 }
 
 // findOutlet finds or creates the outlet named name, and keeps it as the
 // outlet of the article being written.
 func (w *writer) findOutlet(name string) (uuid.UUID, error) {
-	k := key(pOutletByName, []byte(normalize(name)))
+	k := key.Lookup(key.KindOutletByName, fold.String(name))
 	v, found, err := get(w.txn, k)
 	if err != nil {
 		return uuid.Nil, err
@@ -708,23 +719,23 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 			return id, fmt.Errorf("outlet lookup %q: %v", k[1:], err)
 		}
 		var rec outletRec
-		if err := load(w.txn, pOutlet, id, &rec); err != nil {
+		if err := load(w.txn, key.KindOutlet, id, &rec); err != nil {
 			return id, fmt.Errorf("outlet %s: %w", id, err)
 		}
 		w.outlet.id, w.outlet.num = id, rec.Num
 		return id, nil
 	}
-	id, err := uuid.NewV7()
+	id, err := newID()
 	if err != nil {
 		return id, err
 	}
-	num, err := w.nextNum(lastOutletNum)
+	num, err := w.nextNum(key.LastOutletNum)
 	if err != nil {
 		return id, err
 	}
 	w.outlet.id, w.outlet.num = id, num
 	rec := outletRec{ID: id, Num: num, Name: name}
-	if err := store(w.txn, pOutlet, id, rec); err != nil {
+	if err := store(w.txn, key.KindOutlet, id, rec); err != nil {
 		return id, err
 	}
 	for _, e := range outletIndex(rec) {
@@ -732,37 +743,46 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 			return id, err
 		}
 	}
-	w.counters[counterOutlets]++
+	w.counters[key.CounterOutlets]++
 	return id, nil
 }
 
-// flush writes the changed speakers with their index entries, the
-// speaker→venue edge counts and the counters.
+// flush writes the word postings, the last numbers handed out, the
+// changed speakers with their index entries, the speaker→venue edge
+// counts, the counts and the counters.
 func (w *writer) flush() error {
 	if err := w.writePostings(); err != nil {
 		return err
 	}
 	for name, n := range w.nums {
-		if err := set(w.txn, counterKey(name), uint64Bytes(uint64(n))); err != nil {
+		if err := set(w.txn, key.Counter(name), uint64Bytes(uint64(n))); err != nil {
 			return err
 		}
 	}
-	for id := range w.dirty {
-		rec := w.speakers[id]
-		if err := store(w.txn, pSpeaker, id, rec); err != nil {
-			return err
-		}
-		if err := rewriteEntries(w.txn, w.orig[id], speakerIndex(*rec)); err != nil {
-			return err
-		}
-		w.orig[id] = speakerIndex(*rec)
+	if err := w.flushSpeakers(); err != nil {
+		return err
 	}
-	clear(w.dirty)
+	if err := w.flushEdges(); err != nil {
+		return err
+	}
+	if err := w.flushCounts(); err != nil {
+		return err
+	}
+	if err := w.flushCounters(); err != nil {
+		return err
+	}
+	clear(w.edges)
+	clear(w.counters)
+	return nil
+}
+
+// flushEdges adds the write's changes to the speaker→venue edge counts.
+func (w *writer) flushEdges() error {
 	for e, d := range w.edges {
 		if d == 0 {
 			continue
 		}
-		k := key(pSpeakerVenue, e[:])
+		k := append(key.KindSpeakerVenue.Prefix(), e[:]...)
 		n, err := readCount(w.txn, k)
 		if err != nil {
 			return err
@@ -776,35 +796,16 @@ func (w *writer) flush() error {
 			return err
 		}
 	}
-	for _, k := range sortedKeys(w.counts) {
-		d := w.counts[k]
-		if d == 0 {
-			continue
-		}
-		n, ok := w.cache.get(k)
-		if !ok {
-			var err error
-			if n, err = readCount(w.txn, []byte(k)); err != nil {
-				return err
-			}
-		}
-		n += d
-		var err error
-		if n <= 0 {
-			err = del(w.txn, []byte(k))
-		} else {
-			err = set(w.txn, []byte(k), uint64Bytes(uint64(n)))
-		}
-		if err != nil {
-			return err
-		}
-		w.written[k] = max(n, 0)
-	}
+	return nil
+}
+
+// flushCounters adds the write's changes to the record counters.
+func (w *writer) flushCounters() error {
 	for name, d := range w.counters {
 		if d == 0 {
 			continue
 		}
-		k := counterKey(name)
+		k := key.Counter(name)
 		n, err := readCount(w.txn, k)
 		if err != nil {
 			return err
@@ -813,8 +814,6 @@ func (w *writer) flush() error {
 			return err
 		}
 	}
-	clear(w.edges)
-	clear(w.counters)
 	return nil
 }
 
@@ -830,10 +829,10 @@ func readCount(txn *badger.Txn, k []byte) (int64, error) {
 	return int64(n), nil
 }
 
-func edgeID(speaker, venue uuid.UUID) [2 * idLen]byte {
-	var e [2 * idLen]byte
+func edgeID(speaker, venue uuid.UUID) [2 * key.IDLen]byte {
+	var e [2 * key.IDLen]byte
 	copy(e[:], speaker[:])
-	copy(e[idLen:], venue[:])
+	copy(e[key.IDLen:], venue[:])
 	return e
 }
 
@@ -856,7 +855,7 @@ func (s *Store) Article(ctx context.Context, id uuid.UUID) (Article, error) {
 func (s *Store) ArticleByKey(ctx context.Context, k string) (Article, error) {
 	var a Article
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		v, ok, err := get(txn, key(pArticleByKey, []byte(k)))
+		v, ok, err := get(txn, key.Lookup(key.KindArticleByKey, k))
 		if err != nil {
 			return err
 		}
@@ -882,7 +881,7 @@ func (s *Store) ArticleByKey(ctx context.Context, k string) (Article, error) {
 // reverse. It returns ErrBadCursor for a cursor it did not issue.
 func (s *Store) Articles(ctx context.Context, page Page) ([]Article, PageInfo, error) {
 	cur, back, err := page.cursor(cursorArticle)
-	if err == nil && cur != nil && len(cur) != dateLen+idLen {
+	if err == nil && cur != nil && len(cur) != key.DateLen+key.IDLen {
 		err = ErrBadCursor
 	}
 	if err != nil {
@@ -891,12 +890,12 @@ func (s *Store) Articles(ctx context.Context, page Page) ([]Article, PageInfo, e
 	var out []Article
 	var info PageInfo
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		total, err := readCounter(txn, counterArticles)
+		total, err := readCounter(txn, key.CounterArticles)
 		if err != nil {
 			return err
 		}
 		pg := newPager[Article](cursorArticle, page, cur, back)
-		prefix := []byte{pArticleByDate}
+		prefix := key.KindArticleByDate.Prefix()
 		it := iterate(txn, prefix, back)
 		defer it.Close()
 		for it.Seek(seekKey(prefix, cur, back)); it.Valid(); it.Next() {
@@ -907,7 +906,7 @@ func (s *Store) Articles(ctx context.Context, page Page) ([]Article, PageInfo, e
 			if !pg.room() {
 				break
 			}
-			id, err := uuid.FromBytes(k[dateLen:])
+			id, err := uuid.FromBytes(k[key.DateLen:])
 			if err != nil {
 				return fmt.Errorf("article date index: %v", err)
 			}
@@ -934,12 +933,12 @@ const articlesBatch = 64
 // fn and returns it. No transaction is held while fn runs, so fn may
 // write to the store; articles written meanwhile may or may not be seen.
 func (s *Store) ArticlesAll(ctx context.Context, fn func(Article) error) error {
-	next := []byte{pArticle}
+	next := key.KindArticle.Prefix()
 	for next != nil {
 		var batch []Article
 		err := s.view(ctx, func(txn *badger.Txn) error {
 			o := badger.DefaultIteratorOptions
-			o.Prefix = []byte{pArticle}
+			o.Prefix = key.KindArticle.Prefix()
 			o.PrefetchSize = 16
 			it := txn.NewIterator(o)
 			defer it.Close()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/graph/graphtest"
 )
@@ -20,13 +21,28 @@ var (
 )
 
 // benchArticle is a news article of about 400 bytes a quote, with n
-// quotes by a rotating cast; seq makes its URL and text unique.
-func benchArticle(seq, n int) graph.ArticleInput {
+// quotes by a rotating cast; seq makes its URL and text unique. Its
+// quotations come again every 97 articles, as printed before.
+func benchArticle(seq, n int) graph.ArticleInput { return benchArticleEdited(seq, n, false) }
+
+// benchArticleEdited is benchArticle; with edited, the quotations of
+// every other round of 97 articles are reworded a little, so that their
+// printings differ from the statement's words, and each comes again from
+// the same speaker on the same day.
+func benchArticleEdited(seq, n int, edited bool) graph.ArticleInput {
 	var b strings.Builder
 	var qs []string
 	fmt.Fprintf(&b, "MOSCOW, story %d. Diplomats met again on Tuesday as talks over the ceasefire resumed.\n\n", seq)
+	cast := seq
+	form := "We have made progress on point %d, but the other side must show it is serious about item %d of the plan"
+	if edited {
+		cast = seq % 97
+	}
+	if edited && seq/97%2 == 1 {
+		form = "We have made real progress on point %d, but the other side must show that it is serious about item %d of the plan"
+	}
 	for j := range n {
-		q := fmt.Sprintf("We have made progress on point %d, but the other side must show it is serious about item %d of the plan", j, seq%97)
+		q := fmt.Sprintf(form, j, seq%97)
 		fmt.Fprintf(&b, "In a statement that followed hours of negotiations behind closed doors, the official said: \"%s.\" "+
 			"Analysts cautioned that similar assurances had been given before and that the timetable remained uncertain.\n\n", q)
 		qs = append(qs, q+".")
@@ -34,31 +50,51 @@ func benchArticle(seq, n int) graph.ArticleInput {
 	text := b.String()
 	in := graph.ArticleInput{
 		URL: fmt.Sprintf("https://news.test/%d", seq), Title: fmt.Sprintf("Talks resume, day %d", seq),
-		Outlet: "Reuters", Published: date("2024-01-01").AddDate(0, 0, seq%365), Text: text,
+		Outlet: "Reuters", Published: date("2024-01-01").AddDate(0, 0, cast%365), Text: text,
 	}
 	for j, q := range qs {
-		v := benchVenues[(seq+j)%len(benchVenues)]
-		qi := quoted(text, q, benchSpeakers[(seq+j)%len(benchSpeakers)], v.name, v.kind)
+		v := benchVenues[(cast+j)%len(benchVenues)]
+		qi := quoted(text, q, benchSpeakers[(cast+j)%len(benchSpeakers)], v.name, v.kind)
 		qi.Speaker.Titles = []string{"official"}
 		in.Quotes = append(in.Quotes, qi)
 	}
 	return in
 }
 
+// BenchmarkPutArticle stores articles one by one. "edited" articles
+// reprint known statements in other words; "watched" ones are written
+// with a watcher that takes every change but asks for no printings, as
+// the live feed does with no subscriber.
 func BenchmarkPutArticle(b *testing.B) {
-	for _, n := range []int{15, 100} {
-		b.Run(fmt.Sprintf("quotes=%d", n), func(b *testing.B) {
+	for _, bc := range []struct {
+		name            string
+		n               int
+		edited, watched bool
+	}{
+		{"quotes=15", 15, false, false},
+		{"quotes=100", 100, false, false},
+		{"quotes=15,edited", 15, true, false},
+		{"quotes=15,edited,watched", 15, true, true},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
 			s, err := graph.Open(b.TempDir(), graph.Options{})
 			if err != nil {
 				b.Fatal(err)
 			}
 			defer s.Close()
 			ctx := b.Context()
-			b.SetBytes(int64(len(benchArticle(0, n).Text)))
+			if bc.watched {
+				ch := s.Watch(ctx, 1024)
+				go func() {
+					for range ch {
+					}
+				}()
+			}
+			b.SetBytes(int64(len(benchArticle(0, bc.n).Text)))
 			b.ReportAllocs()
 			seq := 0
 			for b.Loop() {
-				in := benchArticle(seq, n)
+				in := benchArticleEdited(seq, bc.n, bc.edited)
 				seq++
 				if _, err := s.PutArticle(ctx, in); err != nil {
 					b.Fatal(err)

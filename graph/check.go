@@ -12,6 +12,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // Counts returns the number of records of each type.
@@ -34,14 +37,14 @@ func readCounts(txn *badger.Txn) (Counts, error) {
 	for _, f := range []struct {
 		name string
 		n    *int
-	}{{counterArticles, &c.Articles}, {counterQuotes, &c.Quotes}, {counterOccurs, &c.Occurrences}, {counterSpeakers, &c.Speakers}, {counterVenues, &c.Venues}, {counterOutlets, &c.Outlets}} {
+	}{{key.CounterArticles, &c.Articles}, {key.CounterQuotes, &c.Quotes}, {key.CounterOccurs, &c.Occurrences}, {key.CounterSpeakers, &c.Speakers}, {key.CounterVenues, &c.Venues}, {key.CounterOutlets, &c.Outlets}} {
 		n, err := readCounter(txn, f.name)
 		if err != nil {
 			return Counts{}, err
 		}
 		*f.n = int(n)
 	}
-	c.Names = c.Speakers + countKeys(txn, []byte{pSpeakerMember})
+	c.Names = c.Speakers + countKeys(txn, key.KindSpeakerMember.Prefix())
 	return c, nil
 }
 
@@ -56,7 +59,7 @@ const maxProblems = 10
 func (s *Store) Check(ctx context.Context) error {
 	var c checker
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		c = checker{ctx: ctx, txn: txn, expect: map[byte]int{}, found: map[byte]int{}, edges: map[[2 * idLen]byte]uint64{}, counts: map[string]int64{}, words: map[string]map[[suffixLen]byte][]byte{}}
+		c = checker{ctx: ctx, txn: txn, expect: map[key.Kind]int{}, found: map[key.Kind]int{}, edges: map[[2 * key.IDLen]byte]uint64{}, counts: map[string]int64{}, words: map[string]map[[key.SuffixLen]byte][]byte{}, claimed: map[string]bool{}}
 		return c.run()
 	})
 	if err == nil && len(c.problems) > 0 {
@@ -80,15 +83,16 @@ type checker struct {
 	ctx      context.Context
 	txn      *badger.Txn
 	problems []string
-	expect   map[byte]int // index entries the records call for, by prefix
-	found    map[byte]int // of those, entries present
-	edges    map[[2 * idLen]byte]uint64
-	dates    map[uuid.UUID]uint64                  // article id → encoded published date
-	outlets  map[uuid.UUID]uuid.UUID               // article id → outlet id
-	counts   map[string]int64                      // the counts of quoteCounts the quotes call for
-	nums     map[uuid.UUID]uint32                  // speaker, venue and outlet numbers
-	words    map[string]map[[suffixLen]byte][]byte // the word postings the quotes call for
-	lastWord *string                               // a word whose final block is still to come
+	expect   map[key.Kind]int // index entries the records call for, by prefix
+	found    map[key.Kind]int // of those, entries present
+	edges    map[[2 * key.IDLen]byte]uint64
+	dates    map[uuid.UUID]uint64                      // article id → encoded published date
+	outlets  map[uuid.UUID]uuid.UUID                   // article id → outlet id
+	counts   map[string]int64                          // the counts of quoteCounts the quotes call for
+	nums     map[uuid.UUID]uint32                      // speaker, venue and outlet numbers
+	words    map[string]map[[key.SuffixLen]byte][]byte // the word postings the quotes call for
+	lastWord *string                                   // a word whose final block is still to come
+	claimed  map[string]bool                           // lookup keys an earlier record holds (firstClaim)
 }
 
 func (c *checker) fail(format string, args ...any) error {
@@ -112,9 +116,9 @@ func (c *checker) run() error {
 
 // eachRecord decodes every record with prefix p and calls fn with the id
 // in its key and the record; it returns how many records there are.
-func eachRecord[T any](c *checker, p byte, fn func(id uuid.UUID, rec *T) error) (int, error) {
+func eachRecord[T any](c *checker, p key.Kind, fn func(id uuid.UUID, rec *T) error) (int, error) {
 	o := badger.DefaultIteratorOptions
-	o.Prefix = []byte{p}
+	o.Prefix = p.Prefix()
 	it := c.txn.NewIterator(o)
 	defer it.Close()
 	n := 0
@@ -127,13 +131,14 @@ func eachRecord[T any](c *checker, p byte, fn func(id uuid.UUID, rec *T) error) 
 		n++
 		item := it.Item()
 		k := item.Key()
-		if len(k) != 1+idLen {
+		pk, err := key.Parse(k)
+		if err != nil {
 			if err := c.fail("record key %x malformed", k); err != nil {
 				return n, err
 			}
 			continue
 		}
-		id := uuid.UUID(k[1:])
+		id := pk.ID
 		v, err := item.ValueCopy(nil)
 		if err != nil {
 			return n, dbErr("read record", err)
@@ -155,7 +160,13 @@ func eachRecord[T any](c *checker, p byte, fn func(id uuid.UUID, rec *T) error) 
 // want looks up the entries a record calls for.
 func (c *checker) want(owner string, es []entry) error {
 	for _, e := range es {
-		c.expect[e.k[0]]++
+		if firstClaim(e.k) {
+			if c.claimed[string(e.k)] {
+				continue // the name of an earlier record too
+			}
+			c.claimed[string(e.k)] = true
+		}
+		c.expect[key.Kind(e.k[0])]++
 		v, ok, err := get(c.txn, e.k)
 		if err != nil {
 			return err
@@ -166,7 +177,7 @@ func (c *checker) want(owner string, es []entry) error {
 			}
 			continue
 		}
-		c.found[e.k[0]]++
+		c.found[key.Kind(e.k[0])]++
 		if !bytes.Equal(v, e.v) {
 			if err := c.fail("%s: index entry %q is %x, want %x", owner, e.k, v, e.v); err != nil {
 				return err
@@ -176,8 +187,8 @@ func (c *checker) want(owner string, es []entry) error {
 	return nil
 }
 
-func (c *checker) exists(owner string, p byte, id uuid.UUID, what string) error {
-	ok, err := has(c.txn, recordKey(p, id))
+func (c *checker) exists(owner string, p key.Kind, id uuid.UUID, what string) error {
+	ok, err := has(c.txn, key.Record(p, id))
 	if err == nil && !ok {
 		err = c.fail("%s: %s %s missing", owner, what, id)
 	}
@@ -208,25 +219,25 @@ func (c *checker) records() error {
 	}
 	seen := map[uint32]uuid.UUID{}
 	roots := 0
-	_, err = eachRecord(c, pSpeaker, func(id uuid.UUID, r *speakerRec) error {
+	_, err = eachRecord(c, key.KindSpeaker, func(id uuid.UUID, r *speakerRec) error {
 		owner := "speaker " + id.String()
 		if r.ID != id {
 			return c.fail("%s: record says id %s", owner, r.ID)
 		}
-		if err := numbered(owner, id, r.Num, lastSpeakerNum, seen); err != nil {
+		if err := numbered(owner, id, r.Num, key.LastSpeakerNum, seen); err != nil {
 			return err
 		}
 		if r.Canon == uuid.Nil {
 			roots++
 			for _, m := range r.Members {
 				var mr speakerRec
-				if err := load(c.txn, pSpeaker, m, &mr); err != nil || mr.Canon != id {
+				if err := load(c.txn, key.KindSpeaker, m, &mr); err != nil || mr.Canon != id {
 					if err := c.fail("%s: member %s does not name it as canonical", owner, m); err != nil {
 						return err
 					}
 				}
 			}
-		} else if err := c.exists(owner, pSpeaker, r.Canon, "canonical speaker"); err != nil {
+		} else if err := c.exists(owner, key.KindSpeaker, r.Canon, "canonical speaker"); err != nil {
 			return err
 		}
 		return c.want(owner, speakerIndex(*r))
@@ -234,13 +245,13 @@ func (c *checker) records() error {
 	if err != nil {
 		return err
 	}
-	counts[counterSpeakers] = roots
-	_, err = eachRecord(c, pCandidate, func(id uuid.UUID, r *candidateRec) error {
+	counts[key.CounterSpeakers] = roots
+	_, err = eachRecord(c, key.KindCandidate, func(id uuid.UUID, r *candidateRec) error {
 		owner := "candidate " + id.String()
-		if err := c.exists(owner, pSpeaker, r.A, "speaker"); err != nil {
+		if err := c.exists(owner, key.KindSpeaker, r.A, "speaker"); err != nil {
 			return err
 		}
-		if err := c.exists(owner, pSpeaker, r.B, "speaker"); err != nil {
+		if err := c.exists(owner, key.KindSpeaker, r.B, "speaker"); err != nil {
 			return err
 		}
 		return c.want(owner, candidateIndex(*r))
@@ -249,11 +260,11 @@ func (c *checker) records() error {
 		return err
 	}
 	seen = map[uint32]uuid.UUID{}
-	counts[counterVenues], err = eachRecord(c, pVenue, func(id uuid.UUID, r *venueRec) error {
+	counts[key.CounterVenues], err = eachRecord(c, key.KindVenue, func(id uuid.UUID, r *venueRec) error {
 		if r.ID != id {
 			return c.fail("venue %s: record says id %s", id, r.ID)
 		}
-		if err := numbered("venue "+id.String(), id, r.Num, lastVenueNum, seen); err != nil {
+		if err := numbered("venue "+id.String(), id, r.Num, key.LastVenueNum, seen); err != nil {
 			return err
 		}
 		return c.want("venue "+id.String(), venueIndex(*r))
@@ -262,11 +273,11 @@ func (c *checker) records() error {
 		return err
 	}
 	seen = map[uint32]uuid.UUID{}
-	counts[counterOutlets], err = eachRecord(c, pOutlet, func(id uuid.UUID, r *outletRec) error {
+	counts[key.CounterOutlets], err = eachRecord(c, key.KindOutlet, func(id uuid.UUID, r *outletRec) error {
 		if r.ID != id {
 			return c.fail("outlet %s: record says id %s", id, r.ID)
 		}
-		if err := numbered("outlet "+id.String(), id, r.Num, lastOutletNum, seen); err != nil {
+		if err := numbered("outlet "+id.String(), id, r.Num, key.LastOutletNum, seen); err != nil {
 			return err
 		}
 		return c.want("outlet "+id.String(), outletIndex(*r))
@@ -274,18 +285,18 @@ func (c *checker) records() error {
 	if err != nil {
 		return err
 	}
-	counts[counterArticles], err = eachRecord(c, pArticle, func(id uuid.UUID, r *articleRec) error {
+	counts[key.CounterArticles], err = eachRecord(c, key.KindArticle, func(id uuid.UUID, r *articleRec) error {
 		owner := "article " + id.String()
 		if r.ID != id {
 			return c.fail("%s: record says id %s", owner, r.ID)
 		}
-		c.dates[id] = encDate(r.Published)
+		c.dates[id] = key.Date(r.Published)
 		c.outlets[id] = r.OutletID
 		if err := c.text(owner, *r); err != nil {
 			return err
 		}
 		if r.OutletID != uuid.Nil {
-			if err := c.exists(owner, pOutlet, r.OutletID, "outlet"); err != nil {
+			if err := c.exists(owner, key.KindOutlet, r.OutletID, "outlet"); err != nil {
 				return err
 			}
 		}
@@ -295,7 +306,7 @@ func (c *checker) records() error {
 		return err
 	}
 	quoteOccs := map[uuid.UUID]int{}
-	counts[counterOccurs], err = eachRecord(c, pOccur, func(id uuid.UUID, r *occRec) error {
+	counts[key.CounterOccurs], err = eachRecord(c, key.KindOccurrence, func(id uuid.UUID, r *occRec) error {
 		owner := "occurrence " + id.String()
 		if r.ID != id {
 			return c.fail("%s: record says id %s", owner, r.ID)
@@ -304,7 +315,7 @@ func (c *checker) records() error {
 			if err := c.fail("%s: article %s missing", owner, r.ArticleID); err != nil {
 				return err
 			}
-		} else if d != encDate(r.Published) {
+		} else if d != key.Date(r.Published) {
 			if err := c.fail("%s: date %v differs from its article's", owner, r.Published); err != nil {
 				return err
 			}
@@ -314,16 +325,16 @@ func (c *checker) records() error {
 			}
 		}
 		quoteOccs[r.QuoteID]++
-		if err := c.exists(owner, pQuote, r.QuoteID, "quote"); err != nil {
+		if err := c.exists(owner, key.KindQuote, r.QuoteID, "quote"); err != nil {
 			return err
 		}
 		if r.SpeakerID != uuid.Nil {
-			if err := c.exists(owner, pSpeaker, r.SpeakerID, "speaker"); err != nil {
+			if err := c.exists(owner, key.KindSpeaker, r.SpeakerID, "speaker"); err != nil {
 				return err
 			}
 		}
 		if r.VenueID != uuid.Nil {
-			if err := c.exists(owner, pVenue, r.VenueID, "venue"); err != nil {
+			if err := c.exists(owner, key.KindVenue, r.VenueID, "venue"); err != nil {
 				return err
 			}
 		}
@@ -340,7 +351,7 @@ func (c *checker) records() error {
 	if err != nil {
 		return err
 	}
-	counts[counterQuotes], err = eachRecord(c, pQuote, func(id uuid.UUID, r *quoteRec) error {
+	counts[key.CounterQuotes], err = eachRecord(c, key.KindQuote, func(id uuid.UUID, r *quoteRec) error {
 		owner := "quote " + id.String()
 		if r.ID != id {
 			return c.fail("%s: record says id %s", owner, r.ID)
@@ -366,7 +377,7 @@ func (c *checker) records() error {
 		for w, p := range wordPostings(*r) {
 			m := c.words[w]
 			if m == nil {
-				m = map[[suffixLen]byte][]byte{}
+				m = map[[key.SuffixLen]byte][]byte{}
 				c.words[w] = m
 			}
 			m[p.suffix] = p.val
@@ -376,8 +387,8 @@ func (c *checker) records() error {
 	if err != nil {
 		return err
 	}
-	counts[counterWords] = int(c.counts[string(counterKey(counterWords))])
-	delete(c.counts, string(counterKey(counterWords)))
+	counts[key.CounterWords] = int(c.counts[string(key.Counter(key.CounterWords))])
+	delete(c.counts, string(key.Counter(key.CounterWords)))
 	for _, name := range counterNames {
 		n, err := readCounter(c.txn, name)
 		if err != nil {
@@ -398,8 +409,8 @@ func (c *checker) text(owner string, r articleRec) error {
 	h := sha256.New()
 	n := 0
 	for i := range chunks(r.TextLen) {
-		k := textKey(r.ID, i)
-		c.expect[pText]++
+		k := key.Text(r.ID, i)
+		c.expect[key.KindText]++
 		v, ok, err := get(c.txn, k)
 		if err != nil {
 			return err
@@ -407,7 +418,7 @@ func (c *checker) text(owner string, r articleRec) error {
 		if !ok {
 			return c.fail("%s: text chunk %d missing", owner, i)
 		}
-		c.found[pText]++
+		c.found[key.KindText]++
 		h.Write(v)
 		n += len(v)
 	}
@@ -420,38 +431,38 @@ func (c *checker) text(owner string, r articleRec) error {
 // indexes counts every index's keys, checks the edges, and names the
 // entries that no record calls for.
 func (c *checker) indexes() error {
-	actual := map[byte]int{}
+	actual := map[key.Kind]int{}
 	it := keysOnly(c.txn, nil)
 	for it.Rewind(); it.Valid(); it.Next() {
 		k := it.Item().Key()
-		switch p := k[0]; {
-		case p == pMeta, p == pCounter, p == pDecision, p >= pArticle && p <= pOutlet, p == pOccur, p == pCandidate:
-		case p == pSpeakerVenue:
+		switch p := key.Kind(k[0]); {
+		case p == key.KindMeta, p == key.KindCounter, p == key.KindDecision, p >= key.KindArticle && p <= key.KindOutlet, p == key.KindOccurrence, p == key.KindCandidate:
+		case p == key.KindSpeakerVenue:
 			if err := c.edge(it.Item()); err != nil {
 				it.Close()
 				return err
 			}
-		case p == pOccurByKey:
+		case p == key.KindMatch:
 			if err := c.postings(it.Item()); err != nil {
 				it.Close()
 				return err
 			}
-		case p == pRoleSeen:
+		case p == key.KindRoleSeen:
 			if err := c.roleSeen(k); err != nil {
 				it.Close()
 				return err
 			}
-		case p == pTermDict, p == pRollup, p == pTimeline:
+		case p == key.KindTerm, p == key.KindRollup, p == key.KindTimeline:
 			if err := c.count(it.Item()); err != nil {
 				it.Close()
 				return err
 			}
-		case p == pQuoteByToken:
+		case p == key.KindWordBlock:
 			if err := c.block(it.Item()); err != nil {
 				it.Close()
 				return err
 			}
-		case p == pFreshPosting:
+		case p == key.KindFreshPosting:
 			if err := c.fresh(it.Item()); err != nil {
 				it.Close()
 				return err
@@ -467,7 +478,7 @@ func (c *checker) indexes() error {
 	}
 	it.Close()
 	for e, n := range c.edges {
-		if err := c.fail("speaker %s → venue %s: edge missing, %d quotes", uuid.UUID(e[:idLen]), uuid.UUID(e[idLen:]), n); err != nil {
+		if err := c.fail("speaker %s → venue %s: edge missing, %d quotes", uuid.UUID(e[:key.IDLen]), uuid.UUID(e[key.IDLen:]), n); err != nil {
 			return err
 		}
 	}
@@ -478,7 +489,7 @@ func (c *checker) indexes() error {
 	}
 	for _, w := range sortedKeys(c.words) {
 		for sfx := range c.words[w] {
-			if err := c.fail("word %q: posting of quote %s missing", w, uuid.UUID(sfx[dateLen:])); err != nil {
+			if err := c.fail("word %q: posting of quote %s missing", w, uuid.UUID(sfx[key.DateLen:])); err != nil {
 				return err
 			}
 		}
@@ -513,16 +524,15 @@ func (c *checker) postings(item *badger.Item) error {
 		return c.fail("match key %q: value of %d bytes", k, len(v))
 	}
 	for i := 0; i < len(v); i += postingLen {
-		oid, qid := uuid.UUID(v[i:i+idLen]), uuid.UUID(v[i+idLen:i+postingLen])
+		oid, qid := uuid.UUID(v[i:i+key.IDLen]), uuid.UUID(v[i+key.IDLen:i+postingLen])
 		var o occRec
-		if err := load(c.txn, pOccur, oid, &o); err != nil {
+		if err := load(c.txn, key.KindOccurrence, oid, &o); err != nil {
 			if err := c.fail("match key %q: occurrence %s: %v", k, oid, err); err != nil {
 				return err
 			}
 			continue
 		}
-		p := profile(o.Text)
-		if o.QuoteID != qid || !slices.Contains(matchKeys(&p), string(k[1:])) {
+		if o.QuoteID != qid || !slices.Contains(similar.MatchKeys(o.Text), string(k[1:])) {
 			if err := c.fail("match key %q: occurrence %s of quote %s has no such key", k, oid, o.QuoteID); err != nil {
 				return err
 			}
@@ -533,22 +543,24 @@ func (c *checker) postings(item *badger.Item) error {
 
 // roleSeen checks that a role date key names a role of a speaker record.
 func (c *checker) roleSeen(k []byte) error {
-	if len(k) != 1+idLen+1 {
+	pk, err := key.Parse(k)
+	if err != nil {
 		return c.fail("role date key %x malformed", k)
 	}
 	var r speakerRec
-	if err := load(c.txn, pSpeaker, uuid.UUID(k[1:1+idLen]), &r); err != nil || int(k[1+idLen]) >= len(r.Roles) {
-		return c.fail("role date key %x: no such role of speaker %s (%v)", k, uuid.UUID(k[1:1+idLen]), err)
+	if err := load(c.txn, key.KindSpeaker, pk.ID, &r); err != nil || pk.N >= len(r.Roles) {
+		return c.fail("role date key %x: no such role of speaker %s (%v)", k, pk.ID, err)
 	}
 	return nil
 }
 
 func (c *checker) edge(item *badger.Item) error {
 	k := item.Key()
-	if len(k) != 1+2*idLen {
+	pk, err := key.Parse(k)
+	if err != nil {
 		return c.fail("edge key %x malformed", k)
 	}
-	e := [2 * idLen]byte(k[1:])
+	e := edgeID(pk.ID, pk.OtherID)
 	v, err := item.ValueCopy(nil)
 	if err != nil {
 		return dbErr("read edge", err)
@@ -557,7 +569,7 @@ func (c *checker) edge(item *badger.Item) error {
 	want := c.edges[e]
 	delete(c.edges, e)
 	if err != nil || n != want {
-		return c.fail("speaker %s → venue %s: edge count %x, %d quotes", uuid.UUID(e[:idLen]), uuid.UUID(e[idLen:]), v, want)
+		return c.fail("speaker %s → venue %s: edge count %x, %d quotes", uuid.UUID(e[:key.IDLen]), uuid.UUID(e[key.IDLen:]), v, want)
 	}
 	return nil
 }
@@ -582,13 +594,10 @@ func (c *checker) count(item *badger.Item) error {
 // too.
 func (c *checker) fresh(item *badger.Item) error {
 	k := item.Key()
-	i := bytes.IndexByte(k, sep)
-	if i < 0 || len(k) != i+1+suffixLen {
+	w, sfx, ok := key.SplitWord(k[1:])
+	if !ok {
 		return c.fail("fresh posting key %q malformed", k)
 	}
-	w := string(k[1:i])
-	var sfx [suffixLen]byte
-	copy(sfx[:], k[i+1:])
 	v, err := item.ValueCopy(nil)
 	if err != nil {
 		return dbErr("read fresh posting", err)
@@ -596,9 +605,9 @@ func (c *checker) fresh(item *badger.Item) error {
 	want, ok := c.words[w][sfx]
 	switch {
 	case !ok:
-		return c.fail("word %q: fresh posting of quote %s that no quote calls for, or in a block too", w, uuid.UUID(sfx[dateLen:]))
+		return c.fail("word %q: fresh posting of quote %s that no quote calls for, or in a block too", w, uuid.UUID(sfx[key.DateLen:]))
 	case !bytes.Equal(want, v):
-		return c.fail("word %q: fresh posting of quote %s is %x, want %x", w, uuid.UUID(sfx[dateLen:]), v, want)
+		return c.fail("word %q: fresh posting of quote %s is %x, want %x", w, uuid.UUID(sfx[key.DateLen:]), v, want)
 	}
 	delete(c.words[w], sfx)
 	if len(c.words[w]) == 0 {
@@ -611,11 +620,11 @@ func (c *checker) fresh(item *badger.Item) error {
 // sorted, named by its last, each one a quote calls for.
 func (c *checker) block(item *badger.Item) error {
 	k := item.Key()
-	i := bytes.IndexByte(k, sep)
-	if i < 0 || len(k) != i+1+suffixLen {
+	w, lastSfx, ok := key.SplitWord(k[1:])
+	if !ok {
 		return c.fail("word block key %q malformed", k)
 	}
-	w, last := string(k[1:i]), k[i+1:]
+	last := lastSfx[:]
 	v, err := item.ValueCopy(nil)
 	if err != nil {
 		return dbErr("read word block", err)
@@ -626,7 +635,7 @@ func (c *checker) block(item *badger.Item) error {
 		return c.fail("word block %q: %v", k, err)
 	case len(ps) == 0 || len(ps) > blockMax:
 		return c.fail("word block %q: %d postings", k, len(ps))
-	case !bytes.Equal(ps[len(ps)-1].suffix[:], last) && !bytes.Equal(last, finalSuffix[:]):
+	case !bytes.Equal(ps[len(ps)-1].suffix[:], last) && !bytes.Equal(last, key.FinalSuffix[:]):
 		return c.fail("word block %q: named by %x, ends with %x", k, last, ps[len(ps)-1].suffix)
 	}
 	if c.lastWord != nil && *c.lastWord != w {
@@ -635,7 +644,7 @@ func (c *checker) block(item *badger.Item) error {
 		}
 	}
 	c.lastWord = &w
-	if bytes.Equal(last, finalSuffix[:]) {
+	if bytes.Equal(last, key.FinalSuffix[:]) {
 		c.lastWord = nil
 	}
 	for j, p := range ps {
@@ -645,11 +654,11 @@ func (c *checker) block(item *badger.Item) error {
 		want, ok := c.words[w][p.suffix]
 		switch {
 		case !ok:
-			if err := c.fail("word %q: posting of quote %s that no quote calls for", w, uuid.UUID(p.suffix[dateLen:])); err != nil {
+			if err := c.fail("word %q: posting of quote %s that no quote calls for", w, uuid.UUID(p.suffix[key.DateLen:])); err != nil {
 				return err
 			}
 		case !bytes.Equal(want, p.val):
-			if err := c.fail("word %q: posting of quote %s is %x, want %x", w, uuid.UUID(p.suffix[dateLen:]), p.val, want); err != nil {
+			if err := c.fail("word %q: posting of quote %s is %x, want %x", w, uuid.UUID(p.suffix[key.DateLen:]), p.val, want); err != nil {
 				return err
 			}
 		}
@@ -663,31 +672,31 @@ func (c *checker) block(item *badger.Item) error {
 
 // ownerOf returns the record prefix of the records that index p belongs
 // to, 0 for a prefix that is no index.
-func ownerOf(p byte) byte {
+func ownerOf(p key.Kind) key.Kind {
 	switch p {
-	case pQuoteByArticle, pQuoteBySpeaker, pQuoteByVenue, pQuoteByDate, pQuoteByOutlet, pConflict:
-		return pQuote
-	case pOccurByQuote, pOccurByArticle:
-		return pOccur
-	case pSpeakerByName, pSpeakerLookup, pSpeakerByToken, pSpeakerByBlock, pSpeakerMember:
-		return pSpeaker
-	case pCandidatePair:
-		return pCandidate
-	case pVenueByName, pVenueLookup, pVenueByToken:
-		return pVenue
-	case pOutletByName:
-		return pOutlet
-	case pArticleByKey, pArticleByDate, pArticleCopies, pText:
-		return pArticle
+	case key.KindQuoteByArticle, key.KindQuoteBySpeaker, key.KindQuoteByVenue, key.KindQuoteByDate, key.KindQuoteByOutlet, key.KindConflict:
+		return key.KindQuote
+	case key.KindOccurrenceByQuote, key.KindOccurrenceByArticle:
+		return key.KindOccurrence
+	case key.KindSpeakerByName, key.KindSpeakerLookup, key.KindSpeakerByToken, key.KindSpeakerByBlock, key.KindSpeakerMember:
+		return key.KindSpeaker
+	case key.KindCandidatePair:
+		return key.KindCandidate
+	case key.KindVenueByName, key.KindVenueLookup, key.KindVenueByToken:
+		return key.KindVenue
+	case key.KindOutletByName:
+		return key.KindOutlet
+	case key.KindArticleByKey, key.KindArticleByDate, key.KindArticleCopy, key.KindText:
+		return key.KindArticle
 	}
 	return 0
 }
 
 // strays reads index p entry by entry and reports the entries that their
 // record does not call for.
-func (c *checker) strays(p byte) error {
+func (c *checker) strays(p key.Kind) error {
 	o := badger.DefaultIteratorOptions
-	o.Prefix = []byte{p}
+	o.Prefix = p.Prefix()
 	it := c.txn.NewIterator(o)
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -699,30 +708,31 @@ func (c *checker) strays(p byte) error {
 		}
 		var id uuid.UUID
 		switch p {
-		case pSpeakerLookup, pVenueLookup, pOutletByName, pArticleByKey, pCandidatePair: // id in the value
-			if len(v) < idLen {
+		case key.KindSpeakerLookup, key.KindVenueLookup, key.KindOutletByName, key.KindArticleByKey, key.KindCandidatePair: // id in the value
+			if len(v) < key.IDLen {
 				if err := c.fail("index entry %q: value %x", k, v); err != nil {
 					return err
 				}
 				continue
 			}
 			id = uuid.UUID(v)
-		case pText: // id after the prefix
-			if len(k) != 1+idLen+4 {
+		case key.KindText: // id after the prefix
+			pk, err := key.Parse(k)
+			if err != nil {
 				if err := c.fail("text key %x malformed", k); err != nil {
 					return err
 				}
 				continue
 			}
-			id = uuid.UUID(k[1:])
+			id = pk.ID
 		default: // id at the end of the key
-			if len(k) < 1+idLen {
+			if len(k) < 1+key.IDLen {
 				if err := c.fail("index entry %q malformed", k); err != nil {
 					return err
 				}
 				continue
 			}
-			id = uuid.UUID(k[len(k)-idLen:])
+			id = key.LastID(k)
 		}
 		es, err := c.entriesOf(ownerOf(p), id)
 		if err != nil {
@@ -749,14 +759,14 @@ func (c *checker) strays(p byte) error {
 
 // entriesOf returns the index entries of the record with prefix p and id,
 // nil when there is no such record.
-func (c *checker) entriesOf(p byte, id uuid.UUID) ([]entry, error) {
-	b, ok, err := get(c.txn, recordKey(p, id))
+func (c *checker) entriesOf(p key.Kind, id uuid.UUID) ([]entry, error) {
+	b, ok, err := get(c.txn, key.Record(p, id))
 	if err != nil || !ok {
 		return nil, err
 	}
 	var es []entry
 	switch p {
-	case pQuote:
+	case key.KindQuote:
 		var r quoteRec
 		if err = decodeRecord(b, &r); err == nil {
 			var occs []occRec
@@ -764,32 +774,32 @@ func (c *checker) entriesOf(p byte, id uuid.UUID) ([]entry, error) {
 				es = quoteEntries(r, occs)
 			}
 		}
-	case pOccur:
+	case key.KindOccurrence:
 		var r occRec
 		err = decodeRecord(b, &r)
 		es = occIndex(r)
-	case pCandidate:
+	case key.KindCandidate:
 		var r candidateRec
 		err = decodeRecord(b, &r)
 		es = candidateIndex(r)
-	case pSpeaker:
+	case key.KindSpeaker:
 		var r speakerRec
 		err = decodeRecord(b, &r)
 		es = speakerIndex(r)
-	case pVenue:
+	case key.KindVenue:
 		var r venueRec
 		err = decodeRecord(b, &r)
 		es = venueIndex(r)
-	case pOutlet:
+	case key.KindOutlet:
 		var r outletRec
 		err = decodeRecord(b, &r)
 		es = outletIndex(r)
-	case pArticle:
+	case key.KindArticle:
 		var r articleRec
 		err = decodeRecord(b, &r)
 		es = articleIndex(r)
 		for i := range chunks(r.TextLen) {
-			es = append(es, entry{k: textKey(r.ID, i)})
+			es = append(es, entry{k: key.Text(r.ID, i)})
 		}
 	}
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Check finds each kind of damage a bug could leave.
@@ -23,59 +25,59 @@ func TestCheckFindsDamage(t *testing.T) {
 		want   string
 	}{
 		{"index entry missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Delete(quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID))
+			return txn.Delete(key.QuoteIndex(key.KindQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID))
 		}, "index entry"},
 		{"word posting missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			var sfx [suffixLen]byte
-			copy(sfx[:], quoteSuffix(q.Published, q.ID))
-			return txn.Delete(freshKey("talks", sfx))
+			var sfx [key.SuffixLen]byte
+			copy(sfx[:], key.Suffix(q.Published, q.ID))
+			return txn.Delete(key.FreshPosting("talks", sfx))
 		}, `word "talks": posting of quote`},
 		{"word posting twice", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			p := wordPostings(q)["talks"]
-			return txn.Set(blockKey("talks", finalSuffix), encodeBlock([]posting{p}))
+			return txn.Set(key.WordBlock("talks", key.FinalSuffix), encodeBlock([]posting{p}))
 		}, `in a block too`},
 		{"word posting of another quote", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			p := wordPostings(q)["talks"]
-			return txn.Set(blockKey("zebra", finalSuffix), encodeBlock([]posting{p}))
+			return txn.Set(key.WordBlock("zebra", key.FinalSuffix), encodeBlock([]posting{p}))
 		}, "no quote calls for"},
 		{"word block malformed", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Set(blockKey("talks", finalSuffix), []byte{9, 9})
+			return txn.Set(key.WordBlock("talks", key.FinalSuffix), []byte{9, 9})
 		}, "malformed"},
 		{"number taken twice", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			var v venueRec
-			if err := load(txn, pVenue, q.VenueID, &v); err != nil {
+			if err := load(txn, key.KindVenue, q.VenueID, &v); err != nil {
 				return err
 			}
 			v.Num = 2
-			return store(txn, pVenue, v.ID, v)
+			return store(txn, key.KindVenue, v.ID, v)
 		}, "number"},
 		{"count off", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Set(rollupKey(dimKind, levelAll, 0, []byte(KindDirect)), uint64Bytes(7))
+			return txn.Set(key.Rollup(key.DimKind, key.LevelAll, 0, []byte(KindDirect)), uint64Bytes(7))
 		}, "count"},
 		{"stray index entry", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Set(quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, uuid.New()), nil)
+			return txn.Set(key.QuoteIndex(key.KindQuoteBySpeaker, q.SpeakerID[:], q.Published, uuid.New()), nil)
 		}, "record"},
 		{"index entry of another record", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			other := uuid.New()
-			return txn.Set(quoteIndexKey(pQuoteByVenue, other[:], q.Published, q.ID), quoteFacets(q))
+			return txn.Set(key.QuoteIndex(key.KindQuoteByVenue, other[:], q.Published, q.ID), quoteFacets(q))
 		}, "has no such entry"},
 		{"record missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Delete(recordKey(pSpeaker, q.SpeakerID))
+			return txn.Delete(key.Record(key.KindSpeaker, q.SpeakerID))
 		}, "speaker"},
 		{"counter off", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Set(counterKey(counterQuotes), uint64Bytes(5))
+			return txn.Set(key.Counter(key.CounterQuotes), uint64Bytes(5))
 		}, "counter quotes"},
 		{"edge off", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Set(edgeKey(q.SpeakerID, q.VenueID), uint64Bytes(2))
+			return txn.Set(key.Pair(key.KindSpeakerVenue, q.SpeakerID, q.VenueID), uint64Bytes(2))
 		}, "edge count"},
 		{"edge missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Delete(edgeKey(q.SpeakerID, q.VenueID))
+			return txn.Delete(key.Pair(key.KindSpeakerVenue, q.SpeakerID, q.VenueID))
 		}, "edge missing"},
 		{"text chunk changed", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Set(textKey(r.Article.ID, 0), []byte(strings.ToUpper(text)))
+			return txn.Set(key.Text(r.Article.ID, 0), []byte(strings.ToUpper(text)))
 		}, "hash"},
 		{"lookup points elsewhere", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Set(venueLookupKey("cnn", VenueBroadcast), q.SpeakerID[:])
+			return txn.Set(key.VenueLookup("cnn", VenueBroadcast), q.SpeakerID[:])
 		}, "index entry"},
 		{"unknown prefix", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			return txn.Set([]byte{0x7f, 1}, nil)
@@ -97,12 +99,12 @@ func TestCheckFindsDamage(t *testing.T) {
 				t.Fatalf("before damage: %v", err)
 			}
 			err = s.db.Update(func(txn *badger.Txn) error {
-				it := keysOnly(txn, recordKey(pQuoteByArticle, r.Article.ID))
+				it := keysOnly(txn, key.Record(key.KindQuoteByArticle, r.Article.ID))
 				it.Rewind()
 				k := it.Item().KeyCopy(nil)
 				it.Close()
 				var q quoteRec
-				if err := load(txn, pQuote, uuid.UUID(k[len(k)-idLen:]), &q); err != nil {
+				if err := load(txn, key.KindQuote, uuid.UUID(k[len(k)-key.IDLen:]), &q); err != nil {
 					return err
 				}
 				return tt.damage(txn, r, q)
@@ -125,7 +127,7 @@ func TestOpenRefusesOtherLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return txn.Set(metaVersionKey, []byte{layoutVersion + 1}) })
+	err = s.db.Update(func(txn *badger.Txn) error { return txn.Set(key.Version(), []byte{layoutVersion + 1}) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
+
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/graph/graphtest"
 )

@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // decodeBoth decodes data with the fast decoder and with encoding/json
@@ -38,7 +40,7 @@ func TestDecodeFast(t *testing.T) {
 				Published: at, First: uuid.New(), Canon: uuid.New(), Count: 3, Conflict: true, Speakers: []uuid.UUID{uuid.New(), uuid.New()}},
 			quoteRec{ID: uuid.New(), Text: text, Confidence: 1e-7},
 			occRec{ID: uuid.New(), QuoteID: uuid.New(), Text: text, Kind: KindIndirect, Confidence: 1, Published: at.In(time.FixedZone("x", 3600)),
-				MentionSpan: &Span{0, 1}, Match: matchParaphrase, Score: 0.733},
+				MentionSpan: &Span{0, 1}, Match: similar.Paraphrase, Score: 0.733},
 			articleRec{ID: uuid.New(), Key: text, URL: "https://x.test/?a=1&b=<2>", Title: text, Outlet: "Wire", OutletID: uuid.New(),
 				Published: at, Hash: "ab", TextLen: 12, Ingested: at, Sketch: []uint32{0, 1, 4294967295}, Quotes: 4,
 				Copy: &copyRec{Original: uuid.New(), Score: 0.5, Shared: 3, Overlap: 0.25}},
@@ -76,7 +78,7 @@ func TestDecodeFast(t *testing.T) {
 func FuzzDecodeFast(f *testing.F) {
 	for _, v := range []any{
 		quoteRec{ID: uuid.New(), Text: "a \"b\"", Spans: []Span{{1, 2}}, CueSpan: &Span{3, 4}, Published: time.Now().UTC(), Speakers: []uuid.UUID{uuid.New()}},
-		occRec{ID: uuid.New(), Text: "x", Match: matchExact, Score: 0.5},
+		occRec{ID: uuid.New(), Text: "x", Match: similar.Exact, Score: 0.5},
 		articleRec{ID: uuid.New(), Sketch: []uint32{1, 2}, Copy: &copyRec{Original: uuid.New()}},
 	} {
 		b, _ := encodeRecord(v)

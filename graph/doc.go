@@ -1,8 +1,26 @@
 // Package graph is the quote-attribution graph of graphd: who said what,
 // where and when, as printed in which article. It holds the domain types
 // (Article, Quote, Occurrence, Speaker, Venue, Outlet), the sentinel
-// errors, and Store, which keeps the graph in a Badger database. No other
-// package imports Badger, and no exported name here mentions it.
+// errors, and Store, which keeps the graph in a Badger database and
+// orchestrates every write. No other package imports Badger, and no
+// exported name here mentions it.
+//
+// The algorithms the store runs are packages of their own, pure, whose
+// tests need no store:
+//
+//	graph/key       the key of every kind: one constructor each, and Parse
+//	graph/identity  names split, skeletons and block keys, name and profile
+//	                evidence, titles, the verdict: merge, review or nothing
+//	graph/similar   quote comparison, match keys, MinHash sketches, word
+//	                diffs, fidelity and misquotes
+//	graph/search    search words and positions, stems, the parsed search and
+//	                its match against a text, BM25
+//	fold            the one text normalization of names and words, which
+//	                the GraphQL filters and the extractor use too
+//
+// graph applies them: it reads and writes records and indexes, and
+// decides with what they say (a quote's candidates come from the match
+// index, a speaker's from the block index).
 //
 // # The model
 //
@@ -45,7 +63,11 @@
 // nothing; other text under the same key deletes the old occurrences with
 // their index entries, recomputes their quotes, and writes the new ones
 // under the old article id. Speakers, venues and outlets are never
-// deleted. Watch tells of every committed change. Writers keep the
+// deleted. Watch tells of every committed change. A write's state is in
+// four parts: the venues and outlet it found or made (catalog), the
+// speaker records identity reads and changes (people), what its quotes
+// change of the search index and the counts (tally), and the record
+// counters, numbers and edges (ledger). Writers keep the
 // committed values of the counts they touch in memory (the term
 // dictionary, the dashboard counts), so that common words and busy days
 // are not read back for every article, and add word postings as keys of
@@ -71,16 +93,21 @@
 //
 // # Names and words
 //
-// Names and search words are compared normalized: lowercased, Latin
-// diacritics folded (ä→a, ł→l, ß→ss), apostrophes and periods dropped
-// ("O'Brien"→"obrien", "U.S."→"us"), every other non-letter non-digit a
-// word break, spaces collapsed. A token is one word of that form, cut to
-// 64 bytes.
+// Names and search words are compared folded by package fold: letters
+// decomposed as Unicode NFD does and stripped of their diacritics in
+// every script (ä→a, ά→α, й→и), the letters that do not decompose mapped
+// (ł→l, ß→ss), lowercased, apostrophes and periods dropped
+// ("O'Brien"→"obrien", "U.S."→"us"), every rune that is not a letter, a
+// digit or a spacing mark a word break, spaces collapsed. A token is one
+// word of that form, cut to 64 bytes. "Normalized" below means folded so.
 //
 // # Key layout
 //
 // Every key starts with one prefix byte naming its kind, as in dgraph's
-// x/keys.go. Ids are the 16 bytes of a UUIDv7, so records of a kind sort
+// x/keys.go; package graph/key builds every kind and parses it back, and
+// golden tests (testdata/golden: a key of every kind, every record and
+// index value, and a whole store after a fixed series of writes) pin
+// the bytes. Ids are the 16 bytes of a UUIDv7, so records of a kind sort
 // in creation order. A date is 8 bytes big-endian: 0 when unknown,
 // otherwise Unix milliseconds with the sign bit flipped, so dates sort as
 // unsigned bytes and unknown dates first. Normalized names and tokens
@@ -130,9 +157,9 @@
 //	                                      of stemmed content words, adjacent or one apart;
 //	                                      single words of quotations too short for pairs
 //
-// Search (search.go, posting.go), over each quote's canonical text. A word
-// is a token as above; positions count the words of the quote text from
-// 0. The word index keeps each word's postings in blocks of up to 64, one
+// Search (graph/search; posting.go and quote.go here), over each quote's
+// canonical text. A word is a token as above; positions count the words
+// of the quote text from 0. The word index keeps each word's postings in blocks of up to 64, one
 // key per block named by its last posting's <date><quote id> (the word's
 // final block by 24 bytes 0xff), so that reading a common word costs a
 // Badger step per few dozen quotes, not per quote, and a forward seek
@@ -182,7 +209,11 @@
 //
 // Speaker ids are those of speaker records; 0x20 lists only canonical
 // ones, under the cluster's display name, while 0x21 and 0x22 find every
-// record, which readers take to its canonical speaker.
+// record, which readers take to its canonical speaker. A lookup key
+// (0x21, 0x31, 0x40) names one record: two records share a normalized
+// name only when a later key layout came to fold their names alike (the
+// fold of layout 5 folds more than layout 4's did), and the key names the
+// earlier record; writes, Check, the Loader and upgrades agree on it.
 //
 // Identity review and decisions:
 //
@@ -203,8 +234,8 @@
 //	                                      "speakers" (canonical ones), "venues", "outlets",
 //	                                      "words" (of all quote texts), and the last numbers
 //	                                      "speaker#", "venue#", "outlet#"; value uint64 big-endian
-//	0x00 "version"                        key layout version, one byte (4); Open upgrades
-//	                                      a store of version 1, 2 or 3 and refuses others
+//	0x00 "version"                        key layout version, one byte (5); Open upgrades
+//	                                      a store of version 1 to 4 and refuses others
 //	0x00 "loading"                        a Loader has not finished; Open refuses the store
 //
 // Dashboard counts (stats.go), uint64 big-endian, deleted at zero. A

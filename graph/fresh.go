@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // A write does not rewrite the word blocks of every word of its quotes,
@@ -26,45 +28,6 @@ const mergeEvery = 256
 // mergeKeys bounds the fresh postings one merge transaction moves, to
 // keep it under Badger's transaction size.
 const mergeKeys = 10_000
-
-func freshKey(word string, sfx [suffixLen]byte) []byte {
-	return key(pFreshPosting, tokenSelector(word), sfx[:])
-}
-
-// writePostings writes the word postings a write added, as fresh
-// postings, and removes those it deleted, from the fresh ones or from the
-// blocks.
-func (w *writer) writePostings() error {
-	fromBlocks := map[string]*wordChange{}
-	for _, word := range sortedKeys(w.words) {
-		c := w.words[word]
-		for _, sfx := range c.remove {
-			k := freshKey(word, sfx)
-			ok, err := has(w.rtxn, k)
-			switch {
-			case err != nil:
-				return err
-			case ok:
-				if err := del(w.txn, k); err != nil {
-					return err
-				}
-			default:
-				b := fromBlocks[word]
-				if b == nil {
-					b = &wordChange{}
-					fromBlocks[word] = b
-				}
-				b.remove = append(b.remove, sfx)
-			}
-		}
-		for _, p := range c.add {
-			if err := set(w.txn, freshKey(word, p.suffix), p.val); err != nil {
-				return err
-			}
-		}
-	}
-	return applyWordChanges(w.txn, w.rtxn, fromBlocks)
-}
 
 // noteWrite counts an article write and merges the fresh postings every
 // mergeEvery writes; writers are serialized, wmu is held.
@@ -100,7 +63,7 @@ func (s *Store) MergePostings(ctx context.Context) error {
 func (s *Store) mergeFresh(ctx context.Context) error {
 	// Each batch starts after the last: the ones before are deleted, and
 	// an iterator would step over their tombstones.
-	from := []byte{pFreshPosting}
+	from := key.KindFreshPosting.Prefix()
 	// A batch whose block rewrites are too large for one transaction is
 	// tried again at half the size.
 	limit := mergeKeys
@@ -112,20 +75,19 @@ func (s *Store) mergeFresh(ctx context.Context) error {
 		var keys [][]byte
 		err := s.db.View(func(txn *badger.Txn) error {
 			o := badger.DefaultIteratorOptions
-			o.Prefix = []byte{pFreshPosting}
+			o.Prefix = key.KindFreshPosting.Prefix()
 			o.PrefetchValues = false
 			it := txn.NewIterator(o)
 			defer it.Close()
 			for it.Seek(from); it.Valid(); it.Next() {
 				k := it.Item().Key()
-				i := bytes.IndexByte(k, sep)
-				if i < 0 || len(k) != i+1+suffixLen {
+				word, sfx, ok := key.SplitWord(k[1:])
+				if !ok {
 					return fmt.Errorf("fresh posting key %q malformed", k)
 				}
 				if len(keys) == limit {
 					break
 				}
-				word := string(k[1:i])
 				c := changes[word]
 				if c == nil {
 					c = &wordChange{}
@@ -135,9 +97,7 @@ func (s *Store) mergeFresh(ctx context.Context) error {
 				if err != nil {
 					return dbErr("read fresh posting", err)
 				}
-				var p posting
-				copy(p.suffix[:], k[i+1:])
-				p.val = v
+				p := posting{suffix: sfx, val: v}
 				c.add = append(c.add, p)
 				keys = append(keys, bytes.Clone(k))
 			}

@@ -5,6 +5,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/identity"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // Sentinel errors. Callers test them with errors.Is; the store wraps them
@@ -81,22 +84,19 @@ type Role struct {
 }
 
 // Evidence is one reason for or against taking two names for one person.
-type Evidence struct {
-	Kind   string  // one of the Evidence* constants
-	Detail string  // what agreed or disagreed, for people to read
-	Weight float64 // positive for, negative against
-}
+// Its kinds are the Evidence* constants.
+type Evidence = identity.Evidence
 
 // Evidence kinds.
 const (
-	EvidenceSurname     = "surname"       // the same or a variant surname
-	EvidenceGiven       = "given-name"    // the same or a variant given name, or an initial
-	EvidenceTitle       = "title"         // the same or a conflicting title
-	EvidenceVenue       = "venue"         // quoted at the same venues
-	EvidenceCoNames     = "co-occurrence" // named in articles with the same people
-	EvidenceQuote       = "shared-quote"  // the same quotation attributed to both
-	EvidenceDecision    = "decision"      // a person decided
-	EvidenceSurnameOnly = "surname-only"  // one side is a surname alone, and only one person fits
+	EvidenceSurname     = identity.EvidenceSurname     // the same or a variant surname
+	EvidenceGiven       = identity.EvidenceGiven       // the same or a variant given name, or an initial
+	EvidenceTitle       = identity.EvidenceTitle       // the same or a conflicting title
+	EvidenceVenue       = identity.EvidenceVenue       // quoted at the same venues
+	EvidenceCoNames     = identity.EvidenceCoNames     // named in articles with the same people
+	EvidenceQuote       = identity.EvidenceQuote       // the same quotation attributed to both
+	EvidenceDecision    = identity.EvidenceDecision    // a person decided
+	EvidenceSurnameOnly = identity.EvidenceSurnameOnly // one side is a surname alone, and only one person fits
 )
 
 // Merge is one name merged into a speaker: the speaker record Member
@@ -220,16 +220,13 @@ type Occurrence struct {
 
 // DiffOp is a run of words of a word-level diff: Equal in both texts,
 // Delete only in the canonical text, Insert only in the occurrence.
-type DiffOp struct {
-	Op   string // one of the Diff* constants
-	Text string
-}
+type DiffOp = similar.DiffOp
 
 // Diff operations.
 const (
-	DiffEqual  = "equal"
-	DiffDelete = "delete"
-	DiffInsert = "insert"
+	DiffEqual  = similar.DiffEqual
+	DiffDelete = similar.DiffDelete
+	DiffInsert = similar.DiffInsert
 )
 
 // Conflict is a quotation attributed to different people by different

@@ -10,6 +10,11 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/identity"
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // This file groups the printings of a quotation across articles into one
@@ -24,6 +29,16 @@ const (
 	maxGroupCandidates = 4
 	// closeDays is how far apart two dated printings of a paraphrase may be.
 	closeDays = 30
+)
+
+// Thresholds of the paraphrase score, by how sure the speakers are the
+// same. Short quotations need more: two words in common mean little.
+const (
+	paraSameSpeaker    = 0.50 // one canonical speaker
+	paraCompatSpeaker  = 0.55 // names that may be one person
+	paraUnknownSpeaker = 0.65 // one side has no speaker
+	conflictScore      = 0.90 // text this alike joins even under other speakers, as a conflict
+	minParaStems       = 2    // fewer content words never make a paraphrase
 )
 
 // Speaker agreement between two occurrences.
@@ -78,7 +93,7 @@ func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 		}
 		// Newest first.
 		for i := len(v) - postingLen; i >= 0; i -= postingLen {
-			oid, qid := uuid.UUID(v[i:i+idLen]), uuid.UUID(v[i+idLen:i+postingLen])
+			oid, qid := uuid.UUID(v[i:i+key.IDLen]), uuid.UUID(v[i+key.IDLen:i+postingLen])
 			if g.mine[oid] || g.used[qid] {
 				continue
 			}
@@ -121,7 +136,7 @@ func (g *grouper) postings(k string) ([]byte, error) {
 	if v, ok := g.posts[k]; ok {
 		return v, nil
 	}
-	v, _, err := get(g.w.txn, matchKey(k))
+	v, _, err := get(g.w.txn, key.Match(k))
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +153,7 @@ func (g *grouper) post(o occRec, keys []string) error {
 		}
 		v = appendPosting(v, o)
 		g.posts[k] = v
-		if err := set(g.w.txn, matchKey(k), v); err != nil {
+		if err := set(g.w.txn, key.Match(k), v); err != nil {
 			return err
 		}
 	}
@@ -150,8 +165,8 @@ func (g *grouper) post(o occRec, keys []string) error {
 func (g *grouper) place(o *occRec) error {
 	g.mine[o.ID] = true
 	g.count++
-	p := profile(o.Text)
-	keys := matchKeys(&p)
+	p := similar.Prepare(o.Text)
+	keys := p.MatchKeys()
 	g.keys = keys
 	cands, err := g.candidates(keys)
 	if err != nil {
@@ -167,13 +182,13 @@ func (g *grouper) place(o *occRec) error {
 			var other occRec
 			if ok, err := g.load(oid, &other); err != nil {
 				return err
-			} else if ok && normalize(other.Text) == p.norm {
-				return g.join(o, other.QuoteID, textMatch{matchExact, 1})
+			} else if ok && fold.String(other.Text) == p.Norm {
+				return g.join(o, other.QuoteID, similar.Match{How: similar.Exact, Score: 1})
 			}
 		}
 	}
 	var best *occRec
-	bestMatch := textMatch{}
+	bestMatch := similar.Match{}
 	for _, c := range cands {
 		for _, oid := range c.occs {
 			var other occRec
@@ -182,9 +197,9 @@ func (g *grouper) place(o *occRec) error {
 			} else if !ok {
 				continue
 			}
-			op := profile(other.Text)
-			m := compare(&p, &op)
-			if m.how == "" || m.score <= bestMatch.score || m.how == matchParaphrase && m.score < paraSameSpeaker {
+			op := similar.Prepare(other.Text)
+			m := similar.Compare(&p, &op)
+			if m.How == "" || m.Score <= bestMatch.Score || m.How == similar.Paraphrase && m.Score < paraSameSpeaker {
 				continue // no speakers could make it a match: skip reading them
 			}
 			ok, err := g.accept(o, &p, &other, &op, m)
@@ -206,7 +221,7 @@ func (g *grouper) place(o *occRec) error {
 // read from the state before the write, which may since have deleted it
 // (an article replaced); ok is false then.
 func (g *grouper) load(oid uuid.UUID, o *occRec) (ok bool, err error) {
-	err = load(g.w.txn, pOccur, oid, o)
+	err = load(g.w.txn, key.KindOccurrence, oid, o)
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
@@ -218,18 +233,18 @@ func (g *grouper) load(oid uuid.UUID, o *occRec) (ok bool, err error) {
 
 // accept decides whether o joins the quote of other, given how their
 // texts match and how their speakers and dates agree.
-func (g *grouper) accept(o *occRec, p *textProfile, other *occRec, op *textProfile, m textMatch) (bool, error) {
+func (g *grouper) accept(o *occRec, p *similar.Text, other *occRec, op *similar.Text, m similar.Match) (bool, error) {
 	agree, err := g.w.speakersAgree(o.SpeakerID, other.SpeakerID)
 	if err != nil {
 		return false, err
 	}
-	switch m.how {
-	case matchExact:
+	switch m.How {
+	case similar.Exact:
 		return true, nil
-	case matchContained:
-		return agree != speakersApart || min(len(p.words), len(op.words)) >= 5, nil
+	case similar.Contained:
+		return agree != speakersApart || min(len(p.Words), len(op.Words)) >= 5, nil
 	}
-	if len(p.stems) < minParaStems || len(op.stems) < minParaStems || !datesClose(o.Published, other.Published) {
+	if len(p.Stems) < minParaStems || len(op.Stems) < minParaStems || !datesClose(o.Published, other.Published) {
 		return false, nil
 	}
 	var threshold float64
@@ -241,7 +256,7 @@ func (g *grouper) accept(o *occRec, p *textProfile, other *occRec, op *textProfi
 	case speakersUnknown:
 		threshold = paraUnknownSpeaker
 	default:
-		if len(p.stems) < 4 || len(op.stems) < 4 {
+		if len(p.Stems) < 4 || len(op.Stems) < 4 {
 			return false, nil
 		}
 		threshold = conflictScore
@@ -249,7 +264,7 @@ func (g *grouper) accept(o *occRec, p *textProfile, other *occRec, op *textProfi
 	if o.Kind == KindIndirect || other.Kind == KindIndirect {
 		threshold += 0.1
 	}
-	return m.score >= threshold, nil
+	return m.Score >= threshold, nil
 }
 
 func datesClose(a, b time.Time) bool {
@@ -284,7 +299,7 @@ func (w *writer) speakersAgree(a, b uuid.UUID) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if namesCompatible(sa.Name, sb.Name) {
+	if identity.Compatible(sa.Name, sb.Name) {
 		return speakersMaybe, nil
 	}
 	return speakersApart, nil
@@ -292,11 +307,11 @@ func (w *writer) speakersAgree(a, b uuid.UUID) (int, error) {
 
 // start makes o the first occurrence of a new quote.
 func (g *grouper) start(o *occRec) error {
-	id, err := uuid.NewV7()
+	id, err := newID()
 	if err != nil {
 		return err
 	}
-	o.QuoteID, o.Match, o.Score = id, matchFirst, 1
+	o.QuoteID, o.Match, o.Score = id, similar.First, 1
 	if err := g.w.putOccurrence(*o); err != nil {
 		return err
 	}
@@ -307,7 +322,7 @@ func (g *grouper) start(o *occRec) error {
 	}
 	q := quoteRec{ID: id}
 	g.used[id] = true
-	g.w.counters[counterQuotes]++
+	g.w.counters[key.CounterQuotes]++
 	g.w.res.NewQuotes++
 	if err := g.w.rewriteQuote(&q, nil, []occRec{*o}); err != nil {
 		return err
@@ -323,14 +338,14 @@ const sampleSize = 20
 
 // join adds o to quote qid. A speaker of another article whose name may
 // be o's gains a shared quotation as evidence of being the same person.
-func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
+func (g *grouper) join(o *occRec, qid uuid.UUID, m similar.Match) error {
 	var q quoteRec
-	if err := load(g.w.txn, pQuote, qid, &q); err != nil {
+	if err := load(g.w.txn, key.KindQuote, qid, &q); err != nil {
 		return fmt.Errorf("quote %s: %w", qid, err)
 	}
 	if g.byQ == nil {
 		o := badger.DefaultIteratorOptions
-		o.Prefix = []byte{pOccurByQuote}
+		o.Prefix = key.KindOccurrenceByQuote.Prefix()
 		o.PrefetchValues = false
 		g.byQ = g.w.reader().NewIterator(o)
 	}
@@ -338,7 +353,7 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 	if err != nil {
 		return err
 	}
-	o.QuoteID, o.Match, o.Score = qid, m.how, round3(m.score)
+	o.QuoteID, o.Match, o.Score = qid, m.How, similar.Round3(m.Score)
 	if err := g.w.putOccurrence(*o); err != nil {
 		return err
 	}
@@ -361,7 +376,7 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 		}
 	}
 	var first occRec
-	if err := load(g.w.txn, pOccur, q.First, &first); err != nil {
+	if err := load(g.w.txn, key.KindOccurrence, q.First, &first); err != nil {
 		return fmt.Errorf("first occurrence %s of quote %s: %w", q.First, qid, err)
 	}
 	if earlier(*o, first) < 0 {
@@ -385,8 +400,8 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m textMatch) error {
 func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
 	before := *q
 	q.Count++
-	ow := strings.Fields(normalize(o.Text))
-	if len(ow) > len(strings.Fields(normalize(q.Text))) && contains(ow, strings.Fields(normalize(first.Text))) {
+	ow := strings.Fields(fold.String(o.Text))
+	if len(ow) > len(strings.Fields(fold.String(q.Text))) && similar.Contains(ow, strings.Fields(fold.String(first.Text))) {
 		q.Text, q.Canon = o.Text, o.ID
 	}
 	if o.SpeakerID != uuid.Nil && !slices.Contains(q.Speakers, o.SpeakerID) {
@@ -403,7 +418,7 @@ func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
 			q.Speakers = append(q.Speakers, o.SpeakerID)
 		}
 	}
-	if err := store(w.txn, pQuote, q.ID, q); err != nil {
+	if err := store(w.txn, key.KindQuote, q.ID, q); err != nil {
 		return err
 	}
 	if searched(before) != searched(*q) {
@@ -427,7 +442,7 @@ func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
 const maxQuoteSpeakers = 16
 
 func (w *writer) putOccurrence(o occRec) error {
-	if err := store(w.txn, pOccur, o.ID, o); err != nil {
+	if err := store(w.txn, key.KindOccurrence, o.ID, o); err != nil {
 		return err
 	}
 	for _, e := range occIndex(o) {
@@ -445,14 +460,14 @@ type printing struct{ article, speaker uuid.UUID }
 // sampleSize printings of quote qid, from the index alone, read with it,
 // an iterator over the printings index.
 func samplePrintings(it *badger.Iterator, qid uuid.UUID) ([]printing, error) {
-	prefix := recordKey(pOccurByQuote, qid)
+	prefix := key.Record(key.KindOccurrenceByQuote, qid)
 	var out []printing
 	for it.Seek(prefix); it.ValidForPrefix(prefix) && len(out) < sampleSize; it.Next() {
 		err := it.Item().Value(func(v []byte) error {
-			if len(v) != 2*idLen {
+			if len(v) != 2*key.IDLen {
 				return fmt.Errorf("printing of quote %s: value of %d bytes", qid, len(v))
 			}
-			out = append(out, printing{uuid.UUID(v[:idLen]), uuid.UUID(v[idLen:])})
+			out = append(out, printing{uuid.UUID(v[:key.IDLen]), uuid.UUID(v[key.IDLen:])})
 			return nil
 		})
 		if err != nil {
@@ -465,18 +480,18 @@ func samplePrintings(it *badger.Iterator, qid uuid.UUID) ([]printing, error) {
 // loadOccurrences reads the occurrences of quote qid, the first limit
 // stored (all for 0).
 func loadOccurrences(txn *badger.Txn, qid uuid.UUID, limit int) ([]occRec, error) {
-	prefix := recordKey(pOccurByQuote, qid)
+	prefix := key.Record(key.KindOccurrenceByQuote, qid)
 	it := keysOnly(txn, prefix)
 	var ids []uuid.UUID
 	for it.Rewind(); it.Valid() && (limit == 0 || len(ids) < limit); it.Next() {
 		k := it.Item().Key()
-		ids = append(ids, uuid.UUID(k[len(k)-idLen:]))
+		ids = append(ids, key.LastID(k))
 	}
 	it.Close()
 	out := make([]occRec, 0, len(ids))
 	for _, id := range ids {
 		var o occRec
-		if err := load(txn, pOccur, id, &o); err != nil {
+		if err := load(txn, key.KindOccurrence, id, &o); err != nil {
 			return nil, fmt.Errorf("occurrence %s of quote %s: %w", id, qid, err)
 		}
 		out = append(out, o)
@@ -508,23 +523,23 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 		oldEntries = quoteEntries(before, old)
 	}
 	if len(now) == 0 {
-		w.counters[counterQuotes]--
+		w.counters[key.CounterQuotes]--
 		w.countQuote(before, -1)
 		for _, e := range oldEntries {
 			if err := del(w.txn, e.k); err != nil {
 				return err
 			}
 		}
-		return del(w.txn, recordKey(pQuote, q.ID))
+		return del(w.txn, key.Record(key.KindQuote, q.ID))
 	}
 	sorted := slices.Clone(now)
 	slices.SortFunc(sorted, earlier)
 	first := sorted[0]
 	canon := first
-	fw := strings.Fields(normalize(first.Text))
+	fw := strings.Fields(fold.String(first.Text))
 	for _, o := range sorted[1:] {
-		ow := strings.Fields(normalize(o.Text))
-		if len(ow) > len(strings.Fields(normalize(canon.Text))) && contains(ow, fw) {
+		ow := strings.Fields(fold.String(o.Text))
+		if len(ow) > len(strings.Fields(fold.String(canon.Text))) && similar.Contains(ow, fw) {
 			canon = o
 		}
 	}
@@ -546,7 +561,7 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 		Published: first.Published, First: first.ID, Canon: canon.ID, Count: len(now), Conflict: conflict,
 		Speakers: speakers,
 	}
-	if err := store(w.txn, pQuote, q.ID, q); err != nil {
+	if err := store(w.txn, key.KindQuote, q.ID, q); err != nil {
 		return err
 	}
 	if len(old) == 0 {
@@ -560,20 +575,7 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 
 // searched is what of a quote the search index and the counts follow.
 func searched(q quoteRec) string {
-	return fmt.Sprint(q.Text, q.Kind, q.Confidence, encDate(q.Published), q.SpeakerID, q.VenueID, q.OutletID, q.SpeakerNum, q.VenueNum, q.OutletNum)
-}
-
-// countQuote adds quote q to the search index and the counts (sign 1), or
-// takes it out (sign -1).
-func (w *writer) countQuote(q quoteRec, sign int64) {
-	quoteCounts(q, func(k []byte, n int64) { w.count(k, sign*n) })
-	for word, p := range wordPostings(q) {
-		if sign > 0 {
-			w.word(word).add = append(w.word(word).add, p)
-		} else {
-			w.word(word).remove = append(w.word(word).remove, p.suffix)
-		}
-	}
+	return fmt.Sprint(q.Text, q.Kind, q.Confidence, key.Date(q.Published), q.SpeakerID, q.VenueID, q.OutletID, q.SpeakerNum, q.VenueNum, q.OutletNum)
 }
 
 // maxConflictOccurrences bounds the printings compared for a conflict.
@@ -634,20 +636,20 @@ func (w *writer) findCopy(a *articleRec, shared map[uuid.UUID]int, count int) er
 	var bestCopy copyRec
 	for _, id := range others {
 		var other articleRec
-		if err := load(w.txn, pArticle, id, &other); err != nil {
+		if err := load(w.txn, key.KindArticle, id, &other); err != nil {
 			return fmt.Errorf("article %s: %w", id, err)
 		}
 		n := shared[id]
 		nOther := other.Quotes
 		share := float64(n) / float64(max(1, min(count, nOther)))
-		overlap := sketchJaccard(a.Sketch, other.Sketch)
+		overlap := similar.Overlap(a.Sketch, other.Sketch)
 		if share < copyMinShare && overlap < copyMinOverlap {
 			continue
 		}
-		score := round3(0.6*min(share, 1) + 0.4*min(1, overlap*2))
+		score := similar.Round3(0.6*min(share, 1) + 0.4*min(1, overlap*2))
 		if best == nil || score > bestCopy.Score {
 			o := other
-			best, bestCopy = &o, copyRec{Score: score, Shared: n, Overlap: round3(overlap)}
+			best, bestCopy = &o, copyRec{Score: score, Shared: n, Overlap: similar.Round3(overlap)}
 		}
 	}
 	if best == nil {
@@ -664,7 +666,7 @@ func (w *writer) findCopy(a *articleRec, shared map[uuid.UUID]int, count int) er
 	oldIdx := articleIndex(*best)
 	bestCopy.Original = a.ID
 	best.Copy = &bestCopy
-	if err := store(w.txn, pArticle, best.ID, best); err != nil {
+	if err := store(w.txn, key.KindArticle, best.ID, best); err != nil {
 		return err
 	}
 	return rewriteEntries(w.txn, oldIdx, articleIndex(*best))
@@ -680,45 +682,4 @@ func articleFirst(a, b articleRec) bool {
 		return a.Published.Before(b.Published)
 	}
 	return bytes.Compare(a.ID[:], b.ID[:]) < 0
-}
-
-// sketchSize is the number of MinHash values of an article's sketch.
-const sketchSize = 64
-
-// sketch is the MinHash of the word 3-grams of text: the Jaccard overlap
-// of two texts' shingles is about the share of equal values.
-func sketch(text string) []uint32 {
-	words := strings.Fields(normalize(text))
-	if len(words) < 3 {
-		return nil
-	}
-	out := make([]uint32, sketchSize)
-	for i := range out {
-		out[i] = ^uint32(0)
-	}
-	for i := 0; i+3 <= len(words); i++ {
-		h := hash64(words[i] + " " + words[i+1] + " " + words[i+2])
-		for j := range out {
-			// Multiply-shift hashing with fixed odd multipliers.
-			m := uint64(0x9e3779b97f4a7c15) + uint64(j)*0xbf58476d1ce4e5b9 | 1
-			v := uint32((h*m + uint64(j)*0x94d049bb133111eb) >> 32)
-			if v < out[j] {
-				out[j] = v
-			}
-		}
-	}
-	return out
-}
-
-func sketchJaccard(a, b []uint32) float64 {
-	if len(a) != sketchSize || len(b) != sketchSize {
-		return 0
-	}
-	n := 0
-	for i := range a {
-		if a[i] == b[i] {
-			n++
-		}
-	}
-	return float64(n) / sketchSize
 }

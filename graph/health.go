@@ -9,13 +9,15 @@ import (
 	"strings"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Ping reads one key, the layout version, to tell that the store is open
 // and answers reads. It returns ErrClosed after Close.
 func (s *Store) Ping(ctx context.Context) error {
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		_, _, err := get(txn, metaVersionKey)
+		_, _, err := get(txn, key.Version())
 		return err
 	})
 	switch {

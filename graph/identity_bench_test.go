@@ -17,6 +17,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // The identity benchmark measures what speaker identity, quote grouping
@@ -315,7 +317,7 @@ func BenchmarkMergePostings(b *testing.B) {
 	s.log = slog.New(slog.NewTextHandler(&logged, nil))
 	fresh := func() int {
 		var c int
-		if err := s.db.View(func(txn *badger.Txn) error { c = countKeys(txn, []byte{pFreshPosting}); return nil }); err != nil {
+		if err := s.db.View(func(txn *badger.Txn) error { c = countKeys(txn, key.KindFreshPosting.Prefix()); return nil }); err != nil {
 			b.Fatal(err)
 		}
 		return c

@@ -6,6 +6,12 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/identity"
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // entry is an index key and its value.
@@ -20,16 +26,16 @@ func quoteIndex(q quoteRec) []entry {
 	f := quoteFacets(q)
 	es := make([]entry, 0, 5)
 	es = append(es,
-		entry{quoteIndexKey(pQuoteByArticle, q.ArticleID[:], q.Published, q.ID), f},
-		entry{quoteIndexKey(pQuoteByDate, nil, q.Published, q.ID), f})
+		entry{key.QuoteIndex(key.KindQuoteByArticle, q.ArticleID[:], q.Published, q.ID), f},
+		entry{key.QuoteIndex(key.KindQuoteByDate, nil, q.Published, q.ID), f})
 	if q.SpeakerID != uuid.Nil {
-		es = append(es, entry{quoteIndexKey(pQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID), f})
+		es = append(es, entry{key.QuoteIndex(key.KindQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID), f})
 	}
 	if q.VenueID != uuid.Nil {
-		es = append(es, entry{quoteIndexKey(pQuoteByVenue, q.VenueID[:], q.Published, q.ID), f})
+		es = append(es, entry{key.QuoteIndex(key.KindQuoteByVenue, q.VenueID[:], q.Published, q.ID), f})
 	}
 	if q.OutletID != uuid.Nil {
-		es = append(es, entry{quoteIndexKey(pQuoteByOutlet, q.OutletID[:], q.Published, q.ID), f})
+		es = append(es, entry{key.QuoteIndex(key.KindQuoteByOutlet, q.OutletID[:], q.Published, q.ID), f})
 	}
 	return es
 }
@@ -48,13 +54,13 @@ func quoteEntries(q quoteRec, occs []occRec) []entry {
 	}
 	f := quoteFacets(q)
 	for _, o := range occs {
-		if k := quoteIndexKey(pQuoteByArticle, o.ArticleID[:], q.Published, q.ID); !seen[string(k)] {
+		if k := key.QuoteIndex(key.KindQuoteByArticle, o.ArticleID[:], q.Published, q.ID); !seen[string(k)] {
 			seen[string(k)] = true
 			es = append(es, entry{k, f})
 		}
 	}
 	if q.Conflict {
-		es = append(es, entry{recordKey(pConflict, q.ID), nil})
+		es = append(es, entry{key.Record(key.KindConflict, q.ID), nil})
 	}
 	return es
 }
@@ -64,22 +70,40 @@ func quoteEntries(q quoteRec, occs []occRec) []entry {
 // rollups and timelines. Writes, deletes, bulk loads and Check all use
 // it.
 func quoteCounts(q quoteRec, add func(k []byte, n int64)) {
-	pos, length := postings(q.Text)
-	for w := range pos {
-		add(termKey(stem(w), w), 1)
-	}
-	add(counterKey(counterWords), int64(length))
+	termCounts(q, add)
 	for _, d := range quoteDims(q) {
 		for _, k := range rollupKeys(d.dim, d.value, q.Published) {
 			add(k, 1)
 		}
 		if !q.Published.IsZero() {
-			add(timelineKey(d.dim, d.value, dayOf(q.Published)), 1)
+			add(key.Timeline(d.dim, d.value, dayOf(q.Published)), 1)
 		}
 	}
 	if !q.Published.IsZero() {
-		add(timelineKey(dimAll, nil, dayOf(q.Published)), 1)
+		add(key.Timeline(key.DimAll, nil, dayOf(q.Published)), 1)
 	}
+}
+
+// termCounts calls add with the counts of quoteCounts that follow the
+// words of a quote's text: the term dictionary and the words counter.
+func termCounts(q quoteRec, add func(k []byte, n int64)) {
+	pos, length := search.Positions(q.Text)
+	for w := range pos {
+		add(key.Term(search.Stem(w), w), 1)
+	}
+	add(key.Counter(key.CounterWords), int64(length))
+}
+
+// firstClaim reports whether k is a lookup key that names the earliest
+// record holding a folded name, speaker, venue or outlet. Two records
+// share one only when their names came to fold alike in a later key
+// layout than they were stored in; the later record goes without.
+func firstClaim(k []byte) bool {
+	switch key.Kind(k[0]) {
+	case key.KindSpeakerLookup, key.KindVenueLookup, key.KindOutletByName:
+		return true
+	}
+	return false
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -97,8 +121,8 @@ func sortedKeys[V any](m map[string]V) []string {
 // (valued with the quote id). Its match keys are apart: see postings.
 func occIndex(o occRec) []entry {
 	return []entry{
-		{key(pOccurByQuote, o.QuoteID[:], o.ID[:]), append(o.ArticleID[:len(o.ArticleID):len(o.ArticleID)], o.SpeakerID[:]...)},
-		{key(pOccurByArticle, o.ArticleID[:], o.ID[:]), o.QuoteID[:]},
+		{key.Pair(key.KindOccurrenceByQuote, o.QuoteID, o.ID), append(o.ArticleID[:len(o.ArticleID):len(o.ArticleID)], o.SpeakerID[:]...)},
+		{key.Pair(key.KindOccurrenceByArticle, o.ArticleID, o.ID), o.QuoteID[:]},
 	}
 }
 
@@ -108,9 +132,7 @@ func occIndex(o occRec) []entry {
 // them, and Badger's bloom filters make a key no printing has (the most
 // common case) cheap to miss.
 
-const postingLen = 2 * idLen
-
-func matchKey(k string) []byte { return key(pOccurByKey, []byte(k)) }
+const postingLen = 2 * key.IDLen
 
 // appendPosting returns postings v with occurrence o added, the oldest
 // dropped past maxPostings; v is not changed.
@@ -126,16 +148,15 @@ func appendPosting(v []byte, o occRec) []byte {
 
 // dropPostings removes occurrence o from the postings of its match keys.
 func dropPostings(txn *badger.Txn, o occRec) error {
-	p := profile(o.Text)
-	for _, k := range matchKeys(&p) {
-		mk := matchKey(k)
+	for _, k := range similar.MatchKeys(o.Text) {
+		mk := key.Match(k)
 		v, ok, err := get(txn, mk)
 		if err != nil || !ok {
 			return err
 		}
 		var keep []byte
 		for i := 0; i+postingLen <= len(v); i += postingLen {
-			if !bytes.Equal(v[i:i+idLen], o.ID[:]) {
+			if !bytes.Equal(v[i:i+key.IDLen], o.ID[:]) {
 				keep = append(keep, v[i:i+postingLen]...)
 			}
 		}
@@ -159,22 +180,22 @@ func dropPostings(txn *badger.Txn, o occRec) error {
 // block keys for identity resolution; and, when it is merged into another,
 // its cluster's canonical record.
 func speakerIndex(r speakerRec) []entry {
-	norm := []byte(normalize(r.Name))
+	norm := []byte(fold.String(r.Name))
 	var es []entry
 	if r.Canon == uuid.Nil {
-		es = append(es, entry{nameKey(pSpeakerByName, normalize(r.display()), r.ID), nil})
+		es = append(es, entry{key.Name(key.KindSpeakerByName, fold.String(r.display()), r.ID), nil})
 	} else {
-		es = append(es, entry{key(pSpeakerMember, r.ID[:]), r.Canon[:]})
+		es = append(es, entry{key.Record(key.KindSpeakerMember, r.ID), r.Canon[:]})
 	}
 	lookupVal := append(r.ID[:len(r.ID):len(r.ID)], norm...)
 	for _, l := range r.lookups() {
-		es = append(es, entry{key(pSpeakerLookup, []byte(l)), lookupVal})
+		es = append(es, entry{key.Lookup(key.KindSpeakerLookup, l), lookupVal})
 	}
 	for _, t := range r.tokens() {
-		es = append(es, entry{nameKey(pSpeakerByToken, t, r.ID), norm})
+		es = append(es, entry{key.Name(key.KindSpeakerByToken, t, r.ID), norm})
 	}
-	for _, b := range nameBlockKeys(r.names()...) {
-		es = append(es, entry{nameKey(pSpeakerByBlock, b, r.ID), nil})
+	for _, b := range identity.BlockKeys(r.names()...) {
+		es = append(es, entry{key.Name(key.KindSpeakerByBlock, b, r.ID), nil})
 	}
 	return es
 }
@@ -209,45 +230,35 @@ func rewriteEntries(txn *badger.Txn, old, new []entry) error {
 // candidateIndex is the pair entry of a candidate: its two speaker records
 // in byte order, valued with the candidate id.
 func candidateIndex(r candidateRec) []entry {
-	a, b := pairOrder(r.A, r.B)
-	return []entry{{key(pCandidatePair, a[:], b[:]), r.ID[:]}}
+	a, b := key.Ordered(r.A, r.B)
+	return []entry{{key.Pair(key.KindCandidatePair, a, b), r.ID[:]}}
 }
-
-func pairOrder(a, b uuid.UUID) (uuid.UUID, uuid.UUID) {
-	if bytes.Compare(a[:], b[:]) > 0 {
-		return b, a
-	}
-	return a, b
-}
-
-// decisionKey is a decision on two normalized names, one key each way.
-func decisionKey(a, b string) []byte { return key(pDecision, []byte(a), []byte{sep}, []byte(b)) }
 
 // venueIndex returns the index entries of a venue: name order, lookup by
 // name and kind, and a token entry per word of the name.
 func venueIndex(r venueRec) []entry {
-	norm := normalize(r.Name)
+	norm := fold.String(r.Name)
 	es := []entry{
-		{nameKey(pVenueByName, norm, r.ID), nil},
-		{venueLookupKey(norm, r.Kind), r.ID[:]},
+		{key.Name(key.KindVenueByName, norm, r.ID), nil},
+		{key.VenueLookup(norm, r.Kind), r.ID[:]},
 	}
-	for _, t := range tokens(r.Name) {
-		es = append(es, entry{nameKey(pVenueByToken, t, r.ID), []byte(norm)})
+	for _, t := range fold.Tokens(r.Name) {
+		es = append(es, entry{key.Name(key.KindVenueByToken, t, r.ID), []byte(norm)})
 	}
 	return es
 }
 
 func outletIndex(r outletRec) []entry {
-	return []entry{{key(pOutletByName, []byte(normalize(r.Name))), r.ID[:]}}
+	return []entry{{key.Lookup(key.KindOutletByName, fold.String(r.Name)), r.ID[:]}}
 }
 
 func articleIndex(r articleRec) []entry {
 	es := []entry{
-		{key(pArticleByKey, []byte(r.Key)), r.ID[:]},
-		{articleDateKey(r.Published, r.ID), nil},
+		{key.Lookup(key.KindArticleByKey, r.Key), r.ID[:]},
+		{key.ArticleByDate(r.Published, r.ID), nil},
 	}
 	if r.Copy != nil {
-		es = append(es, entry{key(pArticleCopies, r.Copy.Original[:], r.ID[:]), nil})
+		es = append(es, entry{key.Pair(key.KindArticleCopy, r.Copy.Original, r.ID), nil})
 	}
 	return es
 }

@@ -14,11 +14,11 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
-)
 
-// metaLoadingKey marks a store that a Loader is filling; Open refuses it
-// until the Loader's Close removes the mark.
-var metaLoadingKey = []byte{pMeta, 'l', 'o', 'a', 'd', 'i', 'n', 'g'}
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
+)
 
 // A Loader writes whole records, ids and all, into an empty store: the
 // way back from an export (graphd import), and the way to build a large
@@ -49,7 +49,7 @@ type Loader struct {
 
 	counters map[string]int64
 	counts   map[string]int64
-	edges    map[[2 * idLen]byte]int64
+	edges    map[[2 * key.IDLen]byte]int64
 
 	articles   map[uuid.UUID]*loadedArticle
 	speakers   map[uuid.UUID]*loadedSpeaker
@@ -99,12 +99,12 @@ func (s *Store) Load(ctx context.Context) (*Loader, error) {
 	s.wmu.Lock()
 	unlock := func() { s.wmu.Unlock(); s.mu.RUnlock() }
 	err := s.db.Update(func(txn *badger.Txn) error {
-		for _, p := range []byte{pArticle, pQuote, pSpeaker, pVenue, pOutlet} {
-			if countKeys(txn, []byte{p}) > 0 {
+		for _, p := range []key.Kind{key.KindArticle, key.KindQuote, key.KindSpeaker, key.KindVenue, key.KindOutlet} {
+			if countKeys(txn, p.Prefix()) > 0 {
 				return fmt.Errorf("%w: the store is not empty", ErrInvalid)
 			}
 		}
-		return set(txn, metaLoadingKey, []byte{1})
+		return set(txn, key.Loading(), []byte{1})
 	})
 	if err != nil {
 		unlock()
@@ -112,7 +112,7 @@ func (s *Store) Load(ctx context.Context) (*Loader, error) {
 	}
 	return &Loader{
 		s: s, ctx: ctx, wb: s.db.NewWriteBatch(),
-		counters: map[string]int64{}, counts: map[string]int64{}, edges: map[[2 * idLen]byte]int64{},
+		counters: map[string]int64{}, counts: map[string]int64{}, edges: map[[2 * key.IDLen]byte]int64{},
 		articles: map[uuid.UUID]*loadedArticle{}, speakers: map[uuid.UUID]*loadedSpeaker{}, venues: map[uuid.UUID]uint32{},
 		outlets: map[uuid.UUID]loadedOutlet{}, quotes: map[uuid.UUID]bool{}, occs: map[uuid.UUID]bool{},
 		candidates: map[uuid.UUID]bool{}, decided: map[string]bool{}, names: map[string]uuid.UUID{}, nums: map[string]uint32{},
@@ -132,12 +132,12 @@ func (l *Loader) set(k, v []byte) error {
 	return nil
 }
 
-func (l *Loader) record(p byte, id uuid.UUID, v any) error {
+func (l *Loader) record(p key.Kind, id uuid.UUID, v any) error {
 	b, err := encodeRecord(v)
 	if err != nil {
 		return err
 	}
-	return l.set(recordKey(p, id), b)
+	return l.set(key.Record(p, id), b)
 }
 
 func (l *Loader) entries(es []entry) error {
@@ -149,13 +149,26 @@ func (l *Loader) entries(es []entry) error {
 	return nil
 }
 
-// claim takes the lookup key k for id; ErrInvalid when another has it.
+// claim takes the lookup key k for id; ErrInvalid when another has it,
+// unless it is a folded name an earlier record may hold (firstClaim).
 func (l *Loader) claim(what string, k []byte, id uuid.UUID) error {
 	if other, ok := l.names[string(k)]; ok && other != id {
+		if firstClaim(k) {
+			return nil
+		}
 		return fmt.Errorf("%w: %s %q is also %s", ErrInvalid, what, k[1:], other)
 	}
 	l.names[string(k)] = id
 	return nil
+}
+
+// owned drops from es the lookup keys an earlier record of the load
+// claimed (firstClaim).
+func (l *Loader) owned(id uuid.UUID, es []entry) []entry {
+	return slices.DeleteFunc(es, func(e entry) bool {
+		other, ok := l.names[string(e.k)]
+		return firstClaim(e.k) && ok && other != id
+	})
 }
 
 func (l *Loader) check(what string, id uuid.UUID, seen bool) error {
@@ -184,17 +197,17 @@ func (l *Loader) Outlet(o Outlet) error {
 		return fmt.Errorf("load outlet %s: %w", o.ID, err)
 	}
 	r := outletRec{ID: o.ID, Name: clean(o.Name)}
-	if err := l.claim("outlet", key(pOutletByName, []byte(normalize(r.Name))), o.ID); err != nil {
+	if err := l.claim("outlet", key.Lookup(key.KindOutletByName, fold.String(r.Name)), o.ID); err != nil {
 		return fmt.Errorf("load outlet %s: %w", o.ID, err)
 	}
-	l.nums[lastOutletNum]++
-	r.Num = l.nums[lastOutletNum]
+	l.nums[key.LastOutletNum]++
+	r.Num = l.nums[key.LastOutletNum]
 	l.outlets[o.ID] = loadedOutlet{r.Name, r.Num}
-	l.counters[counterOutlets]++
-	if err := l.record(pOutlet, o.ID, r); err != nil {
+	l.counters[key.CounterOutlets]++
+	if err := l.record(key.KindOutlet, o.ID, r); err != nil {
 		return err
 	}
-	return l.entries(outletIndex(r))
+	return l.entries(l.owned(o.ID, outletIndex(r)))
 }
 
 // Speaker loads a speaker record of one name that was never merged, with
@@ -286,22 +299,22 @@ func (l *Loader) SpeakerRecord(sp SpeakerRecord) error {
 	}
 	for _, n := range r.lookups() {
 		if err == nil {
-			err = l.claim("speaker name", key(pSpeakerLookup, []byte(n)), sp.ID)
+			err = l.claim("speaker name", key.Lookup(key.KindSpeakerLookup, n), sp.ID)
 		}
 	}
 	if err != nil {
 		return fmt.Errorf("load speaker %s: %w", sp.ID, err)
 	}
-	l.nums[lastSpeakerNum]++
-	r.Num = l.nums[lastSpeakerNum]
+	l.nums[key.LastSpeakerNum]++
+	r.Num = l.nums[key.LastSpeakerNum]
 	l.speakers[sp.ID] = &loadedSpeaker{num: r.Num, canon: r.Canon, parent: r.Parent, members: r.Members}
 	if r.Canon == uuid.Nil {
-		l.counters[counterSpeakers]++
+		l.counters[key.CounterSpeakers]++
 	}
-	if err := l.record(pSpeaker, sp.ID, r); err != nil {
+	if err := l.record(key.KindSpeaker, sp.ID, r); err != nil {
 		return err
 	}
-	return l.entries(speakerIndex(r))
+	return l.entries(l.owned(sp.ID, speakerIndex(r)))
 }
 
 // checkCluster checks the links of one record, alone: a member has a
@@ -354,19 +367,19 @@ func (l *Loader) Venue(v Venue) error {
 	}
 	r := venueRec{ID: v.ID, Name: clean(v.Name), Kind: v.Kind}
 	if err == nil {
-		err = l.claim("venue", venueLookupKey(normalize(r.Name), r.Kind), v.ID)
+		err = l.claim("venue", key.VenueLookup(fold.String(r.Name), r.Kind), v.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("load venue %s: %w", v.ID, err)
 	}
-	l.nums[lastVenueNum]++
-	r.Num = l.nums[lastVenueNum]
+	l.nums[key.LastVenueNum]++
+	r.Num = l.nums[key.LastVenueNum]
 	l.venues[v.ID] = r.Num
-	l.counters[counterVenues]++
-	if err := l.record(pVenue, v.ID, r); err != nil {
+	l.counters[key.CounterVenues]++
+	if err := l.record(key.KindVenue, v.ID, r); err != nil {
 		return err
 	}
-	return l.entries(venueIndex(r))
+	return l.entries(l.owned(v.ID, venueIndex(r)))
 }
 
 // Article loads an article with its text, and the link to the article it
@@ -399,16 +412,16 @@ func (l *Loader) Article(a Article) error {
 	if _, ok := l.outlets[a.OutletID]; a.OutletID != uuid.Nil && !ok {
 		return fail("outlet %s not loaded", a.OutletID)
 	}
-	if (a.OutletID == uuid.Nil) != (normalize(a.Outlet) == "") {
+	if (a.OutletID == uuid.Nil) != (fold.String(a.Outlet) == "") {
 		return fail("outlet name %q and id %s disagree", a.Outlet, a.OutletID)
 	}
-	if err := l.claim("article key", key(pArticleByKey, []byte(a.Key)), a.ID); err != nil {
+	if err := l.claim("article key", key.Lookup(key.KindArticleByKey, a.Key), a.ID); err != nil {
 		return fmt.Errorf("load article %s: %w", a.ID, err)
 	}
 	r := articleRec{
 		ID: a.ID, Key: a.Key, SourceID: in.SourceID, URL: in.URL, Title: a.Title,
 		OutletID: a.OutletID, Hash: strings.ToLower(a.Hash), TextLen: len(a.Text), Ingested: a.Ingested.UTC(),
-		Sketch: sketch(a.Text),
+		Sketch: similar.Sketch(a.Text),
 	}
 	if c := a.CopyOf; c != nil {
 		switch {
@@ -426,9 +439,9 @@ func (l *Loader) Article(a Article) error {
 		r.Published = a.Published.UTC()
 	}
 	l.articles[a.ID] = &loadedArticle{rec: r, outletNum: l.outlets[r.OutletID].num, runes: utf8.RuneCountInString(a.Text)}
-	l.counters[counterArticles]++
+	l.counters[key.CounterArticles]++
 	for i := range chunks(len(a.Text)) {
-		if err := l.set(textKey(a.ID, i), []byte(a.Text[i*textChunk:min(len(a.Text), (i+1)*textChunk)])); err != nil {
+		if err := l.set(key.Text(a.ID, i), []byte(a.Text[i*textChunk:min(len(a.Text), (i+1)*textChunk)])); err != nil {
 			return err
 		}
 	}
@@ -441,7 +454,7 @@ func (l *Loader) Quote(q Quote) error {
 	return l.Statement(q, []Occurrence{{
 		ArticleID: q.ArticleID, SpeakerRecord: q.SpeakerID, VenueID: q.VenueID, Text: q.Text, Kind: q.Kind,
 		Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan, Mention: q.Mention, MentionSpan: q.MentionSpan,
-		Confidence: q.Confidence, Match: matchFirst, Score: 1,
+		Confidence: q.Confidence, Match: similar.First, Score: 1,
 	}})
 }
 
@@ -482,7 +495,7 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 			return fail("%s: speaker %s not loaded", field, sp)
 		case o.VenueID != uuid.Nil && l.venues[o.VenueID] == 0:
 			return fail("%s: venue %s not loaded", field, o.VenueID)
-		case o.Match != matchFirst && o.Match != matchExact && o.Match != matchContained && o.Match != matchParaphrase:
+		case o.Match != similar.First && o.Match != similar.Exact && o.Match != similar.Contained && o.Match != similar.Paraphrase:
 			return fail("%s: match %q is not first, exact, contained or paraphrase", field, o.Match)
 		case math.IsNaN(o.Score) || o.Score < 0 || o.Score > 1:
 			return fail("%s: score %v not in [0, 1]", field, o.Score)
@@ -498,7 +511,7 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 		id := o.ID
 		if id == uuid.Nil {
 			var err error
-			if id, err = uuid.NewV7(); err != nil {
+			if id, err = newID(); err != nil {
 				return err
 			}
 		}
@@ -538,21 +551,21 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 	for _, o := range recs {
 		l.occs[o.ID] = true
 		l.articles[o.ArticleID].rec.Quotes++
-		if err := l.record(pOccur, o.ID, o); err != nil {
+		if err := l.record(key.KindOccurrence, o.ID, o); err != nil {
 			return err
 		}
 		if err := l.entries(occIndex(o)); err != nil {
 			return err
 		}
-		l.counters[counterOccurs]++
+		l.counters[key.CounterOccurs]++
 		if o.SpeakerID != uuid.Nil && o.VenueID != uuid.Nil {
 			l.edges[edgeID(o.SpeakerID, o.VenueID)]++
 		}
-		for _, k := range textMatchKeys(o.Text) {
+		for _, k := range similar.MatchKeys(o.Text) {
 			l.matches[k] = newestPostings(l.matches[k], o)
 		}
 	}
-	if err := l.record(pQuote, q.ID, r); err != nil {
+	if err := l.record(key.KindQuote, q.ID, r); err != nil {
 		return err
 	}
 	if err := l.entries(quoteEntries(r, recs)); err != nil {
@@ -562,28 +575,15 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 	for w, p := range wordPostings(r) {
 		l.words[w] = append(l.words[w], p)
 	}
-	l.counters[counterQuotes]++
+	l.counters[key.CounterQuotes]++
 	return nil
-}
-
-// textMatchKeys are the match keys of a printing's text (matchKeys),
-// without the rest of its profile.
-func textMatchKeys(text string) []string {
-	p := textProfile{norm: normalize(text)}
-	p.words = strings.Fields(p.norm)
-	for _, w := range p.words {
-		if !stopword[w] {
-			p.stems = append(p.stems, quoteStem(w))
-		}
-	}
-	return matchKeys(&p)
 }
 
 // newestPostings adds o to postings v, kept in occurrence id order (the
 // order printings are written in) and cut to the newest maxPostings.
 func newestPostings(v []byte, o occRec) []byte {
 	i := 0
-	for i < len(v) && bytes.Compare(v[i:i+idLen], o.ID[:]) < 0 {
+	for i < len(v) && bytes.Compare(v[i:i+key.IDLen], o.ID[:]) < 0 {
 		i += postingLen
 	}
 	v = slices.Insert(v, i, append(o.ID[:len(o.ID):len(o.ID)], o.QuoteID[:]...)...)
@@ -600,7 +600,7 @@ func (l *Loader) CandidateRecord(c CandidateRecord) error {
 		return err
 	}
 	r := candidateRec{ID: c.ID, A: c.A, B: c.B, Evidence: c.Evidence, Confidence: c.Confidence, Shared: c.Shared, Created: c.Created.UTC()}
-	a, b := pairOrder(c.A, c.B)
+	a, b := key.Ordered(c.A, c.B)
 	err := checkEvidence("candidate", c.Evidence, c.Confidence)
 	switch {
 	case err != nil:
@@ -609,13 +609,13 @@ func (l *Loader) CandidateRecord(c CandidateRecord) error {
 	case c.A == c.B || c.Shared < 0:
 		err = fmt.Errorf("%w: a speaker compared with itself, or %d shared quotations", ErrInvalid, c.Shared)
 	default:
-		err = l.claim("candidate pair", key(pCandidatePair, a[:], b[:]), c.ID)
+		err = l.claim("candidate pair", key.Pair(key.KindCandidatePair, a, b), c.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("load candidate %s: %w", c.ID, err)
 	}
 	l.candidates[c.ID] = true
-	if err := l.record(pCandidate, c.ID, r); err != nil {
+	if err := l.record(key.KindCandidate, c.ID, r); err != nil {
 		return err
 	}
 	return l.entries(candidateIndex(r))
@@ -630,27 +630,27 @@ func (l *Loader) Decision(d Decision) error {
 	a, b := d.Names[0], d.Names[1]
 	var err error
 	switch {
-	case a == "" || b == "" || normalize(a) != a || normalize(b) != b || len(a) > maxNameBytes || len(b) > maxNameBytes:
+	case a == "" || b == "" || fold.String(a) != a || fold.String(b) != b || len(a) > maxNameBytes || len(b) > maxNameBytes:
 		err = fmt.Errorf("%w: names %q and %q are not normalized names", ErrInvalid, a, b)
 	case a == b:
 		err = fmt.Errorf("%w: a name decided on with itself", ErrInvalid)
 	case d.Action != decisionMerge && d.Action != decisionApart:
 		err = fmt.Errorf("%w: action %q is neither %s nor %s", ErrInvalid, d.Action, decisionMerge, decisionApart)
-	case l.decided[string(decisionKey(a, b))]:
+	case l.decided[string(key.Decision(a, b))]:
 		err = fmt.Errorf("%w: decided twice", ErrInvalid)
 	}
 	if err != nil {
 		return fmt.Errorf("load decision on %q and %q: %w", a, b, err)
 	}
-	l.decided[string(decisionKey(a, b))], l.decided[string(decisionKey(b, a))] = true, true
+	l.decided[string(key.Decision(a, b))], l.decided[string(key.Decision(b, a))] = true, true
 	v, err := encodeRecord(decisionRec{Action: d.Action, At: d.At.UTC()})
 	if err != nil {
 		return err
 	}
-	if err := l.set(decisionKey(a, b), v); err != nil {
+	if err := l.set(key.Decision(a, b), v); err != nil {
 		return err
 	}
-	return l.set(decisionKey(b, a), v)
+	return l.set(key.Decision(b, a), v)
 }
 
 // links checks what records may point forward to: every cluster of
@@ -719,17 +719,17 @@ func (l *Loader) Close() error {
 	}
 	err = func() error {
 		for _, a := range l.articles {
-			if err := l.record(pArticle, a.rec.ID, a.rec); err != nil {
+			if err := l.record(key.KindArticle, a.rec.ID, a.rec); err != nil {
 				return err
 			}
 		}
 		for name, n := range l.counters {
-			if err := l.set(counterKey(name), uint64Bytes(uint64(n))); err != nil {
+			if err := l.set(key.Counter(name), uint64Bytes(uint64(n))); err != nil {
 				return err
 			}
 		}
 		for name, n := range l.nums {
-			if err := l.set(counterKey(name), uint64Bytes(uint64(n))); err != nil {
+			if err := l.set(key.Counter(name), uint64Bytes(uint64(n))); err != nil {
 				return err
 			}
 		}
@@ -737,7 +737,7 @@ func (l *Loader) Close() error {
 			return err
 		}
 		for e, n := range l.edges {
-			if err := l.set(key(pSpeakerVenue, e[:]), uint64Bytes(uint64(n))); err != nil {
+			if err := l.set(append(key.KindSpeakerVenue.Prefix(), e[:]...), uint64Bytes(uint64(n))); err != nil {
 				return err
 			}
 		}
@@ -749,7 +749,7 @@ func (l *Loader) Close() error {
 			}
 		}
 		for k, v := range l.matches {
-			if err := l.set(matchKey(k), v); err != nil {
+			if err := l.set(key.Match(k), v); err != nil {
 				return err
 			}
 		}
@@ -757,7 +757,7 @@ func (l *Loader) Close() error {
 			return dbErr("load", err)
 		}
 		l.s.counts = countCache{}
-		return l.s.db.Update(func(txn *badger.Txn) error { return del(txn, metaLoadingKey) })
+		return l.s.db.Update(func(txn *badger.Txn) error { return del(txn, key.Loading()) })
 	}()
 	if err != nil {
 		l.wb.Cancel()
@@ -804,7 +804,7 @@ func (s *Store) clearLoad() error {
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
 			k := it.Item().Key()
-			if bytes.Equal(k, metaVersionKey) || bytes.Equal(k, metaLoadingKey) {
+			if bytes.Equal(k, key.Version()) || bytes.Equal(k, key.Loading()) {
 				continue
 			}
 			if err := wb.Delete(bytes.Clone(k)); err != nil {
@@ -817,7 +817,7 @@ func (s *Store) clearLoad() error {
 		err = wb.Flush()
 	}
 	if err == nil {
-		err = s.db.Update(func(txn *badger.Txn) error { return txn.Delete(metaLoadingKey) })
+		err = s.db.Update(func(txn *badger.Txn) error { return txn.Delete(key.Loading()) })
 	}
 	if err != nil {
 		return dbErr("clear an unfinished load", err)

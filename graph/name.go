@@ -8,6 +8,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // A match is a speaker or venue found by name. Matches sort by group
@@ -25,10 +28,10 @@ const (
 )
 
 func (m match) sortKey() []byte {
-	k := make([]byte, 0, 1+len(m.norm)+1+idLen)
+	k := make([]byte, 0, 1+len(m.norm)+1+key.IDLen)
 	k = append(k, m.group)
 	k = append(k, m.norm...)
-	k = append(k, sep)
+	k = append(k, key.Sep)
 	return append(k, m.id[:]...)
 }
 
@@ -69,12 +72,12 @@ func (ms matches) page(p Page, cursor []byte, backward bool) ([]match, PageInfo)
 
 // scanNames calls fn for each key <p><name><0x00><id> whose name starts
 // with prefix, with the key's name, id and value.
-func scanNames(txn *badger.Txn, p byte, prefix string, fn func(norm string, id uuid.UUID, v []byte) error) error {
-	it := keysOnly(txn, key(p, []byte(prefix)))
+func scanNames(txn *badger.Txn, p key.Kind, prefix string, fn func(norm string, id uuid.UUID, v []byte) error) error {
+	it := keysOnly(txn, key.NamePrefix(p, prefix))
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
 		item := it.Item()
-		norm, id, ok := splitNameKey(item.Key()[1:])
+		norm, id, ok := key.SplitName(item.Key()[1:])
 		if !ok {
 			return fmt.Errorf("malformed name key %q", item.Key())
 		}
@@ -92,10 +95,10 @@ func scanNames(txn *badger.Txn, p byte, prefix string, fn func(norm string, id u
 // tokenMatches adds the ids whose words, held in the token index p,
 // begin with every word of q. verify returns the words of an id when q
 // has several.
-func tokenMatches(txn *badger.Txn, p byte, q string, ms matches, verify func(uuid.UUID) ([]string, error)) error {
+func tokenMatches(txn *badger.Txn, p key.Kind, q string, ms matches, verify func(uuid.UUID) ([]string, error)) error {
 	words := strings.Fields(q)
 	for i := range words {
-		words[i] = cutToken(words[i])
+		words[i] = fold.Cut(words[i])
 	}
 	driver := slices.MaxFunc(words, func(a, b string) int { return len(a) - len(b) })
 	return scanNames(txn, p, driver, func(_ string, id uuid.UUID, v []byte) error {
@@ -120,7 +123,7 @@ func tokenMatches(txn *badger.Txn, p byte, q string, ms matches, verify func(uui
 
 // listNames returns a page of the ids in the name-ordered index p; a
 // backward page reads the index in reverse.
-func listNames(txn *badger.Txn, p byte, page Page, cursor []byte, backward bool) ([]match, PageInfo, error) {
+func listNames(txn *badger.Txn, p key.Kind, page Page, cursor []byte, backward bool) ([]match, PageInfo, error) {
 	if cursor != nil && cursor[0] != groupPrefix {
 		return nil, PageInfo{}, ErrBadCursor
 	}
@@ -129,7 +132,7 @@ func listNames(txn *badger.Txn, p byte, page Page, cursor []byte, backward bool)
 	if cursor != nil {
 		at = cursor[1:]
 	}
-	prefix := []byte{p}
+	prefix := p.Prefix()
 	it := iterate(txn, prefix, backward)
 	defer it.Close()
 	for it.Seek(seekKey(prefix, at, backward)); it.Valid(); it.Next() {
@@ -140,7 +143,7 @@ func listNames(txn *badger.Txn, p byte, page Page, cursor []byte, backward bool)
 		if !pg.room() {
 			break
 		}
-		norm, id, ok := splitNameKey(k[1:])
+		norm, id, ok := key.SplitName(k[1:])
 		if !ok {
 			return nil, PageInfo{}, fmt.Errorf("malformed name key %q", k)
 		}
@@ -159,7 +162,7 @@ func nameCursor(p Page) ([]byte, bool, error) {
 		return nil, false, err
 	}
 	if cur != nil {
-		if _, _, ok := splitNameKey(cur[1:]); !ok || cur[0] > groupPrefix {
+		if _, _, ok := key.SplitName(cur[1:]); !ok || cur[0] > groupPrefix {
 			return nil, false, ErrBadCursor
 		}
 	}

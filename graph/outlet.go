@@ -7,12 +7,14 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Outlet returns the outlet with id, or an error wrapping ErrNotFound.
 func (s *Store) Outlet(ctx context.Context, id uuid.UUID) (Outlet, error) {
 	var rec outletRec
-	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, pOutlet, id, &rec) })
+	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, key.KindOutlet, id, &rec) })
 	if err != nil {
 		return Outlet{}, fmt.Errorf("outlet %s: %w", id, err)
 	}
@@ -30,12 +32,12 @@ func (s *Store) Outlets(ctx context.Context, page Page) ([]Outlet, PageInfo, err
 	var out []Outlet
 	var info PageInfo
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		total, err := readCounter(txn, counterOutlets)
+		total, err := readCounter(txn, key.CounterOutlets)
 		if err != nil {
 			return err
 		}
 		pg := newPager[Outlet](cursorOutlet, page, cur, back)
-		prefix := []byte{pOutletByName}
+		prefix := key.KindOutletByName.Prefix()
 		it := iterate(txn, prefix, back)
 		defer it.Close()
 		for it.Seek(seekKey(prefix, cur, back)); it.Valid(); it.Next() {
@@ -56,7 +58,7 @@ func (s *Store) Outlets(ctx context.Context, page Page) ([]Outlet, PageInfo, err
 				return fmt.Errorf("outlet index %q: %v", norm, err)
 			}
 			var rec outletRec
-			if err := load(txn, pOutlet, id, &rec); err != nil {
+			if err := load(txn, key.KindOutlet, id, &rec); err != nil {
 				return fmt.Errorf("outlet %s: %w", id, err)
 			}
 			pg.add(norm, rec.outlet())

@@ -8,7 +8,9 @@ import (
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
-	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
 )
 
 // The word index is kept in blocks: one key per run of up to blockMax
@@ -39,7 +41,7 @@ const (
 
 // posting is one quote's entry in a word's list.
 type posting struct {
-	suffix [suffixLen]byte
+	suffix [key.SuffixLen]byte
 	val    []byte
 }
 
@@ -49,8 +51,8 @@ func (p posting) less(q posting) int { return cmpSuffix(p.suffix[:], q.suffix[:]
 // bytes.Compare would, three words at a time: intersections compare
 // little else.
 func cmpSuffix(a, b []byte) int {
-	_, _ = a[suffixLen-1], b[suffixLen-1]
-	for i := 0; i < suffixLen; i += 8 {
+	_, _ = a[key.SuffixLen-1], b[key.SuffixLen-1]
+	for i := 0; i < key.SuffixLen; i += 8 {
 		x, y := binary.BigEndian.Uint64(a[i:]), binary.BigEndian.Uint64(b[i:])
 		switch {
 		case x < y:
@@ -123,39 +125,27 @@ func decodeFacts(v []byte, f *facts, withPos bool) bool {
 
 // wordPostings returns the postings of q, by word.
 func wordPostings(q quoteRec) map[string]posting {
-	pos, length := postings(q.Text)
+	pos, length := search.Positions(q.Text)
 	out := make(map[string]posting, len(pos))
-	var sfx [suffixLen]byte
-	copy(sfx[:], quoteSuffix(q.Published, q.ID))
+	var sfx [key.SuffixLen]byte
+	copy(sfx[:], key.Suffix(q.Published, q.ID))
 	for w, ps := range pos {
 		out[w] = posting{suffix: sfx, val: encodeFacts(q, length, ps)}
 	}
 	return out
 }
 
-func blockKey(word string, last [suffixLen]byte) []byte {
-	return key(pQuoteByToken, tokenSelector(word), last[:])
-}
-
-// finalSuffix names the final block of a word.
-var finalSuffix = func() (s [suffixLen]byte) {
-	for i := range s {
-		s[i] = 0xff
-	}
-	return s
-}()
-
 // blockKeys names the blocks of parts, a word's blocks from some block
 // on: each by its last posting, the final one, when it ends the word,
-// by finalSuffix.
+// by key.FinalSuffix.
 func blockKeys(word string, parts [][]posting, final bool) [][]byte {
 	ks := make([][]byte, len(parts))
 	for i, part := range parts {
 		last := part[len(part)-1].suffix
 		if final && i == len(parts)-1 {
-			last = finalSuffix
+			last = key.FinalSuffix
 		}
-		ks[i] = blockKey(word, last)
+		ks[i] = key.WordBlock(word, last)
 	}
 	return ks
 }
@@ -163,20 +153,20 @@ func blockKeys(word string, parts [][]posting, final bool) [][]byte {
 func encodeBlock(ps []posting) []byte {
 	n := binary.MaxVarintLen32
 	for _, p := range ps {
-		n += binary.MaxVarintLen64 + idLen + binary.MaxVarintLen32 + len(p.val)
+		n += binary.MaxVarintLen64 + key.IDLen + binary.MaxVarintLen32 + len(p.val)
 	}
 	b := make([]byte, 0, n)
 	b = binary.AppendUvarint(b, uint64(len(ps)))
 	var prev uint64
 	for i, p := range ps {
-		d := binary.BigEndian.Uint64(p.suffix[:dateLen])
+		d := binary.BigEndian.Uint64(p.suffix[:key.DateLen])
 		if i == 0 {
 			b = binary.AppendUvarint(b, d)
 		} else {
 			b = binary.AppendUvarint(b, d-prev)
 		}
 		prev = d
-		b = append(b, p.suffix[dateLen:]...)
+		b = append(b, p.suffix[key.DateLen:]...)
 		b = binary.AppendUvarint(b, uint64(len(p.val)))
 		b = append(b, p.val...)
 	}
@@ -206,13 +196,13 @@ func decodeBlock(b []byte, out []posting) ([]posting, error) {
 		} else {
 			date += d
 		}
-		if len(b) < idLen {
+		if len(b) < key.IDLen {
 			return out, errBadBlock
 		}
 		var p posting
-		binary.BigEndian.PutUint64(p.suffix[:dateLen], date)
-		copy(p.suffix[dateLen:], b[:idLen])
-		b = b[idLen:]
+		binary.BigEndian.PutUint64(p.suffix[:key.DateLen], date)
+		copy(p.suffix[key.DateLen:], b[:key.IDLen])
+		b = b[key.IDLen:]
 		l, k := binary.Uvarint(b)
 		if k <= 0 || uint64(len(b)-k) < l {
 			return out, errBadBlock
@@ -244,7 +234,7 @@ func splitBlocks(ps []posting) [][]posting {
 // wordChange is what one write does to a word's postings.
 type wordChange struct {
 	add    []posting
-	remove [][suffixLen]byte
+	remove [][key.SuffixLen]byte
 }
 
 // applyWordChanges writes changes to the word index in txn. It finds the
@@ -256,7 +246,7 @@ func applyWordChanges(txn, rtxn *badger.Txn, changes map[string]*wordChange) err
 	}
 	o := badger.DefaultIteratorOptions
 	o.PrefetchValues = false
-	o.Prefix = []byte{pQuoteByToken}
+	o.Prefix = key.KindWordBlock.Prefix()
 	it := rtxn.NewIterator(o)
 	defer it.Close()
 	for _, w := range sortedKeys(changes) {
@@ -268,7 +258,7 @@ func applyWordChanges(txn, rtxn *badger.Txn, changes map[string]*wordChange) err
 }
 
 func applyWordChange(txn, rtxn *badger.Txn, it *badger.Iterator, w string, c *wordChange) error {
-	prefix := key(pQuoteByToken, tokenSelector(w))
+	prefix := key.Word(key.KindWordBlock, w)
 	// A block touched: its key (nil for the first block of a new word)
 	// and postings.
 	type block struct {
@@ -289,7 +279,7 @@ func applyWordChange(txn, rtxn *badger.Txn, it *badger.Iterator, w string, c *wo
 	}
 	// New quotes are mostly of late dates: try the final block first,
 	// by a lookup, which costs less than a seek.
-	final := blockKey(w, finalSuffix)
+	final := key.WordBlock(w, key.FinalSuffix)
 	switch item, err := rtxn.Get(final); {
 	case err == nil:
 		v, err := item.ValueCopy(nil)
@@ -340,7 +330,7 @@ func applyWordChange(txn, rtxn *badger.Txn, it *badger.Iterator, w string, c *wo
 		if err != nil {
 			return err
 		}
-		i, ok := slices.BinarySearchFunc(b.ps, sfx, func(p posting, s [suffixLen]byte) int { return bytes.Compare(p.suffix[:], s[:]) })
+		i, ok := slices.BinarySearchFunc(b.ps, sfx, func(p posting, s [key.SuffixLen]byte) int { return bytes.Compare(p.suffix[:], s[:]) })
 		if ok {
 			b.ps = slices.Delete(b.ps, i, i+1)
 		}
@@ -364,7 +354,7 @@ func applyWordChange(txn, rtxn *badger.Txn, it *badger.Iterator, w string, c *wo
 	}
 	slices.SortFunc(blocks, func(a, b *block) int { return bytes.Compare(a.key, b.key) })
 	for _, b := range blocks {
-		final := b.key == nil || bytes.Equal(b.key[len(prefix):], finalSuffix[:])
+		final := b.key == nil || bytes.Equal(b.key[len(prefix):], key.FinalSuffix[:])
 		parts := splitBlocks(b.ps)
 		ks := blockKeys(w, parts, final)
 		if final && len(parts) == 0 && b.key != nil {
@@ -402,7 +392,7 @@ func refinal(txn *badger.Txn, it *badger.Iterator, prefix []byte, w string) erro
 	o.Prefix = prefix
 	rit := txn.NewIterator(o)
 	defer rit.Close()
-	if rit.Seek(blockKey(w, finalSuffix)); !rit.ValidForPrefix(prefix) {
+	if rit.Seek(key.WordBlock(w, key.FinalSuffix)); !rit.ValidForPrefix(prefix) {
 		return nil // the word has no postings left
 	}
 	k := rit.Item().KeyCopy(nil)
@@ -413,7 +403,7 @@ func refinal(txn *badger.Txn, it *badger.Iterator, prefix []byte, w string) erro
 	if err := del(txn, k); err != nil {
 		return err
 	}
-	return set(txn, blockKey(w, finalSuffix), v)
+	return set(txn, key.WordBlock(w, key.FinalSuffix), v)
 }
 
 // mergePostings merges two sorted lists of postings; of two postings of
@@ -487,7 +477,7 @@ func (s *blockStream) settle() bool {
 			return false
 		}
 	}
-	if bytes.Compare(s.ps[s.i].suffix[:dateLen], s.hi) > 0 {
+	if bytes.Compare(s.ps[s.i].suffix[:key.DateLen], s.hi) > 0 {
 		s.done = true
 		return false
 	}
@@ -552,6 +542,3 @@ func (s *blockStream) value() []byte {
 	}
 	return s.ps[s.i].val
 }
-
-// quoteOf is the quote id of a suffix.
-func quoteOf(c []byte) uuid.UUID { return uuid.UUID(c[dateLen:]) }

@@ -13,6 +13,10 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
 )
 
 const (
@@ -30,7 +34,7 @@ func (s *Store) Quote(ctx context.Context, id uuid.UUID) (Quote, error) {
 	var q Quote
 	err := s.view(ctx, func(txn *badger.Txn) (err error) {
 		var rec quoteRec
-		if err := load(txn, pQuote, id, &rec); err != nil {
+		if err := load(txn, key.KindQuote, id, &rec); err != nil {
 			return err
 		}
 		q = rec.quote()
@@ -61,7 +65,7 @@ func (f QuoteFilter) validate() error {
 		}
 	}
 	if f.Order == OrderRelevance {
-		if q := parseSearch(f.Search); q.empty() {
+		if q := search.Parse(f.Search); !q.Positive() {
 			return fmt.Errorf("%w: relevance order needs a search", ErrInvalid)
 		}
 	}
@@ -72,10 +76,10 @@ func (f QuoteFilter) validate() error {
 func (f QuoteFilter) dates() (lo, hi uint64) {
 	lo, hi = 0, math.MaxUint64
 	if !f.From.IsZero() {
-		lo = encDate(f.From)
+		lo = key.Date(f.From)
 	}
 	if !f.To.IsZero() {
-		hi = encDate(f.To)
+		hi = key.Date(f.To)
 		lo = max(lo, 1) // a bound excludes quotes without a date
 	}
 	return lo, hi
@@ -102,7 +106,7 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 		return s.rankedQuotes(ctx, f, page)
 	}
 	cur, back, err := page.cursor(cursorQuote)
-	if err == nil && cur != nil && len(cur) != suffixLen {
+	if err == nil && cur != nil && len(cur) != key.SuffixLen {
 		err = ErrBadCursor
 	}
 	if err != nil {
@@ -153,9 +157,9 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 		}
 		_, info = pg.done(total)
 		for _, c := range pg.keys {
-			id := uuid.UUID(c[dateLen:])
+			id := uuid.UUID(c[key.DateLen:])
 			var q quoteRec
-			if err := load(txn, pQuote, id, &q); err != nil {
+			if err := load(txn, key.KindQuote, id, &q); err != nil {
 				return fmt.Errorf("quote %s: %w", id, err)
 			}
 			out = append(out, q.quote())
@@ -220,17 +224,17 @@ func countedTotal(txn *badger.Txn, f QuoteFilter) (int, bool, error) {
 	}
 	total := 0
 	if f.From.IsZero() && f.To.IsZero() {
-		if len(sels) == 1 && bytes.Equal(sels[0], timelineSelector(dimAll, nil)) {
-			n, err := readCounter(txn, counterQuotes)
+		if len(sels) == 1 && bytes.Equal(sels[0], key.TimelineSelector(key.DimAll, nil)) {
+			n, err := readCounter(txn, key.CounterQuotes)
 			return int(n), true, err
 		}
 		// The all-time rollup of each value, undated quotes included.
 		for _, sel := range sels {
 			dim, value := sel[1], sel[2:]
-			if dim == dimKind {
+			if dim == key.DimKind {
 				value = value[:len(value)-1]
 			}
-			n, err := readCount(txn, rollupKey(dim, levelAll, 0, value))
+			n, err := readCount(txn, key.Rollup(dim, key.LevelAll, 0, value))
 			if err != nil {
 				return 0, false, err
 			}
@@ -244,9 +248,9 @@ func countedTotal(txn *badger.Txn, f QuoteFilter) (int, bool, error) {
 	}
 	for _, sel := range sels {
 		it := keysOnly(txn, sel)
-		for it.Seek(append(slices.Clone(sel), periodBytes(lo)...)); it.Valid(); it.Next() {
+		for it.Seek(append(slices.Clone(sel), key.Period(lo)...)); it.Valid(); it.Next() {
 			item := it.Item()
-			if parsePeriod(item.Key()[len(sel):]) > hi {
+			if key.ParsePeriod(item.Key()[len(sel):]) > hi {
 				break
 			}
 			var n uint64
@@ -278,7 +282,7 @@ func (s *Store) scanQuotes(ctx context.Context, txn *badger.Txn, f QuoteFilter, 
 // better than the cursor).
 func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, PageInfo, error) {
 	cur, back, err := page.cursor(cursorRanked)
-	if err == nil && cur != nil && len(cur) != 8+suffixLen {
+	if err == nil && cur != nil && len(cur) != 8+key.SuffixLen {
 		err = ErrBadCursor
 	}
 	if err != nil {
@@ -328,9 +332,9 @@ func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Q
 		var best []ranked
 		best, info = pg.done(matches)
 		for _, r := range best {
-			id := uuid.UUID(r.suffix[dateLen:])
+			id := uuid.UUID(r.suffix[key.DateLen:])
 			var q quoteRec
-			if err := load(txn, pQuote, id, &q); err != nil {
+			if err := load(txn, key.KindQuote, id, &q); err != nil {
 				return fmt.Errorf("quote %s: %w", id, err)
 			}
 			out = append(out, q.quote())
@@ -414,7 +418,7 @@ type plan struct {
 	groups                    []*wordGroup   // every required group, scored
 	phrases                   [][]*wordGroup // required phrases of two words or more
 	not                       [][]*wordGroup // excluded phrases
-	textOnly                  []searchTerm   // checked on the text
+	textOnly                  []search.Term  // checked on the text
 	n, avg                    float64        // quotes and mean words, for BM25
 	its                       []*badger.Iterator
 	fresh                     *badger.Iterator // over every fresh posting, to see which words have some
@@ -439,9 +443,9 @@ func (p *plan) scanDir() int {
 // start is the first suffix in the plan's order.
 func (p *plan) start() []byte {
 	if p.dir < 0 {
-		return append(slices.Clone(p.hi), bytes.Repeat([]byte{0xff}, idLen)...)
+		return append(slices.Clone(p.hi), bytes.Repeat([]byte{0xff}, key.IDLen)...)
 	}
-	return append(slices.Clone(p.lo), make([]byte, idLen)...)
+	return append(slices.Clone(p.lo), make([]byte, key.IDLen)...)
 }
 
 func (p *plan) iterator(prefix []byte, reverse bool) *badger.Iterator {
@@ -462,11 +466,11 @@ func (p *plan) index(prefix []byte) *indexStream {
 // fresh postings. One iterator looks for fresh postings of every word:
 // most words have none, and an iterator costs more than a seek.
 func (p *plan) words(w string) stream {
-	prefix := key(pQuoteByToken, tokenSelector(w))
+	prefix := key.Word(key.KindWordBlock, w)
 	blocks := &blockStream{it: p.iterator(prefix, false), prefix: prefix, lo: p.lo, hi: p.hi}
-	fprefix := key(pFreshPosting, tokenSelector(w))
+	fprefix := key.Word(key.KindFreshPosting, w)
 	if p.fresh == nil {
-		p.fresh = p.iterator([]byte{pFreshPosting}, false)
+		p.fresh = p.iterator(key.KindFreshPosting.Prefix(), false)
 	}
 	if p.fresh.Seek(fprefix); !p.fresh.ValidForPrefix(fprefix) {
 		return blocks
@@ -475,10 +479,10 @@ func (p *plan) words(w string) stream {
 	return union(1, []stream{blocks, fresh})
 }
 
-func (p *plan) union(prefix byte, ids []uuid.UUID) stream {
+func (p *plan) union(prefix key.Kind, ids []uuid.UUID) stream {
 	var or []stream
 	for _, id := range uniqueIDs(ids) {
-		or = append(or, p.index(recordKey(prefix, id)))
+		or = append(or, p.index(key.Record(prefix, id)))
 	}
 	return union(p.scanDir(), or)
 }
@@ -502,9 +506,9 @@ const factsRatio = 8
 // it.
 func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 	lo, hi := f.dates()
-	p := &plan{txn: txn, dir: 1, lo: dateBytes(lo), hi: dateBytes(hi)}
-	q := parseSearch(f.Search)
-	searching := !q.empty() || len(q.not) > 0
+	p := &plan{txn: txn, dir: 1, lo: key.DateBytes(lo), hi: key.DateBytes(hi)}
+	q := search.Parse(f.Search)
+	searching := q.Positive() || len(q.Not) > 0
 	if f.Order == OrderNewest {
 		p.dir = -1
 	}
@@ -525,19 +529,19 @@ func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 	}
 	var and []stream
 	if f.ArticleID != uuid.Nil {
-		and = append(and, p.index(recordKey(pQuoteByArticle, f.ArticleID)))
+		and = append(and, p.index(key.Record(key.KindQuoteByArticle, f.ArticleID)))
 	}
 	if searching {
-		n, err := readCounter(txn, counterQuotes)
+		n, err := readCounter(txn, key.CounterQuotes)
 		if err != nil {
 			return nil, err
 		}
-		w, err := readCounter(txn, counterWords)
+		w, err := readCounter(txn, key.CounterWords)
 		if err != nil {
 			return nil, err
 		}
 		p.n, p.avg = float64(n), float64(w)/max(float64(n), 1)
-		for _, t := range q.terms {
+		for _, t := range q.Terms {
 			g, wide, err := p.group(t)
 			if err != nil {
 				return nil, err
@@ -552,7 +556,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 			p.groups = append(p.groups, g)
 			and = append(and, g.st)
 		}
-		for _, ph := range q.phrases {
+		for _, ph := range q.Phrases {
 			var gs []*wordGroup
 			for _, t := range ph {
 				g, _, err := p.group(t)
@@ -570,7 +574,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 				p.phrases = append(p.phrases, gs)
 			}
 		}
-		for _, ph := range q.not {
+		for _, ph := range q.Not {
 			var gs []*wordGroup
 			for _, t := range ph {
 				g, _, err := p.group(t)
@@ -593,20 +597,21 @@ func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 		shortest = min(shortest, g.df)
 	}
 	for _, d := range []struct {
-		prefix, rec, dim byte
-		ids              []uuid.UUID
-		nums             *[]uint32
+		prefix, rec key.Kind
+		dim         byte
+		ids         []uuid.UUID
+		nums        *[]uint32
 	}{
-		{pQuoteBySpeaker, pSpeaker, dimSpeaker, f.SpeakerIDs, &p.speakers},
-		{pQuoteByVenue, pVenue, dimVenue, f.VenueIDs, &p.venues},
-		{pQuoteByOutlet, pOutlet, dimOutlet, f.OutletIDs, &p.outlets},
+		{key.KindQuoteBySpeaker, key.KindSpeaker, key.DimSpeaker, f.SpeakerIDs, &p.speakers},
+		{key.KindQuoteByVenue, key.KindVenue, key.DimVenue, f.VenueIDs, &p.venues},
+		{key.KindQuoteByOutlet, key.KindOutlet, key.DimOutlet, f.OutletIDs, &p.outlets},
 	} {
 		if len(d.ids) == 0 {
 			continue
 		}
 		size := 0.0
 		for _, id := range uniqueIDs(d.ids) {
-			n, err := readCount(txn, rollupKey(d.dim, levelAll, 0, id[:]))
+			n, err := readCount(txn, key.Rollup(d.dim, key.LevelAll, 0, id[:]))
 			if err != nil {
 				return nil, err
 			}
@@ -627,7 +632,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 	}
 	switch len(and) {
 	case 0:
-		p.st = p.index([]byte{pQuoteByDate})
+		p.st = p.index(key.KindQuoteByDate.Prefix())
 	case 1:
 		p.st = and[0]
 	default:
@@ -638,7 +643,7 @@ func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 
 // recordNums returns the numbers of the speakers, venues or outlets
 // (record prefix rec) with ids; ids with no record are left out.
-func recordNums(txn *badger.Txn, rec byte, ids []uuid.UUID) ([]uint32, error) {
+func recordNums(txn *badger.Txn, rec key.Kind, ids []uuid.UUID) ([]uint32, error) {
 	var out []uint32
 	for _, id := range uniqueIDs(ids) {
 		var r struct {
@@ -659,7 +664,7 @@ func recordNums(txn *badger.Txn, rec byte, ids []uuid.UUID) ([]uint32, error) {
 
 // group builds the word group of t; nil when no quote has a word of it,
 // wide when t is a prefix of more than maxPrefixTokens words.
-func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
+func (p *plan) group(t search.Term) (g *wordGroup, wide bool, err error) {
 	g = &wordGroup{}
 	seen := map[string]bool{}
 	add := func(w string, n uint64, weight float64) {
@@ -668,12 +673,12 @@ func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
 		g.weights = append(g.weights, weight)
 		g.df += float64(n)
 	}
-	err = scanTerms(p.txn, t.stem, func(w string, n uint64) { add(w, n, 1) })
+	err = scanTerms(p.txn, t.Stem, func(w string, n uint64) { add(w, n, 1) })
 	if err != nil {
 		return nil, false, err
 	}
-	if t.prefix {
-		ws, ok := expandToken(p.txn, t.word)
+	if t.Prefix {
+		ws, ok := expandToken(p.txn, t.Word)
 		if !ok {
 			return nil, true, nil
 		}
@@ -681,28 +686,25 @@ func (p *plan) group(t searchTerm) (g *wordGroup, wide bool, err error) {
 			if seen[w] {
 				continue
 			}
-			n, err := readCount(p.txn, termKey(stem(w), w))
+			n, err := readCount(p.txn, key.Term(search.Stem(w), w))
 			if err != nil {
 				return nil, false, err
 			}
-			add(w, uint64(n), prefixWeight)
+			add(w, uint64(n), search.PrefixWeight)
 		}
 	}
 	if len(g.streams) == 0 {
 		return nil, false, nil
 	}
-	g.idf = idf(p.n, g.df)
+	g.idf = search.IDF(p.n, g.df)
 	g.st = union(1, g.streams)
 	return g, false, nil
 }
 
-// termKey is the dictionary entry of word w under its stem.
-func termKey(stem, w string) []byte { return key(pTermDict, []byte(stem), []byte{sep}, []byte(w)) }
-
 // scanTerms calls fn with each word of the stem group and the number of
 // quotes that have it.
 func scanTerms(txn *badger.Txn, stem string, fn func(w string, n uint64)) error {
-	prefix := key(pTermDict, []byte(stem), []byte{sep})
+	prefix := key.TermPrefix(stem)
 	it := keysOnly(txn, prefix)
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -728,7 +730,7 @@ func (p *plan) each(ctx context.Context, start []byte, fn func(c []byte) (bool, 
 	steps := 0
 	from := start
 	if p.buffered {
-		from = append(slices.Clone(p.lo), make([]byte, idLen)...)
+		from = append(slices.Clone(p.lo), make([]byte, key.IDLen)...)
 	}
 	for ok := p.st.seek(from); ok; ok = p.st.next() {
 		if steps++; steps%4096 == 0 {
@@ -756,8 +758,8 @@ func (p *plan) each(ctx context.Context, start []byte, fn func(c []byte) (bool, 
 			return err
 		}
 	}
-	for i := len(all) - suffixLen; i >= 0; i -= suffixLen {
-		more, err := fn(all[i : i+suffixLen])
+	for i := len(all) - key.SuffixLen; i >= 0; i -= key.SuffixLen {
+		more, err := fn(all[i : i+key.SuffixLen])
 		if err != nil || !more {
 			return err
 		}
@@ -771,7 +773,7 @@ func (p *plan) match(c []byte) (bool, error) {
 	if p.kinds != nil || p.minConf > 0 {
 		v := p.st.value()
 		if len(v) < facetLen {
-			return false, fmt.Errorf("index entry of quote %x: no facets", c[dateLen:])
+			return false, fmt.Errorf("index entry of quote %x: no facets", c[key.DateLen:])
 		}
 		if p.kinds != nil && !slices.Contains(p.kinds, v[0]) {
 			return false, nil
@@ -783,7 +785,7 @@ func (p *plan) match(c []byte) (bool, error) {
 	if p.speakers != nil || p.venues != nil || p.outlets != nil {
 		f := &p.facts
 		if !decodeFacts(p.groups[0].st.value(), f, false) {
-			return false, fmt.Errorf("word posting of quote %x: %w", c[dateLen:], errBadBlock)
+			return false, fmt.Errorf("word posting of quote %x: %w", c[key.DateLen:], errBadBlock)
 		}
 		for _, x := range []struct {
 			set []uint32
@@ -813,12 +815,12 @@ func (p *plan) match(c []byte) (bool, error) {
 	}
 	if len(p.textOnly) > 0 {
 		var q quoteRec
-		if err := load(p.txn, pQuote, quoteOf(c), &q); err != nil {
-			return false, fmt.Errorf("quote %x: %w", c[dateLen:], err)
+		if err := load(p.txn, key.KindQuote, key.SuffixQuote(c), &q); err != nil {
+			return false, fmt.Errorf("quote %x: %w", c[key.DateLen:], err)
 		}
-		ws := words(q.Text)
+		ws := fold.Words(q.Text)
 		for _, t := range p.textOnly {
-			if !slices.ContainsFunc(ws, t.matchWord) {
+			if !slices.ContainsFunc(ws, t.MatchWord) {
 				return false, nil
 			}
 		}
@@ -877,7 +879,7 @@ func (p *plan) score() float64 {
 		var tf float64
 		var length int
 		scratch, tf, length = p.occurrences(g, c, scratch)
-		total += bm25(g.idf, tf, length, p.avg)
+		total += search.BM25(g.idf, tf, length, p.avg)
 	}
 	return total
 }
@@ -893,15 +895,13 @@ func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
 // entries; ok is false when there are more than maxPrefixTokens.
 func expandToken(txn *badger.Txn, prefix string) (toks []string, ok bool) {
 	seen := map[string]bool{}
-	for _, p := range []byte{pQuoteByToken, pFreshPosting} {
-		it := keysOnly(txn, key(p, []byte(prefix)))
+	for _, p := range []key.Kind{key.KindWordBlock, key.KindFreshPosting} {
+		it := keysOnly(txn, key.NamePrefix(p, prefix))
 		for it.Rewind(); it.Valid(); {
-			k := it.Item().Key()[1:]
-			i := bytes.IndexByte(k, sep)
-			if i < 0 {
+			tok, _, ok := key.SplitWord(it.Item().Key()[1:])
+			if !ok {
 				break
 			}
-			tok := string(k[:i])
 			if !seen[tok] {
 				if len(toks) == maxPrefixTokens {
 					it.Close()
@@ -910,7 +910,9 @@ func expandToken(txn *badger.Txn, prefix string) (toks []string, ok bool) {
 				seen[tok] = true
 				toks = append(toks, tok)
 			}
-			it.Seek(key(p, []byte(tok), []byte{sep + 1}))
+			past := key.Word(p, tok) // past every entry of tok
+			past[len(past)-1]++
+			it.Seek(past)
 		}
 		it.Close()
 	}
@@ -950,10 +952,10 @@ func (s *indexStream) load() bool {
 		return false
 	}
 	c := s.it.Item().Key()[len(s.prefix):]
-	if len(c) != suffixLen {
+	if len(c) != key.SuffixLen {
 		return false
 	}
-	if s.dir > 0 && bytes.Compare(c[:dateLen], s.hi) > 0 || s.dir < 0 && bytes.Compare(c[:dateLen], s.lo) < 0 {
+	if s.dir > 0 && bytes.Compare(c[:key.DateLen], s.hi) > 0 || s.dir < 0 && bytes.Compare(c[:key.DateLen], s.lo) < 0 {
 		return false
 	}
 	s.c = c

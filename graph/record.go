@@ -2,11 +2,14 @@ package graph
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
 )
 
 // recordVersion leads every record value; doc.go describes the encoding.
@@ -239,7 +242,7 @@ func (r speakerRec) lookups() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range r.names() {
-		if k := normalize(n); k != "" && !seen[k] {
+		if k := fold.String(n); k != "" && !seen[k] {
 			seen[k] = true
 			out = append(out, k)
 		}
@@ -252,7 +255,7 @@ func (r speakerRec) tokens() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, n := range r.names() {
-		for _, t := range tokens(n) {
+		for _, t := range fold.Tokens(n) {
 			if !seen[t] {
 				seen[t] = true
 				out = append(out, t)
@@ -260,4 +263,17 @@ func (r speakerRec) tokens() []string {
 		}
 	}
 	return out
+}
+
+func uint64Bytes(n uint64) []byte {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], n)
+	return b[:]
+}
+
+func parseUint64(b []byte) (uint64, error) {
+	if len(b) != 8 {
+		return 0, fmt.Errorf("counter of %d bytes", len(b))
+	}
+	return binary.BigEndian.Uint64(b), nil
 }

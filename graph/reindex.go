@@ -7,19 +7,22 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // derived lists the prefixes of everything Reindex rebuilds: all but the
 // articles, their text, outlets, the article indexes that do not depend
 // on quotes, people's decisions and the metadata.
 var derived = [][]byte{
-	{pQuote}, {pSpeaker}, {pVenue}, {pOccur},
-	{pQuoteByArticle}, {pQuoteBySpeaker}, {pQuoteByVenue}, {pQuoteByDate}, {pQuoteByToken}, {pQuoteByOutlet},
-	{pTermDict}, {pFreshPosting}, {pRollup}, {pTimeline},
-	{pOccurByQuote}, {pOccurByArticle}, {pOccurByKey}, {pConflict},
-	{pSpeakerByName}, {pSpeakerLookup}, {pSpeakerByToken}, {pSpeakerByBlock}, {pSpeakerMember}, {pRoleSeen},
-	{pVenueByName}, {pVenueLookup}, {pVenueByToken},
-	{pArticleCopies}, {pSpeakerVenue}, {pCandidate}, {pCandidatePair},
+	key.KindQuote.Prefix(), key.KindSpeaker.Prefix(), key.KindVenue.Prefix(), key.KindOccurrence.Prefix(),
+	key.KindQuoteByArticle.Prefix(), key.KindQuoteBySpeaker.Prefix(), key.KindQuoteByVenue.Prefix(), key.KindQuoteByDate.Prefix(), key.KindWordBlock.Prefix(), key.KindQuoteByOutlet.Prefix(),
+	key.KindTerm.Prefix(), key.KindFreshPosting.Prefix(), key.KindRollup.Prefix(), key.KindTimeline.Prefix(),
+	key.KindOccurrenceByQuote.Prefix(), key.KindOccurrenceByArticle.Prefix(), key.KindMatch.Prefix(), key.KindConflict.Prefix(),
+	key.KindSpeakerByName.Prefix(), key.KindSpeakerLookup.Prefix(), key.KindSpeakerByToken.Prefix(), key.KindSpeakerByBlock.Prefix(), key.KindSpeakerMember.Prefix(), key.KindRoleSeen.Prefix(),
+	key.KindVenueByName.Prefix(), key.KindVenueLookup.Prefix(), key.KindVenueByToken.Prefix(),
+	key.KindArticleCopy.Prefix(), key.KindSpeakerVenue.Prefix(), key.KindCandidate.Prefix(), key.KindCandidatePair.Prefix(),
 }
 
 // Reindex rebuilds the quotations, speakers, venues, identities, quote
@@ -47,10 +50,10 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) ([]QuoteInput
 	}
 	var ids []uuid.UUID
 	err := s.db.View(func(txn *badger.Txn) error {
-		it := keysOnly(txn, []byte{pArticle})
+		it := keysOnly(txn, key.KindArticle.Prefix())
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
-			ids = append(ids, uuid.UUID(it.Item().Key()[1:]))
+			ids = append(ids, key.LastID(it.Item().Key()))
 		}
 		return nil
 	})
@@ -62,7 +65,7 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) ([]QuoteInput
 		var written map[string]int64
 		err := s.commitLocked(ctx, func(txn *badger.Txn) error {
 			var rec articleRec
-			if err := load(txn, pArticle, id, &rec); err != nil {
+			if err := load(txn, key.KindArticle, id, &rec); err != nil {
 				return err
 			}
 			text, err := readText(txn, id, rec.TextLen)
@@ -79,14 +82,14 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) ([]QuoteInput
 			}
 			rec.Copy = nil // its index entry is gone with the derived keys
 			old := articleIndex(rec)
-			rec.Sketch = sketch(text)
+			rec.Sketch = similar.Sketch(text)
 			rtxn := s.db.NewTransaction(false)
 			defer rtxn.Discard()
 			w := newWriter(txn, rtxn, &s.counts)
 			if err := w.putQuotes(&rec, in.Quotes); err != nil {
 				return err
 			}
-			if err := store(txn, pArticle, id, rec); err != nil {
+			if err := store(txn, key.KindArticle, id, rec); err != nil {
 				return err
 			}
 			if err := rewriteEntries(txn, old, articleIndex(rec)); err != nil {
@@ -124,8 +127,8 @@ func (s *Store) dropDerived(ctx context.Context) error {
 		}
 	}
 	return s.updateLocked(ctx, func(txn *badger.Txn) error {
-		for _, c := range []string{counterQuotes, counterOccurs, counterSpeakers, counterVenues, counterWords} {
-			if err := del(txn, counterKey(c)); err != nil {
+		for _, c := range []string{key.CounterQuotes, key.CounterOccurs, key.CounterSpeakers, key.CounterVenues, key.CounterWords} {
+			if err := del(txn, key.Counter(c)); err != nil {
 				return err
 			}
 		}
@@ -173,7 +176,7 @@ func (s *Store) deleteDerived(ctx context.Context) error {
 func reapplyMerges(txn *badger.Txn) error {
 	type pair struct{ a, b string }
 	var pairs []pair
-	it := keysOnly(txn, []byte{pDecision})
+	it := keysOnly(txn, key.KindDecision.Prefix())
 	for it.Rewind(); it.Valid(); it.Next() {
 		item := it.Item()
 		v, err := item.ValueCopy(nil)
@@ -186,7 +189,7 @@ func reapplyMerges(txn *badger.Txn) error {
 			it.Close()
 			return err
 		}
-		a, b, ok := splitDecision(item.Key()[1:])
+		a, b, ok := key.SplitStrings(item.Key()[1:])
 		if ok && d.Action == decisionMerge && a < b {
 			pairs = append(pairs, pair{a, b})
 		}
@@ -197,15 +200,15 @@ func reapplyMerges(txn *badger.Txn) error {
 		var ids [2]uuid.UUID
 		found := true
 		for i, n := range []string{p.a, p.b} {
-			v, ok, err := get(txn, key(pSpeakerLookup, []byte(n)))
+			v, ok, err := get(txn, key.Lookup(key.KindSpeakerLookup, n))
 			if err != nil {
 				return err
 			}
-			if !ok || len(v) < idLen {
+			if !ok || len(v) < key.IDLen {
 				found = false
 				break
 			}
-			ids[i] = uuid.UUID(v[:idLen])
+			ids[i] = uuid.UUID(v[:key.IDLen])
 		}
 		if !found {
 			continue
@@ -218,19 +221,10 @@ func reapplyMerges(txn *badger.Txn) error {
 		if err != nil {
 			return err
 		}
-		ev := []Evidence{{EvidenceDecision, "confirmed by a person", 10}}
+		ev := []Evidence{{Kind: EvidenceDecision, Detail: "confirmed by a person", Weight: 10}}
 		if err := w.merge(a, b, ev, 10, ByPerson); err != nil {
 			return err
 		}
 	}
 	return w.flush()
-}
-
-func splitDecision(k []byte) (a, b string, ok bool) {
-	for i, c := range k {
-		if c == sep {
-			return string(k[:i]), string(k[i+1:]), true
-		}
-	}
-	return "", "", false
 }

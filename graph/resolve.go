@@ -10,6 +10,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/identity"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // This file applies speaker identity to the store inside a write: it
@@ -24,6 +27,32 @@ const (
 	maxClusterSize = 256
 )
 
+// people is what a write read and changed of speaker records.
+type people struct {
+	speakers map[uuid.UUID]*speakerRec
+	orig     map[uuid.UUID][]entry // index entries of speakers as loaded
+	dirty    map[uuid.UUID]bool    // speakers to write at flush
+	created  []uuid.UUID           // speakers created by this write, in order
+	byName   map[string]uuid.UUID
+}
+
+// flushSpeakers writes the changed speaker records and their index
+// entries.
+func (w *writer) flushSpeakers() error {
+	for id := range w.dirty {
+		rec := w.speakers[id]
+		if err := store(w.txn, key.KindSpeaker, id, rec); err != nil {
+			return err
+		}
+		if err := rewriteEntries(w.txn, w.orig[id], speakerIndex(*rec)); err != nil {
+			return err
+		}
+		w.orig[id] = speakerIndex(*rec)
+	}
+	clear(w.dirty)
+	return nil
+}
+
 // profiles updates the records of the speakers of article a with what a
 // says of them: the titles it gives with a's date, the venues, and the
 // other people it quotes.
@@ -37,7 +66,7 @@ func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) error
 	keys := map[uuid.UUID][]string{}
 	for _, id := range ids {
 		sp := w.speakers[id]
-		keys[id] = nameBlockKeys(sp.Name)
+		keys[id] = identity.BlockKeys(sp.Name)
 	}
 	for _, id := range ids {
 		sp := w.speakers[id]
@@ -85,7 +114,7 @@ func (w *writer) profiles(a articleRec, occs []*occRec, titles [][]string) error
 // returned as its index (else -1), for the small key that keeps it, so
 // that quoting a person again does not rewrite their record.
 func addRole(sp *speakerRec, t string, d time.Time) (changed bool, later int) {
-	role, org := parseTitle(t)
+	role, org := identity.ParseTitle(t)
 	if role == "" {
 		return false, -1
 	}
@@ -114,27 +143,24 @@ func addRole(sp *speakerRec, t string, d time.Time) (changed bool, later int) {
 	return true, -1
 }
 
-// roleSeenKey keeps the last date role i of speaker record id was seen.
-func roleSeenKey(id uuid.UUID, i int) []byte { return key(pRoleSeen, id[:], []byte{byte(i)}) }
-
 // seeRole records that role i of speaker record id was held on d.
 func (w *writer) seeRole(id uuid.UUID, i int, d time.Time) error {
-	k := roleSeenKey(id, i)
+	k := key.RoleSeen(id, i)
 	v, ok, err := get(w.txn, k)
 	if err != nil {
 		return err
 	}
-	if ok && len(v) == dateLen && binary.BigEndian.Uint64(v) >= encDate(d) {
+	if ok && len(v) == key.DateLen && binary.BigEndian.Uint64(v) >= key.Date(d) {
 		return nil
 	}
-	return set(w.txn, k, dateBytes(encDate(d)))
+	return set(w.txn, k, key.DateBytes(key.Date(d)))
 }
 
 // roleSeen returns the last date role i of speaker record id was seen, as
 // kept apart from the record; zero when never.
 func roleSeen(txn *badger.Txn, id uuid.UUID, i int) (time.Time, error) {
-	v, ok, err := get(txn, roleSeenKey(id, i))
-	if err != nil || !ok || len(v) != dateLen {
+	v, ok, err := get(txn, key.RoleSeen(id, i))
+	if err != nil || !ok || len(v) != key.DateLen {
 		return time.Time{}, err
 	}
 	return time.UnixMilli(int64(binary.BigEndian.Uint64(v) ^ (1 << 63))).UTC(), nil
@@ -153,14 +179,14 @@ func (w *writer) cluster(root *speakerRec) ([]*speakerRec, error) {
 	return out, nil
 }
 
-func (w *writer) profileOf(root *speakerRec) (*speakerProfile, error) {
+func (w *writer) profileOf(root *speakerRec) (*identity.Profile, error) {
 	members, err := w.cluster(root)
 	if err != nil {
 		return nil, err
 	}
-	p := &speakerProfile{}
+	p := &identity.Profile{}
 	for _, m := range members {
-		p.add(m)
+		p.Add(m.names(), m.Titles, m.Venues, m.Co)
 	}
 	return p, nil
 }
@@ -202,10 +228,10 @@ type scored struct {
 // told them apart. A surname alone is matched only when one cluster fits.
 func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 	var roots []uuid.UUID
-	for _, k := range nameBlockKeys(sp.names()...) {
+	for _, k := range identity.BlockKeys(sp.names()...) {
 		n := 0
 		// Records of this write are this article's speakers, never matched.
-		err := scanNames(w.reader(), pSpeakerByBlock, k+string(rune(sep)), func(_ string, id uuid.UUID, _ []byte) error {
+		err := scanNames(w.reader(), key.KindSpeakerByBlock, k+string(rune(key.Sep)), func(_ string, id uuid.UUID, _ []byte) error {
 			if n++; n > maxBlockScan || id == sp.ID || skip[id] {
 				return nil
 			}
@@ -226,7 +252,7 @@ func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 		return nil
 	}
 	others, err := w.matchAmong(sp, roots)
-	if err != nil || len(splitName(sp.Name).given) == 0 {
+	if err != nil || len(identity.Split(sp.Name).Given) == 0 {
 		return err
 	}
 	// sp is a person with a given name, and the people in others cannot be
@@ -275,13 +301,13 @@ func (w *writer) unbindSurname(root *speakerRec, sp *speakerRec) error {
 			return err
 		}
 		bare := m
-		if len(splitName(m.Name).given) > 0 {
+		if len(identity.Split(m.Name).Given) > 0 {
 			bare = parent
 		}
-		if len(splitName(bare.Name).given) > 0 || !namesCompatible(bare.Name, sp.Name) {
+		if len(identity.Split(bare.Name).Given) > 0 || !identity.Compatible(bare.Name, sp.Name) {
 			continue
 		}
-		ev := append(slices.Clone(m.Link.Evidence), Evidence{EvidenceSurnameOnly, "another person has this surname: " + sp.Name, -2})
+		ev := append(slices.Clone(m.Link.Evidence), Evidence{Kind: EvidenceSurnameOnly, Detail: "another person has this surname: " + sp.Name, Weight: -2})
 		score := 0.0
 		for _, e := range ev {
 			score += e.Weight
@@ -311,14 +337,14 @@ func (w *writer) matchAmong(sp *speakerRec, roots []uuid.UUID) (others []uuid.UU
 		if err != nil {
 			return nil, err
 		}
-		ev, score, veto := scoreProfiles(mine, p, 0)
+		ev, score, veto := identity.Score(mine, p, 0)
 		if veto {
 			others = append(others, r.ID)
 		} else {
 			fits = append(fits, scored{r, ev, score})
 		}
 	}
-	single := len(splitName(sp.Name).given) == 0
+	single := len(identity.Split(sp.Name).Given) == 0
 	if len(fits) == 0 || single && len(fits) > 1 {
 		return others, nil
 	}
@@ -332,7 +358,7 @@ func (w *writer) matchAmong(sp *speakerRec, roots []uuid.UUID) (others []uuid.UU
 		return bytes.Compare(a.root.ID[:], b.root.ID[:])
 	})
 	best := fits[0]
-	merge, review := verdict(best.ev, best.score)
+	merge, review := identity.Verdict(best.ev, best.score)
 	if merge {
 		apart, err := w.apart(sp, best.root)
 		if err != nil {
@@ -364,7 +390,7 @@ func (w *writer) sharedQuote(a, b uuid.UUID) error {
 		return nil
 	}
 	sa, sb := w.speakers[a], w.speakers[b]
-	if !namesCompatible(sa.Name, sb.Name) {
+	if !identity.Compatible(sa.Name, sb.Name) {
 		return nil
 	}
 	c, err := w.candidate(a, b)
@@ -383,11 +409,11 @@ func (w *writer) sharedQuote(a, b uuid.UUID) error {
 	if err != nil {
 		return err
 	}
-	ev, score, veto := scoreProfiles(pa, pb, shared)
+	ev, score, veto := identity.Score(pa, pb, shared)
 	if veto {
 		return nil
 	}
-	merge, review := verdict(ev, score)
+	merge, review := identity.Verdict(ev, score)
 	if merge {
 		apart, err := w.apart(ra, rb)
 		if err != nil {
@@ -411,13 +437,13 @@ func (w *writer) sharedQuote(a, b uuid.UUID) error {
 // candidate reads the candidate pair of speaker records a and b; nil when
 // there is none.
 func (w *writer) candidate(a, b uuid.UUID) (*candidateRec, error) {
-	x, y := pairOrder(a, b)
-	v, ok, err := get(w.txn, key(pCandidatePair, x[:], y[:]))
+	x, y := key.Ordered(a, b)
+	v, ok, err := get(w.txn, key.Pair(key.KindCandidatePair, x, y))
 	if err != nil || !ok {
 		return nil, err
 	}
 	var c candidateRec
-	if err := load(w.txn, pCandidate, uuid.UUID(v), &c); err != nil {
+	if err := load(w.txn, key.KindCandidate, uuid.UUID(v), &c); err != nil {
 		return nil, fmt.Errorf("candidate %x: %w", v, err)
 	}
 	return &c, nil
@@ -430,15 +456,15 @@ func (w *writer) offer(a, b uuid.UUID, ev []Evidence, score float64, shared int)
 		return err
 	}
 	if c == nil {
-		id, err := uuid.NewV7()
+		id, err := newID()
 		if err != nil {
 			return err
 		}
 		c = &candidateRec{ID: id, A: a, B: b, Created: w.now}
 		w.res.Candidates++
 	}
-	c.Evidence, c.Confidence, c.Shared = ev, confidence(score), max(c.Shared, shared)
-	if err := store(w.txn, pCandidate, c.ID, c); err != nil {
+	c.Evidence, c.Confidence, c.Shared = ev, identity.Confidence(score), max(c.Shared, shared)
+	if err := store(w.txn, key.KindCandidate, c.ID, c); err != nil {
 		return err
 	}
 	for _, e := range candidateIndex(*c) {
@@ -455,7 +481,7 @@ func (w *writer) dropCandidate(c candidateRec) error {
 			return err
 		}
 	}
-	return del(w.txn, recordKey(pCandidate, c.ID))
+	return del(w.txn, key.Record(key.KindCandidate, c.ID))
 }
 
 // names returns the normalized names and aliases of a cluster.
@@ -492,7 +518,7 @@ func (w *writer) apart(a, b *speakerRec) (bool, error) {
 	}
 	for _, x := range na {
 		for _, y := range nb {
-			v, ok, err := get(w.txn, decisionKey(x, y))
+			v, ok, err := get(w.txn, key.Decision(x, y))
 			if err != nil {
 				return false, err
 			}
@@ -523,14 +549,14 @@ func (w *writer) applyDecisions(sp *speakerRec) error {
 			return err
 		}
 		for _, other := range others {
-			v, ok, err := get(w.txn, key(pSpeakerLookup, []byte(other)))
+			v, ok, err := get(w.txn, key.Lookup(key.KindSpeakerLookup, other))
 			if err != nil {
 				return err
 			}
-			if !ok || len(v) < idLen {
+			if !ok || len(v) < key.IDLen {
 				continue
 			}
-			r, err := w.root(uuid.UUID(v[:idLen]))
+			r, err := w.root(uuid.UUID(v[:key.IDLen]))
 			if err != nil {
 				return err
 			}
@@ -541,7 +567,7 @@ func (w *writer) applyDecisions(sp *speakerRec) error {
 			if r.ID == mine.ID {
 				continue
 			}
-			ev := []Evidence{{EvidenceDecision, "a person decided " + n + " and " + other + " are one person", 10}}
+			ev := []Evidence{{Kind: EvidenceDecision, Detail: "a person decided " + n + " and " + other + " are one person", Weight: 10}}
 			if err := w.merge(r, mine, ev, 10, ByPerson); err != nil {
 				return err
 			}
@@ -582,14 +608,14 @@ func (w *writer) merge(a, b *speakerRec, ev []Evidence, score float64, by string
 		w.dirty[id] = true
 	}
 	rb.Parent = a.ID
-	rb.Link = &linkRec{Evidence: ev, Confidence: confidence(score), By: by, At: w.now}
+	rb.Link = &linkRec{Evidence: ev, Confidence: identity.Confidence(score), By: by, At: w.now}
 	rb.Members, rb.Display = nil, ""
 	ra.Members = append(ra.Members, moved...)
 	if err := w.redisplay(ra); err != nil {
 		return err
 	}
 	w.dirty[ra.ID] = true
-	w.counters[counterSpeakers]--
+	w.counters[key.CounterSpeakers]--
 	w.res.Merges++
 	return nil
 }
@@ -603,7 +629,7 @@ func (w *writer) redisplay(root *speakerRec) error {
 	}
 	best := root.Name
 	for _, m := range members[1:] {
-		if fuller(m.Name, best) {
+		if identity.Fuller(m.Name, best) {
 			best = m.Name
 		}
 	}
@@ -614,16 +640,6 @@ func (w *writer) redisplay(root *speakerRec) error {
 	}
 	w.dirty[root.ID] = true
 	return nil
-}
-
-// fuller reports whether name a is fuller than b: more words, then more
-// letters.
-func fuller(a, b string) bool {
-	wa, wb := len(strings.Fields(a)), len(strings.Fields(b))
-	if wa != wb {
-		return wa > wb
-	}
-	return len(a) > len(b)
 }
 
 // split takes member m and the records merged through it out of their
@@ -680,6 +696,6 @@ func (w *writer) split(m *speakerRec) error {
 	if err := w.redisplay(m); err != nil {
 		return err
 	}
-	w.counters[counterSpeakers]++
+	w.counters[key.CounterSpeakers]++
 	return nil
 }

@@ -6,10 +6,14 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/identity"
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
 
 // This file reads identities, occurrences, conflicts and copies, and
@@ -19,7 +23,7 @@ import (
 
 // scanDecisions calls fn with every decision on the normalized name.
 func scanDecisions(txn *badger.Txn, name string, fn func(other string, d decisionRec)) error {
-	prefix := key(pDecision, []byte(name), []byte{sep})
+	prefix := key.DecisionPrefix(name)
 	o := badger.DefaultIteratorOptions
 	o.Prefix = prefix
 	it := txn.NewIterator(o)
@@ -46,26 +50,26 @@ func setDecision(txn *badger.Txn, a, b *speakerRec, action string, at time.Time)
 	if err != nil {
 		return err
 	}
-	x, y := normalize(a.Name), normalize(b.Name)
+	x, y := fold.String(a.Name), fold.String(b.Name)
 	if x == y {
 		return nil
 	}
-	if err := set(txn, decisionKey(x, y), v); err != nil {
+	if err := set(txn, key.Decision(x, y), v); err != nil {
 		return err
 	}
-	return set(txn, decisionKey(y, x), v)
+	return set(txn, key.Decision(y, x), v)
 }
 
 // loadRoot returns the record of id and the canonical record of its
 // cluster.
 func loadRoot(txn *badger.Txn, id uuid.UUID) (rec, root speakerRec, err error) {
-	if err = load(txn, pSpeaker, id, &rec); err != nil {
+	if err = load(txn, key.KindSpeaker, id, &rec); err != nil {
 		return rec, root, err
 	}
 	if rec.Canon == uuid.Nil {
 		return rec, rec, nil
 	}
-	if err = load(txn, pSpeaker, rec.Canon, &root); err != nil {
+	if err = load(txn, key.KindSpeaker, rec.Canon, &root); err != nil {
 		return rec, root, fmt.Errorf("canonical speaker %s: %w", rec.Canon, err)
 	}
 	return rec, root, nil
@@ -78,7 +82,7 @@ func canonOf(txn *badger.Txn, id uuid.UUID) (uuid.UUID, error) {
 		return id, nil
 	}
 	var rec speakerRec
-	if err := load(txn, pSpeaker, id, &rec); err != nil {
+	if err := load(txn, key.KindSpeaker, id, &rec); err != nil {
 		return uuid.Nil, fmt.Errorf("speaker %s: %w", id, err)
 	}
 	return rec.root(), nil
@@ -89,7 +93,7 @@ func members(txn *badger.Txn, root speakerRec) ([]speakerRec, error) {
 	out := []speakerRec{root}
 	for _, id := range root.Members {
 		var m speakerRec
-		if err := load(txn, pSpeaker, id, &m); err != nil {
+		if err := load(txn, key.KindSpeaker, id, &m); err != nil {
 			return nil, fmt.Errorf("member %s of speaker %s: %w", id, root.ID, err)
 		}
 		out = append(out, m)
@@ -184,7 +188,7 @@ func (s *Store) Occurrences(ctx context.Context, id uuid.UUID) ([]Occurrence, er
 	var out []Occurrence
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		var q quoteRec
-		if err := load(txn, pQuote, id, &q); err != nil {
+		if err := load(txn, key.KindQuote, id, &q); err != nil {
 			return err
 		}
 		occs, err := loadOccurrences(txn, id, 0)
@@ -230,30 +234,20 @@ func occurrenceView(canonText string, o occRec, name string, canon uuid.UUID, wi
 				v.Diff = []DiffOp{{Op: DiffEqual, Text: strings.Join(ws, " ")}}
 			}
 		}
-		if hasWords(o.Text) {
+		if !fold.Empty(o.Text) {
 			v.Similarity, v.Fidelity = 1, 1
 		}
 		return v
 	}
-	v.Similarity, v.Fidelity = fidelity(canonText, o.Text)
-	diff := wordDiff(canonText, o.Text)
+	v.Similarity, v.Fidelity = similar.Fidelity(canonText, o.Text)
+	diff := similar.Diff(canonText, o.Text)
 	if o.Kind != KindIndirect {
-		v.Misquote = misquotes(diff)
+		v.Misquote = similar.Misquotes(diff)
 	}
 	if withDiff {
 		v.Diff = diff
 	}
 	return v
-}
-
-// hasWords reports whether normalize(s) is not empty.
-func hasWords(s string) bool {
-	for _, r := range s {
-		if !dropped(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
-			return true
-		}
-	}
-	return false
 }
 
 // Conflict returns the sides of the quote with id when articles attribute
@@ -272,7 +266,7 @@ func (s *Store) Conflict(ctx context.Context, id uuid.UUID) (*Conflict, error) {
 }
 
 func conflictOf(txn *badger.Txn, id uuid.UUID) (*Conflict, error) {
-	if ok, err := has(txn, recordKey(pQuote, id)); err != nil || !ok {
+	if ok, err := has(txn, key.Record(key.KindQuote, id)); err != nil || !ok {
 		if err == nil {
 			err = ErrNotFound
 		}
@@ -306,7 +300,7 @@ func conflictOf(txn *badger.Txn, id uuid.UUID) (*Conflict, error) {
 	}
 	for i := range names {
 		for j := i + 1; j < len(names); j++ {
-			if !namesCompatible(names[i], names[j]) {
+			if !identity.Compatible(names[i], names[j]) {
 				return c, nil
 			}
 		}
@@ -326,11 +320,11 @@ func (s *Store) Conflicts(ctx context.Context, page Page) ([]Conflict, PageInfo,
 	var out []Conflict
 	var info PageInfo
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		prefix := []byte{pConflict}
+		prefix := key.KindConflict.Prefix()
 		it := iterate(txn, prefix, back)
 		var ids []uuid.UUID
 		for it.Seek(seekKey(prefix, nil, back)); it.Valid(); it.Next() {
-			ids = append(ids, uuid.UUID(it.Item().Key()[1:]))
+			ids = append(ids, key.LastID(it.Item().Key()))
 		}
 		it.Close()
 		pg := newPager[Conflict](cursorConflict, page, cur, back)
@@ -373,7 +367,7 @@ func (s *Store) Candidates(ctx context.Context, page Page) ([]Candidate, PageInf
 	var info PageInfo
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		o := badger.DefaultIteratorOptions
-		o.Prefix = []byte{pCandidate}
+		o.Prefix = key.KindCandidate.Prefix()
 		o.Reverse = back
 		it := txn.NewIterator(o)
 		defer it.Close()
@@ -427,7 +421,7 @@ func candidateView(txn *badger.Txn, c candidateRec) (Candidate, bool, error) {
 	if rootA.ID == rootB.ID {
 		return Candidate{}, false, nil
 	}
-	if _, ok, err := get(txn, decisionKey(normalize(ra.Name), normalize(rb.Name))); err != nil || ok {
+	if _, ok, err := get(txn, key.Decision(fold.String(ra.Name), fold.String(rb.Name))); err != nil || ok {
 		return Candidate{}, false, err
 	}
 	return Candidate{
@@ -442,7 +436,7 @@ func (s *Store) Candidate(ctx context.Context, id uuid.UUID) (Candidate, error) 
 	var out Candidate
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		var c candidateRec
-		if err := load(txn, pCandidate, id, &c); err != nil {
+		if err := load(txn, key.KindCandidate, id, &c); err != nil {
 			return err
 		}
 		var err error
@@ -490,10 +484,10 @@ func (s *Store) MergeSpeakers(ctx context.Context, a, b, candidate uuid.UUID) (S
 		if ra.ID == rb.ID {
 			return fmt.Errorf("%w: the speakers are one already", ErrInvalid)
 		}
-		ev := []Evidence{{EvidenceDecision, "confirmed by a person", 10}}
+		ev := []Evidence{{Kind: EvidenceDecision, Detail: "confirmed by a person", Weight: 10}}
 		if candidate != uuid.Nil {
 			var c candidateRec
-			if err := load(txn, pCandidate, candidate, &c); err != nil {
+			if err := load(txn, key.KindCandidate, candidate, &c); err != nil {
 				return fmt.Errorf("candidate %s: %w", candidate, err)
 			}
 			ev = append(ev, c.Evidence...)
@@ -523,7 +517,7 @@ func (s *Store) MergeSpeakers(ctx context.Context, a, b, candidate uuid.UUID) (S
 // MergeSpeakers does.
 func (s *Store) ConfirmCandidate(ctx context.Context, id uuid.UUID) (Speaker, error) {
 	var c candidateRec
-	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, pCandidate, id, &c) })
+	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, key.KindCandidate, id, &c) })
 	if err != nil {
 		return Speaker{}, fmt.Errorf("confirm candidate %s: %w", id, err)
 	}
@@ -537,17 +531,17 @@ func (s *Store) RejectCandidate(ctx context.Context, id uuid.UUID) (Candidate, e
 	var out Candidate
 	err := s.update(ctx, func(txn *badger.Txn) error {
 		var c candidateRec
-		if err := load(txn, pCandidate, id, &c); err != nil {
+		if err := load(txn, key.KindCandidate, id, &c); err != nil {
 			return err
 		}
 		var a, b speakerRec
-		if err := load(txn, pSpeaker, c.A, &a); err != nil {
+		if err := load(txn, key.KindSpeaker, c.A, &a); err != nil {
 			return err
 		}
-		if err := load(txn, pSpeaker, c.B, &b); err != nil {
+		if err := load(txn, key.KindSpeaker, c.B, &b); err != nil {
 			return err
 		}
-		if err := setDecision(txn, &a, &b, decisionApart, time.Now().UTC()); err != nil {
+		if err := setDecision(txn, &a, &b, decisionApart, clock().UTC()); err != nil {
 			return err
 		}
 		out = Candidate{ID: c.ID, A: a.root(), B: b.root(), NameA: a.Name, NameB: b.Name,
@@ -582,11 +576,11 @@ func (s *Store) UndoMerge(ctx context.Context, member uuid.UUID) ([]Speaker, err
 			return err
 		}
 		root := m.Canon
-		x, y := normalize(m.Name), normalize(parent.Name)
-		if err := del(txn, decisionKey(x, y)); err != nil {
+		x, y := fold.String(m.Name), fold.String(parent.Name)
+		if err := del(txn, key.Decision(x, y)); err != nil {
 			return err
 		}
-		if err := del(txn, decisionKey(y, x)); err != nil {
+		if err := del(txn, key.Decision(y, x)); err != nil {
 			return err
 		}
 		if err := setDecision(txn, m, parent, decisionApart, w.now); err != nil {
@@ -620,13 +614,13 @@ func (s *Store) UndoMerge(ctx context.Context, member uuid.UUID) ([]Speaker, err
 func (s *Store) Copies(ctx context.Context, id uuid.UUID) ([]Article, error) {
 	var out []Article
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		if ok, err := has(txn, recordKey(pArticle, id)); err != nil || !ok {
+		if ok, err := has(txn, key.Record(key.KindArticle, id)); err != nil || !ok {
 			if err == nil {
 				err = ErrNotFound
 			}
 			return err
 		}
-		prefix := recordKey(pArticleCopies, id)
+		prefix := key.Record(key.KindArticleCopy, id)
 		it := keysOnly(txn, prefix)
 		var ids []uuid.UUID
 		for it.Rewind(); it.Valid(); it.Next() {

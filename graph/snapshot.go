@@ -12,6 +12,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // A Snapshot is a consistent read-only view of the store as it was when
@@ -99,14 +101,14 @@ func (c *cursor) keep() error {
 
 // get calls fn with the value of k, a key of prefix p; ok is false when k
 // is absent.
-func (c *cursor) get(txn *badger.Txn, p byte, k []byte, fn func([]byte) error) (ok bool, err error) {
+func (c *cursor) get(txn *badger.Txn, p key.Kind, k []byte, fn func([]byte) error) (ok bool, err error) {
 	if v, ok := c.kept[string(k)]; ok {
 		delete(c.kept, string(k))
 		c.bytes -= len(v)
 		return true, fn(v)
 	}
 	if c.it == nil {
-		c.it = txn.NewIterator(badger.IteratorOptions{Prefix: []byte{p}})
+		c.it = txn.NewIterator(badger.IteratorOptions{Prefix: p.Prefix()})
 		c.it.Seek(k)
 		return c.here(k, fn)
 	}
@@ -247,8 +249,8 @@ func (sn *Snapshot) Quotes(ctx context.Context, f QuoteFilter, fn func(Quote) er
 			}
 		}
 		rec = quoteRec{}
-		if err := load(sn.txn, pQuote, uuid.UUID(c[dateLen:]), &rec); err != nil {
-			return false, fmt.Errorf("quote %x: %w", c[dateLen:], err)
+		if err := load(sn.txn, key.KindQuote, uuid.UUID(c[key.DateLen:]), &rec); err != nil {
+			return false, fmt.Errorf("quote %x: %w", c[key.DateLen:], err)
 		}
 		return true, fn(rec.quote())
 	})
@@ -296,7 +298,7 @@ func (sn *Snapshot) AllQuotes(ctx context.Context, fn func(Quote) error) error {
 		defer close(ordered)
 		defer close(todo)
 		o := badger.DefaultIteratorOptions
-		o.Prefix = []byte{pQuote}
+		o.Prefix = key.KindQuote.Prefix()
 		it := sn.txn.NewIterator(o)
 		defer it.Close()
 		c := &chunk{done: make(chan struct{})}
@@ -377,7 +379,7 @@ func (sn *Snapshot) Article(id uuid.UUID) (Article, error) {
 	var b strings.Builder
 	b.Grow(r.TextLen)
 	for i := range chunks(r.TextLen) {
-		ok, err := sn.texts.get(sn.txn, pText, textKey(id, i), func(v []byte) error { b.Write(v); return nil })
+		ok, err := sn.texts.get(sn.txn, key.KindText, key.Text(id, i), func(v []byte) error { b.Write(v); return nil })
 		if err == nil && !ok {
 			err = fmt.Errorf("text chunk %d missing", i)
 		}
@@ -390,7 +392,7 @@ func (sn *Snapshot) Article(id uuid.UUID) (Article, error) {
 
 func (sn *Snapshot) articleRec(id uuid.UUID) (articleRec, error) {
 	var r articleRec
-	ok, err := sn.articles.get(sn.txn, pArticle, recordKey(pArticle, id), func(v []byte) error { return decodeRecord(v, &r) })
+	ok, err := sn.articles.get(sn.txn, key.KindArticle, key.Record(key.KindArticle, id), func(v []byte) error { return decodeRecord(v, &r) })
 	if err == nil && !ok {
 		err = ErrNotFound
 	}
@@ -414,7 +416,7 @@ func (sn *Snapshot) Speaker(id uuid.UUID) (Speaker, error) {
 // is none.
 func (sn *Snapshot) SpeakerRecord(id uuid.UUID) (SpeakerRecord, error) {
 	var r speakerRec
-	if err := load(sn.txn, pSpeaker, id, &r); err != nil {
+	if err := load(sn.txn, key.KindSpeaker, id, &r); err != nil {
 		return SpeakerRecord{}, fmt.Errorf("speaker %s: %w", id, err)
 	}
 	return sn.speakerRecord(&r)
@@ -449,10 +451,10 @@ func (sn *Snapshot) speakerRecord(r *speakerRec) (SpeakerRecord, error) {
 // order (AllQuotes) have their printings read in key order too.
 func (sn *Snapshot) Occurrences(q Quote) ([]Occurrence, error) {
 	if sn.byQuote == nil {
-		sn.byQuote = keysOnly(sn.txn, []byte{pOccurByQuote})
+		sn.byQuote = keysOnly(sn.txn, key.KindOccurrenceByQuote.Prefix())
 		sn.names = map[uuid.UUID]printedName{}
 	}
-	prefix := recordKey(pOccurByQuote, q.ID)
+	prefix := key.Record(key.KindOccurrenceByQuote, q.ID)
 	it := sn.byQuote
 	// Stepping from the printings of the quote before is the common case.
 	if !it.ValidForPrefix(prefix) {
@@ -468,11 +470,11 @@ func (sn *Snapshot) Occurrences(q Quote) ([]Occurrence, error) {
 		sn.ids = append(sn.ids, uuid.UUID(it.Item().Key()[len(prefix):]))
 	}
 	occs := make([]occRec, len(sn.ids))
-	var k [1 + idLen]byte
-	k[0] = pOccur
+	var k [1 + key.IDLen]byte
+	k[0] = byte(key.KindOccurrence)
 	for i, id := range sn.ids {
 		copy(k[1:], id[:])
-		ok, err := sn.occs.get(sn.txn, pOccur, k[:], func(v []byte) error { return decodeRecord(v, &occs[i]) })
+		ok, err := sn.occs.get(sn.txn, key.KindOccurrence, k[:], func(v []byte) error { return decodeRecord(v, &occs[i]) })
 		if err == nil && !ok {
 			err = ErrNotFound
 		}
@@ -503,7 +505,7 @@ func (sn *Snapshot) Occurrences(q Quote) ([]Occurrence, error) {
 // Venue returns the venue with id; ErrNotFound when there is none.
 func (sn *Snapshot) Venue(id uuid.UUID) (Venue, error) {
 	var r venueRec
-	if err := load(sn.txn, pVenue, id, &r); err != nil {
+	if err := load(sn.txn, key.KindVenue, id, &r); err != nil {
 		return Venue{}, fmt.Errorf("venue %s: %w", id, err)
 	}
 	return r.venue(), nil
@@ -512,16 +514,16 @@ func (sn *Snapshot) Venue(id uuid.UUID) (Venue, error) {
 // Outlet returns the outlet with id; ErrNotFound when there is none.
 func (sn *Snapshot) Outlet(id uuid.UUID) (Outlet, error) {
 	var r outletRec
-	if err := load(sn.txn, pOutlet, id, &r); err != nil {
+	if err := load(sn.txn, key.KindOutlet, id, &r); err != nil {
 		return Outlet{}, fmt.Errorf("outlet %s: %w", id, err)
 	}
 	return r.outlet(), nil
 }
 
 // eachOf decodes every record with prefix p, in id order.
-func eachOf[R any](ctx context.Context, sn *Snapshot, p byte, fn func(*R) error) error {
+func eachOf[R any](ctx context.Context, sn *Snapshot, p key.Kind, fn func(*R) error) error {
 	o := badger.DefaultIteratorOptions
-	o.Prefix = []byte{p}
+	o.Prefix = p.Prefix()
 	it := sn.txn.NewIterator(o)
 	defer it.Close()
 	n := 0
@@ -546,7 +548,7 @@ func eachOf[R any](ctx context.Context, sn *Snapshot, p byte, fn func(*R) error)
 // Articles calls fn with every article, with its text when withText, in
 // the order they were first stored, and stops at fn's first error.
 func (sn *Snapshot) Articles(ctx context.Context, withText bool, fn func(Article) error) error {
-	return eachOf(ctx, sn, pArticle, func(r *articleRec) error {
+	return eachOf(ctx, sn, key.KindArticle, func(r *articleRec) error {
 		text := ""
 		if withText {
 			var err error
@@ -561,7 +563,7 @@ func (sn *Snapshot) Articles(ctx context.Context, withText bool, fn func(Article
 // ArticleIDs calls fn with the id of every article, in the order they
 // were first stored, reading keys only.
 func (sn *Snapshot) ArticleIDs(ctx context.Context, fn func(uuid.UUID) error) error {
-	it := keysOnly(sn.txn, []byte{pArticle})
+	it := keysOnly(sn.txn, key.KindArticle.Prefix())
 	defer it.Close()
 	n := 0
 	for it.Rewind(); it.Valid(); it.Next() {
@@ -570,7 +572,7 @@ func (sn *Snapshot) ArticleIDs(ctx context.Context, fn func(uuid.UUID) error) er
 				return err
 			}
 		}
-		if err := fn(uuid.UUID(it.Item().Key()[1:])); err != nil {
+		if err := fn(key.LastID(it.Item().Key())); err != nil {
 			return err
 		}
 	}
@@ -580,7 +582,7 @@ func (sn *Snapshot) ArticleIDs(ctx context.Context, fn func(uuid.UUID) error) er
 // SpeakerRecords calls fn with every speaker record, in the order they
 // were created.
 func (sn *Snapshot) SpeakerRecords(ctx context.Context, fn func(SpeakerRecord) error) error {
-	return eachOf(ctx, sn, pSpeaker, func(r *speakerRec) error {
+	return eachOf(ctx, sn, key.KindSpeaker, func(r *speakerRec) error {
 		sr, err := sn.speakerRecord(r)
 		if err != nil {
 			return err
@@ -593,7 +595,7 @@ func (sn *Snapshot) SpeakerRecords(ctx context.Context, fn func(SpeakerRecord) e
 // the order they were offered, open or not: Store.Candidates leaves out
 // those merged or rejected since.
 func (sn *Snapshot) CandidateRecords(ctx context.Context, fn func(CandidateRecord) error) error {
-	return eachOf(ctx, sn, pCandidate, func(r *candidateRec) error {
+	return eachOf(ctx, sn, key.KindCandidate, func(r *candidateRec) error {
 		return fn(CandidateRecord{ID: r.ID, A: r.A, B: r.B, Evidence: r.Evidence, Confidence: r.Confidence, Shared: r.Shared, Created: r.Created})
 	})
 }
@@ -602,25 +604,23 @@ func (sn *Snapshot) CandidateRecords(ctx context.Context, fn func(CandidateRecor
 // each, in the order of the names.
 func (sn *Snapshot) Decisions(ctx context.Context, fn func(Decision) error) error {
 	o := badger.DefaultIteratorOptions
-	o.Prefix = []byte{pDecision}
+	o.Prefix = key.KindDecision.Prefix()
 	it := sn.txn.NewIterator(o)
 	defer it.Close()
 	for it.Rewind(); it.Valid(); it.Next() {
 		if err := sn.live(ctx); err != nil {
 			return err
 		}
-		k := it.Item().Key()[1:]
-		i := bytes.IndexByte(k, sep)
-		if i < 0 {
-			return fmt.Errorf("decision key %q malformed", k)
+		a, b, ok := key.SplitStrings(it.Item().Key()[1:])
+		if !ok {
+			return fmt.Errorf("decision key %q malformed", it.Item().Key())
 		}
-		a, b := string(k[:i]), string(k[i+1:])
 		if a >= b { // kept both ways: once is enough
 			continue
 		}
 		var d decisionRec
 		if err := it.Item().Value(func(v []byte) error { return decodeRecord(v, &d) }); err != nil {
-			return fmt.Errorf("decision %q: %w", k, err)
+			return fmt.Errorf("decision %q: %w", it.Item().Key(), err)
 		}
 		if err := fn(Decision{Names: [2]string{a, b}, Action: d.Action, At: d.At}); err != nil {
 			return err
@@ -631,10 +631,10 @@ func (sn *Snapshot) Decisions(ctx context.Context, fn func(Decision) error) erro
 
 // Venues calls fn with every venue, in the order they were created.
 func (sn *Snapshot) Venues(ctx context.Context, fn func(Venue) error) error {
-	return eachOf(ctx, sn, pVenue, func(r *venueRec) error { return fn(r.venue()) })
+	return eachOf(ctx, sn, key.KindVenue, func(r *venueRec) error { return fn(r.venue()) })
 }
 
 // Outlets calls fn with every outlet, in the order they were created.
 func (sn *Snapshot) Outlets(ctx context.Context, fn func(Outlet) error) error {
-	return eachOf(ctx, sn, pOutlet, func(r *outletRec) error { return fn(r.outlet()) })
+	return eachOf(ctx, sn, key.KindOutlet, func(r *outletRec) error { return fn(r.outlet()) })
 }

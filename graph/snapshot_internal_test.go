@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // A cursor finds what a point read finds, whatever the order of reads.
@@ -15,14 +17,14 @@ func TestCursor(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	k := func(i int) []byte { return key(pOccur, []byte(fmt.Sprintf("%06d", i))) }
+	k := func(i int) []byte { return fmt.Appendf(key.KindOccurrence.Prefix(), "%06d", i) }
 	err = s.db.Update(func(txn *badger.Txn) error {
 		for i := 0; i < 1000; i += 2 { // even keys only
 			if err := txn.Set(k(i), []byte(fmt.Sprint(i))); err != nil {
 				return err
 			}
 		}
-		return txn.Set(key(pOccur+1, []byte("x")), []byte("other prefix"))
+		return txn.Set(append((key.KindOccurrence+1).Prefix(), "x"...), []byte("other prefix"))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +54,7 @@ func TestCursor(t *testing.T) {
 			at %= 1100
 			read %= 1100
 			var got string
-			ok, err := c.get(txn, pOccur, k(read), func(v []byte) error { got = string(v); return nil })
+			ok, err := c.get(txn, key.KindOccurrence, k(read), func(v []byte) error { got = string(v); return nil })
 			if err != nil {
 				return err
 			}

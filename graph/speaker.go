@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
@@ -8,6 +9,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Speaker returns the speaker with id, or an error wrapping ErrNotFound.
@@ -40,16 +44,16 @@ func (s *Store) FindSpeakers(ctx context.Context, name string, page Page) ([]Spe
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		var ms []match
 		if strings.TrimSpace(name) == "" {
-			if ms, info, err = listNames(txn, pSpeakerByName, page, cur, back); err != nil {
+			if ms, info, err = listNames(txn, key.KindSpeakerByName, page, cur, back); err != nil {
 				return err
 			}
-			n, err := readCounter(txn, counterSpeakers)
+			n, err := readCounter(txn, key.CounterSpeakers)
 			if err != nil {
 				return err
 			}
 			info.TotalCount = int(n)
 		} else {
-			found, err := findSpeakers(txn, normalize(name))
+			found, err := findSpeakers(txn, fold.String(name))
 			if err != nil {
 				return err
 			}
@@ -82,7 +86,7 @@ func canonicalMatches(txn *badger.Txn, ms matches) (matches, error) {
 		if err != nil {
 			return nil, fmt.Errorf("speaker %s: %w", m.id, err)
 		}
-		out.add(match{m.group, normalize(root.display()), root.ID})
+		out.add(match{m.group, fold.String(root.display()), root.ID})
 	}
 	return out, nil
 }
@@ -94,7 +98,8 @@ func findSpeakers(txn *badger.Txn, q string) (matches, error) {
 	}
 	// The lookup index holds full names and aliases; its value is the id
 	// and the normalized full name.
-	it := keysOnly(txn, key(pSpeakerLookup, []byte(q)))
+	exact := key.Lookup(key.KindSpeakerLookup, q)
+	it := keysOnly(txn, exact)
 	for it.Rewind(); it.Valid(); it.Next() {
 		item := it.Item()
 		v, err := item.ValueCopy(nil)
@@ -102,20 +107,20 @@ func findSpeakers(txn *badger.Txn, q string) (matches, error) {
 			it.Close()
 			return nil, dbErr("read index", err)
 		}
-		if len(v) < idLen {
+		if len(v) < key.IDLen {
 			it.Close()
 			return nil, fmt.Errorf("malformed speaker lookup %q", item.Key())
 		}
 		g := groupPrefix
-		if string(item.Key()[1:]) == q {
+		if bytes.Equal(item.Key(), exact) {
 			g = groupExact
 		}
-		ms.add(match{g, string(v[idLen:]), uuid.UUID(v[:idLen])})
+		ms.add(match{g, string(v[key.IDLen:]), uuid.UUID(v[:key.IDLen])})
 	}
 	it.Close()
-	err := tokenMatches(txn, pSpeakerByToken, q, ms, func(id uuid.UUID) ([]string, error) {
+	err := tokenMatches(txn, key.KindSpeakerByToken, q, ms, func(id uuid.UUID) ([]string, error) {
 		var rec speakerRec
-		if err := load(txn, pSpeaker, id, &rec); err != nil {
+		if err := load(txn, key.KindSpeaker, id, &rec); err != nil {
 			return nil, fmt.Errorf("speaker %s: %w", id, err)
 		}
 		return rec.tokens(), nil
@@ -129,24 +134,24 @@ func findSpeakers(txn *badger.Txn, q string) (matches, error) {
 // every word of name ("Lavrov"), the one with the most quotes. It returns
 // an error wrapping ErrNotFound when there is none or the best is tied.
 func (s *Store) SpeakerByName(ctx context.Context, name string) (Speaker, error) {
-	q := normalize(name)
+	q := fold.String(name)
 	var sp Speaker
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		if q == "" {
 			return ErrNotFound
 		}
-		v, ok, err := get(txn, key(pSpeakerLookup, []byte(q)))
+		v, ok, err := get(txn, key.Lookup(key.KindSpeakerLookup, q))
 		if err != nil {
 			return err
 		}
-		if ok && len(v) >= idLen {
-			sp, err = speakerView(txn, uuid.UUID(v[:idLen]))
+		if ok && len(v) >= key.IDLen {
+			sp, err = speakerView(txn, uuid.UUID(v[:key.IDLen]))
 			return err
 		}
 		var ids []uuid.UUID
 		for i, w := range strings.Fields(q) {
 			var these []uuid.UUID
-			err := scanNames(txn, pSpeakerByToken, cutToken(w)+string(rune(sep)), func(_ string, id uuid.UUID, _ []byte) error {
+			err := scanNames(txn, key.KindSpeakerByToken, fold.Cut(w)+string(rune(key.Sep)), func(_ string, id uuid.UUID, _ []byte) error {
 				root, err := canonOf(txn, id)
 				if err != nil {
 					return err
@@ -169,7 +174,7 @@ func (s *Store) SpeakerByName(ctx context.Context, name string) (Speaker, error)
 			}
 			n := 0
 			for _, m := range all {
-				n += countKeys(txn, recordKey(pQuoteBySpeaker, m))
+				n += countKeys(txn, key.Record(key.KindQuoteBySpeaker, m))
 			}
 			switch {
 			case n > bestN:
@@ -206,15 +211,15 @@ func (s *Store) AddSpeakerAlias(ctx context.Context, id uuid.UUID, alias string)
 	var sp Speaker
 	err := s.update(ctx, func(txn *badger.Txn) error {
 		rec = speakerRec{}
-		if err := load(txn, pSpeaker, id, &rec); err != nil {
+		if err := load(txn, key.KindSpeaker, id, &rec); err != nil {
 			return err
 		}
-		v, ok, err := get(txn, key(pSpeakerLookup, []byte(normalize(alias))))
+		v, ok, err := get(txn, key.Lookup(key.KindSpeakerLookup, fold.String(alias)))
 		if err != nil {
 			return err
 		}
-		if ok && len(v) >= idLen && uuid.UUID(v[:idLen]) != id {
-			return fmt.Errorf("%w: alias %q already names speaker %s", ErrInvalid, alias, uuid.UUID(v[:idLen]))
+		if ok && len(v) >= key.IDLen && uuid.UUID(v[:key.IDLen]) != id {
+			return fmt.Errorf("%w: alias %q already names speaker %s", ErrInvalid, alias, uuid.UUID(v[:key.IDLen]))
 		}
 		if !strings.EqualFold(rec.Name, alias) && !containsFold(rec.Aliases, alias) {
 			if len(rec.Aliases) >= maxListLen {
@@ -222,7 +227,7 @@ func (s *Store) AddSpeakerAlias(ctx context.Context, id uuid.UUID, alias string)
 			}
 			old := speakerIndex(rec)
 			rec.Aliases = append(rec.Aliases, alias)
-			if err := store(txn, pSpeaker, id, rec); err != nil {
+			if err := store(txn, key.KindSpeaker, id, rec); err != nil {
 				return err
 			}
 			if err := rewriteEntries(txn, old, speakerIndex(rec)); err != nil {
@@ -244,7 +249,7 @@ func (s *Store) AddSpeakerAlias(ctx context.Context, id uuid.UUID, alias string)
 func (s *Store) SpeakerVenues(ctx context.Context, id uuid.UUID) ([]Venue, error) {
 	var vs []counted
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		ok, err := has(txn, recordKey(pSpeaker, id))
+		ok, err := has(txn, key.Record(key.KindSpeaker, id))
 		if err != nil {
 			return err
 		}
@@ -288,7 +293,7 @@ type counted struct {
 // counts of venues already there.
 func speakerVenues(txn *badger.Txn, id uuid.UUID, vs *[]counted) error {
 	{
-		prefix := recordKey(pSpeakerVenue, id)
+		prefix := key.Record(key.KindSpeakerVenue, id)
 		it := keysOnly(txn, prefix)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -307,7 +312,7 @@ func speakerVenues(txn *badger.Txn, id uuid.UUID, vs *[]counted) error {
 				continue
 			}
 			var rec venueRec
-			if err := load(txn, pVenue, vid, &rec); err != nil {
+			if err := load(txn, key.KindVenue, vid, &rec); err != nil {
 				return fmt.Errorf("venue %s: %w", vid, err)
 			}
 			*vs = append(*vs, counted{rec.venue(), n})

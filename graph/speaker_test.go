@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/graph/graphtest"
 )

@@ -10,6 +10,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Dashboards count quotes by speaker, venue, outlet and kind over date
@@ -27,23 +29,6 @@ import (
 // kind; in a timeline key a kind ends with 0x00. The dimension 'q' is
 // every quote and has timelines only.
 
-// Dimensions of the counts.
-const (
-	dimSpeaker byte = 's'
-	dimVenue   byte = 'v'
-	dimOutlet  byte = 'o'
-	dimKind    byte = 'k'
-	dimAll     byte = 'q'
-)
-
-// Rollup levels, coarsest first.
-const (
-	levelAll   byte = 'a'
-	levelYear  byte = 'y'
-	levelMonth byte = 'm'
-	levelDay   byte = 'd'
-)
-
 type dimValue struct {
 	dim   byte
 	value []byte
@@ -53,24 +38,16 @@ type dimValue struct {
 func quoteDims(q quoteRec) []dimValue {
 	ds := make([]dimValue, 0, 4)
 	if q.SpeakerID != uuid.Nil {
-		ds = append(ds, dimValue{dimSpeaker, q.SpeakerID[:]})
+		ds = append(ds, dimValue{key.DimSpeaker, q.SpeakerID[:]})
 	}
 	if q.VenueID != uuid.Nil {
-		ds = append(ds, dimValue{dimVenue, q.VenueID[:]})
+		ds = append(ds, dimValue{key.DimVenue, q.VenueID[:]})
 	}
 	if q.OutletID != uuid.Nil {
-		ds = append(ds, dimValue{dimOutlet, q.OutletID[:]})
+		ds = append(ds, dimValue{key.DimOutlet, q.OutletID[:]})
 	}
-	return append(ds, dimValue{dimKind, []byte(q.Kind)})
+	return append(ds, dimValue{key.DimKind, []byte(q.Kind)})
 }
-
-func periodBytes(n int) []byte {
-	var b [4]byte
-	binary.BigEndian.PutUint32(b[:], uint32(int32(n))^(1<<31))
-	return b[:]
-}
-
-func parsePeriod(b []byte) int { return int(int32(binary.BigEndian.Uint32(b) ^ (1 << 31))) }
 
 // dayOf is the day of t since 1970-01-01, UTC.
 func dayOf(t time.Time) int {
@@ -86,32 +63,17 @@ func dayTime(d int) time.Time { return time.Unix(int64(d)*86400, 0).UTC() }
 
 func monthOf(t time.Time) int { t = t.UTC(); return t.Year()*12 + int(t.Month()) - 1 }
 
-func rollupKey(dim, level byte, period int, value []byte) []byte {
-	return key(pRollup, []byte{dim, level}, periodBytes(period), value)
-}
-
 // rollupKeys are the rollup keys a quote of date t adds to.
 func rollupKeys(dim byte, value []byte, t time.Time) [][]byte {
-	ks := [][]byte{rollupKey(dim, levelAll, 0, value)}
+	ks := [][]byte{key.Rollup(dim, key.LevelAll, 0, value)}
 	if t.IsZero() {
 		return ks
 	}
 	t = t.UTC()
 	return append(ks,
-		rollupKey(dim, levelYear, t.Year(), value),
-		rollupKey(dim, levelMonth, monthOf(t), value),
-		rollupKey(dim, levelDay, dayOf(t), value))
-}
-
-func timelineSelector(dim byte, value []byte) []byte {
-	if dim == dimKind {
-		return key(pTimeline, []byte{dim}, value, []byte{sep})
-	}
-	return key(pTimeline, []byte{dim}, value)
-}
-
-func timelineKey(dim byte, value []byte, day int) []byte {
-	return append(timelineSelector(dim, value), periodBytes(day)...)
+		key.Rollup(dim, key.LevelYear, t.Year(), value),
+		key.Rollup(dim, key.LevelMonth, monthOf(t), value),
+		key.Rollup(dim, key.LevelDay, dayOf(t), value))
 }
 
 // Dimension is what QuotesBy groups quotes by.
@@ -128,13 +90,13 @@ const (
 func (d Dimension) code() byte {
 	switch d {
 	case BySpeaker:
-		return dimSpeaker
+		return key.DimSpeaker
 	case ByVenue:
-		return dimVenue
+		return key.DimVenue
 	case ByOutlet:
-		return dimOutlet
+		return key.DimOutlet
 	case ByKind:
-		return dimKind
+		return key.DimKind
 	}
 	return 0
 }
@@ -171,13 +133,13 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		sums := map[string]int64{}
 		add := func(level byte, lo, hi int, sign int64) {
-			prefix := []byte{pRollup, d, level}
+			prefix := key.RollupPrefix(d, level)
 			it := keysOnly(txn, prefix)
 			defer it.Close()
-			for it.Seek(key(pRollup, []byte{d, level}, periodBytes(lo))); it.Valid(); it.Next() {
+			for it.Seek(key.Rollup(d, level, lo, nil)); it.Valid(); it.Next() {
 				item := it.Item()
 				k := item.Key()[len(prefix):]
-				if len(k) < 4 || parsePeriod(k[:4]) > hi {
+				if len(k) < 4 || key.ParsePeriod(k[:4]) > hi {
 					break
 				}
 				item.Value(func(v []byte) error {
@@ -189,7 +151,7 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 			}
 		}
 		if from.IsZero() && to.IsZero() {
-			add(levelAll, 0, 0, 1)
+			add(key.LevelAll, 0, 0, 1)
 		} else {
 			pieces, err := rangePieces(txn, from, to)
 			if err != nil {
@@ -202,7 +164,7 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 				add(r.level, r.lo, r.hi, r.sign)
 			}
 		}
-		if d == dimSpeaker {
+		if d == key.DimSpeaker {
 			if err := foldPeople(txn, sums); err != nil {
 				return err
 			}
@@ -225,7 +187,7 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 		})
 		for _, x := range all[:min(n, len(all))] {
 			b := Bucket{Count: int(x.n)}
-			if d == dimKind {
+			if d == key.DimKind {
 				b.Label = x.value
 			} else {
 				b.ID = uuid.UUID([]byte(x.value))
@@ -252,11 +214,11 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 func (s *Store) Undated(ctx context.Context) (int, error) {
 	var undated int
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		total, err := readCounter(txn, counterQuotes)
+		total, err := readCounter(txn, key.CounterQuotes)
 		if err != nil {
 			return err
 		}
-		prefix := []byte{pRollup, dimKind, levelYear}
+		prefix := key.RollupPrefix(key.DimKind, key.LevelYear)
 		it := keysOnly(txn, prefix)
 		defer it.Close()
 		dated := uint64(0)
@@ -287,7 +249,7 @@ func (s *Store) Undated(ctx context.Context) (int, error) {
 // names articles gave them. The counts are kept per record, since merges
 // can be undone; the member index says which records are merged.
 func foldPeople(txn *badger.Txn, sums map[string]int64) error {
-	prefix := []byte{pSpeakerMember}
+	prefix := key.KindSpeakerMember.Prefix()
 	o := badger.DefaultIteratorOptions
 	o.Prefix = prefix
 	o.PrefetchValues = false
@@ -304,7 +266,7 @@ func foldPeople(txn *badger.Txn, sums map[string]int64) error {
 		if err != nil {
 			return dbErr("fold people", err)
 		}
-		if len(root) != idLen {
+		if len(root) != key.IDLen {
 			return fmt.Errorf("%w: member index entry %x: value %x", ErrInconsistent, item.Key(), root)
 		}
 		sums[string(root)] += n
@@ -315,17 +277,17 @@ func foldPeople(txn *badger.Txn, sums map[string]int64) error {
 
 func labelOf(txn *badger.Txn, dim byte, id uuid.UUID) (string, error) {
 	switch dim {
-	case dimSpeaker:
+	case key.DimSpeaker:
 		var r speakerRec
-		err := load(txn, pSpeaker, id, &r)
+		err := load(txn, key.KindSpeaker, id, &r)
 		return r.display(), err
-	case dimVenue:
+	case key.DimVenue:
 		var r venueRec
-		err := load(txn, pVenue, id, &r)
+		err := load(txn, key.KindVenue, id, &r)
 		return r.Name, err
-	case dimOutlet:
+	case key.DimOutlet:
 		var r outletRec
-		err := load(txn, pOutlet, id, &r)
+		err := load(txn, key.KindOutlet, id, &r)
 		return r.Name, err
 	}
 	return "", nil
@@ -351,7 +313,7 @@ func dayRange(txn *badger.Txn, from, to time.Time) (lo, hi int, ok bool, err err
 // datedDays returns the first and last day of any dated quote, from the
 // timeline of all quotes.
 func datedDays(txn *badger.Txn) (first, last int, ok bool) {
-	prefix := timelineSelector(dimAll, nil)
+	prefix := key.TimelineSelector(key.DimAll, nil)
 	o := badger.DefaultIteratorOptions
 	o.PrefetchValues = false
 	o.Prefix = prefix
@@ -361,7 +323,7 @@ func datedDays(txn *badger.Txn) (first, last int, ok bool) {
 		it.Close()
 		return 0, 0, false
 	}
-	first = parsePeriod(it.Item().Key()[len(prefix):])
+	first = key.ParsePeriod(it.Item().Key()[len(prefix):])
 	it.Close()
 	o.Reverse = true
 	it = txn.NewIterator(o)
@@ -370,7 +332,7 @@ func datedDays(txn *badger.Txn) (first, last int, ok bool) {
 	if !it.Valid() {
 		return first, first, true
 	}
-	return first, parsePeriod(it.Item().Key()[len(prefix):]), true
+	return first, key.ParsePeriod(it.Item().Key()[len(prefix):]), true
 }
 
 // A dayPiece is a run of whole periods of one rollup level, counted
@@ -384,7 +346,7 @@ type dayPiece struct {
 // Rough numbers of rollup keys a period of a level holds, relative to a
 // day: a month holds fewer than 30 days' keys, as most speakers quoted
 // on one day are quoted on others too.
-var levelWeight = map[byte]int{levelDay: 1, levelMonth: 6, levelYear: 9}
+var levelWeight = map[byte]int{key.LevelDay: 1, key.LevelMonth: 6, key.LevelYear: 9}
 
 func weight(ps []dayPiece) int {
 	n := 0
@@ -406,7 +368,7 @@ func rangePieces(txn *badger.Txn, from, to time.Time) ([]dayPiece, error) {
 	direct := splitDays(lo, hi)
 	first, last, _ := datedDays(txn)
 	y0, y1 := dayTime(first).Year(), dayTime(last).Year()
-	whole := []dayPiece{{levelYear, y0, y1, 1}}
+	whole := []dayPiece{{key.LevelYear, y0, y1, 1}}
 	start := dayOf(time.Date(y0, 1, 1, 0, 0, 0, 0, time.UTC))
 	end := dayOf(time.Date(y1+1, 1, 1, 0, 0, 0, 0, time.UTC)) - 1
 	var outside []dayPiece
@@ -442,13 +404,13 @@ func splitDays(lo, hi int) []dayPiece {
 		monthEnd := dayOf(time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, time.UTC)) - 1
 		switch {
 		case t.YearDay() == 1 && yearEnd <= hi:
-			push(levelYear, t.Year())
+			push(key.LevelYear, t.Year())
 			d = yearEnd + 1
 		case t.Day() == 1 && monthEnd <= hi:
-			push(levelMonth, monthOf(t))
+			push(key.LevelMonth, monthOf(t))
 			d = monthEnd + 1
 		default:
-			push(levelDay, d)
+			push(key.LevelDay, d)
 			d++
 		}
 	}
@@ -545,9 +507,9 @@ func (s *Store) Timeline(ctx context.Context, f QuoteFilter, iv Interval) ([]Tim
 		if sels, ok := f.counted(); ok {
 			for _, sel := range sels {
 				it := keysOnly(txn, sel)
-				for it.Seek(append(slices.Clone(sel), periodBytes(lo)...)); it.Valid(); it.Next() {
+				for it.Seek(append(slices.Clone(sel), key.Period(lo)...)); it.Valid(); it.Next() {
 					item := it.Item()
-					d := parsePeriod(item.Key()[len(sel):])
+					d := key.ParsePeriod(item.Key()[len(sel):])
 					if d > hi {
 						break
 					}
@@ -572,7 +534,7 @@ func (s *Store) Timeline(ctx context.Context, f QuoteFilter, iv Interval) ([]Tim
 		g.Order = OrderDate
 		g.From, g.To = dayTime(lo), dayTime(hi+1).Add(-time.Millisecond)
 		return s.scanQuotes(ctx, txn, g, func(suffix []byte) {
-			d := int64(binary.BigEndian.Uint64(suffix[:dateLen]) ^ (1 << 63))
+			d := int64(binary.BigEndian.Uint64(suffix[:key.DateLen]) ^ (1 << 63))
 			out[bucket(dayOf(time.UnixMilli(d)))].Count++
 		})
 	})
@@ -594,23 +556,23 @@ func (f QuoteFilter) counted() ([][]byte, bool) {
 	for _, d := range []struct {
 		dim byte
 		ids []uuid.UUID
-	}{{dimSpeaker, f.SpeakerIDs}, {dimVenue, f.VenueIDs}, {dimOutlet, f.OutletIDs}} {
+	}{{key.DimSpeaker, f.SpeakerIDs}, {key.DimVenue, f.VenueIDs}, {key.DimOutlet, f.OutletIDs}} {
 		if len(d.ids) > 0 {
 			dims++
 			for _, id := range uniqueIDs(d.ids) {
-				sels = append(sels, timelineSelector(d.dim, id[:]))
+				sels = append(sels, key.TimelineSelector(d.dim, id[:]))
 			}
 		}
 	}
 	if len(f.Kinds) > 0 {
 		dims++
 		for _, k := range slices.Compact(slices.Sorted(slices.Values(f.Kinds))) {
-			sels = append(sels, timelineSelector(dimKind, []byte(k)))
+			sels = append(sels, key.TimelineSelector(key.DimKind, []byte(k)))
 		}
 	}
 	switch dims {
 	case 0:
-		return [][]byte{timelineSelector(dimAll, nil)}, true
+		return [][]byte{key.TimelineSelector(key.DimAll, nil)}, true
 	case 1:
 		return sels, true
 	}

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 func TestSplitDays(t *testing.T) {
@@ -20,60 +22,21 @@ func TestSplitDays(t *testing.T) {
 		from, to string
 		want     []dayPiece
 	}{
-		{"2025-02-03", "2025-02-05", []dayPiece{{levelDay, day("2025-02-03"), day("2025-02-05"), 1}}},
-		{"2025-02-01", "2025-02-28", []dayPiece{{levelMonth, month(2025, 2), month(2025, 2), 1}}},
+		{"2025-02-03", "2025-02-05", []dayPiece{{key.LevelDay, day("2025-02-03"), day("2025-02-05"), 1}}},
+		{"2025-02-01", "2025-02-28", []dayPiece{{key.LevelMonth, month(2025, 2), month(2025, 2), 1}}},
 		{"2025-01-15", "2025-04-02", []dayPiece{
-			{levelDay, day("2025-01-15"), day("2025-01-31"), 1},
-			{levelMonth, month(2025, 2), month(2025, 3), 1},
-			{levelDay, day("2025-04-01"), day("2025-04-02"), 1}}},
+			{key.LevelDay, day("2025-01-15"), day("2025-01-31"), 1},
+			{key.LevelMonth, month(2025, 2), month(2025, 3), 1},
+			{key.LevelDay, day("2025-04-01"), day("2025-04-02"), 1}}},
 		{"2023-12-31", "2026-01-01", []dayPiece{
-			{levelDay, day("2023-12-31"), day("2023-12-31"), 1},
-			{levelYear, 2024, 2025, 1},
-			{levelDay, day("2026-01-01"), day("2026-01-01"), 1}}},
-		{"1969-12-31", "1970-01-01", []dayPiece{{levelDay, -1, 0, 1}}},
+			{key.LevelDay, day("2023-12-31"), day("2023-12-31"), 1},
+			{key.LevelYear, 2024, 2025, 1},
+			{key.LevelDay, day("2026-01-01"), day("2026-01-01"), 1}}},
+		{"1969-12-31", "1970-01-01", []dayPiece{{key.LevelDay, -1, 0, 1}}},
 	}
 	for _, tt := range tests {
 		if diff := cmp.Diff(tt.want, splitDays(day(tt.from), day(tt.to)), cmp.AllowUnexported(dayPiece{})); diff != "" {
 			t.Errorf("splitDays(%s, %s) (-want +got):\n%s", tt.from, tt.to, diff)
 		}
 	}
-}
-
-func TestSearchParse(t *testing.T) {
-	tests := []struct {
-		in   string
-		want searchQuery
-	}{
-		{"peace", searchQuery{terms: []searchTerm{{"peace", "peac", true}}}},
-		{"peace talks", searchQuery{terms: []searchTerm{{"peace", "peac", false}, {"talks", "talk", true}}}},
-		{"peace talks*", searchQuery{terms: []searchTerm{{"peace", "peac", false}, {"talks", "talk", true}}}},
-		{`"peace talks" now`, searchQuery{terms: []searchTerm{{"now", "now", true}}, phrases: [][]searchTerm{{{"peace", "peac", false}, {"talks", "talk", false}}}}},
-		{`peace -"talks now"`, searchQuery{terms: []searchTerm{{"peace", "peac", false}}, not: [][]searchTerm{{{"talks", "talk", false}, {"now", "now", false}}}}},
-		{"-war peace", searchQuery{terms: []searchTerm{{"peace", "peac", true}}, not: [][]searchTerm{{{"war", "war", false}}}}},
-		{"U.S.-Russia", searchQuery{phrases: [][]searchTerm{{{"us", "us", false}, {"russia", "russia", false}}}}},
-		{"the of", searchQuery{terms: []searchTerm{{"of", "of", true}}}},
-		{`"unclosed phrase`, searchQuery{phrases: [][]searchTerm{{{"unclosed", "unclos", false}, {"phrase", "phrase", false}}}}},
-		{`  ""  -  * `, searchQuery{}},
-	}
-	for _, tt := range tests {
-		got := parseSearch(tt.in)
-		if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(searchQuery{}, searchTerm{})); diff != "" {
-			t.Errorf("parseSearch(%q) (-want +got):\n%s", tt.in, diff)
-		}
-	}
-}
-
-func FuzzSearch(f *testing.F) {
-	for _, s := range []string{"peace", `"peace talks" -war negotiat*`, `-"`, "U.S.-Russia", "\"\xff"} {
-		f.Add(s, "The peace talks in Riyadh were constructive.")
-	}
-	f.Fuzz(func(t *testing.T, search, text string) {
-		q := parseSearch(search)
-		q.match(words(text)) // must not panic
-		for _, ph := range append(q.phrases, q.not...) {
-			if len(ph) == 0 {
-				t.Errorf("parseSearch(%q) has an empty phrase", search)
-			}
-		}
-	})
 }

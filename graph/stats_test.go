@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/uuid"
+
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/graph/graphtest"
 )

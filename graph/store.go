@@ -14,6 +14,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Options configure a Store. The zero value is ready to use.
@@ -164,8 +166,8 @@ func Open(dir string, opts Options) (*Store, error) {
 func (s *Store) checkVersion() error {
 	if s.readOnly {
 		return s.db.View(func(txn *badger.Txn) error {
-			v, _, err := get(txn, metaVersionKey)
-			loading, err2 := has(txn, metaLoadingKey)
+			v, _, err := get(txn, key.Version())
+			loading, err2 := has(txn, key.Loading())
 			switch {
 			case err != nil || err2 != nil:
 				return errors.Join(err, err2)
@@ -179,20 +181,20 @@ func (s *Store) checkVersion() error {
 	}
 	var version []byte
 	err := s.db.Update(func(txn *badger.Txn) error {
-		if ok, err := has(txn, metaLoadingKey); err != nil || ok {
+		if ok, err := has(txn, key.Loading()); err != nil || ok {
 			if ok {
 				err = fmt.Errorf("%w: a load into this store did not finish; remove it and load again", ErrInvalid)
 			}
 			return err
 		}
-		v, ok, err := get(txn, metaVersionKey)
+		v, ok, err := get(txn, key.Version())
 		switch {
 		case err != nil:
 			return err
 		case !ok:
 			// A new store, or one of layout 1 from before the version key?
 			// Version 1 always wrote it, so this is new.
-			return set(txn, metaVersionKey, []byte{layoutVersion})
+			return set(txn, key.Version(), []byte{layoutVersion})
 		}
 		version = v
 		return nil
@@ -208,6 +210,8 @@ func (s *Store) checkVersion() error {
 		return s.upgradeFrom2()
 	case len(version) == 1 && version[0] == 3:
 		return s.upgradeFrom3()
+	case len(version) == 1 && version[0] == 4:
+		return s.upgradeFrom4()
 	}
 	return fmt.Errorf("key layout version %v not supported (want %d)", version, layoutVersion)
 }
@@ -425,8 +429,8 @@ func del(txn *badger.Txn, k []byte) error {
 }
 
 // load decodes the record under <p><id> into v; ErrNotFound when absent.
-func load(txn *badger.Txn, p byte, id uuid.UUID, v any) error {
-	b, ok, err := get(txn, recordKey(p, id))
+func load(txn *badger.Txn, p key.Kind, id uuid.UUID, v any) error {
+	b, ok, err := get(txn, key.Record(p, id))
 	if err != nil {
 		return err
 	}
@@ -436,12 +440,12 @@ func load(txn *badger.Txn, p byte, id uuid.UUID, v any) error {
 	return decodeRecord(b, v)
 }
 
-func store(txn *badger.Txn, p byte, id uuid.UUID, v any) error {
+func store(txn *badger.Txn, p key.Kind, id uuid.UUID, v any) error {
 	b, err := encodeRecord(v)
 	if err != nil {
 		return err
 	}
-	return set(txn, recordKey(p, id), b)
+	return set(txn, key.Record(p, id), b)
 }
 
 // keysOnly iterates keys with prefix, without fetching values.
@@ -464,7 +468,7 @@ func countKeys(txn *badger.Txn, prefix []byte) int {
 }
 
 func readCounter(txn *badger.Txn, name string) (uint64, error) {
-	b, ok, err := get(txn, counterKey(name))
+	b, ok, err := get(txn, key.Counter(name))
 	if err != nil || !ok {
 		return 0, err
 	}

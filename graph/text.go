@@ -6,6 +6,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // textChunk is the most bytes of article text in one value. Badger keeps
@@ -21,12 +23,12 @@ func writeText(txn *badger.Txn, id uuid.UUID, text string, oldLen int) error {
 	n := chunks(len(text))
 	for i := range n {
 		part := text[i*textChunk : min(len(text), (i+1)*textChunk)]
-		if err := set(txn, textKey(id, i), []byte(part)); err != nil {
+		if err := set(txn, key.Text(id, i), []byte(part)); err != nil {
 			return err
 		}
 	}
 	for i := n; i < chunks(oldLen); i++ {
-		if err := del(txn, textKey(id, i)); err != nil {
+		if err := del(txn, key.Text(id, i)); err != nil {
 			return err
 		}
 	}
@@ -38,7 +40,7 @@ func readText(txn *badger.Txn, id uuid.UUID, n int) (string, error) {
 	var b strings.Builder
 	b.Grow(n)
 	for i := range chunks(n) {
-		item, err := txn.Get(textKey(id, i))
+		item, err := txn.Get(key.Text(id, i))
 		if err != nil {
 			return "", dbErr(fmt.Sprintf("read text chunk %d of article %s", i, id), err)
 		}
@@ -55,7 +57,7 @@ func readText(txn *badger.Txn, id uuid.UUID, n int) (string, error) {
 // loadArticle reads the article with id and its text.
 func loadArticle(txn *badger.Txn, id uuid.UUID) (Article, error) {
 	var rec articleRec
-	if err := load(txn, pArticle, id, &rec); err != nil {
+	if err := load(txn, key.KindArticle, id, &rec); err != nil {
 		return Article{}, err
 	}
 	text, err := readText(txn, id, rec.TextLen)

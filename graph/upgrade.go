@@ -5,7 +5,29 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/similar"
 )
+
+// layoutVersion is stored under key.Version. Open upgrades a store of
+// version 1 to 4 and refuses others.
+// Version 2 gave quote indexes facets and the word index blocks; version
+// 3 made a quote a statement with one occurrence per article, and added
+// speaker identity; version 4 indexes the speaker records merged into
+// another (key.KindSpeakerMember), so that counts fold into people;
+// version 5 folds names and words with package fold, which strips the
+// diacritics of every script, where version 4 folded Latin letters only.
+const layoutVersion = 5
+
+// LayoutVersion is the key layout version of the stores this package
+// writes; Open upgrades a store of an earlier one when it may write, and
+// a read-only Open of one returns ErrOldLayout. Caches of generated
+// stores are named by it, so that builds of different layouts never share
+// one.
+const LayoutVersion = layoutVersion
+
+var counterNames = []string{key.CounterArticles, key.CounterQuotes, key.CounterOccurs, key.CounterSpeakers, key.CounterVenues, key.CounterOutlets, key.CounterWords}
 
 // upgradeFrom1 brings a store of layout 1 to layout 2: speakers, venues
 // and outlets get numbers, quotes their article's outlet and those
@@ -16,8 +38,8 @@ import (
 func (s *Store) upgradeFrom1() error {
 	s.log.Info("upgrading the store's key layout from version 1 to 2")
 	prefixes := [][]byte{
-		{pQuoteByArticle}, {pQuoteBySpeaker}, {pQuoteByVenue}, {pQuoteByDate}, {pQuoteByToken},
-		{pTermDict}, {pQuoteByOutlet}, {pFreshPosting}, {pRollup}, {pTimeline}, counterKey(counterWords),
+		key.KindQuoteByArticle.Prefix(), key.KindQuoteBySpeaker.Prefix(), key.KindQuoteByVenue.Prefix(), key.KindQuoteByDate.Prefix(), key.KindWordBlock.Prefix(),
+		key.KindTerm.Prefix(), key.KindQuoteByOutlet.Prefix(), key.KindFreshPosting.Prefix(), key.KindRollup.Prefix(), key.KindTimeline.Prefix(), key.Counter(key.CounterWords),
 	}
 	if err := s.db.DropPrefix(prefixes...); err != nil {
 		return dbErr("upgrade", err)
@@ -37,9 +59,9 @@ func (s *Store) upgradeFrom1() error {
 	n := 0
 	err := s.db.View(func(txn *badger.Txn) error {
 		// Numbers in creation order; records rewritten with them.
-		number := func(p byte, last string, fn func(v []byte, num uint32) (any, uuid.UUID, error)) error {
+		number := func(p key.Kind, last string, fn func(v []byte, num uint32) (any, uuid.UUID, error)) error {
 			o := badger.DefaultIteratorOptions
-			o.Prefix = []byte{p}
+			o.Prefix = p.Prefix()
 			it := txn.NewIterator(o)
 			defer it.Close()
 			num := uint32(0)
@@ -58,20 +80,20 @@ func (s *Store) upgradeFrom1() error {
 				if err != nil {
 					return err
 				}
-				if err := put(recordKey(p, id), b); err != nil {
+				if err := put(key.Record(p, id), b); err != nil {
 					return err
 				}
 			}
-			return put(counterKey(last), uint64Bytes(uint64(num)))
+			return put(key.Counter(last), uint64Bytes(uint64(num)))
 		}
-		err := number(pSpeaker, lastSpeakerNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+		err := number(key.KindSpeaker, key.LastSpeakerNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
 			var r speakerRec
 			err := decodeRecord(v, &r)
 			r.Num = num
 			return r, r.ID, err
 		})
 		if err == nil {
-			err = number(pVenue, lastVenueNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+			err = number(key.KindVenue, key.LastVenueNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
 				var r venueRec
 				err := decodeRecord(v, &r)
 				r.Num = num
@@ -79,7 +101,7 @@ func (s *Store) upgradeFrom1() error {
 			})
 		}
 		if err == nil {
-			err = number(pOutlet, lastOutletNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
+			err = number(key.KindOutlet, key.LastOutletNum, func(v []byte, num uint32) (any, uuid.UUID, error) {
 				var r outletRec
 				err := decodeRecord(v, &r)
 				r.Num = num
@@ -90,7 +112,7 @@ func (s *Store) upgradeFrom1() error {
 			return err
 		}
 		o := badger.DefaultIteratorOptions
-		o.Prefix = []byte{pArticle}
+		o.Prefix = key.KindArticle.Prefix()
 		it := txn.NewIterator(o)
 		for it.Rewind(); it.Valid(); it.Next() {
 			var r articleRec
@@ -101,7 +123,7 @@ func (s *Store) upgradeFrom1() error {
 			outlets[r.ID] = r.OutletID
 		}
 		it.Close()
-		o.Prefix = []byte{pQuote}
+		o.Prefix = key.KindQuote.Prefix()
 		it = txn.NewIterator(o)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -115,7 +137,7 @@ func (s *Store) upgradeFrom1() error {
 			if err != nil {
 				return err
 			}
-			if err := put(recordKey(pQuote, r.ID), b); err != nil {
+			if err := put(key.Record(key.KindQuote, r.ID), b); err != nil {
 				return err
 			}
 			for _, e := range quoteIndex(r) {
@@ -149,7 +171,7 @@ func (s *Store) upgradeFrom1() error {
 	if err := wb.Flush(); err != nil {
 		return dbErr("upgrade", err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, metaVersionKey, []byte{2}) })
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{2}) })
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
@@ -157,7 +179,7 @@ func (s *Store) upgradeFrom1() error {
 	return s.upgradeFrom2()
 }
 
-// upgradeFrom2 brings a store of layout 2 to layout 4: every quote
+// upgradeFrom2 brings a store of layout 2 to layout 4, then 5: every quote
 // becomes a statement with one printing, its occurrence. Speakers stay
 // apart and quotes ungrouped (so there is no merged record for layout 4 to
 // index); `graphd reindex` resolves identities and groups them.
@@ -166,7 +188,7 @@ func (s *Store) upgradeFrom2() error {
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	n := 0
-	err := s.eachRecord(pQuote, func(k, v []byte) error {
+	err := s.eachRecord(key.KindQuote, func(k, v []byte) error {
 		var q quoteRec
 		if err := decodeRecord(v, &q); err != nil {
 			return fmt.Errorf("quote %x: %w", k[1:], err)
@@ -180,15 +202,15 @@ func (s *Store) upgradeFrom2() error {
 			return err
 		}
 		for _, r := range []struct {
-			p  byte
+			p  key.Kind
 			id uuid.UUID
 			v  any
-		}{{pQuote, q.ID, q}, {pOccur, occ.ID, occ}} {
+		}{{key.KindQuote, q.ID, q}, {key.KindOccurrence, occ.ID, occ}} {
 			b, err := encodeRecord(r.v)
 			if err != nil {
 				return err
 			}
-			if err := wb.Set(recordKey(r.p, r.id), b); err != nil {
+			if err := wb.Set(key.Record(r.p, r.id), b); err != nil {
 				return dbErr("upgrade", err)
 			}
 		}
@@ -203,24 +225,24 @@ func (s *Store) upgradeFrom2() error {
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
-	if err := wb.Set(counterKey(counterOccurs), uint64Bytes(uint64(n))); err != nil {
+	if err := wb.Set(key.Counter(key.CounterOccurs), uint64Bytes(uint64(n))); err != nil {
 		return dbErr("upgrade", err)
 	}
 	if err := wb.Flush(); err != nil {
 		return dbErr("upgrade", err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, metaVersionKey, []byte{layoutVersion}) })
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{4}) })
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
 	s.log.Info("upgraded the store's key layout", "quotes", n)
-	return nil
+	return s.upgradeFrom4()
 }
 
 // firstPrinting makes quote q, stored before quotes had printings, the
 // statement of one new occurrence, and returns it.
 func firstPrinting(q *quoteRec) (occRec, error) {
-	id, err := uuid.NewV7()
+	id, err := newID()
 	if err != nil {
 		return occRec{}, err
 	}
@@ -228,7 +250,7 @@ func firstPrinting(q *quoteRec) (occRec, error) {
 		ID: id, QuoteID: q.ID, ArticleID: q.ArticleID, SpeakerID: q.SpeakerID, VenueID: q.VenueID, OutletID: q.OutletID,
 		SpeakerNum: q.SpeakerNum, VenueNum: q.VenueNum, OutletNum: q.OutletNum, Text: q.Text, Kind: q.Kind,
 		Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan, Mention: q.Mention, MentionSpan: q.MentionSpan,
-		Confidence: q.Confidence, Published: q.Published, Match: matchFirst, Score: 1,
+		Confidence: q.Confidence, Published: q.Published, Match: similar.First, Score: 1,
 	}
 	q.First, q.Canon, q.Count = id, id, 1
 	if q.SpeakerID != uuid.Nil {
@@ -237,14 +259,14 @@ func firstPrinting(q *quoteRec) (occRec, error) {
 	return o, nil
 }
 
-// upgradeFrom3 brings a store of layout 3 to layout 4: every speaker
-// record merged into another gets its entry in the member index.
+// upgradeFrom3 brings a store of layout 3 to layout 4, then 5: every
+// speaker record merged into another gets its entry in the member index.
 func (s *Store) upgradeFrom3() error {
 	s.log.Info("upgrading the store's key layout from version 3 to 4")
 	wb := s.db.NewWriteBatch()
 	defer wb.Cancel()
 	n := 0
-	err := s.eachRecord(pSpeaker, func(k, v []byte) error {
+	err := s.eachRecord(key.KindSpeaker, func(k, v []byte) error {
 		var r speakerRec
 		if err := decodeRecord(v, &r); err != nil {
 			return fmt.Errorf("speaker %x: %w", k[1:], err)
@@ -253,7 +275,7 @@ func (s *Store) upgradeFrom3() error {
 			return nil
 		}
 		n++
-		if err := wb.Set(key(pSpeakerMember, r.ID[:]), r.Canon[:]); err != nil {
+		if err := wb.Set(key.Record(key.KindSpeakerMember, r.ID), r.Canon[:]); err != nil {
 			return dbErr("upgrade", err)
 		}
 		return nil
@@ -264,20 +286,20 @@ func (s *Store) upgradeFrom3() error {
 	if err := wb.Flush(); err != nil {
 		return dbErr("upgrade", err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, metaVersionKey, []byte{layoutVersion}) })
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{4}) })
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
 	s.log.Info("upgraded the store's key layout", "merged speaker records", n)
-	return nil
+	return s.upgradeFrom4()
 }
 
 // eachRecord calls fn with the key and value of every record under prefix
 // p, in one read transaction.
-func (s *Store) eachRecord(p byte, fn func(k, v []byte) error) error {
+func (s *Store) eachRecord(p key.Kind, fn func(k, v []byte) error) error {
 	return s.db.View(func(txn *badger.Txn) error {
 		o := badger.DefaultIteratorOptions
-		o.Prefix = []byte{p}
+		o.Prefix = p.Prefix()
 		it := txn.NewIterator(o)
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {

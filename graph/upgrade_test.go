@@ -8,6 +8,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/key"
 )
 
 // downgrade turns a store into what layout 1 wrote: quote index entries
@@ -17,7 +19,7 @@ func downgrade(t *testing.T, s *Store) {
 	t.Helper()
 	err := s.db.Update(func(txn *badger.Txn) error {
 		var quotes []quoteRec
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pQuote}})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: key.KindQuote.Prefix()})
 		for it.Rewind(); it.Valid(); it.Next() {
 			var r quoteRec
 			if err := it.Item().Value(func(v []byte) error { return decodeRecord(v, &r) }); err != nil {
@@ -28,29 +30,29 @@ func downgrade(t *testing.T, s *Store) {
 		it.Close()
 		for _, r := range quotes {
 			for _, e := range quoteIndex(r) {
-				if e.k[0] == pQuoteByOutlet {
+				if key.Kind(e.k[0]) == key.KindQuoteByOutlet {
 					txn.Delete(e.k)
 				} else {
 					txn.Set(e.k, nil)
 				}
 			}
 			r.OutletID = uuid.Nil
-			if err := store(txn, pQuote, r.ID, r); err != nil {
+			if err := store(txn, key.KindQuote, r.ID, r); err != nil {
 				return err
 			}
 		}
 		var drop [][]byte
 		it = txn.NewIterator(badger.IteratorOptions{})
 		for it.Rewind(); it.Valid(); it.Next() {
-			if p := it.Item().Key()[0]; p == pTermDict || p == pRollup || p == pTimeline {
+			if p := key.Kind(it.Item().Key()[0]); p == key.KindTerm || p == key.KindRollup || p == key.KindTimeline {
 				drop = append(drop, it.Item().KeyCopy(nil))
 			}
 		}
 		it.Close()
-		for _, k := range append(drop, counterKey(counterWords)) {
+		for _, k := range append(drop, key.Counter(key.CounterWords)) {
 			txn.Delete(k)
 		}
-		return txn.Set(metaVersionKey, []byte{1})
+		return txn.Set(key.Version(), []byte{1})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -127,7 +129,7 @@ func TestUpgradeFrom3(t *testing.T) {
 	}
 	// what layout 3 wrote: the same, without the member index
 	err = s.db.Update(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: []byte{pSpeakerMember}})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: key.KindSpeakerMember.Prefix()})
 		var drop [][]byte
 		for it.Rewind(); it.Valid(); it.Next() {
 			drop = append(drop, it.Item().KeyCopy(nil))
@@ -139,7 +141,7 @@ func TestUpgradeFrom3(t *testing.T) {
 		for _, k := range drop {
 			txn.Delete(k)
 		}
-		return txn.Set(metaVersionKey, []byte{3})
+		return txn.Set(key.Version(), []byte{3})
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -7,12 +7,15 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/fold"
+	"github.com/graphd/graphd/graph/key"
 )
 
 // Venue returns the venue with id, or an error wrapping ErrNotFound.
 func (s *Store) Venue(ctx context.Context, id uuid.UUID) (Venue, error) {
 	var rec venueRec
-	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, pVenue, id, &rec) })
+	err := s.view(ctx, func(txn *badger.Txn) error { return load(txn, key.KindVenue, id, &rec) })
 	if err != nil {
 		return Venue{}, fmt.Errorf("venue %s: %w", id, err)
 	}
@@ -34,16 +37,16 @@ func (s *Store) FindVenues(ctx context.Context, name string, page Page) ([]Venue
 	err = s.view(ctx, func(txn *badger.Txn) error {
 		var ms []match
 		if strings.TrimSpace(name) == "" {
-			if ms, info, err = listNames(txn, pVenueByName, page, cur, back); err != nil {
+			if ms, info, err = listNames(txn, key.KindVenueByName, page, cur, back); err != nil {
 				return err
 			}
-			n, err := readCounter(txn, counterVenues)
+			n, err := readCounter(txn, key.CounterVenues)
 			if err != nil {
 				return err
 			}
 			info.TotalCount = int(n)
 		} else {
-			found, err := findVenues(txn, normalize(name))
+			found, err := findVenues(txn, fold.String(name))
 			if err != nil {
 				return err
 			}
@@ -51,7 +54,7 @@ func (s *Store) FindVenues(ctx context.Context, name string, page Page) ([]Venue
 		}
 		for _, m := range ms {
 			var rec venueRec
-			if err := load(txn, pVenue, m.id, &rec); err != nil {
+			if err := load(txn, key.KindVenue, m.id, &rec); err != nil {
 				return fmt.Errorf("venue %s: %w", m.id, err)
 			}
 			out = append(out, rec.venue())
@@ -69,7 +72,7 @@ func findVenues(txn *badger.Txn, q string) (matches, error) {
 	if q == "" {
 		return ms, nil
 	}
-	err := scanNames(txn, pVenueByName, q, func(norm string, id uuid.UUID, _ []byte) error {
+	err := scanNames(txn, key.KindVenueByName, q, func(norm string, id uuid.UUID, _ []byte) error {
 		g := groupPrefix
 		if norm == q {
 			g = groupExact
@@ -80,12 +83,12 @@ func findVenues(txn *badger.Txn, q string) (matches, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = tokenMatches(txn, pVenueByToken, q, ms, func(id uuid.UUID) ([]string, error) {
+	err = tokenMatches(txn, key.KindVenueByToken, q, ms, func(id uuid.UUID) ([]string, error) {
 		var rec venueRec
-		if err := load(txn, pVenue, id, &rec); err != nil {
+		if err := load(txn, key.KindVenue, id, &rec); err != nil {
 			return nil, fmt.Errorf("venue %s: %w", id, err)
 		}
-		return tokens(rec.Name), nil
+		return fold.Tokens(rec.Name), nil
 	})
 	return ms, err
 }

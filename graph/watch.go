@@ -10,15 +10,15 @@ import (
 // A Change is an article that PutArticle wrote, with the quotes it
 // stored, in text order.
 type Change struct {
-	Article Article // without its text
-	Quotes  []Quote // the statements it printed first
-	// Printings are all the statements it printed, in text order: the
-	// new statements of Quotes, and known statements printed again.
-	Printings []Printing
-	Replaced  bool // the article replaced one with the same key
+	Article  Article // without its text
+	Quotes   []Quote // the statements it printed first
+	Replaced bool    // the article replaced one with the same key
 	// Missed is how many changes the watcher lost just before this one,
 	// because it fell more than its buffer behind.
 	Missed int
+	// printings are built on the first call of Printings, by whichever
+	// watcher asks first, and shared by all.
+	printings *printings
 }
 
 // A Printing is one statement as an article printed it.
@@ -28,23 +28,63 @@ type Printing struct {
 	New        bool       // the printing made the statement: it is in Change.Quotes
 }
 
+// Printings returns all the statements the article printed, in text
+// order: the new statements of Quotes, and known statements printed
+// again. The write keeps the records they are made of; the views, with
+// their word diffs against the canonical text, are made on the first
+// call, outside the write, so that writes nobody asks this of pay nothing
+// for them. Every call returns the same slice, which callers must not
+// change.
+func (c Change) Printings() []Printing {
+	if c.printings == nil {
+		return nil
+	}
+	return c.printings.views()
+}
+
+// printings are the printings of a change: what the write recorded of
+// each, and the views made of them once asked for.
+type printings struct {
+	once sync.Once
+	raw  []rawPrinting
+	out  []Printing
+}
+
+// rawPrinting is what a write records of one printing: the statement and
+// the printing as the write left them, and the name and canonical speaker
+// of the printing's speaker record then.
+type rawPrinting struct {
+	q     quoteRec
+	o     occRec
+	name  string
+	canon uuid.UUID
+	isNew bool
+}
+
+func (ps *printings) views() []Printing {
+	ps.once.Do(func() {
+		ps.out = make([]Printing, len(ps.raw))
+		for i, r := range ps.raw {
+			ps.out[i] = Printing{Quote: r.q.quote(), Occurrence: occurrenceView(r.q.Text, r.o, r.name, r.canon, true), New: r.isNew}
+		}
+		ps.raw = nil
+	})
+	return ps.out
+}
+
 // printed records, for watchers, that o prints quote q, a new statement
-// or a known one.
+// or a known one. The speaker record is the write's own (the occurrence's
+// speaker was found or made by it), and its Canon is its cluster's root.
 func (w *writer) printed(q quoteRec, o occRec, isNew bool) error {
-	var name string
-	canon := uuid.Nil
+	p := rawPrinting{q: q, o: o, isNew: isNew}
 	if o.SpeakerID != uuid.Nil {
 		rec, err := w.loadSpeaker(o.SpeakerID)
 		if err != nil {
 			return err
 		}
-		root, err := w.root(o.SpeakerID)
-		if err != nil {
-			return err
-		}
-		name, canon = rec.Name, root.ID
+		p.name, p.canon = rec.Name, rec.root()
 	}
-	w.printings = append(w.printings, Printing{Quote: q.quote(), Occurrence: occurrenceView(q.Text, o, name, canon, true), New: isNew})
+	w.printings = append(w.printings, p)
 	return nil
 }
 

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"strings"
+
+	"github.com/graphd/graphd/fold"
 )
 
 // person is someone the article names, under the fullest name it gives.
@@ -22,48 +24,6 @@ type mention struct {
 	para    int
 	person  int
 	subject bool // the subject of its sentence or of a reporting verb
-}
-
-func fold(s string) string { return foldName(strings.ToLower(s)) }
-
-// foldName drops diacritics from common Latin letters so that José and Jose
-// match.
-func foldName(s string) string {
-	var b strings.Builder
-	for _, c := range s {
-		switch c {
-		case 'á', 'à', 'â', 'ä', 'ã', 'å', 'ā':
-			c = 'a'
-		case 'é', 'è', 'ê', 'ë', 'ē', 'ė', 'ę':
-			c = 'e'
-		case 'í', 'ì', 'î', 'ï', 'ī':
-			c = 'i'
-		case 'ó', 'ò', 'ô', 'ö', 'õ', 'ø', 'ō':
-			c = 'o'
-		case 'ú', 'ù', 'û', 'ü', 'ū':
-			c = 'u'
-		case 'ç', 'ć', 'č':
-			c = 'c'
-		case 'ñ', 'ń':
-			c = 'n'
-		case 'š', 'ś':
-			c = 's'
-		case 'ž', 'ź', 'ż':
-			c = 'z'
-		case 'ł':
-			c = 'l'
-		case 'ý', 'ÿ':
-			c = 'y'
-		case 'ğ':
-			c = 'g'
-		case 'ı':
-			c = 'i'
-		case '’':
-			c = '\''
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 func isGiven(lower string) bool { return givenNames[lower] || femaleNames[lower] }
@@ -307,7 +267,7 @@ func nameKey(words []token) []string {
 		if nameParticles[w.lower] {
 			continue
 		}
-		k = append(k, fold(strings.TrimSuffix(w.text, ".")))
+		k = append(k, fold.String(w.text))
 	}
 	return k
 }

@@ -78,12 +78,13 @@ func (b *broker) run(changes <-chan graph.Change) {
 		}
 		b.mu.Unlock()
 		if n == 0 {
-			continue
+			continue // nobody asks for the printings: they are never made
 		}
-		names := b.names(c)
+		ps := c.Printings()
+		names := b.names(ps)
 		b.mu.Lock()
-		for i := range c.Printings {
-			p := &c.Printings[i]
+		for i := range ps {
+			p := &ps[i]
 			for f := range b.feeds {
 				if (f.all || p.New) && f.filter.match(f.all, p, c.Article, names) {
 					b.offer(f, p)
@@ -133,12 +134,12 @@ func (f *feed) lose() {
 	f.missed++
 }
 
-// names reads the names of the speakers and venues of a change, for
-// filters by name.
-func (b *broker) names(c graph.Change) map[uuid.UUID][]string {
+// names reads the names of the speakers and venues of a change's
+// printings, for filters by name.
+func (b *broker) names(ps []graph.Printing) map[uuid.UUID][]string {
 	out := map[uuid.UUID][]string{}
 	ctx := context.Background()
-	for _, p := range c.Printings {
+	for _, p := range ps {
 		for _, id := range []uuid.UUID{p.Quote.SpeakerID, p.Occurrence.SpeakerID} {
 			if _, ok := out[id]; id != uuid.Nil && !ok {
 				if sp, err := b.store.Speaker(ctx, id); err == nil {

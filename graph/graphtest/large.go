@@ -2,7 +2,6 @@ package graphtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -46,26 +45,20 @@ type Large struct {
 // half the articles reprint one or two quotations of the 50 articles
 // before them, so that about one quotation in ten has several printings.
 // It is built once with a Loader, which takes a minute or so for 100,000
-// articles, and cached in os.TempDir() under a name holding the
-// generator's version and n; later runs reuse it.
+// articles, and cached in os.TempDir() under a name holding the key
+// layout, the generator's version and n; later runs of the same layout
+// reuse it, and a build of another layout never opens (and upgrades) it.
 func LargeStore(tb testing.TB, n int) *Large {
 	tb.Helper()
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("graphd-bench-v%d-%d", largeVersion, n))
+	dir := filepath.Join(os.TempDir(), largeName(n))
 	g := newGenerator(n)
 	s, err := graph.Open(dir, graph.Options{ReadOnly: true})
-	if errors.Is(err, graph.ErrOldLayout) {
-		// a store of an earlier key layout is upgraded in place
-		if w, err2 := graph.Open(dir, graph.Options{GCInterval: -1}); err2 == nil {
-			w.Close()
-			s, err = graph.Open(dir, graph.Options{ReadOnly: true})
-		}
-	}
 	if err != nil {
 		// Built beside and renamed into place: benchmarks of several
 		// packages may build at once, and the first to finish wins.
 		tb.Logf("building the benchmark store of %d articles in %s (%v)", n, dir, err)
 		start := time.Now()
-		os.RemoveAll(dir) // a build that did not finish, or of another layout
+		os.RemoveAll(dir) // a build that did not finish
 		tmp, err := os.MkdirTemp(filepath.Dir(dir), filepath.Base(dir)+".tmp-")
 		if err != nil {
 			tb.Fatal(err)
@@ -94,6 +87,12 @@ func LargeStore(tb testing.TB, n int) *Large {
 		TopSpeaker: g.speakers[0], TopVenue: g.venues[0].name,
 		From: g.start, To: g.start.AddDate(0, 0, g.days-1),
 	}
+}
+
+// largeName is the name of the cached store of n articles:
+// graphd-bench-l<layout>-v<generator>-<n>.
+func largeName(n int) string {
+	return fmt.Sprintf("graphd-bench-l%d-v%d-%d", graph.LayoutVersion, largeVersion, n)
 }
 
 type generator struct {

@@ -1,6 +1,7 @@
 package graphtest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/graphd/graphd/graph"
@@ -28,5 +29,15 @@ func TestLargeStoreBuild(t *testing.T) {
 	}
 	if c.Articles != 400 || c.Occurrences <= c.Quotes || c.Occurrences > c.Quotes*5/4 {
 		t.Errorf("counts %+v: want 400 articles, and some quotes printed twice", c)
+	}
+}
+
+// The cached store is named by the key layout as well as the generator:
+// a build of another layout makes a store of its own rather than open
+// (and upgrade, or be refused by) this one.
+func TestLargeNameHoldsLayout(t *testing.T) {
+	want := fmt.Sprintf("graphd-bench-l%d-v%d-100000", graph.LayoutVersion, largeVersion)
+	if got := largeName(100_000); got != want {
+		t.Errorf("largeName(100000) = %q, want %q", got, want)
 	}
 }

@@ -1,21 +1,42 @@
-package graph
+// Package identity is the pure half of speaker identity: how names are
+// split, keyed for blocking and compared, how titles are read, and how
+// the evidence that two names are one person adds up to a merge, a
+// candidate for review or nothing. graph applies it to the store.
+package identity
 
 import (
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+
+	"github.com/graphd/graphd/fold"
 )
 
-// This file holds the pure half of speaker identity: how names are split,
-// keyed and compared, how titles are read, and how the evidence for two
-// names being one person adds up. resolve.go applies it to the store.
+// Evidence is one reason for or against taking two names for one person.
+type Evidence struct {
+	Kind   string  // one of the Evidence* constants
+	Detail string  // what agreed or disagreed, for people to read
+	Weight float64 // positive for, negative against
+}
 
-// personName is a normalized name split into given names and a surname.
-type personName struct {
-	given []string // given and middle names, or initials
-	sur   string   // the last word of the surname
-	full  string   // the whole normalized name
+// Evidence kinds.
+const (
+	EvidenceSurname     = "surname"       // the same or a variant surname
+	EvidenceGiven       = "given-name"    // the same or a variant given name, or an initial
+	EvidenceTitle       = "title"         // the same or a conflicting title
+	EvidenceVenue       = "venue"         // quoted at the same venues
+	EvidenceCoNames     = "co-occurrence" // named in articles with the same people
+	EvidenceQuote       = "shared-quote"  // the same quotation attributed to both
+	EvidenceDecision    = "decision"      // a person decided
+	EvidenceSurnameOnly = "surname-only"  // one side is a surname alone, and only one person fits
+)
+
+// Name is a folded name split into given names and a surname.
+type Name struct {
+	Given   []string // given and middle names, or initials
+	Surname string   // the last word of the surname
+	Full    string   // the whole folded name
 }
 
 // particles start a surname or join it: "Ursula von der Leyen".
@@ -25,33 +46,37 @@ var particles = map[string]bool{"von": true, "van": true, "der": true, "den": tr
 // honorifics are dropped from names.
 var honorifics = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true, "sir": true, "dame": true, "prof": true}
 
-func splitName(name string) personName {
-	full := normalize(name)
+// Split folds a name, drops honorifics and splits it into given names
+// and a surname; particles ("von", "de") are no given names.
+func Split(name string) Name { return SplitFolded(fold.String(name)) }
+
+// SplitFolded is Split of a name already folded.
+func SplitFolded(full string) Name {
 	var ws []string
 	for _, w := range strings.Fields(full) {
 		if !honorifics[w] {
 			ws = append(ws, w)
 		}
 	}
-	p := personName{full: full}
+	p := Name{Full: full}
 	if len(ws) == 0 {
 		return p
 	}
-	p.sur = ws[len(ws)-1]
+	p.Surname = ws[len(ws)-1]
 	for _, w := range ws[:len(ws)-1] {
 		if !particles[w] {
-			p.given = append(p.given, w)
+			p.Given = append(p.Given, w)
 		}
 	}
 	return p
 }
 
-// skeleton is a spelling-independent key of a name word: letters that
+// Skeleton is a spelling-independent key of a name word: letters that
 // transliterations and spellings swap are made one (v/w/b, z/s, c/k/q,
 // y/j/i), digraphs folded, vowels after the first letter dropped and
 // doubles collapsed. Sergey and Sergei, Albares and Alvarez, Zelensky and
 // Zelenskyy agree; Trump and Tusk do not.
-func skeleton(w string) string {
+func Skeleton(w string) string {
 	for _, r := range [][2]string{{"sch", "s"}, {"tch", "k"}, {"sh", "s"}, {"zh", "s"}, {"ch", "k"}, {"kh", "k"},
 		{"ph", "f"}, {"th", "t"}, {"ck", "k"}, {"ts", "s"}, {"tz", "s"}, {"dz", "s"}, {"x", "ks"}} {
 		w = strings.ReplaceAll(w, r[0], r[1])
@@ -80,14 +105,14 @@ func skeleton(w string) string {
 	return string(b)
 }
 
-// blockKeys are the keys under which a speaker record is found as a
-// candidate for another: the skeleton of its surname. Names that share no
-// key are never compared.
-func nameBlockKeys(names ...string) []string {
+// BlockKeys are the keys under which a speaker record is found as a
+// candidate for another: "s:" and the skeleton of its surname. Names that
+// share no key are never compared.
+func BlockKeys(names ...string) []string {
 	var out []string
 	for _, n := range names {
-		if p := splitName(n); p.sur != "" {
-			if k := "s:" + skeleton(p.sur); !slices.Contains(out, k) {
+		if p := Split(n); p.Surname != "" {
+			if k := "s:" + Skeleton(p.Surname); !slices.Contains(out, k) {
 				out = append(out, k)
 			}
 		}
@@ -166,7 +191,7 @@ func compareWord(a, b string, given bool) int {
 		return nameConflict
 	case given && givenVariants[a] != 0 && givenVariants[a] == givenVariants[b]:
 		return nameVariant
-	case len(a) >= 3 && len(b) >= 3 && skeleton(a) == skeleton(b) && editDistance(a, b) <= max(2, min(len(a), len(b))/3):
+	case len(a) >= 3 && len(b) >= 3 && Skeleton(a) == Skeleton(b) && editDistance(a, b) <= max(2, min(len(a), len(b))/3):
 		return nameVariant
 	}
 	return nameConflict
@@ -196,24 +221,24 @@ func editDistance(a, b string) int {
 // nameEvidence compares two names. veto is true when they cannot be one
 // person (another surname, another given name); single is true when one
 // of them is a surname alone.
-func nameEvidence(a, b personName) (ev []Evidence, veto, single bool) {
-	if a.sur == "" || b.sur == "" {
+func nameEvidence(a, b Name) (ev []Evidence, veto, single bool) {
+	if a.Surname == "" || b.Surname == "" {
 		return nil, true, false
 	}
-	switch compareWord(a.sur, b.sur, false) {
+	switch compareWord(a.Surname, b.Surname, false) {
 	case nameSame:
-		ev = append(ev, Evidence{EvidenceSurname, "same surname " + a.sur, 2})
+		ev = append(ev, Evidence{EvidenceSurname, "same surname " + a.Surname, 2})
 	case nameVariant:
-		ev = append(ev, Evidence{EvidenceSurname, "similar surnames " + a.sur + " and " + b.sur, 0.5})
+		ev = append(ev, Evidence{EvidenceSurname, "similar surnames " + a.Surname + " and " + b.Surname, 0.5})
 	default:
 		return nil, true, false
 	}
-	if len(a.given) == 0 || len(b.given) == 0 {
+	if len(a.Given) == 0 || len(b.Given) == 0 {
 		return ev, false, true
 	}
 	// Every given name of the shorter list must agree with one of the
 	// longer, in order: "Jose Albares" fits "Jose Manuel Albares".
-	short, long := a.given, b.given
+	short, long := a.Given, b.Given
 	if len(short) > len(long) {
 		short, long = long, short
 	}
@@ -233,7 +258,7 @@ func nameEvidence(a, b personName) (ev []Evidence, veto, single bool) {
 			return nil, true, false
 		}
 	}
-	given := strings.Join(a.given, " ") + " and " + strings.Join(b.given, " ")
+	given := strings.Join(a.Given, " ") + " and " + strings.Join(b.Given, " ")
 	switch best {
 	case nameSame:
 		ev = append(ev, Evidence{EvidenceGiven, "same given names " + strings.Join(short, " "), 1.5})
@@ -245,10 +270,10 @@ func nameEvidence(a, b personName) (ev []Evidence, veto, single bool) {
 	return ev, false, false
 }
 
-// namesCompatible reports whether two names may be one person: they share
-// a block key and nothing in them disagrees.
-func namesCompatible(a, b string) bool {
-	_, veto, _ := nameEvidence(splitName(a), splitName(b))
+// Compatible reports whether two names may be one person: nothing in
+// them disagrees.
+func Compatible(a, b string) bool {
+	_, veto, _ := nameEvidence(Split(a), Split(b))
 	return !veto
 }
 
@@ -277,13 +302,13 @@ var countries = map[string]string{
 	"hungarian": "Hungary", "romanian": "Romania", "czech": "Czech Republic", "belgian": "Belgium", "austrian": "Austria",
 }
 
-// parseTitle splits a title as printed ("Spanish Foreign Minister",
+// ParseTitle splits a title as printed ("Spanish Foreign Minister",
 // "Kremlin spokesman") into a role and an organization.
-func parseTitle(t string) (role, org string) {
-	words := strings.Fields(clean(t))
+func ParseTitle(t string) (role, org string) {
+	words := strings.Fields(t)
 	var rs, os []string
 	for _, w := range words {
-		n := normalize(w)
+		n := fold.String(w)
 		switch {
 		case countries[n] != "" && len(rs) == 0:
 			os = append(os, countries[n])
@@ -297,36 +322,35 @@ func parseTitle(t string) (role, org string) {
 	}
 	role = strings.Trim(strings.Join(rs, " "), " ,")
 	if role == "" {
-		role = clean(t)
+		role = strings.Join(words, " ")
 	}
 	return role, strings.Join(os, " ")
 }
 
-// titleKey is the normalized title, for comparing titles.
-func titleKey(t string) string { return normalize(t) }
-
-// profile of a cluster of speaker records: what evidence is drawn from.
-type speakerProfile struct {
-	names  []string // names and aliases of every member
-	titles []string // normalized titles
-	roles  []string // normalized role parts of the titles
-	venues []string
-	co     []string
+// Profile is what the evidence about a cluster of speaker records is
+// drawn from.
+type Profile struct {
+	Names  []string // names and aliases of every member
+	Titles []string // folded titles
+	Roles  []string // folded role parts of the titles
+	Venues []string // folded names of the venues they were quoted at
+	Co     []string // block keys of the people quoted beside them
 }
 
-func (p *speakerProfile) add(r *speakerRec) {
-	p.names = append(p.names, r.Name)
-	p.names = append(p.names, r.Aliases...)
-	for _, t := range r.Titles {
-		p.titles = appendNew(p.titles, titleKey(t))
-		role, _ := parseTitle(t)
-		p.roles = appendNew(p.roles, normalize(role))
+// Add adds a speaker record to p: its names and aliases, titles, venues
+// and co-quoted block keys.
+func (p *Profile) Add(names, titles, venues, co []string) {
+	p.Names = append(p.Names, names...)
+	for _, t := range titles {
+		p.Titles = appendNew(p.Titles, fold.String(t))
+		role, _ := ParseTitle(t)
+		p.Roles = appendNew(p.Roles, fold.String(role))
 	}
-	for _, v := range r.Venues {
-		p.venues = appendNew(p.venues, v)
+	for _, v := range venues {
+		p.Venues = appendNew(p.Venues, v)
 	}
-	for _, c := range r.Co {
-		p.co = appendNew(p.co, c)
+	for _, c := range co {
+		p.Co = appendNew(p.Co, c)
 	}
 }
 
@@ -356,22 +380,22 @@ const (
 	weightQuote    = 2.0 // per quotation attributed to both, up to two
 )
 
-// scoreProfiles weighs the evidence that two clusters are one person.
+// Score weighs the evidence that two clusters are one person.
 // Their best agreeing pair of names counts; any pair of names that cannot
 // be one person vetoes. sharedQuotes is how many quotations articles gave
 // to both.
-func scoreProfiles(a, b *speakerProfile, sharedQuotes int) (ev []Evidence, score float64, veto bool) {
+func Score(a, b *Profile, sharedQuotes int) (ev []Evidence, score float64, veto bool) {
 	var bestName []Evidence
 	best := math.Inf(-1)
 	singleOnly := true
-	for _, x := range a.names {
-		px := splitName(x)
-		for _, y := range b.names {
-			e, v, single := nameEvidence(px, splitName(y))
+	for _, x := range a.Names {
+		px := Split(x)
+		for _, y := range b.Names {
+			e, v, single := nameEvidence(px, Split(y))
 			if v {
 				// A surname alone never vetoes: "Lavrov" and "Sergey Lavrov" can
 				// both be printed, and only full names disagree.
-				if len(px.given) > 0 && len(splitName(y).given) > 0 {
+				if len(px.Given) > 0 && len(Split(y).Given) > 0 {
 					return nil, 0, true
 				}
 				continue
@@ -379,7 +403,7 @@ func scoreProfiles(a, b *speakerProfile, sharedQuotes int) (ev []Evidence, score
 			if !single {
 				singleOnly = false
 			}
-			if s := sum(e); s > best {
+			if s := Sum(e); s > best {
 				best, bestName = s, e
 			}
 		}
@@ -391,17 +415,17 @@ func scoreProfiles(a, b *speakerProfile, sharedQuotes int) (ev []Evidence, score
 	if singleOnly {
 		ev = append(ev, Evidence{EvidenceSurnameOnly, "one name is a surname alone", 0})
 	}
-	if t := shared(a.titles, b.titles); len(t) > 0 {
+	if t := shared(a.Titles, b.Titles); len(t) > 0 {
 		ev = append(ev, Evidence{EvidenceTitle, "same title " + t[0], 1.5})
-	} else if r := shared(a.roles, b.roles); len(r) > 0 {
+	} else if r := shared(a.Roles, b.Roles); len(r) > 0 {
 		ev = append(ev, Evidence{EvidenceTitle, "same role " + r[0], 0.75})
-	} else if len(a.roles) > 0 && len(b.roles) > 0 {
-		ev = append(ev, Evidence{EvidenceTitle, fmt.Sprintf("different titles %s and %s", a.titles[0], b.titles[0]), -1})
+	} else if len(a.Roles) > 0 && len(b.Roles) > 0 {
+		ev = append(ev, Evidence{EvidenceTitle, fmt.Sprintf("different titles %s and %s", a.Titles[0], b.Titles[0]), -1})
 	}
-	if v := shared(a.venues, b.venues); len(v) > 0 {
+	if v := shared(a.Venues, b.Venues); len(v) > 0 {
 		ev = append(ev, Evidence{EvidenceVenue, "quoted at " + strings.Join(v[:min(len(v), 3)], ", "), min(0.5*float64(len(v)), 1)})
 	}
-	if c := shared(a.co, b.co); len(c) > 0 {
+	if c := shared(a.Co, b.Co); len(c) > 0 {
 		w := 0.5
 		switch {
 		case len(c) >= 4:
@@ -414,10 +438,11 @@ func scoreProfiles(a, b *speakerProfile, sharedQuotes int) (ev []Evidence, score
 	if sharedQuotes > 0 {
 		ev = append(ev, Evidence{EvidenceQuote, fmt.Sprintf("%d quotation(s) attributed to both", sharedQuotes), weightQuote * float64(min(sharedQuotes, 2))})
 	}
-	return ev, sum(ev), false
+	return ev, Sum(ev), false
 }
 
-func sum(ev []Evidence) float64 {
+// Sum adds up the weights of ev.
+func Sum(ev []Evidence) float64 {
 	s := 0.0
 	for _, e := range ev {
 		s += e.Weight
@@ -425,8 +450,8 @@ func sum(ev []Evidence) float64 {
 	return s
 }
 
-// verdict turns evidence into a decision: merge, review or nothing.
-func verdict(ev []Evidence, score float64) (merge, review bool) {
+// Verdict turns evidence into a decision: merge, review or nothing.
+func Verdict(ev []Evidence, score float64) (merge, review bool) {
 	var name, context float64
 	for _, e := range ev {
 		switch e.Kind {
@@ -442,7 +467,17 @@ func verdict(ev []Evidence, score float64) (merge, review bool) {
 	return false, score >= candidateScore
 }
 
-// confidence maps an evidence score to (0, 1).
-func confidence(score float64) float64 {
+// Confidence maps an evidence score to (0, 1).
+func Confidence(score float64) float64 {
 	return math.Round(1000/(1+math.Exp(-(score-mergeScore+1)))) / 1000
+}
+
+// Fuller reports whether name a is fuller than b: more words, then more
+// letters.
+func Fuller(a, b string) bool {
+	wa, wb := len(strings.Fields(a)), len(strings.Fields(b))
+	if wa != wb {
+		return wa > wb
+	}
+	return len(a) > len(b)
 }

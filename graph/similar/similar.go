@@ -1,39 +1,38 @@
-package graph
+// Package similar compares printings of quotations: how alike two texts
+// are (Compare), the keys under which a printing is found again
+// (MatchKeys), a MinHash sketch of an article's wording (Sketch), the
+// word-level diff from one printing to another (Diff), how faithful a
+// printing is (Fidelity) and whether a change may alter the meaning
+// (Misquotes). Everything works on folded words (package fold) and is
+// pure: graph groups printings into quotes with it.
+package similar
 
 import (
 	"hash/fnv"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/graphd/graphd/fold"
 )
 
-// This file compares quotations: how alike two printings are, which words
-// one changed from the other, and whether a change flips the meaning.
-// Everything here is pure and works on normalized words (normalize.go).
-
-// textProfile is a quotation prepared for comparison.
-type textProfile struct {
-	words []string // normalized words, in order
-	stems []string // content words, stemmed, in order
+// Text is a quotation prepared for comparison.
+type Text struct {
+	Words []string // folded words, in order
+	Stems []string // content words, stemmed, in order
 	set   []string // distinct stems, sorted
 	grams []uint32 // distinct hashed character 3-grams of the stems, sorted
-	norm  string   // the words joined by spaces
+	Norm  string   // the words joined by spaces: fold.String of the text
 }
 
-func profile(text string) textProfile {
-	p := textProfile{norm: normalize(text)}
-	p.words = strings.Fields(p.norm)
-	for _, w := range p.words {
-		if stopword[w] {
-			continue
-		}
-		p.stems = append(p.stems, quoteStem(w))
-	}
-	p.set = slices.Clone(p.stems)
+// Prepare prepares text for comparison.
+func Prepare(text string) Text {
+	p := stems(text)
+	p.set = slices.Clone(p.Stems)
 	slices.Sort(p.set)
 	p.set = slices.Compact(p.set)
 	seen := map[uint32]bool{}
-	for _, s := range p.stems {
+	for _, s := range p.Stems {
 		g := " " + s + " "
 		r := []rune(g)
 		for i := 0; i+3 <= len(r); i++ {
@@ -45,6 +44,19 @@ func profile(text string) textProfile {
 		}
 	}
 	slices.Sort(p.grams)
+	return p
+}
+
+// stems is the folded text, its words and its content words stemmed.
+func stems(text string) Text {
+	p := Text{Norm: fold.String(text)}
+	p.Words = strings.Fields(p.Norm)
+	for _, w := range p.Words {
+		if stopword[w] {
+			continue
+		}
+		p.Stems = append(p.Stems, quoteStem(w))
+	}
 	return p
 }
 
@@ -141,8 +153,8 @@ func lcs(a, b []string) int {
 	return prev[len(b)]
 }
 
-// contains reports whether the words of small appear, in a row, in big.
-func contains(big, small []string) bool {
+// Contains reports whether the words of small appear, in a row, in big.
+func Contains(big, small []string) bool {
 	if len(small) == 0 || len(small) > len(big) {
 		return false
 	}
@@ -154,40 +166,54 @@ func contains(big, small []string) bool {
 	return false
 }
 
-// A textMatch says how two printings of a quotation relate.
-type textMatch struct {
-	how   string  // matchExact, matchContained, matchParaphrase, or "" for none
-	score float64 // in [0, 1]
+// A Match says how two printings of a quotation relate.
+type Match struct {
+	How   string  // Exact, Contained, Paraphrase, or "" for none
+	Score float64 // in [0, 1]
 }
 
 // How an occurrence joined its quote.
 const (
-	matchFirst      = "first"      // it started the quote
-	matchExact      = "exact"      // the same words
-	matchContained  = "contained"  // a cut of the other, or the other a cut of it
-	matchParaphrase = "paraphrase" // alike enough, by the same speaker, near in time
+	First      = "first"      // it started the quote
+	Exact      = "exact"      // the same words
+	Contained  = "contained"  // a cut of the other, or the other a cut of it
+	Paraphrase = "paraphrase" // alike enough, by the same speaker, near in time
 )
 
-// compare scores two printings. The paraphrase score mixes the share of
+// DiffOp is a run of words of a word-level diff: DiffEqual in both
+// texts, DiffDelete only in the first, DiffInsert only in the second.
+type DiffOp struct {
+	Op   string // one of the Diff* constants
+	Text string
+}
+
+// Diff operations.
+const (
+	DiffEqual  = "equal"
+	DiffDelete = "delete"
+	DiffInsert = "insert"
+)
+
+// Compare scores two printings. The paraphrase score mixes the share of
 // content words (stemmed), of character 3-grams and of words in the same
 // order; rare (long) shared words add to it.
-func compare(a, b *textProfile) textMatch {
-	if a.norm == b.norm && a.norm != "" {
-		return textMatch{matchExact, 1}
+func Compare(a, b *Text) Match {
+	if a.Norm == b.Norm && a.Norm != "" {
+		return Match{Exact, 1}
 	}
 	short, long := a, b
-	if len(short.words) > len(long.words) {
+	if len(short.Words) > len(long.Words) {
 		short, long = long, short
 	}
-	if len(short.stems) >= 2 && contains(long.words, short.words) {
-		return textMatch{matchContained, 0.9 + 0.1*float64(len(short.words))/float64(len(long.words))}
+	if len(short.Stems) >= 2 && Contains(long.Words, short.Words) {
+		return Match{Contained, 0.9 + 0.1*float64(len(short.Words))/float64(len(long.Words))}
 	}
-	if len(a.stems) == 0 || len(b.stems) == 0 {
-		return textMatch{}
+	if len(a.Stems) == 0 || len(b.Stems) == 0 {
+		return Match{}
 	}
 	words := dice(a.set, b.set)
 	grams := dice(a.grams, b.grams)
-	order := 2 * float64(lcs(a.stems, b.stems)) / float64(len(a.stems)+len(b.stems))
+	order := 2 * float64(lcs(a.Stems, b.Stems)) / float64(len(a.Stems)+len(b.Stems))
 	rare := 0
 	for _, s := range a.set {
 		if utf8.RuneCountInString(s) >= 6 {
@@ -202,7 +228,7 @@ func compare(a, b *textProfile) textMatch {
 	if na, nb := numbers(a.set), numbers(b.set); len(na) > 0 && len(nb) > 0 && !slices.Equal(na, nb) {
 		score *= 0.6
 	}
-	return textMatch{matchParaphrase, max(0, min(score, 1))}
+	return Match{Paraphrase, max(0, min(score, 1))}
 }
 
 func numbers(set []string) []string {
@@ -215,25 +241,15 @@ func numbers(set []string) []string {
 	return out
 }
 
-// Thresholds of the paraphrase score, by how sure the speakers are the
-// same. Short quotations need more: two words in common mean little.
-const (
-	paraSameSpeaker    = 0.50 // one canonical speaker
-	paraCompatSpeaker  = 0.55 // names that may be one person
-	paraUnknownSpeaker = 0.65 // one side has no speaker
-	conflictScore      = 0.90 // text this alike joins even under other speakers, as a conflict
-	minParaStems       = 2    // fewer content words never make a paraphrase
-)
-
-// matchKeys are the keys under which an occurrence is found again: a hash
+// MatchKeys are the keys under which an occurrence is found again: a hash
 // of its whole normalized text ("="), then the bottom hashes of its
 // stemmed content-word pairs, adjacent and one apart ("a b"), so that two
 // printings sharing much share some key. Single words ("a") are keys only
 // of quotations too short for pairs. Pairs are rare, so that most keys of
 // a new quotation are found nowhere, which Badger's bloom filters answer
 // cheaply; a shared pair is already a good reason to compare.
-func matchKeys(p *textProfile) []string {
-	keys := []string{"=" + hexHash(p.norm)}
+func (p *Text) MatchKeys() []string {
+	keys := []string{"=" + hexHash(p.Norm)}
 	type hk struct {
 		h uint64
 		k string
@@ -246,14 +262,14 @@ func matchKeys(p *textProfile) []string {
 			cands = append(cands, hk{hash64(k), k})
 		}
 	}
-	for i, s := range p.stems {
-		if i+1 < len(p.stems) {
-			add(s + " " + p.stems[i+1])
+	for i, s := range p.Stems {
+		if i+1 < len(p.Stems) {
+			add(s + " " + p.Stems[i+1])
 		}
-		if i+2 < len(p.stems) {
-			add(s + " " + p.stems[i+2])
+		if i+2 < len(p.Stems) {
+			add(s + " " + p.Stems[i+2])
 		}
-		if len(p.stems) <= 2 {
+		if len(p.Stems) <= 2 {
 			add(s)
 		}
 	}
@@ -270,6 +286,13 @@ func matchKeys(p *textProfile) []string {
 		keys = append(keys, cands[i].k)
 	}
 	return keys
+}
+
+// MatchKeys are the match keys of text, as Prepare(text).MatchKeys()
+// gives them, without the rest of the preparation.
+func MatchKeys(text string) []string {
+	p := stems(text)
+	return p.MatchKeys()
 }
 
 // maxMatchKeys bounds the word keys of one occurrence.
@@ -290,9 +313,9 @@ func hexHash(s string) string {
 // coarse diff (all deleted, all inserted).
 const maxDiffCells = 1 << 22
 
-// wordDiff returns the word-level diff from canon to text: words compared
+// Diff returns the word-level diff from canon to text: words compared
 // normalized, shown as printed, runs of one operation joined.
-func wordDiff(canon, text string) []DiffOp {
+func Diff(canon, text string) []DiffOp {
 	a, b := strings.Fields(canon), strings.Fields(text)
 	na, nb := normWords(a), normWords(b)
 	var ops []DiffOp
@@ -347,16 +370,16 @@ func wordDiff(canon, text string) []DiffOp {
 func normWords(ws []string) []string {
 	out := make([]string, len(ws))
 	for i, w := range ws {
-		out[i] = normalize(w)
+		out[i] = fold.String(w)
 	}
 	return out
 }
 
-// fidelity scores text against canon: similarity is 2·LCS/(|canon|+|text|)
+// Fidelity scores text against canon: similarity is 2·LCS/(|canon|+|text|)
 // over normalized words, fidelity the share of text's words that are
 // canon's words in order (a faithful cut scores 1).
-func fidelity(canon, text string) (similarity, fid float64) {
-	a, b := strings.Fields(normalize(canon)), strings.Fields(normalize(text))
+func Fidelity(canon, text string) (similarity, fid float64) {
+	a, b := strings.Fields(fold.String(canon)), strings.Fields(fold.String(text))
 	if len(a) == 0 || len(b) == 0 {
 		return 0, 0
 	}
@@ -370,10 +393,11 @@ func fidelity(canon, text string) (similarity, fid float64) {
 	}
 	similarity = 2 * float64(l) / float64(len(a)+len(b))
 	fid = float64(l) / float64(len(b))
-	return round3(similarity), round3(fid)
+	return Round3(similarity), Round3(fid)
 }
 
-func round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
+// Round3 rounds f to three decimals, half up.
+func Round3(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 
 // negations are words that turn a statement around.
 var negations = map[string]bool{"not": true, "no": true, "never": true, "nothing": true, "none": true, "nobody": true,
@@ -416,10 +440,10 @@ func isNumber(w string) bool {
 	return false
 }
 
-// misquotes lists the changes of a diff that may alter the meaning: a
+// Misquotes lists the changes of a diff that may alter the meaning: a
 // negation added or dropped, a number changed, a word swapped for its
 // opposite. A cut that drops a negation counts too.
-func misquotes(ops []DiffOp) []string {
+func Misquotes(ops []DiffOp) []string {
 	var out []string
 	add := func(s string) {
 		if !slices.Contains(out, s) {
@@ -468,9 +492,9 @@ func misquotes(ops []DiffOp) []string {
 		case DiffEqual:
 			flush()
 		case DiffDelete:
-			del = append(del, strings.Fields(normalize(op.Text))...)
+			del = append(del, strings.Fields(fold.String(op.Text))...)
 		case DiffInsert:
-			ins = append(ins, strings.Fields(normalize(op.Text))...)
+			ins = append(ins, strings.Fields(fold.String(op.Text))...)
 		}
 	}
 	flush()
@@ -486,4 +510,47 @@ func describe(del, ins []string) string {
 		return "dropped “" + d + "”"
 	}
 	return "“" + d + "” → “" + i + "”"
+}
+
+// SketchSize is the number of MinHash values of an article's sketch.
+const SketchSize = 64
+
+// Sketch is the MinHash of the word 3-grams of text: the Jaccard overlap
+// of two texts' shingles is about the share of equal values.
+func Sketch(text string) []uint32 {
+	words := strings.Fields(fold.String(text))
+	if len(words) < 3 {
+		return nil
+	}
+	out := make([]uint32, SketchSize)
+	for i := range out {
+		out[i] = ^uint32(0)
+	}
+	for i := 0; i+3 <= len(words); i++ {
+		h := hash64(words[i] + " " + words[i+1] + " " + words[i+2])
+		for j := range out {
+			// Multiply-shift hashing with fixed odd multipliers.
+			m := uint64(0x9e3779b97f4a7c15) + uint64(j)*0xbf58476d1ce4e5b9 | 1
+			v := uint32((h*m + uint64(j)*0x94d049bb133111eb) >> 32)
+			if v < out[j] {
+				out[j] = v
+			}
+		}
+	}
+	return out
+}
+
+// Overlap estimates the Jaccard overlap of the texts of two sketches;
+// 0 when either has none.
+func Overlap(a, b []uint32) float64 {
+	if len(a) != SketchSize || len(b) != SketchSize {
+		return 0
+	}
+	n := 0
+	for i := range a {
+		if a[i] == b[i] {
+			n++
+		}
+	}
+	return float64(n) / SketchSize
 }

@@ -1,0 +1,89 @@
+package similar
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCompare(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		how  string
+		min  float64
+	}{
+		{"We are ready to talk.", "we are READY to talk", Exact, 1},
+		{"We are ready to talk about peace in Ukraine.", "ready to talk about peace", Contained, 0.9},
+		{"We are ready to negotiate a lasting peace with Ukraine.", "We're ready to negotiate lasting peace with Ukraine now.", Paraphrase, 0.6},
+		{"The weather is fine.", "Tariffs will rise next year.", Paraphrase, 0},
+		{"Yes.", "No.", "", 0},
+	} {
+		a, b := Prepare(tt.a), Prepare(tt.b)
+		m := Compare(&a, &b)
+		if m.How != tt.how || m.Score < tt.min || m.Score > 1 {
+			t.Errorf("Compare(%q, %q) = %+v, want %s ≥ %v", tt.a, tt.b, m, tt.how, tt.min)
+		}
+		if m2 := Compare(&b, &a); m2 != m {
+			t.Errorf("Compare is not symmetric on %q, %q: %+v, %+v", tt.a, tt.b, m, m2)
+		}
+	}
+	// Numbers that differ make two statements.
+	a, b := Prepare("Exports rose by 12 percent this year"), Prepare("Exports rose by 21 percent this year")
+	c := Prepare("Exports rose by 12 percent this spring")
+	if Compare(&a, &b).Score >= Compare(&a, &c).Score {
+		t.Errorf("a changed number scores %v, a changed word %v", Compare(&a, &b).Score, Compare(&a, &c).Score)
+	}
+}
+
+// The match keys of a text are the same prepared or not; printings that
+// share most words share a key.
+func TestMatchKeys(t *testing.T) {
+	texts := []string{"We will never accept these tariffs on our farmers and fishermen.", "Peace.", "", "a b"}
+	for _, s := range texts {
+		p := Prepare(s)
+		if diff := cmp.Diff(p.MatchKeys(), MatchKeys(s)); diff != "" {
+			t.Errorf("MatchKeys(%q) (-prepared +direct):\n%s", s, diff)
+		}
+		if n := len(MatchKeys(s)); n < 1 || n > 1+maxMatchKeys {
+			t.Errorf("MatchKeys(%q) has %d keys", s, n)
+		}
+	}
+	a, b := MatchKeys(texts[0]), MatchKeys("We will never accept these tariffs on our farmers, she said.")
+	if !slices.ContainsFunc(a[1:], func(k string) bool { return slices.Contains(b, k) }) {
+		t.Errorf("no shared key: %q and %q", a, b)
+	}
+}
+
+func TestDiff(t *testing.T) {
+	got := Diff("We will never accept these tariffs", "We will accept these new tariffs")
+	want := []DiffOp{{DiffEqual, "We will"}, {DiffDelete, "never"}, {DiffEqual, "accept these"}, {DiffInsert, "new"}, {DiffEqual, "tariffs"}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Diff (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"negation changed: dropped “never”"}, Misquotes(got)); diff != "" {
+		t.Errorf("Misquotes (-want +got):\n%s", diff)
+	}
+	if m := Misquotes(Diff("Prices rise by 5 percent", "Prices fall by 7 percent")); len(m) != 2 {
+		t.Errorf("Misquotes of an opposite word and a number = %q", m)
+	}
+	sim, fid := Fidelity("We will never accept these tariffs", "never accept these tariffs")
+	if sim != 0.8 || fid != 1 {
+		t.Errorf("Fidelity of a cut = %v, %v", sim, fid)
+	}
+}
+
+func TestSketch(t *testing.T) {
+	a := "The foreign minister said on Monday that the talks in Riyadh had ended without an agreement on a ceasefire."
+	b := "On Monday the foreign minister said that the talks in Riyadh had ended without an agreement on a ceasefire."
+	c := "Exports of fish rose sharply this year, the best result in a decade, the ministry of agriculture said."
+	if sa, sb := Sketch(a), Sketch(b); len(sa) != SketchSize || Overlap(sa, sb) < 0.5 {
+		t.Errorf("Overlap of a rewrite = %v", Overlap(sa, sb))
+	}
+	if o := Overlap(Sketch(a), Sketch(c)); o > 0.1 {
+		t.Errorf("Overlap of other texts = %v", o)
+	}
+	if Sketch("two words") != nil || Overlap(nil, Sketch(a)) != 0 {
+		t.Error("a text of fewer than three words has a sketch")
+	}
+}
