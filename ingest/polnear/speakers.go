@@ -210,8 +210,9 @@ type SpeakerError struct {
 // s, over the gold attributions of gold that the layer keys, paired with
 // predictions by the attribution-level matching of Score. A predicted
 // speaker is right when, folded by FoldName, it equals one of the gold
-// names folded alike; for a group, any member's name. A generic source is
-// right with no speaker. A predicted type is right when it is the gold
+// names folded alike (for a gold group, any member's name); a predicted
+// group ("A, B and C", type group) is right when one of its members is. A
+// generic source is right with no speaker. A predicted type is right when it is the gold
 // type.
 func ScoreSpeakers(gold, pred []Doc, s *Speakers) SpeakerReport {
 	byName := make(map[string]*Doc, len(pred))
@@ -250,7 +251,7 @@ func ScoreSpeakers(gold, pred []Doc, s *Speakers) SpeakerReport {
 			named := sg.Referent != nil
 			speakerOK := false
 			if pa != nil {
-				speakerOK = named && nameIn(pa.Speaker, sg.Names) || !named && pa.Speaker == ""
+				speakerOK = named && speakerIn(pa, sg.Names) || !named && pa.Speaker == ""
 			}
 			if named {
 				c := &classes[slices.Index(MentionClasses, sg.Mention)]
@@ -337,6 +338,37 @@ func (t *TypeScore) finish() {
 	if len(t.Got) == 0 {
 		t.Got = nil
 	}
+}
+
+// speakerIn reports whether the speaker of a is one of names; a speaker
+// of type group ("A, B and C") is when any of its members is.
+func speakerIn(a *Attribution, names []string) bool {
+	if nameIn(a.Speaker, names) {
+		return true
+	}
+	if a.SpeakerType != "group" {
+		return false
+	}
+	for _, m := range groupMembers(a.Speaker) {
+		if nameIn(m, names) {
+			return true
+		}
+	}
+	return false
+}
+
+// groupMembers splits the name of a group, "A, B and C" or "A; B", into
+// its members'.
+func groupMembers(s string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' }) {
+		for _, m := range strings.Split(part, " and ") {
+			if m = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(m), "and ")); m != "" {
+				out = append(out, m)
+			}
+		}
+	}
+	return out
 }
 
 // nameIn reports whether name, folded, is one of names folded.

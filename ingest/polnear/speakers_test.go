@@ -219,3 +219,25 @@ func TestScoreSpeakers(t *testing.T) {
 		}
 	}
 }
+
+func TestSpeakerIn(t *testing.T) {
+	tests := []struct {
+		speaker, typ string
+		names        []string
+		want         bool
+	}{
+		{"Jon Tester", "person", []string{"Jon Tester", "David Vitter"}, true},
+		{"Jon Tester and David Vitter", "group", []string{"Jon Tester", "David Vitter"}, true},
+		{"Ann Lee, Bo Park and David Vitter", "group", []string{"David Vitter"}, true},
+		{"Ann Lee; Bo Park", "group", []string{"Bo Park"}, true},
+		{"Jon Tester and David Vitter", "person", []string{"David Vitter"}, false}, // a person's name is whole
+		{"Ann Lee and Bo Park", "group", []string{"Cy Ray"}, false},
+		{"", "generic", []string{"Cy Ray"}, false},
+	}
+	for _, tt := range tests {
+		a := &Attribution{Speaker: tt.speaker, SpeakerType: tt.typ}
+		if got := speakerIn(a, tt.names); got != tt.want {
+			t.Errorf("speakerIn(%q %s, %q) = %v, want %v", tt.speaker, tt.typ, tt.names, got, tt.want)
+		}
+	}
+}
