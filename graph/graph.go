@@ -33,6 +33,18 @@ const (
 	KindIndirect = "indirect" // reported speech without quotation marks
 )
 
+// Speaker types: what kind of entity is quoted. A country or a city that
+// speaks ("Russia said") is its government, an organization; a document
+// (a poll, a report, an ad) speaks for whoever published it.
+const (
+	SpeakerPerson       = "person"
+	SpeakerOrganization = "organization"
+	SpeakerGroup        = "group" // several people or organisations speaking together
+	SpeakerPlace        = "place"
+	SpeakerDocument     = "document"
+	SpeakerGeneric      = "generic" // no one in particular: "experts", "a source"
+)
+
 // Venue kinds.
 const (
 	VenueBroadcast = "broadcast"

@@ -59,9 +59,12 @@ func ExtractWith(m *Model, a Article) []Attribution {
 	}()
 	d := newDocFrom(src.reset(a.Text))
 	d.attributeAll()
+	var lex *Lexicon
 	if m != nil {
 		d.applyTagger(m)
+		lex = m.lex
 	}
+	d.resolveSpeakers(lex)
 	return d.results()
 }
 

@@ -81,10 +81,7 @@ func PredictWith(m *ingest.Model, d Doc) Doc {
 		if at.Cue != nil {
 			a.Cue = []ingest.Span{{Start: at.Cue.Start, End: at.Cue.End}}
 		}
-		a.Speaker = at.Speaker
-		if at.Speaker != "" {
-			a.SpeakerType = "person" // the extractor does not type speakers: all are people
-		}
+		a.Speaker, a.SpeakerType = at.Speaker, at.SpeakerType
 		p.Attributions = append(p.Attributions, a)
 	}
 	return p
