@@ -33,6 +33,7 @@ type entity struct {
 	acro   string // an organisation's initials ("RNC")
 	member []int  // a group's members
 	count  int    // mentions
+	full   int    // mentions under a full name
 }
 
 // name is how the entity is printed as a speaker.
@@ -76,7 +77,7 @@ func (e *entity) addTitle(t string) {
 	}
 	for _, w := range strings.Fields(strings.ToLower(t)) {
 		w = strings.Trim(w, ".,'’")
-		e.roles[w] = true
+		e.roles[canonRole(w)] = true
 		if g := genderedNouns[w]; g != 0 && e.gender == 0 {
 			e.gender = g
 		}
@@ -144,7 +145,7 @@ either neither one two three four five six seven eight nine ten first second thi
 
 // connectors may stand between the capitalized words of one name:
 // "Committee for a Responsible Federal Budget", "Department of State".
-var connectors = set(`of for and the a on in at to & de del della di da du la le van von der den bin al el y`)
+var connectors = set(`of for and the a on & de del della di da du la le van von der den bin al el y`)
 
 func (c *cast) capTok(t token) bool {
 	return t.kind == tokWord && t.capital && t.lower != "" && (!runStop[t.lower] || isAcronym(t.text))
@@ -157,10 +158,10 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 	var runs []nameRun
 	for pi := range d.paras {
 		p := &d.paras[pi]
-		c.headline = append(c.headline, isHeadline(p))
+		c.headline = append(c.headline, isHeadline(p, pi == 0))
 		for _, se := range p.sents {
 			c.sentStarts = append(c.sentStarts, p.toks[se[0]].start)
-			runs = c.findRuns(runs, pi, se[0], se[1])
+			runs = c.findRuns(runs, pi, se[0], se[1], se[0])
 		}
 	}
 	// People with a full name first, so that a surname alone finds them,
@@ -168,19 +169,34 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 	for pass := 0; pass < 3; pass++ {
 		for k := range runs {
 			r := &runs[k]
-			if c.headline[r.pi] && pass < 2 {
+			if c.headline[r.pi] && !(pass == 0 && r.e-r.n >= 2 && isGivenName(c.d.paras[r.pi].toks[r.n].lower)) {
 				continue
 			}
 			switch pass {
 			case 0:
 				if c.classify(r) == graph.SpeakerPerson && r.e-r.n >= 2 {
 					r.ent = c.addPerson(r)
+					if r.ent >= 0 {
+						c.ents[r.ent].full++
+					}
 				}
 			case 1:
 				if k := c.classify(r); k == graph.SpeakerOrganization || k == graph.SpeakerPlace {
 					r.ent = c.addOrg(r, k)
 				}
 			}
+		}
+	}
+	// "Mr. Obama" where the article names only Michelle Obama in full is
+	// someone else: the people a courtesy title tells apart come next
+	for k := range runs {
+		r := &runs[k]
+		toks := d.paras[r.pi].toks
+		if r.ent >= 0 || r.e-r.n != 1 || r.n == r.i || c.headline[r.pi] {
+			continue
+		}
+		if g, ok := courtesyGender[toks[r.n-1].lower]; ok && (g == 'm' || g == 'f') && c.findPersonWord(toks[r.n], g, toks[r.n].start) < 0 {
+			r.ent = c.addPerson(r)
 		}
 	}
 	for k := range runs {
@@ -202,8 +218,11 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 		if c.headline[r.pi] {
 			w /= 2
 		}
-		c.mention(p.toks[r.n].start, p.toks[r.e-1].end, r.ent, w)
 		e := c.ents[r.ent]
+		if c.campaignAfter(p, r) || c.policeAfter(p, r) {
+			continue // "the Clinton campaign" names the campaign, not Clinton
+		}
+		c.mention(p.toks[r.n].start, p.toks[r.e-1].end, r.ent, w)
 		if e.kind == graph.SpeakerPerson {
 			if t := c.titleBefore(p, r); t != "" {
 				e.addTitle(t)
@@ -212,7 +231,6 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 				e.addTitle(t)
 			}
 		}
-		c.campaignAfter(p, r)
 		c.documentAround(p, r)
 	}
 	c.author = c.findAuthor()
@@ -222,7 +240,10 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 // isHeadline reports whether a paragraph is a headline or a heading: in
 // title case (most of its longer words capitalized), and not ending as a
 // sentence does.
-func isHeadline(p *para) bool {
+func isHeadline(p *para, first bool) bool {
+	if first && len(p.sents) == 1 && len(p.toks) <= 30 {
+		return true // the first line of an article, one short sentence
+	}
 	if n := len(p.toks); n > 0 && (p.toks[n-1].text == "." || p.toks[n-1].kind == tokQuote) {
 		return false
 	}
@@ -239,19 +260,19 @@ func isHeadline(p *para) bool {
 	return words >= 2 && caps*10 >= words*7
 }
 
-// findRuns appends the capitalized runs of sentence toks[s0:s1] of
-// paragraph pi.
-func (c *cast) findRuns(runs []nameRun, pi, s0, s1 int) []nameRun {
+// findRuns appends the capitalized runs of toks[s0:s1] of paragraph pi;
+// toks[first] opens a sentence.
+func (c *cast) findRuns(runs []nameRun, pi, s0, s1, first int) []nameRun {
 	toks := c.d.paras[pi].toks
 	for i := s0; i < s1; {
-		if !c.capTok(toks[i]) || i == s0 && c.notName(toks[i]) {
+		if !c.capTok(toks[i]) || i == first && c.commonCap(toks, i, first, pi) {
 			i++
 			continue
 		}
 		j := i + 1
 		for j < s1 && !toks[j-1].poss {
 			t := toks[j]
-			if c.capTok(t) {
+			if c.capTok(t) && !(c.headline[pi] && c.headlineBreak(toks, i, j)) && !(orgHeads[toks[j-1].lower] && c.knownPerson(t)) {
 				j++
 				continue
 			}
@@ -276,11 +297,13 @@ func (c *cast) findRuns(runs []nameRun, pi, s0, s1 int) []nameRun {
 	return runs
 }
 
-// notName reports whether a word that opens a sentence is capitalized
-// only for that: a verb, an adjective or an adverb by WordNet's most
-// frequent sense, or a word ending in -ing or -ly, and no given name.
-func (c *cast) notName(t token) bool {
-	if isGivenName(t.lower) || isAcronym(t.text) || places[t.lower] {
+// notName reports whether toks[k], which opens a sentence, is
+// capitalized only for that: a word ending in -ing or -ly, or, when no
+// capitalized word follows, a verb, an adjective or an adverb by WordNet's
+// most frequent sense; never a given name or a known name.
+func (c *cast) notName(toks []token, k int) bool {
+	t := toks[k]
+	if isGivenName(t.lower) || isAcronym(t.text) || places[t.lower] || c.knownWord(t) {
 		return false
 	}
 	if len(t.lower) > 5 && (strings.HasSuffix(t.lower, "ing") || strings.HasSuffix(t.lower, "ly")) {
@@ -289,8 +312,57 @@ func (c *cast) notName(t token) bool {
 	if c.lex == nil || c.lex.m == nil {
 		return false
 	}
+	if k+1 < len(toks) && toks[k+1].capital {
+		// "Poor Mexico", not "New York"
+		next := toks[k+1]
+		if placePairs[t.lower+"_"+next.lower] || !(places[next.lower] || c.knownWord(next)) {
+			return false
+		}
+	}
 	cl := c.lex.m[uint32(newHash(1).s(t.lower))]
 	return cl != 0 && cl.pos()>>4&3 != 0 && cl.pos()&1 == 0
+}
+
+// headlineBreak reports whether toks[j] ends a headline's run
+// toks[i:j] that already holds a full name: a word that can be a verb
+// ("Elizabeth Warren Hammers Wells Fargo CEO").
+func (c *cast) headlineBreak(toks []token, i, j int) bool {
+	t := toks[j]
+	if isGivenName(t.lower) || c.lex == nil || c.lex.m == nil || !hasGiven(toks, i, j) || j-i < 2 {
+		return false
+	}
+	cl := c.lex.m[uint32(newHash(1).s(t.lower))]
+	return cl.pos()&2 != 0
+}
+
+// knownPerson reports whether a capitalized word is the surname or given
+// name of a person of the cast.
+func (c *cast) knownPerson(t token) bool {
+	key := fold(strings.TrimSuffix(t.text, "."))
+	for _, e := range c.ents {
+		if e.kind == graph.SpeakerPerson && e.owner < 0 && (e.surname() == key || len(e.key) >= 2 && e.key[0] == key) {
+			return true
+		}
+	}
+	return false
+}
+
+// knownWord reports whether a capitalized word is the surname or given
+// name of a person of the cast, or an organisation's name.
+func (c *cast) knownWord(t token) bool {
+	key := fold(strings.TrimSuffix(t.text, "."))
+	for _, e := range c.ents {
+		switch {
+		case e.owner >= 0 || e.kind == graph.SpeakerGroup:
+		case e.kind == graph.SpeakerPerson:
+			if e.surname() == key || len(e.key) >= 2 && e.key[0] == key {
+				return true
+			}
+		case len(e.words) == 1 && strings.EqualFold(e.words[0], t.text):
+			return true
+		}
+	}
+	return false
 }
 
 // joins reports whether the lower-case words toks[j:m] join the
@@ -333,7 +405,7 @@ func (c *cast) endsPerson(toks []token, i, j int) bool {
 }
 
 // connectorOnly are connectors that are no name particles.
-var connectorOnly = set(`of for and the a on in at to &`)
+var connectorOnly = set(`of for and the a on &`)
 
 // endsOrg reports whether toks[i:j] ends with an organisation's head.
 func endsOrg(toks []token, i, j int) bool {
@@ -365,8 +437,17 @@ func (c *cast) nameStart(toks []token, i, e int) int {
 	// the title is of ("High Representative of the European Union …
 	// Kaja Kallas"): the name starts there
 	for g := i + 1; g < e-1; g++ {
-		if isGivenName(toks[g].lower) && (isTitleTok(toks[g-1]) || hasOrgHead(toks, i, g) || hasTitleTok(toks, i, g)) {
+		if isGivenName(toks[g].lower) && (isTitleTok(toks[g-1]) || hasOrgHead(toks, i, g) || hasTitleTok(toks, i, g) || !hasGiven(toks, i, g)) {
 			return g
+		}
+	}
+	// after the last title word: "Homeland Security Secretary Jeh
+	// Johnson", "Republican National Committee Research Director Raj Shah"
+	for k := e - 2; k >= i; k-- {
+		if (speakerTitles[toks[k].lower] || titleWords[toks[k].lower]) && !nationalityWords[toks[k].lower] && !orgHeads[toks[k].lower] && !hasOrgHead(toks, k+1, e) {
+			if k > i || !hasOrgHead(toks, k+1, e) {
+				return k + 1
+			}
 		}
 	}
 	n := i
@@ -376,13 +457,16 @@ func (c *cast) nameStart(toks []token, i, e int) int {
 	if n > i && hasOrgHead(toks, n, e) {
 		return i // "Senate Armed Services Committee"
 	}
-	// after the last title word: "Homeland Security Secretary Jeh Johnson"
-	for k := e - 2; k >= n; k-- {
-		if (speakerTitles[toks[k].lower] || titleWords[toks[k].lower]) && !hasOrgHead(toks, k+1, e) && !nationalityWords[toks[k].lower] {
-			return k + 1
+	return n
+}
+
+func hasGiven(toks []token, i, e int) bool {
+	for k := i; k < e; k++ {
+		if isGivenName(toks[k].lower) {
+			return true
 		}
 	}
-	return n
+	return false
 }
 
 func hasTitleTok(toks []token, i, e int) bool {
@@ -420,7 +504,7 @@ func (c *cast) classify(r *nameRun) string {
 		return "" // "Ukrainian", "Republicans"
 	}
 	switch {
-	case hasOrgHead(toks, r.i, e) && !(n > r.i && isGivenName(toks[n].lower)):
+	case hasOrgHead(toks, r.i, e) && !(n > r.i && (isGivenName(toks[n].lower) || !hasOrgHead(toks, n, e) && e-n >= 2)):
 		return graph.SpeakerOrganization
 	case knownMedia[low] != "" || knownMedia[strings.TrimPrefix(low, "the ")] != "":
 		return graph.SpeakerOrganization
@@ -431,8 +515,8 @@ func (c *cast) classify(r *nameRun) string {
 	}
 	words := e - n
 	first := toks[n]
-	if words >= 2 && (isGivenName(first.lower) || isInitial(first.text) || n > r.i || c.titledBefore(toks, r.i) || c.appositive(&c.d.paras[r.pi], e) != "") {
-		return graph.SpeakerPerson
+	if words >= 2 && (isGivenName(first.lower) || isInitial(first.text) || n > r.i || c.titledBefore(toks, r.i) || c.appositive(&c.d.paras[r.pi], e) != "" || words >= 3 && isInitial(toks[e-2].text)) {
+		return graph.SpeakerPerson // "Laurence H. Tribe"
 	}
 	if words == 1 && n > r.i {
 		return graph.SpeakerPerson // "Mr. Trump", "President Obama"
@@ -821,6 +905,17 @@ func (c *cast) findPersonKey(key []string, g byte, pos int) int {
 		}
 		cands = append(cands, id)
 	}
+	if len(cands) == 0 && len(key) == 1 && len([]rune(last)) >= 5 {
+		// a surname misspelt once: "Wines" for Wimes
+		for id, e := range c.ents {
+			if e.kind == graph.SpeakerPerson && e.owner < 0 && len(e.key) >= 2 && oneEdit(e.surname(), last) && (g == 0 || e.gender == 0 || e.gender == g) {
+				cands = append(cands, id)
+			}
+		}
+		if len(cands) > 1 {
+			return -1
+		}
+	}
 	if len(cands) > 1 && g == 0 {
 		// Bill or Hillary Clinton: the pronouns of the sentence tell
 		if g = c.pronounGender(pos); g != 0 {
@@ -836,6 +931,29 @@ func (c *cast) findPersonKey(key []string, g byte, pos int) int {
 		}
 	}
 	return c.mostSalient(cands, pos)
+}
+
+// oneEdit reports whether a and b differ by one letter inserted, dropped
+// or replaced, past their first letter.
+func oneEdit(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) < len(rb) {
+		ra, rb = rb, ra
+	}
+	if len(ra)-len(rb) > 1 || len(rb) == 0 || ra[0] != rb[0] {
+		return false
+	}
+	i := 0
+	for i < len(rb) && ra[i] == rb[i] {
+		i++
+	}
+	if i == len(rb) {
+		return len(ra) == len(rb)+1
+	}
+	if len(ra) == len(rb) {
+		return string(ra[i+1:]) == string(rb[i+1:])
+	}
+	return string(ra[i+1:]) == string(rb[i:])
 }
 
 // pronounGender returns the gender of the personal pronouns outside
@@ -877,9 +995,22 @@ func (c *cast) mostSalient(cands []int, pos int) int {
 	case 1:
 		return cands[0]
 	}
+	// a surname alone is the person of that surname the article names
+	// most ("Cruz" is Ted Cruz, though his father Rafael is quoted), the
+	// most salient one at pos when they are named alike
 	best, bestS := -1, -1.0
+	recent := false
 	for _, id := range cands {
-		s := c.salience(id, pos) + 0.001*float64(c.ents[id].count)
+		if c.salience(id, pos) >= wOther/2 {
+			recent = true // named in full a sentence or two before
+		}
+	}
+	for _, id := range cands {
+		e := c.ents[id]
+		s := 1000*float64(e.full+e.count) + c.salience(id, pos)
+		if recent {
+			s = c.salience(id, pos) + 0.001*float64(e.full+e.count)
+		}
 		if s > bestS {
 			best, bestS = id, s
 		}
@@ -988,6 +1119,9 @@ func (c *cast) appositive(p *para, e int) string {
 		return ""
 	}
 	i := e + 1
+	if i < len(p.toks) && (runStop[p.toks[i].lower] && !determiners[p.toks[i].lower] && !p.toks[i].is("now", "then", "also", "still", "once") || p.toks[i].capital && !speakerTitles[p.toks[i].lower] && !determiners[p.toks[i].lower]) {
+		return "" // "Clinton, but …", "Obama, Hillary Clinton and …"
+	}
 	for i < len(p.toks) && p.toks[i].kind == tokWord && (determiners[p.toks[i].lower] || p.toks[i].poss || p.toks[i].is("now", "then", "also", "still", "once")) {
 		i++
 	}
@@ -1001,7 +1135,7 @@ func (c *cast) appositive(p *para, e int) string {
 	// it has a role noun
 	for k := i; k < j; k++ {
 		l := p.toks[k].lower
-		if titleWords[l] || speakerTitles[l] && !p.toks[k].capital || genderedNouns[l] != 0 || c.nounFile(l) == wnNounPerson {
+		if !p.toks[k].capital && (titleWords[l] || speakerTitles[l] || genderedNouns[l] != 0 || c.nounFile(l) == wnNounPerson) {
 			return c.d.src.str(p.toks[i].start, p.toks[j-1].end)
 		}
 	}
@@ -1010,16 +1144,43 @@ func (c *cast) appositive(p *para, e int) string {
 
 // campaignAfter registers "the Trump campaign", "Clinton's campaign",
 // "Clinton's team": an organisation of its own, owned by the candidate.
-func (c *cast) campaignAfter(p *para, r *nameRun) {
+func (c *cast) campaignAfter(p *para, r *nameRun) bool {
 	if c.ents[r.ent].kind != graph.SpeakerPerson || r.e >= len(p.toks) {
-		return
+		return false
 	}
-	t := p.toks[r.e]
+	k := r.e
+	for k < len(p.toks) && k < r.e+2 && p.toks[k].kind == tokWord && !p.toks[k].capital && p.toks[k].is("presidential", "reelection", "re-election", "senate", "primary", "national", "own") {
+		k++
+	}
+	if k >= len(p.toks) {
+		return false
+	}
+	t := p.toks[k]
 	if t.capital || !t.is("campaign", "camp", "team") || t.is("team") && !r.poss {
-		return
+		return false
 	}
 	id := c.campaignOf(r.ent)
 	c.mention(p.toks[r.i].start, t.end, id, wOther)
+	return true
+}
+
+// policeAfter registers "Tulsa police", "Charlotte-Mecklenburg police":
+// an organisation named by the words and "police".
+func (c *cast) policeAfter(p *para, r *nameRun) bool {
+	if r.e >= len(p.toks) || !p.toks[r.e].is("police") || p.toks[r.e].capital || r.poss {
+		return false
+	}
+	words := make([]string, 0, r.e+1-r.n)
+	for k := r.n; k <= r.e; k++ {
+		words = append(words, p.toks[k].text)
+	}
+	id := c.findOrg(words)
+	if id < 0 {
+		c.ents = append(c.ents, &entity{kind: graph.SpeakerOrganization, words: words, owner: -1})
+		id = len(c.ents) - 1
+	}
+	c.mention(p.toks[r.n].start, p.toks[r.e].end, id, wOther)
+	return true
 }
 
 // campaignOf returns the campaign entity of candidate id, registering it.
@@ -1037,6 +1198,9 @@ func (c *cast) campaignOf(id int) int {
 // poll", "Trump's tax returns", "a report by the Tax Foundation".
 func (c *cast) documentAround(p *para, r *nameRun) {
 	toks := p.toks
+	if c.ents[r.ent].kind == graph.SpeakerPerson && !r.poss {
+		return // "Clinton poll numbers"
+	}
 	// the run, then the document noun within two words
 	for k := r.e; k < len(toks) && k < r.e+3; k++ {
 		t := toks[k]

@@ -120,7 +120,7 @@ var speakerTitles = set(`
 sen sens senator senators rep reps representative gov governor president pres vice mr mrs ms miss mx
 messrs dr prof professor gen general lt col maj capt sgt adm cmdr rev reverend sir dame lord lady
 judge justice chief secretary minister prime mayor ambassador attorney del delegate former retired
-late the first lady deputy acting incumbent speaker leader majority minority whip chairman
+late first lady deputy acting incumbent speaker leader majority minority whip chairman
 chairwoman chair commissioner director spokesman spokeswoman ceo founder host anchor author
 candidate nominee democratic republican independent gop democrat conservative liberal u.s us
 congressman congresswoman state assemblyman assemblywoman councilman councilwoman pope king queen
@@ -180,8 +180,7 @@ source sources expert experts critic critics official officials analyst analysts
 observers people person someone somebody anyone everyone nobody others other voter voters
 supporter supporters opponent opponents resident residents protester protesters demonstrator
 demonstrators activist activists advocate advocates witness witnesses insider insiders aide aides
-ally allies friend friends member members scholar scholars researcher researchers economist
-economists lawmaker lawmakers legislator legislators politician politicians leaders
+allies friends members scholars researchers economists lawmakers legislators politicians leaders
 republicans democrats conservatives liberals progressives americans citizens staff staffers
 employees workers users commenters readers viewers listeners fans proponents detractors skeptics
 many some most several few all both each either neither one

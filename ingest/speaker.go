@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -91,6 +92,13 @@ func (c *cast) source(a *attr) speakerRef {
 	if i >= e {
 		return generic
 	}
+	// a span that opens with a fronted adjunct ("In a meeting with the
+	// editorial board of the Washington Post Trump"): the name that ends it
+	if p.toks[i].is("in", "at", "on", "during", "after", "before", "with", "from", "following", "since", "like", "unlike", "as") && e-i > 3 {
+		if k := lastRunStart(p.toks, i, e); k > i && p.toks[k-1].kind == tokWord && !p.toks[k-1].capital && !connectors[p.toks[k-1].lower] {
+			i = k
+		}
+	}
 	// "Reuters, quoting Peskov,": the one quoted speaks
 	for k := i; k+1 < e; k++ {
 		if p.toks[k].is("quoting", "citing") {
@@ -127,6 +135,16 @@ func (c *cast) source(a *attr) speakerRef {
 	return ref
 }
 
+// lastRunStart returns where the capitalized words that end toks[i:e]
+// begin, or e.
+func lastRunStart(toks []token, i, e int) int {
+	k := e
+	for k > i && toks[k-1].kind == tokWord && toks[k-1].capital {
+		k--
+	}
+	return k
+}
+
 // paraOf returns the paragraph holding offset pos, or -1.
 func (d *doc) paraOf(pos int) int {
 	k := sort.Search(len(d.paras), func(k int) bool { return d.paras[k].end > pos })
@@ -143,7 +161,7 @@ func trimSource(toks []token, i, e int) (int, int) {
 		i++
 	}
 	for e > i && (toks[e-1].kind == tokPunct && !strings.Contains(")", toks[e-1].text) || toks[e-1].kind == tokQuote ||
-		toks[e-1].kind == tokWord && e-i > 1 && !toks[e-1].capital && (skipWords[toks[e-1].lower] || isDay(toks[e-1].lower))) {
+		toks[e-1].kind == tokWord && e-i > 1 && (!toks[e-1].capital && skipWords[toks[e-1].lower] || isDay(toks[e-1].lower))) {
 		e--
 	}
 	return i, e
@@ -213,13 +231,17 @@ func cutClause(toks []token, i, e int) (int, int) {
 	for k < e {
 		t := toks[k]
 		if t.kind == tokQuote || t.kind == tokPunct && (t.text == "(" || t.text == "—" || t.text == "–" || t.text == "--" || t.text == "[") ||
-			k > i && t.kind == tokWord && !t.capital && (relatives[t.lower] && t.lower != "that" || cueVerbs[t.lower] && !docNouns[t.lower] && k+1 < e) {
+			k > i && t.kind == tokWord && !t.capital && (relatives[t.lower] && t.lower != "that" || clauseVerbs[t.lower] && !t.poss && !determiners[toks[k-1].lower]) {
 			break
 		}
 		k++
 	}
 	return i, k
 }
+
+// clauseVerbs are reporting verbs that end a noun phrase a source span
+// runs past.
+var clauseVerbs = set(`said says told tells added adds wrote writes asked asks noted argued argues explained explains`)
 
 // appositiveCut returns where a comma splits toks[i:e] into a noun phrase
 // and its appositive, or i when it does not.
@@ -563,27 +585,34 @@ func (c *cast) npBefore(toks []token, s, j int) int {
 // appositive in it.
 func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
 	toks := p.toks
-	// a person's name ends the phrase, after titles that may hold
-	// prepositions: "High Representative of the European Union for
+	pi := c.d.paraIndex(p)
+	s0 := sentenceStart(p, i)
+	common := func(k int) bool { return c.commonCap(toks, k, s0, pi) }
+	// a person's name ends the phrase, with titles before it that may
+	// hold prepositions: "High Representative of the European Union for
 	// Foreign Affairs and Security Policy Kaja Kallas"
-	if toks[e-1].kind == tokWord && toks[e-1].capital {
-		n := e
-		for n > i && toks[n-1].kind == tokWord && (c.capTok(toks[n-1]) || connectors[toks[n-1].lower] && n < e && toks[n].capital) && !(toks[n-1].poss && n < e) {
-			n--
+	if !common(e - 1) {
+		r := c.runAt(p, pi, i, e, e-1)
+		titled := true
+		for k := i; k < r.i; k++ {
+			t := toks[k]
+			if t.kind != tokWord || !(t.capital || determiners[t.lower] || connectors[t.lower] || titleWords[t.lower] || speakerTitles[t.lower] || nationalityWords[t.lower]) {
+				titled = false
+			}
 		}
-		for n < e && !toks[n].capital {
-			n++
-		}
-		r := nameRun{pi: c.d.paraIndex(p), i: n, n: c.nameStart(toks, n, e), e: e, ent: -1, poss: toks[e-1].poss}
-		if r.n > r.i && r.n < r.e && c.classify(&r) == graph.SpeakerPerson {
+		if titled && r.n > r.i && r.n < r.e && r.e == e && c.classify(&r) == graph.SpeakerPerson {
 			return c.name(p, r)
 		}
 	}
-	// the head: the last word before a preposition that follows a noun
-	h := e - 1
-	comp := -1
+	// the head: the last word before a preposition that follows a noun,
+	// outside a name ("the Association of Flight Attendants")
+	h, comp := e-1, -1
 	for k := i + 1; k < e; k++ {
-		if toks[k].kind == tokWord && !toks[k].capital && toks[k].is("of", "for", "by", "at", "from", "with", "in", "on", "representing", "to", "published", "released", "conducted", "commissioned") {
+		t := toks[k]
+		if t.kind == tokWord && !t.capital && t.is("of", "for", "by", "at", "from", "with", "in", "on", "representing", "to", "published", "released", "conducted", "commissioned", "about", "including") {
+			if (t.is("of", "for", "on", "to") && !common(k-1)) && k+1 < e && (toks[k+1].capital || toks[k+1].is("the", "a") && k+2 < e && toks[k+2].capital) && hasOrgHead(toks, i, k) {
+				continue // inside an organisation's name
+			}
 			h, comp = k-1, k
 			break
 		}
@@ -592,37 +621,33 @@ func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
 		return generic
 	}
 	head := toks[h]
-	if head.kind == tokWord && runStop[head.lower] {
+	if head.kind != tokWord || runStop[head.lower] && head.capital {
 		return generic
 	}
 	// the head is a name
-	if head.kind == tokWord && head.capital && !(docNouns[head.lower] && h == i && e-i == 1) {
-		n := h
-		for n > i && toks[n-1].kind == tokWord && (c.capTok(toks[n-1]) || connectors[toks[n-1].lower] && toks[n].capital) && !toks[n-1].poss {
-			n--
+	if !common(h) {
+		r := c.runAt(p, pi, i, e, h)
+		if c.isGenericName(toks, r.n, r.e) {
+			return generic
 		}
-		for n < h && connectors[toks[n].lower] && !toks[n].capital {
-			n++
-		}
-		// "A new poll by X" has a lower-case head; "The Post" a capital
-		r := nameRun{pi: c.d.paraIndex(p), i: n, n: c.nameStart(toks, n, h+1), e: h + 1, ent: -1, poss: head.poss}
-		// titles before the run stay titles: "former Sen. Jim Webb"
 		if ref := c.name(p, r); ref.ent >= 0 || comp < 0 {
-			if ref.ent < 0 && c.isGenericName(toks, n, h+1) {
-				return generic
-			}
 			return ref
 		}
 	}
 	l := head.lower
 	det := c.determiner(p, i, h)
+	if det.kind == detPossessive && det.owner >= 0 && det.ownerKind != graph.SpeakerPerson {
+		det.kind = detDefinite // "Connecticut's tax commissioner"
+	}
+	// an organisation noun: "the agency", "the newspaper", "police"
+	isOrg := orgNouns[l] || mediaHeads[l] && !docNouns[l]
 	// a document: "A Bloomberg poll", "the report", "a poll by X"
-	if docNouns[l] || c.nounFile(l) == wnNounCommunication && !titleWords[l] {
+	if !isOrg && (docNouns[l] || c.nounFile(l) == wnNounCommunication && !titleWords[l] && !genericHeads[l]) {
 		return c.document(p, i, h, comp, e, det)
 	}
 	// a campaign: "The Trump campaign", "Clinton's team", "her campaign"
-	if l == "campaign" || l == "camp" || l == "team" && det.owner >= 0 {
-		if det.owner >= 0 {
+	if l == "campaign" || l == "camp" || l == "team" && (det.owner >= 0 || c.modifierPerson(p, i, h) >= 0) {
+		if det.owner >= 0 && c.ents[det.owner].kind == graph.SpeakerPerson {
 			return speakerRef{c.campaignOf(det.owner), graph.SpeakerOrganization}
 		}
 		if id := c.modifierPerson(p, i, h); id >= 0 {
@@ -635,29 +660,67 @@ func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
 		}
 		return generic
 	}
-	if det.kind == detIndefinite || isPlural(l) && !orgNouns[l] || genericHeads[l] {
+	if det.kind == detIndefinite && !(isOrg || titleWords[l] || speakerTitles[l]) || isPlural(l) && !orgNouns[l] || genericHeads[l] {
 		return generic
 	}
-	// an organisation noun: "the agency", "the newspaper", "police"
-	if orgNouns[l] || c.nounFile(l) == wnNounGroup {
-		if id := c.modifierOrg(p, i, h); id >= 0 && (orgNouns[l] || l == "police") {
+	if isOrg || c.nounFile(l) == wnNounGroup {
+		if id := c.modifierOrg(p, i, h, s0); id >= 0 {
 			return speakerRef{id, c.kindOf(id)}
 		}
-		if det.kind == detPossessive && det.owner >= 0 {
+		if comp >= 0 && toks[comp].is("of") && comp+1 < e {
+			// "the city of Phoenix", "the government of Mexico"
+			if id := c.publisherIn(p, pi, comp+1, e, s0); id >= 0 && c.ents[id].kind != graph.SpeakerPerson {
+				return speakerRef{id, c.kindOf(id)}
+			}
+		}
+		if det.kind == detPossessive || det.kind == detIndefinite {
 			return generic
 		}
-		if id := c.salientOrg(head.start, l); id >= 0 {
+		if id := c.salientOrg(head.start, l, c.headline[pi]); id >= 0 {
 			return speakerRef{id, c.kindOf(id)}
 		}
 		return generic
 	}
 	// a person's role: "the spokeswoman", "his campaign manager"
 	if titleWords[l] || speakerTitles[l] || genderedNouns[l] != 0 || c.nounFile(l) == wnNounPerson || topicRoles[l] {
-		if id := c.role(p, i, h, det); id >= 0 {
+		if id := c.role(p, i, h, comp, e, det); id >= 0 {
 			return speakerRef{id, graph.SpeakerPerson}
 		}
 	}
 	return generic
+}
+
+// commonCap reports whether toks[k] is a common noun or an adjective,
+// capitalized only for opening its sentence (toks[s0]) or for a
+// headline's style: "Police say", "New Poll Shows …", "Authorities have
+// said". Known names are names.
+func (c *cast) commonCap(toks []token, k, s0, pi int) bool {
+	t := toks[k]
+	if !t.capital || t.kind != tokWord {
+		return true
+	}
+	if !(c.headline[pi] || k == s0) || isAcronym(t.text) || isGivenName(t.lower) || c.knownWord(t) {
+		return false
+	}
+	l := t.lower
+	return docNouns[l] || orgNouns[l] || genericHeads[l] || titleWords[l] || speakerTitles[l] || runStop[l] ||
+		topicRoles[l] || c.notName(toks, k) || isPlural(l) && !places[l] && c.nounFile(singular(l)) >= 0
+}
+
+// runAt returns the capitalized run of toks[i:e] that holds toks[h],
+// with the titles that open it told apart.
+func (c *cast) runAt(p *para, pi, i, e, h int) nameRun {
+	for _, r := range c.findRuns(nil, pi, i, e, sentenceStart(p, i)) {
+		if r.i <= h && h < r.e {
+			if r.e > h+1 && !hasOrgHead(p.toks, r.i, r.e) {
+				r.e = h + 1
+				r.n = c.nameStart(p.toks, r.i, r.e)
+				r.poss = p.toks[h].poss
+			}
+			return r
+		}
+	}
+	return nameRun{pi: pi, i: h, n: h, e: h + 1, ent: -1, poss: p.toks[h].poss}
 }
 
 // isGenericName reports whether a capitalized phrase names a people or a
@@ -689,8 +752,9 @@ const (
 )
 
 type detInfo struct {
-	kind  int
-	owner int // the person or organisation of a possessive, or -1
+	kind      int
+	owner     int    // the person or organisation of a possessive, or -1
+	ownerKind string // its type
 }
 
 // determiner reads how the noun phrase toks[i:h] opens.
@@ -699,12 +763,12 @@ func (c *cast) determiner(p *para, i, h int) detInfo {
 	t := toks[i]
 	switch {
 	case t.is("the", "this", "that", "these", "those"):
-		return detInfo{detDefinite, -1}
+		return detInfo{detDefinite, -1, ""}
 	case indefinites[t.lower]:
-		return detInfo{detIndefinite, -1}
+		return detInfo{detIndefinite, -1, ""}
 	case t.is("his", "her", "its", "their", "my", "our", "your"):
 		ref := c.pronoun(p, i)
-		return detInfo{detPossessive, ref.ent}
+		return detInfo{detPossessive, ref.ent, graph.SpeakerPerson}
 	}
 	for k := i; k < h; k++ {
 		if toks[k].poss && toks[k].capital {
@@ -713,10 +777,10 @@ func (c *cast) determiner(p *para, i, h int) detInfo {
 				n--
 			}
 			ref := c.name(p, nameRun{pi: c.d.paraIndex(p), i: n, n: c.nameStart(toks, n, k+1), e: k + 1, ent: -1, poss: true})
-			return detInfo{detPossessive, ref.ent}
+			return detInfo{detPossessive, ref.ent, ref.kind}
 		}
 	}
-	return detInfo{detNone, -1}
+	return detInfo{detNone, -1, ""}
 }
 
 // name resolves a capitalized run: a person, an organisation, a place or a
@@ -788,8 +852,15 @@ func (c *cast) modifierPerson(p *para, i, h int) int {
 		}
 		key := fold(strings.TrimSuffix(t.text, "."))
 		best := -1
+		score := func(e *entity) int {
+			s := e.count + e.full
+			if e.roles["candidate"] || e.roles["nominee"] || e.roles["president"] || e.roles["senator"] || e.roles["governor"] {
+				s += 1000
+			}
+			return s
+		}
 		for id, e := range c.ents {
-			if e.kind == graph.SpeakerPerson && e.owner < 0 && e.surname() == key && (best < 0 || e.count > c.ents[best].count) {
+			if e.kind == graph.SpeakerPerson && e.owner < 0 && e.surname() == key && (best < 0 || score(e) > score(c.ents[best])) {
 				best = id
 			}
 		}
@@ -800,32 +871,42 @@ func (c *cast) modifierPerson(p *para, i, h int) int {
 	return -1
 }
 
-// modifierOrg finds the organisation or place a capitalized run before
-// the head names: "Tulsa police", "the Senate banking committee".
-func (c *cast) modifierOrg(p *para, i, h int) int {
+// modifierOrg finds the organisation or place that capitalized words
+// between the determiner and the head name: the whole phrase, head
+// included, when the head is "police" or an organisation's lower-case
+// name ("Tulsa police", "the Senate banking committee"), else the
+// organisation the words name ("the Clinton Foundation's board").
+func (c *cast) modifierOrg(p *para, i, h, s0 int) int {
 	toks := p.toks
-	e := h
-	for e > i && !toks[e-1].capital {
-		e--
+	n := i
+	pi := c.d.paraIndex(p)
+	for n < h && (toks[n].kind != tokWord || determiners[toks[n].lower] || toks[n].poss || !c.capTok(toks[n]) || c.commonCap(toks, n, s0, pi)) {
+		n++
 	}
-	if e == i {
+	if n == h {
 		return -1
 	}
-	n := e
-	for n > i && toks[n-1].capital && !runStop[toks[n-1].lower] {
-		n--
+	e := n
+	for e < h && toks[e].kind == tokWord && (c.capTok(toks[e]) || connectors[toks[e].lower]) && !toks[e].poss {
+		e++
 	}
-	if n == e {
+	if e == n || toks[e-1].poss {
 		return -1
 	}
-	// the organisation is the whole phrase, its head included:
-	// "Senate banking committee", "Charlotte-Mecklenburg police"
+	r := nameRun{pi: c.d.paraIndex(p), i: n, n: n, e: e, ent: -1}
+	kind := c.classify(&r)
+	if kind == graph.SpeakerPerson || e-n == 1 && kind == "" && c.findPersonWord(toks[n], 0, toks[n].start) >= 0 {
+		return -1
+	}
 	words := make([]string, 0, h+1-n)
 	for k := n; k <= h; k++ {
 		words = append(words, toks[k].text)
 	}
 	if id := c.findOrg(words); id >= 0 {
 		return id
+	}
+	if c.headline[pi] {
+		return -1 // a headline names what the article names
 	}
 	c.ents = append(c.ents, &entity{kind: graph.SpeakerOrganization, words: words, owner: -1})
 	return len(c.ents) - 1
@@ -844,12 +925,19 @@ func (c *cast) salientCampaign(pos int) int {
 // salientOrg finds the organisation a definite organisation noun ("the
 // agency", "the newspaper", "the city") at pos means: the most salient
 // whose name holds the noun, else the most salient of its sort.
-func (c *cast) salientOrg(pos int, noun string) int {
+func (c *cast) salientOrg(pos int, noun string, headline bool) int {
 	at := c.sentence(pos)
 	score := map[int]float64{}
-	for m := c.before(pos) - 1; m >= 0; m-- {
+	from := c.before(pos) - 1
+	if headline {
+		from = len(c.ments) - 1 // a headline speaks of the article
+	}
+	for m := from; m >= 0; m-- {
 		mm := c.ments[m]
-		dist := at - mm.sent
+		dist := max(0, at-mm.sent)
+		if headline {
+			dist = 0
+		}
 		if dist > 12 {
 			break
 		}
@@ -863,6 +951,8 @@ func (c *cast) salientOrg(pos int, noun string) int {
 			fit = 3
 		case mediaNouns[noun] && e.media:
 			fit = 2
+		case noun == "website" || noun == "site":
+			fit = 1
 		case (noun == "city" || noun == "state" || noun == "country" || noun == "nation") && e.kind == graph.SpeakerPlace:
 			fit = 2
 		case mediaNouns[noun] || e.kind == graph.SpeakerPlace:
@@ -888,30 +978,54 @@ func containsFold(words []string, w string) bool {
 	return false
 }
 
-// role finds the person a role noun phrase toks[i:h+1] means: the one the
-// article gives that role, nearest first; for a role a story is about
-// ("the nominee"), the most salient person; of a possessive ("his
-// wife"), one related to its owner.
-func (c *cast) role(p *para, i, h int, det detInfo) int {
+// role finds the person a role noun phrase toks[i:e], head toks[h],
+// means: the one the article gives that role, the most salient first and
+// those who share more of the phrase's words ahead; for a role a story is
+// about ("the nominee"), the most salient person; of a possessive ("his
+// wife"), one related to its owner. Party words keep Democrats and
+// Republicans apart.
+func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 	toks := p.toks
+	named := c.namedIn(p, comp, end)
 	pos := toks[i].start
-	head := toks[h].lower
-	g := genderedNouns[head]
-	// the people the article gives this role, by salience, then by the
-	// other words of the phrase they share
-	best, bestS := -1, 0.0
-	for id, e := range c.ents {
-		if e.kind != graph.SpeakerPerson || e.owner >= 0 || !e.roles[head] || id == det.owner {
+	headline := c.headline[c.d.paraIndex(p)]
+	head := canonRole(toks[h].lower)
+	g := genderedNouns[toks[h].lower]
+	var mods []string
+	for k := i; k < end; k++ {
+		if k == h || toks[k].kind != tokWord || determiners[toks[k].lower] || connectors[toks[k].lower] {
 			continue
 		}
-		if g != 0 && e.gender != 0 && e.gender != g {
+		mods = append(mods, canonRole(strings.Trim(toks[k].lower, ".")))
+	}
+	party := partyOf(mods)
+	fits := func(e *entity) bool {
+		if e.kind != graph.SpeakerPerson || e.owner >= 0 || g != 0 && e.gender != 0 && e.gender != g {
+			return false
+		}
+		return party == 0 || partyOf2(e.roles) != otherParty(party)
+	}
+	best, bestS := -1, 0.0
+	for id, e := range c.ents {
+		if !e.roles[head] || id == det.owner || !fits(e) {
 			continue
 		}
 		s := c.salience(id, pos) + 1
-		for k := i; k < h; k++ {
-			if e.roles[toks[k].lower] {
+		if headline || det.kind == detIndefinite {
+			s = float64(e.count) + 1
+		}
+		for _, m := range mods {
+			if e.roles[m] {
 				s *= 2
 			}
+		}
+		for _, w := range []string{"vice", "deputy", "assistant", "former", "associate"} {
+			if e.roles[w] && !slices.Contains(mods, w) {
+				s /= 4 // a vice president is not "the president"
+			}
+		}
+		if named != "" && !e.roles[named] {
+			continue // "a spokeswoman for Hillary Clinton" is not Trump's
 		}
 		if s > bestS {
 			best, bestS = id, s
@@ -923,82 +1037,209 @@ func (c *cast) role(p *para, i, h int, det detInfo) int {
 	if det.kind == detPossessive && det.owner >= 0 && g != 0 {
 		// "his wife": a person of that surname and the other gender
 		o := c.ents[det.owner]
+		cand := -1
 		for id, e := range c.ents {
-			if id != det.owner && e.kind == graph.SpeakerPerson && e.owner < 0 && e.surname() == o.surname() && (e.gender == g || e.gender == 0) {
+			if id == det.owner || e.kind != graph.SpeakerPerson || e.owner >= 0 || e.surname() != o.surname() {
+				continue
+			}
+			if e.gender == g {
 				return id
 			}
+			if e.gender == 0 && cand < 0 {
+				cand = id
+			}
 		}
+		return cand
+	}
+	if det.kind == detPossessive || det.kind == detIndefinite {
 		return -1
 	}
-	if det.kind == detPossessive {
+	if !(topicRoles[toks[h].lower] || g != 0 || headline) {
 		return -1
 	}
-	if topicRoles[head] || g != 0 {
-		id := c.salientPerson(pos, g, p, i)
-		if id >= 0 && (g == 0 || c.ents[id].gender == g || c.ents[id].gender == 0) && c.salience(id, pos) >= wOther/4 {
-			return id
+	if headline {
+		// a headline's role noun is the person the article is most about
+		best := -1
+		for id, e := range c.ents {
+			if fits(e) && (best < 0 || e.count > c.ents[best].count) {
+				best = id
+			}
 		}
+		return best
+	}
+	id := c.salientPerson(pos, g, p, i)
+	if id >= 0 && fits(c.ents[id]) && c.salience(id, pos) >= wOther/4 {
+		return id
 	}
 	return -1
 }
 
+// namedIn returns the folded surname of the person or the last word of
+// the organisation that the complement toks[comp+1:e] names, or "".
+func (c *cast) namedIn(p *para, comp, e int) string {
+	if comp < 0 {
+		return ""
+	}
+	toks := p.toks
+	for k := e - 1; k > comp; k-- {
+		if toks[k].kind == tokWord && toks[k].capital && !runStop[toks[k].lower] {
+			return fold(strings.Trim(toks[k].text, ".'’"))
+		}
+	}
+	return ""
+}
+
+// roleCanon maps abbreviations and synonyms of role nouns to one word.
+var roleCanon = map[string]string{
+	"gov": "governor", "sen": "senator", "sens": "senator", "rep": "representative", "reps": "representative",
+	"congressman": "representative", "congresswoman": "representative", "pres": "president", "gen": "general",
+	"lt": "lieutenant", "col": "colonel", "sec": "secretary", "atty": "attorney", "lawyer": "attorney",
+	"counsel": "attorney", "dr": "doctor", "prof": "professor", "del": "delegate", "amb": "ambassador",
+	"spokesman": "spokesperson", "spokeswoman": "spokesperson", "chairman": "chair", "chairwoman": "chair",
+	"chairperson": "chair", "gop": "republican", "democrat": "democratic", "adviser": "advisor",
+	"dem": "democratic", "cmdr": "commander", "adm": "admiral", "sgt": "sergeant", "capt": "captain",
+}
+
+func canonRole(w string) string {
+	w = strings.Trim(w, ".,'’")
+	if c, ok := roleCanon[w]; ok {
+		return c
+	}
+	return w
+}
+
+// partyOf returns 'd' or 'r' when words name one party.
+func partyOf(words []string) byte {
+	var p byte
+	for _, w := range words {
+		var q byte
+		switch w {
+		case "democratic", "democrats":
+			q = 'd'
+		case "republican", "republicans":
+			q = 'r'
+		}
+		if q != 0 {
+			if p != 0 && p != q {
+				return 0
+			}
+			p = q
+		}
+	}
+	return p
+}
+
+func partyOf2(roles map[string]bool) byte {
+	switch {
+	case roles["democratic"] && !roles["republican"]:
+		return 'd'
+	case roles["republican"] && !roles["democratic"]:
+		return 'r'
+	}
+	return 0
+}
+
+func otherParty(p byte) byte {
+	switch p {
+	case 'd':
+		return 'r'
+	case 'r':
+		return 'd'
+	}
+	return 0
+}
+
 // document resolves a document noun phrase to its publisher: named in it
 // ("A Bloomberg poll", "a poll by X", "Trump's tax returns"), or, for
-// "the poll", the publisher of the last such document. A plural with no
-// publisher is no one in particular.
+// "the poll", the publisher of the last such document, for "a new poll"
+// the next. A plural with no publisher is no one in particular.
 func (c *cast) document(p *para, i, h, comp, e int, det detInfo) speakerRef {
 	toks := p.toks
 	doc := speakerRef{-1, graph.SpeakerDocument}
+	pi := c.d.paraIndex(p)
 	if det.kind == detPossessive && det.owner >= 0 {
 		return speakerRef{det.owner, graph.SpeakerDocument}
 	}
+	s0 := sentenceStart(p, i)
 	// a publisher before the head: "A Bloomberg poll", "a Washington
 	// Post-ABC News poll", "a USA TODAY analysis"
-	k := h
-	for k > i && !c.capTok(toks[k-1]) {
-		k--
-	}
-	if k > i {
-		n := k
-		for n > i && toks[n-1].kind == tokWord && (c.capTok(toks[n-1]) || connectors[toks[n-1].lower] && n < k) && !toks[n-1].poss {
-			n--
-		}
-		for n < k && !c.capTok(toks[n]) {
-			n++
-		}
-		if n < k {
-			if ref := c.name(p, nameRun{pi: c.d.paraIndex(p), i: n, n: n, e: k, ent: -1}); ref.ent >= 0 {
-				return speakerRef{ref.ent, graph.SpeakerDocument}
-			}
-		}
+	if id := c.publisherIn(p, pi, i, h, s0); id >= 0 {
+		return speakerRef{id, graph.SpeakerDocument}
 	}
 	// after it: "a poll by the Dayton Ledger", "the transcript published by
 	// The Washington Post"
 	if comp >= 0 {
-		for k := comp; k < e; k++ {
-			if !toks[k].capital {
-				continue
-			}
-			n := k
-			for n < e && toks[n].kind == tokWord && (toks[n].capital || connectors[toks[n].lower] && n+1 < e && toks[n+1].capital) {
-				n++
-			}
-			if ref := c.name(p, nameRun{pi: c.d.paraIndex(p), i: k, n: k, e: n, ent: -1}); ref.ent >= 0 {
-				return speakerRef{ref.ent, graph.SpeakerDocument}
-			}
-			break
+		if id := c.publisherIn(p, pi, comp+1, e, s0); id >= 0 {
+			return speakerRef{id, graph.SpeakerDocument}
 		}
 	}
+	noun := singular(toks[h].lower)
 	if isPlural(toks[h].lower) && det.kind != detDefinite {
 		return generic
 	}
-	if det.kind == detDefinite || det.kind == detNone {
-		if dm := c.lastDocument(toks[i].start, singular(toks[h].lower), 0); dm >= 0 {
+	pos := toks[i].start
+	switch {
+	case c.headline[pi]:
+		// a headline's document is the first the article names
+		for _, dm := range c.docs {
+			if dm.head == noun {
+				return speakerRef{dm.publisher, graph.SpeakerDocument}
+			}
+		}
+	case det.kind == detDefinite || det.kind == detNone:
+		if dm := c.lastDocument(pos, noun, 0); dm >= 0 {
 			return speakerRef{c.docs[dm].publisher, graph.SpeakerDocument}
 		}
-		if dm := c.lastDocument(toks[i].start, "", 6); dm >= 0 {
+		if dm := c.lastDocument(pos, "", 6); dm >= 0 {
 			return speakerRef{c.docs[dm].publisher, graph.SpeakerDocument}
+		}
+	case det.kind == detIndefinite:
+		// "A new poll shows …", and the next sentences name it
+		at := c.sentence(pos)
+		for _, dm := range c.docs {
+			if dm.pos > pos && dm.head == noun && c.sentence(dm.pos)-at <= 3 {
+				return speakerRef{dm.publisher, graph.SpeakerDocument}
+			}
 		}
 	}
 	return doc
+}
+
+// publisherIn finds the publisher a capitalized run of toks[i:e] names,
+// or -1.
+func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
+	toks := p.toks
+	for k := i; k < e; k++ {
+		t := toks[k]
+		if t.kind != tokWord || !c.capTok(t) || c.commonCap(toks, k, s0, pi) || k == i && c.notName(toks, k) {
+			continue
+		}
+		r := c.runAt(p, pi, i, e, k)
+		if r.i < k {
+			r.i, r.n = k, max(r.n, k)
+		}
+		// a joint publisher, "Washington Post-ABC News": the first
+		for m := r.i; m < r.e; m++ {
+			if w := toks[m].text; strings.Contains(w, "-") && orgHeads[strings.ToLower(w[:strings.Index(w, "-")])] {
+				if m > r.i {
+					words := make([]string, 0, m-r.i+1)
+					for q := r.i; q < m; q++ {
+						words = append(words, toks[q].text)
+					}
+					words = append(words, w[:strings.Index(w, "-")])
+					if id := c.findOrg(words); id >= 0 {
+						return id
+					}
+					c.ents = append(c.ents, &entity{kind: graph.SpeakerOrganization, words: words, owner: -1, media: true})
+					return len(c.ents) - 1
+				}
+			}
+		}
+		if c.isGenericName(toks, r.n, r.e) {
+			return -1
+		}
+		ref := c.name(p, r)
+		return ref.ent
+	}
+	return -1
 }
