@@ -34,6 +34,7 @@ type entity struct {
 	member []int  // a group's members
 	count  int    // mentions
 	full   int    // mentions under a full name
+	weak   bool   // a person named by one word only, with no title
 }
 
 // name is how the entity is printed as a speaker.
@@ -66,6 +67,7 @@ func (e *entity) addTitle(t string) {
 	if t == "" || len(t) > 120 {
 		return
 	}
+	e.weak = false
 	for _, have := range e.titles {
 		if strings.EqualFold(have, t) {
 			return
@@ -192,7 +194,7 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 	for k := range runs {
 		r := &runs[k]
 		toks := d.paras[r.pi].toks
-		if r.ent >= 0 || r.e-r.n != 1 || r.n == r.i || c.headline[r.pi] {
+		if r.ent >= 0 || r.e-r.n != 1 || r.n == 0 || c.headline[r.pi] {
 			continue
 		}
 		if g, ok := courtesyGender[toks[r.n-1].lower]; ok && (g == 'm' || g == 'f') && c.findPersonWord(toks[r.n], g, toks[r.n].start) < 0 {
@@ -222,6 +224,9 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 		if c.campaignAfter(p, r) || c.policeAfter(p, r) {
 			continue // "the Clinton campaign" names the campaign, not Clinton
 		}
+		if r.n > r.i || e.kind == graph.SpeakerPerson && len(e.key) >= 2 {
+			e.weak = false
+		}
 		c.mention(p.toks[r.n].start, p.toks[r.e-1].end, r.ent, w)
 		if e.kind == graph.SpeakerPerson {
 			if t := c.titleBefore(p, r); t != "" {
@@ -233,8 +238,30 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 		}
 		c.documentAround(p, r)
 	}
+	c.pairs(runs)
 	c.author = c.findAuthor()
 	return c
+}
+
+// pairs registers two people named together, "Sens. Charles E. Grassley
+// and Patrick J. Leahy", as a group that "they" may mean.
+func (c *cast) pairs(runs []nameRun) {
+	for k := 0; k+1 < len(runs); k++ {
+		a, b := runs[k], runs[k+1]
+		toks := c.d.paras[a.pi].toks
+		if a.pi != b.pi || a.ent < 0 || b.ent < 0 || a.ent == b.ent || b.i != a.e+1 || !toks[a.e].is("and") {
+			continue
+		}
+		if c.ents[a.ent].kind != graph.SpeakerPerson || c.ents[b.ent].kind != graph.SpeakerPerson || c.ents[a.ent].owner >= 0 || c.ents[b.ent].owner >= 0 {
+			continue
+		}
+		c.ents = append(c.ents, &entity{kind: graph.SpeakerGroup, member: []int{a.ent, b.ent}, owner: -1})
+		w := float64(wOther)
+		if c.isSubject(&c.d.paras[a.pi], a.i, b.e) {
+			w = wSubject
+		}
+		c.mention(toks[a.n].start, toks[b.e-1].end, len(c.ents)-1, w)
+	}
 }
 
 // isHeadline reports whether a paragraph is a headline or a heading: in
@@ -331,8 +358,9 @@ func (c *cast) headlineBreak(toks []token, i, j int) bool {
 	if isGivenName(t.lower) || c.lex == nil || c.lex.m == nil || !hasGiven(toks, i, j) || j-i < 2 {
 		return false
 	}
-	cl := c.lex.m[uint32(newHash(1).s(t.lower))]
-	return cl.pos()&2 != 0
+	verb := func(w string) bool { return c.lex.m[uint32(newHash(1).s(w))].pos()&2 != 0 }
+	l := t.lower
+	return verb(l) || strings.HasSuffix(l, "s") && (verb(l[:len(l)-1]) || strings.HasSuffix(l, "es") && verb(l[:len(l)-2]))
 }
 
 // knownPerson reports whether a capitalized word is the surname or given
@@ -656,7 +684,7 @@ func (c *cast) addPerson(r *nameRun) int {
 		if e.kind != graph.SpeakerPerson || e.owner >= 0 || e.surname() != key[len(key)-1] {
 			continue
 		}
-		if len(e.key) >= 2 && len(key) >= 2 && !givenCompatible(e.key[0], key[0]) {
+		if len(e.key) >= 2 && len(key) >= 2 && !givenCompatible(e.key[0], key[0]) && !endsWith(e.key, key) && !endsWith(key, e.key) {
 			continue
 		}
 		if g != 0 && e.gender != 0 && g != e.gender {
@@ -670,7 +698,11 @@ func (c *cast) addPerson(r *nameRun) int {
 		}
 		return id
 	}
-	c.ents = append(c.ents, &entity{kind: graph.SpeakerPerson, words: words, key: key, gender: g, owner: -1})
+	// one word with nothing to say it is a person ("Politifact") may be
+	// an organisation: weak, until a title, a courtesy title or a
+	// pronoun says otherwise
+	weak := len(key) == 1 && r.n == r.i && g == 0 && !isGivenName(strings.ToLower(words[0]))
+	c.ents = append(c.ents, &entity{kind: graph.SpeakerPerson, words: words, key: key, gender: g, owner: -1, weak: weak})
 	return len(c.ents) - 1
 }
 
@@ -746,7 +778,8 @@ func (c *cast) addOrg(r *nameRun, kind string) int {
 // mediaHeads are words of the names of news outlets.
 var mediaHeads = set(`times post journal news tribune herald gazette telegraph guardian daily press
 magazine network television tv radio channel broadcasting observer chronicle examiner inquirer
-courier sentinel dispatch register monitor beast caller review report wire media reuters`)
+courier sentinel dispatch register monitor beast caller review report wire media reuters ledger
+globe bulletin enquirer mirror`)
 
 // orgWords returns the name words of an organisation run, without a
 // leading "The" unless one word is left ("The Hill") and without a
@@ -856,6 +889,10 @@ func (c *cast) lookupRun(r *nameRun) int {
 		return -1
 	}
 	if kind == graph.SpeakerPerson && !c.headline[r.pi] {
+		_, key := personWords(toks, r.n, r.e)
+		if id := c.findPersonKey(key, c.runGender(toks, r), toks[r.n].start); id >= 0 && len(key) < len(c.ents[id].key) {
+			return id
+		}
 		return c.addPerson(r)
 	}
 	if c.headline[r.pi] {
@@ -897,7 +934,7 @@ func (c *cast) findPersonKey(key []string, g byte, pos int) int {
 		if e.kind != graph.SpeakerPerson || e.owner >= 0 || e.surname() != last {
 			continue
 		}
-		if len(key) >= 2 && len(e.key) >= 2 && !givenCompatible(e.key[0], key[0]) {
+		if len(key) >= 2 && len(e.key) >= 2 && !givenCompatible(e.key[0], key[0]) && !endsWith(e.key, key) {
 			continue
 		}
 		if g != 0 && e.gender != 0 && e.gender != g {
@@ -931,6 +968,21 @@ func (c *cast) findPersonKey(key []string, g byte, pos int) int {
 		}
 	}
 	return c.mostSalient(cands, pos)
+}
+
+// endsWith reports whether the name key ends with the words of suffix, a
+// compound surname: "Guajardo Villarreal" of Ildefonso Guajardo
+// Villarreal.
+func endsWith(key, suffix []string) bool {
+	if len(suffix) >= len(key) {
+		return false
+	}
+	for k := range suffix {
+		if key[len(key)-len(suffix)+k] != suffix[k] {
+			return false
+		}
+	}
+	return true
 }
 
 // oneEdit reports whether a and b differ by one letter inserted, dropped
@@ -1095,7 +1147,7 @@ func (c *cast) titleBefore(p *para, r *nameRun) string {
 	i := r.i
 	for i > 0 {
 		t := p.toks[i-1]
-		if t.kind != tokWord || t.capital && !nationalityWords[t.lower] || determiners[t.lower] || cueVerbs[t.lower] {
+		if t.kind != tokWord || t.capital && !nationalityWords[t.lower] && !speakerTitles[t.lower] && !titleWords[t.lower] || determiners[t.lower] || cueVerbs[t.lower] {
 			break
 		}
 		if titleWords[t.lower] || speakerTitles[t.lower] || genderedNouns[t.lower] != 0 || c.nounFile(t.lower) == wnNounPerson ||

@@ -141,6 +141,7 @@ capital holdings industries energy coal oil motors airlines airways systems tech
 laboratory laboratories research analytics consulting securities exchange reserve commission
 tribunal observer chronicle examiner inquirer courier sentinel dispatch register monitor beast
 caller hill atlantic economist review report wire media medicine journalism foundation fund
+ledger globe bulletin enquirer mirror
 `)
 
 // docNouns are the nouns of documents that speak: "the poll shows", "the

@@ -56,6 +56,15 @@ func (d *doc) resolveSpeakers(lex *Lexicon) {
 	}
 	sort.SliceStable(atts, func(i, j int) bool { return pos(atts[i]) < pos(atts[j]) })
 	done := map[*attr]speakerRef{}
+	defer func() {
+		// a type is known once the whole article is read: "Politifact" is
+		// an organisation unless a title or a pronoun said otherwise
+		for a, ref := range done {
+			if ref.ent >= 0 && (ref.kind == graph.SpeakerPerson || ref.kind == graph.SpeakerOrganization) && c.ents[ref.ent].owner < 0 {
+				a.stype = c.kindOf(ref.ent)
+			}
+		}
+	}()
 	for _, a := range atts {
 		ref := generic
 		switch {
@@ -312,9 +321,12 @@ func hasAnd(toks []token, i, e int) bool {
 func (c *cast) nameOnly(p *para, i, e int) speakerRef {
 	toks := p.toks
 	for k := i; k < e; k++ {
-		if toks[k].kind != tokWord || !toks[k].capital && !connectors[toks[k].lower] && !speakerTitles[toks[k].lower] {
+		if toks[k].kind != tokWord && toks[k].text != "." || toks[k].kind == tokWord && !toks[k].capital && !connectors[toks[k].lower] && !speakerTitles[toks[k].lower] {
 			return generic
 		}
+	}
+	for i < e && (determiners[toks[i].lower] || speakerTitles[toks[i].lower] || toks[i].text == ".") {
+		i++ // "the", and titles the tokenizer cut from their period: "Sens ."
 	}
 	if e-i == 0 {
 		return generic
@@ -379,10 +391,14 @@ func (c *cast) pronoun(p *para, k int) speakerRef {
 // kindOf is the speaker type of an entity: a place that speaks is its
 // government, an organisation.
 func (c *cast) kindOf(id int) string {
-	if k := c.ents[id].kind; k != graph.SpeakerPlace {
-		return k
+	e := c.ents[id]
+	switch {
+	case e.kind == graph.SpeakerPlace:
+		return graph.SpeakerOrganization
+	case e.kind == graph.SpeakerPerson && e.weak && e.gender == 0:
+		return graph.SpeakerOrganization
 	}
-	return graph.SpeakerOrganization
+	return e.kind
 }
 
 // salientPerson finds the person "he" or "she" at pos refers to: the most
@@ -464,8 +480,9 @@ func (c *cast) salientThing(pos, reach int) int {
 	return best
 }
 
-// recentGroup finds the group "they" at pos refers to: the speaker of an
-// attribution within two sentences before that was a group.
+// recentGroup finds the group "they" at pos refers to: people named
+// together, or the speaker of an attribution that was a group, within two
+// sentences before.
 func (c *cast) recentGroup(pos int) int {
 	at := c.sentence(pos)
 	for m := c.before(pos) - 1; m >= 0; m-- {
@@ -552,8 +569,21 @@ func sentenceStart(p *para, k int) int {
 // Hill").
 func (c *cast) npBefore(toks []token, s, j int) int {
 	i := j
-	for i > s && toks[i-1].kind == tokWord && (toks[i-1].capital || connectors[toks[i-1].lower] && i < j && toks[i].capital) {
-		i--
+	for i > s && toks[i-1].kind == tokWord {
+		if c.capTok(toks[i-1]) {
+			i--
+			continue
+		}
+		// connectors between capitalized words: "Committee for a Fair Budget"
+		m := i - 1
+		for m > s && connectors[toks[m].lower] && !toks[m].capital && i-1-m < 2 {
+			m--
+		}
+		if i < j && m < i-1 && connectors[toks[m+1].lower] && c.capTok(toks[m]) && !toks[m].poss {
+			i = m
+			continue
+		}
+		break
 	}
 	for i < j && connectors[toks[i].lower] && !toks[i].capital {
 		i++
@@ -710,9 +740,14 @@ func (c *cast) commonCap(toks []token, k, s0, pi int) bool {
 // runAt returns the capitalized run of toks[i:e] that holds toks[h],
 // with the titles that open it told apart.
 func (c *cast) runAt(p *para, pi, i, e, h int) nameRun {
+	return c.runAtCut(p, pi, i, e, h, true)
+}
+
+// runAtCut is runAt; with cut, a run of no organisation ends at toks[h].
+func (c *cast) runAtCut(p *para, pi, i, e, h int, cut bool) nameRun {
 	for _, r := range c.findRuns(nil, pi, i, e, sentenceStart(p, i)) {
 		if r.i <= h && h < r.e {
-			if r.e > h+1 && !hasOrgHead(p.toks, r.i, r.e) {
+			if cut && r.e > h+1 && !hasOrgHead(p.toks, r.i, r.e) {
 				r.e = h + 1
 				r.n = c.nameStart(p.toks, r.i, r.e)
 				r.poss = p.toks[h].poss
@@ -1214,7 +1249,7 @@ func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
 		if t.kind != tokWord || !c.capTok(t) || c.commonCap(toks, k, s0, pi) || k == i && c.notName(toks, k) {
 			continue
 		}
-		r := c.runAt(p, pi, i, e, k)
+		r := c.runAtCut(p, pi, i, e, k, false)
 		if r.i < k {
 			r.i, r.n = k, max(r.n, k)
 		}
