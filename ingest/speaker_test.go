@@ -168,7 +168,7 @@ var speakerCases = []struct {
 			"The committee":            {"Committee for a Responsible Port Budget", tOrg},
 			"The Harbor Workers Union": {"Harbor Workers Union", tOrg},
 			"The Riverton Daily Post":  {"Riverton Daily Post", tOrg},
-			"The Post":               {"Riverton Daily Post", tOrg},
+			"The Post":                 {"Riverton Daily Post", tOrg},
 		},
 	},
 	{
@@ -201,7 +201,7 @@ var speakerCases = []struct {
 			"Sens. Ann Lee and Ben Park said the treaty was flawed. Mexico said it would wait. " +
 			"The United States and Canada said talks would resume.\n",
 		want: map[string]resolved{
-			"Sens. Ann Lee and Ben Park":    {"Ann Lee and Ben Park", tGroup},
+			"Sens. Ann Lee and Ben Park":   {"Ann Lee and Ben Park", tGroup},
 			"Mexico":                       {"Mexico", tOrg},
 			"The United States and Canada": {"United States and Canada", tGroup},
 		},
