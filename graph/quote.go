@@ -415,11 +415,11 @@ type plan struct {
 	// speaker records read so far are kept in typeOf
 	types  []string
 	typeOf map[uuid.UUID]string
-	n, avg                    float64        // quotes and mean words, for BM25
-	its                       []*badger.Iterator
-	fresh                     *badger.Iterator // over every fresh posting, to see which words have some
-	pos                       [][]int          // scratch
-	facts                     facts            // scratch
+	n, avg float64 // quotes and mean words, for BM25
+	its    []*badger.Iterator
+	fresh  *badger.Iterator // over every fresh posting, to see which words have some
+	pos    [][]int          // scratch
+	facts  facts            // scratch
 }
 
 func (p *plan) close() {
