@@ -413,19 +413,20 @@ type PageInfo struct {
 // caller's business); a non-zero bound excludes quotes whose article has
 // no date.
 type QuoteFilter struct {
-	SpeakerIDs []uuid.UUID
-	VenueIDs   []uuid.UUID
-	OutletIDs  []uuid.UUID
-	ArticleID  uuid.UUID
-	Kinds      []string // of the Kind* constants
-	// SpeakerTypes selects quotes whose speaker is of one of these types
-	// (of SpeakerTypes); a quote with no speaker is SpeakerGeneric.
-	SpeakerTypes  []string
-	MinConfidence float64 // compared at four decimals
-	Search        string  // a full-text search; see ParseSearch
+	SpeakerIDs    []uuid.UUID
+	VenueIDs      []uuid.UUID
+	OutletIDs     []uuid.UUID
+	ArticleID     uuid.UUID
+	Kinds         []string // of the Kind* constants
+	MinConfidence float64  // compared at four decimals
+	Search        string   // a full-text search; see ParseSearch
 	From, To      time.Time
 	// Order is not a filter but the order of the results.
 	Order QuoteOrder
+
+	// SpeakerTypes selects quotes whose speaker is of one of these types
+	// (of SpeakerTypes); a quote with no speaker is SpeakerGeneric.
+	SpeakerTypes []string
 }
 
 // QuoteOrder is an order of Quotes.

@@ -411,15 +411,16 @@ type plan struct {
 	phrases                   [][]*wordGroup // required phrases of two words or more
 	not                       [][]*wordGroup // excluded phrases
 	textOnly                  []searchTerm   // checked on the text
+	n, avg                    float64        // quotes and mean words, for BM25
+	its                       []*badger.Iterator
+	fresh                     *badger.Iterator // over every fresh posting, to see which words have some
+	pos                       [][]int          // scratch
+	facts                     facts            // scratch
+
 	// types are the speaker types the quote's speaker must have; types of
 	// speaker records read so far are kept in typeOf
 	types  []string
 	typeOf map[uuid.UUID]string
-	n, avg float64 // quotes and mean words, for BM25
-	its    []*badger.Iterator
-	fresh  *badger.Iterator // over every fresh posting, to see which words have some
-	pos    [][]int          // scratch
-	facts  facts            // scratch
 }
 
 func (p *plan) close() {
