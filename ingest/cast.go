@@ -35,6 +35,7 @@ type entity struct {
 	count  int    // mentions
 	full   int    // mentions under a full name
 	weak   bool   // a person named by one word only, with no title
+	okey   string // an organisation's or place's name folded (foldWords)
 }
 
 // name is how the entity is printed as a speaker.
@@ -120,6 +121,10 @@ type cast struct {
 	sentStarts []int  // where each sentence of the article starts
 	headline   []bool // per paragraph: title case, a headline
 	author     int    // the person who signs the article, or -1
+	orgs       []int           // the organisations and places among ents
+	orgKeys    map[string]int  // organisations and places by folded name
+	orgOneWord map[string]bool // lower-case names of one word of organisations and places
+	personKeys map[string]bool // folded surnames and given names of people
 }
 
 // nameRun is a run of capitalized words of one sentence: toks[i:e] of
@@ -128,6 +133,8 @@ type nameRun struct {
 	pi, i, n, e int
 	ent         int
 	poss        bool
+	kind        string // what classify said, once it has
+	classified  bool
 }
 
 // runStop are capitalized words that never start or continue a name.
@@ -150,16 +157,21 @@ either neither one two three four five six seven eight nine ten first second thi
 var connectors = set(`of for and the a on & de del della di da du la le van von der den bin al el y`)
 
 func (c *cast) capTok(t token) bool {
-	return t.kind == tokWord && t.capital && t.lower != "" && (!runStop[t.lower] || isAcronym(t.text))
+	return t.kind == tokWord && t.capital && t.lower != "" && (classOf(t)&spkStop == 0 || isAcronym(t.text))
 }
 
 // newCast collects the cast of d. lex, the WordNet classes of a model,
 // may be nil.
 func (d *doc) newCast(lex *Lexicon) *cast {
-	c := &cast{d: d, lex: lex, author: -1}
+	c := &cast{d: d, lex: lex, author: -1, orgKeys: map[string]int{}, orgOneWord: map[string]bool{}, personKeys: map[string]bool{}}
 	var runs []nameRun
 	for pi := range d.paras {
 		p := &d.paras[pi]
+		for k := range p.toks {
+			if t := &p.toks[k]; t.kind == tokWord {
+				t.spk = spkClasses[t.lower] | spkKnown
+			}
+		}
 		c.headline = append(c.headline, isHeadline(p, pi == 0))
 		for _, se := range p.sents {
 			c.sentStarts = append(c.sentStarts, p.toks[se[0]].start)
@@ -330,7 +342,7 @@ func (c *cast) findRuns(runs []nameRun, pi, s0, s1, first int) []nameRun {
 // most frequent sense; never a given name or a known name.
 func (c *cast) notName(toks []token, k int) bool {
 	t := toks[k]
-	if isGivenName(t.lower) || isAcronym(t.text) || places[t.lower] || c.knownWord(t) {
+	if givenTok(t) || isAcronym(t.text) || places[t.lower] || c.knownWord(t) {
 		return false
 	}
 	if len(t.lower) > 5 && (strings.HasSuffix(t.lower, "ing") || strings.HasSuffix(t.lower, "ly")) {
@@ -355,7 +367,7 @@ func (c *cast) notName(toks []token, k int) bool {
 // ("Elizabeth Warren Hammers Wells Fargo CEO").
 func (c *cast) headlineBreak(toks []token, i, j int) bool {
 	t := toks[j]
-	if isGivenName(t.lower) || c.lex == nil || c.lex.m == nil || !hasGiven(toks, i, j) || j-i < 2 {
+	if givenTok(t) || c.lex == nil || c.lex.m == nil || !hasGiven(toks, i, j) || j-i < 2 {
 		return false
 	}
 	verb := func(w string) bool { return c.lex.m[uint32(newHash(1).s(w))].pos()&2 != 0 }
@@ -366,31 +378,25 @@ func (c *cast) headlineBreak(toks []token, i, j int) bool {
 // knownPerson reports whether a capitalized word is the surname or given
 // name of a person of the cast.
 func (c *cast) knownPerson(t token) bool {
-	key := fold(strings.TrimSuffix(t.text, "."))
-	for _, e := range c.ents {
-		if e.kind == graph.SpeakerPerson && e.owner < 0 && (e.surname() == key || len(e.key) >= 2 && e.key[0] == key) {
-			return true
-		}
+	return c.personKeys[fold(strings.TrimSuffix(t.text, "."))]
+}
+
+// knowPerson notes the surname and given name of person e for knownPerson
+// and knownWord.
+func (c *cast) knowPerson(e *entity) {
+	if len(e.key) == 0 {
+		return
 	}
-	return false
+	c.personKeys[e.surname()] = true
+	if len(e.key) >= 2 {
+		c.personKeys[e.key[0]] = true
+	}
 }
 
 // knownWord reports whether a capitalized word is the surname or given
 // name of a person of the cast, or an organisation's name.
 func (c *cast) knownWord(t token) bool {
-	key := fold(strings.TrimSuffix(t.text, "."))
-	for _, e := range c.ents {
-		switch {
-		case e.owner >= 0 || e.kind == graph.SpeakerGroup:
-		case e.kind == graph.SpeakerPerson:
-			if e.surname() == key || len(e.key) >= 2 && e.key[0] == key {
-				return true
-			}
-		case len(e.words) == 1 && strings.EqualFold(e.words[0], t.text):
-			return true
-		}
-	}
-	return false
+	return c.knownPerson(t) || c.orgOneWord[strings.ToLower(t.text)]
 }
 
 // joins reports whether the lower-case words toks[j:m] join the
@@ -418,14 +424,14 @@ func (c *cast) joins(toks []token, i, j, m, s1 int) bool {
 	for e < s1 && c.capTok(toks[e]) && !toks[e].poss {
 		e++
 	}
-	return hasOrgHead(toks, m, e) && !isGivenName(toks[m].lower)
+	return hasOrgHead(toks, m, e) && !givenTok(toks[m])
 }
 
 // endsPerson reports whether toks[i:j] ends with a person's name: a
 // given name and a word after it.
 func (c *cast) endsPerson(toks []token, i, j int) bool {
 	for k := i; k < j-1; k++ {
-		if isGivenName(toks[k].lower) && !orgHeads[toks[j-1].lower] && !isTitleTok(toks[j-1]) {
+		if givenTok(toks[k]) && !orgHeads[toks[j-1].lower] && !isTitleTok(toks[j-1]) {
 			return true
 		}
 	}
@@ -465,7 +471,7 @@ func (c *cast) nameStart(toks []token, i, e int) int {
 	// the title is of ("High Representative of the European Union …
 	// Kaja Kallas"): the name starts there
 	for g := i + 1; g < e-1; g++ {
-		if isGivenName(toks[g].lower) && (isTitleTok(toks[g-1]) || hasOrgHead(toks, i, g) || hasTitleTok(toks, i, g) || !hasGiven(toks, i, g)) {
+		if givenTok(toks[g]) && (isTitleTok(toks[g-1]) || hasOrgHead(toks, i, g) || hasTitleTok(toks, i, g) || !hasGiven(toks, i, g)) {
 			return g
 		}
 	}
@@ -490,7 +496,7 @@ func (c *cast) nameStart(toks []token, i, e int) int {
 
 func hasGiven(toks []token, i, e int) bool {
 	for k := i; k < e; k++ {
-		if isGivenName(toks[k].lower) {
+		if givenTok(toks[k]) {
 			return true
 		}
 	}
@@ -506,35 +512,43 @@ func hasTitleTok(toks []token, i, e int) bool {
 	return false
 }
 
-func isTitleTok(t token) bool {
-	return speakerTitles[t.lower] || titleWords[t.lower] || nationalityWords[t.lower] && !places[t.lower] || t.lower == "house" || t.lower == "white" || t.lower == "press" || t.lower == "senate"
-}
+func isTitleTok(t token) bool { return classOf(t)&spkTitle != 0 }
 
 func hasOrgHead(toks []token, i, e int) bool {
 	for k := i; k < e; k++ {
-		if orgHeads[toks[k].lower] && toks[k].capital {
+		if toks[k].capital && classOf(toks[k])&spkOrgHead != 0 {
 			return true
 		}
 	}
 	return false
 }
 
+// givenTok reports whether a token is a given name.
+func givenTok(t token) bool { return classOf(t)&spkGiven != 0 }
+
 // classify tells what a run names: a person, an organisation, a place,
 // or "" when the run alone does not tell.
 func (c *cast) classify(r *nameRun) string {
+	if !r.classified {
+		r.kind, r.classified = c.classifyRun(r), true
+	}
+	return r.kind
+}
+
+// classifyRun is classify, unremembered.
+func (c *cast) classifyRun(r *nameRun) string {
 	toks := c.d.paras[r.pi].toks
 	n, e := r.n, r.e
 	if n >= e {
 		return ""
 	}
-	low := runLower(toks, n, e)
-	if e-n == 1 && (nationalityWords[low] || nationalityWords[singular(low)]) && !places[low] {
+	if e-n == 1 && (nationalityWords[toks[n].lower] || nationalityWords[singular(toks[n].lower)]) && !places[toks[n].lower] {
 		return "" // "Ukrainian", "Republicans"
 	}
 	switch {
-	case hasOrgHead(toks, r.i, e) && !(n > r.i && (isGivenName(toks[n].lower) || !hasOrgHead(toks, n, e) && e-n >= 2)):
+	case hasOrgHead(toks, r.i, e) && !(n > r.i && (givenTok(toks[n]) || !hasOrgHead(toks, n, e) && e-n >= 2)):
 		return graph.SpeakerOrganization
-	case knownMedia[low] != "" || knownMedia[strings.TrimPrefix(low, "the ")] != "":
+	case e-n <= 3 && knownMedia[runLower(toks, n, e)] != "":
 		return graph.SpeakerOrganization
 	case e-n == 1 && isAcronym(toks[n].text) && !speakerTitles[toks[n].lower]:
 		return graph.SpeakerOrganization
@@ -543,7 +557,7 @@ func (c *cast) classify(r *nameRun) string {
 	}
 	words := e - n
 	first := toks[n]
-	if words >= 2 && (isGivenName(first.lower) || isInitial(first.text) || n > r.i || c.titledBefore(toks, r.i) || c.appositive(&c.d.paras[r.pi], e) != "" || words >= 3 && isInitial(toks[e-2].text)) {
+	if words >= 2 && (givenTok(first) || isInitial(first.text) || n > r.i || c.titledBefore(toks, r.i) || c.appositive(&c.d.paras[r.pi], e) != "" || words >= 3 && isInitial(toks[e-2].text)) {
 		return graph.SpeakerPerson // "Laurence H. Tribe"
 	}
 	if words == 1 && n > r.i {
@@ -692,6 +706,7 @@ func (c *cast) addPerson(r *nameRun) int {
 		}
 		if len(key) > len(e.key) || len(key) == len(e.key) && len(words) > len(e.words) {
 			e.words, e.key = words, key
+			c.knowPerson(e)
 		}
 		if e.gender == 0 {
 			e.gender = g
@@ -703,6 +718,7 @@ func (c *cast) addPerson(r *nameRun) int {
 	// pronoun says otherwise
 	weak := len(key) == 1 && r.n == r.i && g == 0 && !isGivenName(strings.ToLower(words[0]))
 	c.ents = append(c.ents, &entity{kind: graph.SpeakerPerson, words: words, key: key, gender: g, owner: -1, weak: weak})
+	c.knowPerson(c.ents[len(c.ents)-1])
 	return len(c.ents) - 1
 }
 
@@ -755,10 +771,8 @@ func (c *cast) addOrg(r *nameRun, kind string) int {
 		return -1
 	}
 	if id := c.findOrg(words); id >= 0 {
-		e := c.ents[id]
-		if len(words) > len(e.words) {
-			e.words = words
-			e.acro = acronym(words)
+		if len(words) > len(c.ents[id].words) {
+			c.rename(id, words)
 		}
 		return id
 	}
@@ -771,8 +785,7 @@ func (c *cast) addOrg(r *nameRun, kind string) int {
 			e.media = true
 		}
 	}
-	c.ents = append(c.ents, e)
-	return len(c.ents) - 1
+	return c.newOrg(e)
 }
 
 // mediaHeads are words of the names of news outlets.
@@ -825,38 +838,75 @@ func acronym(words []string) string {
 // name, one whose name ends with these words, or whose acronym they are.
 func (c *cast) findOrg(words []string) int {
 	key := foldWords(words)
+	if id, ok := c.orgKeys[key]; ok {
+		return id
+	}
+	// a short name, or a longer one, of an organisation already known
+	one := len(words) == 1
+	acro := ""
+	if one {
+		acro = strings.ReplaceAll(words[0], ".", "")
+	}
+	short := len(words) <= 2 && !places[key]
+	prefixOK := one && !places[key] && !nationalityWords[key] && !orgHeads[key]
 	best := -1
-	for id, e := range c.ents {
-		if e.kind == graph.SpeakerPerson || e.kind == graph.SpeakerGroup || e.owner >= 0 {
-			continue
-		}
-		ek := foldWords(e.words)
+	for _, id := range c.orgs {
+		e := c.ents[id]
+		ek := e.okey
 		switch {
-		case ek == key:
-			return id
-		case strings.HasSuffix(ek, " "+key) && len(words) <= 2 && !places[key]:
+		case short && len(ek) > len(key) && ek[len(ek)-len(key)-1] == ' ' && strings.HasSuffix(ek, key):
 			best = id
-		case strings.HasSuffix(key, " "+ek) && len(e.words) <= 2 && !places[ek]:
+		case len(e.words) <= 2 && len(key) > len(ek) && key[len(key)-len(ek)-1] == ' ' && strings.HasSuffix(key, ek) && !places[ek]:
 			best = id
-		case len(words) == 1 && e.acro != "" && strings.ReplaceAll(words[0], ".", "") == e.acro:
+		case one && e.acro != "" && acro == e.acro:
 			best = id
-		case len(words) == 1 && best < 0 && e.kind == graph.SpeakerOrganization && strings.HasPrefix(ek, key+" ") && !places[key] && !nationalityWords[key] && !orgHeads[key]:
+		case prefixOK && best < 0 && e.kind == graph.SpeakerOrganization && len(ek) > len(key) && ek[len(key)] == ' ' && strings.HasPrefix(ek, key):
 			best = id // "Peabody" of "Peabody Energy"
 		}
 	}
 	return best
 }
 
+// newOrg registers an organisation or place named by words.
+func (c *cast) newOrg(e *entity) int {
+	e.okey = foldWords(e.words)
+	c.ents = append(c.ents, e)
+	id := len(c.ents) - 1
+	c.orgs = append(c.orgs, id)
+	if _, ok := c.orgKeys[e.okey]; !ok {
+		c.orgKeys[e.okey] = id
+	}
+	if len(e.words) == 1 {
+		c.orgOneWord[strings.ToLower(e.words[0])] = true
+	}
+	return id
+}
+
+// rename gives organisation id the fuller name words.
+func (c *cast) rename(id int, words []string) {
+	e := c.ents[id]
+	e.words, e.okey, e.acro = words, foldWords(words), acronym(words)
+	if _, ok := c.orgKeys[e.okey]; !ok {
+		c.orgKeys[e.okey] = id
+	}
+}
+
 func foldWords(words []string) string {
-	var parts []string
+	var b strings.Builder
 	for _, w := range words {
 		w = fold(strings.Trim(w, ".'’"))
-		if w == "the" && len(parts) == 0 && len(words) > 1 {
+		if w == "the" && b.Len() == 0 && len(words) > 1 {
 			continue
 		}
-		parts = append(parts, strings.ReplaceAll(w, ".", ""))
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		if strings.IndexByte(w, '.') >= 0 {
+			w = strings.ReplaceAll(w, ".", "")
+		}
+		b.WriteString(w)
 	}
-	return strings.Join(parts, " ")
+	return b.String()
 }
 
 // lookupRun finds the entity of a run that was not registered: a surname
@@ -988,6 +1038,9 @@ func endsWith(key, suffix []string) bool {
 // oneEdit reports whether a and b differ by one letter inserted, dropped
 // or replaced, past their first letter.
 func oneEdit(a, b string) bool {
+	if d := len(a) - len(b); d > 4 || d < -4 || a == "" || b == "" || a[0] != b[0] {
+		return false // a letter is at most four bytes
+	}
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) < len(rb) {
 		ra, rb = rb, ra
@@ -1052,16 +1105,18 @@ func (c *cast) mostSalient(cands []int, pos int) int {
 	// most salient one at pos when they are named alike
 	best, bestS := -1, -1.0
 	recent := false
-	for _, id := range cands {
-		if c.salience(id, pos) >= wOther/2 {
+	sal := make([]float64, len(cands))
+	for i, id := range cands {
+		sal[i] = c.salience(id, pos)
+		if sal[i] >= wOther/2 {
 			recent = true // named in full a sentence or two before
 		}
 	}
-	for _, id := range cands {
+	for i, id := range cands {
 		e := c.ents[id]
-		s := 1000*float64(e.full+e.count) + c.salience(id, pos)
+		s := 1000*float64(e.full+e.count) + sal[i]
 		if recent {
-			s = c.salience(id, pos) + 0.001*float64(e.full+e.count)
+			s = sal[i] + 0.001*float64(e.full+e.count)
 		}
 		if s > bestS {
 			best, bestS = id, s
@@ -1228,8 +1283,7 @@ func (c *cast) policeAfter(p *para, r *nameRun) bool {
 	}
 	id := c.findOrg(words)
 	if id < 0 {
-		c.ents = append(c.ents, &entity{kind: graph.SpeakerOrganization, words: words, owner: -1})
-		id = len(c.ents) - 1
+		id = c.newOrg(&entity{kind: graph.SpeakerOrganization, words: words, owner: -1})
 	}
 	c.mention(p.toks[r.n].start, p.toks[r.e].end, id, wOther)
 	return true
@@ -1315,7 +1369,7 @@ func (c *cast) findAuthor() int {
 		for j < n && p.toks[j].kind == tokWord && p.toks[j].capital {
 			j++
 		}
-		if j-i < 2 || !isGivenName(p.toks[i].lower) {
+		if j-i < 2 || !givenTok(p.toks[i]) {
 			continue
 		}
 		if j == n || p.toks[j].text == "," && j+3 >= n || p.toks[j].is("is", "was", "has") {

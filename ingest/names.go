@@ -233,3 +233,60 @@ south_dakota west_virginia rhode_island saudi_arabia north_korea south_korea uni
 united_kingdom south_africa new_zealand sri_lanka costa_rica el_salvador puerto_rico hong_kong
 los_angeles san_francisco san_diego las_vegas new_orleans st._louis mexico_city capitol_hill
 wall_street silicon_valley`)
+
+// spkClass is what the word lists of speaker resolution say of a word,
+// in one lookup: the mentions pass sets it on every token, since the
+// passes ask it many times of each.
+type spkClass uint16
+
+const (
+	spkKnown      spkClass = 1 << iota // the class was looked up
+	spkStop                            // runStop
+	spkTitle                           // a title word that is not part of a name (isTitleTok)
+	spkGiven                           // a given name
+	spkOrgHead                         // orgHeads
+	spkConnector                       // connectors
+	spkCommonNoun                      // a noun capitalized only when it opens a sentence or a headline
+	spkPlace                           // places
+	spkNationality                     // nationalityWords
+)
+
+var spkClasses = func() map[string]spkClass {
+	m := map[string]spkClass{}
+	add := func(words map[string]bool, c spkClass) {
+		for w := range words {
+			m[w] |= c
+		}
+	}
+	add(runStop, spkStop)
+	add(speakerTitles, spkTitle)
+	add(titleWords, spkTitle)
+	add(set("house white press senate"), spkTitle)
+	for w := range nationalityWords {
+		if !places[w] {
+			m[w] |= spkTitle
+		}
+	}
+	for w := range givenGender {
+		m[w] |= spkGiven
+	}
+	add(givenNames, spkGiven)
+	add(femaleNames, spkGiven)
+	add(orgHeads, spkOrgHead)
+	add(connectors, spkConnector)
+	for _, l := range []map[string]bool{docNouns, orgNouns, genericHeads, titleWords, speakerTitles, runStop, topicRoles} {
+		add(l, spkCommonNoun)
+	}
+	add(places, spkPlace)
+	add(nationalityWords, spkNationality)
+	return m
+}()
+
+// classOf returns the classes of t, from the token when the mentions
+// pass set them.
+func classOf(t token) spkClass {
+	if t.spk != 0 {
+		return t.spk
+	}
+	return spkClasses[t.lower] | spkKnown
+}

@@ -729,12 +729,11 @@ func (c *cast) commonCap(toks []token, k, s0, pi int) bool {
 	if !t.capital || t.kind != tokWord {
 		return true
 	}
-	if !(c.headline[pi] || k == s0) || isAcronym(t.text) || isGivenName(t.lower) || c.knownWord(t) {
+	if !(c.headline[pi] || k == s0) || isAcronym(t.text) || givenTok(t) || c.knownWord(t) {
 		return false
 	}
 	l := t.lower
-	return docNouns[l] || orgNouns[l] || genericHeads[l] || titleWords[l] || speakerTitles[l] || runStop[l] ||
-		topicRoles[l] || c.notName(toks, k) || isPlural(l) && !places[l] && c.nounFile(singular(l)) >= 0
+	return classOf(t)&spkCommonNoun != 0 || c.notName(toks, k) || isPlural(l) && classOf(t)&spkPlace == 0 && c.nounFile(singular(l)) >= 0
 }
 
 // runAt returns the capitalized run of toks[i:e] that holds toks[h],
@@ -943,8 +942,7 @@ func (c *cast) modifierOrg(p *para, i, h, s0 int) int {
 	if c.headline[pi] {
 		return -1 // a headline names what the article names
 	}
-	c.ents = append(c.ents, &entity{kind: graph.SpeakerOrganization, words: words, owner: -1})
-	return len(c.ents) - 1
+	return c.newOrg(&entity{kind: graph.SpeakerOrganization, words: words, owner: -1})
 }
 
 // salientCampaign finds the campaign the article last spoke of before pos.
@@ -1265,8 +1263,7 @@ func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
 					if id := c.findOrg(words); id >= 0 {
 						return id
 					}
-					c.ents = append(c.ents, &entity{kind: graph.SpeakerOrganization, words: words, owner: -1, media: true})
-					return len(c.ents) - 1
+					return c.newOrg(&entity{kind: graph.SpeakerOrganization, words: words, owner: -1, media: true})
 				}
 			}
 		}
