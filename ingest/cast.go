@@ -118,9 +118,9 @@ type cast struct {
 	ents       []*entity
 	ments      []emention // in text order
 	docs       []docMention
-	sentStarts []int  // where each sentence of the article starts
-	headline   []bool // per paragraph: title case, a headline
-	author     int    // the person who signs the article, or -1
+	sentStarts []int           // where each sentence of the article starts
+	headline   []bool          // per paragraph: title case, a headline
+	author     int             // the person who signs the article, or -1
 	orgs       []int           // the organisations and places among ents
 	orgKeys    map[string]int  // organisations and places by folded name
 	orgOneWord map[string]bool // lower-case names of one word of organisations and places

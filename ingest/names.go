@@ -240,15 +240,15 @@ wall_street silicon_valley`)
 type spkClass uint16
 
 const (
-	spkKnown      spkClass = 1 << iota // the class was looked up
-	spkStop                            // runStop
-	spkTitle                           // a title word that is not part of a name (isTitleTok)
-	spkGiven                           // a given name
-	spkOrgHead                         // orgHeads
-	spkConnector                       // connectors
-	spkCommonNoun                      // a noun capitalized only when it opens a sentence or a headline
-	spkPlace                           // places
-	spkNationality                     // nationalityWords
+	spkKnown       spkClass = 1 << iota // the class was looked up
+	spkStop                             // runStop
+	spkTitle                            // a title word that is not part of a name (isTitleTok)
+	spkGiven                            // a given name
+	spkOrgHead                          // orgHeads
+	spkConnector                        // connectors
+	spkCommonNoun                       // a noun capitalized only when it opens a sentence or a headline
+	spkPlace                            // places
+	spkNationality                      // nationalityWords
 )
 
 var spkClasses = func() map[string]spkClass {
