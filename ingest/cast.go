@@ -811,7 +811,7 @@ func (c *cast) orgWords(r *nameRun) []string {
 		}
 		words = append(words, w)
 	}
-	if i > 0 && toks[i-1].lower == "the" && len(words) == 1 && !isAcronym(words[0]) && !places[strings.ToLower(words[0])] && c.commonNoun(strings.ToLower(words[0])) {
+	if l := strings.ToLower(words[0]); i > 0 && toks[i-1].lower == "the" && len(words) == 1 && !isAcronym(words[0]) && !places[l] && knownMedia[l] == "" && c.commonNoun(l) {
 		words = append([]string{"The"}, words...)
 	}
 	return words

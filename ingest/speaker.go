@@ -85,6 +85,14 @@ func (d *doc) resolveSpeakers(lex *Lexicon) {
 				a.stitles = e.titles
 			}
 		}
+		// the confidence the rules gave counted a speaker they could not
+		// name as none; it follows the speaker named now
+		switch had := a.person >= 0 || a.name != ""; {
+		case !had && a.speaker != "" && a.how != "none":
+			a.conf += 0.25
+		case had && a.speaker == "":
+			a.conf -= 0.25
+		}
 	}
 }
 
