@@ -33,7 +33,7 @@ type entity struct {
 	acro   string // an organisation's initials ("RNC")
 	member []int  // a group's members
 	count  int    // mentions
-	full   int    // mentions under a full name
+	full   int    // mentions under a full name or a courtesy title, counted before the mentions pass
 	weak   bool   // a person named by one word only, with no title
 	okey   string // an organisation's or place's name folded (foldWords)
 }
@@ -118,13 +118,16 @@ type cast struct {
 	ents       []*entity
 	ments      []emention // in text order
 	docs       []docMention
-	sentStarts []int           // where each sentence of the article starts
-	headline   []bool          // per paragraph: title case, a headline
-	author     int             // the person who signs the article, or -1
-	orgs       []int           // the organisations and places among ents
-	orgKeys    map[string]int  // organisations and places by folded name
-	orgOneWord map[string]bool // lower-case names of one word of organisations and places
-	personKeys map[string]bool // folded surnames and given names of people
+	sentStarts []int  // where each sentence of the article starts
+	headline   []bool // per paragraph: title case, a headline
+	author     int    // the person who signs the article, or -1
+	// lastSpeaker is the entity the last source resolved was, in the
+	// sentence lastSpoke; -1 before any
+	lastSpeaker, lastSpoke int
+	orgs                   []int           // the organisations and places among ents
+	orgKeys                map[string]int  // organisations and places by folded name
+	orgOneWord             map[string]bool // lower-case names of one word of organisations and places
+	personKeys             map[string]bool // folded surnames and given names of people
 }
 
 // nameRun is a run of capitalized words of one sentence: toks[i:e] of
@@ -163,7 +166,7 @@ func (c *cast) capTok(t token) bool {
 // newCast collects the cast of d. lex, the WordNet classes of a model,
 // may be nil.
 func (d *doc) newCast(lex *Lexicon) *cast {
-	c := &cast{d: d, lex: lex, author: -1, orgKeys: map[string]int{}, orgOneWord: map[string]bool{}, personKeys: map[string]bool{}}
+	c := &cast{d: d, lex: lex, author: -1, lastSpeaker: -1, orgKeys: map[string]int{}, orgOneWord: map[string]bool{}, personKeys: map[string]bool{}}
 	var runs []nameRun
 	for pi := range d.paras {
 		p := &d.paras[pi]
@@ -209,8 +212,14 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 		if r.ent >= 0 || r.e-r.n != 1 || r.n == 0 || c.headline[r.pi] {
 			continue
 		}
-		if g, ok := courtesyGender[toks[r.n-1].lower]; ok && (g == 'm' || g == 'f') && c.findPersonWord(toks[r.n], g, toks[r.n].start) < 0 {
-			r.ent = c.addPerson(r)
+		if g, ok := courtesyGender[toks[r.n-1].lower]; ok && (g == 'm' || g == 'f') {
+			id := c.findPersonWord(toks[r.n], g, toks[r.n].start)
+			if id < 0 {
+				id = c.addPerson(r)
+			}
+			if id >= 0 {
+				c.ents[id].full++ // counted ahead, as full names are: "President Obama" is the Obama most named
+			}
 		}
 	}
 	for k := range runs {
@@ -251,8 +260,44 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 		c.documentAround(p, r)
 	}
 	c.pairs(runs)
+	c.genders(runs)
 	c.author = c.findAuthor()
 	return c
+}
+
+// genders gives a person whose given name does not tell a gender the
+// gender of the pronoun that follows them in a sentence they open:
+// "Tyresha McClenney, a student, said she …".
+func (c *cast) genders(runs []nameRun) {
+	for _, r := range runs {
+		if r.ent < 0 || c.ents[r.ent].kind != graph.SpeakerPerson || c.ents[r.ent].gender != 0 {
+			continue
+		}
+		p := &c.d.paras[r.pi]
+		if !c.isSubject(p, r.i, r.e) {
+			continue
+		}
+		end := len(p.toks)
+		for _, se := range p.sents {
+			if r.i >= se[0] && r.i < se[1] {
+				end = se[1]
+			}
+		}
+	scan:
+		for k := r.e; k < end; k++ {
+			t := p.toks[k]
+			switch {
+			case t.kind != tokWord:
+			case t.capital && c.knownPerson(t):
+				break scan // someone else the pronoun may be
+			default:
+				if g := pronounKinds[t.lower]; g == 'm' || g == 'f' {
+					c.ents[r.ent].gender = g
+					break scan
+				}
+			}
+		}
+	}
 }
 
 // pairs registers two people named together, "Sens. Charles E. Grassley
@@ -304,7 +349,7 @@ func isHeadline(p *para, first bool) bool {
 func (c *cast) findRuns(runs []nameRun, pi, s0, s1, first int) []nameRun {
 	toks := c.d.paras[pi].toks
 	for i := s0; i < s1; {
-		if !c.capTok(toks[i]) || i == first && c.commonCap(toks, i, first, pi) {
+		if !c.capTok(toks[i]) || i == first && c.commonCap(toks, i, first, pi) && !(isTitleTok(toks[i]) && i+1 < s1 && c.capTok(toks[i+1])) {
 			i++
 			continue
 		}

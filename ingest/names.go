@@ -44,7 +44,7 @@ kristina kristin krista lana lena leigh lila lillie lois lucille lydia mae margo
 maureen meredith miranda misty myra nadia nina noelle norma opal paige pauline priscilla
 rachael rebekah rhonda rita roxanne ruby sabrina selena shana shauna sheryl sierra sonja
 stella summer susanne suzanne sylvie tamara tara tasha thelma tonya tricia ursula vera
-viola vivian wanda whitney yvette zelda
+viola vivian wanda whitney yvette zelda olive hazel edna ethel mildred agnes bertha gladys
 `},
 		{'m', `
 james john robert michael william david richard joseph thomas charles christopher daniel matthew
@@ -75,12 +75,16 @@ irving jeb jed jerome kurt lamar lance lyle mack marty max mitchell morris ned n
 otto phil quentin ralph reggie rex rod rudy rusty sid stan ty vic vince wade walt ward
 zack ahmad omar tariq yusuf kareem jamal darnell tyrone deshawn malik andre terrence
 `},
+		// names given to women and men alike
+		{0, `terry kelly dana lee jordan taylor jamie casey morgan robin pat sam alex jesse jessie kim chris
+jean leslie shannon tracy kerry kris sandy jackie frankie billie bobbie avery riley quinn drew
+ashley carey cameron sidney sydney marion lynn`},
 	} {
 		word := ""
 		for _, c := range l.names + " " {
 			if c == ' ' || c == '\n' {
 				if word != "" {
-					if g, ok := m[word]; ok && g != l.g {
+					if g, ok := m[word]; ok && g != l.g || l.g == 0 {
 						m[word] = 0 // listed as both
 					} else {
 						m[word] = l.g

@@ -148,6 +148,7 @@ func (c *cast) source(a *attr) speakerRef {
 	}
 	if ref.ent >= 0 {
 		c.mention(p.toks[i].start, p.toks[e-1].end, ref.ent, wSpeaker)
+		c.lastSpeaker, c.lastSpoke = ref.ent, c.sentence(p.toks[i].start)
 	}
 	return ref
 }
@@ -197,7 +198,7 @@ func (c *cast) phrase(p *para, pi, i, e, depth int) speakerRef {
 	if e-i == 1 {
 		t := toks[i]
 		if t.kind == tokWord {
-			if _, ok := pronounKinds[t.lower]; ok {
+			if _, ok := pronounKinds[pronounPart(t.lower)]; ok {
 				return c.pronoun(p, i)
 			}
 			if relatives[t.lower] {
@@ -363,13 +364,28 @@ var pronounKinds = map[string]byte{
 	"you": '2', "your": '2',
 }
 
+// pronounPart is a word without the contraction it may end with: "i've"
+// is "i", "she’d" "she".
+func pronounPart(l string) string {
+	if i := strings.IndexAny(l, "'’"); i > 0 {
+		return l[:i]
+	}
+	return l
+}
+
 // pronoun resolves the pronoun toks[k].
 func (c *cast) pronoun(p *para, k int) speakerRef {
 	t := p.toks[k]
 	pos := t.start
-	switch g := pronounKinds[t.lower]; g {
+	l := pronounPart(t.lower)
+	switch g := pronounKinds[l]; g {
 	case 'm', 'f':
 		id := c.salientPerson(pos, g, p, k)
+		// "…,” she said: the speaker of the attribution just before, of
+		// that gender or of none known, goes on speaking
+		if ls := c.lastSpeaker; ls >= 0 && ls != id && c.sentence(pos)-c.lastSpoke <= 2 && c.ents[ls].kind == graph.SpeakerPerson && (c.ents[ls].gender == 0 || c.ents[ls].gender == g) {
+			id = ls
+		}
 		if id < 0 {
 			return generic
 		}
@@ -389,7 +405,7 @@ func (c *cast) pronoun(p *para, k int) speakerRef {
 			return speakerRef{id, graph.SpeakerGroup}
 		}
 	case '1':
-		if (t.lower == "i" || t.lower == "me" || t.lower == "my") && c.author >= 0 {
+		if (l == "i" || l == "me" || l == "my") && c.author >= 0 {
 			return speakerRef{c.author, graph.SpeakerPerson}
 		}
 	}
