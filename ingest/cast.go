@@ -456,20 +456,21 @@ func (c *cast) joins(toks []token, i, j, m, s1 int) bool {
 	if nameParticles[w] && !connectorOnly[w] {
 		return true
 	}
-	before := hasOrgHead(toks, i, j) || isTitleTok(toks[j-1])
+	before := hasOrgHead(toks, i, j) || speakerTitles[toks[j-1].lower] || titleWords[toks[j-1].lower]
 	if w != "and" {
 		// not after a person's name: "Charles B. Rangel of New York"
 		return before && !c.endsPerson(toks, i, j)
 	}
-	if endsOrg(toks, i, j) {
+	if endsOrg(toks, i, j) && !orgComplement(toks, i, j) {
 		return false // "the State Department and the Kremlin"
 	}
-	// the words after "and" must end in an organisation's head
+	// the words after "and" must end in an organisation's head, or go on
+	// what the organisation is of
 	e := m
 	for e < s1 && c.capTok(toks[e]) && !toks[e].poss {
 		e++
 	}
-	return hasOrgHead(toks, m, e) && !givenTok(toks[m])
+	return (hasOrgHead(toks, m, e) || orgComplement(toks, i, j)) && !givenTok(toks[m])
 }
 
 // endsPerson reports whether toks[i:j] ends with a person's name: a
@@ -485,6 +486,18 @@ func (c *cast) endsPerson(toks []token, i, j int) bool {
 
 // connectorOnly are connectors that are no name particles.
 var connectorOnly = set(`of for and the a on &`)
+
+// orgComplement reports whether toks[i:j] is an organisation's head
+// with "for" or "of" and what it is of, which "and" may go on: "Center
+// for Media and Public Affairs".
+func orgComplement(toks []token, i, j int) bool {
+	for k := i; k+1 < j; k++ {
+		if toks[k].capital && classOf(toks[k])&spkOrgHead != 0 && toks[k+1].is("for", "of", "on") {
+			return true
+		}
+	}
+	return false
+}
 
 // endsOrg reports whether toks[i:j] ends with an organisation's head.
 func endsOrg(toks []token, i, j int) bool {
@@ -595,6 +608,8 @@ func (c *cast) classifyRun(r *nameRun) string {
 		return graph.SpeakerOrganization
 	case e-n <= 3 && knownMedia[runLower(toks, n, e)] != "":
 		return graph.SpeakerOrganization
+	case e-n == 1 && places[toks[n].lower]:
+		return graph.SpeakerPlace // also in capitals, as datelines are: "CHARLOTTE"
 	case e-n == 1 && isAcronym(toks[n].text) && !speakerTitles[toks[n].lower]:
 		return graph.SpeakerOrganization
 	case isPlace(toks, n, e):
@@ -853,6 +868,10 @@ func (c *cast) orgWords(r *nameRun) []string {
 		w := toks[k].text
 		if toks[k].poss {
 			w = strings.TrimRight(w, "'’")
+		}
+		if h := strings.IndexByte(w, '-'); h > 0 && k > i && orgHeads[strings.ToLower(w[:h])] {
+			words = append(words, w[:h]) // "Washington Post-ABC News": the first of two
+			break
 		}
 		words = append(words, w)
 	}

@@ -545,7 +545,7 @@ func (c *cast) lastDocument(pos int, head string, reach int) int {
 func (c *cast) relative(p *para, pi, k, depth int) speakerRef {
 	toks := p.toks
 	j := k
-	for j > 0 && toks[j-1].kind == tokPunct && strings.Contains(",—–-", toks[j-1].text) {
+	for j > 0 && toks[j-1].kind == tokPunct && (strings.Contains(",—–-", toks[j-1].text) || toks[j-1].text == "--") {
 		j--
 	}
 	if j == 0 || depth > 3 {
@@ -567,12 +567,29 @@ func (c *cast) relative(p *para, pi, k, depth int) speakerRef {
 	}
 	// an appositive before the relative: "McConnell, now the Senate
 	// majority leader, who" is McConnell
-	ref := c.phrase(p, pi, i, j, depth+1)
-	if ref.ent < 0 && i > s+1 && toks[i-1].text == "," {
-		if i2 := c.npBefore(toks, s, i-1); i2 < i-1 {
-			if r2 := c.nameOnly(p, i2, i-1); r2.ent >= 0 {
+	a := i
+	for a > s && toks[a-1].kind == tokWord && toks[a-1].is("now", "then", "also", "once", "still", "currently", "formerly") {
+		a--
+	}
+	if a > s+1 && toks[a-1].text == "," && !(i < j && toks[i].capital && c.nameOnly(p, i, j).ent >= 0) {
+		if i2 := c.npBefore(toks, s, a-1); i2 < a-1 {
+			if r2 := c.nameOnly(p, i2, a-1); r2.ent >= 0 && r2.kind == graph.SpeakerPerson {
 				return r2
 			}
+		}
+	}
+	// of a list, the last: "celebrities like Oprah Winfrey, Patti LaBelle
+	// and Stevie Wonder, who"
+	if i > s && toks[i-1].is("and") {
+		if r := c.nameOnly(p, i, j); r.ent >= 0 {
+			return r
+		}
+	}
+	ref := c.phrase(p, pi, i, j, depth+1)
+	if ref.kind == graph.SpeakerGroup {
+		if g := c.ents[ref.ent]; len(g.member) > 0 {
+			last := g.member[len(g.member)-1]
+			return speakerRef{last, c.kindOf(last)}
 		}
 	}
 	return ref
@@ -613,8 +630,8 @@ func (c *cast) npBefore(toks []token, s, j int) int {
 		i++
 	}
 	if i < j {
-		if i > s && toks[i-1].is("on", "in", "at", "from", "of", "for", "with", "about", "to") {
-			return c.npBefore(toks, s, i-1)
+		if i > s && toks[i-1].is("on", "in", "at", "from") {
+			return c.npBefore(toks, s, i-1) // where they are, not who
 		}
 		// titles and a determiner before the name
 		for i > s && toks[i-1].kind == tokWord && (determiners[toks[i-1].lower] || titleWords[toks[i-1].lower] || speakerTitles[toks[i-1].lower] || toks[i-1].poss) {
@@ -642,6 +659,15 @@ func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
 	pi := c.d.paraIndex(p)
 	s0 := sentenceStart(p, i)
 	common := func(k int) bool { return c.commonCap(toks, k, s0, pi) }
+	if c.headline[pi] {
+		// a headline's phrase that holds a full name is about that person:
+		// "Elizabeth Warren Hammers Wells Fargo CEO", "A lesson from Loretta Lynch"
+		for _, r := range c.findRuns(nil, pi, i, e, s0) {
+			if r.e-r.n >= 2 && givenTok(toks[r.n]) && c.classify(&r) == graph.SpeakerPerson {
+				return c.name(p, r)
+			}
+		}
+	}
 	// a person's name ends the phrase, with titles before it that may
 	// hold prepositions: "High Representative of the European Union for
 	// Foreign Affairs and Security Policy Kaja Kallas"
@@ -785,6 +811,9 @@ func (c *cast) runAtCut(p *para, pi, i, e, h int, cut bool) nameRun {
 // party as a whole ("Republicans", "Many African-Americans").
 func (c *cast) isGenericName(toks []token, i, e int) bool {
 	l := toks[e-1].lower
+	if e-i > 1 && !isPlural(l) {
+		return false // "The Charlotte Observer"
+	}
 	return genericHeads[l] || nationalityWords[l] || isPlural(l) && nationalityWords[singular(l)]
 }
 
@@ -954,7 +983,11 @@ func (c *cast) modifierOrg(p *para, i, h, s0 int) int {
 	r := nameRun{pi: c.d.paraIndex(p), i: n, n: n, e: e, ent: -1}
 	kind := c.classify(&r)
 	if kind == graph.SpeakerPerson || e-n == 1 && kind == "" && c.findPersonWord(toks[n], 0, toks[n].start) >= 0 {
-		return -1
+		// a person's organisation: "the Obama administration"; not what a
+		// person merely leads or belongs to ("Trump's company")
+		if !toks[h].is("administration", "foundation", "family", "organization", "organisation") || toks[e-1].poss {
+			return -1
+		}
 	}
 	words := make([]string, 0, h+1-n)
 	for k := n; k <= h; k++ {
@@ -971,18 +1004,57 @@ func (c *cast) modifierOrg(p *para, i, h, s0 int) int {
 
 // salientCampaign finds the campaign the article last spoke of before pos.
 func (c *cast) salientCampaign(pos int) int {
+	at := c.sentence(pos)
+	score := map[int]float64{}
+	best, bestS := -1, 0.0
 	for m := c.before(pos) - 1; m >= 0; m-- {
-		if c.ents[c.ments[m].ent].owner >= 0 {
-			return c.ments[m].ent
+		mm := c.ments[m]
+		e := c.ents[mm.ent]
+		switch {
+		case e.owner >= 0:
+			score[mm.ent] += mm.w * pow2(-(at - mm.sent))
+		case e.kind == graph.SpeakerPerson && at-mm.sent <= 3:
+			// the candidate named just before: "Clinton … The campaign says"
+			for id, x := range c.ents {
+				if x.owner == mm.ent {
+					score[id] += mm.w * pow2(-(at - mm.sent)) / 2
+				}
+			}
 		}
 	}
-	return -1
+	for id, s := range score {
+		if s > bestS || s == bestS && id < best {
+			best, bestS = id, s
+		}
+	}
+	return best
 }
 
 // salientOrg finds the organisation a definite organisation noun ("the
 // agency", "the newspaper", "the city") at pos means: the most salient
 // whose name holds the noun, else the most salient of its sort.
 func (c *cast) salientOrg(pos int, noun string, headline bool) int {
+	// one whose name holds the noun, however far back: "police" is the
+	// "Charlotte-Mecklenburg police" of the story
+	named := -1
+	holds := func(m int) bool {
+		e := c.ents[c.ments[m].ent]
+		return e.owner < 0 && (e.kind == graph.SpeakerOrganization || e.kind == graph.SpeakerPlace) && containsFold(e.words, noun)
+	}
+	for m := c.before(pos) - 1; m >= 0 && !headline; m-- {
+		if holds(m) {
+			named = c.ments[m].ent
+			break
+		}
+	}
+	for m := c.before(pos); m < len(c.ments) && named < 0; m++ {
+		if holds(m) {
+			named = c.ments[m].ent // named further on
+		}
+	}
+	if named >= 0 {
+		return named
+	}
 	at := c.sentence(pos)
 	score := map[int]float64{}
 	from := c.before(pos) - 1
@@ -1082,7 +1154,7 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 			}
 		}
 		if named != "" && !e.roles[named] {
-			continue // "a spokeswoman for Hillary Clinton" is not Trump's
+			s /= 4 // "a spokeswoman for Hillary Clinton" is not Trump's
 		}
 		if s > bestS {
 			best, bestS = id, s
