@@ -222,7 +222,7 @@ func (c *cast) phrase(p *para, pi, i, e, depth int) speakerRef {
 	// follows
 	if k := appositiveCut(toks, i, e); k > i {
 		head := c.nounPhrase(p, i, k)
-		if head.ent >= 0 {
+		if head.ent >= 0 && (c.ents[head.ent].kind != graph.SpeakerPerson || c.namesIn(toks, i, k)) {
 			return head
 		}
 		for s := k + 1; s < e; {
@@ -240,6 +240,17 @@ func (c *cast) phrase(p *para, pi, i, e, depth int) speakerRef {
 		return head
 	}
 	return c.nounPhrase(p, i, e)
+}
+
+// namesIn reports whether toks[i:e] holds a capitalized name, not only a
+// role: "Her husband" and "The state's campaign chairman" do not.
+func (c *cast) namesIn(toks []token, i, e int) bool {
+	for k := i; k < e; k++ {
+		if c.capTok(toks[k]) && !isTitleTok(toks[k]) && !(k == i && determiners[toks[k].lower]) {
+			return true
+		}
+	}
+	return false
 }
 
 // cutClause cuts a noun phrase at a parenthesis, a dash, a relative
