@@ -227,10 +227,11 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 		if r.ent < 0 {
 			r.ent = c.lookupRun(r)
 		}
+		p := &d.paras[r.pi]
 		if r.ent < 0 {
+			c.policeAfter(p, r) // "Riverton police", of a place not known as one
 			continue
 		}
-		p := &d.paras[r.pi]
 		w := float64(wOther)
 		switch {
 		case r.poss:
@@ -1338,7 +1339,7 @@ func (c *cast) campaignAfter(p *para, r *nameRun) bool {
 // policeAfter registers "Tulsa police", "Charlotte-Mecklenburg police":
 // an organisation named by the words and "police".
 func (c *cast) policeAfter(p *para, r *nameRun) bool {
-	if r.e >= len(p.toks) || !p.toks[r.e].is("police") || p.toks[r.e].capital || r.poss {
+	if r.n >= r.e || r.e >= len(p.toks) || !p.toks[r.e].is("police") || p.toks[r.e].capital || r.poss {
 		return false
 	}
 	words := make([]string, 0, r.e+1-r.n)

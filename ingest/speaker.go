@@ -626,9 +626,10 @@ func (c *cast) npBefore(toks []token, s, j int) int {
 			i--
 			continue
 		}
-		// connectors between capitalized words: "Committee for a Fair Budget"
+		// connectors between capitalized words: "Committee for a Fair
+		// Budget"; not "and", which joins two names
 		m := i - 1
-		for m > s && connectors[toks[m].lower] && !toks[m].capital && i-1-m < 2 {
+		for m > s && connectors[toks[m].lower] && !toks[m].capital && !toks[m].is("and") && i-1-m < 2 {
 			m--
 		}
 		if i < j && m < i-1 && connectors[toks[m+1].lower] && c.capTok(toks[m]) && !toks[m].poss {
