@@ -68,22 +68,23 @@ type Venue struct {
 
 // Attribution is one quotation with its speaker, cue and venue.
 type Attribution struct {
-	Quote   string // the quoted text; fragments of a split quotation joined by " "
-	Spans   []Span // the quotation's fragments, in text order
-	Kind    string // direct, partial or indirect
-	Speaker string // resolved person, fullest name in the article; "" when unknown
+	Quote      string   // the quoted text; fragments of a split quotation joined by " "
+	Spans      []Span   // the quotation's fragments, in text order
+	Kind       string   // direct, partial or indirect
+	Speaker    string   // resolved person, fullest name in the article; "" when unknown
+	Titles     []string // the speaker's titles and roles found in the article
+	Source     *Mention // the speaker as the text names it
+	Cue        *Mention // the reporting verb or phrase
+	Venue      *Venue   // where it was said, when the text says
+	Confidence float64  // in [0, 1]
+	// Content is the reported content as attribution corpora mark it: the
+	// whole quotation with its marks, or the whole reported clause around a
+	// partial quotation or of indirect speech.
+	Content []Span
+
 	// SpeakerType is what the source is: one of graph.SpeakerPerson,
 	// SpeakerOrganization, SpeakerGroup, SpeakerPlace, SpeakerDocument (a
 	// document speaking for its publisher, the Speaker, when named) or
 	// SpeakerGeneric (no one in particular: Speaker is "").
 	SpeakerType string
-	Titles      []string // the speaker's titles and roles found in the article
-	Source      *Mention // the speaker as the text names it
-	Cue         *Mention // the reporting verb or phrase
-	Venue       *Venue   // where it was said, when the text says
-	Confidence  float64  // in [0, 1]
-	// Content is the reported content as attribution corpora mark it: the
-	// whole quotation with its marks, or the whole reported clause around a
-	// partial quotation or of indirect speech.
-	Content []Span
 }
