@@ -307,6 +307,7 @@ func titleKey(t string) string { return normalize(t) }
 
 // profile of a cluster of speaker records: what evidence is drawn from.
 type speakerProfile struct {
+	typ    string   // the speaker type of the cluster, "" read as a person
 	names  []string // names and aliases of every member
 	titles []string // normalized titles
 	roles  []string // normalized role parts of the titles
@@ -315,6 +316,9 @@ type speakerProfile struct {
 }
 
 func (p *speakerProfile) add(r *speakerRec) {
+	if p.typ == "" {
+		p.typ = speakerType(r.Type)
+	}
 	p.names = append(p.names, r.Name)
 	p.names = append(p.names, r.Aliases...)
 	for _, t := range r.Titles {
@@ -361,6 +365,9 @@ const (
 // be one person vetoes. sharedQuotes is how many quotations articles gave
 // to both.
 func scoreProfiles(a, b *speakerProfile, sharedQuotes int) (ev []Evidence, score float64, veto bool) {
+	if speakerType(a.typ) != speakerType(b.typ) {
+		return nil, 0, true // a person and an organisation are never one
+	}
 	var bestName []Evidence
 	best := math.Inf(-1)
 	singleOnly := true

@@ -60,6 +60,11 @@ func (f QuoteFilter) validate() error {
 			return fmt.Errorf("%w: kind %q is not direct, partial or indirect", ErrInvalid, k)
 		}
 	}
+	for _, t := range f.SpeakerTypes {
+		if !validSpeakerType(t) {
+			return fmt.Errorf("%w: speaker type %q is not one of %v", ErrInvalid, t, SpeakerTypes)
+		}
+	}
 	if f.Order == OrderRelevance {
 		if q := parseSearch(f.Search); q.empty() {
 			return fmt.Errorf("%w: relevance order needs a search", ErrInvalid)
@@ -420,6 +425,11 @@ type plan struct {
 	fresh                     *badger.Iterator // over every fresh posting, to see which words have some
 	pos                       [][]int          // scratch
 	facts                     facts            // scratch
+
+	// types are the speaker types the quote's speaker must have; types of
+	// speaker records read so far are kept in typeOf
+	types  []string
+	typeOf map[uuid.UUID]string
 }
 
 func (p *plan) close() {
@@ -519,6 +529,9 @@ func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 	}
 	for _, k := range f.Kinds {
 		p.kinds = append(p.kinds, kindCode(k))
+	}
+	if len(f.SpeakerTypes) > 0 {
+		p.types, p.typeOf = f.SpeakerTypes, map[uuid.UUID]string{}
 	}
 	if f.MinConfidence > 0 {
 		p.minConf = confUnits(f.MinConfidence)
@@ -811,10 +824,16 @@ func (p *plan) match(c []byte) (bool, error) {
 			return false, nil
 		}
 	}
-	if len(p.textOnly) > 0 {
+	if len(p.textOnly) > 0 || p.types != nil {
 		var q quoteRec
 		if err := load(p.txn, pQuote, quoteOf(c), &q); err != nil {
 			return false, fmt.Errorf("quote %x: %w", c[dateLen:], err)
+		}
+		if p.types != nil {
+			t, err := p.speakerTypeOf(q.SpeakerID)
+			if err != nil || !slices.Contains(p.types, t) {
+				return false, err
+			}
 		}
 		ws := words(q.Text)
 		for _, t := range p.textOnly {
@@ -824,6 +843,25 @@ func (p *plan) match(c []byte) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// speakerTypeOf returns the type of speaker record id, SpeakerGeneric for
+// none. The speaker records of one cluster share a type: identity
+// resolution never merges two of different types.
+func (p *plan) speakerTypeOf(id uuid.UUID) (string, error) {
+	if id == uuid.Nil {
+		return SpeakerGeneric, nil
+	}
+	if t, ok := p.typeOf[id]; ok {
+		return t, nil
+	}
+	var r speakerRec
+	if err := load(p.txn, pSpeaker, id, &r); err != nil {
+		return "", fmt.Errorf("speaker %s: %w", id, err)
+	}
+	t := speakerType(r.Type)
+	p.typeOf[id] = t
+	return t, nil
 }
 
 // occurrences adds up g's words in the quote at c, whose streams are

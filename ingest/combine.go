@@ -67,9 +67,12 @@ func extractText(m *Model, text string) []Attribution {
 	}()
 	d := newDocFrom(src.reset(text))
 	d.attributeAll()
+	var lex *Lexicon
 	if m != nil {
 		d.applyTagger(m)
+		lex = m.lex
 	}
+	d.resolveSpeakers(lex)
 	return d.results()
 }
 

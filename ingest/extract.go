@@ -44,6 +44,11 @@ type attr struct {
 	cue      *Mention
 	venue    *Venue
 	conf     float64
+	prev     *attr // the attribution a continuation ("cont") continues
+	// what speaker resolution decided (speaker.go)
+	speaker string
+	stype   string
+	stitles []string
 }
 
 type doc struct {
@@ -207,6 +212,7 @@ func (d *doc) attribute(pi, si, k int, last *attr) *attr {
 			return a
 		}
 		a.how = "cont"
+		a.prev = last
 		a.person, a.name, a.titles, a.venue = last.person, last.name, last.titles, last.venue
 		a.conf = 0.7
 	} else {
@@ -713,13 +719,7 @@ func (d *doc) results() []Attribution {
 			at.Quote = strings.Join(parts, " ")
 		}
 		at.Kind = a.kind
-		if a.person >= 0 {
-			at.Speaker = d.people[a.person].fullName()
-			at.Titles = d.people[a.person].titles
-		} else {
-			at.Speaker = a.name
-			at.Titles = a.titles
-		}
+		at.Speaker, at.SpeakerType, at.Titles = a.speaker, a.stype, a.stitles
 		at.Source = a.src
 		at.Cue = a.cue
 		at.Venue = a.venue

@@ -84,4 +84,10 @@ type Attribution struct {
 	// whole quotation with its marks, or the whole reported clause around a
 	// partial quotation or of indirect speech.
 	Content []Span
+
+	// SpeakerType is what the source is: one of graph.SpeakerPerson,
+	// SpeakerOrganization, SpeakerGroup, SpeakerPlace, SpeakerDocument (a
+	// document speaking for its publisher, the Speaker, when named) or
+	// SpeakerGeneric (no one in particular: Speaker is "").
+	SpeakerType string
 }

@@ -24,7 +24,14 @@ type mention struct {
 	subject bool // the subject of its sentence or of a reporting verb
 }
 
-func fold(s string) string { return foldName(strings.ToLower(s)) }
+func fold(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return foldName(strings.ToLower(s))
+		}
+	}
+	return strings.ToLower(s) // nothing to fold, and no copy when already lower case
+}
 
 // foldName drops diacritics from common Latin letters so that José and Jose
 // match.

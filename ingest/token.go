@@ -26,6 +26,7 @@ type token struct {
 	capital    bool      // the word starts with an upper-case letter
 	quote      int       // index of the quotation segment for tokQuote
 	cls        wordClass // what the word lists say of lower
+	spk        spkClass  // what speaker resolution's lists say of lower; set by its mentions pass
 }
 
 func (t token) is(words ...string) bool {

@@ -24,12 +24,16 @@ type extractLine struct {
 	Cue        *ingest.Mention `json:"cue"`
 	Venue      *ingest.Venue   `json:"venue"`
 	Confidence float64         `json:"confidence"`
+
+	// SpeakerType is person, organization, group, place, document
+	// (speaker is its publisher, or null) or generic (speaker is null).
+	SpeakerType string `json:"speaker_type"`
 }
 
 func runExtract(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "extract", "PATH...",
 		"Print one JSON object per attribution found in the articles under PATH, with no store:\n"+
-			`{"doc", "quote", "spans": [[start, end], ...], "kind", "speaker", "source", "cue", "venue", "confidence"}`+"\n"+
+			`{"doc", "quote", "spans": [[start, end], ...], "kind", "speaker", "source", "cue", "venue", "confidence", "speaker_type"}`+"\n"+
 			"Offsets are Unicode code points into the file's text as read, end exclusive.")
 	paths, err := f.parse(e, args)
 	if err != nil {
@@ -57,7 +61,7 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 		for _, at := range atts {
 			l := extractLine{
 				Doc: a.Path, Line: a.Line, Quote: at.Quote, Kind: at.Kind,
-				Source: at.Source, Cue: at.Cue, Venue: at.Venue, Confidence: at.Confidence,
+				Source: at.Source, Cue: at.Cue, Venue: at.Venue, Confidence: at.Confidence, SpeakerType: at.SpeakerType,
 				Spans: make([][2]int, len(at.Spans)),
 			}
 			for i, s := range at.Spans {

@@ -47,6 +47,10 @@ type Attribution struct {
 	Source  []ingest.Span //
 	Cue     []ingest.Span //
 	Content []ingest.Span //
+	// Speaker and SpeakerType are, for a prediction, the resolved speaker
+	// ("" when none) and its entity type.
+	Speaker     string
+	SpeakerType string
 }
 
 // Doc is one article with its attributions, gold or predicted.
@@ -77,6 +81,7 @@ func PredictWith(m *ingest.Model, d Doc) Doc {
 		if at.Cue != nil {
 			a.Cue = []ingest.Span{{Start: at.Cue.Start, End: at.Cue.End}}
 		}
+		a.Speaker, a.SpeakerType = at.Speaker, at.SpeakerType
 		p.Attributions = append(p.Attributions, a)
 	}
 	return p
