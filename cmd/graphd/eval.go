@@ -30,14 +30,17 @@ type evalOutput struct {
 	// Extractor is, with --agreement, the extractor's score on the same
 	// articles against the same first annotators.
 	Extractor *polnear.Report `json:"extractor,omitempty"`
+	// Venues is, with --venues, the score of the extractor's venues.
+	Venues *polnear.VenueReport `json:"venues,omitempty"`
 }
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--gold-cues | --agreement] [--json] [--errors FILE]",
+	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--venues FILE] [--gold-cues | --agreement] [--json] [--errors FILE]",
 		"Score the extractor against a month of the PolNeAR corpus: DIR holds text/NAME.txt and\n"+
 			"attributions/NAME_ANNOTATOR.ann; the first annotator listed in the metadata is used.\n"+
 			"Prints, for source, cue and content, exact-span and token precision, recall and F1,\n"+
-			"and attribution-level scores, overall and split by whether the content is quoted.\n"+
+			"and attribution-level scores, overall and split by whether the content is quoted;\n"+
+			"with --venues, venue precision, recall and F1 over the attributions it matched.\n"+
 			"With --agreement, scores the other annotators of the articles annotated more than once\n"+
 			"against the first instead: how far people agree on the same spans.")
 	metadata := f.String("metadata", "GRAPHD_POLNEAR_METADATA", "", "metadata.tsv of the corpus (default DIR/../metadata.tsv)")
@@ -46,6 +49,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	modelPath := f.String("model", "GRAPHD_MODEL", "", "a tagger model file from 'graphd train' (default: the embedded one; \"none\": rules only)")
 	goldCues := f.Bool("gold-cues", "GRAPHD_EVAL_GOLD_CUES", false, "give the tagger the annotated cues and score only its sources and contents")
 	agreement := f.Bool("agreement", "GRAPHD_EVAL_AGREEMENT", false, "score the other annotators of articles annotated more than once against the first, not the extractor")
+	venuesPath := f.String("venues", "GRAPHD_EVAL_VENUES", "", "a venue layer of the month (venues-dev.jsonl): score the extractor's venues against it")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -55,6 +59,9 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return errUsage
 	}
 	dir := pos[1]
+	if *venuesPath != "" && (*agreement || *goldCues) {
+		return fmt.Errorf("--venues scores the extractor's venues: drop --agreement and --gold-cues")
+	}
 	if *agreement {
 		if *goldCues {
 			return fmt.Errorf("--agreement scores the annotators, not the extractor: drop --gold-cues")
@@ -77,6 +84,12 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if *goldCues && model == nil {
 		return fmt.Errorf("--gold-cues needs a tagger model, not --model none")
 	}
+	var venues []polnear.GoldVenue
+	if *venuesPath != "" {
+		if venues, err = polnear.ReadVenues(*venuesPath, gold); err != nil {
+			return err
+		}
+	}
 
 	start := time.Now()
 	pred := make([]polnear.Doc, 0, len(gold))
@@ -92,13 +105,19 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	}
 	elapsed := time.Since(start)
 	rep := polnear.Score(gold, pred)
+	out := evalOutput{Dir: dir, Scored: "extractor", Articles: len(gold), Seconds: elapsed.Seconds(), Report: rep}
+	errs := rep.Errors
+	if *venuesPath != "" {
+		vr := polnear.ScoreVenues(gold, pred, venues)
+		out.Venues = &vr
+		errs = append(errs[:len(errs):len(errs)], vr.Errors...)
+	}
 
 	if *errorsPath != "" {
-		if err := writeEvalErrors(*errorsPath, dir, rep.Errors); err != nil {
+		if err := writeEvalErrors(*errorsPath, dir, errs); err != nil {
 			return err
 		}
 	}
-	out := evalOutput{Dir: dir, Scored: "extractor", Articles: len(gold), Seconds: elapsed.Seconds(), Report: rep}
 	if *goldCues {
 		out.Scored = "extractor with gold cues"
 	}
@@ -194,6 +213,9 @@ func writeEvalTable(w io.Writer, o evalOutput) {
 			fmt.Fprintf(w, "%-8s │ %10.1f %10.1f\n", rr.Role, rr.Exact.F1, x.Roles[i].Exact.F1)
 		}
 		fmt.Fprintf(w, "%-8s │ %10.1f %10.1f\n", "attrib.", r.Attributions.All.F1, x.Attributions.All.F1)
+	}
+	if o.Venues != nil {
+		writeVenueTable(w, o.Venues)
 	}
 	fmt.Fprintln(w, "\nExact spans are trimmed of quotation marks, spaces and , . ; : at both ends. Attributions")
 	fmt.Fprintln(w, "match when their contents share half their tokens (IoU ≥ 0.5) and their sources a token;")
