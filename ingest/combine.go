@@ -62,6 +62,7 @@ func ExtractWith(m *Model, a Article) []Attribution {
 	if m != nil {
 		d.applyTagger(m)
 	}
+	d.findVenues()
 	return d.results()
 }
 
@@ -328,7 +329,7 @@ func (a *attr) pos(d *doc) int {
 // tagged builds the attribution of a cue from the spans the tagger gave it.
 func (d *doc) tagged(pi int, c, src tspan, cons []tspan) *attr {
 	p := &d.paras[pi]
-	si, _, se := d.sentenceOf(p, c.start)
+	si, _, _ := d.sentenceOf(p, c.start)
 	a := &attr{para: pi, sent: si, person: -1, how: "tagger", contents: cons}
 	a.cue = &Mention{Text: string(d.r[c.start:c.end]), Start: c.start, End: c.end}
 	if src.end > src.start {
@@ -342,13 +343,6 @@ func (d *doc) tagged(pi int, c, src tspan, cons []tspan) *attr {
 			}
 		}
 		a.src = &Mention{Text: string(d.r[src.start:src.end]), Start: src.start, End: src.end}
-	}
-	if ci, ce := tokRange(p, c.start, c.end); ci < ce {
-		_, end := tokRange(p, c.end, se)
-		a.venue = d.venueIn(p, ci, ce, end)
-		if a.venue == nil {
-			a.venue = d.venueIn(p, -1, ce, end)
-		}
 	}
 	d.quotesOf(a)
 	return a

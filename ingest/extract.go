@@ -44,6 +44,7 @@ type attr struct {
 	cue      *Mention
 	venue    *Venue
 	conf     float64
+	prev     *attr // the statement a continuation ("cont") continues
 }
 
 type doc struct {
@@ -199,7 +200,7 @@ func (d *doc) attribute(pi, si, k int, last *attr) *attr {
 			return a
 		}
 		a.how = "cont"
-		a.person, a.name, a.titles, a.venue = last.person, last.name, last.titles, last.venue
+		a.person, a.name, a.titles, a.prev = last.person, last.name, last.titles, last
 		a.conf = 0.7
 	} else {
 		a.how = "none"
@@ -296,14 +297,9 @@ func (d *doc) attrRight(a *attr, p *para, s0, s1, k int) bool {
 	}
 	a.how = "right"
 	d.setSpeaker(a, p, npFrom, npTo)
-	after := npTo
 	if cueAt >= 0 {
 		d.setCue(a, p, cueAt)
-		if cueAt > npTo {
-			after = cueAt + 1
-		}
 	}
-	a.venue = d.venueIn(p, cueAt, after, s1)
 	return a.person >= 0 || a.name != "" || a.src != nil
 }
 
@@ -339,7 +335,6 @@ func (d *doc) attrColon(a *attr, p *para, s0, k int) bool {
 	d.setSpeaker(a, p, i, e)
 	if cueAt >= 0 {
 		d.setCue(a, p, cueAt)
-		a.venue = d.venueIn(p, cueAt, cueAt+1, k)
 	} else {
 		t := p.toks[k-1]
 		a.cue = &Mention{Text: t.text, Start: t.start, End: t.end}
@@ -448,10 +443,6 @@ func (d *doc) attrLeft(a *attr, p *para, s0, s1, k int) bool {
 			continue
 		}
 		d.setCue(a, p, c)
-		a.venue = d.venueIn(p, c, c+1, k)
-		if a.venue == nil {
-			a.venue = d.venueIn(p, -1, s0, i)
-		}
 		return true
 	}
 	// “…”, according to Name.
@@ -538,19 +529,12 @@ func (d *doc) indirect(pi, si int) *attr {
 		d.setCue(a, p, c)
 		// Content, Name said.
 		if i > s0 && p.toks[i-1].text == "," && d.onlyAdjuncts(p, c+1, end) {
-			a.venue = d.venueIn(p, c, c+1, end)
 			return d.finishIndirect(a, p, s0, i-1)
 		}
 		// Name said (to X) (that) content.
 		j := c + 1
 		if t.is("told", "tell", "tells", "telling") {
-			a.venue = d.venueIn(p, c, c+1, end)
 			j = npForward(p.toks, j, end)
-		} else {
-			a.venue = d.venueIn(p, c, c+1, end)
-		}
-		if a.venue == nil {
-			a.venue = d.venueIn(p, -1, s0, i)
 		}
 		j = d.skipAdjuncts(p, j, end)
 		if j < end && p.toks[j].is("that") {
