@@ -190,6 +190,147 @@ func (d *doc) applyTagger(m *Model) {
 		}
 	}
 	d.atts = d.merge(d.atts, out)
+	for _, a := range d.atts {
+		if a.src == nil && a.cue != nil {
+			d.subjectSource(a)
+		}
+	}
+	d.joinSameCue()
+	for _, a := range d.atts {
+		d.trimOwnCue(a)
+	}
+}
+
+// joinSameCue makes one attribution of the quotations a cue introduces
+// together: Kim called the plan “reckless,” “costly” and “late” is one
+// statement whose content runs from the first quotation to the last.
+func (d *doc) joinSameCue() {
+	byCue := map[[2]int]*attr{}
+	kept := d.atts[:0]
+	for _, a := range d.atts {
+		if a.cue == nil || a.how == "cont" {
+			kept = append(kept, a)
+			continue
+		}
+		k := [2]int{a.cue.Start, a.cue.End}
+		first := byCue[k]
+		if first == nil {
+			byCue[k] = a
+			kept = append(kept, a)
+			continue
+		}
+		fr, ar := d.contentOf(first), d.contentOf(a)
+		if len(fr) == 0 || len(ar) == 0 || d.paraAt(fr[0].start) != d.paraAt(ar[0].start) {
+			kept = append(kept, a)
+			continue
+		}
+		lo, hi := min(fr[0].start, ar[0].start), max(fr[len(fr)-1].end, ar[len(ar)-1].end)
+		first.segs = append(first.segs, a.segs...)
+		slices.Sort(first.segs)
+		first.contents = []tspan{{lo, hi}}
+		if first.src == nil {
+			first.src, first.person, first.name, first.titles = a.src, a.person, a.name, a.titles
+		}
+	}
+	d.atts = kept
+}
+
+// contentOf returns the content spans of a: the tagger's, or those of its
+// quotations or reported clause.
+func (d *doc) contentOf(a *attr) []tspan {
+	if len(a.contents) > 0 {
+		return a.contents
+	}
+	if a.how == "indirect" {
+		return []tspan{{a.content[0], a.content[1]}}
+	}
+	var out []tspan
+	for _, si := range a.segs {
+		out = append(out, tspan{d.segs[si].open, d.segs[si].closeEnd})
+	}
+	return out
+}
+
+// trimOwnCue keeps a content from running over its own source or cue:
+// what comes after them belongs to the statement only when a quotation
+// opens there (“A,” she said, “B.”), not when the narrative goes on
+// (“A,” she said, and then …).
+func (d *doc) trimOwnCue(a *attr) {
+	if len(a.contents) == 0 || a.cue == nil {
+		return
+	}
+	lo, hi := a.cue.Start, a.cue.End
+	if a.src != nil {
+		lo, hi = min(lo, a.src.Start), max(hi, a.src.End)
+	}
+	var out []tspan
+	for _, c := range a.contents {
+		if c.end <= lo || c.start >= hi {
+			out = append(out, c)
+			continue
+		}
+		if c.start < lo {
+			e := lo
+			for e > c.start && (isSpaceRune(d.r[e-1]) || d.r[e-1] == ',') {
+				e--
+			}
+			if e > c.start {
+				out = append(out, tspan{c.start, e})
+			}
+		}
+		if c.end > hi {
+			s := hi
+			for s < c.end && (isSpaceRune(d.r[s]) || d.r[s] == ',' || d.r[s] == ':') {
+				s++
+			}
+			if s < c.end && (c.start >= lo || isDoubleOpen(d.r[s]) || d.r[s] == '"') {
+				out = append(out, tspan{s, c.end})
+			}
+		}
+	}
+	if len(out) > 0 {
+		a.contents = out
+	}
+}
+
+// subjectSource gives an attribution the tagger found no source for the
+// subject of its sentence, when one stands before the cue: "Rival Jane
+// Doe had mocked the complaint, saying …", "She praised the plan and
+// called for …". A fronted adjunct ("At Monday's debate, …") is skipped.
+func (d *doc) subjectSource(a *attr) {
+	pi := d.paraAt(a.cue.Start)
+	if pi < 0 {
+		return
+	}
+	p := &d.paras[pi]
+	ci, _ := tokRange(p, a.cue.Start, a.cue.End)
+	s0 := 0
+	for _, se := range p.sents {
+		if ci >= se[0] && ci < se[1] {
+			s0 = se[0]
+			break
+		}
+	}
+	j := s0
+	if j < ci && p.toks[j].kind == tokWord && (commonCapitalized[p.toks[j].lower] && !isPronounTok(p.toks[j]) && !determiners[p.toks[j].lower] || strings.HasSuffix(p.toks[j].lower, "ly")) {
+		for j < ci && p.toks[j].text != "," {
+			j++
+		}
+		j++
+	}
+	if j >= ci {
+		return
+	}
+	e := npForward(p.toks, j, ci)
+	if e == j || e > ci {
+		return
+	}
+	// the subject is followed by its verb, not by more of a clause before the cue
+	a.para = pi
+	d.setSpeaker(a, p, j, e)
+	if a.person < 0 && a.name == "" && !isPronounTok(p.toks[j]) && !d.npIsRole(p, j, e) {
+		a.src, a.titles = nil, nil
+	}
 }
 
 // merge joins the rule attributions with the tagger's. Where both found

@@ -136,6 +136,11 @@ func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask
 		}
 		add(newHash(55).b(dir).u(t.wn.pos()).u(pp))
 		add(newHash(56).b(dir).u(t.wn.noun()).u(t.wn.verb()))
+		if t.cl[1] != 0 || seq[cs].cl[1] != 0 {
+			add(newHash(65).b(dir).u(uint32(t.cl[1])))
+			add(newHash(66).u(uint32(seq[cs].cl[1])).b(dir).b(coarse))
+			add(newHash(67).b(dir).u(uint32(t.cl[0])).b(clip2(marks[k])))
+		}
 		out[k] = flat[start:len(flat):len(flat)]
 	}
 	sc.flat = flat

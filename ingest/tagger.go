@@ -79,6 +79,7 @@ type ttok struct {
 	wh, sh     uint32 // hashes of lower and shape
 	suf        uint32 // hash of the last three bytes of lower, 0 when shorter
 	wn         lexClass
+	cl         [3]uint16 // word clusters, finest first, plus one; zeros when unknown
 }
 
 // tseq is one paragraph for the tagger.
@@ -487,6 +488,22 @@ func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 		}
 		add(newHash(41).u(pp).u(t.wn.pos()).u(np))
 		add(newHash(45).u(word(i - 1)).u(t.wn.verb()))
+		if t.cl[0] != 0 {
+			add(newHash(60).u(uint32(t.cl[0])))
+			add(newHash(61).u(uint32(t.cl[1])))
+			add(newHash(62).u(uint32(t.cl[2])))
+		}
+		pc, nc := uint32(1), uint32(2)
+		if i > 0 {
+			pc = uint32(seq[i-1].cl[1])
+		}
+		if i+1 < n {
+			nc = uint32(seq[i+1].cl[1])
+		}
+		if pc|nc|uint32(t.cl[1]) != 0 {
+			add(newHash(63).u(pc).u(uint32(t.cl[1])))
+			add(newHash(64).u(uint32(t.cl[1])).u(nc))
+		}
 		out[i] = flat[start:len(flat):len(flat)]
 	}
 	sc.flat = flat
@@ -709,7 +726,8 @@ type TrainOptions struct {
 	// 0 means 16.
 	RoleBits uint8
 	Seed     uint64 // the shuffling seed, for reproducible models
-	// Lexicon gives the tagger WordNet's word classes; nil trains without.
+	// Lexicon gives the tagger WordNet's word classes and word clusters;
+	// nil trains without.
 	Lexicon *Lexicon
 }
 
@@ -889,7 +907,7 @@ func (m *Model) perceptron(items []item, opts TrainOptions, progress func(epoch 
 	}
 }
 
-const modelMagic = "graphd-tagger-4\n"
+const modelMagic = "graphd-tagger-5\n"
 
 // WriteTo writes the model: a header, the transition weights, and the
 // feature weights quantized to 16 bits, gzipped.
@@ -911,6 +929,12 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	if m.lex != nil {
 		bw.WriteByte(1)
 		writeLexicon(bw, m.lex.m)
+	} else {
+		bw.WriteByte(0)
+	}
+	if m.lex != nil && m.lex.cl != nil {
+		bw.WriteByte(1)
+		writeClusters(bw, m.lex.cl)
 	} else {
 		bw.WriteByte(0)
 	}
@@ -998,7 +1022,19 @@ func LoadModel(r io.Reader) (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.lex = &Lexicon{lex}
+		m.lex = &Lexicon{m: lex}
+	}
+	if has, err := br.ReadByte(); err != nil {
+		return nil, fmt.Errorf("%w: no word clusters", ErrModel)
+	} else if has == 1 {
+		cl, err := readClusters(br)
+		if err != nil {
+			return nil, err
+		}
+		if m.lex == nil {
+			m.lex = &Lexicon{m: map[uint32]lexClass{}}
+		}
+		m.lex.cl = cl
 	}
 	m.raw, m.roles.raw = nil, nil
 	return m, nil

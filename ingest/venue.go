@@ -178,7 +178,7 @@ func (d *doc) venueOf(a *attr) *Venue {
 	// before the cue, when nothing is said after it: a fronted adjunct or
 	// an appositive participle
 	if c.v == nil {
-		c.offer(d.venueBefore(p, s0, ci, a.src))
+		c.offer(d.venueBefore(p, s0, ci))
 	}
 	return c.v
 }
@@ -607,15 +607,15 @@ func (d *doc) venueAdjuncts(p *para, j, s1 int) *Venue {
 // venueBefore reads a venue before the cue in its sentence, outside the
 // source: a fronted adjunct ("In a statement, …", "At a rally Friday in
 // Coral Springs, …") or an appositive participle ("Trump, speaking to a
-// veterans group, said").
-func (d *doc) venueBefore(p *para, s0, ci int, src *Mention) *Venue {
+// veterans group, said"), which may lie inside the source's span.
+func (d *doc) venueBefore(p *para, s0, ci int) *Venue {
 	toks := p.toks
 	for k := s0; k < ci; k++ {
 		if k > s0 && toks[k-1].text != "," {
 			continue
 		}
 		t := toks[k]
-		if t.kind != tokWord || src != nil && t.start >= src.Start && t.end <= src.End {
+		if t.kind != tokWord {
 			continue
 		}
 		// the phrase runs to the next comma before the cue
