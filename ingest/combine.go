@@ -62,8 +62,11 @@ func ExtractWith(m *Model, a Article) []Attribution {
 	if m != nil {
 		d.applyTagger(m)
 	}
+	d.headline()
+	d.partialClauses()
+	d.joinSameCue()
 	d.findVenues()
-	return d.results()
+	return d.oncePerSpan(d.results())
 }
 
 // sourcePool keeps the rune buffers of articles: nothing an extraction
@@ -195,7 +198,6 @@ func (d *doc) applyTagger(m *Model) {
 			d.subjectSource(a)
 		}
 	}
-	d.joinSameCue()
 	for _, a := range d.atts {
 		d.trimOwnCue(a)
 	}
@@ -224,6 +226,14 @@ func (d *doc) joinSameCue() {
 			kept = append(kept, a)
 			continue
 		}
+		from, to := fr[len(fr)-1].end, ar[0].start
+		if len(first.segs) > 0 && len(a.segs) > 0 {
+			from, to = d.segs[first.segs[len(first.segs)-1]].closeEnd, d.segs[a.segs[0]].open
+		}
+		if d.verbBetween(min(from, to), max(from, to)) {
+			kept = append(kept, a) // “any deal” and accused it of “appeasement”: a cue of its own
+			continue
+		}
 		lo, hi := min(fr[0].start, ar[0].start), max(fr[len(fr)-1].end, ar[len(ar)-1].end)
 		first.segs = append(first.segs, a.segs...)
 		slices.Sort(first.segs)
@@ -233,6 +243,23 @@ func (d *doc) joinSameCue() {
 		}
 	}
 	d.atts = kept
+}
+
+// verbBetween reports whether a reporting verb stands between offsets s
+// and e of one paragraph, outside quotations.
+func (d *doc) verbBetween(s, e int) bool {
+	pi := d.paraAt(s)
+	if pi < 0 {
+		return false
+	}
+	p := &d.paras[pi]
+	i, j := tokRange(p, s, e)
+	for k := i; k < j; k++ {
+		if t := p.toks[k]; t.kind == tokWord && !t.capital && cueVerbs[t.lower] {
+			return true
+		}
+	}
+	return false
 }
 
 // contentOf returns the content spans of a: the tagger's, or those of its
@@ -534,4 +561,140 @@ func (d *doc) quotesOf(a *attr) {
 
 func isSpaceRune(r rune) bool {
 	return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\u00a0'
+}
+
+// headlineRubrics open headlines with a colon that names no speaker.
+var headlineRubrics = set(`latest breaking update updated exclusive watch read live opinion analysis editorial
+	video photos photo report review explainer factbox timeline`)
+
+// headline attributes the headline, the article's first paragraph, in the
+// two shapes headlines give a statement: "Name: what was said" and "What
+// was said, Name Says". Other headline text is left to the rules and the
+// tagger, which keep no unattributed quotation.
+func (d *doc) headline() {
+	if len(d.paras) < 2 {
+		return
+	}
+	p := &d.paras[0]
+	n := len(p.toks)
+	if n < 4 || n > 40 {
+		return
+	}
+	for _, a := range d.atts {
+		if a.para == 0 {
+			return
+		}
+	}
+	end := n
+	for end > 0 && p.toks[end-1].kind == tokPunct {
+		end--
+	}
+	a := &attr{para: 0, person: -1, how: "headline", kind: graph.KindIndirect, conf: 0.6}
+	// Name: what was said
+	for k := 1; k <= 4 && k < end-2; k++ {
+		if p.toks[k].text != ":" {
+			continue
+		}
+		for i := range k {
+			t := p.toks[i]
+			if t.kind != tokWord || !t.capital || i == 0 && (determiners[t.lower] || headlineRubrics[t.lower]) {
+				return
+			}
+		}
+		d.setSpeaker(a, p, 0, k)
+		c := p.toks[k]
+		a.cue = &Mention{Text: c.text, Start: c.start, End: c.end}
+		a.contents = []tspan{{p.toks[k+1].start, p.toks[end-1].end}}
+		d.quotesOf(a)
+		d.atts = append([]*attr{a}, d.atts...)
+		return
+	}
+	// What was said, Name Says.
+	last := p.toks[end-1]
+	if last.kind != tokWord || !last.is("says", "said") {
+		return
+	}
+	c := end - 2
+	for c > 0 && p.toks[c].text != "," {
+		c--
+	}
+	if c < 3 || end-1-c-1 < 1 || end-1-c-1 > 6 {
+		return
+	}
+	d.setSpeaker(a, p, c+1, end-1)
+	a.cue = &Mention{Text: last.text, Start: last.start, End: last.end}
+	a.contents = []tspan{{p.toks[0].start, p.toks[c-1].end}}
+	d.quotesOf(a)
+	d.atts = append([]*attr{a}, d.atts...)
+}
+
+// partialClauses gives a partial quotation that the rules attributed by a
+// reporting verb before it ("Kim said the plan was “reckless” and late")
+// the whole reported clause as its content, from the verb to the end of the
+// sentence; the quoted words stay the quotation's text.
+func (d *doc) partialClauses() {
+	for _, a := range d.atts {
+		if len(a.contents) > 0 || a.kind != graph.KindPartial || a.how != "left" || a.cue == nil || len(a.segs) == 0 {
+			continue
+		}
+		q := d.segs[a.segs[0]]
+		pi := d.paraAt(a.cue.Start)
+		if pi < 0 || q.open < a.cue.End || d.paraAt(q.open) != pi {
+			continue
+		}
+		p := &d.paras[pi]
+		ci, _ := tokRange(p, a.cue.Start, a.cue.End)
+		for _, se := range p.sents {
+			if ci < se[0] || ci >= se[1] {
+				continue
+			}
+			_, ce := tokRange(p, a.cue.Start, a.cue.End)
+			e := se[1]
+			for e > ce && p.toks[e-1].kind == tokPunct {
+				e--
+			}
+			if ce < e && p.toks[e-1].end >= q.closeEnd {
+				a.contents = []tspan{{p.toks[ce].start, p.toks[e-1].end}}
+			}
+			break
+		}
+	}
+}
+
+// oncePerSpan keeps every quotation span in one attribution only, the
+// first: two cues may give one clause as the content of both (a statement
+// and one nested in it). An attribution left with no span of its own goes.
+func (d *doc) oncePerSpan(as []Attribution) []Attribution {
+	seen := make(map[Span]bool, len(as))
+	kept := as[:0]
+	for _, a := range as {
+		n := 0
+		for _, s := range a.Spans {
+			if seen[s] {
+				n++
+			}
+		}
+		if n == len(a.Spans) && n > 0 {
+			continue
+		}
+		if n > 0 {
+			spans := a.Spans[:0:0]
+			for _, s := range a.Spans {
+				if !seen[s] {
+					spans = append(spans, s)
+				}
+			}
+			a.Spans = spans
+			parts := make([]string, len(spans))
+			for i, sp := range spans {
+				parts[i] = string(d.r[sp.Start:sp.End])
+			}
+			a.Quote = strings.Join(parts, " ")
+		}
+		for _, s := range a.Spans {
+			seen[s] = true
+		}
+		kept = append(kept, a)
+	}
+	return kept
 }

@@ -1,0 +1,94 @@
+package ingest
+
+import (
+	"strings"
+	"testing"
+)
+
+// contents returns the text of each attribution's content spans, joined by
+// " / ", with its source.
+func contents(text string, as []Attribution) []string {
+	r := []rune(text)
+	var out []string
+	for _, a := range as {
+		var parts []string
+		for _, c := range a.Content {
+			parts = append(parts, string(r[c.Start:c.End]))
+		}
+		src := ""
+		if a.Source != nil {
+			src = a.Source.Text
+		}
+		out = append(out, src+": "+strings.Join(parts, " / "))
+	}
+	return out
+}
+
+func TestHeadline(t *testing.T) {
+	tests := []struct{ head, want string }{
+		{"Mara Holt: Taxes Will Not Rise This Year", "Mara Holt: Taxes Will Not Rise This Year"},
+		{"Bridge Will Reopen in May, Mayor Says.", "Mayor: Bridge Will Reopen in May"},
+		{"The Latest: Council meets on the budget", ""},     // a rubric, not a speaker
+		{"Council Meets on Budget as Deadline Nears", ""}, // no statement
+	}
+	for _, tt := range tests {
+		t.Run(tt.head, func(t *testing.T) {
+			text := tt.head + "\n\nThe council met on Monday and talked for hours about roads.\n"
+			var got []string
+			for _, c := range contents(text, ExtractWith(nil, Article{Text: text})) {
+				if strings.Contains(tt.head, strings.SplitN(c, ": ", 2)[1]) && c != ": " {
+					got = append(got, c)
+				}
+			}
+			if g := strings.Join(got, ", "); g != tt.want {
+				t.Errorf("headline attribution %q, want %q", g, tt.want)
+			}
+		})
+	}
+}
+
+// TestOneCueOneStatement checks that the quotations one cue introduces
+// are one statement, whose content runs from the first to the last.
+func TestOneCueOneStatement(t *testing.T) {
+	text := "Vote\n\nHolt called the plan “reckless,” “costly” and “late.”\n"
+	as := ExtractWith(nil, Article{Text: text})
+	if len(as) != 1 {
+		t.Fatalf("%d attributions: %q", len(as), contents(text, as))
+	}
+	if got := contents(text, as)[0]; got != "Holt: the plan “reckless,” “costly” and “late.”" {
+		t.Errorf("content %q", got)
+	}
+	if len(as[0].Spans) != 3 {
+		t.Errorf("spans %v, want the three quotations", as[0].Spans)
+	}
+}
+
+// TestContentOffItsCue checks that a content the tagger runs over its own
+// source and cue keeps to the quotation.
+func TestContentOffItsCue(t *testing.T) {
+	d := newDoc("Vote\n\n“We tried,” she said, and the meeting ended.\n")
+	d.attributeAll()
+	a := d.atts[0]
+	a.contents = []tspan{{d.segs[0].open, d.paras[1].end - 1}}
+	d.trimOwnCue(a)
+	var got []string
+	for _, c := range a.contents {
+		got = append(got, string(d.r[c.start:c.end]))
+	}
+	if g := strings.Join(got, " / "); g != "“We tried,”" {
+		t.Errorf("content %q, want the quotation alone", g)
+	}
+	// a quotation that goes on after the cue stays in
+	d = newDoc("Vote\n\n“We tried,” she said, “and we failed.”\n")
+	d.attributeAll()
+	a = d.atts[0]
+	a.contents = []tspan{{d.segs[0].open, d.paras[1].end}}
+	d.trimOwnCue(a)
+	got = got[:0]
+	for _, c := range a.contents {
+		got = append(got, string(d.r[c.start:c.end]))
+	}
+	if g := strings.Join(got, " / "); g != "“We tried,” / “and we failed.”" {
+		t.Errorf("content %q, want both parts of the quotation", g)
+	}
+}
