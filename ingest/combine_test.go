@@ -28,7 +28,7 @@ func TestHeadline(t *testing.T) {
 	tests := []struct{ head, want string }{
 		{"Mara Holt: Taxes Will Not Rise This Year", "Mara Holt: Taxes Will Not Rise This Year"},
 		{"Bridge Will Reopen in May, Mayor Says.", "Mayor: Bridge Will Reopen in May"},
-		{"The Latest: Council meets on the budget", ""},     // a rubric, not a speaker
+		{"The Latest: Council meets on the budget", ""},   // a rubric, not a speaker
 		{"Council Meets on Budget as Deadline Nears", ""}, // no statement
 	}
 	for _, tt := range tests {
