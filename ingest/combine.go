@@ -698,3 +698,43 @@ func (d *doc) oncePerSpan(as []Attribution) []Attribution {
 	}
 	return kept
 }
+
+// stanceVerbs are the cue verbs that report a belief, a feeling, an
+// intention or a judgement rather than words said.
+var stanceVerbs = set(`
+believe believes believed believing think thinks thought thinking fear fears feared fearing
+hope hopes hoped hoping agree agrees agreed agreeing estimate estimates estimated estimating
+find finds found finding show shows showed showing shown indicate indicates indicated indicating
+conclude concludes concluded concluding criticize criticizes criticized criticizing criticise
+criticises criticised praise praises praised praising decry decries decried decrying dismiss
+dismisses dismissed dismissing blast blasts blasted blasting slam slams slammed slamming
+`)
+
+// speechWords mark a cue of words said or written besides the reporting
+// verbs: "in a statement", "according to", "interview".
+var speechWords = set(`according statement statements interview remarks speech tweet tweets letter
+	email memo testimony wrote written quoted quoting citing cited talk talks talked talking speak speaks
+	spoke speaking discuss discusses discussed discussing question questions questioned questioning
+	refer refers referred referring address addresses addressed addressing`)
+
+// cueKind tells a cue of speech from one of stance; see Attribution.CueKind.
+func cueKind(c *Mention) string {
+	if c == nil {
+		return ""
+	}
+	speech := false
+	for _, w := range strings.FieldsFunc(strings.ToLower(c.Text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == '-' || r >= 0x80)
+	}) {
+		if stanceVerbs[w] {
+			return CueStance
+		}
+		if cueVerbs[w] || tellVerbs[w] || speechWords[w] {
+			speech = true
+		}
+	}
+	if speech || strings.TrimSpace(c.Text) == ":" || strings.ContainsAny(c.Text, "—–―-") && len([]rune(c.Text)) <= 2 {
+		return CueSpeech
+	}
+	return CueStance
+}

@@ -92,3 +92,19 @@ func TestContentOffItsCue(t *testing.T) {
 		t.Errorf("content %q, want both parts of the quotation", g)
 	}
 }
+
+func TestCueKind(t *testing.T) {
+	for cue, want := range map[string]string{
+		"said": CueSpeech, "told": CueSpeech, "according to": CueSpeech, ":": CueSpeech, "―": CueSpeech,
+		"said in a statement": CueSpeech, "tweeted": CueSpeech, "talked about": CueSpeech,
+		"criticized": CueStance, "plans": CueStance, "had hoped": CueStance, "in his view": CueStance,
+		"the fear that": CueStance, "a call for": CueSpeech, "supports": CueStance, "believes": CueStance,
+	} {
+		if got := cueKind(&Mention{Text: cue}); got != want {
+			t.Errorf("cueKind(%q) = %q, want %q", cue, got, want)
+		}
+	}
+	if got := cueKind(nil); got != "" {
+		t.Errorf("cueKind(nil) = %q", got)
+	}
+}

@@ -698,6 +698,7 @@ func (d *doc) results() []Attribution {
 		}
 		at.Source = a.src
 		at.Cue = a.cue
+		at.CueKind = cueKind(a.cue)
 		at.Venue = a.venue
 		c := a.conf
 		if c < 0.05 {

@@ -28,6 +28,7 @@ type extractLine struct {
 	Speaker    *string         `json:"speaker"`
 	Source     *ingest.Mention `json:"source"`
 	Cue        *ingest.Mention `json:"cue"`
+	CueKind    string          `json:"cue_kind,omitempty"` // speech or stance; see ingest.Attribution.CueKind
 	Venue      *ingest.Venue   `json:"venue"`
 	Confidence float64         `json:"confidence"`
 }
@@ -35,7 +36,7 @@ type extractLine struct {
 func runExtract(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "extract", "PATH...",
 		"Print one JSON object per attribution found in the articles under PATH, with no store:\n"+
-			`{"doc", "quote", "spans": [[start, end], ...], "content": [[start, end], ...], "kind", "speaker", "source", "cue", "venue", "confidence"}`+"\n"+
+			`{"doc", "quote", "spans": [[start, end], ...], "content": [[start, end], ...], "kind", "speaker", "source", "cue", "cue_kind", "venue", "confidence"}`+"\n"+
 			"Offsets are Unicode code points into the file's text as read, end exclusive.")
 	paths, err := f.parse(e, args)
 	if err != nil {
@@ -60,7 +61,7 @@ func runExtract(ctx context.Context, e *env, args []string) error {
 		for _, at := range ingest.Extract(a) {
 			l := extractLine{
 				Doc: a.Path, Line: a.Line, Quote: at.Quote, Kind: at.Kind,
-				Source: at.Source, Cue: at.Cue, Venue: at.Venue, Confidence: at.Confidence,
+				Source: at.Source, Cue: at.Cue, CueKind: at.CueKind, Venue: at.Venue, Confidence: at.Confidence,
 				Spans: make([][2]int, len(at.Spans)),
 			}
 			for i, s := range at.Spans {
