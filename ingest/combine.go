@@ -151,11 +151,13 @@ func (d *doc) applyTagger(m *Model) {
 			// the features of a token look at its neighbours' classes
 			m.lex.classify(sc, s.toks[max(0, w[0]-1):min(n, w[1]+1)])
 		}
-		feats := sc.features(s.toks, mask, sc.need)
+		// the features of each word alone are summed once a word
+		feats := sc.features(s.toks, mask, sc.need, false)
+		base := m.localSums(sc, s.toks, sc.need)
 		var cues [][2]int
 		for _, w := range wins {
 			lo, hi := w[0], w[1]
-			labs := m.decodeBiased(sc, feats[lo:hi], cueBias, nil)
+			labs := m.decodeBiased(sc, feats[lo:hi], cueBias, nil, base[lo:hi])
 			for i := 0; i < len(labs); i++ {
 				if labs[i] != labBCue && labs[i] != labICue {
 					continue

@@ -45,6 +45,8 @@ type Model struct {
 	raw    []int16                           // the quantized weights as read, until packed
 	scale  float32                           // q × scale = w
 	trans  [numLabels + 1][numLabels]float32 // previous label (numLabels = start) → label
+	// tr and trDangle are trans as decoding uses it; see transitions.
+	tr, trDangle *[numLabels + 1][numLabels]float32
 	// cueWords are the hashes of the words that were part of a cue in at
 	// least a fifth of their occurrences in training (said, according,
 	// told, but not to, of, in): the first stage decodes only the tokens
@@ -320,7 +322,36 @@ func boolByte(b bool) byte {
 
 // features computes the feature hashes of every token of seq.
 func features(seq []ttok, mask uint32) [][]uint32 {
-	return new(scratch).features(seq, mask, nil)
+	return new(scratch).features(seq, mask, nil, true)
+}
+
+// localFeatures appends to flat the hashes of the features of t that
+// depend on its word alone (its form, shape, suffix, classes and
+// clusters), which a loaded model sums once a word (localSums).
+func localFeatures(flat []uint32, t *ttok, mask uint32) []uint32 {
+	add := func(h hasher) { flat = append(flat, uint32(h)&mask) }
+	add(newHash(0))
+	add(hasher(t.wh))
+	add(hasher(t.sh))
+	if t.suf != 0 {
+		add(hasher(t.suf))
+	}
+	if t.class != 0 {
+		add(newHash(24).b(t.class))
+	}
+	if c := t.wn; c != 0 {
+		add(newHash(36).u(c.pos()))
+		add(newHash(37).u(c.verb()).u(c.noun()))
+		add(newHash(38).u(c.verbFlags()).u(c.nounFlags()))
+	} else {
+		add(newHash(36))
+	}
+	if t.cl[0] != 0 {
+		add(newHash(60).u(uint32(t.cl[0])))
+		add(newHash(61).u(uint32(t.cl[1])))
+		add(newHash(62).u(uint32(t.cl[2])))
+	}
+	return flat
 }
 
 // scratch holds the buffers of tagging, reused from paragraph to paragraph.
@@ -341,6 +372,19 @@ type scratch struct {
 	// lexCache holds the WordNet classes of recent words, of lexOf.
 	lexCache *[4096]lexCached
 	lexOf    *Lexicon
+	// localCache holds the word feature sums of recent words, of localOf.
+	localCache *[4096]localCached
+	localOf    *Model
+	base       [][8]int32
+	tmp        []uint32
+}
+
+// resize is grow without clearing, for buffers written whole.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	return s[:n]
 }
 
 func grow[T any](s []T, n int) []T {
@@ -353,9 +397,9 @@ func grow[T any](s []T, n int) []T {
 }
 
 // features computes the feature hashes of the tokens of seq, of those
-// marked in need when need is not nil; the result is valid until the next
-// call.
-func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
+// marked in need when need is not nil, with the features of the word alone
+// when local is true; the result is valid until the next call.
+func (sc *scratch) features(seq []ttok, mask uint32, need []bool, local bool) [][]uint32 {
 	n := len(seq)
 	sc.ints = grow(sc.ints, 3*n)
 	// nearest reporting verb outside quotations, left and right
@@ -421,19 +465,16 @@ func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 		}
 		t := seq[i]
 		start := len(flat)
+		if local {
+			flat = localFeatures(flat, &t, mask)
+		}
 		add := func(h hasher) { flat = append(flat, uint32(h)&mask) }
-		add(newHash(0))
-		add(hasher(t.wh))
 		add(newHash(2).u(word(i - 1)))
 		add(newHash(3).u(word(i + 1)))
 		add(newHash(6).u(word(i - 1)).u(t.wh))
 		add(newHash(7).u(t.wh).u(word(i + 1)))
-		add(hasher(t.sh))
 		if i > 0 {
 			add(newHash(9).u(seq[i-1].sh).u(t.sh))
-		}
-		if t.suf != 0 {
-			add(hasher(t.suf))
 		}
 		add(newHash(11).b(boolByte(t.inq)).b(t.mark))
 		add(newHash(14).b(t.rule))
@@ -444,9 +485,6 @@ func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 		}
 		if r := right[i]; r >= 0 {
 			add(newHash(22).u(seq[r].wh).b(bucket(r - i)))
-		}
-		if t.class != 0 {
-			add(newHash(24).b(t.class))
 		}
 		si := sent[i]
 		if f := first[si]; f >= 0 {
@@ -472,12 +510,7 @@ func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 		}
 		add(newHash(30).b(bucket(i - sstart[si])).b(bucket(send[si] - i)))
 		if c := t.wn; c != 0 {
-			add(newHash(36).u(c.pos()))
-			add(newHash(37).u(c.verb()).u(c.noun()))
-			add(newHash(38).u(c.verbFlags()).u(c.nounFlags()))
 			add(newHash(39).u(c.verb()).u(word(i + 1)))
-		} else {
-			add(newHash(36))
 		}
 		pp, np := uint32(1), uint32(2)
 		if i > 0 {
@@ -488,11 +521,6 @@ func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 		}
 		add(newHash(41).u(pp).u(t.wn.pos()).u(np))
 		add(newHash(45).u(word(i - 1)).u(t.wn.verb()))
-		if t.cl[0] != 0 {
-			add(newHash(60).u(uint32(t.cl[0])))
-			add(newHash(61).u(uint32(t.cl[1])))
-			add(newHash(62).u(uint32(t.cl[2])))
-		}
 		pc, nc := uint32(1), uint32(2)
 		if i > 0 {
 			pc = uint32(seq[i-1].cl[1])
@@ -523,8 +551,10 @@ func allowed(a, b int) bool {
 	return true
 }
 
-// emissions adds up the weights of the features f for every label.
-func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
+// emissions adds up the weights of the features f for every label, on
+// top of base, the sums of a word's own features (localSums), when it is
+// not nil.
+func (m *Model) emissions(f []uint32, base *[8]int32, em *[numLabels]float32) {
 	if m.q == nil {
 		*em = [numLabels]float32{}
 		for _, h := range f {
@@ -542,6 +572,9 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 	*em = [numLabels]float32{}
 	if m.stride == 4 {
 		var a0, a1, a2, a3 int32
+		if base != nil {
+			a0, a1, a2, a3 = base[0], base[1], base[2], base[3]
+		}
 		for _, h := range f {
 			w := (*[4]int8)(q[int(h)*4:])
 			a0 += int32(w[0])
@@ -556,6 +589,9 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 		return
 	}
 	var a0, a1, a2, a3, a4, a5, a6, a7 int32
+	if base != nil {
+		a0, a1, a2, a3, a4, a5, a6, a7 = base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7]
+	}
 	for _, h := range f {
 		w := (*[8]int8)(q[int(h)*8:])
 		a0 += int32(w[0])
@@ -571,6 +607,49 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 	for k, l := range labels {
 		em[l] = float32(acc[k]) * sc
 	}
+}
+
+// localSums sets base[i] to the summed weights of the word features
+// (localFeatures) of each token of seq marked in need, for the packed
+// labels of m. Words recur: sc keeps the sums of recent ones.
+func (m *Model) localSums(sc *scratch, seq []ttok, need []bool) [][8]int32 {
+	sc.base = resize(sc.base, len(seq))
+	if sc.localCache == nil {
+		sc.localCache = new([4096]localCached)
+	}
+	if sc.localOf != m {
+		sc.localOf = m
+		clear(sc.localCache[:])
+	}
+	mask := uint32(1)<<m.bits - 1
+	for i := range seq {
+		if !need[i] {
+			continue
+		}
+		t := &seq[i]
+		key := uint64(t.wh)<<32 | uint64(t.sh)
+		e := &sc.localCache[(t.wh^t.sh*0x9e3779b1)%uint32(len(sc.localCache))]
+		if !e.ok || e.key != key {
+			e.key, e.ok = key, true
+			e.sums = [8]int32{}
+			sc.tmp = localFeatures(sc.tmp[:0], t, mask)
+			for _, h := range sc.tmp {
+				row := m.q[int(h)*m.stride : int(h)*m.stride+m.stride]
+				for k, w := range row {
+					e.sums[k] += int32(w)
+				}
+			}
+		}
+		sc.base[i] = e.sums
+	}
+	return sc.base
+}
+
+// localCached is one word's feature sums in scratch's cache.
+type localCached struct {
+	key  uint64
+	sums [8]int32
+	ok   bool
 }
 
 // pack keeps, of the quantized weights read from a file, the labels of
@@ -599,6 +678,7 @@ func (m *Model) pack(raw []int16) {
 		}
 	}
 	m.scale *= div
+	m.tr, m.trDangle = m.transitions()
 }
 
 // allowedTable[a][b] tells whether label b may follow label a; a =
@@ -623,41 +703,32 @@ func (m *Model) decode(feats [][]uint32) []int {
 // decodeInto is decode with reused buffers; the result is valid until the
 // next call.
 func (m *Model) decodeInto(sc *scratch, feats [][]uint32, dangle []bool) []int {
-	return m.decodeBiased(sc, feats, 0, dangle)
+	return m.decodeBiased(sc, feats, 0, dangle, nil)
 }
 
 // decodeBiased is decodeInto with bias added to the score of a cue's first
 // token, trading the cues' precision for recall. When dangle is not nil, a
 // source or content never ends on a token it marks, but at the end of feats.
-func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle []bool) []int {
+// When base is not nil, it holds the sums of each token's word features,
+// which feats then leaves out (localSums).
+func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle []bool, base [][8]int32) []int {
 	n := len(feats)
 	if n == 0 {
 		return nil
 	}
-	sc.delta = grow(sc.delta, n)
-	sc.back = grow(sc.back, n)
+	sc.delta = resize(sc.delta, n)
+	sc.back = resize(sc.back, n)
 	delta, back := sc.delta, sc.back
 	var em [numLabels]float32
 	negInf := float32(math.Inf(-1))
 	labels := m.labels
-	// the transitions with the forbidden ones at -∞, and again with the
-	// ends of sources and contents forbidden, after a dangling word
-	var tr, trDangle [numLabels + 1][numLabels]float32
-	for p := range tr {
-		for l := range tr[p] {
-			tr[p][l], trDangle[p][l] = negInf, negInf
-			if allowedTable[p][l] {
-				tr[p][l] = m.trans[p][l]
-				endSrc := (p == labBSrc || p == labISrc) && l != labISrc
-				endCon := (p == labBCon || p == labICon) && l != labICon
-				if !endSrc && !endCon {
-					trDangle[p][l] = tr[p][l]
-				}
-			}
-		}
-	}
+	tr, trDangle := m.transitions()
 	for i := range n {
-		m.emissions(feats[i], &em)
+		if base != nil {
+			m.emissions(feats[i], &base[i], &em)
+		} else {
+			m.emissions(feats[i], nil, &em)
+		}
 		em[labBCue] += bias
 		if i == 0 {
 			for _, l := range labels {
@@ -669,9 +740,9 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle
 			}
 			continue
 		}
-		t := &tr
+		t := tr
 		if dangle != nil && dangle[i-1] {
-			t = &trDangle
+			t = trDangle
 		}
 		prev := &delta[i-1]
 		for _, l := range labels {
@@ -685,7 +756,7 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle
 			back[i][l] = int8(arg)
 		}
 	}
-	sc.labs = grow(sc.labs, n)
+	sc.labs = resize(sc.labs, n)
 	out := sc.labs
 	best := labels[0]
 	for _, l := range labels[1:] {
@@ -698,6 +769,32 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle
 		best = int(back[i][best])
 	}
 	return out
+}
+
+// transitions returns the transition weights with the forbidden ones at
+// -∞, and the same with the ends of sources and contents forbidden, for
+// after a dangling word. A loaded model computes them once; a model in
+// training, whose weights change, every time.
+func (m *Model) transitions() (tr, trDangle *[numLabels + 1][numLabels]float32) {
+	if m.tr != nil {
+		return m.tr, m.trDangle
+	}
+	negInf := float32(math.Inf(-1))
+	tr, trDangle = new([numLabels + 1][numLabels]float32), new([numLabels + 1][numLabels]float32)
+	for p := range tr {
+		for l := range tr[p] {
+			tr[p][l], trDangle[p][l] = negInf, negInf
+			if allowedTable[p][l] {
+				tr[p][l] = m.trans[p][l]
+				endSrc := (p == labBSrc || p == labISrc) && l != labISrc
+				endCon := (p == labBCon || p == labICon) && l != labICon
+				if !endSrc && !endCon {
+					trDangle[p][l] = tr[p][l]
+				}
+			}
+		}
+	}
+	return tr, trDangle
 }
 
 // The labels each stage uses: the first finds cues, the second the source
