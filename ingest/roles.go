@@ -186,6 +186,7 @@ func trainRoles(examples []TrainExample, opts TrainOptions, mask uint32) *Model 
 		}
 	}
 	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), labels: roleLabels}
+	m.setPreds()
 	m.perceptron(items, opts, nil)
 	return m
 }

@@ -47,6 +47,10 @@ type Model struct {
 	trans  [numLabels + 1][numLabels]float32 // previous label (numLabels = start) → label
 	// tr and trDangle are trans as decoding uses it; see transitions.
 	tr, trDangle *[numLabels + 1][numLabels]float32
+	// preds[k] lists the labels that may precede labels[k] (BIO), in the
+	// order of labels; npreds[k] how many.
+	preds  [numLabels][numLabels]uint8
+	npreds [numLabels]uint8
 	// cueWords are the hashes of the words that were part of a cue in at
 	// least a fifth of their occurrences in training (said, according,
 	// told, but not to, of, in): the first stage decodes only the tokens
@@ -679,6 +683,7 @@ func (m *Model) pack(raw []int16) {
 	}
 	m.scale *= div
 	m.tr, m.trDangle = m.transitions()
+	m.setPreds()
 }
 
 // allowedTable[a][b] tells whether label b may follow label a; a =
@@ -745,11 +750,12 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle
 			t = trDangle
 		}
 		prev := &delta[i-1]
-		for _, l := range labels {
+		for k, l := range labels {
 			best, arg := negInf, -1
-			for _, p := range labels {
+			// only the labels that may precede l, in the order of labels
+			for _, p := range m.preds[k][:m.npreds[k]] {
 				if v := prev[p] + t[p][l]; v > best {
-					best, arg = v, p
+					best, arg = v, int(p)
 				}
 			}
 			delta[i][l] = best + em[l]
@@ -769,6 +775,20 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle
 		best = int(back[i][best])
 	}
 	return out
+}
+
+// setPreds fills preds and npreds from labels.
+func (m *Model) setPreds() {
+	for k, l := range m.labels {
+		n := 0
+		for _, p := range m.labels {
+			if allowed(p, l) {
+				m.preds[k][n] = uint8(p)
+				n++
+			}
+		}
+		m.npreds[k] = uint8(n)
+	}
 }
 
 // transitions returns the transition weights with the forbidden ones at
@@ -905,6 +925,7 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 		}
 	}
 	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), cueWords: map[uint32]bool{}, labels: cueLabels, lex: opts.Lexicon}
+	m.setPreds()
 	for h, n := range cued {
 		if n >= 2 && float64(n) >= cueWordRate*float64(seen[h]) {
 			m.cueWords[h] = true
