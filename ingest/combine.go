@@ -429,6 +429,10 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 		r := rules[match[k]]
 		r.contents = t.contents
 		agree := r.src == nil || t.src != nil && mentionsOverlap(t.src, r.src)
+		if !agree && t.src != nil && takeTaggerSource(r) {
+			r.src, r.person, r.name, r.titles = t.src, t.person, t.name, t.titles
+			agree = true
+		}
 		if t.src != nil && agree {
 			r.src = t.src
 		}
@@ -470,6 +474,16 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 	}
 	sort.SliceStable(kept, func(i, j int) bool { return kept[i].pos(d) < kept[j].pos(d) })
 	return kept
+}
+
+// takeTaggerSource reports whether, where the rules and the tagger name
+// different sources for one statement, the tagger's wins: its source spans
+// follow the annotation, and the rules' nearest subject is more often
+// another statement's speaker than the tagger's.
+func takeTaggerSource(r *attr) bool {
+	// "Reuters, quoting Peskov, reported …": the rules know the medium
+	// is not the speaker
+	return r.how != "quoting"
 }
 
 func hasSpeaker(a *attr) bool { return a.person >= 0 || a.name != "" }

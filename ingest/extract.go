@@ -36,7 +36,7 @@ type attr struct {
 	kind     string
 	para     int
 	sent     int
-	how      string // right, colon, left, join, cont, none, indirect
+	how      string // right, colon, left, quoting, join, cont, none, indirect, tagger, headline
 	src      *Mention
 	person   int // index into people, or -1
 	name     string
@@ -374,7 +374,7 @@ func (d *doc) attrQuoting(a *attr, p *para, s0, s1, k int) bool {
 		if e == i+1 {
 			continue
 		}
-		a.how = "left"
+		a.how = "quoting"
 		d.setSpeaker(a, p, i+1, e)
 		if a.person < 0 {
 			a.src, a.name, a.titles = nil, "", nil
