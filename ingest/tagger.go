@@ -80,6 +80,7 @@ type ttok struct {
 	lex        bool // a reporting verb
 	dangle     bool // a word that never ends a source or content
 	comma      bool
+	clauseOpen bool // a word that opens a clause after a comma: which, but, while
 	class      byte   // t title, p pronoun, d determiner, g given name, o organisation word
 	ruleAtt    int32  // the rule attribution the rule role belongs to, 1-based
 	wh, sh     uint32 // hashes of lower and shape
@@ -177,6 +178,7 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 				tt.dangle = c&classDangling != 0
 				tt.class = c.tag()
 				tt.wh = uint32(newHash(1).s(t.lower))
+				tt.clauseOpen = clauseOpeners[t.lower]
 				if len(t.lower) > 3 {
 					tt.suf = uint32(newHash(10).s(t.lower[len(t.lower)-3:]))
 				}
@@ -226,6 +228,11 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 	sc.all = all
 	return seqs
 }
+
+// clauseOpeners open a clause that often ends a reported content when a
+// comma stands before them.
+var clauseOpeners = set(`which who whom whose but while whereas although though as when because since after
+	before including such adding saying according and or so where unless until`)
 
 // wordClass is what the word lists say of a word, in one lookup.
 type wordClass uint16
