@@ -80,7 +80,7 @@ type ttok struct {
 	lex        bool // a reporting verb
 	dangle     bool // a word that never ends a source or content
 	comma      bool
-	clauseOpen bool // a word that opens a clause after a comma: which, but, while
+	clauseOpen bool   // a word that opens a clause after a comma: which, but, while
 	class      byte   // t title, p pronoun, d determiner, g given name, o organisation word
 	ruleAtt    int32  // the rule attribution the rule role belongs to, 1-based
 	wh, sh     uint32 // hashes of lower and shape
