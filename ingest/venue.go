@@ -72,10 +72,17 @@ var publishVerbs = set(`issue issues issued issuing release releases released re
 // tellVerbs take their audience as object: "told reporters".
 var tellVerbs = set(`tell tells told telling`)
 
+// askVerbs take an audience as object when it is a group: "asked the crowd
+// to welcome", "urged Congress to".
+var askVerbs = set(`ask asks asked asking urge urges urged urging accuse accuses accused accusing`)
+
+// quantityWords head a phrase whose venue follows "of": "a flurry of tweets".
+var quantityWords = set(`flurry series string barrage number couple pair round stream volley set`)
+
 // toVerbs take their audience after "to": "speaking to a veterans group".
 var toVerbs = set(`speak speaks spoke speaking talk talks talked talking say says said saying write writes wrote
 	writing address addresses addressed addressing shout shouts shouted shouting explain explains explained
-	explaining`)
+	explaining yell yells yelled yelling scream screams screamed screaming`)
 
 // timeWords may stand at the edges of a venue phrase and are not part of it.
 var timeWords = set(`monday tuesday wednesday thursday friday saturday sunday today yesterday tonight tomorrow
@@ -86,6 +93,9 @@ var timeWords = set(`monday tuesday wednesday thursday friday saturday sunday to
 // venueStop are words a venue phrase never runs over.
 var venueStop = set(`that and but as when before after while because if who which whose where whether said says
 	told saying adding than though although`)
+
+// sentenceLinks open a sentence before a fronted adjunct.
+var sentenceLinks = set(`but and so yet still later earlier then meanwhile also again`)
 
 // venueCandidate is a venue with the rank that decides between several.
 type venueCandidate struct {
@@ -168,6 +178,22 @@ func (d *doc) venueOf(a *attr) *Venue {
 	}
 	if srcEnd > ce {
 		c.offer(d.venueAdjuncts(p, srcEnd, s1))
+		// past an appositive, which the source may hold: said Kim, the
+		// party's leader, in a statement
+		if c.v == nil {
+			si, _ := tokRange(p, a.src.Start, a.src.End)
+			for m := si; m < s1 && m <= srcEnd+14 && c.v == nil; m++ {
+				if toks[m].text == "," && m > si {
+					c.offer(d.venueAdjuncts(p, m, s1))
+				}
+			}
+		}
+	}
+	// a stance takes its object first: "attacked her opponent as a fraud
+	// during the debate", "blasted Clinton Wednesday on The Laura Ingraham
+	// Show"
+	if c.v == nil && cueKind(a.cue) == CueStance {
+		c.offer(d.venuePastObject(p, ce, s1))
 	}
 	// a medium put out just before the cue: "issued a statement calling"
 	for k := ci - 1; k >= s0 && k >= ci-6 && c.v == nil; k-- {
@@ -213,6 +239,10 @@ func (d *doc) venueAfterVerb(p *para, k, s1 int) *Venue {
 	switch {
 	case tellVerbs[t.lower]:
 		return d.audience(p, j, s1, true)
+	case askVerbs[t.lower]:
+		if v := d.venueNP(p, j, s1, ""); v != nil && v.Kind == graph.VenueAudience {
+			return v
+		}
 	case toVerbs[t.lower] && j < s1 && toks[j].is("to", "before"):
 		return d.audience(p, j+1, s1, false)
 	case toVerbs[t.lower] && j < s1 && toks[j].is("for") && (t.lower == "writing" || t.lower == "wrote" || t.lower == "writes" || t.lower == "write"):
@@ -391,24 +421,39 @@ func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
 			}
 		}
 	}
-	// else the head: the first venue word before a post-modifier
-	for k := s; k < e && head < 0; k++ {
-		t := toks[k]
-		if t.kind != tokWord {
-			continue
-		}
-		if k > s && t.is("in", "at", "with", "to", "of", "for", "from", "by", "about", "over", "on") {
-			break
-		}
-		if vk := venueWords[t.lower]; vk != "" && !(t.capital && k > s) {
-			if vk == graph.VenueAudience && prep != "to" && prep != "before" && prep != "" {
-				continue
+	// else the head: the last word of the noun phrase before its
+	// post-modifiers and trailing times ("a campaign stop in Flint", "a
+	// rally Friday evening in Michigan", "a flurry of tweets"), which must
+	// be a venue word: "show insiders" and "the truth about things" are
+	// none
+	if head < 0 {
+		core := s
+		for core < e {
+			t := toks[core]
+			if core > s && t.kind == tokWord && t.is("in", "at", "with", "to", "of", "for", "from", "by", "about", "over", "on", "during", "after", "before") {
+				if t.is("of") && quantityWords[toks[core-1].lower] {
+					core++
+					continue
+				}
+				break
 			}
-			kind, name, head = vk, t.lower, k
-			// the kind of a compound: a Facebook post, a radio program
-			if k > s {
-				if pk := venueWords[toks[k-1].lower]; pk == graph.VenueSocial || pk == graph.VenueBroadcast && vk == graph.VenueEvent {
-					kind = pk
+			if t.kind != tokWord && !(t.kind == tokPunct && t.text == "-") {
+				break
+			}
+			core++
+		}
+		h := core - 1
+		for h > s && toks[h].kind == tokWord && (timeWords[toks[h].lower] || isYear(toks[h].lower)) && !toks[h].poss {
+			h--
+		}
+		if t := toks[h]; t.kind == tokWord && !(t.capital && h > s) {
+			if vk := venueWords[t.lower]; vk != "" && !(vk == graph.VenueAudience && prep != "to" && prep != "before" && prep != "") {
+				kind, name, head = vk, t.lower, h
+				// the kind of a compound: a Facebook post, a radio program
+				if h > s {
+					if pk := venueWords[toks[h-1].lower]; pk == graph.VenueSocial || pk == graph.VenueBroadcast && vk == graph.VenueEvent {
+						kind = pk
+					}
 				}
 			}
 		}
@@ -604,6 +649,31 @@ func (d *doc) venueAdjuncts(p *para, j, s1 int) *Venue {
 	return nil
 }
 
+// venuePastObject reads a venue of an occasion or a medium in the first
+// prepositional phrase of one after the object of a stance verb at
+// toks[j].
+func (d *doc) venuePastObject(p *para, j, s1 int) *Venue {
+	toks := p.toks
+	for k := j; k < s1 && k < j+14; k++ {
+		t := toks[k]
+		if t.kind == tokWord && (t.is("that") || cueVerbs[t.lower] && !t.capital || t.clauseOpener() && k > j && toks[k-1].text == ",") {
+			return nil
+		}
+		if t.kind == tokPunct && t.text != "," && t.text != "-" {
+			return nil
+		}
+		if t.kind == tokWord && t.is("during", "at", "on", "in") && k > j {
+			v := d.venueNP(p, k+1, s1, t.lower)
+			if v != nil && v.Kind != graph.VenueAudience && v.Kind != graph.VenuePlace {
+				return v
+			}
+		}
+	}
+	return nil
+}
+
+func (t token) clauseOpener() bool { return clauseOpeners[t.lower] }
+
 // venueBefore reads a venue before the cue in its sentence, outside the
 // source: a fronted adjunct ("In a statement, …", "At a rally Friday in
 // Coral Springs, …") or an appositive participle ("Trump, speaking to a
@@ -611,7 +681,10 @@ func (d *doc) venueAdjuncts(p *para, j, s1 int) *Venue {
 func (d *doc) venueBefore(p *para, s0, ci int) *Venue {
 	toks := p.toks
 	for k := s0; k < ci; k++ {
-		if k > s0 && toks[k-1].text != "," {
+		// a phrase opening the sentence, or after a comma, a conjunction
+		// opening it ("But in a statement, …") or a time ("A few days ago
+		// in an interview")
+		if k > s0 && toks[k-1].text != "," && !(k-1 == s0 && sentenceLinks[toks[s0].lower]) && !toks[k-1].is("ago") {
 			continue
 		}
 		t := toks[k]
