@@ -581,27 +581,28 @@ func (m *Model) emissions(f []uint32, base *[8]int32, em *[numLabels]float32) {
 	// tagger's time, and the packed rows keep the table small in cache.
 	q, sc, labels := m.q, m.scale, m.labels
 	*em = [numLabels]float32{}
+	// The stages have 3 and 5 labels in rows of 4 and 8: the lanes past
+	// them are zero and are not summed.
 	if m.stride == 4 {
-		var a0, a1, a2, a3 int32
+		var a0, a1, a2 int32
 		if base != nil {
-			a0, a1, a2, a3 = base[0], base[1], base[2], base[3]
+			a0, a1, a2 = base[0], base[1], base[2]
 		}
 		for _, h := range f {
 			w := (*[4]int8)(q[int(h)*4:])
 			a0 += int32(w[0])
 			a1 += int32(w[1])
 			a2 += int32(w[2])
-			a3 += int32(w[3])
 		}
-		acc := [4]int32{a0, a1, a2, a3}
+		acc := [4]int32{a0, a1, a2}
 		for k, l := range labels {
 			em[l] = float32(acc[k]) * sc
 		}
 		return
 	}
-	var a0, a1, a2, a3, a4, a5, a6, a7 int32
+	var a0, a1, a2, a3, a4 int32
 	if base != nil {
-		a0, a1, a2, a3, a4, a5, a6, a7 = base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7]
+		a0, a1, a2, a3, a4 = base[0], base[1], base[2], base[3], base[4]
 	}
 	for _, h := range f {
 		w := (*[8]int8)(q[int(h)*8:])
@@ -610,11 +611,8 @@ func (m *Model) emissions(f []uint32, base *[8]int32, em *[numLabels]float32) {
 		a2 += int32(w[2])
 		a3 += int32(w[3])
 		a4 += int32(w[4])
-		a5 += int32(w[5])
-		a6 += int32(w[6])
-		a7 += int32(w[7])
 	}
-	acc := [8]int32{a0, a1, a2, a3, a4, a5, a6, a7}
+	acc := [8]int32{a0, a1, a2, a3, a4}
 	for k, l := range labels {
 		em[l] = float32(acc[k]) * sc
 	}
@@ -667,8 +665,11 @@ type localCached struct {
 // the stage only, in rows of 4 or 8 that never straddle two cache lines.
 func (m *Model) pack(raw []int16) {
 	m.stride = 8
-	if len(m.labels) <= 4 {
+	if len(m.labels) <= 3 {
 		m.stride = 4
+	}
+	if len(m.labels) > 5 {
+		panic("tagger: a stage of more than 5 labels")
 	}
 	// 8 bits a weight are enough for tagging and halve the table again.
 	var maxAbs int16
