@@ -334,13 +334,42 @@ func (d *doc) subjectSource(a *attr) {
 	p := &d.paras[pi]
 	ci, _ := tokRange(p, a.cue.Start, a.cue.End)
 	s0 := 0
-	for _, se := range p.sents {
+	for k, se := range p.sents {
 		if ci >= se[0] && ci < se[1] {
 			s0 = se[0]
+			// a lower-case cue opening its sentence follows an
+			// abbreviation the splitter took for an end: "Jane Roe, of
+			// Dayton, Ohio, said …"
+			opens := true
+			for m := s0; m < ci; m++ {
+				opens = opens && p.toks[m].kind == tokPunct
+			}
+			if opens && k > 0 && !p.toks[ci].capital {
+				s0 = p.sents[k-1][0]
+			}
 			break
 		}
 	}
+	// a cue that goes on from another one of its sentence ("Rendell
+	// recalled, suggesting …", "“…,” she said, emphasizing …") has its
+	// speaker
+	var prev *attr
+	for _, b := range d.atts {
+		if b == a || b.src == nil || b.cue == nil || b.cue.End > a.cue.Start || b.cue.Start < p.toks[s0].start {
+			continue
+		}
+		if prev == nil || b.cue.Start > prev.cue.Start {
+			prev = b
+		}
+	}
+	if prev != nil {
+		a.src, a.person, a.name, a.titles = prev.src, prev.person, prev.name, prev.titles
+		return
+	}
 	j := s0
+	for j < ci && (p.toks[j].kind == tokQuote || p.toks[j].kind == tokPunct) {
+		j++
+	}
 	if j < ci && p.toks[j].kind == tokWord && (commonCapitalized[p.toks[j].lower] && !isPronounTok(p.toks[j]) && !determiners[p.toks[j].lower] || strings.HasSuffix(p.toks[j].lower, "ly")) {
 		for j < ci && p.toks[j].text != "," {
 			j++

@@ -108,3 +108,30 @@ func TestCueKind(t *testing.T) {
 		t.Errorf("cueKind(nil) = %q", got)
 	}
 }
+
+// TestSubjectSource checks the speaker of a cue the tagger gives no
+// source: the speaker of the cue it goes on from, or the subject of its
+// sentence.
+func TestSubjectSource(t *testing.T) {
+	tests := []struct{ text, cue, source string }{
+		{"“We will win the vote,” Jane Roe said, adding that the count would take a week.", "adding", "Jane Roe"},
+		{"Jane Roe voted against the plan, arguing that the count would take a week.", "arguing", "Roe"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cue, func(t *testing.T) {
+			found := false
+			for _, a := range Extract(Article{Text: "Vote count\n\n" + tt.text}) {
+				if a.Cue == nil || !strings.Contains(a.Cue.Text, tt.cue) {
+					continue
+				}
+				found = true
+				if a.Source == nil || !strings.Contains(a.Source.Text, tt.source) {
+					t.Errorf("cue %q: source %+v, want %q", a.Cue.Text, a.Source, tt.source)
+				}
+			}
+			if !found {
+				t.Errorf("no attribution with the cue %q", tt.cue)
+			}
+		})
+	}
+}

@@ -107,7 +107,11 @@ func splitSentences(r []rune, segs []segment, toks []token) [][2]int {
 					(toks[i+1].kind == tokQuote || toks[i+1].capital && !isPronounTok(toks[i+1]))
 			}
 		}
-		if end && i+1 < len(toks) && toks[i+1].kind == tokPunct && strings.ContainsAny(toks[i+1].text, ")]") {
+		if end && i+1 < len(toks) && toks[i+1].kind == tokPunct && strings.ContainsAny(toks[i+1].text, ")],;") {
+			end = false
+		}
+		// an abbreviation's period: "Jane Roe, of Dayton, Va., said", "Va. officials"
+		if end && t.text == "." && i+1 < len(toks) && toks[i+1].kind == tokWord && !toks[i+1].capital && i > 0 && toks[i-1].capital {
 			end = false
 		}
 		if end {
