@@ -195,11 +195,19 @@ func (d *doc) applyTagger(m *Model) {
 		}
 	}
 	d.atts = d.merge(d.atts, out)
+	kept := d.atts[:0]
 	for _, a := range d.atts {
 		if a.src == nil && a.cue != nil {
 			d.subjectSource(a)
 		}
+		// reported speech with no one to report it ("is expected to",
+		// "was labelled") is no statement anyone can check
+		if a.src == nil && !hasSpeaker(a) && a.how == "tagger" && a.kind == graph.KindIndirect {
+			continue
+		}
+		kept = append(kept, a)
 	}
+	d.atts = kept
 	for _, a := range d.atts {
 		d.trimOwnCue(a)
 	}

@@ -135,3 +135,14 @@ func TestSubjectSource(t *testing.T) {
 		})
 	}
 }
+
+// TestNoOneToReport checks that reported speech with no source and no
+// speaker is not kept as a statement.
+func TestNoOneToReport(t *testing.T) {
+	text := "Budget\n\nIt is widely expected that the budget will be short by the end of the year.\n"
+	for _, a := range Extract(Article{Text: text}) {
+		if a.Kind == "indirect" && a.Source == nil && a.Speaker == "" {
+			t.Errorf("kept %q with no one to report it (cue %+v)", a.Quote, a.Cue)
+		}
+	}
+}
