@@ -220,7 +220,7 @@ func validKind(k string) bool {
 func validVenueKind(k string) bool {
 	switch k {
 	case VenueBroadcast, VenuePrint, VenueOnline, VenueSocial, VenueEvent,
-		VenueInterview, VenueStatement, VenueAudience, VenueOther:
+		VenueInterview, VenueStatement, VenueAudience, VenuePlace, VenueOther:
 		return true
 	}
 	return false

@@ -79,6 +79,7 @@ const (
 	VenueInterview = "interview"
 	VenueStatement = "statement"
 	VenueAudience  = "audience"
+	VenuePlace     = "place" // where it was said, when no event or medium is named
 	VenueOther     = "other"
 )
 

@@ -65,17 +65,34 @@ func (d *doc) resolveSpeakers(lex *Lexicon) {
 			}
 		}
 	}()
+	in := make(map[*attr]bool, len(atts))
 	for _, a := range atts {
+		in[a] = true
+	}
+	// resolve decides a's speaker once; a continuation, and a cue that
+	// goes on with the source of another of its sentence ("said,
+	// adding"), have the speaker of the one they go on from, resolved
+	// first when it comes later in the order
+	var resolve func(a *attr) speakerRef
+	resolve = func(a *attr) speakerRef {
+		if ref, ok := done[a]; ok {
+			return ref
+		}
+		done[a] = generic // no cycle goes round again
 		ref := generic
 		switch {
+		case a.goesOn != nil && in[a.goesOn]:
+			ref = resolve(a.goesOn)
 		case a.src != nil:
 			ref = c.source(a)
-		case a.how == "cont" && a.prev != nil:
-			if r, ok := done[a.prev]; ok {
-				ref = r
-			}
+		case a.how == "cont" && a.prev != nil && in[a.prev]:
+			ref = resolve(a.prev)
 		}
 		done[a] = ref
+		return ref
+	}
+	for _, a := range atts {
+		ref := resolve(a)
 		a.stype = ref.kind
 		a.speaker, a.stitles = "", nil
 		if ref.ent >= 0 {
@@ -108,6 +125,16 @@ func (c *cast) source(a *attr) speakerRef {
 	i, e = trimSource(p.toks, i, e)
 	if i >= e {
 		return generic
+	}
+	// a span that stops inside a name ("High Representative … for Foreign
+	// Affairs and Security" of "… and Security Policy Kaja Kallas"): the
+	// name goes on to its end, outside headlines, whose every word is
+	// capitalized
+	if !c.headline[pi] {
+		for e < len(p.toks) && e-1 > i && p.toks[e-1].kind == tokWord && p.toks[e-1].capital &&
+			p.toks[e].kind == tokWord && p.toks[e].capital && !isDay(p.toks[e].lower) && !isPronounTok(p.toks[e]) {
+			e++
+		}
 	}
 	// a span that opens with a fronted adjunct ("In a meeting with the
 	// editorial board of the Washington Post Trump"): the name that ends it

@@ -118,6 +118,15 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a source cut inside a name",
+		doc: "Envoy warns on trade\n" +
+			"Special Envoy for Trade and Industry Policy Anna Berg last week warned the council against " +
+			"“any deal behind” the backs of the ports.\n",
+		want: map[string]resolved{
+			"Special Envoy for Trade and Industry": {"Anna Berg", tPerson},
+		},
+	},
+	{
 		name: "relative pronouns",
 		doc: "Harbor plan\n" +
 			"The plan was drafted by Ed Park, the port director, who said it would take two years. " +

@@ -259,7 +259,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 				"name": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Resolve: get(s, func(v graph.Venue) any { return v.Name })},
 				"kind": &graphql.Field{
 					Type:        graphql.NewNonNull(graphql.String),
-					Description: "broadcast, print, online, social, event, interview, statement, audience or other.",
+					Description: "broadcast, print, online, social, event, statement, audience, place or other (interview in stores written before place was added).",
 					Resolve:     get(s, func(v graph.Venue) any { return v.Kind }),
 				},
 				"quotes": &graphql.Field{

@@ -32,14 +32,17 @@ type evalOutput struct {
 	Extractor *polnear.Report `json:"extractor,omitempty"`
 	// Speakers scores the resolved speakers and their types (--speakers).
 	Speakers *polnear.SpeakerReport `json:"speakers,omitempty"`
+	// Venues is, with --venues, the score of the extractor's venues.
+	Venues *polnear.VenueReport `json:"venues,omitempty"`
 }
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--gold-cues | --agreement] [--speakers FILE] [--json] [--errors FILE]",
+	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--speakers FILE] [--venues FILE] [--gold-cues | --agreement] [--json] [--errors FILE]",
 		"Score the extractor against a month of the PolNeAR corpus: DIR holds text/NAME.txt and\n"+
 			"attributions/NAME_ANNOTATOR.ann; the first annotator listed in the metadata is used.\n"+
 			"Prints, for source, cue and content, exact-span and token precision, recall and F1,\n"+
-			"and attribution-level scores, overall and split by whether the content is quoted.\n"+
+			"and attribution-level scores, overall and split by whether the content is quoted;\n"+
+			"with --venues, venue precision, recall and F1 over the attributions it matched.\n"+
 			"With --agreement, scores the other annotators of the articles annotated more than once\n"+
 			"against the first instead: how far people agree on the same spans.\n"+
 			"With --speakers, also scores the resolved speakers and their entity types against a\n"+
@@ -51,6 +54,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	goldCues := f.Bool("gold-cues", "GRAPHD_EVAL_GOLD_CUES", false, "give the tagger the annotated cues and score only its sources and contents")
 	agreement := f.Bool("agreement", "GRAPHD_EVAL_AGREEMENT", false, "score the other annotators of articles annotated more than once against the first, not the extractor")
 	speakersPath := f.String("speakers", "GRAPHD_EVAL_SPEAKERS", "", "a speakers layer (JSON Lines): score resolved speakers and entity types against it")
+	venuesPath := f.String("venues", "GRAPHD_EVAL_VENUES", "", "a venue layer of the month (venues-dev.jsonl): score the extractor's venues against it")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -62,6 +66,9 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	dir := pos[1]
 	if *speakersPath != "" && (*agreement || *goldCues) {
 		return fmt.Errorf("--speakers scores the extractor's speakers: drop --agreement and --gold-cues")
+	}
+	if *venuesPath != "" && (*agreement || *goldCues) {
+		return fmt.Errorf("--venues scores the extractor's venues: drop --agreement and --gold-cues")
 	}
 	if *agreement {
 		if *goldCues {
@@ -85,6 +92,12 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if *goldCues && model == nil {
 		return fmt.Errorf("--gold-cues needs a tagger model, not --model none")
 	}
+	var venues []polnear.GoldVenue
+	if *venuesPath != "" {
+		if venues, err = polnear.ReadVenues(*venuesPath, gold); err != nil {
+			return err
+		}
+	}
 
 	start := time.Now()
 	pred := make([]polnear.Doc, 0, len(gold))
@@ -106,9 +119,15 @@ func runEval(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 	}
+	errs := rep.Errors
+	if *venuesPath != "" {
+		vr := polnear.ScoreVenues(gold, pred, venues)
+		out.Venues = &vr
+		errs = append(errs[:len(errs):len(errs)], vr.Errors...)
+	}
 
 	if *errorsPath != "" {
-		if err := writeEvalErrors(*errorsPath, dir, rep.Errors); err != nil {
+		if err := writeEvalErrors(*errorsPath, dir, errs); err != nil {
 			return err
 		}
 		if out.Speakers != nil {
@@ -212,6 +231,9 @@ func writeEvalTable(w io.Writer, o evalOutput) {
 			fmt.Fprintf(w, "%-8s │ %10.1f %10.1f\n", rr.Role, rr.Exact.F1, x.Roles[i].Exact.F1)
 		}
 		fmt.Fprintf(w, "%-8s │ %10.1f %10.1f\n", "attrib.", r.Attributions.All.F1, x.Attributions.All.F1)
+	}
+	if o.Venues != nil {
+		writeVenueTable(w, o.Venues)
 	}
 	fmt.Fprintln(w, "\nExact spans are trimmed of quotation marks, spaces and , . ; : at both ends. Attributions")
 	fmt.Fprintln(w, "match when their contents share half their tokens (IoU ≥ 0.5) and their sources a token;")

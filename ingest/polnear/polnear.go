@@ -51,6 +51,9 @@ type Attribution struct {
 	// ("" when none) and its entity type.
 	Speaker     string
 	SpeakerType string
+	// Venue is where a predicted attribution was said, when the extractor
+	// found it; gold venues are a layer of their own (ReadVenues).
+	Venue *ingest.Venue
 }
 
 // Doc is one article with its attributions, gold or predicted.
@@ -82,6 +85,10 @@ func PredictWith(m *ingest.Model, d Doc) Doc {
 			a.Cue = []ingest.Span{{Start: at.Cue.Start, End: at.Cue.End}}
 		}
 		a.Speaker, a.SpeakerType = at.Speaker, at.SpeakerType
+		if at.Venue != nil {
+			v := *at.Venue
+			a.Venue = &v
+		}
 		p.Attributions = append(p.Attributions, a)
 	}
 	return p
