@@ -175,7 +175,7 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 				t.spk = spkClasses[t.lower] | spkKnown
 			}
 		}
-		c.headline = append(c.headline, isHeadline(p, pi == 0))
+		c.headline = append(c.headline, isHeadline(p, pi == 0 && !c.d.piece))
 		for _, se := range p.sents {
 			c.sentStarts = append(c.sentStarts, p.toks[se[0]].start)
 			runs = c.findRuns(runs, pi, se[0], se[1], se[0])

@@ -58,14 +58,16 @@ func ExtractWith(m *Model, a Article) []Attribution {
 }
 
 // extractText finds every attribution in one piece of text (see
-// maxChunkBytes).
-func extractText(m *Model, text string) []Attribution {
+// maxChunkBytes); first tells whether the piece opens the article, with
+// its headline.
+func extractText(m *Model, text string, first bool) []Attribution {
 	src := sourcePool.Get().(*source)
 	defer func() {
 		src.s = "" // let the article's text go
 		sourcePool.Put(src)
 	}()
 	d := newDocFrom(src.reset(text))
+	d.piece = !first
 	d.attributeAll()
 	var lex *Lexicon
 	if m != nil {
@@ -637,7 +639,7 @@ var headlineRubrics = set(`latest breaking update updated exclusive watch read l
 // was said, Name Says". Other headline text is left to the rules and the
 // tagger, which keep no unattributed quotation.
 func (d *doc) headline() {
-	if len(d.paras) < 2 {
+	if len(d.paras) < 2 || d.piece {
 		return
 	}
 	p := &d.paras[0]

@@ -61,6 +61,9 @@ type doc struct {
 	people []*person
 	ments  []mention
 	atts   []*attr
+	// piece: the text is a piece of a longer article after its first
+	// (maxChunkBytes), so its first paragraph is no headline
+	piece bool
 }
 
 func newDoc(text string) *doc { return newDocFrom(newSource(text)) }
