@@ -233,6 +233,13 @@ func (c *cast) phrase(p *para, pi, i, e, depth int) speakerRef {
 			}
 		}
 	}
+	// a span that runs from a relative pronoun into its clause ("who
+	// signed the law", "who in 2010"): the pronoun, unless a comma opens
+	// another phrase in it
+	if t := toks[i]; e-i > 1 && t.kind == tokWord && !t.capital && t.is("who", "which", "whom") &&
+		!slices.ContainsFunc(toks[i+1:e], func(t token) bool { return t.text == "," }) {
+		return c.relative(p, pi, i, depth)
+	}
 	// parentheticals ("(R-Ga.)") and what follows a relative pronoun or
 	// a clause go
 	i, e = cutClause(toks, i, e)

@@ -139,6 +139,16 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a source that runs into the relative clause",
+		doc: "Museum opens\n" +
+			"The crowd of dignitaries held, among others, Ed Park, who signed the bill authorizing the museum. " +
+			"The mayor thanked the donors and Ann Lee, who in 2010 said it would never open.\n",
+		want: map[string]resolved{
+			"who signed the bill": {"Ed Park", tPerson},
+			"who in 2010":         {"Ann Lee", tPerson},
+		},
+	},
+	{
 		name: "appositives and role nouns",
 		doc: "The governor and the port\n" +
 			"Lena Ortiz, a spokeswoman for the governor, said the governor would sign it. " +
