@@ -22,7 +22,7 @@ import (
 // relationship files:
 //
 //	quotes.csv         id:ID,text,kind,confidence:float,published,cue,mention,:LABEL
-//	speakers.csv       id:ID,name,aliases:string[],titles:string[],:LABEL
+//	speakers.csv       id:ID,name,type,aliases:string[],titles:string[],:LABEL
 //	venues.csv         id:ID,name,kind,:LABEL
 //	outlets.csv        id:ID,name,:LABEL
 //	articles.csv       id:ID,url,title,published,outlet,hash,:LABEL
@@ -30,8 +30,10 @@ import (
 //	                   text,similarity:float,fidelity:float,misquote:string[]
 //	relationships.csv  :START_ID,:END_ID,:TYPE
 //
-// with the labels Speaker (a speaker record: one name of a person),
-// Venue, Outlet, Article and Quote. A quote's node has its canonical text
+// with the labels Speaker (a speaker record: one name of a person, or of
+// an organisation, group, place or document, with a second label of its
+// type: Person, Organization, Group, Place, Document), Venue, Outlet,
+// Article and Quote. A quote's node has its canonical text
 // and the kind, confidence, date, cue and mention of its first printing.
 // printings.csv has an IN relationship (quote → article) for each
 // printing, with the printing's id, how it joined the quote, the speaker
@@ -209,9 +211,10 @@ func WriteCSV(ctx context.Context, store *graph.Store, create func(name string) 
 	s.counts.Speakers, s.counts.Venues, s.counts.Outlets, s.counts.Articles = len(speakers), len(venues), len(outlets), len(articles)
 	quotes := s.counts.Quotes
 
-	err = write("speakers.csv", []string{"id:ID", "name", "aliases:string[]", "titles:string[]", ":LABEL"}, func(emit func(...string) error) error {
+	err = write("speakers.csv", []string{"id:ID", "name", "type", "aliases:string[]", "titles:string[]", ":LABEL"}, func(emit func(...string) error) error {
 		for _, v := range speakers {
-			if err := emit(v.ID.String(), v.Name, list(v.Aliases), list(v.Titles), "Speaker"); err != nil {
+			t := speakerType(v.Type)
+			if err := emit(v.ID.String(), v.Name, t, list(v.Aliases), list(v.Titles), "Speaker;"+typeLabel[t]); err != nil {
 				return err
 			}
 		}

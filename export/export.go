@@ -407,3 +407,18 @@ func (s *source) unreached(speaker func(graph.SpeakerRecord) error, venue func(g
 	}
 	return nil
 }
+
+// speakerType is the type of a speaker record: one with none was stored
+// when every speaker was a person.
+func speakerType(t string) string {
+	if t == "" {
+		return graph.SpeakerPerson
+	}
+	return t
+}
+
+// typeLabel is the node label of each speaker type in a property graph.
+var typeLabel = map[string]string{
+	graph.SpeakerPerson: "Person", graph.SpeakerOrganization: "Organization", graph.SpeakerGroup: "Group",
+	graph.SpeakerPlace: "Place", graph.SpeakerDocument: "Document", graph.SpeakerGeneric: "Generic",
+}

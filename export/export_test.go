@@ -505,7 +505,7 @@ func TestCSV(t *testing.T) {
 func checkCSV(t *testing.T, files map[string]*bytes.Buffer, rows map[string]int) {
 	t.Helper()
 	headers := map[string][]string{
-		"speakers.csv": {"id:ID", "name", "aliases:string[]", "titles:string[]", ":LABEL"},
+		"speakers.csv": {"id:ID", "name", "type", "aliases:string[]", "titles:string[]", ":LABEL"},
 		"venues.csv":   {"id:ID", "name", "kind", ":LABEL"},
 		"outlets.csv":  {"id:ID", "name", ":LABEL"},
 		"articles.csv": {"id:ID", "url", "title", "published", "outlet", "hash", ":LABEL"},

@@ -17,7 +17,8 @@ import (
 )
 
 // GraphML for Gephi and other graph tools: nodes of type Speaker (a
-// speaker record: one name of a person), Quote, Venue, Article and
+// speaker record: one name of a person, or of an organisation, group,
+// place or document, as its speakerType says), Quote, Venue, Article and
 // Outlet, each with a label, and directed edges SAID (speaker → quote,
 // from the speaker of every printing), IN (quote → article, one for each
 // printing, with the printing's id as the edge's id and its match,
@@ -43,6 +44,7 @@ var graphmlKeys = [][4]string{
 	{"venueKind", "node", "venueKind", "string"},
 	{"url", "node", "url", "string"},
 	{"outlet", "node", "outlet", "string"},
+	{"speakerType", "node", "speakerType", "string"},
 	{"edgeType", "edge", "type", "string"},
 	{"edgeLabel", "edge", "label", "string"},
 	{"match", "edge", "match", "string"},
@@ -180,7 +182,7 @@ func writeGraphML(s *source, w io.Writer) error {
 	}
 	g.printf("  <graph id=\"graphd\" edgedefault=\"directed\">\n")
 	speaker := func(sp *graph.SpeakerRecord) {
-		if sp == nil || !g.node(sp.ID, "type", "Speaker", "label", sp.Name, "aliases", strings.Join(sp.Aliases, "; "), "titles", strings.Join(sp.Titles, "; ")) {
+		if sp == nil || !g.node(sp.ID, "type", "Speaker", "label", sp.Name, "aliases", strings.Join(sp.Aliases, "; "), "titles", strings.Join(sp.Titles, "; "), "speakerType", speakerType(sp.Type)) {
 			return
 		}
 		s.counts.Speakers++

@@ -65,6 +65,7 @@ import (
 
 type jsonSpeaker struct {
 	ID      uuid.UUID `json:"id"`
+	Type    string    `json:"type,omitempty"`
 	Name    string    `json:"name"`
 	Aliases []string  `json:"aliases,omitempty"`
 	Titles  []string  `json:"titles,omitempty"`
@@ -93,6 +94,7 @@ type jsonMerge struct {
 // jsonRecord is a speaker record; a speaker (the person) reads as one.
 type jsonRecord struct {
 	ID         uuid.UUID   `json:"id"`
+	Type       string      `json:"type,omitempty"`
 	Name       string      `json:"name"`
 	Aliases    []string    `json:"aliases,omitempty"`
 	Titles     []string    `json:"titles,omitempty"`
@@ -198,7 +200,7 @@ func speakerJSON(sp *graph.Speaker) *jsonSpeaker {
 	if sp == nil {
 		return nil
 	}
-	return &jsonSpeaker{ID: sp.ID, Name: sp.Name, Aliases: sp.Aliases, Titles: sp.Titles}
+	return &jsonSpeaker{ID: sp.ID, Type: sp.Type, Name: sp.Name, Aliases: sp.Aliases, Titles: sp.Titles}
 }
 
 func evidenceJSON(ev []graph.Evidence) []jsonEvidence {
@@ -218,7 +220,7 @@ func evidenceOf(ev []jsonEvidence) []graph.Evidence {
 }
 
 func recordJSON(r *graph.SpeakerRecord) jsonRecord {
-	j := jsonRecord{ID: r.ID, Name: r.Name, Aliases: r.Aliases, Titles: r.Titles, Venues: r.Venues, QuotedWith: r.QuotedWith,
+	j := jsonRecord{ID: r.ID, Type: r.Type, Name: r.Name, Aliases: r.Aliases, Titles: r.Titles, Venues: r.Venues, QuotedWith: r.QuotedWith,
 		Created: r.Created.UTC(), Canonical: r.Canonical, Parent: r.Parent, Members: r.Members, Display: r.Display}
 	for _, ro := range r.Roles {
 		j.Roles = append(j.Roles, jsonRole{Title: ro.Title, Organization: ro.Organization, From: ro.From.UTC(), To: ro.To.UTC()})
@@ -230,7 +232,7 @@ func recordJSON(r *graph.SpeakerRecord) jsonRecord {
 }
 
 func (j *jsonRecord) record() graph.SpeakerRecord {
-	r := graph.SpeakerRecord{ID: j.ID, Name: j.Name, Aliases: j.Aliases, Titles: j.Titles, Venues: j.Venues, QuotedWith: j.QuotedWith,
+	r := graph.SpeakerRecord{ID: j.ID, Type: j.Type, Name: j.Name, Aliases: j.Aliases, Titles: j.Titles, Venues: j.Venues, QuotedWith: j.QuotedWith,
 		Created: j.Created, Canonical: j.Canonical, Parent: j.Parent, Members: j.Members, Display: j.Display}
 	for _, ro := range j.Roles {
 		r.Roles = append(r.Roles, graph.Role{Title: ro.Title, Organization: ro.Organization, From: ro.From, To: ro.To})

@@ -18,7 +18,9 @@ import (
 // <urn:uuid:…>. A quotation is a schema:Quotation; each printing of it
 // says, in the graph named by the article that printed it, schema:text
 // (as printed), schema:spokenByCharacter (the speaker record of the name
-// the article gave, a schema:Person with schema:name,
+// the article gave, a schema:Person, schema:Organization (organisations
+// and groups), schema:Place or schema:CreativeWork (documents) by its
+// type, with urn:graphd:speakerType, schema:name,
 // schema:alternateName, schema:jobTitle), schema:isPartOf the article (a
 // schema:NewsArticle with schema:headline, schema:url,
 // schema:datePublished, schema:publisher its outlet, a
@@ -168,6 +170,22 @@ func (q *quadWriter) quad(s, p, o, g string) {
 	_, q.err = q.w.WriteString(" .\n")
 }
 
+// rdfClass is the schema.org class of a speaker of type t: a speaker
+// record with no type was stored when every speaker was a person.
+func rdfClass(t string) string {
+	switch t {
+	case graph.SpeakerOrganization, graph.SpeakerGroup:
+		return "Organization"
+	case graph.SpeakerPlace:
+		return "Place"
+	case graph.SpeakerDocument:
+		return "CreativeWork"
+	case graph.SpeakerGeneric:
+		return "Thing"
+	}
+	return "Person"
+}
+
 func writeNQuads(s *source, w io.Writer) error {
 	q := &quadWriter{w: bufio.NewWriterSize(w, 256<<10)}
 	emitted := map[uuid.UUID]bool{}
@@ -178,7 +196,10 @@ func writeNQuads(s *source, w io.Writer) error {
 		emitted[sp.ID] = true
 		s.counts.Speakers++
 		n := iri(sp.ID)
-		q.quad(n, rdfType, sdo("Person"), "")
+		q.quad(n, rdfType, sdo(rdfClass(sp.Type)), "")
+		if sp.Type != "" {
+			q.quad(n, gd("speakerType"), literal(sp.Type), "")
+		}
 		q.quad(n, sdo("name"), literal(sp.Name), "")
 		for _, a := range sp.Aliases {
 			q.quad(n, sdo("alternateName"), literal(a), "")

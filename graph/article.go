@@ -164,6 +164,9 @@ func validateQuote(field string, q QuoteInput, n int) error {
 		if err := checkName(field+".speaker.name", sp.Name); err != nil {
 			return err
 		}
+		if sp.Type != "" && !validSpeakerType(sp.Type) {
+			return fmt.Errorf("%w: %s.speaker.type: %q is not one of %v", ErrInvalid, field, sp.Type, SpeakerTypes)
+		}
 		for j, t := range sp.Titles {
 			if err := checkString(fmt.Sprintf("%s.speaker.titles[%d]", field, j), t, maxNameBytes); err != nil {
 				return err
@@ -221,7 +224,7 @@ func validKind(k string) bool {
 func validVenueKind(k string) bool {
 	switch k {
 	case VenueBroadcast, VenuePrint, VenueOnline, VenueSocial, VenueEvent,
-		VenueInterview, VenueStatement, VenueAudience, VenueOther:
+		VenueInterview, VenueStatement, VenueAudience, VenuePlace, VenueOther:
 		return true
 	}
 	return false
@@ -634,7 +637,7 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 			if err != nil {
 				return id, false, err
 			}
-			w.speakers[id] = &speakerRec{ID: id, Num: num, Name: name, Created: w.now}
+			w.speakers[id] = &speakerRec{ID: id, Num: num, Type: ref.Type, Name: name, Created: w.now}
 			w.dirty[id], created = true, true
 			w.created = append(w.created, id)
 			w.counters[key.CounterSpeakers]++
@@ -642,6 +645,10 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 		w.byName[norm] = id
 	}
 	sp := w.speakers[id]
+	if sp.Type == "" && ref.Type != "" && ref.Type != SpeakerPerson {
+		sp.Type = ref.Type // a name stored before types, now typed
+		w.dirty[id] = true
+	}
 	if !strings.EqualFold(name, sp.Name) && !containsFold(sp.Aliases, name) && len(sp.Aliases) < maxListLen {
 		sp.Aliases = append(sp.Aliases, name)
 		w.dirty[id] = true

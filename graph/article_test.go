@@ -73,7 +73,7 @@ func TestPutArticle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantPeskov := graph.Speaker{ID: peskov.ID, Name: "Dmitry Peskov", Titles: []string{"Kremlin spokesman"},
+	wantPeskov := graph.Speaker{ID: peskov.ID, Type: graph.SpeakerPerson, Name: "Dmitry Peskov", Titles: []string{"Kremlin spokesman"},
 		Roles: []graph.Role{{Title: "spokesman", Organization: "Kremlin", From: in.Published, To: in.Published}}}
 	if diff := cmp.Diff(wantPeskov, peskov); diff != "" {
 		t.Errorf("speaker (-want +got):\n%s", diff)
@@ -338,7 +338,7 @@ func TestSpeakerMatching(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := graph.Speaker{ID: erdogan.ID, Name: "Recep Tayyip Erdoğan", Aliases: []string{"Recep Tayyip Erdogan"}}
+	want := graph.Speaker{ID: erdogan.ID, Type: graph.SpeakerPerson, Name: "Recep Tayyip Erdoğan", Aliases: []string{"Recep Tayyip Erdogan"}}
 	if diff := cmp.Diff(want, erdogan); diff != "" {
 		t.Errorf("speaker (-want +got):\n%s", diff)
 	}

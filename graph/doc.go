@@ -33,9 +33,13 @@
 // misquotes (a negation, a number or a word turned into its opposite) are
 // computed against the canonical text when read.
 //
-// A Speaker is one person. Each distinct name an article gave is a
-// speaker record; identity resolution merges records into clusters whose
-// oldest root is the canonical speaker, so a speaker's id survives
+// A Speaker is one person, or an organisation, a group, a place or a
+// document that speaks: its Type, kept on its speaker records ("type" in
+// the record; a record stored before speakers had types has none and is
+// a person), which identity resolution never merges across. Each
+// distinct name an article gave is a speaker record; identity resolution
+// merges records into clusters whose oldest root is the canonical
+// speaker, so a speaker's id survives
 // merges, and the id of any merged record finds it. A merge keeps its
 // evidence and a confidence; evidence that falls short of a merge makes a
 // Candidate for review; a person's decisions (MergeSpeakers,

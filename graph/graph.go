@@ -2,6 +2,7 @@ package graph
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -43,6 +44,34 @@ const (
 	KindIndirect = "indirect" // reported speech without quotation marks
 )
 
+// Speaker types: what kind of entity is quoted. A country or a city that
+// speaks ("Russia said") is its government, an organization; a document
+// (a poll, a report, an ad) speaks for whoever published it.
+const (
+	SpeakerPerson       = "person"
+	SpeakerOrganization = "organization"
+	SpeakerGroup        = "group" // several people or organisations speaking together
+	SpeakerPlace        = "place"
+	SpeakerDocument     = "document"
+	SpeakerGeneric      = "generic" // no one in particular: "experts", "a source"
+)
+
+// SpeakerTypes are the speaker types, in the order they are listed.
+var SpeakerTypes = []string{SpeakerPerson, SpeakerOrganization, SpeakerGroup, SpeakerPlace, SpeakerDocument, SpeakerGeneric}
+
+// validSpeakerType reports whether t is one of SpeakerTypes.
+func validSpeakerType(t string) bool { return slices.Contains(SpeakerTypes, t) }
+
+// speakerType is the type of a stored speaker record: a record stored
+// before speakers had types is a person, as graphd then took every
+// speaker for one.
+func speakerType(t string) string {
+	if t == "" {
+		return SpeakerPerson
+	}
+	return t
+}
+
 // Venue kinds.
 const (
 	VenueBroadcast = "broadcast"
@@ -53,6 +82,7 @@ const (
 	VenueInterview = "interview"
 	VenueStatement = "statement"
 	VenueAudience  = "audience"
+	VenuePlace     = "place" // where it was said, when no event or medium is named
 	VenueOther     = "other"
 )
 
@@ -68,6 +98,7 @@ type Span struct {
 // resolution merged are the speaker's aliases; Merges says why.
 type Speaker struct {
 	ID      uuid.UUID
+	Type    string   // one of the Speaker* types
 	Name    string   // the fullest name seen
 	Aliases []string // other names the speaker was printed under
 	Titles  []string // titles and roles ("Kremlin spokesman")
@@ -138,6 +169,7 @@ type Candidate struct {
 // merged.
 type SpeakerRecord struct {
 	ID      uuid.UUID
+	Type    string // one of the Speaker* types; "" is a person
 	Name    string
 	Aliases []string
 	Titles  []string
@@ -309,10 +341,13 @@ type Quote struct {
 }
 
 // SpeakerRef names the speaker of a quote being stored. Speakers are
-// matched on their normalized full name; a new one is created otherwise.
+// matched on their normalized full name; a new one is created otherwise,
+// of type Type ("" is a person). A name stored with no type takes the
+// type of the first reference that gives one.
 type SpeakerRef struct {
 	Name   string
 	Titles []string
+	Type   string
 }
 
 // VenueRef names the venue of a quote being stored; venues are matched on
@@ -410,6 +445,10 @@ type QuoteFilter struct {
 	From, To      time.Time
 	// Order is not a filter but the order of the results.
 	Order QuoteOrder
+
+	// SpeakerTypes selects quotes whose speaker is of one of these types
+	// (of SpeakerTypes); a quote with no speaker is SpeakerGeneric.
+	SpeakerTypes []string
 }
 
 // QuoteOrder is an order of Quotes.

@@ -214,7 +214,7 @@ func (l *Loader) Outlet(o Outlet) error {
 // its aliases and titles; its roles and merges are not loaded. See
 // SpeakerRecord.
 func (l *Loader) Speaker(sp Speaker) error {
-	return l.SpeakerRecord(SpeakerRecord{ID: sp.ID, Name: sp.Name, Aliases: sp.Aliases, Titles: sp.Titles})
+	return l.SpeakerRecord(SpeakerRecord{ID: sp.ID, Type: sp.Type, Name: sp.Name, Aliases: sp.Aliases, Titles: sp.Titles})
 }
 
 // Bounds on what a loaded speaker record carries beyond its names.
@@ -232,8 +232,11 @@ func (l *Loader) SpeakerRecord(sp SpeakerRecord) error {
 	if err := l.check("speaker", sp.ID, l.speakers[sp.ID] != nil); err != nil {
 		return err
 	}
-	r := speakerRec{ID: sp.ID, Name: clean(sp.Name), Canon: sp.Canonical, Parent: sp.Parent, Created: sp.Created.UTC()}
+	r := speakerRec{ID: sp.ID, Type: sp.Type, Name: clean(sp.Name), Canon: sp.Canonical, Parent: sp.Parent, Created: sp.Created.UTC()}
 	err := checkName("name", sp.Name)
+	if err == nil && sp.Type != "" && !validSpeakerType(sp.Type) {
+		err = fmt.Errorf("%w: type %q is not one of %v", ErrInvalid, sp.Type, SpeakerTypes)
+	}
 	for i, a := range sp.Aliases {
 		if err == nil {
 			err = checkName(fmt.Sprintf("aliases[%d]", i), a)

@@ -64,6 +64,11 @@ func (f QuoteFilter) validate() error {
 			return fmt.Errorf("%w: kind %q is not direct, partial or indirect", ErrInvalid, k)
 		}
 	}
+	for _, t := range f.SpeakerTypes {
+		if !validSpeakerType(t) {
+			return fmt.Errorf("%w: speaker type %q is not one of %v", ErrInvalid, t, SpeakerTypes)
+		}
+	}
 	if f.Order == OrderRelevance {
 		if q := search.Parse(f.Search); !q.Positive() {
 			return fmt.Errorf("%w: relevance order needs a search", ErrInvalid)
@@ -424,6 +429,11 @@ type plan struct {
 	fresh                     *badger.Iterator // over every fresh posting, to see which words have some
 	pos                       [][]int          // scratch
 	facts                     facts            // scratch
+
+	// types are the speaker types the quote's speaker must have; types of
+	// speaker records read so far are kept in typeOf
+	types  []string
+	typeOf map[uuid.UUID]string
 }
 
 func (p *plan) close() {
@@ -523,6 +533,9 @@ func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
 	}
 	for _, k := range f.Kinds {
 		p.kinds = append(p.kinds, kindCode(k))
+	}
+	if len(f.SpeakerTypes) > 0 {
+		p.types, p.typeOf = f.SpeakerTypes, map[uuid.UUID]string{}
 	}
 	if f.MinConfidence > 0 {
 		p.minConf = confUnits(f.MinConfidence)
@@ -813,10 +826,16 @@ func (p *plan) match(c []byte) (bool, error) {
 			return false, nil
 		}
 	}
-	if len(p.textOnly) > 0 {
+	if len(p.textOnly) > 0 || p.types != nil {
 		var q quoteRec
 		if err := load(p.txn, key.KindQuote, key.SuffixQuote(c), &q); err != nil {
 			return false, fmt.Errorf("quote %x: %w", c[key.DateLen:], err)
+		}
+		if p.types != nil {
+			t, err := p.speakerTypeOf(q.SpeakerID)
+			if err != nil || !slices.Contains(p.types, t) {
+				return false, err
+			}
 		}
 		ws := fold.Words(q.Text)
 		for _, t := range p.textOnly {
@@ -826,6 +845,25 @@ func (p *plan) match(c []byte) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// speakerTypeOf returns the type of speaker record id, SpeakerGeneric for
+// none. The speaker records of one cluster share a type: identity
+// resolution never merges two of different types.
+func (p *plan) speakerTypeOf(id uuid.UUID) (string, error) {
+	if id == uuid.Nil {
+		return SpeakerGeneric, nil
+	}
+	if t, ok := p.typeOf[id]; ok {
+		return t, nil
+	}
+	var r speakerRec
+	if err := load(p.txn, key.KindSpeaker, id, &r); err != nil {
+		return "", fmt.Errorf("speaker %s: %w", id, err)
+	}
+	t := speakerType(r.Type)
+	p.typeOf[id] = t
+	return t, nil
 }
 
 // occurrences adds up g's words in the quote at c, whose streams are

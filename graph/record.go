@@ -101,7 +101,8 @@ type occRec struct {
 // lists Members and holds the cluster's display name.
 type speakerRec struct {
 	ID      uuid.UUID   `json:"id"`
-	Num     uint32      `json:"num"` // small and dense, for the word index; never reused
+	Num     uint32      `json:"num"`            // small and dense, for the word index; never reused
+	Type    string      `json:"type,omitempty"` // "" in records stored before types: a person
 	Name    string      `json:"name"`
 	Aliases []string    `json:"aliases,omitempty"`
 	Titles  []string    `json:"titles,omitempty"`

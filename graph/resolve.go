@@ -186,6 +186,9 @@ func (w *writer) profileOf(root *speakerRec) (*identity.Profile, error) {
 	}
 	p := &identity.Profile{}
 	for _, m := range members {
+		if p.Type == "" {
+			p.Type = m.Type
+		}
 		p.Add(m.names(), m.Titles, m.Venues, m.Co)
 	}
 	return p, nil

@@ -112,7 +112,7 @@ func speakerView(txn *badger.Txn, id uuid.UUID) (Speaker, error) {
 	if err != nil {
 		return Speaker{}, err
 	}
-	sp := Speaker{ID: root.ID, Name: root.display()}
+	sp := Speaker{ID: root.ID, Type: speakerType(root.Type), Name: root.display()}
 	names := map[uuid.UUID]string{}
 	for _, m := range ms {
 		names[m.ID] = m.Name

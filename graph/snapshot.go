@@ -426,7 +426,7 @@ func (sn *Snapshot) SpeakerRecord(id uuid.UUID) (SpeakerRecord, error) {
 // read from their keys.
 func (sn *Snapshot) speakerRecord(r *speakerRec) (SpeakerRecord, error) {
 	out := SpeakerRecord{
-		ID: r.ID, Name: r.Name, Aliases: r.Aliases, Titles: r.Titles, Venues: r.Venues, QuotedWith: r.Co,
+		ID: r.ID, Type: r.Type, Name: r.Name, Aliases: r.Aliases, Titles: r.Titles, Venues: r.Venues, QuotedWith: r.Co,
 		Created: r.Created, Canonical: r.Canon, Parent: r.Parent, Members: r.Members, Display: r.Display,
 	}
 	for i, role := range r.Roles {

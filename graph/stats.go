@@ -85,11 +85,14 @@ const (
 	ByVenue
 	ByOutlet
 	ByKind
+	// BySpeakerType groups by the type of the speaker (a person, an
+	// organisation, …); quotes with no speaker are not counted.
+	BySpeakerType
 )
 
 func (d Dimension) code() byte {
 	switch d {
-	case BySpeaker:
+	case BySpeaker, BySpeakerType:
 		return key.DimSpeaker
 	case ByVenue:
 		return key.DimVenue
@@ -103,8 +106,8 @@ func (d Dimension) code() byte {
 
 // Bucket is a group of quotes counted together.
 type Bucket struct {
-	ID    uuid.UUID // the speaker, venue or outlet; uuid.Nil for a kind
-	Label string    // its name, or the kind
+	ID    uuid.UUID // the speaker, venue or outlet; uuid.Nil for a kind or a speaker type
+	Label string    // its name, or the kind or speaker type
 	Count int
 }
 
@@ -169,6 +172,12 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 				return err
 			}
 		}
+		if dim == BySpeakerType {
+			var err error
+			if sums, err = sumTypes(txn, sums); err != nil {
+				return err
+			}
+		}
 		type sum struct {
 			value string
 			n     int64
@@ -187,7 +196,7 @@ func (s *Store) QuotesBy(ctx context.Context, dim Dimension, from, to time.Time,
 		})
 		for _, x := range all[:min(n, len(all))] {
 			b := Bucket{Count: int(x.n)}
-			if d == key.DimKind {
+			if d == key.DimKind || dim == BySpeakerType {
 				b.Label = x.value
 			} else {
 				b.ID = uuid.UUID([]byte(x.value))
@@ -242,6 +251,24 @@ func (s *Store) Undated(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("undated: %w", err)
 	}
 	return undated, nil
+}
+
+// sumTypes adds up the counts of canonical speakers by their type: the
+// counts of speakers kept on write, read by type without a count of its
+// own.
+func sumTypes(txn *badger.Txn, sums map[string]int64) (map[string]int64, error) {
+	out := map[string]int64{}
+	for id, n := range sums {
+		if len(id) != key.IDLen {
+			continue
+		}
+		var r speakerRec
+		if err := load(txn, key.KindSpeaker, uuid.UUID([]byte(id)), &r); err != nil {
+			return nil, fmt.Errorf("speaker %x: %w", id, err)
+		}
+		out[speakerType(r.Type)] += n
+	}
+	return out, nil
 }
 
 // foldPeople moves the counts of speaker records merged into another to
@@ -548,7 +575,7 @@ func (s *Store) Timeline(ctx context.Context, f QuoteFilter, iv Interval) ([]Tim
 // filters on at most one of speakers, venues, outlets and kinds and on
 // nothing else but dates.
 func (f QuoteFilter) counted() ([][]byte, bool) {
-	if f.ArticleID != uuid.Nil || f.Search != "" || f.MinConfidence > 0 {
+	if f.ArticleID != uuid.Nil || f.Search != "" || f.MinConfidence > 0 || len(f.SpeakerTypes) > 0 {
 		return nil, false
 	}
 	var sels [][]byte

@@ -58,19 +58,28 @@ func ExtractWith(m *Model, a Article) []Attribution {
 }
 
 // extractText finds every attribution in one piece of text (see
-// maxChunkBytes).
-func extractText(m *Model, text string) []Attribution {
+// maxChunkBytes); first tells whether the piece opens the article, with
+// its headline.
+func extractText(m *Model, text string, first bool) []Attribution {
 	src := sourcePool.Get().(*source)
 	defer func() {
 		src.s = "" // let the article's text go
 		sourcePool.Put(src)
 	}()
 	d := newDocFrom(src.reset(text))
+	d.piece = !first
 	d.attributeAll()
+	var lex *Lexicon
 	if m != nil {
 		d.applyTagger(m)
+		lex = m.lex
 	}
-	return d.results()
+	d.headline()
+	d.partialClauses()
+	d.joinSameCue()
+	d.resolveSpeakers(lex)
+	d.findVenues()
+	return d.oncePerSpan(d.results())
 }
 
 // sourcePool keeps the rune buffers of articles: nothing an extraction
@@ -155,11 +164,13 @@ func (d *doc) applyTagger(m *Model) {
 			// the features of a token look at its neighbours' classes
 			m.lex.classify(sc, s.toks[max(0, w[0]-1):min(n, w[1]+1)])
 		}
-		feats := sc.features(s.toks, mask, sc.need)
+		// the features of each word alone are summed once a word
+		feats := sc.features(s.toks, mask, sc.need, false)
+		base := m.localSums(sc, s.toks, sc.need)
 		var cues [][2]int
 		for _, w := range wins {
 			lo, hi := w[0], w[1]
-			labs := m.decodeBiased(sc, feats[lo:hi], cueBias, nil)
+			labs := m.decodeBiased(sc, feats[lo:hi], cueBias, nil, base[lo:hi])
 			for i := 0; i < len(labs); i++ {
 				if labs[i] != labBCue && labs[i] != labICue {
 					continue
@@ -197,6 +208,209 @@ func (d *doc) applyTagger(m *Model) {
 		}
 	}
 	d.atts = d.merge(d.atts, out)
+	kept := d.atts[:0]
+	for _, a := range d.atts {
+		if a.src == nil && a.cue != nil {
+			d.subjectSource(a)
+		}
+		// reported speech with no one to report it ("is expected to",
+		// "was labelled") is no statement anyone can check
+		if a.src == nil && !hasSpeaker(a) && a.how == "tagger" && a.kind == graph.KindIndirect {
+			continue
+		}
+		kept = append(kept, a)
+	}
+	d.atts = kept
+	for _, a := range d.atts {
+		d.trimOwnCue(a)
+	}
+}
+
+// joinSameCue makes one attribution of the quotations a cue introduces
+// together: Kim called the plan “reckless,” “costly” and “late” is one
+// statement whose content runs from the first quotation to the last.
+func (d *doc) joinSameCue() {
+	byCue := map[[2]int]*attr{}
+	kept := d.atts[:0]
+	for _, a := range d.atts {
+		if a.cue == nil || a.how == "cont" {
+			kept = append(kept, a)
+			continue
+		}
+		k := [2]int{a.cue.Start, a.cue.End}
+		first := byCue[k]
+		if first == nil {
+			byCue[k] = a
+			kept = append(kept, a)
+			continue
+		}
+		fr, ar := d.contentOf(first), d.contentOf(a)
+		if len(fr) == 0 || len(ar) == 0 || d.paraAt(fr[0].start) != d.paraAt(ar[0].start) {
+			kept = append(kept, a)
+			continue
+		}
+		from, to := fr[len(fr)-1].end, ar[0].start
+		if len(first.segs) > 0 && len(a.segs) > 0 {
+			from, to = d.segs[first.segs[len(first.segs)-1]].closeEnd, d.segs[a.segs[0]].open
+		}
+		if d.verbBetween(min(from, to), max(from, to)) {
+			kept = append(kept, a) // “any deal” and accused it of “appeasement”: a cue of its own
+			continue
+		}
+		lo, hi := min(fr[0].start, ar[0].start), max(fr[len(fr)-1].end, ar[len(ar)-1].end)
+		first.segs = append(first.segs, a.segs...)
+		slices.Sort(first.segs)
+		first.contents = []tspan{{lo, hi}}
+		if first.src == nil {
+			first.src, first.person, first.name, first.titles = a.src, a.person, a.name, a.titles
+		}
+	}
+	d.atts = kept
+}
+
+// verbBetween reports whether a reporting verb stands between offsets s
+// and e of one paragraph, outside quotations.
+func (d *doc) verbBetween(s, e int) bool {
+	pi := d.paraAt(s)
+	if pi < 0 {
+		return false
+	}
+	p := &d.paras[pi]
+	i, j := tokRange(p, s, e)
+	for k := i; k < j; k++ {
+		if t := p.toks[k]; t.kind == tokWord && !t.capital && cueVerbs[t.lower] {
+			return true
+		}
+	}
+	return false
+}
+
+// contentOf returns the content spans of a: the tagger's, or those of its
+// quotations or reported clause.
+func (d *doc) contentOf(a *attr) []tspan {
+	if len(a.contents) > 0 {
+		return a.contents
+	}
+	if a.how == "indirect" {
+		return []tspan{{a.content[0], a.content[1]}}
+	}
+	var out []tspan
+	for _, si := range a.segs {
+		out = append(out, tspan{d.segs[si].open, d.segs[si].closeEnd})
+	}
+	return out
+}
+
+// trimOwnCue keeps a content from running over its own source or cue:
+// what comes after them belongs to the statement only when a quotation
+// opens there (“A,” she said, “B.”), not when the narrative goes on
+// (“A,” she said, and then …).
+func (d *doc) trimOwnCue(a *attr) {
+	if len(a.contents) == 0 || a.cue == nil {
+		return
+	}
+	lo, hi := a.cue.Start, a.cue.End
+	if a.src != nil {
+		lo, hi = min(lo, a.src.Start), max(hi, a.src.End)
+	}
+	var out []tspan
+	for _, c := range a.contents {
+		if c.end <= lo || c.start >= hi {
+			out = append(out, c)
+			continue
+		}
+		if c.start < lo {
+			e := lo
+			for e > c.start && (isSpaceRune(d.r[e-1]) || d.r[e-1] == ',') {
+				e--
+			}
+			if e > c.start {
+				out = append(out, tspan{c.start, e})
+			}
+		}
+		if c.end > hi {
+			s := hi
+			for s < c.end && (isSpaceRune(d.r[s]) || d.r[s] == ',' || d.r[s] == ':') {
+				s++
+			}
+			if s < c.end && (c.start >= lo || isDoubleOpen(d.r[s]) || d.r[s] == '"') {
+				out = append(out, tspan{s, c.end})
+			}
+		}
+	}
+	if len(out) > 0 {
+		a.contents = out
+	}
+}
+
+// subjectSource gives an attribution the tagger found no source for the
+// subject of its sentence, when one stands before the cue: "Rival Jane
+// Doe had mocked the complaint, saying …", "She praised the plan and
+// called for …". A fronted adjunct ("At Monday's debate, …") is skipped.
+func (d *doc) subjectSource(a *attr) {
+	pi := d.paraAt(a.cue.Start)
+	if pi < 0 {
+		return
+	}
+	p := &d.paras[pi]
+	ci, _ := tokRange(p, a.cue.Start, a.cue.End)
+	s0 := 0
+	for k, se := range p.sents {
+		if ci >= se[0] && ci < se[1] {
+			s0 = se[0]
+			// a lower-case cue opening its sentence follows an
+			// abbreviation the splitter took for an end: "Jane Roe, of
+			// Dayton, Ohio, said …"
+			opens := true
+			for m := s0; m < ci; m++ {
+				opens = opens && p.toks[m].kind == tokPunct
+			}
+			if opens && k > 0 && !p.toks[ci].capital {
+				s0 = p.sents[k-1][0]
+			}
+			break
+		}
+	}
+	// a cue that goes on from another one of its sentence ("Rendell
+	// recalled, suggesting …", "“…,” she said, emphasizing …") has its
+	// speaker
+	var prev *attr
+	for _, b := range d.atts {
+		if b == a || b.src == nil || b.cue == nil || b.cue.End > a.cue.Start || b.cue.Start < p.toks[s0].start {
+			continue
+		}
+		if prev == nil || b.cue.Start > prev.cue.Start {
+			prev = b
+		}
+	}
+	if prev != nil {
+		// the same source; who it is, speaker resolution decides once
+		a.src, a.person, a.name, a.titles, a.goesOn = prev.src, prev.person, prev.name, prev.titles, prev
+		return
+	}
+	j := s0
+	for j < ci && (p.toks[j].kind == tokQuote || p.toks[j].kind == tokPunct) {
+		j++
+	}
+	if j < ci && p.toks[j].kind == tokWord && (commonCapitalized[p.toks[j].lower] && !isPronounTok(p.toks[j]) && !determiners[p.toks[j].lower] || strings.HasSuffix(p.toks[j].lower, "ly")) {
+		for j < ci && p.toks[j].text != "," {
+			j++
+		}
+		j++
+	}
+	if j >= ci {
+		return
+	}
+	e := npForward(p.toks, j, ci)
+	if e == j || e > ci {
+		return
+	}
+	// the subject is followed by its verb, not by more of a clause before the cue
+	a.para = pi
+	d.setSpeaker(a, p, j, e)
+	if a.person < 0 && a.name == "" && !isPronounTok(p.toks[j]) && !d.npIsRole(p, j, e) {
+		a.src, a.titles = nil, nil
+	}
 }
 
 // merge joins the rule attributions with the tagger's. Where both found
@@ -266,6 +480,10 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 		r := rules[match[k]]
 		r.contents = t.contents
 		agree := r.src == nil || t.src != nil && mentionsOverlap(t.src, r.src)
+		if !agree && t.src != nil && takeTaggerSource(r) {
+			r.src, r.person, r.name, r.titles = t.src, t.person, t.name, t.titles
+			agree = true
+		}
 		if t.src != nil && agree {
 			r.src = t.src
 		}
@@ -309,6 +527,16 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 	return kept
 }
 
+// takeTaggerSource reports whether, where the rules and the tagger name
+// different sources for one statement, the tagger's wins: its source spans
+// follow the annotation, and the rules' nearest subject is more often
+// another statement's speaker than the tagger's.
+func takeTaggerSource(r *attr) bool {
+	// "Reuters, quoting Peskov, reported …": the rules know the medium
+	// is not the speaker
+	return r.how != "quoting"
+}
+
 func hasSpeaker(a *attr) bool { return a.person >= 0 || a.name != "" }
 
 func mentionsOverlap(a, b *Mention) bool { return max(a.Start, b.Start) < min(a.End, b.End) }
@@ -336,7 +564,7 @@ func (a *attr) pos(d *doc) int {
 // tagged builds the attribution of a cue from the spans the tagger gave it.
 func (d *doc) tagged(pi int, c, src tspan, cons []tspan) *attr {
 	p := &d.paras[pi]
-	si, _, se := d.sentenceOf(p, c.start)
+	si, _, _ := d.sentenceOf(p, c.start)
 	a := &attr{para: pi, sent: si, person: -1, how: "tagger", contents: cons}
 	a.cue = &Mention{Text: string(d.r[c.start:c.end]), Start: c.start, End: c.end}
 	if src.end > src.start {
@@ -350,13 +578,6 @@ func (d *doc) tagged(pi int, c, src tspan, cons []tspan) *attr {
 			}
 		}
 		a.src = &Mention{Text: string(d.r[src.start:src.end]), Start: src.start, End: src.end}
-	}
-	if ci, ce := tokRange(p, c.start, c.end); ci < ce {
-		_, end := tokRange(p, c.end, se)
-		a.venue = d.venueIn(p, ci, ce, end)
-		if a.venue == nil {
-			a.venue = d.venueIn(p, -1, ce, end)
-		}
 	}
 	d.quotesOf(a)
 	return a
@@ -407,4 +628,180 @@ func (d *doc) quotesOf(a *attr) {
 
 func isSpaceRune(r rune) bool {
 	return r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\u00a0'
+}
+
+// headlineRubrics open headlines with a colon that names no speaker.
+var headlineRubrics = set(`latest breaking update updated exclusive watch read live opinion analysis editorial
+	video photos photo report review explainer factbox timeline`)
+
+// headline attributes the headline, the article's first paragraph, in the
+// two shapes headlines give a statement: "Name: what was said" and "What
+// was said, Name Says". Other headline text is left to the rules and the
+// tagger, which keep no unattributed quotation.
+func (d *doc) headline() {
+	if len(d.paras) < 2 || d.piece {
+		return
+	}
+	p := &d.paras[0]
+	n := len(p.toks)
+	if n < 4 || n > 40 {
+		return
+	}
+	for _, a := range d.atts {
+		if a.para == 0 {
+			return
+		}
+	}
+	end := n
+	for end > 0 && p.toks[end-1].kind == tokPunct {
+		end--
+	}
+	a := &attr{para: 0, person: -1, how: "headline", kind: graph.KindIndirect, conf: 0.6}
+	// Name: what was said
+	for k := 1; k <= 4 && k < end-2; k++ {
+		if p.toks[k].text != ":" {
+			continue
+		}
+		for i := range k {
+			t := p.toks[i]
+			if t.kind != tokWord || !t.capital || i == 0 && (determiners[t.lower] || headlineRubrics[t.lower]) {
+				return
+			}
+		}
+		d.setSpeaker(a, p, 0, k)
+		c := p.toks[k]
+		a.cue = &Mention{Text: c.text, Start: c.start, End: c.end}
+		a.contents = []tspan{{p.toks[k+1].start, p.toks[end-1].end}}
+		d.quotesOf(a)
+		d.atts = append([]*attr{a}, d.atts...)
+		return
+	}
+	// What was said, Name Says.
+	last := p.toks[end-1]
+	if last.kind != tokWord || !last.is("says", "said") {
+		return
+	}
+	c := end - 2
+	for c > 0 && p.toks[c].text != "," {
+		c--
+	}
+	if c < 3 || end-1-c-1 < 1 || end-1-c-1 > 6 {
+		return
+	}
+	d.setSpeaker(a, p, c+1, end-1)
+	a.cue = &Mention{Text: last.text, Start: last.start, End: last.end}
+	a.contents = []tspan{{p.toks[0].start, p.toks[c-1].end}}
+	d.quotesOf(a)
+	d.atts = append([]*attr{a}, d.atts...)
+}
+
+// partialClauses gives a partial quotation that the rules attributed by a
+// reporting verb before it ("Kim said the plan was “reckless” and late")
+// the whole reported clause as its content, from the verb to the end of the
+// sentence; the quoted words stay the quotation's text.
+func (d *doc) partialClauses() {
+	for _, a := range d.atts {
+		if len(a.contents) > 0 || a.kind != graph.KindPartial || a.how != "left" || a.cue == nil || len(a.segs) == 0 {
+			continue
+		}
+		q := d.segs[a.segs[0]]
+		pi := d.paraAt(a.cue.Start)
+		if pi < 0 || q.open < a.cue.End || d.paraAt(q.open) != pi {
+			continue
+		}
+		p := &d.paras[pi]
+		ci, _ := tokRange(p, a.cue.Start, a.cue.End)
+		for _, se := range p.sents {
+			if ci < se[0] || ci >= se[1] {
+				continue
+			}
+			_, ce := tokRange(p, a.cue.Start, a.cue.End)
+			e := se[1]
+			for e > ce && p.toks[e-1].kind == tokPunct {
+				e--
+			}
+			if ce < e && p.toks[e-1].end >= q.closeEnd {
+				a.contents = []tspan{{p.toks[ce].start, p.toks[e-1].end}}
+			}
+			break
+		}
+	}
+}
+
+// oncePerSpan keeps every quotation span in one attribution only, the
+// first: two cues may give one clause as the content of both (a statement
+// and one nested in it). An attribution left with no span of its own goes.
+func (d *doc) oncePerSpan(as []Attribution) []Attribution {
+	seen := make(map[Span]bool, len(as))
+	kept := as[:0]
+	for _, a := range as {
+		n := 0
+		for _, s := range a.Spans {
+			if seen[s] {
+				n++
+			}
+		}
+		if n == len(a.Spans) && n > 0 {
+			continue
+		}
+		if n > 0 {
+			spans := a.Spans[:0:0]
+			for _, s := range a.Spans {
+				if !seen[s] {
+					spans = append(spans, s)
+				}
+			}
+			a.Spans = spans
+			parts := make([]string, len(spans))
+			for i, sp := range spans {
+				parts[i] = string(d.r[sp.Start:sp.End])
+			}
+			a.Quote = strings.Join(parts, " ")
+		}
+		for _, s := range a.Spans {
+			seen[s] = true
+		}
+		kept = append(kept, a)
+	}
+	return kept
+}
+
+// stanceVerbs are the cue verbs that report a belief, a feeling, an
+// intention or a judgement rather than words said.
+var stanceVerbs = set(`
+believe believes believed believing think thinks thought thinking fear fears feared fearing
+hope hopes hoped hoping agree agrees agreed agreeing estimate estimates estimated estimating
+find finds found finding show shows showed showing shown indicate indicates indicated indicating
+conclude concludes concluded concluding criticize criticizes criticized criticizing criticise
+criticises criticised praise praises praised praising decry decries decried decrying dismiss
+dismisses dismissed dismissing blast blasts blasted blasting slam slams slammed slamming
+`)
+
+// speechWords mark a cue of words said or written besides the reporting
+// verbs: "in a statement", "according to", "interview".
+var speechWords = set(`according statement statements interview remarks speech tweet tweets letter
+	email memo testimony wrote written quoted quoting citing cited talk talks talked talking speak speaks
+	spoke speaking discuss discusses discussed discussing question questions questioned questioning
+	refer refers referred referring address addresses addressed addressing`)
+
+// cueKind tells a cue of speech from one of stance; see Attribution.CueKind.
+func cueKind(c *Mention) string {
+	if c == nil {
+		return ""
+	}
+	speech := false
+	for _, w := range strings.FieldsFunc(strings.ToLower(c.Text), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r == '-' || r >= 0x80)
+	}) {
+		if stanceVerbs[w] {
+			return CueStance
+		}
+		if cueVerbs[w] || tellVerbs[w] || speechWords[w] {
+			speech = true
+		}
+	}
+	if speech || strings.TrimSpace(c.Text) == ":" || strings.ContainsAny(c.Text, "—–―-") && len([]rune(c.Text)) <= 2 {
+		return CueSpeech
+	}
+	return CueStance
 }

@@ -36,7 +36,7 @@ type attr struct {
 	kind     string
 	para     int
 	sent     int
-	how      string // right, colon, left, join, cont, none, indirect
+	how      string // right, colon, left, quoting, join, cont, none, indirect, tagger, headline
 	src      *Mention
 	person   int // index into people, or -1
 	name     string
@@ -44,6 +44,12 @@ type attr struct {
 	cue      *Mention
 	venue    *Venue
 	conf     float64
+	prev     *attr // the attribution a continuation ("cont") continues
+	goesOn   *attr // the attribution of its sentence whose source a sourceless cue goes on with ("said, adding")
+	// what speaker resolution decided (speaker.go)
+	speaker string
+	stype   string
+	stitles []string
 }
 
 type doc struct {
@@ -55,6 +61,9 @@ type doc struct {
 	people []*person
 	ments  []mention
 	atts   []*attr
+	// piece: the text is a piece of a longer article after its first
+	// (maxChunkBytes), so its first paragraph is no headline
+	piece bool
 }
 
 func newDoc(text string) *doc { return newDocFrom(newSource(text)) }
@@ -111,7 +120,11 @@ func splitSentences(r []rune, segs []segment, toks []token) [][2]int {
 					(toks[i+1].kind == tokQuote || toks[i+1].capital && !isPronounTok(toks[i+1]))
 			}
 		}
-		if end && i+1 < len(toks) && toks[i+1].kind == tokPunct && strings.ContainsAny(toks[i+1].text, ")]") {
+		if end && i+1 < len(toks) && toks[i+1].kind == tokPunct && strings.ContainsAny(toks[i+1].text, ")],;") {
+			end = false
+		}
+		// an abbreviation's period: "Jane Roe, of Dayton, Va., said", "Va. officials"
+		if end && t.text == "." && i+1 < len(toks) && toks[i+1].kind == tokWord && !toks[i+1].capital && i > 0 && toks[i-1].capital {
 			end = false
 		}
 		if i+1-s >= maxSentenceTokens {
@@ -207,7 +220,7 @@ func (d *doc) attribute(pi, si, k int, last *attr) *attr {
 			return a
 		}
 		a.how = "cont"
-		a.person, a.name, a.titles, a.venue = last.person, last.name, last.titles, last.venue
+		a.person, a.name, a.titles, a.prev = last.person, last.name, last.titles, last
 		a.conf = 0.7
 	} else {
 		a.how = "none"
@@ -304,14 +317,9 @@ func (d *doc) attrRight(a *attr, p *para, s0, s1, k int) bool {
 	}
 	a.how = "right"
 	d.setSpeaker(a, p, npFrom, npTo)
-	after := npTo
 	if cueAt >= 0 {
 		d.setCue(a, p, cueAt)
-		if cueAt > npTo {
-			after = cueAt + 1
-		}
 	}
-	a.venue = d.venueIn(p, cueAt, after, s1)
 	return a.person >= 0 || a.name != "" || a.src != nil
 }
 
@@ -347,7 +355,6 @@ func (d *doc) attrColon(a *attr, p *para, s0, k int) bool {
 	d.setSpeaker(a, p, i, e)
 	if cueAt >= 0 {
 		d.setCue(a, p, cueAt)
-		a.venue = d.venueIn(p, cueAt, cueAt+1, k)
 	} else {
 		t := p.toks[k-1]
 		a.cue = &Mention{Text: t.text, Start: t.start, End: t.end}
@@ -387,7 +394,7 @@ func (d *doc) attrQuoting(a *attr, p *para, s0, s1, k int) bool {
 		if e == i+1 {
 			continue
 		}
-		a.how = "left"
+		a.how = "quoting"
 		d.setSpeaker(a, p, i+1, e)
 		if a.person < 0 {
 			a.src, a.name, a.titles = nil, "", nil
@@ -456,10 +463,6 @@ func (d *doc) attrLeft(a *attr, p *para, s0, s1, k int) bool {
 			continue
 		}
 		d.setCue(a, p, c)
-		a.venue = d.venueIn(p, c, c+1, k)
-		if a.venue == nil {
-			a.venue = d.venueIn(p, -1, s0, i)
-		}
 		return true
 	}
 	// “…”, according to Name.
@@ -546,19 +549,12 @@ func (d *doc) indirect(pi, si int) *attr {
 		d.setCue(a, p, c)
 		// Content, Name said.
 		if i > s0 && p.toks[i-1].text == "," && d.onlyAdjuncts(p, c+1, end) {
-			a.venue = d.venueIn(p, c, c+1, end)
 			return d.finishIndirect(a, p, s0, i-1)
 		}
 		// Name said (to X) (that) content.
 		j := c + 1
 		if t.is("told", "tell", "tells", "telling") {
-			a.venue = d.venueIn(p, c, c+1, end)
 			j = npForward(p.toks, j, end)
-		} else {
-			a.venue = d.venueIn(p, c, c+1, end)
-		}
-		if a.venue == nil {
-			a.venue = d.venueIn(p, -1, s0, i)
 		}
 		j = d.skipAdjuncts(p, j, end)
 		if j < end && p.toks[j].is("that") {
@@ -713,15 +709,10 @@ func (d *doc) results() []Attribution {
 			at.Quote = strings.Join(parts, " ")
 		}
 		at.Kind = a.kind
-		if a.person >= 0 {
-			at.Speaker = d.people[a.person].fullName()
-			at.Titles = d.people[a.person].titles
-		} else {
-			at.Speaker = a.name
-			at.Titles = a.titles
-		}
+		at.Speaker, at.SpeakerType, at.Titles = a.speaker, a.stype, a.stitles
 		at.Source = a.src
 		at.Cue = a.cue
+		at.CueKind = cueKind(a.cue)
 		at.Venue = a.venue
 		c := a.conf
 		if c < 0.05 {

@@ -84,4 +84,23 @@ type Attribution struct {
 	// whole quotation with its marks, or the whole reported clause around a
 	// partial quotation or of indirect speech.
 	Content []Span
+
+	// SpeakerType is what the source is: one of graph.SpeakerPerson,
+	// SpeakerOrganization, SpeakerGroup, SpeakerPlace, SpeakerDocument (a
+	// document speaking for its publisher, the Speaker, when named) or
+	// SpeakerGeneric (no one in particular: Speaker is "").
+	SpeakerType string
+
+	// CueKind is CueSpeech when the cue reports words said or written
+	// ("said", "told", "according to", a colon), CueStance when it reports
+	// a belief, an intention or a stance ("criticised", "plans to", "the
+	// claim that", "in his view"), which attribution corpora count as
+	// attributions but a quote graph may keep apart from speech.
+	CueKind string
 }
+
+// Cue kinds.
+const (
+	CueSpeech = "speech"
+	CueStance = "stance"
+)

@@ -81,7 +81,7 @@ func extractWith(ctx context.Context, m *Model, text string, limit int) ([]Attri
 	runes := 0 // code points before text[start:]
 	for start := 0; start < len(text); {
 		end := chunkEnd(text, start)
-		atts := extractText(m, text[start:end])
+		atts := extractText(m, text[start:end], start == 0)
 		if runes > 0 {
 			for i := range atts {
 				atts[i].shift(runes)

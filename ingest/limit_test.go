@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -61,6 +62,41 @@ func TestExtractPieces(t *testing.T) {
 	}
 	if whole != len(alone) {
 		t.Errorf("%d of the seed's %d quotations found in nearly every copy", whole, len(alone))
+	}
+}
+
+// TestPieceHasNoHeadline: only the article's first line is its headline,
+// not the first line of each piece a long article is read in.
+func TestPieceHasNoHeadline(t *testing.T) {
+	const line = "Harbor Chief Ann Lee: Port Will Close Next Year, Jobs Go South\n"
+	const filler = "The tide came in over the old stones of the harbor wall at dusk.\n"
+	atHead := Extract(Article{Text: line + filler})
+	if !slices.ContainsFunc(atHead, func(a Attribution) bool { return a.Speaker == "Ann Lee" }) {
+		t.Fatalf("the line as a headline gives no statement of Ann Lee: %+v", atHead)
+	}
+	// the line straddles the end of the first piece, so it opens the second
+	var b strings.Builder
+	b.WriteString("The Harbor at Dusk\n")
+	for b.Len()+len(line) <= maxChunkBytes {
+		b.WriteString(filler)
+	}
+	at := utf8.RuneCountInString(b.String())
+	b.WriteString(line)
+	for range 20 {
+		b.WriteString(filler)
+	}
+	text := b.String()
+	if end := chunkEnd(text, 0); utf8.RuneCountInString(text[:end]) != at {
+		t.Fatalf("the first piece ends at %d, not at the line (%d)", end, at)
+	}
+	got, err := ExtractContext(t.Context(), Article{Text: text})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range got {
+		if a.Cue != nil && a.Cue.Start >= at && a.Cue.Start < at+len(line) {
+			t.Errorf("the line inside the article is taken as a headline: %+v", a)
+		}
 	}
 }
 

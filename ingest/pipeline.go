@@ -127,7 +127,7 @@ func quoteInputs(ctx context.Context, a Article) ([]graph.QuoteInput, error) {
 			q.MentionSpan = &graph.Span{Start: at.Source.Start, End: at.Source.End}
 		}
 		if at.Speaker != "" {
-			q.Speaker = &graph.SpeakerRef{Name: at.Speaker, Titles: at.Titles}
+			q.Speaker = &graph.SpeakerRef{Name: at.Speaker, Titles: at.Titles, Type: at.SpeakerType}
 		}
 		if at.Venue != nil {
 			q.Venue = &graph.VenueRef{Name: at.Venue.Name, Kind: at.Venue.Kind}

@@ -79,13 +79,13 @@ func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask
 		return seq[i].wh
 	}
 	// what lies between each token and the cue, counted outward from it
-	sc.ints = grow(sc.ints, 3*n)
-	marks, commas, others := sc.ints[:n], sc.ints[n:2*n], sc.ints[2*n:3*n]
+	sc.ints = grow(sc.ints, 4*n)
+	marks, commas, others, opens := sc.ints[:n], sc.ints[n:2*n], sc.ints[2*n:3*n], sc.ints[3*n:4*n]
 	count := func(from, to, step int) {
-		m, c, o := 0, 0, 0
+		m, c, o, op := 0, 0, 0, 0
 		for i := from; i != to; i += step {
 			t := seq[i]
-			marks[i-lo], commas[i-lo], others[i-lo] = m, c, o
+			marks[i-lo], commas[i-lo], others[i-lo], opens[i-lo] = m, c, o, op
 			if t.mark != 0 {
 				m++
 			}
@@ -94,6 +94,10 @@ func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask
 			}
 			if t.lex && !t.inq {
 				o++
+			}
+			// a clause that opens after a comma: ", which", ", but"
+			if !t.inq && t.clauseOpen && i > 0 && seq[i-1].comma {
+				op++
 			}
 		}
 	}
@@ -136,6 +140,14 @@ func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask
 		}
 		add(newHash(55).b(dir).u(t.wn.pos()).u(pp))
 		add(newHash(56).b(dir).u(t.wn.noun()).u(t.wn.verb()))
+		add(newHash(70).b(dir).u(uint32(seq[cs].cl[2])).u(t.wh))
+		add(newHash(71).b(dir).b(clip2(opens[k])).b(sdb).b(boolByte(t.inq)))
+
+		if t.cl[1] != 0 || seq[cs].cl[1] != 0 {
+			add(newHash(65).b(dir).u(uint32(t.cl[1])))
+			add(newHash(66).u(uint32(seq[cs].cl[1])).b(dir).b(coarse))
+			add(newHash(67).b(dir).u(uint32(t.cl[0])).b(clip2(marks[k])))
+		}
 		out[k] = flat[start:len(flat):len(flat)]
 	}
 	sc.flat = flat
@@ -181,6 +193,7 @@ func trainRoles(examples []TrainExample, opts TrainOptions, mask uint32) *Model 
 		}
 	}
 	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), labels: roleLabels}
+	m.setPreds()
 	m.perceptron(items, opts, nil)
 	return m
 }

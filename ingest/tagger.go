@@ -45,6 +45,12 @@ type Model struct {
 	raw    []int16                           // the quantized weights as read, until packed
 	scale  float32                           // q × scale = w
 	trans  [numLabels + 1][numLabels]float32 // previous label (numLabels = start) → label
+	// tr and trDangle are trans as decoding uses it; see transitions.
+	tr, trDangle *[numLabels + 1][numLabels]float32
+	// preds[k] lists the labels that may precede labels[k] (BIO), in the
+	// order of labels; npreds[k] how many.
+	preds  [numLabels][numLabels]uint8
+	npreds [numLabels]uint8
 	// cueWords are the hashes of the words that were part of a cue in at
 	// least a fifth of their occurrences in training (said, according,
 	// told, but not to, of, in): the first stage decodes only the tokens
@@ -74,11 +80,13 @@ type ttok struct {
 	lex        bool // a reporting verb
 	dangle     bool // a word that never ends a source or content
 	comma      bool
+	clauseOpen bool   // a word that opens a clause after a comma: which, but, while
 	class      byte   // t title, p pronoun, d determiner, g given name, o organisation word
 	ruleAtt    int32  // the rule attribution the rule role belongs to, 1-based
 	wh, sh     uint32 // hashes of lower and shape
 	suf        uint32 // hash of the last three bytes of lower, 0 when shorter
 	wn         lexClass
+	cl         [3]uint16 // word clusters, finest first, plus one; zeros when unknown
 }
 
 // tseq is one paragraph for the tagger.
@@ -170,6 +178,7 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 				tt.dangle = c&classDangling != 0
 				tt.class = c.tag()
 				tt.wh = uint32(newHash(1).s(t.lower))
+				tt.clauseOpen = clauseOpeners[t.lower]
 				if len(t.lower) > 3 {
 					tt.suf = uint32(newHash(10).s(t.lower[len(t.lower)-3:]))
 				}
@@ -219,6 +228,11 @@ func (d *doc) taggerSeqs(sc *scratch) []tseq {
 	sc.all = all
 	return seqs
 }
+
+// clauseOpeners open a clause that often ends a reported content when a
+// comma stands before them.
+var clauseOpeners = set(`which who whom whose but while whereas although though as when because since after
+	before including such adding saying according and or so where unless until`)
 
 // wordClass is what the word lists say of a word, in one lookup.
 type wordClass uint16
@@ -319,7 +333,36 @@ func boolByte(b bool) byte {
 
 // features computes the feature hashes of every token of seq.
 func features(seq []ttok, mask uint32) [][]uint32 {
-	return new(scratch).features(seq, mask, nil)
+	return new(scratch).features(seq, mask, nil, true)
+}
+
+// localFeatures appends to flat the hashes of the features of t that
+// depend on its word alone (its form, shape, suffix, classes and
+// clusters), which a loaded model sums once a word (localSums).
+func localFeatures(flat []uint32, t *ttok, mask uint32) []uint32 {
+	add := func(h hasher) { flat = append(flat, uint32(h)&mask) }
+	add(newHash(0))
+	add(hasher(t.wh))
+	add(hasher(t.sh))
+	if t.suf != 0 {
+		add(hasher(t.suf))
+	}
+	if t.class != 0 {
+		add(newHash(24).b(t.class))
+	}
+	if c := t.wn; c != 0 {
+		add(newHash(36).u(c.pos()))
+		add(newHash(37).u(c.verb()).u(c.noun()))
+		add(newHash(38).u(c.verbFlags()).u(c.nounFlags()))
+	} else {
+		add(newHash(36))
+	}
+	if t.cl[0] != 0 {
+		add(newHash(60).u(uint32(t.cl[0])))
+		add(newHash(61).u(uint32(t.cl[1])))
+		add(newHash(62).u(uint32(t.cl[2])))
+	}
+	return flat
 }
 
 // scratch holds the buffers of tagging, reused from paragraph to paragraph.
@@ -340,6 +383,19 @@ type scratch struct {
 	// lexCache holds the WordNet classes of recent words, of lexOf.
 	lexCache *[4096]lexCached
 	lexOf    *Lexicon
+	// localCache holds the word feature sums of recent words, of localOf.
+	localCache *[4096]localCached
+	localOf    *Model
+	base       [][8]int32
+	tmp        []uint32
+}
+
+// resize is grow without clearing, for buffers written whole.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	return s[:n]
 }
 
 func grow[T any](s []T, n int) []T {
@@ -352,9 +408,9 @@ func grow[T any](s []T, n int) []T {
 }
 
 // features computes the feature hashes of the tokens of seq, of those
-// marked in need when need is not nil; the result is valid until the next
-// call.
-func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
+// marked in need when need is not nil, with the features of the word alone
+// when local is true; the result is valid until the next call.
+func (sc *scratch) features(seq []ttok, mask uint32, need []bool, local bool) [][]uint32 {
 	n := len(seq)
 	sc.ints = grow(sc.ints, 3*n)
 	// nearest reporting verb outside quotations, left and right
@@ -420,19 +476,16 @@ func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 		}
 		t := seq[i]
 		start := len(flat)
+		if local {
+			flat = localFeatures(flat, &t, mask)
+		}
 		add := func(h hasher) { flat = append(flat, uint32(h)&mask) }
-		add(newHash(0))
-		add(hasher(t.wh))
 		add(newHash(2).u(word(i - 1)))
 		add(newHash(3).u(word(i + 1)))
 		add(newHash(6).u(word(i - 1)).u(t.wh))
 		add(newHash(7).u(t.wh).u(word(i + 1)))
-		add(hasher(t.sh))
 		if i > 0 {
 			add(newHash(9).u(seq[i-1].sh).u(t.sh))
-		}
-		if t.suf != 0 {
-			add(hasher(t.suf))
 		}
 		add(newHash(11).b(boolByte(t.inq)).b(t.mark))
 		add(newHash(14).b(t.rule))
@@ -443,9 +496,6 @@ func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 		}
 		if r := right[i]; r >= 0 {
 			add(newHash(22).u(seq[r].wh).b(bucket(r - i)))
-		}
-		if t.class != 0 {
-			add(newHash(24).b(t.class))
 		}
 		si := sent[i]
 		if f := first[si]; f >= 0 {
@@ -471,12 +521,7 @@ func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 		}
 		add(newHash(30).b(bucket(i - sstart[si])).b(bucket(send[si] - i)))
 		if c := t.wn; c != 0 {
-			add(newHash(36).u(c.pos()))
-			add(newHash(37).u(c.verb()).u(c.noun()))
-			add(newHash(38).u(c.verbFlags()).u(c.nounFlags()))
 			add(newHash(39).u(c.verb()).u(word(i + 1)))
-		} else {
-			add(newHash(36))
 		}
 		pp, np := uint32(1), uint32(2)
 		if i > 0 {
@@ -487,6 +532,17 @@ func (sc *scratch) features(seq []ttok, mask uint32, need []bool) [][]uint32 {
 		}
 		add(newHash(41).u(pp).u(t.wn.pos()).u(np))
 		add(newHash(45).u(word(i - 1)).u(t.wn.verb()))
+		pc, nc := uint32(1), uint32(2)
+		if i > 0 {
+			pc = uint32(seq[i-1].cl[1])
+		}
+		if i+1 < n {
+			nc = uint32(seq[i+1].cl[1])
+		}
+		if pc|nc|uint32(t.cl[1]) != 0 {
+			add(newHash(63).u(pc).u(uint32(t.cl[1])))
+			add(newHash(64).u(uint32(t.cl[1])).u(nc))
+		}
 		out[i] = flat[start:len(flat):len(flat)]
 	}
 	sc.flat = flat
@@ -506,8 +562,10 @@ func allowed(a, b int) bool {
 	return true
 }
 
-// emissions adds up the weights of the features f for every label.
-func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
+// emissions adds up the weights of the features f for every label, on
+// top of base, the sums of a word's own features (localSums), when it is
+// not nil.
+func (m *Model) emissions(f []uint32, base *[8]int32, em *[numLabels]float32) {
 	if m.q == nil {
 		*em = [numLabels]float32{}
 		for _, h := range f {
@@ -523,22 +581,29 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 	// tagger's time, and the packed rows keep the table small in cache.
 	q, sc, labels := m.q, m.scale, m.labels
 	*em = [numLabels]float32{}
+	// The stages have 3 and 5 labels in rows of 4 and 8: the lanes past
+	// them are zero and are not summed.
 	if m.stride == 4 {
-		var a0, a1, a2, a3 int32
+		var a0, a1, a2 int32
+		if base != nil {
+			a0, a1, a2 = base[0], base[1], base[2]
+		}
 		for _, h := range f {
 			w := (*[4]int8)(q[int(h)*4:])
 			a0 += int32(w[0])
 			a1 += int32(w[1])
 			a2 += int32(w[2])
-			a3 += int32(w[3])
 		}
-		acc := [4]int32{a0, a1, a2, a3}
+		acc := [4]int32{a0, a1, a2}
 		for k, l := range labels {
 			em[l] = float32(acc[k]) * sc
 		}
 		return
 	}
-	var a0, a1, a2, a3, a4, a5, a6, a7 int32
+	var a0, a1, a2, a3, a4 int32
+	if base != nil {
+		a0, a1, a2, a3, a4 = base[0], base[1], base[2], base[3], base[4]
+	}
 	for _, h := range f {
 		w := (*[8]int8)(q[int(h)*8:])
 		a0 += int32(w[0])
@@ -546,22 +611,65 @@ func (m *Model) emissions(f []uint32, em *[numLabels]float32) {
 		a2 += int32(w[2])
 		a3 += int32(w[3])
 		a4 += int32(w[4])
-		a5 += int32(w[5])
-		a6 += int32(w[6])
-		a7 += int32(w[7])
 	}
-	acc := [8]int32{a0, a1, a2, a3, a4, a5, a6, a7}
+	acc := [8]int32{a0, a1, a2, a3, a4}
 	for k, l := range labels {
 		em[l] = float32(acc[k]) * sc
 	}
+}
+
+// localSums sets base[i] to the summed weights of the word features
+// (localFeatures) of each token of seq marked in need, for the packed
+// labels of m. Words recur: sc keeps the sums of recent ones.
+func (m *Model) localSums(sc *scratch, seq []ttok, need []bool) [][8]int32 {
+	sc.base = resize(sc.base, len(seq))
+	if sc.localCache == nil {
+		sc.localCache = new([4096]localCached)
+	}
+	if sc.localOf != m {
+		sc.localOf = m
+		clear(sc.localCache[:])
+	}
+	mask := uint32(1)<<m.bits - 1
+	for i := range seq {
+		if !need[i] {
+			continue
+		}
+		t := &seq[i]
+		key := uint64(t.wh)<<32 | uint64(t.sh)
+		e := &sc.localCache[(t.wh^t.sh*0x9e3779b1)%uint32(len(sc.localCache))]
+		if !e.ok || e.key != key {
+			e.key, e.ok = key, true
+			e.sums = [8]int32{}
+			sc.tmp = localFeatures(sc.tmp[:0], t, mask)
+			for _, h := range sc.tmp {
+				row := m.q[int(h)*m.stride : int(h)*m.stride+m.stride]
+				for k, w := range row {
+					e.sums[k] += int32(w)
+				}
+			}
+		}
+		sc.base[i] = e.sums
+	}
+	return sc.base
+}
+
+// localCached is one word's feature sums in scratch's cache.
+type localCached struct {
+	key  uint64
+	sums [8]int32
+	ok   bool
 }
 
 // pack keeps, of the quantized weights read from a file, the labels of
 // the stage only, in rows of 4 or 8 that never straddle two cache lines.
 func (m *Model) pack(raw []int16) {
 	m.stride = 8
-	if len(m.labels) <= 4 {
+	if len(m.labels) <= 3 {
 		m.stride = 4
+	}
+	if len(m.labels) > 5 {
+		panic("tagger: a stage of more than 5 labels")
 	}
 	// 8 bits a weight are enough for tagging and halve the table again.
 	var maxAbs int16
@@ -582,6 +690,8 @@ func (m *Model) pack(raw []int16) {
 		}
 	}
 	m.scale *= div
+	m.tr, m.trDangle = m.transitions()
+	m.setPreds()
 }
 
 // allowedTable[a][b] tells whether label b may follow label a; a =
@@ -606,26 +716,99 @@ func (m *Model) decode(feats [][]uint32) []int {
 // decodeInto is decode with reused buffers; the result is valid until the
 // next call.
 func (m *Model) decodeInto(sc *scratch, feats [][]uint32, dangle []bool) []int {
-	return m.decodeBiased(sc, feats, 0, dangle)
+	return m.decodeBiased(sc, feats, 0, dangle, nil)
 }
 
 // decodeBiased is decodeInto with bias added to the score of a cue's first
 // token, trading the cues' precision for recall. When dangle is not nil, a
 // source or content never ends on a token it marks, but at the end of feats.
-func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle []bool) []int {
+// When base is not nil, it holds the sums of each token's word features,
+// which feats then leaves out (localSums).
+func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle []bool, base [][8]int32) []int {
 	n := len(feats)
 	if n == 0 {
 		return nil
 	}
-	sc.delta = grow(sc.delta, n)
-	sc.back = grow(sc.back, n)
+	sc.delta = resize(sc.delta, n)
+	sc.back = resize(sc.back, n)
 	delta, back := sc.delta, sc.back
 	var em [numLabels]float32
 	negInf := float32(math.Inf(-1))
 	labels := m.labels
-	// the transitions with the forbidden ones at -∞, and again with the
-	// ends of sources and contents forbidden, after a dangling word
-	var tr, trDangle [numLabels + 1][numLabels]float32
+	tr, trDangle := m.transitions()
+	for i := range n {
+		if base != nil {
+			m.emissions(feats[i], &base[i], &em)
+		} else {
+			m.emissions(feats[i], nil, &em)
+		}
+		em[labBCue] += bias
+		if i == 0 {
+			for _, l := range labels {
+				delta[0][l] = tr[numLabels][l] + em[l]
+				back[0][l] = numLabels
+				if tr[numLabels][l] == negInf {
+					back[0][l] = -1
+				}
+			}
+			continue
+		}
+		t := tr
+		if dangle != nil && dangle[i-1] {
+			t = trDangle
+		}
+		prev := &delta[i-1]
+		for k, l := range labels {
+			best, arg := negInf, -1
+			// only the labels that may precede l, in the order of labels
+			for _, p := range m.preds[k][:m.npreds[k]] {
+				if v := prev[p] + t[p][l]; v > best {
+					best, arg = v, int(p)
+				}
+			}
+			delta[i][l] = best + em[l]
+			back[i][l] = int8(arg)
+		}
+	}
+	sc.labs = resize(sc.labs, n)
+	out := sc.labs
+	best := labels[0]
+	for _, l := range labels[1:] {
+		if delta[n-1][l] > delta[n-1][best] {
+			best = l
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		out[i] = best
+		best = int(back[i][best])
+	}
+	return out
+}
+
+// setPreds fills preds and npreds from labels.
+func (m *Model) setPreds() {
+	for k, l := range m.labels {
+		n := 0
+		for _, p := range m.labels {
+			if allowed(p, l) {
+				m.preds[k][n] = uint8(p)
+				n++
+			}
+		}
+		m.npreds[k] = uint8(n)
+	}
+}
+
+// transitions returns the transition weights with the forbidden ones at
+// -∞, and the same with the ends of sources and contents forbidden, for
+// after a dangling word. A loaded model computes them once; a model in
+// training, whose weights change, every time.
+func (m *Model) transitions() (tr, trDangle *[numLabels + 1][numLabels]float32) {
+	if m.tr != nil {
+		return m.tr, m.trDangle
+	}
+	negInf := float32(math.Inf(-1))
+	tr, trDangle = new([numLabels + 1][numLabels]float32), new([numLabels + 1][numLabels]float32)
 	for p := range tr {
 		for l := range tr[p] {
 			tr[p][l], trDangle[p][l] = negInf, negInf
@@ -639,48 +822,7 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle
 			}
 		}
 	}
-	for i := range n {
-		m.emissions(feats[i], &em)
-		em[labBCue] += bias
-		if i == 0 {
-			for _, l := range labels {
-				delta[0][l] = tr[numLabels][l] + em[l]
-				back[0][l] = numLabels
-				if tr[numLabels][l] == negInf {
-					back[0][l] = -1
-				}
-			}
-			continue
-		}
-		t := &tr
-		if dangle != nil && dangle[i-1] {
-			t = &trDangle
-		}
-		prev := &delta[i-1]
-		for _, l := range labels {
-			best, arg := negInf, -1
-			for _, p := range labels {
-				if v := prev[p] + t[p][l]; v > best {
-					best, arg = v, p
-				}
-			}
-			delta[i][l] = best + em[l]
-			back[i][l] = int8(arg)
-		}
-	}
-	sc.labs = grow(sc.labs, n)
-	out := sc.labs
-	best := labels[0]
-	for _, l := range labels[1:] {
-		if delta[n-1][l] > delta[n-1][best] {
-			best = l
-		}
-	}
-	for i := n - 1; i >= 0; i-- {
-		out[i] = best
-		best = int(back[i][best])
-	}
-	return out
+	return tr, trDangle
 }
 
 // The labels each stage uses: the first finds cues, the second the source
@@ -709,7 +851,8 @@ type TrainOptions struct {
 	// 0 means 16.
 	RoleBits uint8
 	Seed     uint64 // the shuffling seed, for reproducible models
-	// Lexicon gives the tagger WordNet's word classes; nil trains without.
+	// Lexicon gives the tagger WordNet's word classes and word clusters;
+	// nil trains without.
 	Lexicon *Lexicon
 }
 
@@ -790,6 +933,7 @@ func Train(examples []TrainExample, opts TrainOptions, progress func(epoch int, 
 		}
 	}
 	m := &Model{bits: opts.Bits, w: make([]float32, int(mask+1)*numLabels), cueWords: map[uint32]bool{}, labels: cueLabels, lex: opts.Lexicon}
+	m.setPreds()
 	for h, n := range cued {
 		if n >= 2 && float64(n) >= cueWordRate*float64(seen[h]) {
 			m.cueWords[h] = true
@@ -889,7 +1033,7 @@ func (m *Model) perceptron(items []item, opts TrainOptions, progress func(epoch 
 	}
 }
 
-const modelMagic = "graphd-tagger-4\n"
+const modelMagic = "graphd-tagger-5\n"
 
 // WriteTo writes the model: a header, the transition weights, and the
 // feature weights quantized to 16 bits, gzipped.
@@ -911,6 +1055,12 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	if m.lex != nil {
 		bw.WriteByte(1)
 		writeLexicon(bw, m.lex.m)
+	} else {
+		bw.WriteByte(0)
+	}
+	if m.lex != nil && m.lex.cl != nil {
+		bw.WriteByte(1)
+		writeClusters(bw, m.lex.cl)
 	} else {
 		bw.WriteByte(0)
 	}
@@ -998,7 +1148,19 @@ func LoadModel(r io.Reader) (*Model, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.lex = &Lexicon{lex}
+		m.lex = &Lexicon{m: lex}
+	}
+	if has, err := br.ReadByte(); err != nil {
+		return nil, fmt.Errorf("%w: no word clusters", ErrModel)
+	} else if has == 1 {
+		cl, err := readClusters(br)
+		if err != nil {
+			return nil, err
+		}
+		if m.lex == nil {
+			m.lex = &Lexicon{m: map[uint32]lexClass{}}
+		}
+		m.lex.cl = cl
 	}
 	m.raw, m.roles.raw = nil, nil
 	return m, nil

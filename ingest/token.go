@@ -26,6 +26,7 @@ type token struct {
 	capital    bool      // the word starts with an upper-case letter
 	quote      int       // index of the quotation segment for tokQuote
 	cls        wordClass // what the word lists say of lower
+	spk        spkClass  // what speaker resolution's lists say of lower; set by its mentions pass
 }
 
 func (t token) is(words ...string) bool {
@@ -58,7 +59,7 @@ func newSource(text string) *source { return new(source).reset(text) }
 func (src *source) reset(text string) *source {
 	n := utf8.RuneCountInString(text)
 	src.s = text
-	if cap(src.r) < n {
+	if cap(src.r) < n || cap(src.off) < n+1 {
 		src.r, src.off = make([]rune, n), make([]int32, n+1)
 	}
 	src.r, src.off = src.r[:n], src.off[:n+1]

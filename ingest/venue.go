@@ -6,30 +6,665 @@ import (
 	"github.com/graphd/graphd/graph"
 )
 
-// venueIn finds where a quotation was said in toks[from:to] of the
-// attribution: the object of "told" (a medium, an audience, an event), or a
-// phrase such as "in an interview with …", "at a news conference in …",
-// "in a statement on X", "on CNN". cueAt is the reporting verb, or -1.
-func (d *doc) venueIn(p *para, cueAt, from, to int) *Venue {
-	toks := p.toks
-	if cueAt >= 0 {
-		switch toks[cueAt].lower {
-		case "told", "tell", "tells", "telling":
-			if v := d.venueObject(p, cueAt+1, to); v != nil {
-				return v
-			}
-		case "tweeted", "tweet", "tweets", "tweeting":
-			t := toks[cueAt]
-			return &Venue{Name: "Twitter", Kind: graph.VenueSocial, Start: t.start, End: t.end}
+// Venues are found in a pass of their own, once every attribution has its
+// cue and source: where, through what medium or to whom something was
+// said. The places a venue is printed, in the order they are tried:
+//
+//   - the cue itself: a verb that is the medium ("tweeted"), or a cue that
+//     holds its venue ("said in a statement", "issued a statement calling");
+//   - the object of "told", "speaking to" and the like: an audience
+//     ("reporters", "the crowd", "me"), an interviewer, an outlet;
+//   - the adjuncts right after the cue (and after the speaker when it
+//     follows the cue): "said at a rally in Ohio", "said during the debate",
+//     "said on CBS’s “Face the Nation”", "said via email";
+//   - a fronted adjunct, or an appositive participle, before the cue in the
+//     same sentence: "In an interview with CNN, she said", "Trump, speaking
+//     to a veterans group, said".
+//
+// Only prepositional phrases that open at one of these places count, so a
+// topic noun ("the debate over taxes") or a venue inside the reported
+// content is not taken. When several are found, the more specific wins: a
+// named medium, then an event, a statement, an audience, a place.
+
+// venueWords map the head nouns of venue phrases to their kind.
+var venueWords = func() map[string]string {
+	m := map[string]string{}
+	for kind, words := range map[string]string{
+		graph.VenueEvent: `conference conferences briefing briefings rally rallies meeting meetings summit summits
+			hearing hearings speech speeches debate debates event events forum forums session sessions
+			ceremony ceremonies convention gathering address interview interviews remarks appearance
+			stop stops trail gaggle dinner breakfast lunch luncheon gala fundraiser fundraisers panel
+			discussion roundtable tour cookout talks town-hall commencement vigil protest march
+			festival celebration briefing hearing meeting dedication memorial funeral testimony call`,
+		graph.VenueStatement: `statement statements release releases letter letters email emails e-mail memo memos
+			memorandum report filing filings motion ruling brief notice announcement spokesman
+			spokeswoman spokesperson spokesmen representative note`,
+		graph.VenueSocial:    `tweet tweets retweet twitter facebook instagram snapchat post posts`,
+		graph.VenueBroadcast: `show shows program programme broadcast broadcasts episode ad ads radio television tv segment commercial`,
+		graph.VenuePrint:     `book books memoir column op-ed essay article editorial newspaper magazine`,
+		graph.VenueOnline:    `website site blog video videos online podcast documentary livestream`,
+		graph.VenueAudience: `reporters journalists reporter crowd crowds audience audiences supporters donors students
+			lawmakers delegates group committee congress court host hosts advisers advisors aides staff
+			members workers veterans miners troops graduates attendees interviewer moderator board caucus
+			parliament senators voters listeners viewers readers officials leaders executives employees
+			subordinates colleagues congregation church`,
+	} {
+		for _, w := range strings.Fields(words) {
+			m[w] = kind
 		}
 	}
-	for j := from; j < to; j++ {
+	return m
+}()
+
+// venueRank orders kinds by how specific a venue of that kind is.
+var venueRank = map[string]int{
+	graph.VenueBroadcast: 6, graph.VenuePrint: 6, graph.VenueOnline: 6, graph.VenueSocial: 6, graph.VenueOther: 6,
+	graph.VenueEvent: 5, graph.VenueStatement: 4, graph.VenueAudience: 3, graph.VenuePlace: 2,
+}
+
+// publishVerbs put out what was said in a medium: "issued a statement",
+// "sent a letter", "posted a video".
+var publishVerbs = set(`issue issues issued issuing release releases released releasing send sends sent sending
+	post posts posted posting write writes wrote writing written file files filed filing publish publishes
+	published publishing put unleash unleashed deliver delivers delivered delivering give gives gave giving
+	air aired airs run ran runs`)
+
+// tellVerbs take their audience as object: "told reporters".
+var tellVerbs = set(`tell tells told telling`)
+
+// askVerbs take an audience as object when it is a group: "asked the crowd
+// to welcome", "urged Congress to".
+var askVerbs = set(`ask asks asked asking urge urges urged urging accuse accuses accused accusing`)
+
+// quantityWords head a phrase whose venue follows "of": "a flurry of tweets".
+var quantityWords = set(`flurry series string barrage number couple pair round stream volley set`)
+
+// toVerbs take their audience after "to": "speaking to a veterans group".
+var toVerbs = set(`speak speaks spoke speaking talk talks talked talking say says said saying write writes wrote
+	writing address addresses addressed addressing shout shouts shouted shouting explain explains explained
+	explaining yell yells yelled yelling scream screams screamed screaming`)
+
+// timeWords may stand at the edges of a venue phrase and are not part of it.
+var timeWords = set(`monday tuesday wednesday thursday friday saturday sunday today yesterday tonight tomorrow
+	morning afternoon evening night week weekend month year last this next earlier later recently
+	january february march april may june july august september october november december
+	jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m day days`)
+
+// venueStop are words a venue phrase never runs over.
+var venueStop = set(`that and but as when before after while because if who which whose where whether said says
+	told saying adding than though although`)
+
+// sentenceLinks open a sentence before a fronted adjunct.
+var sentenceLinks = set(`but and so yet still later earlier then meanwhile also again`)
+
+// venueCandidate is a venue with the rank that decides between several.
+type venueCandidate struct {
+	v    *Venue
+	rank int
+}
+
+func (c *venueCandidate) offer(v *Venue) {
+	if v == nil {
+		return
+	}
+	if r := venueRank[v.Kind]; c.v == nil || r > c.rank {
+		c.v, c.rank = v, r
+	}
+}
+
+// findVenues sets the venue of every attribution that has a cue and none
+// yet; a continuation keeps its statement's.
+func (d *doc) findVenues() {
+	done := make(map[*attr]bool, len(d.atts))
+	var find func(a *attr) *Venue
+	find = func(a *attr) *Venue {
+		if done[a] {
+			return a.venue
+		}
+		done[a] = true
+		switch {
+		case a.venue != nil:
+		case a.prev != nil:
+			a.venue = find(a.prev)
+		case a.cue != nil:
+			a.venue = d.venueOf(a)
+		}
+		return a.venue
+	}
+	for _, a := range d.atts {
+		find(a)
+	}
+}
+
+// venueOf finds the venue of a from its cue.
+func (d *doc) venueOf(a *attr) *Venue {
+	pi := d.paraAt(a.cue.Start)
+	if pi < 0 {
+		return nil
+	}
+	p := &d.paras[pi]
+	ci, ce := tokRange(p, a.cue.Start, a.cue.End)
+	if ci >= ce {
+		return nil
+	}
+	s0, s1 := 0, len(p.toks)
+	for _, se := range p.sents {
+		if ci >= se[0] && ci < se[1] {
+			s0, s1 = se[0], se[1]
+			break
+		}
+	}
+	toks := p.toks
+	var c venueCandidate
+	// the cue is the medium: tweeted, retweeted
+	for k := ci; k < ce; k++ {
+		if t := toks[k]; t.kind == tokWord && strings.Contains(t.lower, "tweet") {
+			c.offer(&Venue{Name: "Twitter", Kind: graph.VenueSocial, Start: t.start, End: t.end})
+		}
+	}
+	// inside the cue and right after it
+	srcEnd := -1
+	if a.src != nil && a.src.Start >= a.cue.End {
+		if si, se := tokRange(p, a.src.Start, a.src.End); si < se && si <= ce+1 {
+			srcEnd = se
+		}
+	}
+	for k := ci; k < ce; k++ {
+		c.offer(d.venueAfterVerb(p, k, s1))
+	}
+	c.offer(d.venueAdjuncts(p, ci+1, s1))
+	if ce > ci+1 {
+		c.offer(d.venueAdjuncts(p, ce, s1))
+	}
+	if srcEnd > ce {
+		c.offer(d.venueAdjuncts(p, srcEnd, s1))
+		// past an appositive, which the source may hold: said Kim, the
+		// party's leader, in a statement
+		if c.v == nil {
+			si, _ := tokRange(p, a.src.Start, a.src.End)
+			for m := si; m < s1 && m <= srcEnd+14 && c.v == nil; m++ {
+				if toks[m].text == "," && m > si {
+					c.offer(d.venueAdjuncts(p, m, s1))
+				}
+			}
+		}
+	}
+	// a stance takes its object first: "attacked her opponent as a fraud
+	// during the debate", "blasted Clinton Wednesday on The Laura Ingraham
+	// Show"
+	if c.v == nil && cueKind(a.cue) == CueStance {
+		c.offer(d.venuePastObject(p, ce, s1))
+	}
+	// a medium put out just before the cue: "issued a statement calling"
+	for k := ci - 1; k >= s0 && k >= ci-6 && c.v == nil; k-- {
+		if publishVerbs[toks[k].lower] {
+			c.offer(d.venueAfterVerb(p, k, ci))
+		}
+	}
+	// before the cue, when nothing is said after it: a fronted adjunct or
+	// an appositive participle
+	if c.v == nil {
+		c.offer(d.venueBefore(p, s0, ci))
+	}
+	return c.v
+}
+
+// paraAt returns the paragraph holding offset pos, or -1.
+func (d *doc) paraAt(pos int) int {
+	lo, hi := 0, len(d.paras)
+	for lo < hi {
+		m := (lo + hi) / 2
+		if d.paras[m].end <= pos {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(d.paras) && d.paras[lo].start <= pos {
+		return lo
+	}
+	return -1
+}
+
+// venueAfterVerb reads what follows the verb toks[k] when it takes its
+// venue as object: "told reporters", "issued a statement", "speaking to
+// the crowd".
+func (d *doc) venueAfterVerb(p *para, k, s1 int) *Venue {
+	toks := p.toks
+	t := toks[k]
+	if t.kind != tokWord {
+		return nil
+	}
+	j := k + 1
+	switch {
+	case tellVerbs[t.lower]:
+		return d.audience(p, j, s1, true)
+	case askVerbs[t.lower]:
+		if v := d.venueNP(p, j, s1, ""); v != nil && v.Kind == graph.VenueAudience {
+			return v
+		}
+	case toVerbs[t.lower] && j < s1 && toks[j].is("to", "before"):
+		return d.audience(p, j+1, s1, false)
+	case toVerbs[t.lower] && j < s1 && toks[j].is("for") && (t.lower == "writing" || t.lower == "wrote" || t.lower == "writes" || t.lower == "write"):
+		return d.venueNP(p, j+1, s1, "for")
+	case t.lower == "according" && j < s1 && toks[j].is("to"):
+		if v := d.venueNP(p, j+1, s1, ""); v != nil && v.Kind != graph.VenueAudience && v.Kind != graph.VenuePlace {
+			return v
+		}
+	case publishVerbs[t.lower]:
+		if j < s1 && toks[j].is("out") {
+			j++
+		}
+		if v := d.venueNP(p, j, s1, ""); v != nil && v.Kind != graph.VenueAudience && v.Kind != graph.VenuePlace {
+			return v
+		}
+	}
+	return nil
+}
+
+// audience reads the addressee at toks[i]: "reporters", "the crowd",
+// "me", "CNN", "Harvey". After "told", a single person is only a venue
+// when named (a host, an interviewer), and a pronoun only when it is the
+// writer.
+func (d *doc) audience(p *para, i, s1 int, told bool) *Venue {
+	toks := p.toks
+	if i >= s1 || toks[i].kind != tokWord {
+		return nil
+	}
+	t := toks[i]
+	if t.is("me", "us") && !t.capital {
+		return &Venue{Name: "the writer", Kind: graph.VenueAudience, Start: t.start, End: t.end}
+	}
+	if isPronounTok(t) || t.is("them", "it", "him", "her", "you") {
+		return nil
+	}
+	e := venuePhraseEnd(toks, i, s1)
+	for e > i && (timeWords[toks[e-1].lower] || toks[e-1].is("on", "in", "at", "this", "last")) {
+		e--
+	}
+	if e == i {
+		return nil
+	}
+	if v := d.venueNP(p, i, e, "to"); v != nil {
+		return v
+	}
+	// a named addressee: an outlet or a person
+	if t.capital || determiners[t.lower] && i+1 < e && toks[i+1].capital {
+		s := i
+		for s < e && determiners[toks[s].lower] && !toks[s].capital {
+			s++
+		}
+		m := s
+		for m < e && (toks[m].capital || nameParticles[toks[m].lower]) {
+			m++
+		}
+		if m == s {
+			return nil
+		}
+		name := strings.TrimSuffix(string(d.r[toks[s].start:toks[m-1].end]), ".")
+		kind := graph.VenueAudience
+		if mk := knownMedia[strings.ToLower(name)]; mk != "" {
+			kind = mk
+		} else if hasOrgWord(toks, s, m) || toks[i].is("the") {
+			kind = graph.VenueOther
+			if !told {
+				return nil
+			}
+		} else if !told {
+			return nil
+		}
+		return &Venue{Name: name, Kind: kind, Start: toks[i].start, End: toks[m-1].end}
+	}
+	// an unnamed group: his advisers, some of the miners
+	last := toks[e-1]
+	if last.kind == tokWord && !last.capital && len(last.lower) > 3 && strings.HasSuffix(last.lower, "s") &&
+		!strings.HasSuffix(last.lower, "ss") && !skipWords[last.lower] && !cueVerbs[last.lower] {
+		return &Venue{Name: string(d.r[toks[i].start:last.end]), Kind: graph.VenueAudience, Start: toks[i].start, End: last.end}
+	}
+	return nil
+}
+
+// venuePhraseEnd returns the end of the phrase from toks[i]: words,
+// possessives and a show's quoted title, up to a comma, a clause word or
+// a reporting verb.
+func venuePhraseEnd(toks []token, i, s1 int) int {
+	j := i
+	for j < s1 && j-i < 16 {
 		t := toks[j]
 		if t.kind == tokQuote {
+			// a title: on CBS’s “Face the Nation”, an episode of “…”
+			if j > i && (toks[j-1].poss || toks[j-1].is("of", "on")) {
+				j++
+				continue
+			}
+			break
+		}
+		if t.kind == tokPunct {
+			// a place after a comma: a rally in Kenansville, N.C.
+			if t.text == "," && j+1 < s1 && j > i && toks[j-1].capital && toks[j+1].capital && toks[j+1].kind == tokWord &&
+				(j+2 >= s1 || toks[j+2].kind != tokWord || toks[j+2].capital) && !isPronounTok(toks[j+1]) {
+				j++
+				continue
+			}
+			if t.text == "-" || t.text == "’s" {
+				j++
+				continue
+			}
+			break
+		}
+		if venueStop[t.lower] || cueVerbs[t.lower] && !t.capital && j > i && venueWords[t.lower] == "" {
+			break
+		}
+		j++
+	}
+	return j
+}
+
+// venueNP reads a venue in the noun phrase from toks[i], after the
+// preposition prep ("" for an object): its head must be a venue word, a
+// known outlet or a show's title, and after "in" a place may do.
+func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
+	toks := p.toks
+	e := venuePhraseEnd(toks, i, s1)
+	if e <= i {
+		return nil
+	}
+	// drop time words at the edges: "a speech on Saturday", "Monday's"
+	// stays as a modifier
+	for e > i {
+		t := toks[e-1]
+		if t.kind == tokWord && (timeWords[t.lower] || isYear(t.lower)) && !t.poss ||
+			t.kind == tokWord && t.is("on", "in", "at", "this", "last", "of", "the", "a", "an", "for", "with", "to") {
+			e--
 			continue
 		}
-		if t.is("in", "at", "during", "on", "before", "after", "to", "from", "with", "via") {
-			if v := d.venuePhrase(p, j, to); v != nil {
+		break
+	}
+	s := i
+	for s < e && toks[s].kind == tokWord && timeWords[toks[s].lower] && !toks[s].poss {
+		s++
+	}
+	if s >= e || toks[s].is("to", "in", "at", "on", "for", "with", "of", "about", "over", "by", "from", "during", "via", "through", "before", "after") {
+		return nil
+	}
+	// a title ends the phrase; so does a participle after the head
+	for k := s; k < e; k++ {
+		t := toks[k]
+		if t.kind == tokQuote && k > s && (toks[k-1].poss || toks[k-1].is("of", "on")) {
+			e = k + 1
+			break
+		}
+		if k > s && t.kind == tokWord && !t.capital && strings.HasSuffix(t.lower, "ing") && len(t.lower) > 5 && venueWords[t.lower] == "" && !timeWords[t.lower] {
+			e = k
+			break
+		}
+	}
+	// a named medium anywhere in the phrase is the most specific: "a
+	// statement on X", "an interview with the Onda Cero radio station"
+	kind, name := "", ""
+	head := -1
+	for k := s; k < e && head < 0; k++ {
+		t := toks[k]
+		if t.kind == tokQuote && k > s && (toks[k-1].poss || toks[k-1].is("of", "on")) {
+			q := d.segs[t.quote]
+			kind, name, head = graph.VenueBroadcast, strings.TrimRight(string(d.r[q.start:q.end]), ",. "), k
+		} else if t.kind == tokWord && t.capital {
+			if v := d.knownOutlet(p, k, e); v != nil {
+				kind, name, head = v.Kind, v.Name, k
+			}
+		}
+	}
+	for k := s; k < e && head < 0; k++ {
+		if t := toks[k]; t.kind == tokWord && t.capital {
+			if v := d.outletAt(p, k, e); v != nil {
+				kind, name, head = v.Kind, v.Name, k
+			}
+		}
+	}
+	// else the head: the last word of the noun phrase before its
+	// post-modifiers and trailing times ("a campaign stop in Flint", "a
+	// rally Friday evening in Michigan", "a flurry of tweets"), which must
+	// be a venue word: "show insiders" and "the truth about things" are
+	// none
+	if head < 0 {
+		core := s
+		for core < e {
+			t := toks[core]
+			if core > s && t.kind == tokWord && t.is("in", "at", "with", "to", "of", "for", "from", "by", "about", "over", "on", "during", "after", "before") {
+				if t.is("of") && quantityWords[toks[core-1].lower] {
+					core++
+					continue
+				}
+				break
+			}
+			if t.kind != tokWord && !(t.kind == tokPunct && t.text == "-") {
+				break
+			}
+			core++
+		}
+		h := core - 1
+		for h > s && toks[h].kind == tokWord && (timeWords[toks[h].lower] || isYear(toks[h].lower)) && !toks[h].poss {
+			h--
+		}
+		if t := toks[h]; t.kind == tokWord && !(t.capital && h > s) {
+			if vk := venueWords[t.lower]; vk != "" && !(vk == graph.VenueAudience && prep != "to" && prep != "before" && prep != "") {
+				kind, name, head = vk, t.lower, h
+				// the kind of a compound: a Facebook post, a radio program
+				if h > s {
+					if pk := venueWords[toks[h-1].lower]; pk == graph.VenueSocial || pk == graph.VenueBroadcast && vk == graph.VenueEvent {
+						kind = pk
+					}
+				}
+			}
+		}
+	}
+	if head < 0 {
+		// said in Ohio: a place, when the phrase is only capitalized words
+		if prep != "in" && prep != "for" {
+			return nil
+		}
+		for k := s; k < e; k++ {
+			if toks[k].kind == tokPunct && toks[k].text == "," && k > s {
+				continue
+			}
+			if !toks[k].capital || toks[k].kind != tokWord || timeWords[toks[k].lower] || commonCapitalized[toks[k].lower] {
+				return nil
+			}
+		}
+		kind, name = graph.VenuePlace, string(d.r[toks[s].start:toks[e-1].end])
+		if prep == "for" {
+			kind = graph.VenueOther // writing for an outlet
+		}
+	}
+	switch {
+	case kind == graph.VenueAudience && prep != "to" && prep != "before" && prep != "":
+		return nil
+	case kind == graph.VenueStatement && (name == "spokesman" || name == "spokeswoman" || name == "spokesperson" ||
+		name == "spokesmen" || name == "representative") && prep != "through" && prep != "via":
+		return nil
+	case head >= 0 && toks[head].is("debate", "debates", "discussion", "talks", "call") && head+1 < e && toks[head+1].is("over", "about", "on", "of", "for"):
+		return nil // the debate over taxes is a topic
+	case head >= 0 && kind == graph.VenueEvent && toks[head].is("call", "march", "protest", "note") && prep == "":
+		return nil
+	}
+	// the span: from the first word after the preposition, keeping
+	// determiners, to the phrase's end
+	if toks[s].kind == tokQuote {
+		q := d.segs[toks[s].quote]
+		return &Venue{Name: name, Kind: kind, Start: q.start, End: q.end}
+	}
+	end := toks[e-1].end
+	if toks[e-1].kind == tokQuote {
+		q := d.segs[toks[e-1].quote]
+		end = q.end
+		for end > q.start && strings.ContainsRune(",.", d.r[end-1]) {
+			end--
+		}
+	}
+	if name == "" || kind == graph.VenueEvent || kind == graph.VenueStatement || kind == graph.VenueAudience {
+		name = strings.TrimSpace(string(d.r[toks[s].start:end]))
+		for _, det := range []string{"a ", "an ", "the ", "his ", "her ", "their ", "its "} {
+			name = strings.TrimPrefix(name, det)
+		}
+	}
+	return &Venue{Name: name, Kind: kind, Start: toks[s].start, End: end}
+}
+
+// wroteBefore reports whether a writing verb stands in the four words
+// before toks[j]: "wrote Cameron Easley for …".
+func wroteBefore(toks []token, j int) bool {
+	for k := j - 1; k >= 0 && k >= j-4; k-- {
+		if toks[k].is("wrote", "writes", "write", "writing", "written") {
+			return true
+		}
+	}
+	return false
+}
+
+func isYear(l string) bool {
+	if len(l) != 4 {
+		return false
+	}
+	for i := range 4 {
+		if l[i] < '0' || l[i] > '9' {
+			return false
+		}
+	}
+	return l[0] == '1' || l[0] == '2'
+}
+
+// knownOutlet reads an outlet commonly named bare at toks[k]: "CNN",
+// "Fox News", "The Washington Post".
+func (d *doc) knownOutlet(p *para, k, e int) *Venue {
+	toks := p.toks
+	for n := min(4, e-k); n >= 1; n-- {
+		name := string(d.r[toks[k].start:toks[k+n-1].end])
+		if toks[k+n-1].poss {
+			name = strings.TrimRight(strings.TrimSuffix(strings.TrimSuffix(name, "’s"), "'s"), "’'")
+		}
+		if mk := knownMedia[strings.ToLower(name)]; mk != "" && toks[k].capital {
+			return &Venue{Name: name, Kind: mk, Start: toks[k].start, End: toks[k+n-1].end}
+		}
+	}
+	return nil
+}
+
+// outletAt reads a named outlet at toks[k]: a known one, or a capitalized
+// name with a medium word ("the Onda Cero radio station").
+func (d *doc) outletAt(p *para, k, e int) *Venue {
+	toks := p.toks
+	if v := d.knownOutlet(p, k, e); v != nil {
+		return v
+	}
+	m := k
+	for m < e && toks[m].capital && toks[m].kind == tokWord && !toks[m].poss {
+		m++
+	}
+	if m < e && toks[m].capital && toks[m].poss {
+		m++
+	}
+	if m > k && m < e && mediaWords[toks[m].lower] != "" && !toks[m].capital {
+		name := strings.TrimSuffix(string(d.r[toks[k].start:toks[m-1].end]), "’s")
+		return &Venue{Name: name, Kind: mediaWords[toks[m].lower], Start: toks[k].start, End: toks[m].end}
+	}
+	return nil
+}
+
+// venueAdjuncts reads the adjuncts from toks[j] on, right after a cue:
+// time words and phrases are skipped, the first prepositional phrase that
+// is not a time gives the venue or ends the search.
+func (d *doc) venueAdjuncts(p *para, j, s1 int) *Venue {
+	toks := p.toks
+	for steps := 0; j < s1 && steps < 8; steps++ {
+		t := toks[j]
+		if t.kind == tokPunct {
+			if t.text != "," {
+				return nil
+			}
+			j++
+			continue
+		}
+		if t.kind != tokWord {
+			return nil
+		}
+		if timeWords[t.lower] || skipWords[t.lower] && !t.is("on", "that") || isYear(t.lower) {
+			j++
+			continue
+		}
+		if t.is("in", "at", "on", "during", "via", "through", "before", "to", "from", "while", "as", "when", "with", "for", "over") {
+			prep := t.lower
+			k := j + 1
+			if t.is("while", "as", "when") {
+				// as he entered the talks, while moving along the street
+				k = j + 1
+				for k < s1 && k < j+5 && toks[k].kind == tokWord && !toks[k].is("at", "in", "on", "to", "along", "through", "into") {
+					if toks[k].is("entered", "entering", "addressed", "addressing", "visited", "visiting", "toured", "touring") {
+						break
+					}
+					k++
+				}
+				if k >= s1 || k == j+5 || toks[k].kind != tokWord {
+					return nil
+				}
+				prep = toks[k].lower
+				switch prep {
+				case "along", "through", "into":
+					prep = "in"
+				case "entered", "entering", "visited", "visiting", "toured", "touring":
+					prep = "at"
+				case "addressed", "addressing":
+					prep = "to"
+				}
+				k++
+			}
+			if t.is("to", "with") && !(j > 0 && toVerbs[toks[j-1].lower]) {
+				return nil
+			}
+			if t.is("for") && !wroteBefore(toks, j) {
+				return nil
+			}
+			if prep == "to" || prep == "before" {
+				if v := d.audience(p, k, s1, false); v != nil {
+					return v
+				}
+				return nil
+			}
+			if v := d.venueNP(p, k, s1, prep); v != nil {
+				return v
+			}
+			// a time phrase: on Monday, in March, at 3 p.m.
+			e := k
+			for e < s1 && toks[e].kind == tokWord && (timeWords[toks[e].lower] || isYear(toks[e].lower) || determiners[toks[e].lower] ||
+				toks[e].is("the", "a", "an", "of", "early", "late", "mid") || toks[e].lower != "" && toks[e].lower[0] >= '0' && toks[e].lower[0] <= '9') {
+				e++
+			}
+			if e == k {
+				return nil
+			}
+			j = e
+			continue
+		}
+		return nil
+	}
+	return nil
+}
+
+// venuePastObject reads a venue of an occasion or a medium in the first
+// prepositional phrase of one after the object of a stance verb at
+// toks[j].
+func (d *doc) venuePastObject(p *para, j, s1 int) *Venue {
+	toks := p.toks
+	for k := j; k < s1 && k < j+14; k++ {
+		t := toks[k]
+		if t.kind == tokWord && (t.is("that") || cueVerbs[t.lower] && !t.capital || t.clauseOpener() && k > j && toks[k-1].text == ",") {
+			return nil
+		}
+		if t.kind == tokPunct && t.text != "," && t.text != "-" {
+			return nil
+		}
+		if t.kind == tokWord && t.is("during", "at", "on", "in") && k > j {
+			v := d.venueNP(p, k+1, s1, t.lower)
+			if v != nil && v.Kind != graph.VenueAudience && v.Kind != graph.VenuePlace {
 				return v
 			}
 		}
@@ -37,18 +672,50 @@ func (d *doc) venueIn(p *para, cueAt, from, to int) *Venue {
 	return nil
 }
 
-// phraseEnd collects a short noun phrase from i: words, possessives and
-// hyphens, up to a comma, a quotation or a clause word.
-func phraseEnd(toks []token, i, to int) int {
-	j := i
-	for j < to && j-i < 10 {
-		t := toks[j]
-		if t.kind != tokWord || t.is("that", "and", "but", "as", "when", "before", "after", "while", "because", "if") {
-			break
+func (t token) clauseOpener() bool { return clauseOpeners[t.lower] }
+
+// venueBefore reads a venue before the cue in its sentence, outside the
+// source: a fronted adjunct ("In a statement, …", "At a rally Friday in
+// Coral Springs, …") or an appositive participle ("Trump, speaking to a
+// veterans group, said"), which may lie inside the source's span.
+func (d *doc) venueBefore(p *para, s0, ci int) *Venue {
+	toks := p.toks
+	for k := s0; k < ci; k++ {
+		// a phrase opening the sentence, or after a comma, a conjunction
+		// opening it ("But in a statement, …") or a time ("A few days ago
+		// in an interview")
+		if k > s0 && toks[k-1].text != "," && !(k-1 == s0 && sentenceLinks[toks[s0].lower]) && !toks[k-1].is("ago") {
+			continue
 		}
-		j++
+		t := toks[k]
+		if t.kind != tokWord {
+			continue
+		}
+		// the phrase runs to the next comma before the cue
+		e := k + 1
+		for e < ci && toks[e].text != "," {
+			e++
+		}
+		switch {
+		case t.is("in", "at", "during", "on", "through", "via", "before"):
+			if v := d.venueNP(p, k+1, e, t.lower); v != nil && v.Kind != graph.VenuePlace {
+				return v
+			}
+		case t.is("speaking", "talking", "addressing", "giving", "delivering", "writing", "appearing", "testifying", "interviewed"):
+			if v := d.venueAfterVerb(p, k, e); v != nil {
+				return v
+			}
+			if k+1 < e && toks[k+1].is("at", "on", "in", "during", "before") {
+				if v := d.venueNP(p, k+2, e, toks[k+1].lower); v != nil {
+					return v
+				}
+			}
+			if v := d.venueNP(p, k+1, e, ""); v != nil && v.Kind != graph.VenueAudience {
+				return v
+			}
+		}
 	}
-	return j
+	return nil
 }
 
 // capitalRun returns the first run of capitalized words in toks[i:e],
@@ -101,104 +768,6 @@ func (d *doc) mediumVenue(p *para, i, e int) *Venue {
 			return &Venue{Name: name, Kind: kind, Start: toks[s].start, End: toks[s].start + len([]rune(name))}
 		}
 		k = m
-	}
-	return nil
-}
-
-// venueObject reads the object of "told": a medium, an audience, an event.
-func (d *doc) venueObject(p *para, i, to int) *Venue {
-	toks := p.toks
-	if i >= to || toks[i].kind != tokWord || isPronounTok(toks[i]) {
-		return nil
-	}
-	e := phraseEnd(toks, i, to)
-	// stop before a following prepositional phrase unless it belongs to an event
-	for k := i; k < e; k++ {
-		if toks[k].is("on", "before", "after", "during", "last", "this", "about", "of", "at") && k > i {
-			e = k
-			break
-		}
-	}
-	if e == i {
-		return nil
-	}
-	if v := d.eventVenue(p, i, e, to); v != nil {
-		return v
-	}
-	for k := i; k < e; k++ {
-		if audienceWords[toks[k].lower] && !toks[k].capital {
-			return &Venue{Name: toks[k].text, Kind: graph.VenueAudience, Start: toks[k].start, End: toks[k].end}
-		}
-	}
-	return d.mediumVenue(p, i, e)
-}
-
-// eventVenue reads an event or a communication in toks[i:e] ("a news
-// conference in Moscow", "the emergency meeting", "an interview with …").
-func (d *doc) eventVenue(p *para, i, e, to int) *Venue {
-	toks := p.toks
-	for k := i; k < e && k < i+5; k++ {
-		kind := venueHeads[toks[k].lower]
-		if kind == "" || toks[k].capital && k > i {
-			continue
-		}
-		start := i
-		for start < k && (determiners[toks[start].lower] || toks[start].is("a", "an")) {
-			start++
-		}
-		end := k + 1
-		switch kind {
-		case graph.VenueInterview:
-			// in an interview with the Onda Cero radio station
-			if end < to && toks[end].is("with", "on", "to") {
-				oe := phraseEnd(toks, end+1, to)
-				if v := d.mediumVenue(p, end+1, oe); v != nil {
-					return v
-				}
-				if s, m := capitalRun(toks, end+1, oe); s < oe {
-					return &Venue{Name: string(d.r[toks[s].start:toks[m-1].end]), Kind: graph.VenueInterview, Start: toks[s].start, End: toks[m-1].end}
-				}
-			}
-		case graph.VenueStatement, graph.VenueSocial:
-			// in a statement on X
-			if end+1 < to && toks[end].is("on", "via") {
-				if mk := knownMedia[toks[end+1].lower]; mk != "" {
-					t := toks[end+1]
-					return &Venue{Name: t.text, Kind: mk, Start: t.start, End: t.end}
-				}
-			}
-		case graph.VenueEvent:
-			// at a news conference in Moscow
-			if end+1 < to && toks[end].is("in", "at") && toks[end+1].capital {
-				m := end + 2
-				for m < to && toks[m].capital && toks[m].kind == tokWord {
-					m++
-				}
-				end = m
-			}
-		}
-		name := string(d.r[toks[start].start:toks[end-1].end])
-		return &Venue{Name: name, Kind: kind, Start: toks[start].start, End: toks[end-1].end}
-	}
-	return nil
-}
-
-// venuePhrase reads a venue in the prepositional phrase that starts at
-// toks[j].
-func (d *doc) venuePhrase(p *para, j, to int) *Venue {
-	toks := p.toks
-	e := phraseEnd(toks, j+1, to)
-	if e == j+1 {
-		return nil
-	}
-	if v := d.eventVenue(p, j+1, e, to); v != nil {
-		return v
-	}
-	if toks[j].is("on", "via") {
-		// on CNN, on Fox News, on X
-		if v := d.mediumVenue(p, j+1, e); v != nil {
-			return v
-		}
 	}
 	return nil
 }

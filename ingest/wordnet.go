@@ -153,12 +153,26 @@ func ReadWordNet(dir string) (*Lexicon, error) {
 		}
 		out[uint32(newHash(1).s(form))] = lexClass(c)
 	}
-	return &Lexicon{out}, nil
+	return &Lexicon{m: out}, nil
 }
 
-// Lexicon holds the word classes of a WordNet database; ReadWordNet reads
-// one. A model trained with a lexicon keeps it.
-type Lexicon struct{ m map[uint32]lexClass }
+// Lexicon holds the word classes of a WordNet database, ReadWordNet reads
+// one, and the word clusters of WithClusters. A model trained with a
+// lexicon keeps it.
+type Lexicon struct {
+	m  map[uint32]lexClass
+	cl *Clusters
+}
+
+// WithClusters returns a lexicon of l's word classes (l may be nil) and the
+// clusters c.
+func (l *Lexicon) WithClusters(c *Clusters) *Lexicon {
+	out := &Lexicon{m: map[uint32]lexClass{}, cl: c}
+	if l != nil {
+		out.m = l.m
+	}
+	return out
+}
 
 // Len returns the number of word forms in l.
 func (l *Lexicon) Len() int { return len(l.m) }
@@ -181,15 +195,16 @@ func (l *Lexicon) classify(sc *scratch, toks []ttok) {
 		if toks[i].end-toks[i].start < 3 {
 			// punctuation, and words too short for WordNet to tell
 			// anything their own weights do not
-			toks[i].wn = 0
+			toks[i].wn, toks[i].cl = 0, [3]uint16{}
 			continue
 		}
 		h := toks[i].wh
 		e := &sc.lexCache[h%uint32(len(sc.lexCache))]
 		if !e.ok || e.h != h {
 			*e = lexCached{h: h, c: l.m[h], ok: true}
+			e.cl[0], e.cl[1], e.cl[2] = l.cl.of(h)
 		}
-		toks[i].wn = e.c
+		toks[i].wn, toks[i].cl = e.c, e.cl
 	}
 }
 
@@ -197,6 +212,7 @@ func (l *Lexicon) classify(sc *scratch, toks []ttok) {
 type lexCached struct {
 	h  uint32
 	c  lexClass
+	cl [3]uint16
 	ok bool
 }
 

@@ -211,14 +211,16 @@ func (s *Schema) build() (graphql.Schema, error) {
 		},
 	})
 
+	speakerType := speakerTypeEnum()
 	speaker = graphql.NewObject(graphql.ObjectConfig{
 		Name:        "Speaker",
-		Description: "A person who is quoted: one identity across articles, whatever names they printed.",
+		Description: "A person, or an organisation, a group or a document, who is quoted: one identity across articles, whatever names they printed.",
 		Interfaces:  []*graphql.Interface{node},
 		Fields: graphql.FieldsThunk(func() graphql.Fields {
 			return extend(graphql.Fields{
 				"id":      idField(s, typeSpeaker, func(v graph.Speaker) uuid.UUID { return v.ID }),
 				"name":    &graphql.Field{Type: graphql.NewNonNull(graphql.String), Description: "The fullest name seen.", Resolve: get(s, func(v graph.Speaker) any { return v.Name })},
+				"type":    &graphql.Field{Type: graphql.NewNonNull(speakerType), Resolve: get(s, func(v graph.Speaker) any { return v.Type })},
 				"aliases": &graphql.Field{Type: stringList, Description: "Other names the speaker was printed under.", Resolve: get(s, func(v graph.Speaker) any { return strs(v.Aliases) })},
 				"titles":  &graphql.Field{Type: stringList, Description: "Titles and roles, such as \"Kremlin spokesman\".", Resolve: get(s, func(v graph.Speaker) any { return strs(v.Titles) })},
 				"quotes": &graphql.Field{
@@ -257,7 +259,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 				"name": &graphql.Field{Type: graphql.NewNonNull(graphql.String), Resolve: get(s, func(v graph.Venue) any { return v.Name })},
 				"kind": &graphql.Field{
 					Type:        graphql.NewNonNull(graphql.String),
-					Description: "broadcast, print, online, social, event, interview, statement, audience or other.",
+					Description: "broadcast, print, online, social, event, statement, audience, place or other (interview in stores written before place was added).",
 					Resolve:     get(s, func(v graph.Venue) any { return v.Kind }),
 				},
 				"quotes": &graphql.Field{
@@ -474,11 +476,12 @@ func (s *Schema) build() (graphql.Schema, error) {
 		"speakers": &graphql.Field{
 			Type:        graphql.NewNonNull(speakerConn),
 			Description: "Speakers whose name, an alias or a word of the name starts with name (ignoring case and diacritics); all when name is omitted.",
-			Args:        pageArgs("name", graphql.String),
+			Args:        withArgs(pageArgs("name", graphql.String), graphql.FieldConfigArgument{"type": typeArg(speakerType, "Speakers")}),
 			Resolve: s.resolver(func(p graphql.ResolveParams) (any, error) {
 				name, _ := p.Args["name"].(string)
+				types := speakerTypes(p.Args)
 				return paginate(p.Context, typeSpeaker, p.Args, func(ctx context.Context, pg graph.Page) ([]graph.Speaker, graph.PageInfo, error) {
-					return s.store.FindSpeakers(ctx, strings.TrimSpace(name), pg)
+					return s.store.FindSpeakersOfType(ctx, strings.TrimSpace(name), types, pg)
 				})
 			}),
 		},
@@ -488,6 +491,7 @@ func (s *Schema) build() (graphql.Schema, error) {
 				"(undated ones before), or as orderBy says.",
 			Args: withArgs(filterArgs(), graphql.FieldConfigArgument{
 				"article": &graphql.ArgumentConfig{Type: graphql.ID, Description: "An article's id."},
+				"type":    typeArg(speakerType, "Quotations of speakers"),
 				"orderBy": &graphql.ArgumentConfig{Type: quoteOrder, DefaultValue: graph.OrderDate},
 				"first":   pageArgs()["first"],
 				"after":   pageArgs()["after"],
@@ -753,6 +757,7 @@ func (s *Schema) quotes(p graphql.ResolveParams) (any, error) {
 	if o, ok := p.Args["orderBy"].(graph.QuoteOrder); ok {
 		f.Order = o
 	}
+	f.SpeakerTypes = speakerTypes(p.Args)
 	if f.Order == graph.OrderRelevance && graph.ParseSearch(f.Search).Empty() {
 		return nil, inputErrorf("orderBy: RELEVANCE needs a search")
 	}

@@ -34,6 +34,8 @@ func (s *Schema) statsFields(node *graphql.Interface) graphql.Fields {
 			"VENUE":   &graphql.EnumValueConfig{Value: graph.ByVenue},
 			"OUTLET":  &graphql.EnumValueConfig{Value: graph.ByOutlet},
 			"KIND":    &graphql.EnumValueConfig{Value: graph.ByKind, Description: "direct, partial or indirect"},
+			"SPEAKER_TYPE": &graphql.EnumValueConfig{Value: graph.BySpeakerType,
+				Description: "person, organization, group, place, document; quotations with no speaker are not counted"},
 		},
 	})
 	interval := graphql.NewEnum(graphql.EnumConfig{
@@ -51,7 +53,7 @@ func (s *Schema) statsFields(node *graphql.Interface) graphql.Fields {
 		Fields: graphql.Fields{
 			"key": &graphql.Field{
 				Type:        graphql.NewNonNull(graphql.String),
-				Description: "The id of the speaker, venue or outlet (for node, speakerId, venueId, outletId), or the kind.",
+				Description: "The id of the speaker, venue or outlet (for node, speakerId, venueId, outletId), or the kind or speaker type.",
 				Resolve: get(s, func(b statsBucket) any {
 					switch b.dim {
 					case graph.BySpeaker:

@@ -30,22 +30,31 @@ type evalOutput struct {
 	// Extractor is, with --agreement, the extractor's score on the same
 	// articles against the same first annotators.
 	Extractor *polnear.Report `json:"extractor,omitempty"`
+	// Speakers scores the resolved speakers and their types (--speakers).
+	Speakers *polnear.SpeakerReport `json:"speakers,omitempty"`
+	// Venues is, with --venues, the score of the extractor's venues.
+	Venues *polnear.VenueReport `json:"venues,omitempty"`
 }
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--gold-cues | --agreement] [--json] [--errors FILE]",
+	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--speakers FILE] [--venues FILE] [--gold-cues | --agreement] [--json] [--errors FILE]",
 		"Score the extractor against a month of the PolNeAR corpus: DIR holds text/NAME.txt and\n"+
 			"attributions/NAME_ANNOTATOR.ann; the first annotator listed in the metadata is used.\n"+
 			"Prints, for source, cue and content, exact-span and token precision, recall and F1,\n"+
-			"and attribution-level scores, overall and split by whether the content is quoted.\n"+
+			"and attribution-level scores, overall and split by whether the content is quoted;\n"+
+			"with --venues, venue precision, recall and F1 over the attributions it matched.\n"+
 			"With --agreement, scores the other annotators of the articles annotated more than once\n"+
-			"against the first instead: how far people agree on the same spans.")
+			"against the first instead: how far people agree on the same spans.\n"+
+			"With --speakers, also scores the resolved speakers and their entity types against a\n"+
+			"speakers layer (one JSON object a line per sourced attribution, keyed by doc and cue).")
 	metadata := f.String("metadata", "GRAPHD_POLNEAR_METADATA", "", "metadata.tsv of the corpus (default DIR/../metadata.tsv)")
 	errorsPath := f.String("errors", "GRAPHD_EVAL_ERRORS", "", "write the misses and false positives, with context, to this file")
 	asJSON := f.Bool("json", "GRAPHD_EVAL_JSON", false, "print one JSON object instead of a table")
 	modelPath := f.String("model", "GRAPHD_MODEL", "", "a tagger model file from 'graphd train' (default: the embedded one; \"none\": rules only)")
 	goldCues := f.Bool("gold-cues", "GRAPHD_EVAL_GOLD_CUES", false, "give the tagger the annotated cues and score only its sources and contents")
 	agreement := f.Bool("agreement", "GRAPHD_EVAL_AGREEMENT", false, "score the other annotators of articles annotated more than once against the first, not the extractor")
+	speakersPath := f.String("speakers", "GRAPHD_EVAL_SPEAKERS", "", "a speakers layer (JSON Lines): score resolved speakers and entity types against it")
+	venuesPath := f.String("venues", "GRAPHD_EVAL_VENUES", "", "a venue layer of the month (venues-dev.jsonl): score the extractor's venues against it")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -55,6 +64,12 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return errUsage
 	}
 	dir := pos[1]
+	if *speakersPath != "" && (*agreement || *goldCues) {
+		return fmt.Errorf("--speakers scores the extractor's speakers: drop --agreement and --gold-cues")
+	}
+	if *venuesPath != "" && (*agreement || *goldCues) {
+		return fmt.Errorf("--venues scores the extractor's venues: drop --agreement and --gold-cues")
+	}
 	if *agreement {
 		if *goldCues {
 			return fmt.Errorf("--agreement scores the annotators, not the extractor: drop --gold-cues")
@@ -77,6 +92,12 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	if *goldCues && model == nil {
 		return fmt.Errorf("--gold-cues needs a tagger model, not --model none")
 	}
+	var venues []polnear.GoldVenue
+	if *venuesPath != "" {
+		if venues, err = polnear.ReadVenues(*venuesPath, gold); err != nil {
+			return err
+		}
+	}
 
 	start := time.Now()
 	pred := make([]polnear.Doc, 0, len(gold))
@@ -92,13 +113,29 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	}
 	elapsed := time.Since(start)
 	rep := polnear.Score(gold, pred)
-
-	if *errorsPath != "" {
-		if err := writeEvalErrors(*errorsPath, dir, rep.Errors); err != nil {
+	out := evalOutput{Dir: dir, Scored: "extractor", Articles: len(gold), Seconds: elapsed.Seconds(), Report: rep}
+	if *speakersPath != "" {
+		if out.Speakers, err = scoreSpeakers(*speakersPath, gold, pred); err != nil {
 			return err
 		}
 	}
-	out := evalOutput{Dir: dir, Scored: "extractor", Articles: len(gold), Seconds: elapsed.Seconds(), Report: rep}
+	errs := rep.Errors
+	if *venuesPath != "" {
+		vr := polnear.ScoreVenues(gold, pred, venues)
+		out.Venues = &vr
+		errs = append(errs[:len(errs):len(errs)], vr.Errors...)
+	}
+
+	if *errorsPath != "" {
+		if err := writeEvalErrors(*errorsPath, dir, errs); err != nil {
+			return err
+		}
+		if out.Speakers != nil {
+			if err := appendSpeakerErrors(*errorsPath, out.Speakers.Errors); err != nil {
+				return err
+			}
+		}
+	}
 	if *goldCues {
 		out.Scored = "extractor with gold cues"
 	}
@@ -195,9 +232,15 @@ func writeEvalTable(w io.Writer, o evalOutput) {
 		}
 		fmt.Fprintf(w, "%-8s │ %10.1f %10.1f\n", "attrib.", r.Attributions.All.F1, x.Attributions.All.F1)
 	}
+	if o.Venues != nil {
+		writeVenueTable(w, o.Venues)
+	}
 	fmt.Fprintln(w, "\nExact spans are trimmed of quotation marks, spaces and , . ; : at both ends. Attributions")
 	fmt.Fprintln(w, "match when their contents share half their tokens (IoU ≥ 0.5) and their sources a token;")
 	fmt.Fprintln(w, "quoted recall counts gold contents with a quotation mark, quoted precision predicted ones.")
+	if o.Speakers != nil {
+		writeSpeakerTable(w, o.Speakers)
+	}
 }
 
 // writeEvalErrors writes the misses and false positives grouped by role,

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -390,10 +391,19 @@ func TestExtractFormat(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &v); err != nil {
 			t.Fatalf("line %q: %v", l, err)
 		}
-		for _, k := range []string{"doc", "quote", "spans", "kind", "speaker", "source", "cue", "venue", "confidence"} {
+		for _, k := range []string{"doc", "quote", "spans", "kind", "speaker", "source", "cue", "venue", "confidence", "speaker_type"} {
 			if _, ok := v[k]; !ok {
 				t.Fatalf("line lacks %q: %s", k, l)
 			}
+		}
+		// a named speaker has a type of someone who can be named; no
+		// speaker is no one in particular, or a document of no publisher
+		switch typ, _ := v["speaker_type"].(string); {
+		case v["speaker"] == nil && typ != "generic" && typ != "document",
+			v["speaker"] != nil && !slices.Contains([]string{"person", "organization", "group", "place", "document"}, typ):
+			t.Errorf("speaker %v of type %q", v["speaker"], typ)
+		case v["speaker"] == "Dmitry Peskov" && typ != "person":
+			t.Errorf("Dmitry Peskov of type %q", typ)
 		}
 		if v["doc"] != path {
 			t.Errorf("doc %v, want %q", v["doc"], path)

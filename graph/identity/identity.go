@@ -330,6 +330,7 @@ func ParseTitle(t string) (role, org string) {
 // Profile is what the evidence about a cluster of speaker records is
 // drawn from.
 type Profile struct {
+	Type   string   // the entity type of the cluster ("person", "organization", …); "" is a person
 	Names  []string // names and aliases of every member
 	Titles []string // folded titles
 	Roles  []string // folded role parts of the titles
@@ -371,6 +372,15 @@ func shared(a, b []string) []string {
 	return out
 }
 
+// entityType is t, or a person when t is empty: records stored before
+// speakers had types are people.
+func entityType(t string) string {
+	if t == "" {
+		return "person"
+	}
+	return t
+}
+
 // Thresholds on the summed evidence weights.
 const (
 	mergeScore     = 4.0 // merge on their own
@@ -385,6 +395,9 @@ const (
 // be one person vetoes. sharedQuotes is how many quotations articles gave
 // to both.
 func Score(a, b *Profile, sharedQuotes int) (ev []Evidence, score float64, veto bool) {
+	if entityType(a.Type) != entityType(b.Type) {
+		return nil, 0, true // a person and an organisation are never one
+	}
 	var bestName []Evidence
 	best := math.Inf(-1)
 	singleOnly := true

@@ -47,6 +47,13 @@ type Attribution struct {
 	Source  []ingest.Span //
 	Cue     []ingest.Span //
 	Content []ingest.Span //
+	// Speaker and SpeakerType are, for a prediction, the resolved speaker
+	// ("" when none) and its entity type.
+	Speaker     string
+	SpeakerType string
+	// Venue is where a predicted attribution was said, when the extractor
+	// found it; gold venues are a layer of their own (ReadVenues).
+	Venue *ingest.Venue
 }
 
 // Doc is one article with its attributions, gold or predicted.
@@ -76,6 +83,11 @@ func PredictWith(m *ingest.Model, d Doc) Doc {
 		}
 		if at.Cue != nil {
 			a.Cue = []ingest.Span{{Start: at.Cue.Start, End: at.Cue.End}}
+		}
+		a.Speaker, a.SpeakerType = at.Speaker, at.SpeakerType
+		if at.Venue != nil {
+			v := *at.Venue
+			a.Venue = &v
 		}
 		p.Attributions = append(p.Attributions, a)
 	}

@@ -1,0 +1,1421 @@
+package ingest
+
+import (
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/graphd/graphd/graph"
+
+	"github.com/graphd/graphd/fold"
+)
+
+// Speaker resolution runs once the attributions of an article are found,
+// as two passes over the whole article: the mentions pass (cast.go)
+// collects who and what the article names; the coreference pass (this
+// file) takes each attribution's source in text order and decides what it
+// refers to:
+//
+//   - a name ("Sen. Elizabeth Warren", "Mr. Obama", "Warren", "The Post",
+//     "the Trump campaign", "A Bloomberg poll") is the person,
+//     organisation, campaign or document it names, under its fullest name,
+//     without titles or appositives;
+//   - a pronoun is the most salient entity of its kind and gender;
+//   - a relative pronoun ("…, who said") is what the noun phrase before it
+//     refers to;
+//   - a role noun with "the" or a possessive ("the spokeswoman", "his
+//     campaign manager", "the president", "the campaign", "the poll") is
+//     the entity the article gives that role, or the one that fits it best;
+//   - anyone else ("experts", "a source", "critics", "officials") is no
+//     one in particular.
+//
+// Each source resolved becomes a mention of its own, the most salient
+// kind, so that "he" after a quotation is its speaker.
+
+// speakerRef is what a source refers to: an entity of the cast, or none,
+// and the type of the source.
+type speakerRef struct {
+	ent  int // -1 when no one named
+	kind string
+}
+
+var generic = speakerRef{-1, graph.SpeakerGeneric}
+
+// resolveSpeakers decides the speaker and its type of every attribution
+// of d, with the WordNet classes of lex (nil without a model).
+func (d *doc) resolveSpeakers(lex *Lexicon) {
+	c := d.newCast(lex)
+	atts := make([]*attr, len(d.atts))
+	copy(atts, d.atts)
+	pos := func(a *attr) int {
+		if a.src != nil {
+			return a.src.Start
+		}
+		if a.cue != nil {
+			return a.cue.Start
+		}
+		return a.pos(d)
+	}
+	sort.SliceStable(atts, func(i, j int) bool { return pos(atts[i]) < pos(atts[j]) })
+	done := map[*attr]speakerRef{}
+	defer func() {
+		// a type is known once the whole article is read: "Politifact" is
+		// an organisation unless a title or a pronoun said otherwise
+		for a, ref := range done {
+			if ref.ent >= 0 && (ref.kind == graph.SpeakerPerson || ref.kind == graph.SpeakerOrganization) && c.ents[ref.ent].owner < 0 {
+				a.stype = c.kindOf(ref.ent)
+			}
+		}
+	}()
+	in := make(map[*attr]bool, len(atts))
+	for _, a := range atts {
+		in[a] = true
+	}
+	// resolve decides a's speaker once; a continuation, and a cue that
+	// goes on with the source of another of its sentence ("said,
+	// adding"), have the speaker of the one they go on from, resolved
+	// first when it comes later in the order
+	var resolve func(a *attr) speakerRef
+	resolve = func(a *attr) speakerRef {
+		if ref, ok := done[a]; ok {
+			return ref
+		}
+		done[a] = generic // no cycle goes round again
+		ref := generic
+		switch {
+		case a.goesOn != nil && in[a.goesOn]:
+			ref = resolve(a.goesOn)
+		case a.src != nil:
+			ref = c.source(a)
+		case a.how == "cont" && a.prev != nil && in[a.prev]:
+			ref = resolve(a.prev)
+		}
+		done[a] = ref
+		return ref
+	}
+	for _, a := range atts {
+		ref := resolve(a)
+		a.stype = ref.kind
+		a.speaker, a.stitles = "", nil
+		if ref.ent >= 0 {
+			e := c.ents[ref.ent]
+			a.speaker = e.name(c)
+			if e.kind == graph.SpeakerPerson {
+				a.stitles = e.titles
+			}
+		}
+		// the confidence the rules gave counted a speaker they could not
+		// name as none; it follows the speaker named now
+		switch had := a.person >= 0 || a.name != ""; {
+		case !had && a.speaker != "" && a.how != "none":
+			a.conf += 0.25
+		case had && a.speaker == "":
+			a.conf -= 0.25
+		}
+	}
+}
+
+// source resolves the source of a.
+func (c *cast) source(a *attr) speakerRef {
+	d := c.d
+	pi := d.paraOf(a.src.Start)
+	if pi < 0 {
+		return generic
+	}
+	p := &d.paras[pi]
+	i, e := tokRange(p, a.src.Start, a.src.End)
+	i, e = trimSource(p.toks, i, e)
+	if i >= e {
+		return generic
+	}
+	// a span that stops inside a name ("High Representative … for Foreign
+	// Affairs and Security" of "… and Security Policy Kaja Kallas"): the
+	// name goes on to its end, outside headlines, whose every word is
+	// capitalized
+	if !c.headline[pi] {
+		for e < len(p.toks) && e-1 > i && p.toks[e-1].kind == tokWord && p.toks[e-1].capital &&
+			p.toks[e].kind == tokWord && p.toks[e].capital && !isDay(p.toks[e].lower) && !isPronounTok(p.toks[e]) {
+			e++
+		}
+	}
+	// a span that opens with a fronted adjunct ("In a meeting with the
+	// editorial board of the Washington Post Trump"): the name that ends it
+	if p.toks[i].is("in", "at", "on", "during", "after", "before", "with", "from", "following", "since", "like", "unlike", "as") && e-i > 3 {
+		if k := lastRunStart(p.toks, i, e); k > i && p.toks[k-1].kind == tokWord && !p.toks[k-1].capital && !connectors[p.toks[k-1].lower] {
+			i = k
+		}
+	}
+	// "Reuters, quoting Peskov,": the one quoted speaks
+	for k := i; k+1 < e; k++ {
+		if p.toks[k].is("quoting", "citing") {
+			if n := npForward(p.toks, k+1, e); n > k+1 {
+				i, e = k+1, n
+			}
+			break
+		}
+	}
+	ref := c.phrase(p, pi, i, e, 0)
+	if ref.ent < 0 && ref.kind == graph.SpeakerGeneric {
+		// the source is an appositive of a name that opens the sentence:
+		// "David Kamin, an outside adviser …, and [an associate
+		// professor]"
+		if s := sentenceStart(p, i); s < i-1 && (p.toks[i-1].text == "," || p.toks[i-1].is("and")) {
+			k := s
+			for k < i && p.toks[k].text != "," && p.toks[k].kind == tokWord && !cueVerbs[p.toks[k].lower] {
+				k++
+			}
+			clean := k < i && p.toks[k].text == ","
+			for m := k; m < i && clean; m++ {
+				clean = p.toks[m].kind != tokQuote && !(cueVerbs[p.toks[m].lower] && !p.toks[m].capital)
+			}
+			if clean {
+				if r := c.nounPhrase(p, s, k); r.ent >= 0 && r.kind == graph.SpeakerPerson {
+					ref = r
+				}
+			}
+		}
+	}
+	if ref.ent >= 0 {
+		c.mention(p.toks[i].start, p.toks[e-1].end, ref.ent, wSpeaker)
+		c.lastSpeaker, c.lastSpoke = ref.ent, c.sentence(p.toks[i].start)
+	}
+	return ref
+}
+
+// lastRunStart returns where the capitalized words that end toks[i:e]
+// begin, or e.
+func lastRunStart(toks []token, i, e int) int {
+	k := e
+	for k > i && toks[k-1].kind == tokWord && toks[k-1].capital {
+		k--
+	}
+	return k
+}
+
+// paraOf returns the paragraph holding offset pos, or -1.
+func (d *doc) paraOf(pos int) int {
+	k := sort.Search(len(d.paras), func(k int) bool { return d.paras[k].end > pos })
+	if k < len(d.paras) && d.paras[k].start <= pos {
+		return k
+	}
+	return -1
+}
+
+// trimSource drops what opens or closes a source span without being part
+// of the noun phrase: conjunctions, adverbs, punctuation.
+func trimSource(toks []token, i, e int) (int, int) {
+	for i < e && (toks[i].kind != tokWord || leadWords[toks[i].lower] && e-i > 1) {
+		i++
+	}
+	for e > i && (toks[e-1].kind == tokPunct && !strings.Contains(")", toks[e-1].text) || toks[e-1].kind == tokQuote ||
+		toks[e-1].kind == tokWord && e-i > 1 && (!toks[e-1].capital && skipWords[toks[e-1].lower] || isDay(toks[e-1].lower))) {
+		e--
+	}
+	return i, e
+}
+
+// leadWords open a source span without being part of it.
+var leadWords = set(`but and or so yet then however though although also even still instead meanwhile later earlier now`)
+
+// relatives are the relative pronouns a source may be.
+var relatives = set(`who which that whom whose`)
+
+// phrase resolves the noun phrase toks[i:e] of paragraph pi; depth
+// bounds the recursion through relatives and appositives.
+func (c *cast) phrase(p *para, pi, i, e, depth int) speakerRef {
+	toks := p.toks
+	if e-i == 1 {
+		t := toks[i]
+		if t.kind == tokWord {
+			if _, ok := pronounKinds[pronounPart(t.lower)]; ok {
+				return c.pronoun(p, i)
+			}
+			if relatives[t.lower] {
+				return c.relative(p, pi, i, depth)
+			}
+		}
+	}
+	// a span that runs from a relative pronoun into its clause ("who
+	// signed the law", "who in 2010"): the pronoun, unless a comma opens
+	// another phrase in it
+	if t := toks[i]; e-i > 1 && t.kind == tokWord && !t.capital && t.is("who", "which", "whom") &&
+		!slices.ContainsFunc(toks[i+1:e], func(t token) bool { return t.text == "," }) {
+		return c.relative(p, pi, i, depth)
+	}
+	// parentheticals ("(R-Ga.)") and what follows a relative pronoun or
+	// a clause go
+	i, e = cutClause(toks, i, e)
+	i, e = trimSource(toks, i, e)
+	if i >= e {
+		return generic
+	}
+	// a list of names: a group
+	if g, ok := c.group(p, i, e); ok {
+		return g
+	}
+	// an appositive: "Hillary Clinton, a longtime member …", "Her husband,
+	// Tom Vance,": the head, unless it names no one and a person's name
+	// follows
+	if k := appositiveCut(toks, i, e); k > i {
+		head := c.nounPhrase(p, i, k)
+		if head.ent >= 0 && (c.ents[head.ent].kind != graph.SpeakerPerson || c.namesIn(toks, i, k)) {
+			return head
+		}
+		for s := k + 1; s < e; {
+			n := s
+			for n < e && toks[n].text != "," {
+				n++
+			}
+			if n > s {
+				if app := c.nounPhrase(p, s, n); app.ent >= 0 && app.kind == graph.SpeakerPerson {
+					return app
+				}
+			}
+			s = n + 1
+		}
+		return head
+	}
+	return c.nounPhrase(p, i, e)
+}
+
+// namesIn reports whether toks[i:e] holds a capitalized name, not only a
+// role: "Her husband" and "The state's campaign chairman" do not.
+func (c *cast) namesIn(toks []token, i, e int) bool {
+	for k := i; k < e; k++ {
+		if c.capTok(toks[k]) && !isTitleTok(toks[k]) && !(k == i && determiners[toks[k].lower]) {
+			return true
+		}
+	}
+	return false
+}
+
+// cutClause cuts a noun phrase at a parenthesis, a dash, a relative
+// pronoun or a reporting verb, and skips a parenthesis that opens it.
+func cutClause(toks []token, i, e int) (int, int) {
+	k := i
+	for k < e {
+		t := toks[k]
+		if t.kind == tokQuote || t.kind == tokPunct && (t.text == "(" || t.text == "—" || t.text == "–" || t.text == "--" || t.text == "[") ||
+			k > i && t.kind == tokWord && !t.capital && (relatives[t.lower] && t.lower != "that" || clauseVerbs[t.lower] && !t.poss && !determiners[toks[k-1].lower]) {
+			break
+		}
+		k++
+	}
+	return i, k
+}
+
+// clauseVerbs are reporting verbs that end a noun phrase a source span
+// runs past.
+var clauseVerbs = set(`said says told tells added adds wrote writes asked asks noted argued argues explained explains`)
+
+// appositiveCut returns where a comma splits toks[i:e] into a noun phrase
+// and its appositive, or i when it does not.
+func appositiveCut(toks []token, i, e int) int {
+	for k := i + 1; k < e-1; k++ {
+		if toks[k].text == "," {
+			return k
+		}
+	}
+	return i
+}
+
+// group resolves a list of names, "Sens. Jon Tester and David Vitter" or
+// "A, B and C", to a group of their entities.
+func (c *cast) group(p *para, i, e int) (speakerRef, bool) {
+	toks := p.toks
+	var parts [][2]int
+	s := i
+	for k := i; k <= e; k++ {
+		if k == e || toks[k].text == "," || toks[k].is("and") {
+			if k > s {
+				parts = append(parts, [2]int{s, k})
+			}
+			s = k + 1
+		}
+	}
+	if len(parts) < 2 || !hasAnd(toks, i, e) {
+		return speakerRef{}, false
+	}
+	// every part a person, or every part an organisation or a country
+	// named in a few words: "Jon Tester and David Vitter", "the United
+	// States, Britain and France"
+	var members []int
+	people := 0
+	for _, pt := range parts {
+		for k := pt[0]; k < pt[1]; k++ {
+			if toks[k].kind == tokWord && !toks[k].capital && !speakerTitles[toks[k].lower] && !(k == pt[0] && toks[k].is("the")) {
+				return speakerRef{}, false
+			}
+		}
+		ref := c.nameOnly(p, pt[0], pt[1])
+		if ref.ent < 0 || ref.kind != graph.SpeakerPerson && pt[1]-pt[0] > 3 {
+			return speakerRef{}, false
+		}
+		if ref.kind == graph.SpeakerPerson {
+			people++
+		}
+		members = append(members, ref.ent)
+	}
+	if people != 0 && people != len(members) {
+		return speakerRef{}, false
+	}
+	c.ents = append(c.ents, &entity{kind: graph.SpeakerGroup, member: members, owner: -1})
+	return speakerRef{len(c.ents) - 1, graph.SpeakerGroup}, true
+}
+
+func hasAnd(toks []token, i, e int) bool {
+	for k := i; k < e; k++ {
+		if toks[k].is("and") {
+			return true
+		}
+	}
+	return false
+}
+
+// nameOnly resolves toks[i:e] when it is a name with at most titles before
+// it, and nothing else.
+func (c *cast) nameOnly(p *para, i, e int) speakerRef {
+	toks := p.toks
+	for k := i; k < e; k++ {
+		if toks[k].kind != tokWord && toks[k].text != "." || toks[k].kind == tokWord && !toks[k].capital && !connectors[toks[k].lower] && !speakerTitles[toks[k].lower] {
+			return generic
+		}
+	}
+	for i < e && (determiners[toks[i].lower] || speakerTitles[toks[i].lower] || toks[i].text == ".") {
+		i++ // "the", and titles the tokenizer cut from their period: "Sens ."
+	}
+	if e-i == 0 {
+		return generic
+	}
+	return c.name(p, nameRun{pi: c.d.paraIndex(p), i: i, n: c.nameStart(toks, i, e), e: e, ent: -1, poss: toks[e-1].poss})
+}
+
+func (d *doc) paraIndex(p *para) int {
+	for k := range d.paras {
+		if &d.paras[k] == p {
+			return k
+		}
+	}
+	return -1
+}
+
+// pronounKinds are the pronouns a source may be, with what they refer to:
+// 'm' and 'f' a person of that gender, 'n' an organisation or a
+// document, 'p' several, '1' the writer, '2' the reader.
+var pronounKinds = map[string]byte{
+	"he": 'm', "him": 'm', "his": 'm', "himself": 'm',
+	"she": 'f', "her": 'f', "hers": 'f', "herself": 'f',
+	"it": 'n', "its": 'n', "itself": 'n',
+	"they": 'p', "them": 'p', "their": 'p', "themselves": 'p',
+	"i": '1', "me": '1', "my": '1', "we": '1', "us": '1', "our": '1',
+	"you": '2', "your": '2',
+}
+
+// pronounPart is a word without the contraction it may end with: "i've"
+// is "i", "she’d" "she".
+func pronounPart(l string) string {
+	if i := strings.IndexAny(l, "'’"); i > 0 {
+		return l[:i]
+	}
+	return l
+}
+
+// pronoun resolves the pronoun toks[k].
+func (c *cast) pronoun(p *para, k int) speakerRef {
+	t := p.toks[k]
+	pos := t.start
+	l := pronounPart(t.lower)
+	switch g := pronounKinds[l]; g {
+	case 'm', 'f':
+		id := c.salientPerson(pos, g, p, k)
+		// "…,” she said: the speaker of the attribution just before, of
+		// that gender or of none known, goes on speaking
+		if ls := c.lastSpeaker; ls >= 0 && ls != id && c.sentence(pos)-c.lastSpoke <= 2 && c.ents[ls].kind == graph.SpeakerPerson && (c.ents[ls].gender == 0 || c.ents[ls].gender == g) {
+			id = ls
+		}
+		if id < 0 {
+			return generic
+		}
+		if c.ents[id].gender == 0 {
+			c.ents[id].gender = g
+		}
+		return speakerRef{id, c.kindOf(id)}
+	case 'n':
+		if id := c.salientThing(pos, 3); id >= 0 {
+			return speakerRef{id, c.kindOf(id)}
+		}
+		if dm := c.lastDocument(pos, "", 3); dm >= 0 {
+			return speakerRef{c.docs[dm].publisher, graph.SpeakerDocument}
+		}
+	case 'p':
+		if id := c.recentGroup(pos); id >= 0 {
+			return speakerRef{id, graph.SpeakerGroup}
+		}
+	case '1':
+		if (l == "i" || l == "me" || l == "my") && c.author >= 0 {
+			return speakerRef{c.author, graph.SpeakerPerson}
+		}
+	}
+	return generic
+}
+
+// kindOf is the speaker type of an entity: a place that speaks is its
+// government, an organisation.
+func (c *cast) kindOf(id int) string {
+	e := c.ents[id]
+	switch {
+	case e.kind == graph.SpeakerPlace:
+		return graph.SpeakerOrganization
+	case e.kind == graph.SpeakerPerson && e.weak && e.gender == 0:
+		return graph.SpeakerOrganization
+	}
+	return e.kind
+}
+
+// salientPerson finds the person "he" or "she" at pos refers to: the most
+// salient person of that gender (or of none known), else one named later
+// in the same sentence ("Though she …, Clinton said").
+func (c *cast) salientPerson(pos int, g byte, p *para, k int) int {
+	at := c.sentence(pos)
+	score := map[int]float64{}
+	for m := c.before(pos) - 1; m >= 0; m-- {
+		mm := c.ments[m]
+		dist := at - mm.sent
+		if dist > 24 {
+			break
+		}
+		e := c.ents[mm.ent]
+		if e.kind != graph.SpeakerPerson || e.owner >= 0 {
+			continue
+		}
+		w := mm.w * pow2(-dist)
+		switch {
+		case g == 0 || e.gender == g:
+		case e.gender == 0:
+			w *= 0.6
+		default:
+			continue
+		}
+		score[mm.ent] += w + 0.001*float64(e.count)
+	}
+	best, bestS := -1, 0.0
+	for id, s := range score {
+		if s > bestS || s == bestS && best >= 0 && id < best {
+			best, bestS = id, s
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	// cataphora: a person named after the pronoun in its sentence
+	for m := c.before(pos); m < len(c.ments) && c.ments[m].sent == at; m++ {
+		e := c.ents[c.ments[m].ent]
+		if e.kind == graph.SpeakerPerson && e.owner < 0 && (e.gender == 0 || e.gender == g) {
+			return c.ments[m].ent
+		}
+	}
+	return -1
+}
+
+func pow2(n int) float64 {
+	f := 1.0
+	for ; n < 0; n++ {
+		f /= 2
+	}
+	return f
+}
+
+// salientThing finds the organisation "it" at pos refers to, mentioned
+// within reach sentences before.
+func (c *cast) salientThing(pos, reach int) int {
+	at := c.sentence(pos)
+	best, bestS := -1, 0.0
+	score := map[int]float64{}
+	for m := c.before(pos) - 1; m >= 0; m-- {
+		mm := c.ments[m]
+		dist := at - mm.sent
+		if dist > reach {
+			break
+		}
+		e := c.ents[mm.ent]
+		if e.kind != graph.SpeakerOrganization && e.kind != graph.SpeakerPlace {
+			continue
+		}
+		score[mm.ent] += mm.w * pow2(-dist)
+	}
+	for id, s := range score {
+		if s > bestS || s == bestS && best >= 0 && id < best {
+			best, bestS = id, s
+		}
+	}
+	return best
+}
+
+// recentGroup finds the group "they" at pos refers to: people named
+// together, or the speaker of an attribution that was a group, within two
+// sentences before.
+func (c *cast) recentGroup(pos int) int {
+	at := c.sentence(pos)
+	for m := c.before(pos) - 1; m >= 0; m-- {
+		mm := c.ments[m]
+		if at-mm.sent > 2 {
+			break
+		}
+		if c.ents[mm.ent].kind == graph.SpeakerGroup {
+			return mm.ent
+		}
+	}
+	return -1
+}
+
+// lastDocument finds the latest document mention with a publisher before
+// pos, within reach sentences (0: any), of the head noun head ("" any).
+func (c *cast) lastDocument(pos int, head string, reach int) int {
+	at := c.sentence(pos)
+	best := -1
+	for k, dm := range c.docs {
+		if dm.pos >= pos || head != "" && dm.head != head {
+			continue
+		}
+		if reach > 0 && at-c.sentence(dm.pos) > reach {
+			continue
+		}
+		if best < 0 || dm.pos > c.docs[best].pos {
+			best = k
+		}
+	}
+	return best
+}
+
+// relative resolves the relative pronoun toks[k] to what the noun phrase
+// before it refers to: "George W. Bush, who", "the study — which".
+func (c *cast) relative(p *para, pi, k, depth int) speakerRef {
+	toks := p.toks
+	j := k
+	for j > 0 && toks[j-1].kind == tokPunct && (strings.Contains(",—–-", toks[j-1].text) || toks[j-1].text == "--") {
+		j--
+	}
+	if j == 0 || depth > 3 {
+		return generic
+	}
+	// skip a parenthetical: "Rep. Jane Doe (D-Ohio), who"
+	if toks[j-1].text == ")" {
+		for j > 0 && toks[j-1].text != "(" {
+			j--
+		}
+		if j > 0 {
+			j--
+		}
+	}
+	s := sentenceStart(p, k)
+	i := c.npBefore(toks, s, j)
+	if i >= j {
+		return generic
+	}
+	// an appositive before the relative: "McConnell, now the Senate
+	// majority leader, who" is McConnell
+	a := i
+	for a > s && toks[a-1].kind == tokWord && toks[a-1].is("now", "then", "also", "once", "still", "currently", "formerly") {
+		a--
+	}
+	if a > s+1 && toks[a-1].text == "," && !(i < j && toks[i].capital && c.nameOnly(p, i, j).ent >= 0) {
+		if i2 := c.npBefore(toks, s, a-1); i2 < a-1 {
+			if r2 := c.nameOnly(p, i2, a-1); r2.ent >= 0 && r2.kind == graph.SpeakerPerson {
+				return r2
+			}
+		}
+	}
+	// of a list, the last: "celebrities like Oprah Winfrey, Patti LaBelle
+	// and Stevie Wonder, who"
+	if i > s && toks[i-1].is("and") {
+		if r := c.nameOnly(p, i, j); r.ent >= 0 {
+			return r
+		}
+	}
+	ref := c.phrase(p, pi, i, j, depth+1)
+	if ref.kind == graph.SpeakerGroup {
+		if g := c.ents[ref.ent]; len(g.member) > 0 {
+			last := g.member[len(g.member)-1]
+			return speakerRef{last, c.kindOf(last)}
+		}
+	}
+	return ref
+}
+
+func sentenceStart(p *para, k int) int {
+	for _, se := range p.sents {
+		if k >= se[0] && k < se[1] {
+			return se[0]
+		}
+	}
+	return 0
+}
+
+// npBefore returns where the noun phrase that ends at toks[j] begins: a
+// name with its titles, or a determiner and its nouns. A name after a
+// preposition belongs to the noun before it ("Democrats on Capitol
+// Hill").
+func (c *cast) npBefore(toks []token, s, j int) int {
+	i := j
+	for i > s && toks[i-1].kind == tokWord {
+		if c.capTok(toks[i-1]) {
+			i--
+			continue
+		}
+		// connectors between capitalized words: "Committee for a Fair
+		// Budget"; not "and", which joins two names
+		m := i - 1
+		for m > s && connectors[toks[m].lower] && !toks[m].capital && !toks[m].is("and") && i-1-m < 2 {
+			m--
+		}
+		if i < j && m < i-1 && connectors[toks[m+1].lower] && c.capTok(toks[m]) && !toks[m].poss {
+			i = m
+			continue
+		}
+		break
+	}
+	for i < j && connectors[toks[i].lower] && !toks[i].capital {
+		i++
+	}
+	if i < j {
+		if i > s && toks[i-1].is("on", "in", "at", "from") {
+			return c.npBefore(toks, s, i-1) // where they are, not who
+		}
+		// titles and a determiner before the name
+		for i > s && toks[i-1].kind == tokWord && (determiners[toks[i-1].lower] || titleWords[toks[i-1].lower] || speakerTitles[toks[i-1].lower] || toks[i-1].poss) {
+			i--
+		}
+		return i
+	}
+	// a common noun phrase: back to its determiner, at most six words
+	for i > s && j-i < 6 && toks[i-1].kind == tokWord && !relatives[toks[i-1].lower] && !cueVerbs[toks[i-1].lower] {
+		i--
+		if determiners[toks[i].lower] || indefinites[toks[i].lower] || toks[i].poss {
+			break
+		}
+		if i > s && toks[i-1].is("of", "on", "in", "at", "from", "for", "with", "by", "and", "to") {
+			break
+		}
+	}
+	return i
+}
+
+// nounPhrase resolves a noun phrase with neither a list nor an
+// appositive in it.
+func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
+	toks := p.toks
+	pi := c.d.paraIndex(p)
+	s0 := sentenceStart(p, i)
+	common := func(k int) bool { return c.commonCap(toks, k, s0, pi) }
+	if c.headline[pi] {
+		// a headline's phrase that holds a full name is about that person:
+		// "Elizabeth Warren Hammers Wells Fargo CEO", "A lesson from Loretta Lynch"
+		for _, r := range c.findRuns(nil, pi, i, e, s0) {
+			if r.e-r.n >= 2 && givenTok(toks[r.n]) && c.classify(&r) == graph.SpeakerPerson {
+				return c.name(p, r)
+			}
+		}
+	}
+	// a person's name ends the phrase, with titles before it that may
+	// hold prepositions: "High Representative of the European Union for
+	// Foreign Affairs and Security Policy Kaja Kallas"
+	if !common(e - 1) {
+		r := c.runAt(p, pi, i, e, e-1)
+		titled := true
+		for k := i; k < r.i; k++ {
+			t := toks[k]
+			if t.kind != tokWord || !(t.capital || determiners[t.lower] || connectors[t.lower] || titleWords[t.lower] || speakerTitles[t.lower] || nationalityWords[t.lower]) {
+				titled = false
+			}
+		}
+		if titled && r.n > r.i && r.n < r.e && r.e == e && c.classify(&r) == graph.SpeakerPerson {
+			return c.name(p, r)
+		}
+	}
+	// the head: the last word before a preposition that follows a noun,
+	// outside a name ("the Association of Flight Attendants")
+	h, comp := e-1, -1
+	for k := i + 1; k < e; k++ {
+		t := toks[k]
+		if t.kind == tokWord && !t.capital && t.is("of", "for", "by", "at", "from", "with", "in", "on", "representing", "to", "published", "released", "conducted", "commissioned", "about", "including") {
+			if (t.is("of", "for", "on", "to") && !common(k-1)) && k+1 < e && (toks[k+1].capital || toks[k+1].is("the", "a") && k+2 < e && toks[k+2].capital) && hasOrgHead(toks, i, k) {
+				continue // inside an organisation's name
+			}
+			h, comp = k-1, k
+			break
+		}
+	}
+	if h < i {
+		return generic
+	}
+	head := toks[h]
+	if head.kind != tokWord || runStop[head.lower] && head.capital {
+		return generic
+	}
+	// the head is a name
+	if !common(h) {
+		r := c.runAt(p, pi, i, e, h)
+		if c.isGenericName(toks, r.n, r.e) {
+			return generic
+		}
+		if ref := c.name(p, r); ref.ent >= 0 || comp < 0 {
+			return ref
+		}
+	}
+	l := head.lower
+	det := c.determiner(p, i, h)
+	if det.kind == detPossessive && det.owner >= 0 && det.ownerKind != graph.SpeakerPerson {
+		det.kind = detDefinite // "Connecticut's tax commissioner"
+	}
+	// an organisation noun: "the agency", "the newspaper", "police"
+	isOrg := orgNouns[l] || mediaHeads[l] && !docNouns[l]
+	// a document: "A Bloomberg poll", "the report", "a poll by X"
+	if !isOrg && (docNouns[l] || c.nounFile(l) == wnNounCommunication && !titleWords[l] && !genericHeads[l]) {
+		return c.document(p, i, h, comp, e, det)
+	}
+	// a campaign: "The Trump campaign", "Clinton's team", "her campaign"
+	if l == "campaign" || l == "camp" || l == "team" && (det.owner >= 0 || c.modifierPerson(p, i, h) >= 0) {
+		if det.owner >= 0 && c.ents[det.owner].kind == graph.SpeakerPerson {
+			return speakerRef{c.campaignOf(det.owner), graph.SpeakerOrganization}
+		}
+		if id := c.modifierPerson(p, i, h); id >= 0 {
+			return speakerRef{c.campaignOf(id), graph.SpeakerOrganization}
+		}
+		if det.kind == detDefinite || det.kind == detNone {
+			if id := c.salientCampaign(head.start); id >= 0 {
+				return speakerRef{id, graph.SpeakerOrganization}
+			}
+		}
+		return generic
+	}
+	if det.kind == detIndefinite && !(isOrg || titleWords[l] || speakerTitles[l]) || isPlural(l) && !orgNouns[l] || genericHeads[l] {
+		return generic
+	}
+	if isOrg || c.nounFile(l) == wnNounGroup {
+		if id := c.modifierOrg(p, i, h, s0); id >= 0 {
+			return speakerRef{id, c.kindOf(id)}
+		}
+		if comp >= 0 && toks[comp].is("of") && comp+1 < e {
+			// "the city of Phoenix", "the government of Mexico"
+			if id := c.publisherIn(p, pi, comp+1, e, s0); id >= 0 && c.ents[id].kind != graph.SpeakerPerson {
+				return speakerRef{id, c.kindOf(id)}
+			}
+		}
+		if det.kind == detPossessive || det.kind == detIndefinite {
+			return generic
+		}
+		if id := c.salientOrg(head.start, l, c.headline[pi]); id >= 0 {
+			return speakerRef{id, c.kindOf(id)}
+		}
+		return generic
+	}
+	// a person's role: "the spokeswoman", "his campaign manager"
+	if titleWords[l] || speakerTitles[l] || genderedNouns[l] != 0 || c.nounFile(l) == wnNounPerson || topicRoles[l] {
+		if id := c.role(p, i, h, comp, e, det); id >= 0 {
+			return speakerRef{id, graph.SpeakerPerson}
+		}
+	}
+	return generic
+}
+
+// commonCap reports whether toks[k] is a common noun or an adjective,
+// capitalized only for opening its sentence (toks[s0]) or for a
+// headline's style: "Police say", "New Poll Shows …", "Authorities have
+// said". Known names are names.
+func (c *cast) commonCap(toks []token, k, s0, pi int) bool {
+	t := toks[k]
+	if !t.capital || t.kind != tokWord {
+		return true
+	}
+	if !(c.headline[pi] || k == s0) || isAcronym(t.text) || givenTok(t) || c.knownWord(t) {
+		return false
+	}
+	l := t.lower
+	return classOf(t)&spkCommonNoun != 0 || c.notName(toks, k) || isPlural(l) && classOf(t)&spkPlace == 0 && c.nounFile(singular(l)) >= 0
+}
+
+// runAt returns the capitalized run of toks[i:e] that holds toks[h],
+// with the titles that open it told apart.
+func (c *cast) runAt(p *para, pi, i, e, h int) nameRun {
+	return c.runAtCut(p, pi, i, e, h, true)
+}
+
+// runAtCut is runAt; with cut, a run of no organisation ends at toks[h].
+func (c *cast) runAtCut(p *para, pi, i, e, h int, cut bool) nameRun {
+	for _, r := range c.findRuns(nil, pi, i, e, sentenceStart(p, i)) {
+		if r.i <= h && h < r.e {
+			if cut && r.e > h+1 && !hasOrgHead(p.toks, r.i, r.e) {
+				r.e = h + 1
+				r.n = c.nameStart(p.toks, r.i, r.e)
+				r.poss = p.toks[h].poss
+			}
+			return r
+		}
+	}
+	return nameRun{pi: pi, i: h, n: h, e: h + 1, ent: -1, poss: p.toks[h].poss}
+}
+
+// isGenericName reports whether a capitalized phrase names a people or a
+// party as a whole ("Republicans", "Many African-Americans").
+func (c *cast) isGenericName(toks []token, i, e int) bool {
+	l := toks[e-1].lower
+	if e-i > 1 && !isPlural(l) {
+		return false // "The Charlotte Observer"
+	}
+	return genericHeads[l] || nationalityWords[l] || isPlural(l) && nationalityWords[singular(l)]
+}
+
+// isPlural reports whether a noun is plural: ends in s, and is not a word
+// whose singular ends so.
+func isPlural(l string) bool {
+	if !strings.HasSuffix(l, "s") || strings.HasSuffix(l, "ss") || strings.HasSuffix(l, "us") || strings.HasSuffix(l, "is") || len(l) < 4 {
+		return l == "police" || l == "people" || l == "men" || l == "women" || l == "staff"
+	}
+	switch l {
+	case "news", "times", "campus", "congress", "press", "series", "species", "politics", "economics":
+		return false
+	}
+	return true
+}
+
+// determiner kinds.
+const (
+	detNone       = iota // a bare noun
+	detDefinite          // the, this, that
+	detIndefinite        // a, an, one, some, …
+	detPossessive        // his, her, their, Trump's
+)
+
+type detInfo struct {
+	kind      int
+	owner     int    // the person or organisation of a possessive, or -1
+	ownerKind string // its type
+}
+
+// determiner reads how the noun phrase toks[i:h] opens.
+func (c *cast) determiner(p *para, i, h int) detInfo {
+	toks := p.toks
+	t := toks[i]
+	switch {
+	case t.is("the", "this", "that", "these", "those"):
+		return detInfo{detDefinite, -1, ""}
+	case indefinites[t.lower]:
+		return detInfo{detIndefinite, -1, ""}
+	case t.is("his", "her", "its", "their", "my", "our", "your"):
+		ref := c.pronoun(p, i)
+		return detInfo{detPossessive, ref.ent, graph.SpeakerPerson}
+	}
+	for k := i; k < h; k++ {
+		if toks[k].poss && toks[k].capital {
+			n := k
+			for n > i && toks[n-1].capital && !toks[n-1].poss {
+				n--
+			}
+			ref := c.name(p, nameRun{pi: c.d.paraIndex(p), i: n, n: c.nameStart(toks, n, k+1), e: k + 1, ent: -1, poss: true})
+			return detInfo{detPossessive, ref.ent, ref.kind}
+		}
+	}
+	return detInfo{detNone, -1, ""}
+}
+
+// name resolves a capitalized run: a person, an organisation, a place or a
+// campaign, registered when new.
+func (c *cast) name(p *para, r nameRun) speakerRef {
+	toks := p.toks
+	if r.n >= r.e {
+		return generic
+	}
+	if r.pi < 0 {
+		r.pi = c.d.paraIndex(p)
+	}
+	kind := c.classify(&r)
+	var id int
+	if r.e-r.n == 1 && kind != graph.SpeakerPerson {
+		// a surname that is also a word or a place: "Ditto", "Jordan"
+		if id := c.findPersonWord(toks[r.n], c.runGender(toks, &r), toks[r.n].start); id >= 0 {
+			return speakerRef{id, graph.SpeakerPerson}
+		}
+	}
+	switch kind {
+	case graph.SpeakerOrganization, graph.SpeakerPlace:
+		if c.headline[r.pi] {
+			id = c.findOrg(c.orgWords(&r))
+		} else {
+			id = c.addOrg(&r, kind)
+		}
+	case graph.SpeakerPerson:
+		if r.e-r.n == 1 {
+			id = c.findPersonWord(toks[r.n], c.runGender(toks, &r), toks[r.n].start)
+			if id < 0 {
+				id = c.addPerson(&r)
+			}
+		} else {
+			_, key := personWords(toks, r.n, r.e)
+			id = c.findPersonKey(key, c.runGender(toks, &r), toks[r.n].start)
+			if id < 0 {
+				id = c.addPerson(&r)
+			}
+		}
+	default:
+		// one word the article never gives more of: someone's surname, or
+		// a people ("Republicans")
+		if c.isGenericName(toks, r.n, r.e) {
+			return generic
+		}
+		id = c.findPersonWord(toks[r.n], c.runGender(toks, &r), toks[r.n].start)
+		if id < 0 {
+			id = c.findOrg(c.orgWords(&r))
+		}
+		if id < 0 {
+			id = c.addPerson(&r)
+		}
+	}
+	if id < 0 {
+		return generic
+	}
+	return speakerRef{id, c.kindOf(id)}
+}
+
+// modifierPerson finds the person a capitalized word before the head
+// names: "the Trump campaign" is the campaign of the Trump the article
+// names most.
+func (c *cast) modifierPerson(p *para, i, h int) int {
+	for k := h - 1; k >= i; k-- {
+		t := p.toks[k]
+		if t.kind != tokWord || !t.capital || runStop[t.lower] {
+			continue
+		}
+		key := fold.String(strings.TrimSuffix(t.text, "."))
+		best := -1
+		score := func(e *entity) int {
+			s := e.count + e.full
+			if e.roles["candidate"] || e.roles["nominee"] || e.roles["president"] || e.roles["senator"] || e.roles["governor"] {
+				s += 1000
+			}
+			return s
+		}
+		for id, e := range c.ents {
+			if e.kind == graph.SpeakerPerson && e.owner < 0 && e.surname() == key && (best < 0 || score(e) > score(c.ents[best])) {
+				best = id
+			}
+		}
+		if best >= 0 {
+			return best
+		}
+	}
+	return -1
+}
+
+// modifierOrg finds the organisation or place that capitalized words
+// between the determiner and the head name: the whole phrase, head
+// included, when the head is "police" or an organisation's lower-case
+// name ("Tulsa police", "the Senate banking committee"), else the
+// organisation the words name ("the Clinton Foundation's board").
+func (c *cast) modifierOrg(p *para, i, h, s0 int) int {
+	toks := p.toks
+	n := i
+	pi := c.d.paraIndex(p)
+	for n < h && (toks[n].kind != tokWord || determiners[toks[n].lower] || toks[n].poss || !c.capTok(toks[n]) || c.commonCap(toks, n, s0, pi)) {
+		n++
+	}
+	if n == h {
+		return -1
+	}
+	e := n
+	for e < h && toks[e].kind == tokWord && (c.capTok(toks[e]) || connectors[toks[e].lower]) && !toks[e].poss {
+		e++
+	}
+	if e == n || toks[e-1].poss {
+		return -1
+	}
+	r := nameRun{pi: c.d.paraIndex(p), i: n, n: n, e: e, ent: -1}
+	kind := c.classify(&r)
+	if kind == graph.SpeakerPerson || e-n == 1 && kind == "" && c.findPersonWord(toks[n], 0, toks[n].start) >= 0 {
+		// a person's organisation: "the Obama administration"; not what a
+		// person merely leads or belongs to ("Trump's company")
+		if !toks[h].is("administration", "foundation", "family", "organization", "organisation") || toks[e-1].poss {
+			return -1
+		}
+	}
+	words := make([]string, 0, h+1-n)
+	for k := n; k <= h; k++ {
+		words = append(words, toks[k].text)
+	}
+	if id := c.findOrg(words); id >= 0 {
+		return id
+	}
+	if c.headline[pi] {
+		return -1 // a headline names what the article names
+	}
+	return c.newOrg(&entity{kind: graph.SpeakerOrganization, words: words, owner: -1})
+}
+
+// salientCampaign finds the campaign the article last spoke of before pos.
+func (c *cast) salientCampaign(pos int) int {
+	at := c.sentence(pos)
+	score := map[int]float64{}
+	best, bestS := -1, 0.0
+	for m := c.before(pos) - 1; m >= 0; m-- {
+		mm := c.ments[m]
+		e := c.ents[mm.ent]
+		switch {
+		case e.owner >= 0:
+			score[mm.ent] += mm.w * pow2(-(at - mm.sent))
+		case e.kind == graph.SpeakerPerson && at-mm.sent <= 3:
+			// the candidate named just before: "Clinton … The campaign says"
+			for id, x := range c.ents {
+				if x.owner == mm.ent {
+					score[id] += mm.w * pow2(-(at - mm.sent)) / 2
+				}
+			}
+		}
+	}
+	for id, s := range score {
+		if s > bestS || s == bestS && id < best {
+			best, bestS = id, s
+		}
+	}
+	return best
+}
+
+// salientOrg finds the organisation a definite organisation noun ("the
+// agency", "the newspaper", "the city") at pos means: the most salient
+// whose name holds the noun, else the most salient of its sort.
+func (c *cast) salientOrg(pos int, noun string, headline bool) int {
+	// one whose name holds the noun, however far back: "police" is the
+	// "Charlotte-Mecklenburg police" of the story
+	named := -1
+	holds := func(m int) bool {
+		e := c.ents[c.ments[m].ent]
+		return e.owner < 0 && (e.kind == graph.SpeakerOrganization || e.kind == graph.SpeakerPlace) && containsFold(e.words, noun)
+	}
+	for m := c.before(pos) - 1; m >= 0 && !headline; m-- {
+		if holds(m) {
+			named = c.ments[m].ent
+			break
+		}
+	}
+	for m := c.before(pos); m < len(c.ments) && named < 0; m++ {
+		if holds(m) {
+			named = c.ments[m].ent // named further on
+		}
+	}
+	if named >= 0 {
+		return named
+	}
+	at := c.sentence(pos)
+	score := map[int]float64{}
+	from := c.before(pos) - 1
+	if headline {
+		from = len(c.ments) - 1 // a headline speaks of the article
+	}
+	for m := from; m >= 0; m-- {
+		mm := c.ments[m]
+		dist := max(0, at-mm.sent)
+		if headline {
+			dist = 0
+		}
+		if dist > 12 {
+			break
+		}
+		e := c.ents[mm.ent]
+		if e.kind != graph.SpeakerOrganization && e.kind != graph.SpeakerPlace || e.owner >= 0 {
+			continue
+		}
+		fit := 0.3
+		switch {
+		case containsFold(e.words, noun):
+			fit = 3
+		case mediaNouns[noun] && e.media:
+			fit = 2
+		case noun == "website" || noun == "site":
+			fit = 1
+		case (noun == "city" || noun == "state" || noun == "country" || noun == "nation") && e.kind == graph.SpeakerPlace:
+			fit = 2
+		case mediaNouns[noun] || e.kind == graph.SpeakerPlace:
+			continue
+		}
+		score[mm.ent] += fit * mm.w * pow2(-dist)
+	}
+	best, bestS := -1, 0.0
+	for id, s := range score {
+		if s > bestS || s == bestS && best >= 0 && id < best {
+			best, bestS = id, s
+		}
+	}
+	return best
+}
+
+func containsFold(words []string, w string) bool {
+	for _, x := range words {
+		if strings.EqualFold(strings.Trim(x, ".,"), w) {
+			return true
+		}
+	}
+	return false
+}
+
+// role finds the person a role noun phrase toks[i:e], head toks[h],
+// means: the one the article gives that role, the most salient first and
+// those who share more of the phrase's words ahead; for a role a story is
+// about ("the nominee"), the most salient person; of a possessive ("his
+// wife"), one related to its owner. Party words keep Democrats and
+// Republicans apart.
+func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
+	toks := p.toks
+	named := c.namedIn(p, comp, end)
+	pos := toks[i].start
+	headline := c.headline[c.d.paraIndex(p)]
+	head := canonRole(toks[h].lower)
+	g := genderedNouns[toks[h].lower]
+	var mods []string
+	for k := i; k < end; k++ {
+		if k == h || toks[k].kind != tokWord || determiners[toks[k].lower] || connectors[toks[k].lower] {
+			continue
+		}
+		mods = append(mods, canonRole(strings.Trim(toks[k].lower, ".")))
+	}
+	party := partyOf(mods)
+	fits := func(e *entity) bool {
+		if e.kind != graph.SpeakerPerson || e.owner >= 0 || g != 0 && e.gender != 0 && e.gender != g {
+			return false
+		}
+		return party == 0 || partyOf2(e.roles) != otherParty(party)
+	}
+	best, bestS := -1, 0.0
+	for id, e := range c.ents {
+		if !e.roles[head] || id == det.owner || !fits(e) {
+			continue
+		}
+		s := c.salience(id, pos) + 1
+		if headline || det.kind == detIndefinite {
+			s = float64(e.count) + 1
+		}
+		for _, m := range mods {
+			if e.roles[m] {
+				s *= 2
+			}
+		}
+		for _, w := range []string{"vice", "deputy", "assistant", "former", "associate"} {
+			if e.roles[w] && !slices.Contains(mods, w) {
+				s /= 4 // a vice president is not "the president"
+			}
+		}
+		if named != "" && !e.roles[named] {
+			s /= 4 // "a spokeswoman for Hillary Clinton" is not Trump's
+		}
+		if s > bestS {
+			best, bestS = id, s
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	if det.kind == detPossessive && det.owner >= 0 && g != 0 {
+		// "his wife": a person of that surname and the other gender
+		o := c.ents[det.owner]
+		cand := -1
+		for id, e := range c.ents {
+			if id == det.owner || e.kind != graph.SpeakerPerson || e.owner >= 0 || e.surname() != o.surname() {
+				continue
+			}
+			if e.gender == g {
+				return id
+			}
+			if e.gender == 0 && cand < 0 {
+				cand = id
+			}
+		}
+		return cand
+	}
+	if det.kind == detPossessive || det.kind == detIndefinite {
+		return -1
+	}
+	if !(topicRoles[toks[h].lower] || g != 0 || headline) {
+		return -1
+	}
+	if headline {
+		// a headline's role noun is the person the article is most about
+		best := -1
+		for id, e := range c.ents {
+			if fits(e) && (best < 0 || e.count > c.ents[best].count) {
+				best = id
+			}
+		}
+		return best
+	}
+	id := c.salientPerson(pos, g, p, i)
+	if id >= 0 && fits(c.ents[id]) && c.salience(id, pos) >= wOther/4 {
+		return id
+	}
+	return -1
+}
+
+// namedIn returns the folded surname of the person or the last word of
+// the organisation that the complement toks[comp+1:e] names, or "".
+func (c *cast) namedIn(p *para, comp, e int) string {
+	if comp < 0 {
+		return ""
+	}
+	toks := p.toks
+	for k := e - 1; k > comp; k-- {
+		if toks[k].kind == tokWord && toks[k].capital && !runStop[toks[k].lower] {
+			return fold.String(strings.Trim(toks[k].text, ".'’"))
+		}
+	}
+	return ""
+}
+
+// roleCanon maps abbreviations and synonyms of role nouns to one word.
+var roleCanon = map[string]string{
+	"gov": "governor", "sen": "senator", "sens": "senator", "rep": "representative", "reps": "representative",
+	"congressman": "representative", "congresswoman": "representative", "pres": "president", "gen": "general",
+	"lt": "lieutenant", "col": "colonel", "sec": "secretary", "atty": "attorney", "lawyer": "attorney",
+	"counsel": "attorney", "dr": "doctor", "prof": "professor", "del": "delegate", "amb": "ambassador",
+	"spokesman": "spokesperson", "spokeswoman": "spokesperson", "chairman": "chair", "chairwoman": "chair",
+	"chairperson": "chair", "gop": "republican", "democrat": "democratic", "adviser": "advisor",
+	"dem": "democratic", "cmdr": "commander", "adm": "admiral", "sgt": "sergeant", "capt": "captain",
+}
+
+func canonRole(w string) string {
+	w = strings.Trim(w, ".,'’")
+	if c, ok := roleCanon[w]; ok {
+		return c
+	}
+	return w
+}
+
+// partyOf returns 'd' or 'r' when words name one party.
+func partyOf(words []string) byte {
+	var p byte
+	for _, w := range words {
+		var q byte
+		switch w {
+		case "democratic", "democrats":
+			q = 'd'
+		case "republican", "republicans":
+			q = 'r'
+		}
+		if q != 0 {
+			if p != 0 && p != q {
+				return 0
+			}
+			p = q
+		}
+	}
+	return p
+}
+
+func partyOf2(roles map[string]bool) byte {
+	switch {
+	case roles["democratic"] && !roles["republican"]:
+		return 'd'
+	case roles["republican"] && !roles["democratic"]:
+		return 'r'
+	}
+	return 0
+}
+
+func otherParty(p byte) byte {
+	switch p {
+	case 'd':
+		return 'r'
+	case 'r':
+		return 'd'
+	}
+	return 0
+}
+
+// document resolves a document noun phrase to its publisher: named in it
+// ("A Bloomberg poll", "a poll by X", "Trump's tax returns"), or, for
+// "the poll", the publisher of the last such document, for "a new poll"
+// the next. A plural with no publisher is no one in particular.
+func (c *cast) document(p *para, i, h, comp, e int, det detInfo) speakerRef {
+	toks := p.toks
+	doc := speakerRef{-1, graph.SpeakerDocument}
+	pi := c.d.paraIndex(p)
+	if det.kind == detPossessive && det.owner >= 0 {
+		return speakerRef{det.owner, graph.SpeakerDocument}
+	}
+	s0 := sentenceStart(p, i)
+	// a publisher before the head: "A Bloomberg poll", "a Washington
+	// Post-ABC News poll", "a USA TODAY analysis"
+	if id := c.publisherIn(p, pi, i, h, s0); id >= 0 {
+		return speakerRef{id, graph.SpeakerDocument}
+	}
+	// after it: "a poll by the Dayton Ledger", "the transcript published by
+	// The Washington Post"
+	if comp >= 0 {
+		if id := c.publisherIn(p, pi, comp+1, e, s0); id >= 0 {
+			return speakerRef{id, graph.SpeakerDocument}
+		}
+	}
+	noun := singular(toks[h].lower)
+	if isPlural(toks[h].lower) && det.kind != detDefinite {
+		return generic
+	}
+	pos := toks[i].start
+	switch {
+	case c.headline[pi]:
+		// a headline's document is the first the article names
+		for _, dm := range c.docs {
+			if dm.head == noun {
+				return speakerRef{dm.publisher, graph.SpeakerDocument}
+			}
+		}
+	case det.kind == detDefinite || det.kind == detNone:
+		if dm := c.lastDocument(pos, noun, 0); dm >= 0 {
+			return speakerRef{c.docs[dm].publisher, graph.SpeakerDocument}
+		}
+		if dm := c.lastDocument(pos, "", 6); dm >= 0 {
+			return speakerRef{c.docs[dm].publisher, graph.SpeakerDocument}
+		}
+	case det.kind == detIndefinite:
+		// "A new poll shows …", and the next sentences name it
+		at := c.sentence(pos)
+		for _, dm := range c.docs {
+			if dm.pos > pos && dm.head == noun && c.sentence(dm.pos)-at <= 3 {
+				return speakerRef{dm.publisher, graph.SpeakerDocument}
+			}
+		}
+	}
+	return doc
+}
+
+// publisherIn finds the publisher a capitalized run of toks[i:e] names,
+// or -1.
+func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
+	toks := p.toks
+	for k := i; k < e; k++ {
+		t := toks[k]
+		if t.kind != tokWord || !c.capTok(t) || c.commonCap(toks, k, s0, pi) || k == i && c.notName(toks, k) {
+			continue
+		}
+		r := c.runAtCut(p, pi, i, e, k, false)
+		if r.i < k {
+			r.i, r.n = k, max(r.n, k)
+		}
+		// a joint publisher, "Washington Post-ABC News": the first
+		for m := r.i; m < r.e; m++ {
+			if w := toks[m].text; strings.Contains(w, "-") && orgHeads[strings.ToLower(w[:strings.Index(w, "-")])] {
+				if m > r.i {
+					words := make([]string, 0, m-r.i+1)
+					for q := r.i; q < m; q++ {
+						words = append(words, toks[q].text)
+					}
+					words = append(words, w[:strings.Index(w, "-")])
+					if id := c.findOrg(words); id >= 0 {
+						return id
+					}
+					return c.newOrg(&entity{kind: graph.SpeakerOrganization, words: words, owner: -1, media: true})
+				}
+			}
+		}
+		if c.isGenericName(toks, r.n, r.e) {
+			return -1
+		}
+		ref := c.name(p, r)
+		return ref.ent
+	}
+	return -1
+}

@@ -1,0 +1,380 @@
+package ingest
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/graphd/graphd/graph"
+)
+
+// source names a source in a test text: the n-th (from 1) occurrence of
+// text, as "she#2"; "she" is the first.
+func sourceSpan(t *testing.T, doc, src string) *Mention {
+	t.Helper()
+	n := 1
+	if i := strings.LastIndex(src, "#"); i > 0 {
+		var err error
+		if n, err = strconv.Atoi(src[i+1:]); err != nil {
+			t.Fatalf("bad source %q", src)
+		}
+		src = src[:i]
+	}
+	from := 0
+	for {
+		i := strings.Index(doc[from:], src)
+		if i < 0 {
+			t.Fatalf("source %q not found %d times", src, n)
+		}
+		at := from + i
+		// whole words only
+		before, _ := utf8.DecodeLastRuneInString(doc[:at])
+		after, _ := utf8.DecodeRuneInString(doc[at+len(src):])
+		whole := (at == 0 || !isWordRune(before)) && (at+len(src) == len(doc) || !isWordRune(after))
+		if whole {
+			n--
+			if n == 0 {
+				s := utf8.RuneCountInString(doc[:at])
+				return &Mention{Text: src, Start: s, End: s + utf8.RuneCountInString(src)}
+			}
+		}
+		from = at + len(src)
+	}
+}
+
+// resolved is what speaker resolution made of one source.
+type resolved struct{ Speaker, Type string }
+
+// resolveSources runs the speaker passes alone over doc, with the given
+// sources as the attributions' sources, and returns what each resolved
+// to.
+func resolveSources(t *testing.T, lex *Lexicon, doc string, sources []string) []resolved {
+	t.Helper()
+	d := newDoc(doc)
+	for _, s := range sources {
+		d.atts = append(d.atts, &attr{src: sourceSpan(t, doc, s), person: -1})
+	}
+	d.resolveSpeakers(lex)
+	out := make([]resolved, len(d.atts))
+	for i, a := range d.atts {
+		out[i] = resolved{a.speaker, a.stype}
+	}
+	return out
+}
+
+const (
+	tPerson   = graph.SpeakerPerson
+	tOrg      = graph.SpeakerOrganization
+	tGroup    = graph.SpeakerGroup
+	tDocument = graph.SpeakerDocument
+	tNobody   = graph.SpeakerGeneric
+)
+
+// speakerCases are invented articles, each with its sources and who they
+// are. They hold without WordNet, but those marked.
+var speakerCases = []struct {
+	name, doc string
+	want      map[string]resolved
+	wordnet   bool // needs WordNet
+}{
+	{
+		name: "titles go, pronouns follow",
+		doc: "Senator backs the port deal\n" +
+			"Senator Maria Vance said on Tuesday that the port deal would create jobs. " +
+			"“It is a good deal for the state,” she told reporters.\n" +
+			"Vance later said the vote would come soon.\n",
+		want: map[string]resolved{
+			"Senator Maria Vance": {"Maria Vance", tPerson},
+			"she":                 {"Maria Vance", tPerson},
+			"Vance#2":             {"Maria Vance", tPerson},
+		},
+	},
+	{
+		name: "one surname, two people",
+		doc: "Two on the trail\n" +
+			"Former governor Paul Green and his wife, Ruth Green, campaigned in Dayton on Friday. " +
+			"“We are here for the long haul,” Mrs. Green said.\n" +
+			"Mr. Green told the crowd that the race was close. He said the polls would tighten.\n" +
+			"Later, Ms. Green said she was tired. “It is late,” she said.\n",
+		want: map[string]resolved{
+			"Mrs. Green": {"Ruth Green", tPerson},
+			"Mr. Green":  {"Paul Green", tPerson},
+			"He":         {"Paul Green", tPerson},
+			"Ms. Green":  {"Ruth Green", tPerson},
+			"she#2":      {"Ruth Green", tPerson},
+		},
+	},
+	{
+		name: "a gendered pronoun passes over the last speaker",
+		doc: "Budget talks\n" +
+			"Nancy Albright, the treasurer, opened the meeting. Mayor Tom Becker said the budget was short. " +
+			"“We will find the money,” she said.\n",
+		want: map[string]resolved{
+			"Mayor Tom Becker": {"Tom Becker", tPerson},
+			"she":              {"Nancy Albright", tPerson},
+		},
+	},
+	{
+		name: "a source cut inside a name",
+		doc: "Envoy warns on trade\n" +
+			"Special Envoy for Trade and Industry Policy Anna Berg last week warned the council against " +
+			"“any deal behind” the backs of the ports.\n",
+		want: map[string]resolved{
+			"Special Envoy for Trade and Industry": {"Anna Berg", tPerson},
+		},
+	},
+	{
+		name: "relative pronouns",
+		doc: "Harbor plan\n" +
+			"The plan was drafted by Ed Park, the port director, who said it would take two years. " +
+			"It was criticized by the Committee for a Fair Budget, which said it cost too much. " +
+			"Residents, who said they were not asked, protested.\n",
+		want: map[string]resolved{
+			"who":   {"Ed Park", tPerson},
+			"which": {"Committee for a Fair Budget", tOrg},
+			"who#2": {"", tNobody},
+		},
+	},
+	{
+		name: "a source that runs into the relative clause",
+		doc: "Museum opens\n" +
+			"The crowd of dignitaries held, among others, Ed Park, who signed the bill authorizing the museum. " +
+			"The mayor thanked the donors and Ann Lee, who in 2010 said it would never open.\n",
+		want: map[string]resolved{
+			"who signed the bill": {"Ed Park", tPerson},
+			"who in 2010":         {"Ann Lee", tPerson},
+		},
+	},
+	{
+		name: "appositives and role nouns",
+		doc: "The governor and the port\n" +
+			"Lena Ortiz, a spokeswoman for the governor, said the governor would sign it. " +
+			"The spokeswoman added that the deal was a priority.\n" +
+			"Her husband, Tom Ortiz, said the family was proud.\n" +
+			"Dan Wu, a shipping executive who owns the yard, said it was fair.\n",
+		want: map[string]resolved{
+			"Lena Ortiz, a spokeswoman for the governor": {"Lena Ortiz", tPerson},
+			"The spokeswoman":              {"Lena Ortiz", tPerson},
+			"Her husband, Tom Ortiz":       {"Tom Ortiz", tPerson},
+			"Dan Wu, a shipping executive": {"Dan Wu", tPerson},
+		},
+	},
+	{
+		name: "no one in particular",
+		doc: "Deal rushed, critics say\n" +
+			"Critics said the deal was rushed. A source said talks went on all night. " +
+			"Experts said the costs were unclear. Officials at the agency said nothing. " +
+			"Many Republicans said they would vote no.\n",
+		want: map[string]resolved{
+			"Critics":                 {"", tNobody},
+			"A source":                {"", tNobody},
+			"Experts":                 {"", tNobody},
+			"Officials at the agency": {"", tNobody},
+			"Many Republicans":        {"", tNobody},
+		},
+	},
+	{
+		name: "organisations keep their whole name",
+		doc: "Watchdog faults the plan\n" +
+			"The Committee for a Responsible Port Budget said the plan would cost $2 billion. " +
+			"The committee said the state would borrow. " +
+			"The Harbor Workers Union said in a statement that it opposed the plan.\n" +
+			"The Riverton Daily Post reported the vote. The Post said the count was close.\n",
+		want: map[string]resolved{
+			"The Committee for a Responsible Port Budget": {"Committee for a Responsible Port Budget", tOrg},
+			"The committee":            {"Committee for a Responsible Port Budget", tOrg},
+			"The Harbor Workers Union": {"Harbor Workers Union", tOrg},
+			"The Riverton Daily Post":  {"Riverton Daily Post", tOrg},
+			"The Post":                 {"Riverton Daily Post", tOrg},
+		},
+	},
+	{
+		name: "a campaign is not its candidate",
+		doc: "Vance camp responds\n" +
+			"Maria Vance won the primary. The Vance campaign said it welcomed the result. " +
+			"Vance's campaign later said the fight would go on. The campaign said it raised $3 million.\n",
+		want: map[string]resolved{
+			"The Vance campaign": {"Maria Vance's campaign", tOrg},
+			"Vance's campaign":   {"Maria Vance's campaign", tOrg},
+			"The campaign":       {"Maria Vance's campaign", tOrg},
+		},
+	},
+	{
+		name: "documents speak for their publishers",
+		doc: "Race tied, poll finds\n" +
+			"A new poll by the Dayton Ledger found that the race was tied. " +
+			"The poll showed women moving to the challenger. " +
+			"An Orland Tribune survey found the opposite. Polls have been wrong before, analysts said.\n",
+		want: map[string]resolved{
+			"A new poll by the Dayton Ledger": {"Dayton Ledger", tDocument},
+			"The poll":                        {"Dayton Ledger", tDocument},
+			"An Orland Tribune survey":        {"Orland Tribune", tDocument},
+			"Polls":                           {"", tNobody},
+		},
+	},
+	{
+		name: "groups and countries",
+		doc: "Senators object\n" +
+			"Sens. Ann Lee and Ben Park said the treaty was flawed. Mexico said it would wait. " +
+			"The United States and Canada said talks would resume.\n",
+		want: map[string]resolved{
+			"Sens. Ann Lee and Ben Park":   {"Ann Lee and Ben Park", tGroup},
+			"Mexico":                       {"Mexico", tOrg},
+			"The United States and Canada": {"United States and Canada", tGroup},
+		},
+	},
+	{
+		name: "a headline's speaker is who the article is about",
+		doc: "Senator urges calm\n" +
+			"Sen. Rita Moreno asked voters to stay home. Moreno said the storm was dangerous. " +
+			"Moreno, a Democrat, said the state was ready.\n",
+		want: map[string]resolved{
+			"Senator": {"Rita Moreno", tPerson},
+			"Moreno":  {"Rita Moreno", tPerson},
+		},
+	},
+	{
+		name: "the writer speaks as I when the article is signed",
+		doc: "What my town taught me\n" +
+			"I grew up by the river. I learned that floods come back.\n" +
+			"Jane Holloway is a teacher in Riverton.\n",
+		want: map[string]resolved{
+			"I": {"Jane Holloway", tPerson},
+		},
+	},
+	{
+		name: "a quotation goes on with its speaker",
+		doc: "Nurses speak\n" +
+			"Maria Vance spoke first. Zuri Okafor said Maria Vance had failed the nurses.\n" +
+			"“It is late, and we are tired,” she said.\n",
+		want: map[string]resolved{
+			"Zuri Okafor": {"Zuri Okafor", tPerson},
+			"she":         {"Zuri Okafor", tPerson},
+		},
+	},
+	{
+		name: "relatives of an appositive and of a list",
+		doc: "Leaders meet\n" +
+			"Obama met with McConnell, now the majority leader, who said the talks went well. " +
+			"Mitch McConnell left early.\n" +
+			"The gala featured singers like Ann Lee, Bea Park and Carl Ray, who said the night was long.\n",
+		want: map[string]resolved{
+			"who":   {"Mitch McConnell", tPerson},
+			"who#2": {"Carl Ray", tPerson},
+		},
+	},
+	{
+		name: "police named further on, and a person's administration",
+		doc: "Shooting under review\n" +
+			"Police said the officer was not wearing a camera. The Vance administration said it would review the case.\n" +
+			"Riverton police chief Kerr Dale said the video would be released. Maria Vance agreed.\n",
+		want: map[string]resolved{
+			"Police":                   {"Riverton police", tOrg},
+			"The Vance administration": {"Vance administration", tOrg},
+		},
+	},
+	{
+		name:    "a headline's full name, and a contraction",
+		wordnet: true, // "Blasts" is a verb
+		doc: "Rita Moreno Blasts Port Plan\n" +
+			"Sen. Rita Moreno said the port plan was a mistake. I've said so too.\n" +
+			"Jane Holloway is a teacher in Riverton.\n",
+		want: map[string]resolved{
+			"Rita Moreno Blasts Port Plan": {"Rita Moreno", tPerson},
+			"I've":                         {"Jane Holloway", tPerson},
+		},
+	},
+	{
+		name: "an unsigned I is no one",
+		doc: "What my town taught me\n" +
+			"I grew up by the river. I learned that floods come back.\n",
+		want: map[string]resolved{
+			"I": {"", tNobody},
+		},
+	},
+}
+
+func TestResolveSpeakers(t *testing.T) {
+	for _, lex := range []struct {
+		name string
+		lex  *Lexicon
+	}{{"closed lists", nil}, {"WordNet", DefaultModel().lex}} {
+		t.Run(lex.name, func(t *testing.T) {
+			for _, tt := range speakerCases {
+				if tt.wordnet && lex.lex == nil {
+					continue
+				}
+				t.Run(tt.name, func(t *testing.T) {
+					// in text order, as the pass takes them
+					var sources []string
+					for s := range tt.want {
+						sources = append(sources, s)
+					}
+					pos := func(s string) int { return sourceSpan(t, tt.doc, s).Start }
+					sortBy(sources, pos)
+					got := resolveSources(t, lex.lex, tt.doc, sources)
+					for i, s := range sources {
+						if diff := cmp.Diff(tt.want[s], got[i]); diff != "" {
+							t.Errorf("%q (-want +got):\n%s", s, diff)
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+func sortBy(ss []string, key func(string) int) {
+	for i := 1; i < len(ss); i++ {
+		for j := i; j > 0 && key(ss[j]) < key(ss[j-1]); j-- {
+			ss[j], ss[j-1] = ss[j-1], ss[j]
+		}
+	}
+}
+
+// TestCast checks the mentions pass alone: who the article names, under
+// which full name, with which gender and titles.
+func TestCast(t *testing.T) {
+	doc := "Port deal advances\n" +
+		"Senator Maria Vance met Mayor Tom Becker and Dr. Ruth Green at the Harbor Workers Union hall. " +
+		"Mr. Green, a retired pilot, was not there. The Republican National Committee (RNC) said nothing; the RNC rarely does.\n" +
+		"Vance and Becker spoke to the Riverton Daily Post. The Post printed it.\n"
+	c := newDoc(doc).newCast(nil)
+	type ent struct {
+		Kind, Name string
+		Gender     byte
+		Titles     []string
+	}
+	var got []ent
+	for _, e := range c.ents {
+		got = append(got, ent{e.kind, e.name(c), e.gender, e.titles})
+	}
+	want := []ent{
+		{tPerson, "Maria Vance", 'f', []string{"Senator"}},
+		{tPerson, "Tom Becker", 'm', []string{"Mayor"}},
+		{tPerson, "Ruth Green", 'f', []string{"Dr."}},
+		{tOrg, "Harbor Workers Union", 0, nil},
+		{tOrg, "Republican National Committee", 0, nil},
+		{tOrg, "Riverton Daily Post", 0, nil},
+		{tPerson, "Green", 'm', []string{"Mr.", "retired pilot"}},
+		{tGroup, "Tom Becker and Ruth Green", 0, nil},
+		{tGroup, "Maria Vance and Tom Becker", 0, nil},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("cast (-want +got):\n%s", diff)
+	}
+	// "Vance", "Becker", "RNC" and "The Post" are mentions of those named
+	// in full
+	count := map[string]int{}
+	for _, m := range c.ments {
+		count[c.ents[m.ent].name(c)]++
+	}
+	for name, n := range map[string]int{"Maria Vance": 2, "Tom Becker": 2, "Republican National Committee": 3, "Riverton Daily Post": 2, "Ruth Green": 1} {
+		if count[name] != n {
+			t.Errorf("%s named %d times, want %d (%v)", name, count[name], n, count)
+		}
+	}
+}
