@@ -11,7 +11,6 @@ import (
 	"github.com/graphd/graphd/graph/identity"
 	"github.com/graphd/graphd/graph/key"
 	"github.com/graphd/graphd/graph/search"
-	"github.com/graphd/graphd/graph/similar"
 )
 
 // entry is an index key and its value.
@@ -144,32 +143,6 @@ func appendPosting(v []byte, o occRec) []byte {
 	out = append(out, v...)
 	out = append(out, o.ID[:]...)
 	return append(out, o.QuoteID[:]...)
-}
-
-// dropPostings removes occurrence o from the postings of its match keys.
-func dropPostings(txn *badger.Txn, o occRec) error {
-	for _, k := range similar.MatchKeys(o.Text) {
-		mk := key.Match(k)
-		v, ok, err := get(txn, mk)
-		if err != nil || !ok {
-			return err
-		}
-		var keep []byte
-		for i := 0; i+postingLen <= len(v); i += postingLen {
-			if !bytes.Equal(v[i:i+key.IDLen], o.ID[:]) {
-				keep = append(keep, v[i:i+postingLen]...)
-			}
-		}
-		if len(keep) == 0 {
-			err = del(txn, mk)
-		} else {
-			err = set(txn, mk, keep)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // speakerIndex returns the index entries of a speaker record: its place

@@ -65,6 +65,7 @@ type Store struct {
 	watch   watchers
 	writes  int        // article writes, under wmu, for merging fresh postings
 	counts  countCache // committed values of count keys, under wmu
+	caches  caches     // the writer's caches of committed state, under wmu
 
 	stop chan struct{} // closed by Close to stop the GC loop
 	done chan struct{} // closed by the GC loop when it returns
@@ -140,7 +141,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %q: %v", dir, err)
 	}
 	s := &Store{db: db, log: log, dir: dir, mem: dir == "", readOnly: opts.ReadOnly && dir != "", noSpace: noSpace,
-		stop: make(chan struct{}), done: make(chan struct{})}
+		caches: newCaches(), stop: make(chan struct{}), done: make(chan struct{})}
 	if _, err := freeBytes(dir); dir != "" && err != nil {
 		s.noSpaceCheck = true
 	}
@@ -330,7 +331,8 @@ func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
 }
 
 // update runs fn in a read-write transaction and commits it, retrying on
-// conflicts. Writers are serialized, so conflicts are rare.
+// conflicts. Writers are serialized, so conflicts are rare. The article
+// writer's caches are emptied: they follow its own writes only.
 func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
 	return s.commit(ctx, fn, nil)
 }
@@ -351,12 +353,20 @@ func (s *Store) commit(ctx context.Context, fn func(*badger.Txn) error, done fun
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.commitLocked(ctx, fn, done) // which checks the free space
+	return s.updateLocked(ctx, fn, done) // which checks the free space
 }
 
-// updateLocked is update for a caller that holds s.mu shared and s.wmu.
-func (s *Store) updateLocked(ctx context.Context, fn func(*badger.Txn) error) error {
-	return s.commitLocked(ctx, fn, nil)
+// updateLocked is commit for a caller that holds s.mu shared and s.wmu.
+func (s *Store) updateLocked(ctx context.Context, fn func(*badger.Txn) error, done func()) error {
+	defer s.resetCaches()
+	return s.commitLocked(ctx, fn, done)
+}
+
+// resetCaches empties what writers keep of committed state, after a write
+// they did not follow.
+func (s *Store) resetCaches() {
+	s.counts = countCache{}
+	s.caches.clear()
 }
 
 // commitLocked is commit for a caller that holds s.mu shared and s.wmu.
@@ -381,7 +391,6 @@ func (s *Store) commitLocked(ctx context.Context, fn func(*badger.Txn) error, do
 		}
 		if err == nil && done != nil {
 			done()
-			s.noteWrite(context.WithoutCancel(ctx))
 		}
 		return err
 	}

@@ -184,59 +184,59 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 			}
 		}, skip)
 	}()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				var a ingest.Article
-				select {
-				case <-ctx.Done():
-					return
-				case j, ok := <-jobs:
-					if !ok {
-						return
-					}
-					a = j
-				}
-				// An interrupt stops the extraction; a write once begun is
-				// finished, so an article is stored whole or not at all.
-				e.logger.Debug("extracting", "path", a.Path, "line", a.Line, "bytes", len(a.Text))
-				res, err := ingest.Store(ctx, store, a)
-				if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-					return // not written: the next run stores it
-				}
-				if se, ok := errors.AsType[*graph.SpaceError](err); ok {
-					stop(se)
-					return
-				}
-				mu.Lock()
-				sum.bytes += int64(len(a.Text))
-				mu.Unlock()
-				bar.add(int64(len(a.Text)))
-				if err != nil {
-					report(articleError(a, err))
-					continue
-				}
-				e.logger.Debug("stored", "path", a.Path, "line", a.Line, "quotes", res.Quotes, "unchanged", res.Unchanged)
-				mu.Lock()
-				sum.articles++
-				switch {
-				case res.Unchanged:
-					sum.unchanged++
-				case res.Replaced:
-					sum.replaced++
-				}
-				if !res.Unchanged {
-					sum.printings += res.Quotes
-				}
-				bar.set(sum.articles, sum.printings, sum.errors)
-				mu.Unlock()
-			}
-		}()
+	// Results come in the order the articles were read, each once its
+	// batch has committed.
+	done := func(r ingest.Result) {
+		a, res, err := r.Article, r.Put, r.Err
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return // not written: the next run stores it
+		}
+		if se, ok := errors.AsType[*graph.SpaceError](err); ok {
+			stop(se)
+			return
+		}
+		bar.add(int64(len(a.Text)))
+		mu.Lock()
+		sum.bytes += int64(len(a.Text))
+		mu.Unlock()
+		if err != nil {
+			report(articleError(a, err))
+			return
+		}
+		e.logger.Debug("stored", "path", a.Path, "line", a.Line, "quotes", res.Quotes, "unchanged", res.Unchanged)
+		mu.Lock()
+		defer mu.Unlock()
+		sum.articles++
+		switch {
+		case res.Unchanged:
+			sum.unchanged++
+		case res.Replaced:
+			sum.replaced++
+		}
+		if !res.Unchanged {
+			sum.printings += res.Quotes
+		}
+		bar.set(sum.articles, sum.printings, sum.errors)
 	}
-	wg.Wait()
+	pipe := ingest.NewPipeline(ctx, store, ingest.Options{Workers: workers})
+	// A read can block where no context reaches it: an interrupt does not
+	// wait for the walk to close jobs.
+submit:
+	for {
+		select {
+		case <-ctx.Done():
+			break submit
+		case a, ok := <-jobs:
+			if !ok {
+				break submit
+			}
+			e.logger.Debug("extracting", "path", a.Path, "line", a.Line, "bytes", len(a.Text))
+			if err := pipe.Submit(ctx, a, done); err != nil {
+				break submit // interrupted
+			}
+		}
+	}
+	pipe.Close()
 	mu.Lock()
 	finished = true
 	mu.Unlock()
