@@ -22,9 +22,10 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		"Read articles into the store: .txt (first line the headline, or a 'date YYYY-MM-DD headline'\n"+
 			"header), .json, .jsonl and .html files; directories are walked. A file or record that\n"+
 			"cannot be read is reported and skipped, the rest is ingested, and the exit status is 1.\n"+
-			"Each article is written in one transaction; re-ingesting the same content changes nothing.")
+			"Articles are written in batches, each article whole; re-ingesting the same content changes nothing.")
 	db := dbFlag(f)
 	workers := f.Int("workers", "GRAPHD_WORKERS", runtime.GOMAXPROCS(0), "articles extracted in parallel")
+	batch := f.Int("batch", "GRAPHD_BATCH", 256, "most articles written in one batch (the store splits a batch into as many transactions as it needs)")
 	listSkipped := f.Bool("list-skipped", "GRAPHD_LIST_SKIPPED", false, "name each file skipped in a walked directory (hidden, or not a format graphd reads); they are counted anyway")
 	paths, err := f.parse(e, args)
 	if err != nil {
@@ -44,7 +45,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sum, err := ingestPaths(ctx, e, store, paths, *workers, *listSkipped)
+	sum, err := ingestPaths(ctx, e, store, paths, ingest.Options{Workers: *workers, Batch: *batch}, *listSkipped)
 	// Searches read blocks of postings faster than postings one by one;
 	// an interrupted ingest leaves that to the next write. The merge goes
 	// a transaction at a time, and an interrupt stops it between two.
@@ -122,7 +123,7 @@ func (s *summary) String() string {
 // ingestPaths reads every article under paths and stores it, extracting in
 // parallel. Read and store errors are reported on stderr and counted; the
 // error returned is only for what stops the whole run.
-func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, workers int, listSkipped bool) (*summary, error) {
+func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, opts ingest.Options, listSkipped bool) (*summary, error) {
 	start := time.Now()
 	sum := &summary{}
 	// A full disk stops the run as an interrupt does: no later article
@@ -130,9 +131,7 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 	interrupt := ctx
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	if workers < 1 {
-		workers = 1
-	}
+	opts.Workers, opts.Batch = max(opts.Workers, 1), max(opts.Batch, 1)
 	var mu sync.Mutex
 	bar := newProgress(e.stderr, ingest.Size(ctx, paths))
 	defer bar.stop()
@@ -218,7 +217,7 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 		}
 		bar.set(sum.articles, sum.printings, sum.errors)
 	}
-	pipe := ingest.NewPipeline(ctx, store, ingest.Options{Workers: workers})
+	pipe := ingest.NewPipeline(ctx, store, opts)
 	// A read can block where no context reaches it: an interrupt does not
 	// wait for the walk to close jobs.
 submit:
