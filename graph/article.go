@@ -285,6 +285,7 @@ func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 		},
 		batch: batch{
 			matches: map[string][]byte{},
+			posted:  map[string]bool{},
 			blocks:  map[string][]uuid.UUID{},
 			occs:    map[uuid.UUID]*printingRef{},
 			gone:    map[uuid.UUID]bool{},
@@ -324,7 +325,7 @@ func (w *writer) putArticle(p *Prepared) (PutResult, error) {
 			}
 			res.Article = old.article(text)
 			res.Unchanged = true
-			res.Quotes = countKeys(w.txn, key.Record(key.KindOccurrenceByArticle, id))
+			res.Quotes = countKeys(w.txn, key.Record(key.KindQuoteByArticle, id))
 			return *res, nil
 		}
 		if err := w.deleteArticleQuotes(old); err != nil {
@@ -483,10 +484,22 @@ func (w *writer) nextNum(name string) (uint32, error) {
 // entries, and recomputes the quotes they belonged to.
 func (w *writer) deleteArticleQuotes(a articleRec) error {
 	var ids []uuid.UUID
-	it := keysOnly(w.txn, key.Record(key.KindOccurrenceByArticle, a.ID))
+	o := badger.DefaultIteratorOptions
+	o.Prefix = key.Record(key.KindQuoteByArticle, a.ID)
+	it := w.txn.NewIterator(o)
 	for it.Rewind(); it.Valid(); it.Next() {
-		k := it.Item().Key()
-		ids = append(ids, key.LastID(k))
+		err := it.Item().Value(func(v []byte) error {
+			id, ok := printingOf(v)
+			if !ok {
+				return fmt.Errorf("quote %x of article %s: value of %d bytes", it.Item().Key(), a.ID, len(v))
+			}
+			ids = append(ids, id)
+			return nil
+		})
+		if err != nil {
+			it.Close()
+			return err
+		}
 	}
 	it.Close()
 	gone := map[uuid.UUID]bool{}
@@ -724,6 +737,9 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 // changed speakers with their index entries, the speaker→venue edge
 // counts, the counts and the counters.
 func (w *writer) flush() error {
+	if err := w.writeMatches(); err != nil {
+		return err
+	}
 	if err := w.writePostings(); err != nil {
 		return err
 	}

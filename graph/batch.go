@@ -35,6 +35,7 @@ const maxBatchBytes = memTableSize / 12
 // transaction written so far, for the articles after them.
 type batch struct {
 	matches map[string][]byte          // match key → postings, as read or written
+	posted  map[string]bool            // match keys changed, written at flush
 	blocks  map[string][]uuid.UUID     // block key → speaker records named by the batch, sorted
 	occs    map[uuid.UUID]*printingRef // printings written, prepared
 	gone    map[uuid.UUID]bool         // printings deleted

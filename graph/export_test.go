@@ -23,3 +23,23 @@ func Dump(t *testing.T, s *Store, skip ...byte) string {
 	}
 	return b.String()
 }
+
+// KeyCounts counts the keys writes set and delete, by kind.
+type KeyCounts struct {
+	Sets, Deletes, Bytes [256]int
+}
+
+// CountKeys counts the keys written until the test ends.
+func CountKeys(t *testing.T) *KeyCounts {
+	c := &KeyCounts{}
+	countKey = func(k, v []byte, deleted bool) {
+		if deleted {
+			c.Deletes[k[0]]++
+		} else {
+			c.Sets[k[0]]++
+			c.Bytes[k[0]] += len(k) + len(v)
+		}
+	}
+	t.Cleanup(func() { countKey = nil })
+	return c
+}

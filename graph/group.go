@@ -77,7 +77,7 @@ type groupCand struct {
 func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 	byQuote := map[uuid.UUID]*groupCand{}
 	var order []*groupCand
-	for ki, k := range keys {
+	for _, k := range keys {
 		v, err := g.w.postings(k)
 		if err != nil {
 			return nil, err
@@ -95,7 +95,7 @@ func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 				order = append(order, c)
 			}
 			c.hits++
-			c.exact = c.exact || ki == 0
+			c.exact = c.exact || strings.HasPrefix(k, "=")
 			if len(c.occs) < 2 && !slices.Contains(c.occs, oid) {
 				c.occs = append(c.occs, oid)
 			}
@@ -152,11 +152,8 @@ func (w *writer) post(o occRec, keys []string) error {
 		if err != nil {
 			return err
 		}
-		v = appendPosting(v, o)
-		w.matches[k] = v
-		if err := set(w.txn, key.Match(k), v); err != nil {
-			return err
-		}
+		w.matches[k] = appendPosting(v, o)
+		w.posted[k] = true
 	}
 	return nil
 }
@@ -175,15 +172,25 @@ func (w *writer) dropPostings(o occRec) error {
 			}
 		}
 		w.matches[k] = keep
-		if len(keep) == 0 {
+		w.posted[k] = true
+	}
+	return nil
+}
+
+// writeMatches writes the match keys the batch changed, once each.
+func (w *writer) writeMatches() error {
+	for _, k := range sortedKeys(w.posted) {
+		var err error
+		if v := w.matches[k]; len(v) == 0 {
 			err = del(w.txn, key.Match(k))
 		} else {
-			err = set(w.txn, key.Match(k), keep)
+			err = set(w.txn, key.Match(k), v)
 		}
 		if err != nil {
 			return err
 		}
 	}
+	clear(w.posted)
 	return nil
 }
 

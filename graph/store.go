@@ -213,6 +213,8 @@ func (s *Store) checkVersion() error {
 		return s.upgradeFrom3()
 	case len(version) == 1 && version[0] == 4:
 		return s.upgradeFrom4()
+	case len(version) == 1 && version[0] == 5:
+		return s.upgradeFrom5()
 	}
 	return fmt.Errorf("key layout version %v not supported (want %d)", version, layoutVersion)
 }
@@ -423,7 +425,14 @@ func has(txn *badger.Txn, k []byte) (bool, error) {
 	return true, nil
 }
 
+// countKey, when not nil, is told of every key a write sets or deletes:
+// tests and benchmarks count them.
+var countKey func(k []byte, v []byte, deleted bool)
+
 func set(txn *badger.Txn, k, v []byte) error {
+	if countKey != nil {
+		countKey(k, v, false)
+	}
 	if err := txn.Set(k, v); err != nil {
 		return dbErr("write", err)
 	}
@@ -431,6 +440,9 @@ func set(txn *badger.Txn, k, v []byte) error {
 }
 
 func del(txn *badger.Txn, k []byte) error {
+	if countKey != nil {
+		countKey(k, nil, true)
+	}
 	if err := txn.Delete(k); err != nil {
 		return dbErr("delete", err)
 	}
