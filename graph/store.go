@@ -248,6 +248,30 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// Compact settles the store on disk: it compacts the tables into the
+// last level, dropping what later writes replaced or deleted, and rewrites
+// the value-log files that are mostly garbage. A store settles so on its
+// own over time; Compact does it now, for measuring its size.
+func (s *Store) Compact(ctx context.Context) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	if err := s.writable(); err != nil {
+		return err
+	}
+	if err := s.db.Flatten(2); err != nil {
+		return dbErr("compact", err)
+	}
+	for ctx.Err() == nil {
+		if err := s.db.RunValueLogGC(0.5); err != nil {
+			break // nothing more worth rewriting
+		}
+	}
+	return ctx.Err()
+}
+
 // gcLoop rewrites value-log files that are mostly garbage, as Badger
 // never does that on its own.
 func (s *Store) gcLoop(interval time.Duration) {
