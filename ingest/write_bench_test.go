@@ -51,6 +51,7 @@ func BenchmarkIngestTrain(b *testing.B) {
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			var cpu time.Duration
+			var ws graph.WriteStats
 			for b.Loop() {
 				b.StopTimer()
 				s, err := graph.Open(b.TempDir(), graph.Options{GCInterval: -1})
@@ -62,12 +63,14 @@ func BenchmarkIngestTrain(b *testing.B) {
 				ingestAll(b, s, ingest.Options{Workers: workers}, texts)
 				b.StopTimer()
 				cpu += cpuTime() - c0
+				ws = s.WriteStats()
 				s.Close()
 				b.StartTimer()
 			}
 			n := float64(len(texts) * b.N)
 			b.ReportMetric(n/b.Elapsed().Seconds(), "articles/s")
 			b.ReportMetric(float64(cpu.Microseconds())/1000/n, "cpu-ms/article")
+			reportHits(b, ws)
 		})
 	}
 }
@@ -110,13 +113,19 @@ func BenchmarkIngestGrowth(b *testing.B) {
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(articles), "cpu-ms/article")
-			ws := s.WriteStats()
-			rate := func(hit, miss int64) float64 { return 100 * float64(hit) / float64(max(1, hit+miss)) }
-			b.ReportMetric(rate(ws.MatchHits, ws.MatchMisses), "match-hit-%")
-			b.ReportMetric(rate(ws.BlockHits, ws.BlockMisses), "block-hit-%")
-			b.ReportMetric(rate(ws.PrintingHits, ws.PrintingMisses), "printing-hit-%")
+			reportHits(b, s.WriteStats())
 		})
 	}
+}
+
+// reportHits reports the hit rates of the writer's caches, and the
+// articles a transaction.
+func reportHits(b *testing.B, ws graph.WriteStats) {
+	rate := func(hit, miss int64) float64 { return 100 * float64(hit) / float64(max(1, hit+miss)) }
+	b.ReportMetric(rate(ws.MatchHits, ws.MatchMisses), "match-hit-%")
+	b.ReportMetric(rate(ws.BlockHits, ws.BlockMisses), "block-hit-%")
+	b.ReportMetric(rate(ws.PrintingHits, ws.PrintingMisses), "printing-hit-%")
+	b.ReportMetric(float64(ws.Articles)/float64(max(1, ws.Transactions)), "articles/txn")
 }
 
 // BenchmarkStoreSize reports the bytes on disk an article takes in the
