@@ -3,9 +3,6 @@ package graph
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -18,7 +15,6 @@ import (
 
 	"github.com/graphd/graphd/fold"
 	"github.com/graphd/graphd/graph/key"
-	"github.com/graphd/graphd/graph/similar"
 )
 
 // Length limits of the short strings of an article, in bytes.
@@ -35,55 +31,19 @@ const (
 // (Unchanged); other text under the same key replaces the article's
 // quotations and keeps its id (Replaced). Speakers are matched by
 // normalized name or alias, venues by normalized name and kind, outlets by
-// normalized name; the ones not found are created.
+// normalized name; the ones not found are created. It is Prepare and
+// PutBatch of one article.
 //
 // It returns an error wrapping ErrInvalid, naming the field, when the input
 // does not validate or is too large to store, and ErrClosed after Close.
 // On error nothing is written.
 func (s *Store) PutArticle(ctx context.Context, in ArticleInput) (PutResult, error) {
-	if err := validate(&in); err != nil {
+	p, err := Prepare(in)
+	if err != nil {
 		return PutResult{}, fmt.Errorf("put article: %w", err)
 	}
-	sum := sha256.Sum256([]byte(in.Text))
-	hash := hex.EncodeToString(sum[:])
-	akey := articleKey(in, hash)
-	var res PutResult
-	var added []Quote
-	var printed []rawPrinting
-	var written map[string]int64
-	err := s.commit(ctx, func(txn *badger.Txn) error {
-		rtxn := s.db.NewTransaction(false)
-		defer rtxn.Discard()
-		w := newWriter(txn, rtxn, &s.counts)
-		var err error
-		res, err = w.putArticle(in, akey, hash)
-		if err != nil {
-			return err
-		}
-		added, printed, written = w.added, w.printings, w.written
-		return w.flush()
-	}, func() {
-		s.counts.put(written)
-		if !res.Unchanged {
-			a := res.Article
-			a.Text = ""
-			s.notify(Change{Article: a, Quotes: added, Replaced: res.Replaced, printings: &printings{raw: printed}})
-		}
-	})
-	switch {
-	case errors.Is(err, errTooBig):
-		return PutResult{}, fmt.Errorf("put article %s: %w: article too large (%d bytes of text, %d quotes)",
-			akey, ErrInvalid, len(in.Text), len(in.Quotes))
-	case err != nil:
-		return PutResult{}, fmt.Errorf("put article %s: %w", akey, err)
-	}
-	switch {
-	case res.Unchanged:
-		s.log.Debug("article unchanged", "key", akey)
-	case res.Replaced:
-		s.log.Info("article replaced", "key", akey, "quotes", res.Quotes)
-	}
-	return res, nil
+	res, errs := s.PutBatch(ctx, []*Prepared{p})
+	return res[0], errs[0]
 }
 
 func articleKey(in ArticleInput, hash string) string {
@@ -275,6 +235,7 @@ type writer struct {
 	people
 	tally
 	ledger
+	batch
 }
 
 // catalog is what a write found or made of venues and of the outlet of
@@ -325,10 +286,19 @@ func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 			nums:     map[string]uint32{},
 			edges:    map[[2 * key.IDLen]byte]int64{},
 		},
+		batch: batch{
+			matches: map[string][]byte{},
+			posted:  map[string]bool{},
+			blocks:  map[string][]uuid.UUID{},
+			occs:    map[uuid.UUID]*printingRef{},
+			gone:    map[uuid.UUID]bool{},
+			quoted:  map[uuid.UUID][]printing{},
+		},
 	}
 }
 
-func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, error) {
+func (w *writer) putArticle(p *Prepared) (PutResult, error) {
+	in, akey, hash := p.in, p.key, p.hash
 	res := w.res
 	rec := articleRec{
 		Key: akey, SourceID: in.SourceID, URL: in.URL, Title: in.Title,
@@ -358,7 +328,7 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 			}
 			res.Article = old.article(text)
 			res.Unchanged = true
-			res.Quotes = countKeys(w.txn, key.Record(key.KindOccurrenceByArticle, id))
+			res.Quotes = countKeys(w.txn, key.Record(key.KindQuoteByArticle, id))
 			return *res, nil
 		}
 		if err := w.deleteArticleQuotes(old); err != nil {
@@ -383,11 +353,11 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 			return *res, err
 		}
 	}
-	rec.Sketch = similar.Sketch(in.Text)
+	rec.Sketch = p.sketch
 	if err := writeText(w.txn, rec.ID, in.Text, oldLen); err != nil {
 		return *res, err
 	}
-	if err := w.putQuotes(&rec, in.Quotes); err != nil {
+	if err := w.putQuotes(&rec, p); err != nil {
 		return *res, err
 	}
 	if err := store(w.txn, key.KindArticle, rec.ID, rec); err != nil {
@@ -403,11 +373,12 @@ func (w *writer) putArticle(in ArticleInput, akey, hash string) (PutResult, erro
 	return *res, nil
 }
 
-// putQuotes stores the quotations of article a, then resolves the
-// identities of new speakers, groups each quotation with the quotes other
-// articles printed, and looks for the article a copies. a's record is
-// written by the caller, as finding the copy may change it.
-func (w *writer) putQuotes(a *articleRec, quotes []QuoteInput) error {
+// putQuotes stores the quotations of article a, prepared in p, then
+// resolves the identities of new speakers, groups each quotation with the
+// quotes other articles printed, and looks for the article a copies. a's
+// record is written by the caller, as finding the copy may change it.
+func (w *writer) putQuotes(a *articleRec, p *Prepared) error {
+	quotes := p.in.Quotes // in text order
 	// Occurrence ids are UUIDv7, increasing; handing them out in text order
 	// makes an article's occurrences, and the quotes it starts, list in
 	// text order.
@@ -421,24 +392,23 @@ func (w *writer) putQuotes(a *articleRec, quotes []QuoteInput) error {
 	slices.SortFunc(ids, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	occs := make([]*occRec, 0, len(quotes))
 	titles := make([][]string, 0, len(quotes))
-	for n, i := range textOrder(quotes) {
-		o, err := w.occurrence(ids[n], *a, quotes[i])
+	for i, q := range quotes {
+		o, err := w.occurrence(ids[i], *a, q)
 		if err != nil {
 			return err
 		}
 		occs = append(occs, o)
 		var ts []string
-		if quotes[i].Speaker != nil {
-			ts = quotes[i].Speaker.Titles
+		if q.Speaker != nil {
+			ts = q.Speaker.Titles
 		}
 		titles = append(titles, ts)
 	}
 	a.Quotes = len(occs)
 	g := newGrouper(w, a)
-	defer g.close()
 	if w.plain {
-		for _, o := range occs {
-			if err := g.start(o); err != nil {
+		for i, o := range occs {
+			if err := g.start(o, &p.quotes[i]); err != nil {
 				return err
 			}
 		}
@@ -454,8 +424,8 @@ func (w *writer) putQuotes(a *articleRec, quotes []QuoteInput) error {
 	if err := w.resolve(inArticle); err != nil {
 		return err
 	}
-	for _, o := range occs {
-		if err := g.place(o); err != nil {
+	for i, o := range occs {
+		if err := g.place(o, &p.quotes[i]); err != nil {
 			return err
 		}
 	}
@@ -517,10 +487,22 @@ func (w *writer) nextNum(name string) (uint32, error) {
 // entries, and recomputes the quotes they belonged to.
 func (w *writer) deleteArticleQuotes(a articleRec) error {
 	var ids []uuid.UUID
-	it := keysOnly(w.txn, key.Record(key.KindOccurrenceByArticle, a.ID))
+	o := badger.DefaultIteratorOptions
+	o.Prefix = key.Record(key.KindQuoteByArticle, a.ID)
+	it := w.txn.NewIterator(o)
 	for it.Rewind(); it.Valid(); it.Next() {
-		k := it.Item().Key()
-		ids = append(ids, key.LastID(k))
+		err := it.Item().Value(func(v []byte) error {
+			id, ok := printingOf(v)
+			if !ok {
+				return fmt.Errorf("quote %x of article %s: value of %d bytes", it.Item().Key(), a.ID, len(v))
+			}
+			ids = append(ids, id)
+			return nil
+		})
+		if err != nil {
+			it.Close()
+			return err
+		}
 	}
 	it.Close()
 	gone := map[uuid.UUID]bool{}
@@ -563,12 +545,14 @@ func (w *writer) deleteArticleQuotes(a articleRec) error {
 		if err := load(w.txn, key.KindOccurrence, id, &o); err != nil {
 			return err
 		}
+		w.gone[id] = true
+		delete(w.occs, id)
 		for _, e := range occIndex(o) {
 			if err := del(w.txn, e.k); err != nil {
 				return err
 			}
 		}
-		if err := dropPostings(w.txn, o); err != nil {
+		if err := w.dropPostings(o); err != nil {
 			return err
 		}
 		if err := del(w.txn, key.Record(key.KindOccurrence, id)); err != nil {
@@ -640,6 +624,7 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 			w.speakers[id] = &speakerRec{ID: id, Num: num, Type: ref.Type, Name: name, Created: w.now}
 			w.dirty[id], created = true, true
 			w.created = append(w.created, id)
+			w.named = append(w.named, id)
 			w.counters[key.CounterSpeakers]++
 		}
 		w.byName[norm] = id
@@ -652,6 +637,7 @@ func (w *writer) speaker(ref SpeakerRef) (id uuid.UUID, created bool, err error)
 	if !strings.EqualFold(name, sp.Name) && !containsFold(sp.Aliases, name) && len(sp.Aliases) < maxListLen {
 		sp.Aliases = append(sp.Aliases, name)
 		w.dirty[id] = true
+		w.named = append(w.named, id)
 	}
 	for _, t := range ref.Titles {
 		if t = clean(t); t != "" && !containsFold(sp.Titles, t) && len(sp.Titles) < maxListLen {
@@ -758,6 +744,9 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 // changed speakers with their index entries, the speaker→venue edge
 // counts, the counts and the counters.
 func (w *writer) flush() error {
+	if err := w.writeMatches(); err != nil {
+		return err
+	}
 	if err := w.writePostings(); err != nil {
 		return err
 	}

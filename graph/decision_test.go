@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"testing"
@@ -43,7 +44,30 @@ func reindex(t *testing.T, s *graph.Store, ins []graph.ArticleInput) {
 	for _, in := range ins {
 		byText[in.Text] = in.Quotes
 	}
-	if err := s.Reindex(t.Context(), func(a graph.Article) ([]graph.QuoteInput, error) { return byText[a.Text], nil }, nil); err != nil {
+	err := s.Reindex(t.Context(), func(r *graph.Rebuild) error {
+		// In batches of two, so that the articles of a batch see each other.
+		var batch []*graph.Prepared
+		put := func() error {
+			_, errs := r.PutBatch(t.Context(), batch)
+			batch = batch[:0]
+			return errors.Join(errs...)
+		}
+		err := r.Articles(t.Context(), func(a graph.Article) error {
+			p, err := r.Prepare(a, byText[a.Text])
+			if err != nil {
+				return err
+			}
+			if batch = append(batch, p); len(batch) == 2 {
+				return put()
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return put()
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
 }

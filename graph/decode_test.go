@@ -45,7 +45,7 @@ func TestDecodeFast(t *testing.T) {
 				Published: at, Hash: "ab", TextLen: 12, Ingested: at, Sketch: []uint32{0, 1, 4294967295}, Quotes: 4,
 				Copy: &copyRec{Original: uuid.New(), Score: 0.5, Shared: 3, Overlap: 0.25}},
 		} {
-			b, err := encodeRecord(v)
+			b, err := encodeJSON(v)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,4 +89,50 @@ func FuzzDecodeFast(f *testing.F) {
 		decodeBoth[occRec](t, data)
 		decodeBoth[articleRec](t, data)
 	})
+}
+
+// Quotes and occurrences are written in the binary form and read back as
+// they were, whatever their text holds.
+func TestWireRecords(t *testing.T) {
+	at := time.Date(2025, 2, 17, 9, 30, 0, 123456789, time.UTC)
+	for _, text := range []string{"We will \"never\" give up.\nLine\ttwo \\ / é 🕊", "", "a\u2028b", "\x01"} {
+		for _, v := range []any{
+			&quoteRec{ID: uuid.New(), ArticleID: uuid.New(), SpeakerID: uuid.New(), VenueID: uuid.New(), OutletID: uuid.New(), SpeakerNum: 7, VenueNum: 1 << 20, OutletNum: 3,
+				Text: text, Kind: KindDirect, Spans: []Span{{1, 2}, {3, 40}}, Cue: "said", CueSpan: &Span{5, 9}, Mention: text, MentionSpan: &Span{0, 0},
+				Confidence: 0.85, Published: at, First: uuid.New(), Canon: uuid.New(), Count: 3, Conflict: true, Speakers: []uuid.UUID{uuid.New(), uuid.New()}},
+			&quoteRec{ID: uuid.New(), Text: text, Confidence: 1e-7, First: gid1, Canon: gid1, Published: time.Date(1901, 1, 1, 0, 0, 0, 0, time.UTC)},
+			&occRec{ID: uuid.New(), QuoteID: uuid.New(), Text: text, Kind: KindIndirect, Confidence: 1, Published: at,
+				MentionSpan: &Span{0, 1}, Match: similar.Paraphrase, Score: 0.733},
+			&occRec{ID: uuid.New()},
+		} {
+			b, err := encodeRecord(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b[0] != wireVersion {
+				t.Fatalf("%T written in version %d", v, b[0])
+			}
+			var got any
+			switch v.(type) {
+			case *quoteRec:
+				var r quoteRec
+				err, got = decodeRecord(b, &r), &r
+			case *occRec:
+				var r occRec
+				err, got = decodeRecord(b, &r), &r
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(v, got, cmp.AllowUnexported(quoteRec{}, occRec{})); diff != "" {
+				t.Errorf("read back (-wrote +read):\n%s", diff)
+			}
+		}
+	}
+	var r occRec
+	for _, bad := range [][]byte{{wireVersion, 0x0a, 0x05, 1, 2, 3}, {wireVersion, 0x0a}, {wireVersion, 0xff}} {
+		if err := decodeRecord(bad, &r); err == nil {
+			t.Errorf("%x read without error", bad)
+		}
+	}
 }

@@ -48,36 +48,70 @@
 //
 // # Writing
 //
-// PutArticle writes an article, its outlet, its occurrences, any new
-// speakers and venues, and then, in the same transaction: the speakers'
-// profiles (roles with the article's date, venues, the people quoted
-// beside them); identity resolution of new speaker records, whose
-// candidates come from the block index (surname skeletons), never a scan;
-// the grouping of each occurrence with the quote of an earlier printing,
-// found through the match index and accepted on text similarity, speaker
-// agreement and dates; the shared quotations as evidence for the speakers
-// that share them; attribution conflicts; the copy link between the
-// article and the one sharing most of its quotes (and wording) with it;
-// and for every quote it creates or changes, its index entries, the
-// search index and all counts (the dashboard's included). A reader sees
-// all of an article or none of it, and a crash can lose the last writes
-// but never leaves the search index or a count behind the graph. Writes
-// are serialized by a mutex (they all update the counters) and retried on
-// Badger conflicts. Re-putting the same text under the same key writes
-// nothing; other text under the same key deletes the old occurrences with
-// their index entries, recomputes their quotes, and writes the new ones
-// under the old article id. Speakers, venues and outlets are never
-// deleted. Watch tells of every committed change. A write's state is in
-// four parts: the venues and outlet it found or made (catalog), the
-// speaker records identity reads and changes (people), what its quotes
-// change of the search index and the counts (tally), and the record
-// counters, numbers and edges (ledger). Writers keep the
-// committed values of the counts they touch in memory (the term
-// dictionary, the dashboard counts), so that common words and busy days
-// are not read back for every article, and add word postings as keys of
-// their own, merged into blocks every 256 writes. Reindex rebuilds
-// everything derived from the stored articles, in the order they were
-// first stored.
+// A write has a pure part and a deciding part. Prepare does the pure part
+// of an article, on any goroutine: it validates the input, hashes the
+// text into the article's key, orders the quotations by where they start,
+// prepares each quotation's text for comparison (folded words, stems,
+// character 3-grams) with its match keys, and makes the MinHash sketch of
+// the article's wording. PutBatch does the rest, in one writer (writes
+// are serialized by a mutex: they all update the counters): it writes a
+// batch of prepared articles in order, as few Badger transactions as fit
+// (a transaction is closed before its articles' estimated size passes a
+// twelfth of a memtable; an article that Badger still finds too large is
+// written in the next transaction, and one too large for a transaction of
+// its own is refused alone with ErrInvalid "article too large").
+//
+// For each article it writes the article, its outlet, its occurrences,
+// any new speakers and venues, and then: the speakers' profiles (roles
+// with the article's date, venues, the people quoted beside them);
+// identity resolution of new speaker records, whose candidates come from
+// the block index (surname skeletons), never a scan; the grouping of each
+// occurrence with the quote of an earlier printing, found through the
+// match index and accepted on text similarity, speaker agreement and
+// dates; the shared quotations as evidence for the speakers that share
+// them; attribution conflicts; the copy link between the article and the
+// one sharing most of its quotes (and wording) with it; and for every
+// quote it creates or changes, its index entries, the search index and
+// all counts (the dashboard's included).
+//
+// Every decision about an article sees what the articles before it in
+// the batch wrote, so that a batch gives the same graph, byte for byte, as
+// its articles put one by one (TestBatchSameAsOneByOne): what a point
+// read finds (records, lookups, match keys) the writer reads through the
+// transaction, which holds the batch's writes; what a scan of an index
+// would find, the writer keeps in memory for the batch (the speaker
+// records named under each block key, the printings added to each quote,
+// the match keys' postings, written once at the end). Ids are UUIDv7
+// handed out by the writer in write order, and nothing a decision reads
+// depends on the clock, on map order or on how many goroutines prepared
+// the articles: the same articles in the same order give the same graph.
+//
+// The writer keeps bounded caches of committed state across batches: the
+// postings of match keys, the first speaker records under each block key,
+// and printings with their text prepared, so that a candidate printing is
+// read and prepared once, not once per comparison. A cache only answers
+// what Badger would; the writer adds a batch's writes once it has
+// committed, and a write of any other kind empties them. WriteStats
+// counts their hits and misses, and the transactions and articles.
+//
+// A reader sees all of an article or none of it, and a crash can lose the
+// last batches but never leaves the search index or a count behind the
+// graph. Re-putting the same text under the same key writes nothing;
+// other text under the same key deletes the old occurrences with their
+// index entries, recomputes their quotes, and writes the new ones under
+// the old article id. Speakers, venues and outlets are never deleted.
+// Watch tells of every committed change, an article at a time. A write's
+// state is in parts: the venues and outlet it found or made (catalog),
+// the speaker records identity reads and changes (people), what its
+// quotes change of the search index and the counts (tally), the record
+// counters, numbers and edges (ledger), and what the batch keeps for its
+// later articles (batch). Writers keep the committed values of the
+// counts they touch in memory (the term dictionary, the dashboard
+// counts), so that common words and busy days are not read back for every
+// article, and add word postings as keys of their own, merged into blocks
+// every 256 article writes. Reindex drops everything derived and hands a
+// Rebuild to write the stored articles again through the same writer, in
+// the order they were first stored.
 //
 // The search index, the facets and the dashboard counts follow a quote's
 // canonical text and first printing: a statement counts once, on the day
@@ -120,11 +154,11 @@
 // Records (value: a record, see below):
 //
 //	0x01 <article id>   article, without its text
-//	0x02 <quote id>     quote
+//	0x02 <quote id>     quote (binary)
 //	0x03 <speaker id>   speaker
 //	0x04 <venue id>     venue
 //	0x05 <outlet id>    outlet
-//	0x07 <occurrence id> occurrence: one printing of a quote in one article
+//	0x07 <occurrence id> occurrence: one printing of a quote in one article (binary)
 //	0x06 <article id> <chunk, uint32 big-endian>
 //	                    the article's text: raw UTF-8 bytes cut in 512 KiB chunks (not
 //	                    at rune boundaries), kept out of the record so no value outgrows
@@ -142,7 +176,9 @@
 // big-endian; kind and confidence filters read them from whichever index
 // serves a query.
 //
-//	0x10 <article id> <date> <quote id>   quotes an article printed; value the facets
+//	0x10 <article id> <date> <quote id>   quotes an article printed; value the facets and the
+//	                                      id of the article's printing of the quote (an article
+//	                                      prints a quote once: these are its printings too)
 //	0x11 <speaker id> <date> <quote id>   quotes a speaker record was given (a canonical
 //	                                      speaker reads those of all its records); value the facets
 //	0x12 <venue id> <date> <quote id>     quotes said at a venue; value the facets
@@ -154,12 +190,16 @@
 // Occurrence indexes:
 //
 //	0x18 <quote id> <occurrence id>       printings of a quote; value <article id><speaker id>
-//	0x19 <article id> <occurrence id>     printings in an article, in text order; value <quote id>
 //	0x1a <match key>                      the newest 8 printings with the key, oldest first:
-//	                                      <occurrence id><quote id> each. Keys: "=" and a hash
-//	                                      of the normalized text; the 4 lowest-hashing pairs
-//	                                      of stemmed content words, adjacent or one apart;
-//	                                      single words of quotations too short for pairs
+//	                                      <occurrence id><quote id> each. Keys: the 4
+//	                                      lowest-hashing pairs of stemmed content words,
+//	                                      adjacent or one apart; single words of quotations
+//	                                      too short for pairs; "=" and a hash of the
+//	                                      normalized text for a quotation without content words
+//
+// Layout 5 had an index of the printings of an article (0x19 <article id>
+// <occurrence id>, valued with the quote id), which the values of 0x10 made
+// redundant, and an exact key for every quotation.
 //
 // Search (graph/search; posting.go and quote.go here), over each quote's
 // canonical text. A word is a token as above; positions count the words
@@ -238,8 +278,8 @@
 //	                                      "speakers" (canonical ones), "venues", "outlets",
 //	                                      "words" (of all quote texts), and the last numbers
 //	                                      "speaker#", "venue#", "outlet#"; value uint64 big-endian
-//	0x00 "version"                        key layout version, one byte (5); Open upgrades
-//	                                      a store of version 1 to 4 and refuses others
+//	0x00 "version"                        key layout version, one byte (6); Open upgrades
+//	                                      a store of version 1 to 5 and refuses others
 //	0x00 "loading"                        a Loader has not finished; Open refuses the store
 //
 // Dashboard counts (stats.go), uint64 big-endian, deleted at zero. A
@@ -256,10 +296,16 @@
 //
 // # Values
 //
-// A record value is one version byte (1) followed by a JSON object (the
-// *Rec types of record.go); the stored types are apart from the domain
-// types so these can grow freely. Text chunks, index, edge and counter
-// values are raw bytes as listed above.
+// A record value is one version byte followed by the record. Quote and
+// occurrence records, nearly two for every quotation stored, are binary
+// (version 2, wire.go): Protocol Buffers' wire format with numbered
+// fields, each left out when empty (ids as 16 bytes, numbers as varints,
+// texts as bytes, a span as two varints, a date as seconds and
+// nanoseconds, confidence and score as IEEE 754 doubles); a quote's canon
+// is left out when it is its first printing. The other records are JSON
+// (version 1), the *Rec types of record.go; the stored types are apart
+// from the domain types so these can grow freely. Text chunks, index,
+// edge and counter values are raw bytes as listed above.
 //
 // # Limits
 //
@@ -269,8 +315,8 @@
 // its index entries must fit one Badger transaction (15% of a 32 MiB
 // memtable): on disk, text goes to the value log and only the entries
 // count; in memory everything counts, so an in-memory store takes
-// articles of up to about 4 MiB. PutArticle refuses larger ones with
-// ErrInvalid "article too large".
+// articles of up to about 4 MiB. PutArticle and PutBatch refuse larger
+// ones with ErrInvalid "article too large".
 //
 // # Reading
 //

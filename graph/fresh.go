@@ -29,10 +29,11 @@ const mergeEvery = 256
 // keep it under Badger's transaction size.
 const mergeKeys = 10_000
 
-// noteWrite counts an article write and merges the fresh postings every
+// noteWrites counts n article writes and merges the fresh postings every
 // mergeEvery writes; writers are serialized, wmu is held.
-func (s *Store) noteWrite(ctx context.Context) {
-	if s.writes++; s.writes%mergeEvery != 0 {
+func (s *Store) noteWrites(ctx context.Context, n int) {
+	before := s.writes
+	if s.writes += n; s.writes/mergeEvery == before/mergeEvery {
 		return
 	}
 	if err := s.mergeFresh(ctx); err != nil && !errors.Is(err, ErrClosed) {

@@ -57,21 +57,12 @@ type grouper struct {
 	used   map[uuid.UUID]bool // quotes this article already prints
 	shared map[uuid.UUID]int  // other article → quotes it shares with this one
 	count  int                // occurrences of this article
-	byQ    *badger.Iterator   // over the printings of quotes; made once, as it costs
-	posts  map[string][]byte  // match key → postings, as read and written by this article
 	keys   []string           // match keys of the occurrence being placed
+	text   *similar.Text      // and its text, prepared
 }
 
 func newGrouper(w *writer, a *articleRec) *grouper {
-	return &grouper{w: w, a: a, mine: map[uuid.UUID]bool{}, used: map[uuid.UUID]bool{}, shared: map[uuid.UUID]int{},
-		posts: map[string][]byte{}}
-}
-
-// close releases the grouper's iterator.
-func (g *grouper) close() {
-	if g.byQ != nil {
-		g.byQ.Close()
-	}
+	return &grouper{w: w, a: a, mine: map[uuid.UUID]bool{}, used: map[uuid.UUID]bool{}, shared: map[uuid.UUID]int{}}
 }
 
 type groupCand struct {
@@ -86,8 +77,8 @@ type groupCand struct {
 func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 	byQuote := map[uuid.UUID]*groupCand{}
 	var order []*groupCand
-	for ki, k := range keys {
-		v, err := g.postings(k)
+	for _, k := range keys {
+		v, err := g.w.postings(k)
 		if err != nil {
 			return nil, err
 		}
@@ -104,7 +95,7 @@ func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 				order = append(order, c)
 			}
 			c.hits++
-			c.exact = c.exact || ki == 0
+			c.exact = c.exact || strings.HasPrefix(k, "=")
 			if len(c.occs) < 2 && !slices.Contains(c.occs, oid) {
 				c.occs = append(c.occs, oid)
 			}
@@ -131,44 +122,86 @@ func (g *grouper) candidates(keys []string) ([]*groupCand, error) {
 	return out[:min(len(out), maxGroupCandidates)], nil
 }
 
-// postings returns the postings of match key k, read once per article.
-func (g *grouper) postings(k string) ([]byte, error) {
-	if v, ok := g.posts[k]; ok {
+// postings returns the postings of match key k as this write sees them:
+// as an earlier article of the batch left them, else from the cache of
+// committed postings, else from Badger.
+func (w *writer) postings(k string) ([]byte, error) {
+	if v, ok := w.matches[k]; ok {
 		return v, nil
 	}
-	v, _, err := get(g.w.txn, key.Match(k))
+	if w.caches != nil {
+		if v, ok := w.caches.match.get(k); ok {
+			w.caches.stats.MatchHits++
+			w.matches[k] = v
+			return v, nil
+		}
+		w.caches.stats.MatchMisses++
+	}
+	v, _, err := get(w.txn, key.Match(k))
 	if err != nil {
 		return nil, err
 	}
-	g.posts[k] = v
+	w.matches[k] = v
 	return v, nil
 }
 
 // post appends occurrence o to the postings of its match keys.
-func (g *grouper) post(o occRec, keys []string) error {
+func (w *writer) post(o occRec, keys []string) error {
 	for _, k := range keys {
-		v, err := g.postings(k)
+		v, err := w.postings(k)
 		if err != nil {
 			return err
 		}
-		v = appendPosting(v, o)
-		g.posts[k] = v
-		if err := set(g.w.txn, key.Match(k), v); err != nil {
-			return err
-		}
+		w.matches[k] = appendPosting(v, o)
+		w.posted[k] = true
 	}
 	return nil
 }
 
+// dropPostings removes occurrence o from the postings of its match keys.
+func (w *writer) dropPostings(o occRec) error {
+	for _, k := range similar.MatchKeys(o.Text) {
+		v, err := w.postings(k)
+		if err != nil || v == nil {
+			return err
+		}
+		var keep []byte
+		for i := 0; i+postingLen <= len(v); i += postingLen {
+			if !bytes.Equal(v[i:i+key.IDLen], o.ID[:]) {
+				keep = append(keep, v[i:i+postingLen]...)
+			}
+		}
+		w.matches[k] = keep
+		w.posted[k] = true
+	}
+	return nil
+}
+
+// writeMatches writes the match keys the batch changed, once each.
+func (w *writer) writeMatches() error {
+	for _, k := range sortedKeys(w.posted) {
+		var err error
+		if v := w.matches[k]; len(v) == 0 {
+			err = del(w.txn, key.Match(k))
+		} else {
+			err = set(w.txn, key.Match(k), v)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	clear(w.posted)
+	return nil
+}
+
 // place puts occurrence o in the quote it is a printing of, or in a new
-// one, and writes it.
-func (g *grouper) place(o *occRec) error {
+// one, and writes it. pq is its text prepared.
+func (g *grouper) place(o *occRec, pq *preparedQuote) error {
 	g.mine[o.ID] = true
 	g.count++
-	p := similar.Prepare(o.Text)
-	keys := p.MatchKeys()
-	g.keys = keys
-	cands, err := g.candidates(keys)
+	p := &pq.text
+	g.keys, g.text = pq.keys, p
+	cands, err := g.candidates(g.keys)
 	if err != nil {
 		return err
 	}
@@ -179,11 +212,10 @@ func (g *grouper) place(o *occRec) error {
 			break
 		}
 		for _, oid := range c.occs {
-			var other occRec
-			if ok, err := g.load(oid, &other); err != nil {
+			if other, err := g.w.printing(oid); err != nil {
 				return err
-			} else if ok && fold.String(other.Text) == p.Norm {
-				return g.join(o, other.QuoteID, similar.Match{How: similar.Exact, Score: 1})
+			} else if other != nil && other.text.Norm == p.Norm {
+				return g.join(o, other.rec.QuoteID, similar.Match{How: similar.Exact, Score: 1})
 			}
 		}
 	}
@@ -191,44 +223,64 @@ func (g *grouper) place(o *occRec) error {
 	bestMatch := similar.Match{}
 	for _, c := range cands {
 		for _, oid := range c.occs {
-			var other occRec
-			if ok, err := g.load(oid, &other); err != nil {
+			other, err := g.w.printing(oid)
+			if err != nil {
 				return err
-			} else if !ok {
+			} else if other == nil {
 				continue
 			}
-			op := similar.Prepare(other.Text)
-			m := similar.Compare(&p, &op)
+			m := similar.Compare(p, &other.text)
 			if m.How == "" || m.Score <= bestMatch.Score || m.How == similar.Paraphrase && m.Score < paraSameSpeaker {
 				continue // no speakers could make it a match: skip reading them
 			}
-			ok, err := g.accept(o, &p, &other, &op, m)
+			ok, err := g.accept(o, p, &other.rec, &other.text, m)
 			if err != nil {
 				return err
 			}
 			if ok {
-				best, bestMatch = &other, m
+				rec := other.rec
+				best, bestMatch = &rec, m
 			}
 		}
 	}
 	if best == nil {
-		return g.start(o)
+		return g.start(o, pq)
 	}
 	return g.join(o, best.QuoteID, bestMatch)
 }
 
-// load reads occurrence oid as this write sees it: the match index is
-// read from the state before the write, which may since have deleted it
-// (an article replaced); ok is false then.
-func (g *grouper) load(oid uuid.UUID, o *occRec) (ok bool, err error) {
-	err = load(g.w.txn, key.KindOccurrence, oid, o)
+// printing returns occurrence oid as this write sees it, with its text
+// prepared for comparison: the match index may name an occurrence this
+// write has since deleted (an article replaced), and then it is nil.
+// Printings are immutable while they exist, so a prepared one is kept
+// and never prepared again.
+func (w *writer) printing(oid uuid.UUID) (*printingRef, error) {
+	if w.gone[oid] {
+		return nil, nil
+	}
+	if p, ok := w.occs[oid]; ok {
+		return p, nil
+	}
+	if w.caches != nil {
+		if p, ok := w.caches.occ.get(oid); ok {
+			w.caches.stats.PrintingHits++
+			return p, nil
+		}
+		w.caches.stats.PrintingMisses++
+	}
+	var o occRec
+	err := load(w.txn, key.KindOccurrence, oid, &o)
 	if errors.Is(err, ErrNotFound) {
-		return false, nil
+		return nil, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("occurrence %s: %w", oid, err)
+		return nil, fmt.Errorf("occurrence %s: %w", oid, err)
 	}
-	return true, nil
+	p := &printingRef{rec: o, text: similar.Prepare(o.Text)}
+	if w.caches != nil {
+		w.caches.occ.put(oid, p) // committed: not written by this batch
+	}
+	return p, nil
 }
 
 // accept decides whether o joins the quote of other, given how their
@@ -305,18 +357,19 @@ func (w *writer) speakersAgree(a, b uuid.UUID) (int, error) {
 	return speakersApart, nil
 }
 
-// start makes o the first occurrence of a new quote.
-func (g *grouper) start(o *occRec) error {
+// start makes o the first occurrence of a new quote; pq is its text
+// prepared.
+func (g *grouper) start(o *occRec, pq *preparedQuote) error {
 	id, err := newID()
 	if err != nil {
 		return err
 	}
 	o.QuoteID, o.Match, o.Score = id, similar.First, 1
-	if err := g.w.putOccurrence(*o); err != nil {
+	if err := g.w.putOccurrence(*o, &pq.text); err != nil {
 		return err
 	}
 	if !g.w.plain { // the baseline of the benchmark stores no match keys
-		if err := g.post(*o, g.keys); err != nil {
+		if err := g.w.post(*o, pq.keys); err != nil {
 			return err
 		}
 	}
@@ -343,21 +396,15 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m similar.Match) error {
 	if err := load(g.w.txn, key.KindQuote, qid, &q); err != nil {
 		return fmt.Errorf("quote %s: %w", qid, err)
 	}
-	if g.byQ == nil {
-		o := badger.DefaultIteratorOptions
-		o.Prefix = key.KindOccurrenceByQuote.Prefix()
-		o.PrefetchValues = false
-		g.byQ = g.w.reader().NewIterator(o)
-	}
-	old, err := samplePrintings(g.byQ, qid)
+	old, err := g.w.samplePrintings(qid)
 	if err != nil {
 		return err
 	}
 	o.QuoteID, o.Match, o.Score = qid, m.How, similar.Round3(m.Score)
-	if err := g.w.putOccurrence(*o); err != nil {
+	if err := g.w.putOccurrence(*o, g.text); err != nil {
 		return err
 	}
-	if err := g.post(*o, g.keys); err != nil {
+	if err := g.w.post(*o, g.keys); err != nil {
 		return err
 	}
 	g.used[qid] = true
@@ -375,10 +422,14 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m similar.Match) error {
 			}
 		}
 	}
-	var first occRec
-	if err := load(g.w.txn, key.KindOccurrence, q.First, &first); err != nil {
-		return fmt.Errorf("first occurrence %s of quote %s: %w", q.First, qid, err)
+	fp, err := g.w.printing(q.First)
+	if err != nil {
+		return err
 	}
+	if fp == nil {
+		return fmt.Errorf("first occurrence %s of quote %s: %w", q.First, qid, ErrNotFound)
+	}
+	first := fp.rec
 	if earlier(*o, first) < 0 {
 		// o is the new first printing: the date of every entry changes.
 		all, err := loadOccurrences(g.w.txn, qid, 0)
@@ -441,10 +492,14 @@ func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
 // maxQuoteSpeakers bounds the speaker records a quote lists for conflicts.
 const maxQuoteSpeakers = 16
 
-func (w *writer) putOccurrence(o occRec) error {
+// putOccurrence writes o, whose text prepared is text, and keeps it for
+// the later articles of the batch.
+func (w *writer) putOccurrence(o occRec, text *similar.Text) error {
 	if err := store(w.txn, key.KindOccurrence, o.ID, o); err != nil {
 		return err
 	}
+	w.occs[o.ID] = &printingRef{rec: o, text: *text}
+	w.quoted[o.QuoteID] = append(w.quoted[o.QuoteID], printing{o.ArticleID, o.SpeakerID, o.ID})
 	for _, e := range occIndex(o) {
 		if err := set(w.txn, e.k, e.v); err != nil {
 			return err
@@ -454,24 +509,43 @@ func (w *writer) putOccurrence(o occRec) error {
 }
 
 // printing is an occurrence as its quote's index gives it.
-type printing struct{ article, speaker uuid.UUID }
+type printing struct{ article, speaker, id uuid.UUID }
 
 // samplePrintings returns the article and speaker record of the first
-// sampleSize printings of quote qid, from the index alone, read with it,
-// an iterator over the printings index.
-func samplePrintings(it *badger.Iterator, qid uuid.UUID) ([]printing, error) {
+// sampleSize printings of quote qid, from the index alone: those
+// committed, then those the batch added.
+func (w *writer) samplePrintings(qid uuid.UUID) ([]printing, error) {
+	if w.byQ == nil {
+		o := badger.DefaultIteratorOptions
+		o.Prefix = key.KindOccurrenceByQuote.Prefix()
+		o.PrefetchValues = false
+		w.byQ = w.reader().NewIterator(o)
+	}
 	prefix := key.Record(key.KindOccurrenceByQuote, qid)
 	var out []printing
+	it := w.byQ
 	for it.Seek(prefix); it.ValidForPrefix(prefix) && len(out) < sampleSize; it.Next() {
+		oid := key.LastID(it.Item().Key())
+		if w.gone[oid] {
+			continue
+		}
 		err := it.Item().Value(func(v []byte) error {
 			if len(v) != 2*key.IDLen {
 				return fmt.Errorf("printing of quote %s: value of %d bytes", qid, len(v))
 			}
-			out = append(out, printing{uuid.UUID(v[:key.IDLen]), uuid.UUID(v[key.IDLen:])})
+			out = append(out, printing{uuid.UUID(v[:key.IDLen]), uuid.UUID(v[key.IDLen:]), oid})
 			return nil
 		})
 		if err != nil {
 			return nil, err
+		}
+	}
+	for _, p := range w.quoted[qid] {
+		if len(out) == sampleSize {
+			break
+		}
+		if !w.gone[p.id] {
+			out = append(out, p)
 		}
 	}
 	return out, nil

@@ -3,8 +3,7 @@ package graph
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -163,27 +162,34 @@ func (g *benchGen) next() ArticleInput {
 // function words for generated statements.
 var function = strings.Fields("the a of to and in that is we will not it for on with this be are as our they have but at by from")
 
-// putBatch stores articles in one transaction through one writer, as
-// PutArticle does for one. Articles of a batch do not see each other's
-// quotes and speakers.
+// putBatch stores articles as a batch (PutBatch), or plain: in one
+// transaction with no identity, grouping or copies.
 func (s *Store) putBatch(ctx context.Context, ins []ArticleInput, plain bool) error {
+	ps := make([]*Prepared, len(ins))
+	for i, in := range ins {
+		p, err := Prepare(in)
+		if err != nil {
+			return err
+		}
+		ps[i] = p
+	}
+	if !plain {
+		_, errs := s.PutBatch(ctx, ps)
+		return errors.Join(errs...)
+	}
 	var written map[string]int64
 	return s.commit(ctx, func(txn *badger.Txn) error {
 		rtxn := s.db.NewTransaction(false)
 		defer rtxn.Discard()
 		w := newWriter(txn, rtxn, &s.counts)
-		w.plain = plain
-		for i := range ins {
-			in := &ins[i]
-			if err := validate(in); err != nil {
+		defer w.close()
+		w.plain = true
+		for _, p := range ps {
+			w.begin()
+			if _, err := w.putArticle(p); err != nil {
 				return err
 			}
-			sum := sha256.Sum256([]byte(in.Text))
-			hash := hex.EncodeToString(sum[:])
-			*w.res = PutResult{}
-			if _, err := w.putArticle(*in, articleKey(*in, hash), hash); err != nil {
-				return err
-			}
+			w.end()
 		}
 		if err := w.flush(); err != nil {
 			return err

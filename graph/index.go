@@ -11,7 +11,6 @@ import (
 	"github.com/graphd/graphd/graph/identity"
 	"github.com/graphd/graphd/graph/key"
 	"github.com/graphd/graphd/graph/search"
-	"github.com/graphd/graphd/graph/similar"
 )
 
 // entry is an index key and its value.
@@ -21,12 +20,14 @@ type entry struct{ k, v []byte }
 // and Check all use them, so the three cannot disagree.
 
 // quoteIndex returns the index entries of q but its word postings
-// (wordPostings), which live in blocks. Every value is the quote's facets.
+// (wordPostings), which live in blocks. Every value is the quote's facets;
+// the article's is followed by the id of the article's printing of it,
+// here its first.
 func quoteIndex(q quoteRec) []entry {
 	f := quoteFacets(q)
 	es := make([]entry, 0, 5)
 	es = append(es,
-		entry{key.QuoteIndex(key.KindQuoteByArticle, q.ArticleID[:], q.Published, q.ID), f},
+		entry{key.QuoteIndex(key.KindQuoteByArticle, q.ArticleID[:], q.Published, q.ID), printingValue(f, q.First)},
 		entry{key.QuoteIndex(key.KindQuoteByDate, nil, q.Published, q.ID), f})
 	if q.SpeakerID != uuid.Nil {
 		es = append(es, entry{key.QuoteIndex(key.KindQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID), f})
@@ -56,7 +57,7 @@ func quoteEntries(q quoteRec, occs []occRec) []entry {
 	for _, o := range occs {
 		if k := key.QuoteIndex(key.KindQuoteByArticle, o.ArticleID[:], q.Published, q.ID); !seen[string(k)] {
 			seen[string(k)] = true
-			es = append(es, entry{k, f})
+			es = append(es, entry{k, printingValue(f, o.ID)})
 		}
 	}
 	if q.Conflict {
@@ -115,14 +116,30 @@ func sortedKeys[V any](m map[string]V) []string {
 	return ks
 }
 
-// occIndex returns the index entries of an occurrence: under its quote
-// (valued with its article and speaker record, so that a quote's
-// printings are weighed without reading them) and under its article
-// (valued with the quote id). Its match keys are apart: see postings.
+// printingValue is the value of a quote's entry under an article: the
+// quote's facets and the id of the article's printing of it. An article
+// prints a quote once, so the quotes of an article are its printings too,
+// and no index of their own is needed.
+func printingValue(facets []byte, occ uuid.UUID) []byte {
+	return append(facets[:len(facets):len(facets)], occ[:]...)
+}
+
+// printingOf returns the printing id of a value of printingValue.
+func printingOf(v []byte) (uuid.UUID, bool) {
+	if len(v) != facetLen+key.IDLen {
+		return uuid.Nil, false
+	}
+	return uuid.UUID(v[facetLen:]), true
+}
+
+// occIndex returns the index entries of an occurrence: under its quote,
+// valued with its article and speaker record, so that a quote's printings
+// are weighed without reading them. Its match keys are apart (see
+// postings), and the quote's entry under its article names it
+// (printingValue).
 func occIndex(o occRec) []entry {
 	return []entry{
 		{key.Pair(key.KindOccurrenceByQuote, o.QuoteID, o.ID), append(o.ArticleID[:len(o.ArticleID):len(o.ArticleID)], o.SpeakerID[:]...)},
-		{key.Pair(key.KindOccurrenceByArticle, o.ArticleID, o.ID), o.QuoteID[:]},
 	}
 }
 
@@ -144,32 +161,6 @@ func appendPosting(v []byte, o occRec) []byte {
 	out = append(out, v...)
 	out = append(out, o.ID[:]...)
 	return append(out, o.QuoteID[:]...)
-}
-
-// dropPostings removes occurrence o from the postings of its match keys.
-func dropPostings(txn *badger.Txn, o occRec) error {
-	for _, k := range similar.MatchKeys(o.Text) {
-		mk := key.Match(k)
-		v, ok, err := get(txn, mk)
-		if err != nil || !ok {
-			return err
-		}
-		var keep []byte
-		for i := 0; i+postingLen <= len(v); i += postingLen {
-			if !bytes.Equal(v[i:i+key.IDLen], o.ID[:]) {
-				keep = append(keep, v[i:i+postingLen]...)
-			}
-		}
-		if len(keep) == 0 {
-			err = del(txn, mk)
-		} else {
-			err = set(txn, mk, keep)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // speakerIndex returns the index entries of a speaker record: its place

@@ -759,7 +759,7 @@ func (l *Loader) Close() error {
 		if err := l.wb.Flush(); err != nil {
 			return dbErr("load", err)
 		}
-		l.s.counts = countCache{}
+		l.s.resetCaches()
 		return l.s.db.Update(func(txn *badger.Txn) error { return del(txn, key.Loading()) })
 	}()
 	if err != nil {
@@ -825,6 +825,6 @@ func (s *Store) clearLoad() error {
 	if err != nil {
 		return dbErr("clear an unfinished load", err)
 	}
-	s.counts = countCache{}
+	s.resetCaches()
 	return nil
 }

@@ -12,7 +12,8 @@ import (
 	"github.com/graphd/graphd/fold"
 )
 
-// recordVersion leads every record value; doc.go describes the encoding.
+// recordVersion leads every JSON record value, wireVersion every binary
+// one (quotes and occurrences); doc.go describes the encodings.
 const recordVersion byte = 1
 
 // The record types are the stored form of the domain types. They are kept
@@ -168,6 +169,22 @@ type outletRec struct {
 }
 
 func encodeRecord(v any) ([]byte, error) {
+	switch r := v.(type) {
+	case quoteRec:
+		return encodeQuote(&r), nil
+	case *quoteRec:
+		return encodeQuote(r), nil
+	case occRec:
+		return encodeOcc(&r), nil
+	case *occRec:
+		return encodeOcc(r), nil
+	}
+	return encodeJSON(v)
+}
+
+// encodeJSON is a record in JSON, as every record was before key layout
+// 6 and records other than quotes and occurrences still are.
+func encodeJSON(v any) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteByte(recordVersion)
 	enc := json.NewEncoder(&buf)
@@ -180,6 +197,21 @@ func encodeRecord(v any) ([]byte, error) {
 }
 
 func decodeRecord(b []byte, v any) error {
+	if len(b) > 0 && b[0] == wireVersion {
+		var err error
+		switch r := v.(type) {
+		case *quoteRec:
+			err = decodeQuote(b[1:], r)
+		case *occRec:
+			err = decodeOcc(b[1:], r)
+		default:
+			err = fmt.Errorf("a binary record read as %T", v)
+		}
+		if err != nil {
+			return fmt.Errorf("decode record: %w", err)
+		}
+		return nil
+	}
 	if len(b) == 0 || b[0] != recordVersion {
 		return fmt.Errorf("record version %v unknown", b[:min(len(b), 1)])
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph/key"
-	"github.com/graphd/graphd/graph/similar"
 )
 
 // derived lists the prefixes of everything Reindex rebuilds: all but the
@@ -27,14 +26,16 @@ var derived = [][]byte{
 
 // Reindex rebuilds the quotations, speakers, venues, identities, quote
 // groups and copy links from the stored articles, in the order they were
-// first stored, as if they were ingested again: extract gives the
-// quotations of each article, and an error of extract stops it. People's decisions are kept and applied:
-// a pair they kept apart is never merged, and the pairs they merged are
+// first stored, as if they were ingested again. It drops everything
+// derived, then calls rebuild with a Rebuild, through which rebuild writes
+// every stored article anew (Rebuild.Articles lists them, PutBatch writes
+// batches of them, prepared with the quotations extracted again); an
+// error of rebuild stops it. People's decisions are kept and applied: a
+// pair they kept apart is never merged, and the pairs they merged are
 // merged again at the end. Articles, their ids and outlets are kept;
 // quote, speaker and venue ids are new. The same articles and decisions
-// give the same graph. progress, if not nil, is called after each article
-// with the number done. Other writes wait until it is done.
-func (s *Store) Reindex(ctx context.Context, extract func(Article) ([]QuoteInput, error), progress func(done int)) error {
+// give the same graph. Other writes wait until it is done.
+func (s *Store) Reindex(ctx context.Context, rebuild func(*Rebuild) error) error {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.closed {
@@ -60,58 +61,75 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) ([]QuoteInput
 	if err != nil {
 		return fmt.Errorf("reindex: %w", dbErr("list articles", err))
 	}
-	s.counts = countCache{} // the counts were dropped
-	for i, id := range ids {
-		var written map[string]int64
-		err := s.commitLocked(ctx, func(txn *badger.Txn) error {
-			var rec articleRec
-			if err := load(txn, key.KindArticle, id, &rec); err != nil {
-				return err
-			}
-			text, err := readText(txn, id, rec.TextLen)
-			if err != nil {
-				return err
-			}
-			quotes, err := extract(rec.article(text))
-			if err != nil {
-				return err
-			}
-			in := ArticleInput{Text: text, Quotes: quotes}
-			if err := validate(&in); err != nil {
-				return err
-			}
-			rec.Copy = nil // its index entry is gone with the derived keys
-			old := articleIndex(rec)
-			rec.Sketch = similar.Sketch(text)
-			rtxn := s.db.NewTransaction(false)
-			defer rtxn.Discard()
-			w := newWriter(txn, rtxn, &s.counts)
-			if err := w.putQuotes(&rec, in.Quotes); err != nil {
-				return err
-			}
-			if err := store(txn, key.KindArticle, id, rec); err != nil {
-				return err
-			}
-			if err := rewriteEntries(txn, old, articleIndex(rec)); err != nil {
-				return err
-			}
-			if err := w.flush(); err != nil {
-				return err
-			}
-			written = w.written
-			return nil
-		}, func() { s.counts.put(written) })
-		if err != nil {
-			return fmt.Errorf("reindex article %s: %w", id, err)
-		}
-		if progress != nil {
-			progress(i + 1)
-		}
+	s.resetCaches() // the counts were dropped
+	if err := rebuild(&Rebuild{s: s, ids: ids}); err != nil {
+		return fmt.Errorf("reindex: %w", err)
 	}
-	if err := s.updateLocked(ctx, reapplyMerges); err != nil {
+	if err := s.updateLocked(ctx, reapplyMerges, nil); err != nil {
 		return fmt.Errorf("reindex: decisions: %w", err)
 	}
 	return nil
+}
+
+// Rebuild writes the articles of a store being reindexed (Reindex).
+type Rebuild struct {
+	s   *Store
+	ids []uuid.UUID
+}
+
+// Len is the number of stored articles.
+func (r *Rebuild) Len() int { return len(r.ids) }
+
+// Articles calls fn with each stored article, text included, in the
+// order they were first stored, and stops at the first error of fn.
+func (r *Rebuild) Articles(ctx context.Context, fn func(Article) error) error {
+	for ids := r.ids; len(ids) > 0; {
+		n := min(len(ids), articlesBatch)
+		var batch []Article
+		err := r.s.db.View(func(txn *badger.Txn) error {
+			for _, id := range ids[:n] {
+				a, err := loadArticle(txn, id)
+				if err != nil {
+					return fmt.Errorf("article %s: %w", id, err)
+				}
+				batch = append(batch, a)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		ids = ids[n:]
+		for _, a := range batch {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := fn(a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Prepare prepares stored article a with its quotations extracted again,
+// for PutBatch.
+func (r *Rebuild) Prepare(a Article, quotes []QuoteInput) (*Prepared, error) {
+	p, err := Prepare(ArticleInput{SourceID: a.SourceID, URL: a.URL, Title: a.Title, Outlet: a.Outlet, Published: a.Published, Text: a.Text, Quotes: quotes})
+	if err != nil {
+		return nil, err
+	}
+	p.key = a.Key
+	return p, nil
+}
+
+// PutBatch writes the quotations of the stored articles of batch again,
+// as Store.PutBatch writes articles: one result and one error each.
+func (r *Rebuild) PutBatch(ctx context.Context, batch []*Prepared) ([]PutResult, []error) {
+	res := make([]PutResult, len(batch))
+	errs := make([]error, len(batch))
+	r.s.putLocked(ctx, batch, res, errs, true)
+	return res, errs
 }
 
 // dropDerived deletes every derived key and zeroes the counters of what
@@ -133,7 +151,7 @@ func (s *Store) dropDerived(ctx context.Context) error {
 			}
 		}
 		return nil
-	})
+	}, nil)
 }
 
 func (s *Store) deleteDerived(ctx context.Context) error {

@@ -33,6 +33,7 @@ type people struct {
 	orig     map[uuid.UUID][]entry // index entries of speakers as loaded
 	dirty    map[uuid.UUID]bool    // speakers to write at flush
 	created  []uuid.UUID           // speakers created by this write, in order
+	named    []uuid.UUID           // speakers created or given a name by the article being written
 	byName   map[string]uuid.UUID
 }
 
@@ -232,11 +233,14 @@ type scored struct {
 func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 	var roots []uuid.UUID
 	for _, k := range identity.BlockKeys(sp.names()...) {
-		n := 0
-		// Records of this write are this article's speakers, never matched.
-		err := scanNames(w.reader(), key.KindSpeakerByBlock, k+string(rune(key.Sep)), func(_ string, id uuid.UUID, _ []byte) error {
-			if n++; n > maxBlockScan || id == sp.ID || skip[id] {
-				return nil
+		ids, err := w.blockIDs(k)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			// This article's speakers are never matched.
+			if id == sp.ID || skip[id] {
+				continue
 			}
 			r, err := w.root(id)
 			if err != nil {
@@ -245,10 +249,6 @@ func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 			if r.ID != sp.ID && !skip[r.ID] && !slices.Contains(roots, r.ID) {
 				roots = append(roots, r.ID)
 			}
-			return nil
-		})
-		if err != nil {
-			return err
 		}
 	}
 	if len(roots) == 0 {
@@ -277,6 +277,41 @@ func (w *writer) match(sp *speakerRec, skip map[uuid.UUID]bool) error {
 		}
 	}
 	return nil
+}
+
+// blockIDs returns the first maxBlockScan speaker records under block key
+// k, in key order, as this write sees them: those committed (from the
+// cache, else from Badger) with those the earlier articles of the batch
+// named.
+func (w *writer) blockIDs(k string) ([]uuid.UUID, error) {
+	var ids []uuid.UUID
+	cached := false
+	if w.caches != nil {
+		if ids, cached = w.caches.block.get(k); cached {
+			w.caches.stats.BlockHits++
+		} else {
+			w.caches.stats.BlockMisses++
+		}
+	}
+	if !cached {
+		it := keysOnly(w.reader(), key.NamePrefix(key.KindSpeakerByBlock, k+string(rune(key.Sep))))
+		for it.Rewind(); it.Valid() && len(ids) < maxBlockScan; it.Next() {
+			_, id, ok := key.SplitName(it.Item().Key()[1:])
+			if !ok {
+				it.Close()
+				return nil, fmt.Errorf("malformed block key %q", it.Item().Key())
+			}
+			ids = append(ids, id)
+		}
+		it.Close()
+		if w.caches != nil {
+			w.caches.block.put(k, ids)
+		}
+	}
+	if more := w.blocks[k]; len(more) > 0 {
+		ids = mergeIDs(ids, more, maxBlockScan)
+	}
+	return ids, nil
 }
 
 // unbindSurname splits out of the cluster rooted at root the names merged

@@ -65,6 +65,7 @@ type Store struct {
 	watch   watchers
 	writes  int        // article writes, under wmu, for merging fresh postings
 	counts  countCache // committed values of count keys, under wmu
+	caches  caches     // the writer's caches of committed state, under wmu
 
 	stop chan struct{} // closed by Close to stop the GC loop
 	done chan struct{} // closed by the GC loop when it returns
@@ -140,7 +141,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("open store %q: %v", dir, err)
 	}
 	s := &Store{db: db, log: log, dir: dir, mem: dir == "", readOnly: opts.ReadOnly && dir != "", noSpace: noSpace,
-		stop: make(chan struct{}), done: make(chan struct{})}
+		caches: newCaches(), stop: make(chan struct{}), done: make(chan struct{})}
 	if _, err := freeBytes(dir); dir != "" && err != nil {
 		s.noSpaceCheck = true
 	}
@@ -212,6 +213,8 @@ func (s *Store) checkVersion() error {
 		return s.upgradeFrom3()
 	case len(version) == 1 && version[0] == 4:
 		return s.upgradeFrom4()
+	case len(version) == 1 && version[0] == 5:
+		return s.upgradeFrom5()
 	}
 	return fmt.Errorf("key layout version %v not supported (want %d)", version, layoutVersion)
 }
@@ -243,6 +246,30 @@ func (s *Store) Close() error {
 		return fmt.Errorf("close store: %v", err)
 	}
 	return nil
+}
+
+// Compact settles the store on disk: it compacts the tables into the
+// last level, dropping what later writes replaced or deleted, and rewrites
+// the value-log files that are mostly garbage. A store settles so on its
+// own over time; Compact does it now, for measuring its size.
+func (s *Store) Compact(ctx context.Context) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	if err := s.writable(); err != nil {
+		return err
+	}
+	if err := s.db.Flatten(2); err != nil {
+		return dbErr("compact", err)
+	}
+	for ctx.Err() == nil {
+		if err := s.db.RunValueLogGC(0.5); err != nil {
+			break // nothing more worth rewriting
+		}
+	}
+	return ctx.Err()
 }
 
 // gcLoop rewrites value-log files that are mostly garbage, as Badger
@@ -330,7 +357,8 @@ func (s *Store) view(ctx context.Context, fn func(*badger.Txn) error) error {
 }
 
 // update runs fn in a read-write transaction and commits it, retrying on
-// conflicts. Writers are serialized, so conflicts are rare.
+// conflicts. Writers are serialized, so conflicts are rare. The article
+// writer's caches are emptied: they follow its own writes only.
 func (s *Store) update(ctx context.Context, fn func(*badger.Txn) error) error {
 	return s.commit(ctx, fn, nil)
 }
@@ -351,12 +379,20 @@ func (s *Store) commit(ctx context.Context, fn func(*badger.Txn) error, done fun
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return s.commitLocked(ctx, fn, done) // which checks the free space
+	return s.updateLocked(ctx, fn, done) // which checks the free space
 }
 
-// updateLocked is update for a caller that holds s.mu shared and s.wmu.
-func (s *Store) updateLocked(ctx context.Context, fn func(*badger.Txn) error) error {
-	return s.commitLocked(ctx, fn, nil)
+// updateLocked is commit for a caller that holds s.mu shared and s.wmu.
+func (s *Store) updateLocked(ctx context.Context, fn func(*badger.Txn) error, done func()) error {
+	defer s.resetCaches()
+	return s.commitLocked(ctx, fn, done)
+}
+
+// resetCaches empties what writers keep of committed state, after a write
+// they did not follow.
+func (s *Store) resetCaches() {
+	s.counts = countCache{}
+	s.caches.clear()
 }
 
 // commitLocked is commit for a caller that holds s.mu shared and s.wmu.
@@ -381,7 +417,6 @@ func (s *Store) commitLocked(ctx context.Context, fn func(*badger.Txn) error, do
 		}
 		if err == nil && done != nil {
 			done()
-			s.noteWrite(context.WithoutCancel(ctx))
 		}
 		return err
 	}
@@ -414,7 +449,14 @@ func has(txn *badger.Txn, k []byte) (bool, error) {
 	return true, nil
 }
 
+// countKey, when not nil, is told of every key a write sets or deletes:
+// tests and benchmarks count them.
+var countKey func(k []byte, v []byte, deleted bool)
+
 func set(txn *badger.Txn, k, v []byte) error {
+	if countKey != nil {
+		countKey(k, v, false)
+	}
 	if err := txn.Set(k, v); err != nil {
 		return dbErr("write", err)
 	}
@@ -422,6 +464,9 @@ func set(txn *badger.Txn, k, v []byte) error {
 }
 
 func del(txn *badger.Txn, k []byte) error {
+	if countKey != nil {
+		countKey(k, nil, true)
+	}
 	if err := txn.Delete(k); err != nil {
 		return dbErr("delete", err)
 	}

@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"slices"
+
 	"github.com/graphd/graphd/graph/key"
 )
 
@@ -34,10 +36,17 @@ func (t *tally) word(word string) *wordChange {
 func (t *tally) countQuote(q quoteRec, sign int64) {
 	quoteCounts(q, func(k []byte, n int64) { t.count(k, sign*n) })
 	for word, p := range wordPostings(q) {
+		c := t.word(word)
 		if sign > 0 {
-			t.word(word).add = append(t.word(word).add, p)
+			c.add = append(c.add, p)
+			continue
+		}
+		// A posting added by this transaction (an earlier article of its
+		// batch) is taken back; one committed before is removed.
+		if i := slices.IndexFunc(c.add, func(a posting) bool { return a.suffix == p.suffix }); i >= 0 {
+			c.add = slices.Delete(c.add, i, i+1)
 		} else {
-			t.word(word).remove = append(t.word(word).remove, p.suffix)
+			c.remove = append(c.remove, p.suffix)
 		}
 	}
 }

@@ -272,12 +272,16 @@ func (s *Store) upgradeFrom4() error {
 	if err := wb.Flush(); err != nil {
 		return dbErr("upgrade", err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{layoutVersion}) })
-	if err != nil {
+	if err := s.setVersion(5); err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
 	s.log.Info("upgraded the store's key layout", "speakers", len(speakers), "venues", len(venues), "quotes", nq)
-	return nil
+	return s.upgradeFrom5()
+}
+
+// setVersion records that the store is of key layout v.
+func (s *Store) setVersion(v byte) error {
+	return s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{v}) })
 }
 
 // table4 maps lowercase Latin letters with diacritics, and a few ligatures,

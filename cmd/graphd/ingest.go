@@ -22,9 +22,10 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		"Read articles into the store: .txt (first line the headline, or a 'date YYYY-MM-DD headline'\n"+
 			"header), .json, .jsonl and .html files; directories are walked. A file or record that\n"+
 			"cannot be read is reported and skipped, the rest is ingested, and the exit status is 1.\n"+
-			"Each article is written in one transaction; re-ingesting the same content changes nothing.")
+			"Articles are written in batches, each article whole; re-ingesting the same content changes nothing.")
 	db := dbFlag(f)
 	workers := f.Int("workers", "GRAPHD_WORKERS", runtime.GOMAXPROCS(0), "articles extracted in parallel")
+	batch := f.Int("batch", "GRAPHD_BATCH", 256, "most articles written in one batch (the store splits a batch into as many transactions as it needs)")
 	listSkipped := f.Bool("list-skipped", "GRAPHD_LIST_SKIPPED", false, "name each file skipped in a walked directory (hidden, or not a format graphd reads); they are counted anyway")
 	paths, err := f.parse(e, args)
 	if err != nil {
@@ -44,7 +45,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sum, err := ingestPaths(ctx, e, store, paths, *workers, *listSkipped)
+	sum, err := ingestPaths(ctx, e, store, paths, ingest.Options{Workers: *workers, Batch: *batch}, *listSkipped)
 	// Searches read blocks of postings faster than postings one by one;
 	// an interrupted ingest leaves that to the next write. The merge goes
 	// a transaction at a time, and an interrupt stops it between two.
@@ -122,7 +123,7 @@ func (s *summary) String() string {
 // ingestPaths reads every article under paths and stores it, extracting in
 // parallel. Read and store errors are reported on stderr and counted; the
 // error returned is only for what stops the whole run.
-func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, workers int, listSkipped bool) (*summary, error) {
+func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, opts ingest.Options, listSkipped bool) (*summary, error) {
 	start := time.Now()
 	sum := &summary{}
 	// A full disk stops the run as an interrupt does: no later article
@@ -130,9 +131,7 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 	interrupt := ctx
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	if workers < 1 {
-		workers = 1
-	}
+	opts.Workers, opts.Batch = max(opts.Workers, 1), max(opts.Batch, 1)
 	var mu sync.Mutex
 	bar := newProgress(e.stderr, ingest.Size(ctx, paths))
 	defer bar.stop()
@@ -184,59 +183,59 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 			}
 		}, skip)
 	}()
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				var a ingest.Article
-				select {
-				case <-ctx.Done():
-					return
-				case j, ok := <-jobs:
-					if !ok {
-						return
-					}
-					a = j
-				}
-				// An interrupt stops the extraction; a write once begun is
-				// finished, so an article is stored whole or not at all.
-				e.logger.Debug("extracting", "path", a.Path, "line", a.Line, "bytes", len(a.Text))
-				res, err := ingest.Store(ctx, store, a)
-				if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-					return // not written: the next run stores it
-				}
-				if se, ok := errors.AsType[*graph.SpaceError](err); ok {
-					stop(se)
-					return
-				}
-				mu.Lock()
-				sum.bytes += int64(len(a.Text))
-				mu.Unlock()
-				bar.add(int64(len(a.Text)))
-				if err != nil {
-					report(articleError(a, err))
-					continue
-				}
-				e.logger.Debug("stored", "path", a.Path, "line", a.Line, "quotes", res.Quotes, "unchanged", res.Unchanged)
-				mu.Lock()
-				sum.articles++
-				switch {
-				case res.Unchanged:
-					sum.unchanged++
-				case res.Replaced:
-					sum.replaced++
-				}
-				if !res.Unchanged {
-					sum.printings += res.Quotes
-				}
-				bar.set(sum.articles, sum.printings, sum.errors)
-				mu.Unlock()
-			}
-		}()
+	// Results come in the order the articles were read, each once its
+	// batch has committed.
+	done := func(r ingest.Result) {
+		a, res, err := r.Article, r.Put, r.Err
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return // not written: the next run stores it
+		}
+		if se, ok := errors.AsType[*graph.SpaceError](err); ok {
+			stop(se)
+			return
+		}
+		bar.add(int64(len(a.Text)))
+		mu.Lock()
+		sum.bytes += int64(len(a.Text))
+		mu.Unlock()
+		if err != nil {
+			report(articleError(a, err))
+			return
+		}
+		e.logger.Debug("stored", "path", a.Path, "line", a.Line, "quotes", res.Quotes, "unchanged", res.Unchanged)
+		mu.Lock()
+		defer mu.Unlock()
+		sum.articles++
+		switch {
+		case res.Unchanged:
+			sum.unchanged++
+		case res.Replaced:
+			sum.replaced++
+		}
+		if !res.Unchanged {
+			sum.printings += res.Quotes
+		}
+		bar.set(sum.articles, sum.printings, sum.errors)
 	}
-	wg.Wait()
+	pipe := ingest.NewPipeline(ctx, store, opts)
+	// A read can block where no context reaches it: an interrupt does not
+	// wait for the walk to close jobs.
+submit:
+	for {
+		select {
+		case <-ctx.Done():
+			break submit
+		case a, ok := <-jobs:
+			if !ok {
+				break submit
+			}
+			e.logger.Debug("extracting", "path", a.Path, "line", a.Line, "bytes", len(a.Text))
+			if err := pipe.Submit(ctx, a, done); err != nil {
+				break submit // interrupted
+			}
+		}
+	}
+	pipe.Close()
 	mu.Lock()
 	finished = true
 	mu.Unlock()

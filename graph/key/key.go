@@ -33,7 +33,7 @@
 //	0x16  <outlet id> <date> <quote id>      QuoteIndex(KindQuoteByOutlet, …)
 //	0x17  <word> 0x00 <date> <quote id>      FreshPosting
 //	0x18  <quote id> <occurrence id>         Pair(KindOccurrenceByQuote, …)
-//	0x19  <article id> <occurrence id>       Pair(KindOccurrenceByArticle, …)
+//	0x19  <article id> <occurrence id>       Pair(KindOccurrenceByArticle, …): layout 5 only
 //	0x1a  <match key>                        Match
 //	0x1b  <quote id>                         Record(KindConflict, id)
 //	0x20  <name> 0x00 <speaker id>           Name(KindSpeakerByName, …)
@@ -95,7 +95,7 @@ const (
 	KindFreshPosting   Kind = 0x17
 
 	KindOccurrenceByQuote   Kind = 0x18
-	KindOccurrenceByArticle Kind = 0x19
+	KindOccurrenceByArticle Kind = 0x19 // layout 5 only; the upgrade to 6 drops it
 	KindMatch               Kind = 0x1a
 	KindConflict            Kind = 0x1b
 

@@ -241,15 +241,17 @@ func numbers(set []string) []string {
 	return out
 }
 
-// MatchKeys are the keys under which an occurrence is found again: a hash
-// of its whole normalized text ("="), then the bottom hashes of its
-// stemmed content-word pairs, adjacent and one apart ("a b"), so that two
-// printings sharing much share some key. Single words ("a") are keys only
-// of quotations too short for pairs. Pairs are rare, so that most keys of
-// a new quotation are found nowhere, which Badger's bloom filters answer
-// cheaply; a shared pair is already a good reason to compare.
+// MatchKeys are the keys under which an occurrence is found again: the
+// bottom hashes of its stemmed content-word pairs, adjacent and one apart
+// ("a b"), so that two printings sharing much share some key. Single words
+// ("a") are keys only of quotations too short for pairs, and a quotation
+// without content words has one key, a hash of its whole normalized text
+// ("=", an exact key): the same words printed again share every key
+// anyway. Pairs are rare, so that most keys of a new quotation are found
+// nowhere, which Badger's bloom filters answer cheaply; a shared pair is
+// already a good reason to compare.
 func (p *Text) MatchKeys() []string {
-	keys := []string{"=" + hexHash(p.Norm)}
+	var keys []string
 	type hk struct {
 		h uint64
 		k string
@@ -284,6 +286,9 @@ func (p *Text) MatchKeys() []string {
 	})
 	for i := 0; i < len(cands) && i < maxMatchKeys; i++ {
 		keys = append(keys, cands[i].k)
+	}
+	if len(keys) == 0 {
+		keys = append(keys, "="+hexHash(p.Norm))
 	}
 	return keys
 }

@@ -1,0 +1,163 @@
+package graph
+
+import (
+	"bytes"
+	"slices"
+
+	"github.com/google/uuid"
+
+	"github.com/graphd/graphd/graph/similar"
+)
+
+// The writer keeps what it reads most in memory, bounded: the postings of
+// match keys (the most read keys of a write: several a quotation, most of
+// them absent), the first speaker records under each identity block key,
+// and the printings that new quotations are compared with, prepared for
+// comparison. Each holds committed state only: the writer adds what a
+// batch wrote once its transaction has committed, and a write by any
+// other path (a person's decision, a load, a reindex) empties them all.
+// A cache never changes a decision: it answers what Badger would.
+
+// Sizes of the writer's caches, in entries.
+const (
+	matchCacheSize    = 1 << 18
+	blockKeyCacheSize = 1 << 15
+	occCacheSize      = 1 << 15
+)
+
+// WriteStats counts what the writer did since the store was opened: the
+// transactions it committed and the articles in them, and the lookups
+// of its caches, hits answered from memory and misses read from Badger.
+type WriteStats struct {
+	Transactions   int64 // transactions of article writes committed
+	Articles       int64 // articles they wrote, unchanged ones included
+	Splits         int64 // batches cut short because the next article did not fit the transaction
+	MatchHits      int64 // postings of match keys
+	MatchMisses    int64
+	BlockHits      int64 // speaker records under identity block keys
+	BlockMisses    int64
+	PrintingHits   int64 // printings compared with a new quotation, prepared
+	PrintingMisses int64
+}
+
+// WriteStats returns the counts of the writer's transactions and cache
+// lookups.
+func (s *Store) WriteStats() WriteStats {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.caches.stats
+}
+
+// lru is a map bounded to about size entries that keeps the recently used
+// ones: two generations, the older dropped whole when the newer fills,
+// an entry found in the older moved to the newer.
+type lru[K comparable, V any] struct {
+	size     int
+	cur, old map[K]V
+}
+
+func (c *lru[K, V]) get(k K) (V, bool) {
+	if v, ok := c.cur[k]; ok {
+		return v, true
+	}
+	v, ok := c.old[k]
+	if ok {
+		c.put(k, v)
+	}
+	return v, ok
+}
+
+func (c *lru[K, V]) put(k K, v V) {
+	if c.cur == nil {
+		c.cur = make(map[K]V)
+	}
+	if _, ok := c.cur[k]; !ok && len(c.cur) >= c.size/2 {
+		c.old, c.cur = c.cur, make(map[K]V, c.size/2)
+	}
+	c.cur[k] = v
+}
+
+func (c *lru[K, V]) del(k K) {
+	delete(c.cur, k)
+	delete(c.old, k)
+}
+
+func (c *lru[K, V]) clear() { c.cur, c.old = nil, nil }
+
+// printingRef is a printing as grouping compares it: its record and its
+// text prepared for comparison, made once.
+type printingRef struct {
+	rec  occRec
+	text similar.Text
+}
+
+// caches are the writer's caches; wmu guards them.
+type caches struct {
+	match lru[string, []byte]          // match key → postings; nil when absent
+	block lru[string, []uuid.UUID]     // block key → the first maxBlockScan speaker records, in key order
+	occ   lru[uuid.UUID, *printingRef] // occurrence id → the printing, prepared
+	stats WriteStats
+}
+
+func newCaches() caches {
+	return caches{
+		match: lru[string, []byte]{size: matchCacheSize},
+		block: lru[string, []uuid.UUID]{size: blockKeyCacheSize},
+		occ:   lru[uuid.UUID, *printingRef]{size: occCacheSize},
+	}
+}
+
+// clear empties the caches after a write they did not follow.
+func (c *caches) clear() {
+	c.match.clear()
+	c.block.clear()
+	c.occ.clear()
+}
+
+// commit adds what writer w wrote, now committed, to the caches.
+func (c *caches) commit(w *writer) {
+	for k, v := range w.matches {
+		c.match.put(k, v)
+	}
+	for k, ids := range w.blocks {
+		if base, ok := c.block.get(k); ok {
+			c.block.put(k, mergeIDs(base, ids, maxBlockScan))
+		}
+	}
+	for id := range w.gone {
+		c.occ.del(id)
+	}
+	for id, p := range w.occs {
+		c.occ.put(id, p)
+	}
+}
+
+// mergeIDs merges the sorted id lists a and b, without duplicates, keeping
+// the first n.
+func mergeIDs(a, b []uuid.UUID, n int) []uuid.UUID {
+	out := make([]uuid.UUID, 0, min(n, len(a)+len(b)))
+	i, j := 0, 0
+	for len(out) < n && (i < len(a) || j < len(b)) {
+		switch {
+		case j == len(b) || i < len(a) && bytes.Compare(a[i][:], b[j][:]) < 0:
+			out = append(out, a[i])
+			i++
+		case i == len(a) || bytes.Compare(a[i][:], b[j][:]) > 0:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
+}
+
+// addID inserts id into the sorted list ids, if absent.
+func addID(ids []uuid.UUID, id uuid.UUID) []uuid.UUID {
+	i, found := slices.BinarySearchFunc(ids, id, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
+	if found {
+		return ids
+	}
+	return slices.Insert(ids, i, id)
+}

@@ -1,0 +1,45 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/hex"
+	"strings"
+	"testing"
+)
+
+// FixedIDs makes ids and the clock deterministic for the test (fixedIDs).
+func FixedIDs(t *testing.T) { fixedIDs(t) }
+
+// Dump lists every key of s with its value, in hex, but for the kinds
+// whose first byte is in skip.
+func Dump(t *testing.T, s *Store, skip ...byte) string {
+	t.Helper()
+	var b strings.Builder
+	for line := range strings.Lines(dumpStore(t, s)) {
+		if k, err := hex.DecodeString(line[:2]); err == nil && bytes.IndexByte(skip, k[0]) >= 0 {
+			continue
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// KeyCounts counts the keys writes set and delete, by kind.
+type KeyCounts struct {
+	Sets, Deletes, Bytes [256]int
+}
+
+// CountKeys counts the keys written until the test ends.
+func CountKeys(t *testing.T) *KeyCounts {
+	c := &KeyCounts{}
+	countKey = func(k, v []byte, deleted bool) {
+		if deleted {
+			c.Deletes[k[0]]++
+		} else {
+			c.Sets[k[0]]++
+			c.Bytes[k[0]] += len(k) + len(v)
+		}
+	}
+	t.Cleanup(func() { countKey = nil })
+	return c
+}
