@@ -315,7 +315,6 @@ func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 			cache:   cache,
 			written: map[string]int64{},
 			counts:  map[string]int64{},
-			words:   map[string]*wordChange{},
 		},
 		ledger: ledger{
 			counters: map[string]int64{},

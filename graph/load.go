@@ -733,7 +733,7 @@ func (l *Loader) Close() error {
 				return err
 			}
 		}
-		if err := writeWordBlocks(l.words, l.set); err != nil {
+		if err := writeIndex(l.words, l.set); err != nil {
 			return err
 		}
 		for e, n := range l.edges {
@@ -756,26 +756,13 @@ func (l *Loader) Close() error {
 		if err := l.wb.Flush(); err != nil {
 			return dbErr("load", err)
 		}
-		l.s.counts = countCache{}
+		l.s.counts = countCache{segs: &l.s.segs}
+		l.s.segs.reset()
 		return l.s.db.Update(func(txn *badger.Txn) error { return del(txn, key.Loading()) })
 	}()
 	if err != nil {
 		l.wb.Cancel()
 		return fmt.Errorf("load: %w", errors.Join(err, l.s.clearLoad()))
-	}
-	return nil
-}
-
-// writeWordBlocks writes the word index of postings gathered in memory.
-func writeWordBlocks(words map[string][]posting, set func(k, v []byte) error) error {
-	for w, ps := range words {
-		slices.SortFunc(ps, posting.less)
-		parts := splitBlocks(ps)
-		for i, k := range blockKeys(w, parts, true) {
-			if err := set(k, encodeBlock(parts[i])); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }
@@ -822,6 +809,7 @@ func (s *Store) clearLoad() error {
 	if err != nil {
 		return dbErr("clear an unfinished load", err)
 	}
-	s.counts = countCache{}
+	s.counts = countCache{segs: &s.segs}
+	s.segs.reset()
 	return nil
 }

@@ -17,8 +17,8 @@ import (
 // on quotes, people's decisions and the metadata.
 var derived = [][]byte{
 	key.KindQuote.Prefix(), key.KindSpeaker.Prefix(), key.KindVenue.Prefix(), key.KindOccurrence.Prefix(),
-	key.KindQuoteByArticle.Prefix(), key.KindQuoteBySpeaker.Prefix(), key.KindQuoteByVenue.Prefix(), key.KindQuoteByDate.Prefix(), key.KindWordBlock.Prefix(), key.KindQuoteByOutlet.Prefix(),
-	key.KindTerm.Prefix(), key.KindFreshPosting.Prefix(), key.KindRollup.Prefix(), key.KindTimeline.Prefix(),
+	key.KindQuoteByArticle.Prefix(), key.KindQuoteBySpeaker.Prefix(), key.KindQuoteByVenue.Prefix(), key.KindQuoteByDate.Prefix(), key.KindQuoteByOutlet.Prefix(),
+	key.KindSegmentBlock.Prefix(), key.KindSegmentTerms.Prefix(), key.KindSegmentDeletes.Prefix(), key.KindRollup.Prefix(), key.KindTimeline.Prefix(),
 	key.KindOccurrenceByQuote.Prefix(), key.KindOccurrenceByArticle.Prefix(), key.KindMatch.Prefix(), key.KindConflict.Prefix(),
 	key.KindSpeakerByName.Prefix(), key.KindSpeakerLookup.Prefix(), key.KindSpeakerByToken.Prefix(), key.KindSpeakerByBlock.Prefix(), key.KindSpeakerMember.Prefix(), key.KindRoleSeen.Prefix(),
 	key.KindVenueByName.Prefix(), key.KindVenueLookup.Prefix(), key.KindVenueByToken.Prefix(),
@@ -60,7 +60,10 @@ func (s *Store) Reindex(ctx context.Context, extract func(Article) ([]QuoteInput
 	if err != nil {
 		return fmt.Errorf("reindex: %w", dbErr("list articles", err))
 	}
-	s.counts = countCache{} // the counts were dropped
+	s.counts = countCache{segs: &s.segs} // the counts were dropped
+	// Other writes wait: each article's write runs every merge it calls for.
+	s.mergeAll = true
+	defer func() { s.mergeAll = false }()
 	for i, id := range ids {
 		var written map[string]int64
 		err := s.commitLocked(ctx, func(txn *badger.Txn) error {
@@ -132,7 +135,14 @@ func (s *Store) dropDerived(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		// No segments, and numbers that go on from the last handed out,
+		// never reused.
+		d, err := s.segs.directory(txn)
+		if err != nil {
+			return err
+		}
+		s.segs.reset()
+		return set(txn, key.Segments(), (&segDir{next: d.next}).encode())
 	})
 }
 

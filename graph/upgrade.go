@@ -11,14 +11,16 @@ import (
 )
 
 // layoutVersion is stored under key.Version. Open upgrades a store of
-// version 1 to 4 and refuses others.
+// version 1 to 5 and refuses others.
 // Version 2 gave quote indexes facets and the word index blocks; version
 // 3 made a quote a statement with one occurrence per article, and added
 // speaker identity; version 4 indexes the speaker records merged into
 // another (key.KindSpeakerMember), so that counts fold into people;
 // version 5 folds names and words with package fold, which strips the
-// diacritics of every script, where version 4 folded Latin letters only.
-const layoutVersion = 5
+// diacritics of every script, where version 4 folded Latin letters only;
+// version 6 keeps the search index in segments (segment.go) instead of
+// word blocks, fresh postings and a term dictionary updated in place.
+const layoutVersion = 6
 
 // LayoutVersion is the key layout version of the stores this package
 // writes; Open upgrades a store of an earlier one when it may write, and

@@ -272,12 +272,12 @@ func (s *Store) upgradeFrom4() error {
 	if err := wb.Flush(); err != nil {
 		return dbErr("upgrade", err)
 	}
-	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{layoutVersion}) })
+	err = s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Version(), []byte{5}) })
 	if err != nil {
 		return fmt.Errorf("upgrade: %w", err)
 	}
 	s.log.Info("upgraded the store's key layout", "speakers", len(speakers), "venues", len(venues), "quotes", nq)
-	return nil
+	return s.upgradeFrom5()
 }
 
 // table4 maps lowercase Latin letters with diacritics, and a few ligatures,
