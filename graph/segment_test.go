@@ -1,10 +1,13 @@
 package graph
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -462,5 +465,55 @@ func TestPickMerge(t *testing.T) {
 	d = &segDir{next: 100, live: []segInfo{seg(1, 10000, 2600), seg(2, 10000, 100)}}
 	if got := d.pickMerge(0, 1<<30); len(got) != 1 || got[0].num != 1 {
 		t.Errorf("deletions: %v", got)
+	}
+}
+
+// countdown is a context that is done after n calls of Err.
+type countdown struct {
+	context.Context
+	n atomic.Int32
+}
+
+func (c *countdown) Err() error {
+	if c.n.Add(-1) < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// A merge stops between two steps when its context is done, wherever
+// that falls (before it starts, while it writes its output, while it
+// deletes its inputs), leaving the store whole; the next merge takes it
+// up.
+func TestMergeStops(t *testing.T) {
+	for n := range 4 {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			s, err := Open(t.TempDir(), Options{GCInterval: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			s.mergers.stop()
+			s.inlineMax = 0
+			for i := range 2 * mergeFactor {
+				segPut(t, s, segArticle(fmt.Sprintf("https://stop.test/%d", i), i, "Ana Silva", fmt.Sprintf("Otters and beavers %d.", i)))
+			}
+			ctx := &countdown{Context: t.Context()}
+			ctx.n.Store(int32(n))
+			if err := s.MergePostings(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				t.Fatalf("MergePostings stopped: %v", err)
+			}
+			segCheck(t, s)
+			if err := s.MergePostings(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if st := segStats(t, s); st.Segments >= mergeFactor || st.Merging != 0 {
+				t.Errorf("after merging: %+v", st)
+			}
+			if n := segCount(t, s, "otters"); n != 2*mergeFactor {
+				t.Errorf("otters: %d", n)
+			}
+			segCheck(t, s)
+		})
 	}
 }

@@ -28,9 +28,11 @@ import (
 // ("quiet") and while a live ingest of more generated articles goes on
 // in the background ("live"), and reports the median and 99th
 // percentile of its latency; the live runs also report the ingest's
-// articles a second and the Badger entries it wrote an article. Before
-// the queries it logs the store's keys by kind with the tombstones and
-// older versions still in the LSM tree.
+// articles a second and the Badger entries it wrote an article. Then,
+// after a full compaction of Badger's tree ("compacted"), each runs
+// alone again. Before the queries, and after the compaction, it logs the
+// store's keys by kind with the tombstones and older versions still in
+// the LSM tree.
 //
 //	go test ./schema -run '^$' -bench BenchmarkIngested -benchtime 200x -count 3 -cpu 2 -timeout 2h
 func BenchmarkIngested(b *testing.B) {
@@ -67,12 +69,17 @@ func BenchmarkIngested(b *testing.B) {
 		{"search-prefix", `{ quotes(search: "hillary camp", first: 20) { edges { node { text } } } }`},
 	}
 	next := n // the next article the live ingest stores
-	for _, live := range []bool{false, true} {
-		for _, q := range queries {
-			name := q.name + "/quiet"
-			if live {
-				name = q.name + "/live"
+	for _, mode := range []string{"quiet", "live", "compacted"} {
+		live := mode == "live"
+		if mode == "compacted" {
+			// As a full compaction leaves the store, for comparison.
+			if err := st.Flatten(b.Context()); err != nil {
+				b.Fatal(err)
 			}
+			logKeyStats(b, st)
+		}
+		for _, q := range queries {
+			name := q.name + "/" + mode
 			b.Run(name, func(b *testing.B) {
 				body, _ := json.Marshal(Request{Query: q.query})
 				run := func() {

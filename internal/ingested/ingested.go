@@ -107,6 +107,9 @@ func Load(dir string) (*Corpus, error) {
 	return c, nil
 }
 
+// Len is the number of texts articles are generated from.
+func (c *Corpus) Len() int { return len(c.texts) }
+
 // Article returns article i of a corpus of n articles, the same for the
 // same i and n.
 func (c *Corpus) Article(i, n int) ingest.Article {
