@@ -153,6 +153,7 @@ func (s *Store) noteWrite(ctx context.Context) {
 func (s *Store) mergeInline(ctx context.Context, limit int) error {
 	for {
 		done := false
+		start := time.Now()
 		err := s.updateLocked(ctx, func(txn *badger.Txn) error {
 			rtxn := s.db.NewTransaction(false)
 			defer rtxn.Discard()
@@ -186,6 +187,7 @@ func (s *Store) mergeInline(ctx context.Context, limit int) error {
 		if err != nil || done {
 			return err
 		}
+		s.segs.held(time.Since(start))
 	}
 }
 
@@ -590,6 +592,8 @@ func (s *Store) startMerge(pick func(*segDir) []segInfo) (m segMerge, ins []segI
 // writer for one short transaction.
 func (s *Store) finishMerge(m segMerge, info segInfo) error {
 	return s.writing(func() error {
+		start := time.Now()
+		defer func() { s.segs.held(time.Since(start)) }()
 		err := s.db.Update(func(txn *badger.Txn) error {
 			d, err := s.segs.directory(txn)
 			if err != nil {
@@ -867,8 +871,9 @@ type SearchStats struct {
 	Merging           int   // merges under way
 	KeysSet           int64 // keys of the index set since the store opened
 	KeysDeleted       int64 // and deleted (by merges, which delete their inputs)
-	Merges            int64 // merges done since the store opened
-	MergedPostings    int64 // postings they wrote
+	Merges            int64         // merges done since the store opened
+	MergedPostings    int64         // postings they wrote
+	LongestHold       time.Duration // the longest a merge held the writer since the store opened
 }
 
 // SearchStats describes the search index as it is now.
@@ -898,5 +903,6 @@ func (s *Store) SearchStats(ctx context.Context) (SearchStats, error) {
 	}
 	st.KeysSet, st.KeysDeleted = s.segs.keysSet.Load(), s.segs.keysDeleted.Load()
 	st.Merges, st.MergedPostings = s.segs.merges.Load(), s.segs.mergedPostings.Load()
+	st.LongestHold = time.Duration(s.segs.longestHold.Load())
 	return st, nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -31,8 +32,19 @@ type segCache struct {
 	dir    *segDir
 	dicts  map[uint64]*segDict
 	dels   map[uint64]*segDels
-	// What writes and merges wrote of the index since the store opened.
-	keysSet, keysDeleted, merges, mergedPostings atomic.Int64
+	// What writes and merges wrote of the index since the store opened,
+	// and the longest a merge held the writer (nanoseconds).
+	keysSet, keysDeleted, merges, mergedPostings, longestHold atomic.Int64
+}
+
+// held notes that a merge held the writer for d.
+func (c *segCache) held(d time.Duration) {
+	for {
+		old := c.longestHold.Load()
+		if int64(d) <= old || c.longestHold.CompareAndSwap(old, int64(d)) {
+			return
+		}
+	}
 }
 
 // wrote counts keys of the search index set and deleted.

@@ -55,6 +55,9 @@ func BenchmarkIngested(b *testing.B) {
 	}
 	defer st.Close()
 	logKeyStats(b, st)
+	if ss, err := st.SearchStats(b.Context()); err == nil {
+		b.Logf("search index: %+v", ss)
+	}
 	s, err := New(st, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -122,6 +125,12 @@ func BenchmarkIngested(b *testing.B) {
 				if k := stored.Load(); live && k > 0 {
 					b.ReportMetric(float64(k)/elapsed.Seconds(), "ingest-articles/s")
 					b.ReportMetric(float64(badgerPuts()-puts)/float64(k), "entries/article")
+					ss, err := st.SearchStats(b.Context())
+					if err != nil {
+						b.Fatal(err)
+					}
+					b.ReportMetric(float64(ss.Segments), "segments")
+					b.ReportMetric(float64(ss.LongestHold.Microseconds())/1000, "longest-hold-ms")
 				}
 			})
 		}

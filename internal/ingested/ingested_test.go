@@ -120,6 +120,8 @@ func BenchmarkWrite(b *testing.B) {
 		b.ReportMetric(float64(entries)/float64(writes), "entries/article")
 		b.ReportMetric(float64(ss.KeysSet)/float64(writes), "search-sets/article")
 		b.ReportMetric(float64(ss.KeysDeleted)/float64(writes), "search-deletes/article")
+		b.ReportMetric(float64(ss.Merges), "merges")
+		b.ReportMetric(float64(ss.LongestHold.Microseconds())/1000, "longest-hold-ms")
 		b.StartTimer()
 	}
 }
