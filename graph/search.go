@@ -140,8 +140,8 @@ func (p *plan) group(t search.Term) (g *wordGroup, wide bool, err error) {
 			}
 		}
 		n := 0
-		for w, df := range prefixed {
-			if df > 0 && words[w] == nil {
+		for _, df := range prefixed {
+			if df > 0 {
 				n++
 			}
 		}
