@@ -225,7 +225,7 @@ func textOrder(qs []QuoteInput) []int {
 // speaker-venue edges (ledger).
 type writer struct {
 	txn       *badger.Txn
-	rtxn      *badger.Txn // the same state without txn's writes, for finding word blocks and index scans
+	rtxn      *badger.Txn // the same state without txn's writes, for the search segments and index scans
 	now       time.Time
 	res       *PutResult
 	added     []Quote       // the quotes written, for watchers
@@ -279,7 +279,6 @@ func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 			cache:   cache,
 			written: map[string]int64{},
 			counts:  map[string]int64{},
-			words:   map[string]*wordChange{},
 		},
 		ledger: ledger{
 			counters: map[string]int64{},

@@ -233,7 +233,7 @@ func (s *Store) tryGroup(ctx context.Context, batch []*Prepared, res []PutResult
 	if err != nil {
 		return 0, failed, err
 	}
-	s.noteWrites(context.WithoutCancel(ctx), n)
+	s.noteWrite(context.WithoutCancel(ctx))
 	return n, -1, nil
 }
 

@@ -59,7 +59,7 @@ const maxProblems = 10
 func (s *Store) Check(ctx context.Context) error {
 	var c checker
 	err := s.view(ctx, func(txn *badger.Txn) error {
-		c = checker{ctx: ctx, txn: txn, expect: map[key.Kind]int{}, found: map[key.Kind]int{}, edges: map[[2 * key.IDLen]byte]uint64{}, counts: map[string]int64{}, words: map[string]map[[key.SuffixLen]byte][]byte{}, claimed: map[string]bool{}}
+		c = checker{ctx: ctx, txn: txn, expect: map[key.Kind]int{}, found: map[key.Kind]int{}, edges: map[[2 * key.IDLen]byte]uint64{}, counts: map[string]int64{}, words: map[string]map[[key.SuffixLen]byte]*wantPosting{}, df: map[string]int64{}, claimed: map[string]bool{}}
 		return c.run()
 	})
 	if err == nil && len(c.problems) > 0 {
@@ -86,13 +86,13 @@ type checker struct {
 	expect   map[key.Kind]int // index entries the records call for, by prefix
 	found    map[key.Kind]int // of those, entries present
 	edges    map[[2 * key.IDLen]byte]uint64
-	dates    map[uuid.UUID]uint64                      // article id → encoded published date
-	outlets  map[uuid.UUID]uuid.UUID                   // article id → outlet id
-	counts   map[string]int64                          // the counts of quoteCounts the quotes call for
-	nums     map[uuid.UUID]uint32                      // speaker, venue and outlet numbers
-	words    map[string]map[[key.SuffixLen]byte][]byte // the word postings the quotes call for
-	lastWord *string                                   // a word whose final block is still to come
-	claimed  map[string]bool                           // lookup keys an earlier record holds (firstClaim)
+	dates    map[uuid.UUID]uint64                            // article id → encoded published date
+	outlets  map[uuid.UUID]uuid.UUID                         // article id → outlet id
+	counts   map[string]int64                                // the counts of quoteCounts the quotes call for
+	nums     map[uuid.UUID]uint32                            // speaker, venue and outlet numbers
+	words    map[string]map[[key.SuffixLen]byte]*wantPosting // the word postings the quotes call for
+	df       map[string]int64                                // how many quotes hold each word
+	claimed  map[string]bool                                 // lookup keys an earlier record holds (firstClaim)
 }
 
 func (c *checker) fail(format string, args ...any) error {
@@ -377,10 +377,11 @@ func (c *checker) records() error {
 		for w, p := range wordPostings(*r) {
 			m := c.words[w]
 			if m == nil {
-				m = map[[key.SuffixLen]byte][]byte{}
+				m = map[[key.SuffixLen]byte]*wantPosting{}
 				c.words[w] = m
 			}
-			m[p.suffix] = p.val
+			m[p.suffix] = &wantPosting{val: p.val}
+			c.df[w]++
 		}
 		return c.want(owner, quoteEntries(*r, occs))
 	})
@@ -452,21 +453,12 @@ func (c *checker) indexes() error {
 				it.Close()
 				return err
 			}
-		case p == key.KindTerm, p == key.KindRollup, p == key.KindTimeline:
+		case p == key.KindRollup, p == key.KindTimeline:
 			if err := c.count(it.Item()); err != nil {
 				it.Close()
 				return err
 			}
-		case p == key.KindWordBlock:
-			if err := c.block(it.Item()); err != nil {
-				it.Close()
-				return err
-			}
-		case p == key.KindFreshPosting:
-			if err := c.fresh(it.Item()); err != nil {
-				it.Close()
-				return err
-			}
+		case p >= key.KindSegments && p <= key.KindSegmentDeletes: // segments(), below
 		case ownerOf(p) != 0:
 			actual[p]++
 		default:
@@ -482,17 +474,8 @@ func (c *checker) indexes() error {
 			return err
 		}
 	}
-	if c.lastWord != nil {
-		if err := c.fail("word %q: the last block is not named final", *c.lastWord); err != nil {
-			return err
-		}
-	}
-	for _, w := range sortedKeys(c.words) {
-		for sfx := range c.words[w] {
-			if err := c.fail("word %q: posting of quote %s missing", w, uuid.UUID(sfx[key.DateLen:])); err != nil {
-				return err
-			}
-		}
+	if err := c.segments(); err != nil {
+		return err
 	}
 	for _, k := range sortedKeys(c.counts) {
 		if n := c.counts[k]; n != 0 {
@@ -586,86 +569,6 @@ func (c *checker) count(item *badger.Item) error {
 	delete(c.counts, string(k))
 	if err != nil || int64(n) != want || n == 0 {
 		return c.fail("count %q is %x, quotes call for %d", k, v, want)
-	}
-	return nil
-}
-
-// fresh checks a fresh posting: one a quote calls for, not in a block
-// too.
-func (c *checker) fresh(item *badger.Item) error {
-	k := item.Key()
-	w, sfx, ok := key.SplitWord(k[1:])
-	if !ok {
-		return c.fail("fresh posting key %q malformed", k)
-	}
-	v, err := item.ValueCopy(nil)
-	if err != nil {
-		return dbErr("read fresh posting", err)
-	}
-	want, ok := c.words[w][sfx]
-	switch {
-	case !ok:
-		return c.fail("word %q: fresh posting of quote %s that no quote calls for, or in a block too", w, uuid.UUID(sfx[key.DateLen:]))
-	case !bytes.Equal(want, v):
-		return c.fail("word %q: fresh posting of quote %s is %x, want %x", w, uuid.UUID(sfx[key.DateLen:]), v, want)
-	}
-	delete(c.words[w], sfx)
-	if len(c.words[w]) == 0 {
-		delete(c.words, w)
-	}
-	return nil
-}
-
-// block checks a block of the word index: well formed, its postings
-// sorted, named by its last, each one a quote calls for.
-func (c *checker) block(item *badger.Item) error {
-	k := item.Key()
-	w, lastSfx, ok := key.SplitWord(k[1:])
-	if !ok {
-		return c.fail("word block key %q malformed", k)
-	}
-	last := lastSfx[:]
-	v, err := item.ValueCopy(nil)
-	if err != nil {
-		return dbErr("read word block", err)
-	}
-	ps, err := decodeBlock(v, nil)
-	switch {
-	case err != nil:
-		return c.fail("word block %q: %v", k, err)
-	case len(ps) == 0 || len(ps) > blockMax:
-		return c.fail("word block %q: %d postings", k, len(ps))
-	case !bytes.Equal(ps[len(ps)-1].suffix[:], last) && !bytes.Equal(last, key.FinalSuffix[:]):
-		return c.fail("word block %q: named by %x, ends with %x", k, last, ps[len(ps)-1].suffix)
-	}
-	if c.lastWord != nil && *c.lastWord != w {
-		if err := c.fail("word %q: the last block is not named final", *c.lastWord); err != nil {
-			return err
-		}
-	}
-	c.lastWord = &w
-	if bytes.Equal(last, key.FinalSuffix[:]) {
-		c.lastWord = nil
-	}
-	for j, p := range ps {
-		if j > 0 && bytes.Compare(ps[j-1].suffix[:], p.suffix[:]) >= 0 {
-			return c.fail("word block %q: postings out of order", k)
-		}
-		want, ok := c.words[w][p.suffix]
-		switch {
-		case !ok:
-			if err := c.fail("word %q: posting of quote %s that no quote calls for", w, uuid.UUID(p.suffix[key.DateLen:])); err != nil {
-				return err
-			}
-		case !bytes.Equal(want, p.val):
-			if err := c.fail("word %q: posting of quote %s is %x, want %x", w, uuid.UUID(p.suffix[key.DateLen:]), p.val, want); err != nil {
-				return err
-			}
-		}
-		delete(c.words[w], p.suffix)
-	}
-	if len(c.words[w]) == 0 {
-		delete(c.words, w)
 	}
 	return nil
 }

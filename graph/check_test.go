@@ -10,7 +10,38 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
 )
+
+// damageDir returns the search index's directory as txn sees it.
+func damageDir(t *testing.T, txn *badger.Txn) *segDir {
+	t.Helper()
+	v, _, err := get(txn, key.Segments())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := decodeSegDir(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// damageSegment adds a segment that build fills to the search index.
+func damageSegment(t *testing.T, txn *badger.Txn, build func(*segBuilder) error) error {
+	d := damageDir(t, txn)
+	b := newSegBuilder(d.next, txn.Set)
+	if err := build(b); err != nil {
+		return err
+	}
+	info, err := b.finish()
+	if err != nil {
+		return err
+	}
+	d.live = append(d.live, info)
+	d.next++
+	return txn.Set(key.Segments(), d.encode())
+}
 
 // Check finds each kind of damage a bug could leave.
 func TestCheckFindsDamage(t *testing.T) {
@@ -28,21 +59,55 @@ func TestCheckFindsDamage(t *testing.T) {
 			return txn.Delete(key.QuoteIndex(key.KindQuoteBySpeaker, q.SpeakerID[:], q.Published, q.ID))
 		}, "index entry"},
 		{"word posting missing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			var sfx [key.SuffixLen]byte
-			copy(sfx[:], key.Suffix(q.Published, q.ID))
-			return txn.Delete(key.FreshPosting("talks", sfx))
+			// Deleted from its segment, with nothing in its place.
+			d := damageDir(t, txn)
+			pos, _ := search.Positions(q.Text)
+			ds := []segDelete{{suffix: [key.SuffixLen]byte(key.Suffix(q.Published, q.ID)), postings: len(pos)}}
+			d.live[0].deleted, d.live[0].delSeq = len(pos), d.next
+			if err := txn.Set(key.SegmentDeletes(d.live[0].num, d.next), encodeDeletes(ds)); err != nil {
+				return err
+			}
+			d.next++
+			return txn.Set(key.Segments(), d.encode())
 		}, `word "talks": posting of quote`},
 		{"word posting twice", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			p := wordPostings(q)["talks"]
-			return txn.Set(key.WordBlock("talks", key.FinalSuffix), encodeBlock([]posting{p}))
-		}, `in a block too`},
+			return damageSegment(t, txn, func(b *segBuilder) error {
+				if err := b.add("talks", wordPostings(q)["talks"]); err != nil {
+					return err
+				}
+				return b.term(termEntry{word: "talks", stem: "talk", postings: 1})
+			})
+		}, `live in segment 1 too`},
 		{"word posting of another quote", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			p := wordPostings(q)["talks"]
-			return txn.Set(key.WordBlock("zebra", key.FinalSuffix), encodeBlock([]posting{p}))
+			return damageSegment(t, txn, func(b *segBuilder) error {
+				if err := b.add("zebra", wordPostings(q)["talks"]); err != nil {
+					return err
+				}
+				return b.term(termEntry{word: "zebra", stem: "zebra", df: 1, postings: 1})
+			})
 		}, "no quote calls for"},
-		{"word block malformed", func(txn *badger.Txn, r PutResult, q quoteRec) error {
-			return txn.Set(key.WordBlock("talks", key.FinalSuffix), []byte{9, 9})
+		{"document frequency off", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return damageSegment(t, txn, func(b *segBuilder) error {
+				return b.term(termEntry{word: "talks", stem: "talk", df: 1})
+			})
+		}, `segments count 2 quotes holding it, the quotes 1`},
+		{"dictionary off", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return damageSegment(t, txn, func(b *segBuilder) error {
+				return b.term(termEntry{word: "walrus", stem: "walrus", postings: 3})
+			})
+		}, `word "walrus": no postings, the dictionary says 3`},
+		{"segment block malformed", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			it := keysOnly(txn, key.Segment(key.KindSegmentBlock, 1))
+			defer it.Close()
+			it.Rewind()
+			return txn.Set(it.Item().KeyCopy(nil), []byte{9, 9})
 		}, "malformed"},
+		{"segment nobody lists", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set(key.SegmentTerms(99, "talks"), nil)
+		}, "segment 99 is not in the directory"},
+		{"directory malformed", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			return txn.Set(key.Segments(), []byte{1, 2})
+		}, "malformed search index"},
 		{"number taken twice", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			var v venueRec
 			if err := load(txn, key.KindVenue, q.VenueID, &v); err != nil {

@@ -106,12 +106,15 @@
 // quotes change of the search index and the counts (tally), the record
 // counters, numbers and edges (ledger), and what the batch keeps for its
 // later articles (batch). Writers keep the committed values of the
-// counts they touch in memory (the term dictionary, the dashboard
-// counts), so that common words and busy days are not read back for every
-// article, and add word postings as keys of their own, merged into blocks
-// every 256 article writes. Reindex drops everything derived and hands a
-// Rebuild to write the stored articles again through the same writer, in
-// the order they were first stored.
+// dashboard counts they touch in memory, so that busy days are not read
+// back for every article, and write the search index of what a
+// transaction changed as one new segment (see Search below): a batch
+// whose articles fit one transaction adds one segment, however many
+// articles it holds, and a quote that later articles of the batch
+// change again is indexed once, as the batch leaves it. Reindex drops everything derived
+// and hands a Rebuild to write the stored articles again through the same
+// writer, in the order they were first stored, each transaction running
+// every segment merge it calls for.
 //
 // The search index, the facets and the dashboard counts follow a quote's
 // canonical text and first printing: a statement counts once, on the day
@@ -199,32 +202,93 @@
 //
 // Layout 5 had an index of the printings of an article (0x19 <article id>
 // <occurrence id>, valued with the quote id), which the values of 0x10 made
-// redundant, and an exact key for every quotation.
+// redundant, an exact key for every quotation, JSON quote and occurrence
+// records, and a search index of word blocks (0x14), fresh postings (0x17)
+// and a term dictionary (0x15) rewritten in place. The upgrade to layout 6
+// (upgrade6.go) rewrites the records and the values of 0x10, drops 0x19,
+// rebuilds the match index, then turns the blocks and fresh postings into
+// the first segment and drops them, and sets the version last; each part
+// can run again, so an upgrade cut short finishes when the store is next
+// opened.
 //
-// Search (graph/search; posting.go and quote.go here), over each quote's
-// canonical text. A word is a token as above; positions count the words
-// of the quote text from 0. The word index keeps each word's postings in blocks of up to 64, one
-// key per block named by its last posting's <date><quote id> (the word's
-// final block by 24 bytes 0xff), so that reading a common word costs a
-// Badger step per few dozen quotes, not per quote, and a forward seek
-// lands on the right block:
+// Search (graph/search; segment.go, tally.go, merge.go, search.go here),
+// over each quote's canonical text. A word is a token as above;
+// positions count the words of the quote text from 0. The index is a set
+// of segments, as Lucene's is: each written once, whole, by the
+// transaction whose quotes it indexes (one article, or a batch of them)
+// or by a merge of older segments, and never changed after. A segment
+// number is 8 bytes big-endian, handed out in order and never reused.
 //
-//	0x14 <word> 0x00 <date> <quote id>    a block: uvarint count, then per posting the
-//	                                      date (uvarint gap from the previous), the quote
-//	                                      id and a uvarint-length value: the facets, the
+//	0x80                                  the directory, one key: a version byte (1), then
+//	                                      uvarints: the next segment number; the live
+//	                                      segments, each its number, postings, postings
+//	                                      deleted, dictionary entries, bytes, the number of
+//	                                      the last write that deleted some of its postings
+//	                                      (0 for none), the first and last date of its
+//	                                      postings; the merges under way, each its output,
+//	                                      the last write whose deletions it applies, and
+//	                                      its inputs; the merged segments whose keys are
+//	                                      still to delete
+//	0x81 <segment> <word> 0x00 <date> <quote id>
+//	                                      a block of the segment's postings, named by its
+//	                                      last; postings sorted by word, then date and
+//	                                      quote, cut into blocks of about 4 KiB or 128
+//	                                      postings. Value: uvarint count of runs, then per
+//	                                      run the word (uvarint length, bytes), its postings
+//	                                      (uvarint) and their bytes (uvarint), then each
+//	                                      posting: the date (uvarint gap from the run's
+//	                                      previous posting, the first whole), the quote id,
+//	                                      and a uvarint-length value: the facets, the
 //	                                      speaker, venue and outlet numbers (uvarint, 0
 //	                                      for none), the quote's length in words and the
 //	                                      word's positions (uvarint gaps)
-//	0x15 <stem> 0x00 <word>               term dictionary: the words by English (Porter2)
-//	                                      stem, with the number of quotes that have the
-//	                                      word, uint64 big-endian; deleted at zero
-//	0x17 <word> 0x00 <date> <quote id>    a fresh posting, written by an article write
-//	                                      (value as a posting in a block) and moved into
-//	                                      the word's blocks every 256 writes, many postings
-//	                                      a block write (fresh.go); a posting is in a block
-//	                                      or fresh, never both, and readers read both
+//	0x82 <segment> <word>                 a block of the segment's term dictionary, named
+//	                                      by its last word; words sorted. Value: uvarint
+//	                                      count, then per word the word (uvarint length,
+//	                                      bytes), its English (Porter2) stem (uvarint bytes
+//	                                      shared with the word, uvarint length and bytes of
+//	                                      the rest), the change the segment makes to the
+//	                                      number of quotes holding the word (zigzag
+//	                                      varint) and its postings in the segment (uvarint)
+//	0x83 <segment> <write>                the segment's postings that a later write (the
+//	                                      number it was given) deleted: uvarint count,
+//	                                      then per quote its <date><quote id> and the
+//	                                      number of its postings (words) in the segment
 //
-// The final block of a word has the key 0x14 <word> 0x00 <0xff × 24>.
+// A forward seek to 0x81 <segment> <word> 0x00 <date> <quote id> lands on
+// the block holding the word's first posting at or after it; the word's
+// postings go on into the next block only when this block's last posting
+// is the word's. A quote's postings live in exactly one live segment and
+// are not deleted there. A write that takes a quote out of the index, or
+// changes what of it the index holds (its canonical text, kind,
+// confidence, first date, speaker, venue or outlet), marks its postings
+// deleted in the segment holding them (0x83, one key per segment and
+// write) and writes the new ones in its own segment: a deleted-documents
+// set per segment, as Lucene's, applied by readers and dropped by the
+// merge that rewrites the segment. Document frequencies are exact: a
+// segment's dictionary holds signed changes, +1 for each quote it adds
+// holding the word and -1 for each its write took out, so the number of
+// quotes holding a word is the sum over the live segments, whatever they
+// still hold deleted; a merge adds its inputs' changes up. The number of
+// quotes and of words (for the mean length) are the counters "quotes"
+// and "words". A write that changes nothing of the index writes none of
+// these keys.
+//
+// Merges (merge.go) by size tiers: a segment's level is how many times 8
+// its size (postings and dictionary entries) is above 2,048; a level that
+// holds 8 segments has its smallest (up to 16) merged into one, and a
+// segment a quarter of whose postings are deleted is rewritten alone. A
+// merge of at most 16,384 runs in one transaction right after the write
+// that called for it, while that write still holds the writer; larger
+// ones run in the background on a store on disk open for writing, two
+// workers (merges of at most 262,144, and larger), each reading its
+// inputs from one snapshot and writing its output in batches of 4 MiB
+// while writes go on, then holding the writer for one transaction that
+// lists the output in the directory in place of its inputs (carrying
+// over the deletions writes made in the inputs meanwhile), then deleting
+// the inputs' keys. A merge cut short by Close, its context or a crash is
+// found in the directory and its output deleted by the next. An
+// in-memory store runs every merge in the write that calls for it.
 //
 // Speakers, venues and outlets carry a number ("num" in their records,
 // copied into their quotes' records), small and never reused, handed out
@@ -331,7 +395,10 @@
 // reverse; it reads quote records only for the page it returns (and, for
 // a search whose last word is a very short prefix, to check the text).
 // Ranking by relevance scores every match with BM25 from the postings
-// and the dictionary. QuotesBy adds up rollups, whole years, months and
+// and the segments' dictionaries, which a store keeps in memory once read
+// (segcache.go): a search looks a word's stem group and prefix up in each
+// live segment's dictionary, reads a segment's few postings of a word at
+// once and its many block by block, and skips the ones deleted. QuotesBy adds up rollups, whole years, months and
 // days of a range; Timeline reads timelines, or for filters of several
 // dimensions counts matches by the date in their keys. Listings are paged
 // by opaque cursors; Check verifies every record against every index and

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -122,10 +124,10 @@ func TestGoldenKeys(t *testing.T) {
 		{"quote by date undated", hx(key.QuoteIndex(key.KindQuoteByDate, nil, time.Time{}, gid2))},
 		{"quote by date 1960", hx(key.QuoteIndex(key.KindQuoteByDate, nil, time.Date(1960, 5, 1, 0, 0, 0, 0, time.UTC), gid2))},
 		{"quote by outlet", hx(key.QuoteIndex(key.KindQuoteByOutlet, gid1[:], gday, gid2))},
-		{"word block", hx(key.WordBlock("talks", sfx))},
-		{"word block final", hx(key.WordBlock("talks", key.FinalSuffix))},
-		{"fresh posting", hx(key.FreshPosting("talks", sfx))},
-		{"term", hx(key.Term(search.Stem("talks"), "talks"))},
+		{"word block (layout 5)", hx(key.WordBlock("talks", sfx))},
+		{"word block final (layout 5)", hx(key.WordBlock("talks", key.FinalSuffix))},
+		{"fresh posting (layout 5)", hx(key.FreshPosting("talks", sfx))},
+		{"term (layout 5)", hx(key.Term(search.Stem("talks"), "talks"))},
 		{"conflict", hx(key.Record(key.KindConflict, gid2))},
 		{"occurrence by quote", hx(occEntries[0].k)},
 		{"match key exact", hx(key.Match("=0123456789abcdef"))},
@@ -156,6 +158,10 @@ func TestGoldenKeys(t *testing.T) {
 		{"candidate", hx(key.Record(key.KindCandidate, gid1))},
 		{"candidate pair", hx(candidateIndex(candidateRec{ID: gid1, A: gid3, B: gid2})[0].k)},
 		{"decision", hx(key.Decision("ana silva", "anna silva"))},
+		{"segments", hx(key.Segments())},
+		{"segment block", hx(key.SegmentBlock(0x0102, "talks", sfx[:]))},
+		{"segment terms", hx(key.SegmentTerms(0x0102, "talks"))},
+		{"segment deletes", hx(key.SegmentDeletes(0x0102, 0x0304))},
 	}
 	golden(t, "keys.golden", hexLines(lines))
 }
@@ -192,6 +198,27 @@ func TestGoldenValues(t *testing.T) {
 		{suffix: [key.SuffixLen]byte(key.Suffix(gday, gid2)), val: encodeFacts(quote, length, []int{0, 4, 70})},
 		{suffix: [key.SuffixLen]byte(key.Suffix(time.Time{}, gid3)), val: encodeFacts(quoteRec{Kind: KindIndirect}, 1, []int{0})},
 	}
+	// A segment of two words, their postings in one block.
+	segment := map[string]string{}
+	b := newSegBuilder(0x0102, func(k, v []byte) error {
+		segment[map[key.Kind]string{key.KindSegmentBlock: "block", key.KindSegmentTerms: "terms"}[key.Kind(k[0])]] = hx(v)
+		return nil
+	})
+	for _, w := range []string{"peace", "talks"} {
+		for _, p := range []posting{block[2], block[0], block[1]} {
+			if err := b.add(w, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, e := range []termEntry{{word: "peace", stem: "peac", df: -2, postings: 3}, {word: "talks", stem: "talk", df: 3, postings: 3}} {
+		if err := b.term(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.finish(); err != nil {
+		t.Fatal(err)
+	}
 	lines := [][2]string{
 		{"article", rec(articleRec{
 			ID: gid1, Key: "https://example.com/a1", SourceID: "src-1", URL: "https://example.com/a1", Title: "Talks <over>",
@@ -223,7 +250,18 @@ func TestGoldenValues(t *testing.T) {
 		{"decision", rec(decisionRec{Action: decisionApart, At: gday})},
 		{"quote facets", hx(quoteFacets(quote))},
 		{"posting facts", hx(encodeFacts(quote, length, pos["talks"]))},
-		{"word block", hx(encodeBlock(block))},
+		{"word block (layout 5)", hx(encodeBlock(block))},
+		{"segment block", segment["block"]},
+		{"segment terms", segment["terms"]},
+		{"segment deletes", hx(encodeDeletes([]segDelete{{suffix: block[0].suffix, postings: 3}, {suffix: block[1].suffix, postings: 300}}))},
+		{"segment directory", hx((&segDir{next: 0x0309,
+			live: []segInfo{
+				{num: 1, postings: 1000, deleted: 12, terms: 300, bytes: 40000, delSeq: 0x0300, minDate: 0, maxDate: key.Date(gday)},
+				{num: 0x0302, postings: 3, terms: 2, bytes: 90, minDate: key.Date(gday), maxDate: key.Date(gday)},
+			},
+			merging:  []segMerge{{out: 0x0308, through: 0x0307, ins: []uint64{1, 0x0302}}},
+			dropping: []uint64{0x0305, 0x0306},
+		}).encode())},
 		{"match postings", hx(appendPosting(appendPosting(nil, occRec{ID: gid1, QuoteID: gid2}), occRec{ID: gid3, QuoteID: gid2}))},
 		{"occurrence by quote", hx(occIndex(occRec{ID: gid3, QuoteID: gid2, ArticleID: gid1, SpeakerID: gid3})[0].v)},
 		{"quote by article", hx(quoteIndex(quote)[0].v)},
@@ -407,11 +445,12 @@ func TestGoldenStore(t *testing.T) {
 	}
 	// Every kind of key but the loader's mark is written.
 	for _, p := range []key.Kind{key.KindMeta, key.KindArticle, key.KindQuote, key.KindSpeaker, key.KindVenue, key.KindOutlet, key.KindText, key.KindOccurrence, key.KindCounter,
-		key.KindQuoteByArticle, key.KindQuoteBySpeaker, key.KindQuoteByVenue, key.KindQuoteByDate, key.KindWordBlock, key.KindTerm, key.KindQuoteByOutlet,
-		key.KindFreshPosting, key.KindOccurrenceByQuote, key.KindMatch, key.KindConflict, key.KindSpeakerByName, key.KindSpeakerLookup,
+		key.KindQuoteByArticle, key.KindQuoteBySpeaker, key.KindQuoteByVenue, key.KindQuoteByDate, key.KindQuoteByOutlet,
+		key.KindOccurrenceByQuote, key.KindMatch, key.KindConflict, key.KindSpeakerByName, key.KindSpeakerLookup,
 		key.KindSpeakerByToken, key.KindSpeakerByBlock, key.KindRoleSeen, key.KindSpeakerMember, key.KindVenueByName, key.KindVenueLookup, key.KindVenueByToken,
 		key.KindOutletByName, key.KindArticleByKey, key.KindArticleByDate, key.KindArticleCopy, key.KindSpeakerVenue, key.KindRollup, key.KindTimeline,
-		key.KindCandidate, key.KindCandidatePair, key.KindDecision} {
+		key.KindCandidate, key.KindCandidatePair, key.KindDecision,
+		key.KindSegments, key.KindSegmentBlock, key.KindSegmentTerms, key.KindSegmentDeletes} {
 		if !kinds[p] {
 			t.Errorf("the golden store has no key of kind %#02x", p)
 		}
@@ -462,7 +501,9 @@ func restoreDump(t *testing.T, dir, name string) {
 
 // TestUpgradeFrom4 opens the golden store as layout 4 wrote it, with
 // names in Greek and Cyrillic that layout 4 did not fold, and finds it
-// upgraded to the store layout 5 writes: the same keys and values.
+// upgraded to the store layout 6 writes: the same keys and values but for
+// the search index, which holds the same postings and counts in other
+// segments.
 func TestUpgradeFrom4(t *testing.T) {
 	ctx := t.Context()
 	dir := t.TempDir()
@@ -475,17 +516,12 @@ func TestUpgradeFrom4(t *testing.T) {
 	if err := s.Check(ctx); err != nil {
 		t.Fatalf("after the upgrade: %v", err)
 	}
-	// Layout 5 writes fresh postings that a merge moves into blocks; the
-	// upgrade writes blocks.
 	fresh := goldenStore(t)
-	for _, s := range []*Store{s, fresh} {
-		if err := s.MergePostings(ctx); err != nil {
-			t.Fatal(err)
-		}
+	if diff := cmp.Diff(dumpBesideSearch(t, fresh), dumpBesideSearch(t, s)); diff != "" {
+		t.Errorf("the upgraded store differs from the store layout 6 writes (-want +got):\n%s", diff)
 	}
-	got, want := dumpStore(t, s), dumpStore(t, fresh)
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("the upgraded store differs from the store this layout writes (-want +got):\n%s", diff)
+	if diff := cmp.Diff(searchDump(t, fresh), searchDump(t, s)); diff != "" {
+		t.Errorf("the upgraded store's search index differs from the one layout 6 writes (-want +got):\n%s", diff)
 	}
 	sp, err := s.SpeakerByName(ctx, "Κυριακος Μητσοτακης")
 	if err != nil || sp.Name != "Κυριάκος Μητσοτάκης" {
@@ -499,28 +535,182 @@ func TestUpgradeFrom4(t *testing.T) {
 
 // TestUpgradeFrom5 opens the golden store as layout 5 wrote it (JSON
 // quote and occurrence records, an index of occurrences by article, an
-// exact match key for every quotation) and finds it upgraded in place to
-// the store layout 6 writes: the same keys and values.
+// exact match key for every quotation, the word index in blocks and fresh
+// postings) and finds it upgraded in place to the store layout 6 writes:
+// the same keys and values but for the search index, which is one
+// segment holding the postings and counts that the segments of the store
+// layout 6 writes hold; the same when an upgrade was cut short before,
+// while rewriting the records, after them, while writing the segment or
+// after it.
 func TestUpgradeFrom5(t *testing.T) {
-	ctx := t.Context()
-	dir := t.TempDir()
-	restoreDump(t, dir, "store-layout5.golden")
-	s, err := Open(dir, Options{})
+	fresh := goldenStore(t)
+	records := func(t *testing.T, s *Store) {
+		if _, _, err := s.recordsFrom5(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		name string
+		cut  func(t *testing.T, s *Store) // what an upgrade cut short left
+	}{
+		{"whole", nil},
+		{"cut while rewriting the records", func(t *testing.T, s *Store) {
+			// One occurrence record rewritten, the index of printings by
+			// article and the match index half dropped.
+			err := s.db.Update(func(txn *badger.Txn) error {
+				for _, kind := range []key.Kind{key.KindOccurrence, key.KindOccurrenceByArticle, key.KindMatch} {
+					it := txn.NewIterator(badger.IteratorOptions{Prefix: kind.Prefix()})
+					it.Rewind()
+					k := it.Item().KeyCopy(nil)
+					v, err := it.Item().ValueCopy(nil)
+					it.Close()
+					if err != nil {
+						return err
+					}
+					if kind != key.KindOccurrence {
+						if err := txn.Delete(k); err != nil {
+							return err
+						}
+						continue
+					}
+					var o occRec
+					if err := decodeRecord(v, &o); err != nil {
+						return err
+					}
+					if err := txn.Set(k, encodeOcc(&o)); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"cut after the records", records},
+		{"cut while writing the segment", func(t *testing.T, s *Store) {
+			records(t, s)
+			err := s.db.Update(func(txn *badger.Txn) error {
+				return txn.Set(key.SegmentBlock(1, "zebra", make([]byte, key.SuffixLen)), []byte{1, 2, 3})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"cut after writing the segment", func(t *testing.T, s *Store) {
+			records(t, s)
+			info, err := s.segmentFrom5()
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := &segDir{next: 2, live: []segInfo{info}}
+			if err := s.db.Update(func(txn *badger.Txn) error { return txn.Set(key.Segments(), d.encode()) }); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx := t.Context()
+			dir := t.TempDir()
+			restoreDump(t, dir, "store-layout5.golden")
+			if tt.cut != nil {
+				db, err := badger.Open(badger.DefaultOptions(dir).WithLogger(nil))
+				if err != nil {
+					t.Fatal(err)
+				}
+				tt.cut(t, &Store{db: db, log: slog.New(slog.DiscardHandler)})
+				if err := db.Close(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s, err := Open(dir, Options{GCInterval: -1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			if err := s.Check(ctx); err != nil {
+				t.Fatalf("after the upgrade: %v", err)
+			}
+			st, err := s.SearchStats(ctx)
+			if err != nil || st.Segments != 1 || st.Deleted != 0 {
+				t.Errorf("SearchStats = %+v, %v; want one segment", st, err)
+			}
+			if diff := cmp.Diff(dumpBesideSearch(t, fresh), dumpBesideSearch(t, s)); diff != "" {
+				t.Errorf("the upgraded store differs from the store layout 6 writes (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(searchDump(t, fresh), searchDump(t, s)); diff != "" {
+				t.Errorf("the upgraded store's search index differs from the one layout 6 writes (-want +got):\n%s", diff)
+			}
+			qs, _, err := s.Quotes(ctx, QuoteFilter{Search: "talks riyadh", Order: OrderRelevance}, Page{})
+			if err != nil || len(qs) != 1 || qs[0].Occurrences != 3 {
+				t.Errorf("search after the upgrade: %+v, %v", qs, err)
+			}
+		})
+	}
+}
+
+// dumpBesideSearch is dumpStore without the search index's keys, which
+// stores holding the same postings may hold in other segments.
+func dumpBesideSearch(t *testing.T, s *Store) string {
+	t.Helper()
+	var b strings.Builder
+	for line := range strings.Lines(dumpStore(t, s)) {
+		k, _ := hex.DecodeString(line[:2])
+		if kind := key.Kind(k[0]); kind < key.KindSegments || kind > key.KindSegmentDeletes {
+			b.WriteString(line)
+		}
+	}
+	return b.String()
+}
+
+// searchDump lists the search index as searches read it, whatever
+// segments hold it: every posting not deleted (word, suffix, value), and
+// every word's document frequency added up over the segments.
+func searchDump(t *testing.T, s *Store) string {
+	t.Helper()
+	var lines []string
+	df := map[string]int64{}
+	err := s.db.View(func(txn *badger.Txn) error {
+		d, err := s.segs.directory(txn)
+		if err != nil {
+			return err
+		}
+		for _, g := range d.live {
+			dict, err := s.segs.dict(txn, g.num)
+			if err != nil {
+				return err
+			}
+			for _, e := range dict.terms {
+				df[e.word] += e.df
+			}
+			dels, err := s.segs.deletes(txn, g)
+			if err != nil {
+				return err
+			}
+			sc := newSegScan(txn, g.num)
+			for w, p, ok := sc.cur(); ok; w, p, ok = sc.cur() {
+				if !slices.Contains(dels, p.suffix) {
+					lines = append(lines, fmt.Sprintf("%s %x %x", w, p.suffix, p.val))
+				}
+				sc.next()
+			}
+			sc.close()
+			if sc.err != nil {
+				return sc.err
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	if err := s.Check(ctx); err != nil {
-		t.Fatalf("after the upgrade: %v", err)
+	for w, n := range df {
+		if n != 0 {
+			lines = append(lines, fmt.Sprintf("df %s %d", w, n))
+		}
 	}
-	got, want := dumpStore(t, s), dumpStore(t, goldenStore(t))
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("the upgraded store differs from the store layout 6 writes (-want +got):\n%s", diff)
-	}
-	qs, _, err := s.Quotes(ctx, QuoteFilter{Search: "riyadh"}, Page{})
-	if err != nil || len(qs) != 1 || qs[0].Occurrences != 3 {
-		t.Errorf("search after the upgrade: %+v, %v", qs, err)
-	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
 }
 
 // Two speakers whose names layout 4 told apart and layout 5 folds alike

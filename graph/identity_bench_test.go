@@ -1,11 +1,9 @@
 package graph
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -16,8 +14,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/dgraph-io/badger/v4"
-
-	"github.com/graphd/graphd/graph/key"
 )
 
 // The identity benchmark measures what speaker identity, quote grouping
@@ -276,11 +272,11 @@ func BenchmarkIdentity(b *testing.B) {
 			in := gen.next()
 			quotes += len(in.Quotes)
 			b.StartTimer()
-			// The word index merges its fresh postings into blocks every
-			// mergeEvery writes, inside the write; as the two kinds
-			// alternate, that write would always be of one kind. It is left
-			// out of both.
-			merging := (s.writes+1)%mergeEvery == 0
+			// A write that fills a level of the search index with segments
+			// merges them, inside the write; as the two kinds alternate,
+			// that write would always be of one kind. It is left out of
+			// both.
+			merging := s.mergesNext(b)
 			start := time.Now()
 			if err := s.putBatch(b.Context(), []ArticleInput{in}, mode == 0); err != nil {
 				b.Fatal(err)
@@ -300,43 +296,58 @@ func BenchmarkIdentity(b *testing.B) {
 	b.ReportMetric(float64(quotes)/float64(2*b.N), "quotes/article")
 }
 
-// BenchmarkMergePostings merges a backlog of fresh word postings into the
-// word blocks of the identity benchmark's store (100,000 articles, or
-// GRAPHD_BENCH_ARTICLES), the merge that failed there as "too large for
-// one transaction" before it learnt to halve its batches:
+// mergesNext reports whether the next write will merge segments of the
+// search index as it ends: whether it makes a level of them full.
+func (s *Store) mergesNext(b *testing.B) bool {
+	var d *segDir
+	err := s.db.View(func(txn *badger.Txn) (err error) {
+		d, err = s.segs.directory(txn)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for _, g := range d.live {
+		if !d.busy(g.num) && mergeLevel(g.size()) == 0 {
+			n++
+		}
+	}
+	return n+1 >= mergeFactor
+}
+
+// BenchmarkMergeSegments merges the search index of the identity
+// benchmark's store (100,000 articles, or GRAPHD_BENCH_ARTICLES) after a
+// backlog of writes:
 //
-//	go test ./graph -run '^$' -bench BenchmarkMergePostings -benchtime 1x -count 3 -cpu 1 -timeout 1h
+//	go test ./graph -run '^$' -bench BenchmarkMergeSegments -benchtime 1x -count 3 -cpu 1 -timeout 1h
 //
 // Each iteration first stores 2,000 more articles of the stream
-// (GRAPHD_BENCH_BACKLOG sets another number), 50 a transaction, without
-// merging (untimed), then merges everything fresh,
-// the first time with whatever earlier runs left. It reports the postings
-// merged, and how often a batch was halved.
-func BenchmarkMergePostings(b *testing.B) {
+// (GRAPHD_BENCH_BACKLOG sets another number), 50 a transaction
+// (untimed), then runs every merge the index calls for (MergePostings).
+// It reports the postings the merges wrote.
+func BenchmarkMergeSegments(b *testing.B) {
 	n := 100_000
 	if v, err := strconv.Atoi(os.Getenv("GRAPHD_BENCH_ARTICLES")); err == nil && v > 0 {
 		n = v
 	}
 	s, gen := benchStore(b, n)
 	ctx := b.Context()
-	var logged bytes.Buffer
-	s.log = slog.New(slog.NewTextHandler(&logged, nil))
-	fresh := func() int {
-		var c int
-		if err := s.db.View(func(txn *badger.Txn) error { c = countKeys(txn, key.KindFreshPosting.Prefix()); return nil }); err != nil {
-			b.Fatal(err)
-		}
-		return c
-	}
 	backlog := 2000
 	if v, err := strconv.Atoi(os.Getenv("GRAPHD_BENCH_BACKLOG")); err == nil && v > 0 {
 		backlog = v
+	}
+	written := func() int {
+		ss, err := s.SearchStats(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return int(ss.MergedPostings)
 	}
 	merged := 0
 	for b.Loop() {
 		b.StopTimer()
 		for range (backlog + 49) / 50 {
-			s.writes = 1 // no merge on the way: noteWrite merges every mergeEvery
 			ins := make([]ArticleInput, 50)
 			for i := range ins {
 				ins[i] = gen.next()
@@ -345,18 +356,14 @@ func BenchmarkMergePostings(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		postings := fresh()
+		before := written()
 		b.StartTimer()
 		if err := s.MergePostings(ctx); err != nil {
-			b.Fatalf("merging %d fresh postings: %v", postings, err)
+			b.Fatal(err)
 		}
 		b.StopTimer()
-		if left := fresh(); left != 0 {
-			b.Fatalf("%d fresh postings left after merging %d", left, postings)
-		}
-		merged += postings
+		merged += written() - before
 		b.StartTimer()
 	}
 	b.ReportMetric(float64(merged)/float64(b.N), "postings/op")
-	b.ReportMetric(float64(strings.Count(logged.String(), "halved"))/float64(b.N), "halvings/op")
 }

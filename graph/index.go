@@ -20,9 +20,9 @@ type entry struct{ k, v []byte }
 // and Check all use them, so the three cannot disagree.
 
 // quoteIndex returns the index entries of q but its word postings
-// (wordPostings), which live in blocks. Every value is the quote's facets;
-// the article's is followed by the id of the article's printing of it,
-// here its first.
+// (wordPostings), which live in the search index's segments. Every value
+// is the quote's facets; the article's is followed by the id of the
+// article's printing of it, here its first.
 func quoteIndex(q quoteRec) []entry {
 	f := quoteFacets(q)
 	es := make([]entry, 0, 5)
@@ -67,9 +67,9 @@ func quoteEntries(q quoteRec, occs []occRec) []entry {
 }
 
 // quoteCounts calls add with each count a quote adds one to (or, for the
-// words counter, its length): the term dictionary, the dashboard
-// rollups and timelines. Writes, deletes, bulk loads and Check all use
-// it.
+// words counter, its length): the dashboard rollups and timelines. (The
+// number of quotes holding each word is kept by the search index's
+// segments.) Writes, deletes, bulk loads and Check all use it.
 func quoteCounts(q quoteRec, add func(k []byte, n int64)) {
 	termCounts(q, add)
 	for _, d := range quoteDims(q) {
@@ -85,13 +85,10 @@ func quoteCounts(q quoteRec, add func(k []byte, n int64)) {
 	}
 }
 
-// termCounts calls add with the counts of quoteCounts that follow the
-// words of a quote's text: the term dictionary and the words counter.
+// termCounts calls add with the count of quoteCounts that follows the
+// words of a quote's text: the words counter.
 func termCounts(q quoteRec, add func(k []byte, n int64)) {
-	pos, length := search.Positions(q.Text)
-	for w := range pos {
-		add(key.Term(search.Stem(w), w), 1)
-	}
+	_, length := search.Positions(q.Text)
 	add(key.Counter(key.CounterWords), int64(length))
 }
 

@@ -736,7 +736,7 @@ func (l *Loader) Close() error {
 				return err
 			}
 		}
-		if err := writeWordBlocks(l.words, l.set); err != nil {
+		if err := writeIndex(l.words, l.set); err != nil {
 			return err
 		}
 		for e, n := range l.edges {
@@ -760,25 +760,12 @@ func (l *Loader) Close() error {
 			return dbErr("load", err)
 		}
 		l.s.resetCaches()
+		l.s.segs.reset()
 		return l.s.db.Update(func(txn *badger.Txn) error { return del(txn, key.Loading()) })
 	}()
 	if err != nil {
 		l.wb.Cancel()
 		return fmt.Errorf("load: %w", errors.Join(err, l.s.clearLoad()))
-	}
-	return nil
-}
-
-// writeWordBlocks writes the word index of postings gathered in memory.
-func writeWordBlocks(words map[string][]posting, set func(k, v []byte) error) error {
-	for w, ps := range words {
-		slices.SortFunc(ps, posting.less)
-		parts := splitBlocks(ps)
-		for i, k := range blockKeys(w, parts, true) {
-			if err := set(k, encodeBlock(parts[i])); err != nil {
-				return err
-			}
-		}
 	}
 	return nil
 }
@@ -826,5 +813,6 @@ func (s *Store) clearLoad() error {
 		return dbErr("clear an unfinished load", err)
 	}
 	s.resetCaches()
+	s.segs.reset()
 	return nil
 }

@@ -120,7 +120,7 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 	var out []Quote
 	var info PageInfo
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		p, f, err := planSpeakers(txn, f, back)
+		p, f, err := planSpeakers(txn, &s.segs, f, back)
 		if err != nil {
 			return err
 		}
@@ -179,13 +179,13 @@ func (s *Store) Quotes(ctx context.Context, f QuoteFilter, page Page) ([]Quote, 
 
 // planSpeakers plans f with every speaker standing for everyone merged
 // with them, and returns the plan with the filter it was made for; a
-// reverse plan runs against f.Order.
-func planSpeakers(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, QuoteFilter, error) {
+// reverse plan runs against f.Order. segs caches the search index.
+func planSpeakers(txn *badger.Txn, segs *segCache, f QuoteFilter, reverse bool) (*plan, QuoteFilter, error) {
 	f, err := expandSpeakers(txn, f)
 	if err != nil {
 		return nil, f, err
 	}
-	p, err := planQuotes(txn, f, reverse)
+	p, err := planQuotes(txn, segs, f, reverse)
 	return p, f, err
 }
 
@@ -274,7 +274,7 @@ func countedTotal(txn *badger.Txn, f QuoteFilter) (int, bool, error) {
 // scanQuotes calls fn with the index suffix (date, quote id) of every
 // quote f selects, in date order.
 func (s *Store) scanQuotes(ctx context.Context, txn *badger.Txn, f QuoteFilter, fn func(suffix []byte)) error {
-	p, err := planQuotes(txn, f, false)
+	p, err := planQuotes(txn, &s.segs, f, false)
 	if err != nil {
 		return err
 	}
@@ -297,7 +297,7 @@ func (s *Store) rankedQuotes(ctx context.Context, f QuoteFilter, page Page) ([]Q
 	var info PageInfo
 	n := page.size()
 	err = s.view(ctx, func(txn *badger.Txn) error {
-		p, _, err := planSpeakers(txn, f, false)
+		p, _, err := planSpeakers(txn, &s.segs, f, false)
 		if err != nil {
 			return err
 		}
@@ -426,7 +426,9 @@ type plan struct {
 	textOnly                  []search.Term  // checked on the text
 	n, avg                    float64        // quotes and mean words, for BM25
 	its                       []*badger.Iterator
-	fresh                     *badger.Iterator // over every fresh posting, to see which words have some
+	segs                      *segCache        // nil to read segments from txn alone
+	segDir                    *segDir          // the search index's segments, once read
+	blocks                    *badger.Iterator // over every segment block, for short runs read at once
 	pos                       [][]int          // scratch
 	facts                     facts            // scratch
 
@@ -472,23 +474,6 @@ func (p *plan) index(prefix []byte) *indexStream {
 	return &indexStream{it: p.iterator(prefix, p.scanDir() < 0), prefix: prefix, dir: p.scanDir(), lo: p.lo, hi: p.hi}
 }
 
-// words reads the postings of word w: its blocks and, if it has any, its
-// fresh postings. One iterator looks for fresh postings of every word:
-// most words have none, and an iterator costs more than a seek.
-func (p *plan) words(w string) stream {
-	prefix := key.Word(key.KindWordBlock, w)
-	blocks := &blockStream{it: p.iterator(prefix, false), prefix: prefix, lo: p.lo, hi: p.hi}
-	fprefix := key.Word(key.KindFreshPosting, w)
-	if p.fresh == nil {
-		p.fresh = p.iterator(key.KindFreshPosting.Prefix(), false)
-	}
-	if p.fresh.Seek(fprefix); !p.fresh.ValidForPrefix(fprefix) {
-		return blocks
-	}
-	fresh := &indexStream{it: p.iterator(fprefix, false), prefix: fprefix, dir: 1, lo: p.lo, hi: p.hi}
-	return union(1, []stream{blocks, fresh})
-}
-
 func (p *plan) union(prefix key.Kind, ids []uuid.UUID) stream {
 	var or []stream
 	for _, id := range uniqueIDs(ids) {
@@ -500,7 +485,7 @@ func (p *plan) union(prefix key.Kind, ids []uuid.UUID) stream {
 // A wordGroup is the words that one word of a search matches: its stem
 // group, and for a prefix the words beginning with it.
 type wordGroup struct {
-	streams []stream // per word, its blocks and fresh postings merged
+	streams []stream // per word, its postings in every segment merged
 	weights []float64
 	df      float64
 	idf     float64
@@ -513,10 +498,10 @@ type wordGroup struct {
 const factsRatio = 8
 
 // planQuotes plans how to answer f, in f.Order or, if reverse, against
-// it.
-func planQuotes(txn *badger.Txn, f QuoteFilter, reverse bool) (*plan, error) {
+// it; segs caches the search index.
+func planQuotes(txn *badger.Txn, segs *segCache, f QuoteFilter, reverse bool) (*plan, error) {
 	lo, hi := f.dates()
-	p := &plan{txn: txn, dir: 1, lo: key.DateBytes(lo), hi: key.DateBytes(hi)}
+	p := &plan{txn: txn, segs: segs, dir: 1, lo: key.DateBytes(lo), hi: key.DateBytes(hi)}
 	q := search.Parse(f.Search)
 	searching := q.Positive() || len(q.Not) > 0
 	if f.Order == OrderNewest {
@@ -673,63 +658,6 @@ func recordNums(txn *badger.Txn, rec key.Kind, ids []uuid.UUID) ([]uint32, error
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-// group builds the word group of t; nil when no quote has a word of it,
-// wide when t is a prefix of more than maxPrefixTokens words.
-func (p *plan) group(t search.Term) (g *wordGroup, wide bool, err error) {
-	g = &wordGroup{}
-	seen := map[string]bool{}
-	add := func(w string, n uint64, weight float64) {
-		seen[w] = true
-		g.streams = append(g.streams, p.words(w))
-		g.weights = append(g.weights, weight)
-		g.df += float64(n)
-	}
-	err = scanTerms(p.txn, t.Stem, func(w string, n uint64) { add(w, n, 1) })
-	if err != nil {
-		return nil, false, err
-	}
-	if t.Prefix {
-		ws, ok := expandToken(p.txn, t.Word)
-		if !ok {
-			return nil, true, nil
-		}
-		for _, w := range ws {
-			if seen[w] {
-				continue
-			}
-			n, err := readCount(p.txn, key.Term(search.Stem(w), w))
-			if err != nil {
-				return nil, false, err
-			}
-			add(w, uint64(n), search.PrefixWeight)
-		}
-	}
-	if len(g.streams) == 0 {
-		return nil, false, nil
-	}
-	g.idf = search.IDF(p.n, g.df)
-	g.st = union(1, g.streams)
-	return g, false, nil
-}
-
-// scanTerms calls fn with each word of the stem group and the number of
-// quotes that have it.
-func scanTerms(txn *badger.Txn, stem string, fn func(w string, n uint64)) error {
-	prefix := key.TermPrefix(stem)
-	it := keysOnly(txn, prefix)
-	defer it.Close()
-	for it.Rewind(); it.Valid(); it.Next() {
-		item := it.Item()
-		var n uint64
-		err := item.Value(func(v []byte) (err error) { n, err = parseUint64(v); return err })
-		if err != nil {
-			return fmt.Errorf("term %q: %v", item.Key(), err)
-		}
-		fn(string(item.Key()[len(prefix):]), n)
-	}
-	return nil
 }
 
 // each calls fn with every match from start on, in the plan's order,
@@ -926,35 +854,6 @@ func uniqueIDs(ids []uuid.UUID) []uuid.UUID {
 	out := slices.Clone(ids)
 	slices.SortFunc(out, func(a, b uuid.UUID) int { return bytes.Compare(a[:], b[:]) })
 	return slices.Compact(out)
-}
-
-// expandToken returns the indexed words that begin with prefix, in
-// blocks or fresh, skipping from one word to the next without reading its
-// entries; ok is false when there are more than maxPrefixTokens.
-func expandToken(txn *badger.Txn, prefix string) (toks []string, ok bool) {
-	seen := map[string]bool{}
-	for _, p := range []key.Kind{key.KindWordBlock, key.KindFreshPosting} {
-		it := keysOnly(txn, key.NamePrefix(p, prefix))
-		for it.Rewind(); it.Valid(); {
-			tok, _, ok := key.SplitWord(it.Item().Key()[1:])
-			if !ok {
-				break
-			}
-			if !seen[tok] {
-				if len(toks) == maxPrefixTokens {
-					it.Close()
-					return nil, false
-				}
-				seen[tok] = true
-				toks = append(toks, tok)
-			}
-			past := key.Word(p, tok) // past every entry of tok
-			past[len(past)-1]++
-			it.Seek(past)
-		}
-		it.Close()
-	}
-	return toks, true
 }
 
 // A stream yields, in its direction (dir 1 ascending, -1 descending), the

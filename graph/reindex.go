@@ -16,8 +16,8 @@ import (
 // on quotes, people's decisions and the metadata.
 var derived = [][]byte{
 	key.KindQuote.Prefix(), key.KindSpeaker.Prefix(), key.KindVenue.Prefix(), key.KindOccurrence.Prefix(),
-	key.KindQuoteByArticle.Prefix(), key.KindQuoteBySpeaker.Prefix(), key.KindQuoteByVenue.Prefix(), key.KindQuoteByDate.Prefix(), key.KindWordBlock.Prefix(), key.KindQuoteByOutlet.Prefix(),
-	key.KindTerm.Prefix(), key.KindFreshPosting.Prefix(), key.KindRollup.Prefix(), key.KindTimeline.Prefix(),
+	key.KindQuoteByArticle.Prefix(), key.KindQuoteBySpeaker.Prefix(), key.KindQuoteByVenue.Prefix(), key.KindQuoteByDate.Prefix(), key.KindQuoteByOutlet.Prefix(),
+	key.KindSegmentBlock.Prefix(), key.KindSegmentTerms.Prefix(), key.KindSegmentDeletes.Prefix(), key.KindRollup.Prefix(), key.KindTimeline.Prefix(),
 	key.KindOccurrenceByQuote.Prefix(), key.KindOccurrenceByArticle.Prefix(), key.KindMatch.Prefix(), key.KindConflict.Prefix(),
 	key.KindSpeakerByName.Prefix(), key.KindSpeakerLookup.Prefix(), key.KindSpeakerByToken.Prefix(), key.KindSpeakerByBlock.Prefix(), key.KindSpeakerMember.Prefix(), key.KindRoleSeen.Prefix(),
 	key.KindVenueByName.Prefix(), key.KindVenueLookup.Prefix(), key.KindVenueByToken.Prefix(),
@@ -62,6 +62,9 @@ func (s *Store) Reindex(ctx context.Context, rebuild func(*Rebuild) error) error
 		return fmt.Errorf("reindex: %w", dbErr("list articles", err))
 	}
 	s.resetCaches() // the counts were dropped
+	// Other writes wait: each batch's write runs every merge it calls for.
+	s.mergeAll = true
+	defer func() { s.mergeAll = false }()
 	if err := rebuild(&Rebuild{s: s, ids: ids}); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
@@ -150,7 +153,14 @@ func (s *Store) dropDerived(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		// No segments, and numbers that go on from the last handed out,
+		// never reused.
+		d, err := s.segs.directory(txn)
+		if err != nil {
+			return err
+		}
+		s.segs.reset()
+		return set(txn, key.Segments(), (&segDir{next: d.next}).encode())
 	}, nil)
 }
 

@@ -137,11 +137,14 @@ func TestSearch(t *testing.T) {
 		{"newest of a speaker", graph.QuoteFilter{SpeakerIDs: []uuid.UUID{ana}, Order: graph.OrderNewest}, []int{sLong, sNegotiations, sInclude, sNever}},
 		{"nothing", graph.QuoteFilter{Search: "zebra", Order: rel}, []int{}},
 	}
-	// The postings are fresh first, then merged into blocks.
-	for _, stage := range []string{"fresh", "merged"} {
+	// The postings are in a segment an article, then merged into one.
+	for _, stage := range []string{"segments", "merged"} {
 		if stage == "merged" {
-			if err := s.MergePostings(ctx); err != nil {
+			if err := s.CompactSearch(ctx); err != nil {
 				t.Fatal(err)
+			}
+			if st, err := s.SearchStats(ctx); err != nil || st.Segments != 1 {
+				t.Fatalf("after CompactSearch: %+v, %v", st, err)
 			}
 		}
 		for _, tt := range tests {
@@ -199,9 +202,11 @@ func checkSearch(t *testing.T, s *graph.Store, f graph.QuoteFilter, want []int) 
 	}
 }
 
-// Words in many quotes fill several blocks; merged, replaced and
-// searched, they stay right (graphtest checks every block).
-func TestWordBlocks(t *testing.T) {
+// Words in many quotes fill several blocks of many segments, merged as
+// writes go (an in-memory store runs every merge in the write that calls
+// for it); replaced and searched, they stay right (graphtest checks every
+// segment).
+func TestSegments(t *testing.T) {
 	ctx := t.Context()
 	s := graphtest.Open(t)
 	const n = 300
@@ -231,7 +236,8 @@ func TestWordBlocks(t *testing.T) {
 	if got := count("peace talks"); got != n {
 		t.Errorf("peace talks: %d, want %d", got, n)
 	}
-	// Replace a third of them, some postings in blocks, some fresh.
+	// Replace a third of them: their postings are deleted in the
+	// segments that hold them, merged or not.
 	for i := 0; i < n; i += 3 {
 		said := fmt.Sprintf("No comment on report %d.", i)
 		text := fmt.Sprintf("Report %d again. Ana Silva%d said: \"%s\"", i, i, said)
@@ -253,14 +259,14 @@ func TestWordBlocks(t *testing.T) {
 		t.Errorf("comment: %d, want %d", got, n/3)
 	}
 
-	// A word in three blocks whose last block empties: the one before
-	// becomes the last (graphtest checks how they are named).
+	// A word in three blocks whose last postings are deleted, then merged
+	// away (graphtest checks how the blocks are named).
 	for i := range 100 {
 		text := fmt.Sprintf("Report %d. Ben Cole said: \"Zebras %d.\"", i, i)
 		put(t, s, graph.ArticleInput{URL: fmt.Sprintf("https://zebra.test/%d", i), Published: date("2025-03-01").AddDate(0, 0, i),
 			Text: text, Quotes: []graph.QuoteInput{quoted(text, fmt.Sprintf("Zebras %d.", i), "Ben Cole", "", "")}})
 	}
-	if err := s.MergePostings(ctx); err != nil {
+	if err := s.CompactSearch(ctx); err != nil {
 		t.Fatal(err)
 	}
 	for i := 60; i < 100; i++ {
@@ -273,6 +279,16 @@ func TestWordBlocks(t *testing.T) {
 	}
 	if got := count("zebras"); got != 60 {
 		t.Errorf("zebras: %d, want 60", got)
+	}
+	if err := s.CompactSearch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.SearchStats(ctx)
+	if err != nil || st.Segments != 1 || st.Deleted != 0 {
+		t.Errorf("after CompactSearch: %+v, %v; want one segment, nothing deleted", st, err)
+	}
+	if got := count("zebras"); got != 60 {
+		t.Errorf("zebras, compacted: %d, want 60", got)
 	}
 }
 

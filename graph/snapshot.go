@@ -235,7 +235,7 @@ func (sn *Snapshot) Quotes(ctx context.Context, f QuoteFilter, fn func(Quote) er
 		return err
 	}
 	// A speaker stands for everyone merged with them, as in Store.Quotes.
-	p, _, err := planSpeakers(sn.txn, f, false)
+	p, _, err := planSpeakers(sn.txn, &sn.s.segs, f, false)
 	if err != nil {
 		return fmt.Errorf("quotes: %w", err)
 	}

@@ -63,9 +63,18 @@ type Store struct {
 
 	closing atomic.Bool // set when Close starts, so that snapshots give up
 	watch   watchers
-	writes  int        // article writes, under wmu, for merging fresh postings
 	counts  countCache // committed values of count keys, under wmu
 	caches  caches     // the writer's caches of committed state, under wmu
+
+	segs     segCache // search segments' dictionaries and deletions (segcache.go)
+	mergers  *mergers // background merges of search segments; nil for none
+	mergeAll bool     // under wmu: writes run every merge themselves (Reindex)
+	// inlineMax is the largest merge a write runs itself when workers
+	// run the others (inlineMergeMax; tests lower it).
+	inlineMax int
+	merged    func(hi int) // tests: called when a worker has no merge left of size at most hi
+	mergeMu   sync.Mutex   // guards owned
+	owned     map[uint64]bool
 
 	stop chan struct{} // closed by Close to stop the GC loop
 	done chan struct{} // closed by the GC loop when it returns
@@ -142,6 +151,8 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	s := &Store{db: db, log: log, dir: dir, mem: dir == "", readOnly: opts.ReadOnly && dir != "", noSpace: noSpace,
 		caches: newCaches(), stop: make(chan struct{}), done: make(chan struct{})}
+	s.counts.segs = &s.segs
+	s.inlineMax = inlineMergeMax
 	if _, err := freeBytes(dir); dir != "" && err != nil {
 		s.noSpaceCheck = true
 	}
@@ -158,12 +169,15 @@ func Open(dir string, opts Options) (*Store, error) {
 	} else {
 		go s.gcLoop(interval)
 	}
+	if !s.mem && !s.readOnly {
+		s.startMergers()
+	}
 	return s, nil
 }
 
 // checkVersion stamps a new store with the layout version, upgrades a
-// store of version 1, and refuses other versions and a store whose load
-// did not finish.
+// store of an earlier version, and refuses other versions and a store
+// whose load did not finish.
 func (s *Store) checkVersion() error {
 	if s.readOnly {
 		return s.db.View(func(txn *badger.Txn) error {
@@ -223,6 +237,7 @@ func (s *Store) checkVersion() error {
 // afterwards, or closing it again, returns ErrClosed.
 func (s *Store) Close() error {
 	s.closing.Store(true)
+	s.mergers.stop() // before s.mu, which their steps take
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -391,7 +406,7 @@ func (s *Store) updateLocked(ctx context.Context, fn func(*badger.Txn) error, do
 // resetCaches empties what writers keep of committed state, after a write
 // they did not follow.
 func (s *Store) resetCaches() {
-	s.counts = countCache{}
+	s.counts = countCache{segs: &s.segs}
 	s.caches.clear()
 }
 

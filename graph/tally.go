@@ -1,15 +1,26 @@
 package graph
 
 import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
 	"slices"
+	"strings"
+
+	"github.com/dgraph-io/badger/v4"
 
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
 )
 
 // A write keeps what its quotes change of the search index and of the
 // counts kept for search and the dashboard in its tally, and writes them
-// at flush: word postings as fresh postings (fresh.go), counts added to
-// their committed values.
+// at flush: the search index as one new segment (segment.go) holding the
+// postings of the quotes it added and the changes to the words' document
+// frequencies, with the postings of the quotes it took out marked
+// deleted in the segments that hold them; the counts added to their
+// committed values. A batch of many articles in one transaction gives one
+// segment.
 
 // tally is what a write changes of the search index and the counts kept
 // for search and the dashboard.
@@ -17,73 +28,245 @@ type tally struct {
 	cache   *countCache
 	written map[string]int64 // the counts this write sets, for the cache once committed
 	counts  map[string]int64 // deltas of the counts keys of quoteCounts
-	words   map[string]*wordChange
+	adds    map[[key.SuffixLen]byte]quoteRec
+	removes map[[key.SuffixLen]byte]quoteRec // quotes taken out, as the index holds them
+	terms   map[string]int64                 // changes to the words' document frequencies
 }
 
 func (t *tally) count(k []byte, n int64) { t.counts[string(k)] += n }
 
-func (t *tally) word(word string) *wordChange {
-	c := t.words[word]
-	if c == nil {
-		c = &wordChange{}
-		t.words[word] = c
-	}
-	return c
-}
-
 // countQuote adds quote q to the search index and the counts (sign 1), or
-// takes it out (sign -1).
+// takes it out (sign -1), as the index and the counts hold it: a quote
+// whose searched fields change is taken out as it was and added as it
+// is. A quote added and taken out by the same write cancels out.
 func (t *tally) countQuote(q quoteRec, sign int64) {
 	quoteCounts(q, func(k []byte, n int64) { t.count(k, sign*n) })
-	for word, p := range wordPostings(q) {
-		c := t.word(word)
-		if sign > 0 {
-			c.add = append(c.add, p)
-			continue
-		}
-		// A posting added by this transaction (an earlier article of its
-		// batch) is taken back; one committed before is removed.
-		if i := slices.IndexFunc(c.add, func(a posting) bool { return a.suffix == p.suffix }); i >= 0 {
-			c.add = slices.Delete(c.add, i, i+1)
-		} else {
-			c.remove = append(c.remove, p.suffix)
-		}
+	if t.terms == nil {
+		t.terms = map[string]int64{}
+		t.adds = map[[key.SuffixLen]byte]quoteRec{}
+		t.removes = map[[key.SuffixLen]byte]quoteRec{}
+	}
+	pos, _ := search.Positions(q.Text)
+	for w := range pos {
+		t.terms[w] += sign
+	}
+	sfx := [key.SuffixLen]byte(key.Suffix(q.Published, q.ID))
+	switch _, added := t.adds[sfx]; {
+	case sign > 0:
+		t.adds[sfx] = q
+	case added:
+		delete(t.adds, sfx)
+	default:
+		t.removes[sfx] = q
 	}
 }
 
-// writePostings writes the word postings a write added, as fresh
-// postings, and removes those it deleted, from the fresh ones or from the
-// blocks.
+// writePostings writes what the write changed of the search index: the
+// postings of the quotes it added and its changes to document
+// frequencies as a new segment, and the postings of the quotes it took
+// out as deletions of the segments that hold them; and the directory
+// that lists them. A write that changes nothing of the index writes
+// nothing.
 func (w *writer) writePostings() error {
-	fromBlocks := map[string]*wordChange{}
-	for _, word := range sortedKeys(w.words) {
-		c := w.words[word]
-		for _, sfx := range c.remove {
-			k := key.FreshPosting(word, sfx)
-			ok, err := has(w.rtxn, k)
-			switch {
-			case err != nil:
-				return err
-			case ok:
-				if err := del(w.txn, k); err != nil {
-					return err
-				}
-			default:
-				b := fromBlocks[word]
-				if b == nil {
-					b = &wordChange{}
-					fromBlocks[word] = b
-				}
-				b.remove = append(b.remove, sfx)
-			}
-		}
-		for _, p := range c.add {
-			if err := set(w.txn, key.FreshPosting(word, p.suffix), p.val); err != nil {
-				return err
-			}
+	changed := len(w.adds) > 0 || len(w.removes) > 0
+	for _, n := range w.terms {
+		changed = changed || n != 0
+	}
+	if !changed {
+		return nil
+	}
+	var segs *segCache
+	if w.cache != nil {
+		segs = w.cache.segs
+	}
+	committed, err := segs.directory(w.txn)
+	if err != nil {
+		return err
+	}
+	d := committed.clone()
+	num := d.next
+	d.next++
+	if err := w.deleteFromSegments(segs, committed, d, num); err != nil {
+		return err
+	}
+	type entry struct {
+		word string
+		p    posting
+	}
+	var entries []entry
+	postings := map[string]int{}
+	for _, q := range w.adds {
+		for word, p := range wordPostings(q) {
+			entries = append(entries, entry{word, p})
+			postings[word]++
 		}
 	}
-	return applyWordChanges(w.txn, w.rtxn, fromBlocks)
+	slices.SortFunc(entries, func(a, b entry) int {
+		if c := strings.Compare(a.word, b.word); c != 0 {
+			return c
+		}
+		return cmpSuffix(a.p.suffix[:], b.p.suffix[:])
+	})
+	var words []string
+	for word, n := range w.terms {
+		if n != 0 || postings[word] > 0 {
+			words = append(words, word)
+		}
+	}
+	for word := range postings {
+		if _, ok := w.terms[word]; !ok {
+			words = append(words, word)
+		}
+	}
+	if len(entries) > 0 || len(words) > 0 {
+		b := newSegBuilder(num, func(k, v []byte) error { segs.wrote(1, 0); return set(w.txn, k, v) })
+		for _, e := range entries {
+			if err := b.add(e.word, e.p); err != nil {
+				return err
+			}
+		}
+		slices.Sort(words)
+		for _, word := range words {
+			if err := b.term(termEntry{word: word, stem: search.Stem(word), df: w.terms[word], postings: postings[word]}); err != nil {
+				return err
+			}
+		}
+		info, err := b.finish()
+		if err != nil {
+			return err
+		}
+		d.live = append(d.live, info) // the newest number: the list stays in order
+	}
+	segs.wrote(1, 0)
+	return set(w.txn, key.Segments(), d.encode())
+}
+
+// deleteFromSegments marks deleted the postings of the quotes the write
+// took out, in the segments of committed that hold them, as write num;
+// d, the directory the write will commit, counts them.
+func (w *writer) deleteFromSegments(segs *segCache, committed, d *segDir, num uint64) error {
+	if len(w.removes) == 0 {
+		return nil
+	}
+	rd := w.reader()
+	o := badger.DefaultIteratorOptions
+	o.PrefetchValues = false
+	o.Prefix = key.KindSegmentBlock.Prefix()
+	it := rd.NewIterator(o)
+	defer it.Close()
+	pending := map[uint64][]segDelete{}
+	sfxs := make([][key.SuffixLen]byte, 0, len(w.removes))
+	for sfx := range w.removes {
+		sfxs = append(sfxs, sfx)
+	}
+	slices.SortFunc(sfxs, func(a, b [key.SuffixLen]byte) int { return bytes.Compare(a[:], b[:]) })
+	for _, sfx := range sfxs {
+		q := w.removes[sfx]
+		pos, _ := search.Positions(q.Text)
+		if len(pos) == 0 {
+			continue // a quote without words has no postings
+		}
+		word := ""
+		for wd := range pos {
+			if word == "" || wd < word {
+				word = wd
+			}
+		}
+		g, err := holder(rd, it, segs, committed, pending, word, sfx)
+		if err != nil {
+			return err
+		}
+		if g == 0 {
+			continue // not in the index: Check tells
+		}
+		pending[g] = append(pending[g], segDelete{suffix: sfx, postings: len(pos), write: num})
+	}
+	for _, g := range sortedNums(pending) {
+		ds := pending[g]
+		slices.SortFunc(ds, func(a, b segDelete) int { return bytes.Compare(a.suffix[:], b.suffix[:]) })
+		segs.wrote(1, 0)
+		if err := set(w.txn, key.SegmentDeletes(g, num), encodeDeletes(ds)); err != nil {
+			return err
+		}
+		info := d.find(g)
+		for _, x := range ds {
+			info.deleted += x.postings
+		}
+		info.delSeq = num
+	}
+	return nil
+}
+
+// holder returns the number of the live segment that holds word's live
+// posting of the quote with suffix sfx, newest first; 0 for none.
+// pending are the deletions the write has made so far.
+func holder(rd *badger.Txn, it *badger.Iterator, segs *segCache, d *segDir, pending map[uint64][]segDelete, word string, sfx [key.SuffixLen]byte) (uint64, error) {
+	date := binary.BigEndian.Uint64(sfx[:key.DateLen])
+	for i := len(d.live) - 1; i >= 0; i-- {
+		g := d.live[i]
+		if g.postings == 0 || date < g.minDate || date > g.maxDate {
+			continue
+		}
+		dict, err := segs.dict(rd, g.num)
+		if err != nil {
+			return 0, err
+		}
+		if e, ok := dict.word(word); !ok || e.postings == 0 {
+			continue
+		}
+		ok, err := segHas(it, g.num, word, sfx[:])
+		if err != nil || !ok {
+			if err != nil {
+				return 0, err
+			}
+			continue
+		}
+		dels, err := segs.deletes(rd, g)
+		if err != nil {
+			return 0, err
+		}
+		from := 0
+		if deleted(dels, &from, sfx[:]) || slices.ContainsFunc(pending[g.num], func(x segDelete) bool { return x.suffix == sfx }) {
+			continue
+		}
+		return g.num, nil
+	}
+	return 0, nil
+}
+
+// segHas reports whether segment num holds a posting of word for the
+// quote with suffix sfx; it is an iterator over segment blocks.
+func segHas(it *badger.Iterator, num uint64, word string, sfx []byte) (bool, error) {
+	it.Seek(key.SegmentBlock(num, word, sfx))
+	if !it.ValidForPrefix(key.Segment(key.KindSegmentBlock, num)) {
+		return false, nil
+	}
+	var found bool
+	err := it.Item().Value(func(v []byte) error {
+		n, data, err := blockRun(v, word)
+		if err != nil || n == 0 {
+			return err
+		}
+		ps, err := decodeRun(data, n, nil)
+		if err != nil {
+			return err
+		}
+		_, found = slices.BinarySearchFunc(ps, sfx, func(p posting, s []byte) int { return cmpSuffix(p.suffix[:], s) })
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("search segment %d: block %q: %w", num, it.Item().Key(), err)
+	}
+	return found, nil
+}
+
+func sortedNums[V any](m map[uint64]V) []uint64 {
+	ns := make([]uint64, 0, len(m))
+	for n := range m {
+		ns = append(ns, n)
+	}
+	slices.Sort(ns)
+	return ns
 }
 
 // flushCounts adds the write's changes to the counts of quoteCounts,
@@ -115,4 +298,36 @@ func (w *writer) flushCounts() error {
 		w.written[k] = max(n, 0)
 	}
 	return nil
+}
+
+// countCache remembers the committed values of count keys (the
+// dashboard counts), so that a write reads the counts of busy days from
+// memory instead of from Badger, and carries the store's cache of search
+// segments. Only article writes use the counts, and they are serialized;
+// writes that change counts otherwise (loads, upgrades) are done before
+// any article write. The counts are cleared when they grow past
+// countCacheMax entries.
+type countCache struct {
+	m    map[string]int64
+	segs *segCache
+}
+
+const countCacheMax = 1 << 18
+
+func (c *countCache) get(k string) (int64, bool) {
+	if c == nil {
+		return 0, false
+	}
+	n, ok := c.m[k]
+	return n, ok
+}
+
+// put records counts that a committed write set.
+func (c *countCache) put(counts map[string]int64) {
+	if c.m == nil || len(c.m)+len(counts) > countCacheMax {
+		c.m = make(map[string]int64, len(counts))
+	}
+	for k, n := range counts {
+		c.m[k] = n
+	}
 }

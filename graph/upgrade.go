@@ -19,7 +19,9 @@ import (
 // version 5 folds names and words with package fold, which strips the
 // diacritics of every script, where version 4 folded Latin letters only;
 // version 6 writes quotes and occurrences in a binary form, drops the
-// index of occurrences by article and most exact match keys.
+// index of occurrences by article and most exact match keys, and keeps
+// the search index in segments (segment.go) instead of word blocks,
+// fresh postings and a term dictionary updated in place.
 const layoutVersion = 6
 
 // LayoutVersion is the key layout version of the stores this package

@@ -28,10 +28,10 @@
 //	0x11  <speaker id> <date> <quote id>     QuoteIndex(KindQuoteBySpeaker, …)
 //	0x12  <venue id> <date> <quote id>       QuoteIndex(KindQuoteByVenue, …)
 //	0x13  <date> <quote id>                  QuoteIndex(KindQuoteByDate, nil, …)
-//	0x14  <word> 0x00 <date> <quote id>      WordBlock: a block of postings, named by its last
-//	0x15  <stem> 0x00 <word>                 Term
+//	0x14  <word> 0x00 <date> <quote id>      WordBlock (layout 5, read by upgrades only)
+//	0x15  <stem> 0x00 <word>                 Term (layout 5, read by upgrades only)
 //	0x16  <outlet id> <date> <quote id>      QuoteIndex(KindQuoteByOutlet, …)
-//	0x17  <word> 0x00 <date> <quote id>      FreshPosting
+//	0x17  <word> 0x00 <date> <quote id>      FreshPosting (layout 5, read by upgrades only)
 //	0x18  <quote id> <occurrence id>         Pair(KindOccurrenceByQuote, …)
 //	0x19  <article id> <occurrence id>       Pair(KindOccurrenceByArticle, …): layout 5 only
 //	0x1a  <match key>                        Match
@@ -55,6 +55,16 @@
 //	0x7a  <candidate id>                     Record(KindCandidate, id)
 //	0x7b  <speaker id> <speaker id>          Pair(KindCandidatePair, …), lower id first
 //	0x7c  <name> 0x00 <name>                 Decision
+//	0x80                                     Segments: the search index's directory
+//	0x81  <segment> <word> 0x00 <date> <quote id>
+//	                                         SegmentBlock: a block of a segment's postings,
+//	                                         named by its last
+//	0x82  <segment> <word>                   SegmentTerms: a block of a segment's term
+//	                                         dictionary, named by its last word
+//	0x83  <segment> <write>                  SegmentDeletes: postings of the segment that
+//	                                         a later write deleted
+//
+// A segment number (<segment>, <write>) is 8 bytes big-endian.
 //
 // graph's package documentation tells what each key means and what its
 // value holds.
@@ -124,6 +134,11 @@ const (
 	KindCandidate     Kind = 0x7a
 	KindCandidatePair Kind = 0x7b
 	KindDecision      Kind = 0x7c
+
+	KindSegments       Kind = 0x80
+	KindSegmentBlock   Kind = 0x81
+	KindSegmentTerms   Kind = 0x82
+	KindSegmentDeletes Kind = 0x83
 )
 
 // Sizes of the fixed parts of keys.
@@ -277,6 +292,43 @@ func Term(stem, word string) []byte { return build(KindTerm, []byte(stem), []byt
 // TermPrefix is the prefix of the words of stem in the term dictionary.
 func TermPrefix(stem string) []byte { return build(KindTerm, []byte(stem), []byte{Sep}) }
 
+// Segments is the key of the search index's directory of segments.
+func Segments() []byte { return []byte{byte(KindSegments)} }
+
+// SegLen is the size of a segment number in a key.
+const SegLen = 8
+
+// Segment is <k><segment>, the prefix of every key of kind k (one of
+// KindSegmentBlock, KindSegmentTerms, KindSegmentDeletes) of segment seg.
+func Segment(k Kind, seg uint64) []byte {
+	return binary.BigEndian.AppendUint64([]byte{byte(k)}, seg)
+}
+
+// SegmentWord is <0x81><segment><word>, the start of the blocks of
+// segment seg that hold word's postings: the first block at or after it
+// holds word's first posting, if the segment has any.
+func SegmentWord(seg uint64, word string) []byte {
+	return append(Segment(KindSegmentBlock, seg), word...)
+}
+
+// SegmentBlock is the key of the block of segment seg whose last posting
+// is word's posting of the quote with suffix last.
+func SegmentBlock(seg uint64, word string, last []byte) []byte {
+	return build(KindSegmentBlock, binary.BigEndian.AppendUint64(nil, seg), []byte(word), []byte{Sep}, last)
+}
+
+// SegmentTerms is the key of the block of segment seg's term dictionary
+// whose last word is word.
+func SegmentTerms(seg uint64, word string) []byte {
+	return append(Segment(KindSegmentTerms, seg), word...)
+}
+
+// SegmentDeletes is the key of the postings of segment seg that write, a
+// later write, deleted.
+func SegmentDeletes(seg, write uint64) []byte {
+	return binary.BigEndian.AppendUint64(Segment(KindSegmentDeletes, seg), write)
+}
+
 // Pair is <k><a><b>, a key of two ids: an occurrence under its quote or
 // article, a copy under its original article, a speaker record's edge to
 // a venue, or a candidate pair (lower id first; see Ordered).
@@ -416,6 +468,10 @@ func LastID(k []byte) uuid.UUID { return uuid.UUID(k[len(k)-IDLen:]) }
 //	KindTimeline                                    Dim, Value, N (the day)
 //	KindDecision                                    Name, Other
 //	KindMeta                                        Name ("version" or "loading")
+//	KindSegments                                    nothing
+//	KindSegmentBlock                                Segment, Name (the word), Date, ID (the quote)
+//	KindSegmentTerms                                Segment, Name (the word)
+//	KindSegmentDeletes                              Segment, Write
 type Parsed struct {
 	Kind        Kind
 	ID, OtherID uuid.UUID
@@ -426,6 +482,8 @@ type Parsed struct {
 	N           int
 	Dim, Level  byte
 	Final       bool
+	Segment     uint64
+	Write       uint64
 }
 
 // ErrMalformed means Parse was given bytes that are no key of graphd's.
@@ -525,6 +583,30 @@ func Parse(k []byte) (Parsed, error) {
 			}
 			p.Value = p.Value[:len(p.Value)-1]
 		}
+	case KindSegments:
+		if len(rest) != 0 {
+			return bad("segments")
+		}
+	case KindSegmentBlock:
+		if len(rest) < SegLen {
+			return bad("segment block")
+		}
+		p.Segment = binary.BigEndian.Uint64(rest)
+		w, sfx, ok := SplitWord(rest[SegLen:])
+		if !ok {
+			return bad("segment block")
+		}
+		p.Name, p.Date, p.ID = w, binary.BigEndian.Uint64(sfx[:]), SuffixQuote(sfx[:])
+	case KindSegmentTerms:
+		if len(rest) < SegLen || bytes.IndexByte(rest[SegLen:], Sep) >= 0 {
+			return bad("segment terms")
+		}
+		p.Segment, p.Name = binary.BigEndian.Uint64(rest), string(rest[SegLen:])
+	case KindSegmentDeletes:
+		if len(rest) != 2*SegLen {
+			return bad("segment deletes")
+		}
+		p.Segment, p.Write = binary.BigEndian.Uint64(rest), binary.BigEndian.Uint64(rest[SegLen:])
 	default:
 		return bad("unknown")
 	}

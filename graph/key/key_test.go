@@ -63,6 +63,10 @@ func TestParse(t *testing.T) {
 		{"timeline kind", Timeline(DimKind, []byte("partial"), 19783), Parsed{Kind: KindTimeline, Dim: DimKind, Value: []byte("partial"), N: 19783}},
 		{"timeline all", Timeline(DimAll, nil, -1), Parsed{Kind: KindTimeline, Dim: DimAll, Value: []byte{}, N: -1}},
 		{"decision", Decision("ana silva", "anna silva"), Parsed{Kind: KindDecision, Name: "ana silva", Other: "anna silva"}},
+		{"segments", Segments(), Parsed{Kind: KindSegments}},
+		{"segment block", SegmentBlock(0x0100, "ταλκς", sfx[:]), Parsed{Kind: KindSegmentBlock, Segment: 0x0100, Name: "ταλκς", Date: Date(day), ID: id2}},
+		{"segment terms", SegmentTerms(7, "talks"), Parsed{Kind: KindSegmentTerms, Segment: 7, Name: "talks"}},
+		{"segment deletes", SegmentDeletes(7, 1<<40), Parsed{Kind: KindSegmentDeletes, Segment: 7, Write: 1 << 40}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -79,7 +83,8 @@ func TestParse(t *testing.T) {
 
 func TestParseMalformed(t *testing.T) {
 	for _, k := range [][]byte{nil, {0x00, 'x'}, {0x01, 1, 2}, {0x06}, {0x13, 1}, {0x14, 'a'}, {0x20, 'a', 0},
-		{0x51}, {0x70, 's'}, {0x71, 'k', 'x', 0, 0, 0, 0}, {0x7c, 'a'}, {0x99}} {
+		{0x51}, {0x70, 's'}, {0x71, 'k', 'x', 0, 0, 0, 0}, {0x7c, 'a'}, {0x99},
+		{0x80, 1}, {0x81, 0, 0, 0, 0, 0, 0, 0, 1, 'a'}, {0x82, 0, 1}, {0x82, 0, 0, 0, 0, 0, 0, 0, 1, 'a', 0}, {0x83, 0, 0, 0, 0, 0, 0, 0, 1}} {
 		if _, err := Parse(k); !errors.Is(err, ErrMalformed) {
 			t.Errorf("Parse(%x) = %v, want ErrMalformed", k, err)
 		}
@@ -141,6 +146,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(WordBlock("talks", FinalSuffix))
 	f.Add(Timeline(DimKind, []byte("direct"), 3))
 	f.Add(Rollup(DimSpeaker, LevelAll, 0, id1[:]))
+	f.Add(SegmentBlock(3, "talks", FinalSuffix[:]))
 	f.Fuzz(func(t *testing.T, k []byte) {
 		Parse(k) // must not panic
 	})
