@@ -43,3 +43,7 @@ func CountKeys(t *testing.T) *KeyCounts {
 	t.Cleanup(func() { countKey = nil })
 	return c
 }
+
+// SearchDump lists the search index as searches read it, whatever
+// segments hold it (searchDump).
+func SearchDump(t *testing.T, s *Store) string { return searchDump(t, s) }

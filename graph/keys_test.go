@@ -39,7 +39,7 @@ func TestKeysPerQuotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	q := float64(got.Occurrences)
-	search := map[key.Kind]bool{key.KindWordBlock: true, key.KindTerm: true, key.KindFreshPosting: true,
+	search := map[key.Kind]bool{key.KindSegments: true, key.KindSegmentBlock: true, key.KindSegmentTerms: true, key.KindSegmentDeletes: true,
 		key.KindRollup: true, key.KindTimeline: true, key.KindCounter: true}
 	var b strings.Builder
 	var graphSets, allSets, allDels int
