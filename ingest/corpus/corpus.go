@@ -25,8 +25,10 @@ import (
 )
 
 // version names the generator: change it when the articles it makes
-// change, so that cached stores are rebuilt.
-const version = 1
+// change, so that cached stores are rebuilt. 2: key layout 6 holds both
+// the binary records and the search segments, and stores of the two
+// earlier layouts called 6 must not be reused.
+const version = 2
 
 // Dir is the PolNeAR directory: $GRAPHD_POLNEAR, else ../shared/polnear
 // beside the repository this package is in.
@@ -215,4 +217,3 @@ func (s *Store) Copy(tb testing.TB) string {
 	}
 	return dst
 }
-

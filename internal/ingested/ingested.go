@@ -1,6 +1,6 @@
 // Package ingested builds stores for benchmarks the way users build
-// theirs: by real ingest (the extractor and graph.Store.PutArticle, one
-// article a transaction, as `graphd ingest` does) of distinct articles
+// theirs: by real ingest (the extractor and graph.Store.PutBatch through
+// an ingest.Pipeline, as `graphd ingest` does) of distinct articles
 // generated from the PolNeAR texts. Article i is the text of PolNeAR
 // article i mod n with the words of each of its quotations shuffled by a
 // generator seeded with i, so that every article is new text with new
@@ -35,6 +35,12 @@ import (
 // Version names the generator: cached stores carry it in their name, so
 // that a change of the articles it makes rebuilds them.
 const Version = 1
+
+// build names how Build writes a store: 2 since it writes batches through
+// an ingest.Pipeline, and since key layout 6 holds both the binary records
+// and the search segments (stores of the two earlier layouts called 6 are
+// not reused).
+const build = 2
 
 // ErrNoCorpus means the PolNeAR texts are not beside the repository.
 var ErrNoCorpus = errors.New("PolNeAR texts not found")
@@ -145,32 +151,43 @@ func shuffleQuotes(s string, rng *rand.Rand) string {
 }
 
 // Ingest stores articles from..to-1 of a corpus of n into s by real
-// ingest, one article at a time as `graphd ingest` does, and calls
-// progress, if not nil, after each with the number stored. ctx stops it
-// between articles.
+// ingest, as `graphd ingest` does: an ingest.Pipeline extracting on every
+// core and one writer committing batches in order. It calls progress, if
+// not nil, after each article with the number done. ctx stops it; an
+// article the extractor or the store refuses is skipped, as ingest skips
+// it.
 func (c *Corpus) Ingest(ctx context.Context, s *graph.Store, from, to, n int, progress func(done int)) error {
+	p := ingest.NewPipeline(ctx, s, ingest.Options{})
+	var failed error
+	done := 0
 	for i := from; i < to; i++ {
-		if err := ctx.Err(); err != nil {
+		err := p.Submit(ctx, c.Article(i, n), func(r ingest.Result) {
+			// Called in submission order from the pipeline's writer.
+			var ie *ingest.InputError
+			if r.Err != nil && !errors.As(r.Err, &ie) && failed == nil {
+				failed = fmt.Errorf("article %d: %w", from+done, r.Err)
+			}
+			done++
+			if progress != nil {
+				progress(done)
+			}
+		})
+		if err != nil {
+			p.Close()
 			return err
 		}
-		if _, err := ingest.Store(ctx, s, c.Article(i, n)); err != nil {
-			var ie *ingest.InputError
-			if errors.As(err, &ie) {
-				continue // an article the extractor or the store refuses, as ingest would skip it
-			}
-			return fmt.Errorf("article %d: %w", i, err)
-		}
-		if progress != nil {
-			progress(i + 1 - from)
-		}
 	}
-	return nil
+	p.Close()
+	if failed == nil {
+		failed = ctx.Err()
+	}
+	return failed
 }
 
 // Name is the name of the cached store of n articles:
-// graphd-ingested-l<layout>-v<generator>-<n>.
+// graphd-ingested-l<layout>-v<generator>-b<build>-<n>.
 func Name(n int) string {
-	return fmt.Sprintf("graphd-ingested-l%d-v%d-%d", graph.LayoutVersion, Version, n)
+	return fmt.Sprintf("graphd-ingested-l%d-v%d-b%d-%d", graph.LayoutVersion, Version, build, n)
 }
 
 // Build ingests n articles into a new store in dir and closes it, leaving

@@ -67,8 +67,8 @@ func cpu() time.Duration {
 
 // BenchmarkWrite ingests GRAPHD_BENCH_WRITES more articles (2,000 by
 // default) into a copy of the cached store of GRAPHD_BENCH_ARTICLES
-// ingested articles (20,000 by default), one at a time as graphd ingest
-// does, and ending as it does with MergePostings, and reports what one
+// ingested articles (20,000 by default), in batches as graphd ingest
+// writes them, and ending as it does with MergePostings, and reports what one
 // article costs: the Badger entries written
 // (sets and deletes, every write and merge included), of them the keys
 // the search index set and deleted, and the process's CPU time. The
