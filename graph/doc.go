@@ -91,7 +91,8 @@
 // and printings with their text prepared, so that a candidate printing is
 // read and prepared once, not once per comparison. A cache only answers
 // what Badger would; the writer adds a batch's writes once it has
-// committed, and a write of any other kind empties them. WriteStats
+// committed, and a write of any other kind empties them (but a merge of
+// search segments, which changes nothing they hold). WriteStats
 // counts their hits and misses, and the transactions and articles.
 //
 // A reader sees all of an article or none of it, and a crash can lose the
@@ -111,10 +112,10 @@
 // transaction changed as one new segment (see Search below): a batch
 // whose articles fit one transaction adds one segment, however many
 // articles it holds, and a quote that later articles of the batch
-// change again is indexed once, as the batch leaves it. Reindex drops everything derived
-// and hands a Rebuild to write the stored articles again through the same
-// writer, in the order they were first stored, each transaction running
-// every segment merge it calls for.
+// change again is indexed once, as the batch leaves it. Reindex drops
+// everything derived and hands a Rebuild to write the stored articles
+// again through the same writer, in the order they were first stored,
+// each transaction running every segment merge it calls for.
 //
 // The search index, the facets and the dashboard counts follow a quote's
 // canonical text and first printing: a statement counts once, on the day
