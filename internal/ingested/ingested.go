@@ -162,10 +162,18 @@ func (c *Corpus) Ingest(ctx context.Context, s *graph.Store, from, to, n int, pr
 	done := 0
 	for i := from; i < to; i++ {
 		err := p.Submit(ctx, c.Article(i, n), func(r ingest.Result) {
-			// Called in submission order from the pipeline's writer.
+			// Called in submission order from the pipeline's writer. An
+			// article not written as ctx stopped the pipeline is not done.
 			var ie *ingest.InputError
-			if r.Err != nil && !errors.As(r.Err, &ie) && failed == nil {
-				failed = fmt.Errorf("article %d: %w", from+done, r.Err)
+			switch {
+			case r.Err == nil || errors.As(r.Err, &ie):
+			case ctx.Err() != nil && errors.Is(r.Err, ctx.Err()):
+				return
+			default:
+				if failed == nil {
+					failed = fmt.Errorf("article %d: %w", from+done, r.Err)
+				}
+				return
 			}
 			done++
 			if progress != nil {
