@@ -20,11 +20,9 @@ func runCheck(ctx context.Context, e *env, args []string) error {
 	// A store of an earlier layout is upgraded first, and one that was not
 	// closed cleanly recovered, which need a write (on a full disk the
 	// store then says so).
-	store, err := graph.Open(*db, graph.Options{Logger: e.logger, ReadOnly: true})
+	store, err := openDB(e, *db, graph.Options{ReadOnly: true})
 	if errors.Is(err, graph.ErrOldLayout) || errors.Is(err, graph.ErrRecover) {
 		store, err = openStore(e, *db)
-	} else if err != nil {
-		err = fmt.Errorf("open store %s: %w", *db, err)
 	}
 	if err != nil {
 		return err

@@ -63,9 +63,9 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			return errUsage
 		}
 	}
-	store, err := graph.Open(*db, graph.Options{Logger: e.logger, ReadOnly: true})
+	store, err := openDB(e, *db, graph.Options{ReadOnly: true})
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", *db, err)
+		return err
 	}
 	defer store.Close()
 	sc, err := schema.New(store, e.logger)

@@ -78,14 +78,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 }
 
 func openStore(e *env, dir string) (*graph.Store, error) {
-	if dir == "" {
-		return nil, fmt.Errorf("--db: no directory given")
-	}
-	s, err := graph.Open(dir, graph.Options{Logger: e.logger})
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", dir, err)
-	}
-	return s, nil
+	return openDB(e, dir, graph.Options{})
 }
 
 // summary counts what an ingest did. Its counts of the store, before and

@@ -82,6 +82,8 @@ type env struct {
 	stdout, stderr io.Writer
 	logger         *slog.Logger
 	logLevel       *slog.LevelVar
+	name           string // the command: "ingest"
+	command        string // the command line, for the store's holder record
 }
 
 // run is the whole program; tests drive it like main does.
@@ -120,6 +122,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	lvl := new(slog.LevelVar)
 	e := &env{
 		stdin: stdin, stdout: stdout, stderr: stderr, logLevel: lvl,
+		name: name, command: strings.Join(append([]string{"graphd", name}, args[1:]...), " "),
 		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl})),
 	}
 	err := cmd(ctx, e, args[1:])

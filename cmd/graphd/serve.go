@@ -53,14 +53,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // openServedStore opens the store for a server, with Badger's own metrics
 // on for /metrics.
 func openServedStore(e *env, dir string) (*graph.Store, error) {
-	if dir == "" {
-		return nil, fmt.Errorf("--db: no directory given")
-	}
-	s, err := graph.Open(dir, graph.Options{Logger: e.logger, Metrics: true})
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", dir, err)
-	}
-	return s, nil
+	return openDB(e, dir, graph.Options{Metrics: true})
 }
 
 // serve serves store as opts say until ctx is done, then shuts down
@@ -80,6 +73,13 @@ func serve(ctx context.Context, e *env, store *graph.Store, opts serveOptions) e
 	}
 	if opts.maxConns > 0 {
 		ln = capConnections(ln, opts.maxConns, e.logger, h.Registry())
+	}
+	// The store's holder record tells a command that finds the store
+	// locked where to reach it instead.
+	if reach, err := dialAddr(ln.Addr().String()); err == nil {
+		if err := store.SetAddr("http://" + reach); err != nil {
+			e.logger.Warn("the store's holder record does not tell where it is served", "err", err)
+		}
 	}
 	var stopPprof func(context.Context) error
 	if opts.pprof != "" {
