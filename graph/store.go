@@ -264,6 +264,25 @@ func (s *Store) Close() error {
 	return nil
 }
 
+// Sync makes every write committed so far durable: it syncs Badger's
+// write-ahead log and value log to disk. A commit without it survives the
+// end of the process (the log is in the kernel's page cache), not a crash
+// of the machine. It does nothing for a store in memory or read-only.
+func (s *Store) Sync() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	if s.mem || s.readOnly {
+		return nil
+	}
+	if err := s.db.Sync(); err != nil {
+		return dbErr("sync", err)
+	}
+	return nil
+}
+
 // gcLoop rewrites value-log files that are mostly garbage, as Badger
 // never does that on its own.
 func (s *Store) gcLoop(interval time.Duration) {

@@ -252,13 +252,16 @@ func (s *Schema) authenticate(next http.Handler) http.Handler {
 }
 
 // endpointNeeds is the access a request to an endpoint other than the
-// GraphQL ones needs: reads for exports and metrics; writes for any
-// request that is not a GET, HEAD or OPTIONS; nothing for pages, assets
-// and probes.
+// GraphQL ones needs: reads for exports and metrics; writes for the
+// store's check, which only reads but is the operator's, and for any
+// request that is not a GET, HEAD or OPTIONS (POST /ingest among them);
+// nothing for pages, assets and probes.
 func endpointNeeds(r *http.Request) level {
 	switch r.URL.Path {
 	case "/export", "/metrics":
 		return levelRead
+	case "/check":
+		return levelWrite
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:

@@ -93,6 +93,11 @@ type Schema struct {
 	shutdownOnce sync.Once
 
 	candidateType *graphql.Object // MergeCandidate, a node type declared in identity.go
+
+	writer     WriteFunc     // the write path of POST /ingest (ingest.go)
+	ingests    chan struct{} // a slot for each POST /ingest stream open
+	ingestOpen atomic.Int64  // POST /ingest streams open, for the metrics
+	checking   sync.Mutex    // held while GET /check runs
 }
 
 // Option configures New.
@@ -118,6 +123,10 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	if s.access.on() {
 		s.authorize = s.authorizer(s.authorize)
 	}
+	if s.writer == nil {
+		s.writer = s.writeEach
+	}
+	s.ingests = make(chan struct{}, s.limits.Ingests)
 	s.broker = newBroker(store, logger, s.limits)
 	s.persistedQueries = newPersistedQueries(s.limits.PersistedQueryCache)
 	s.metrics = newMetrics(s)
