@@ -275,6 +275,11 @@ func (s *Schema) refuse(w http.ResponseWriter, r *http.Request, why *refusal) {
 	s.logger.WarnContext(r.Context(), "access refused", "reason", why.reason,
 		"method", r.Method, "path", logPath(r), "remote", r.RemoteAddr)
 	w.Header().Set("WWW-Authenticate", why.challenge)
+	if r.ContentLength != 0 {
+		// A body left unread (a stream, perhaps endless) is not read
+		// to its end to keep the connection: it is closed.
+		w.Header().Set("Connection", "close")
+	}
 	code, status := codeUnauthenticated, http.StatusUnauthorized
 	if errors.Is(why, ErrForbidden) {
 		code, status = codeForbidden, http.StatusForbidden

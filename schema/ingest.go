@@ -86,20 +86,28 @@ func WithWriter(fn WriteFunc) Option {
 	return func(s *Schema) { s.writer = fn }
 }
 
-// maxHeld is the most articles writeEach writes before it syncs the log
-// and answers them, while more arrive without waiting.
-const maxHeld = 64
+// The most articles writeEach writes, and the longest it goes on
+// writing, before it syncs the log and answers them, while more arrive
+// without waiting.
+const (
+	maxHeld     = 64
+	maxHoldTime = 100 * time.Millisecond
+)
 
 // writeEach is the default WriteFunc: ingest.Store for each article. It
 // syncs the store's log once for the articles written while more kept
-// coming (at most maxHeld), before it answers them: a sync, a few
-// milliseconds, is paid once per group rather than per article.
+// coming (at most maxHeld, for at most maxHoldTime), before it answers
+// them: a sync, a few milliseconds, is paid once per group rather than
+// per article, and a result waits at most about maxHoldTime more.
 func (s *Schema) writeEach(ctx context.Context, in <-chan ingest.Article, done func(graph.PutResult, error)) error {
 	type held struct {
 		res graph.PutResult
 		err error
 	}
-	var pending []held
+	var (
+		pending []held
+		since   time.Time // when the first of pending was written
+	)
 	answer := func() error {
 		if len(pending) == 0 {
 			return nil
@@ -145,8 +153,11 @@ func (s *Schema) writeEach(ctx context.Context, in <-chan ingest.Article, done f
 			}
 			return err
 		}
+		if len(pending) == 0 {
+			since = time.Now()
+		}
 		pending = append(pending, held{res, err})
-		if len(pending) >= maxHeld {
+		if len(pending) >= maxHeld || time.Since(since) >= maxHoldTime {
 			if err := answer(); err != nil {
 				return err
 			}
@@ -192,6 +203,9 @@ func answered(line int, f ingestFailure) *ingestLine {
 }
 
 func (s *Schema) serveIngest(w http.ResponseWriter, r *http.Request) {
+	// A stream refused is not read: its connection is closed rather than
+	// read to the stream's end.
+	w.Header().Set("Connection", "close")
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || !ingestMedia[mt] {
 		s.writeJSON(w, http.StatusUnsupportedMediaType, requestError(codeBadRequest,
@@ -219,6 +233,7 @@ func (s *Schema) serveIngest(w http.ResponseWriter, r *http.Request) {
 		// to be asked for the body (curl, for a large one) is asked.
 		w.WriteHeader(http.StatusContinue)
 	}
+	w.Header().Del("Connection")
 	rc := http.NewResponseController(w)
 	rc.EnableFullDuplex() // HTTP/2 is full duplex anyway, and says it is not supported
 	rc.SetWriteDeadline(time.Time{})

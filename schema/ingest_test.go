@@ -174,6 +174,11 @@ func TestIngestNeedsTokenAndJSONLines(t *testing.T) {
 		if resp.StatusCode != c.status || (c.code != "" && !strings.Contains(string(body), c.code)) {
 			t.Errorf("token %q: %d %s, want %d %s", c.token, resp.StatusCode, body, c.status, c.code)
 		}
+		// A stream refused is not read to its end, which may never come:
+		// its connection is closed.
+		if resp.Close != (c.status != http.StatusOK) {
+			t.Errorf("token %q: connection closed %v", c.token, resp.Close)
+		}
 	}
 	resp := postIngest(t, srv, strings.NewReader(line), "Authorization", "Bearer "+writeToken, "Content-Type", "application/x-www-form-urlencoded")
 	if body, _ := io.ReadAll(resp.Body); resp.StatusCode != http.StatusUnsupportedMediaType || !strings.Contains(string(body), "application/x-ndjson") {
@@ -195,6 +200,26 @@ func TestIngestNeedsTokenAndJSONLines(t *testing.T) {
 		if resp.StatusCode != status || status == http.StatusOK && (res.Status != "ok" || res.Counts == nil || res.Counts.Articles != len(seed)+1) {
 			t.Errorf("GET /check with %q: %d %+v, want %d", token, resp.StatusCode, res, status)
 		}
+	}
+}
+
+// An export ends with a trailer of its counts, which tells a complete
+// export from one cut short.
+func TestExportTrailer(t *testing.T) {
+	s := newSchema(t)
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	resp, err := srv.Client().Get(srv.URL + "/export?format=jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.Trailer.Get(trailerCounts) != "" {
+		t.Errorf("counts before the body was read")
+	}
+	io.Copy(io.Discard, resp.Body)
+	if got, want := resp.Trailer.Get(trailerCounts), "statements=6 printings=6 names=5 venues=3 articles=3 outlets=2"; got != want || resp.Trailer.Get(trailerError) != "" {
+		t.Errorf("trailer %q (error %q), want %q", got, resp.Trailer.Get(trailerError), want)
 	}
 }
 

@@ -11,6 +11,11 @@
 //	                protocol, subscriptions included (ws.go)
 //	GET  /events    the live feed as server-sent events (events.go)
 //	GET  /export    an export in jsonl, nquads, graphml or csv (export.go)
+//	POST /ingest    a stream of JSON Lines articles, stored through the
+//	                write path (WriteFunc) with back-pressure, one result
+//	                a line once committed and synced (ingest.go)
+//	GET  /check     the store's consistency check, for the write token
+//	                (check.go)
 //	GET  /          the GraphiQL playground, bundled from npm and embedded
 //	GET  /assets/…  its script and stylesheet
 //	GET  /dashboard the dashboard, bundled and embedded the same way, with
