@@ -22,12 +22,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			"  /graphql     GraphQL: POST and GET, and WebSocket (graphql-transport-ws) for subscriptions\n"+
 			"  /            the GraphQL playground, which works offline\n"+
 			"  /dashboard   the dashboard: totals, timeline, top speakers, venues and outlets, live feed\n"+
+			"  /ingest      POST JSON Lines articles, streamed; one result a line once stored (write token)\n"+
 			"  /events      the live feed of new quotations as server-sent events\n"+
 			"  /export      exports: ?format=jsonl|nquads|graphml|csv and the filters of quotes\n"+
+			"  /check       the store's consistency check (write token)\n"+
 			"  /healthz     the process answers; /readyz: the store is open and serving\n"+
 			"  /metrics     Prometheus metrics\n"+
-			"The store is locked while graphd serves it; add articles through the ingestArticle\n"+
-			"mutation, or stop the server and run 'graphd ingest'. SIGINT and SIGTERM stop it gracefully.\n"+
+			"The store is locked while graphd serves it; add articles with 'graphd ingest --server URL',\n"+
+			"POST /ingest or the ingestArticle mutation. SIGINT and SIGTERM stop it gracefully.\n"+
 			"On an address other than loopback it needs a write token (--token-file or GRAPHD_TOKEN),\n"+
 			"or --insecure.")
 	db := dbFlag(f)
