@@ -2,6 +2,7 @@ package schema
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -444,4 +447,83 @@ func TestIngestExpectContinue(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || len(got) != 1 || got[0].Result != "created" {
 		t.Errorf("answer %d %+v", resp.StatusCode, got)
 	}
+}
+
+// BenchmarkIngest stores distinct articles of the size of a news report
+// (the first sample article, with a quotation of its own each) in a store
+// on disk, 20 an iteration: through POST /ingest, with its reading,
+// results and syncs, and through ingest.Store called directly, with one
+// sync an iteration. The difference is what the endpoint costs beside
+// extraction and the write.
+func BenchmarkIngest(b *testing.B) {
+	text, err := os.ReadFile(filepath.Join("..", "testdata", "seeds", "000_f870fa87edc7ab14.txt"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const perIteration = 20
+	article := func(i int) ingest.Article {
+		return ingest.Article{ID: fmt.Sprint(i), URL: fmt.Sprintf("https://news.example/%d", i), Title: fmt.Sprintf("Report %d", i),
+			Text: fmt.Sprintf("%s\n\n“Item %d is in,” said Reporter Ann Lee%d.", text, i, i)}
+	}
+	open := func(b *testing.B) *graph.Store {
+		st, err := graph.Open(b.TempDir(), graph.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { st.Close() })
+		return st
+	}
+	b.Run("store", func(b *testing.B) {
+		st := open(b)
+		n := 0
+		for b.Loop() {
+			for range perIteration {
+				if _, err := ingest.Store(b.Context(), st, article(n)); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			if err := st.Sync(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
+	})
+	b.Run("endpoint", func(b *testing.B) {
+		s, err := New(open(b), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := httptest.NewServer(s)
+		b.Cleanup(srv.Close)
+		n := 0
+		for b.Loop() {
+			var body bytes.Buffer
+			enc := json.NewEncoder(&body)
+			for range perIteration {
+				a := article(n)
+				enc.Encode(map[string]string{"id": a.ID, "url": a.URL, "title": a.Title, "text": a.Text})
+				n++
+			}
+			req, _ := http.NewRequestWithContext(b.Context(), http.MethodPost, srv.URL+"/ingest", &body)
+			req.Header.Set("Content-Type", "application/x-ndjson")
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			lines := 0
+			sc := bufio.NewScanner(resp.Body)
+			for sc.Scan() {
+				if !strings.Contains(sc.Text(), `"result":"created"`) {
+					b.Fatalf("result %s", sc.Text())
+				}
+				lines++
+			}
+			resp.Body.Close()
+			if lines != perIteration {
+				b.Fatalf("%d results, want %d", lines, perIteration)
+			}
+		}
+		b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "articles/s")
+	})
 }
