@@ -24,6 +24,17 @@ import (
 // the store, as an attachment. CSV comes as a zip of its files. With no
 // filter it is the whole graph. noText=1 leaves article text out of
 // jsonl.
+//
+// The answer ends with HTTP trailers that tell a complete export from a
+// cut one: Graphd-Export-Counts ("statements=… printings=… names=…
+// venues=… articles=… outlets=…") once everything is written, or
+// Graphd-Export-Error when the export stopped half way.
+
+// Trailers of GET /export.
+const (
+	trailerCounts = "Graphd-Export-Counts"
+	trailerError  = "Graphd-Export-Error"
+)
 
 func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -80,6 +91,7 @@ func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", format.ContentType())
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="graphd-export%s"`, format.Extension()))
 	h.Set("Cache-Control", "no-store")
+	h.Set("Trailer", trailerCounts+", "+trailerError)
 	start := time.Now()
 	var counts export.Counts
 	if format == export.CSV {
@@ -95,9 +107,13 @@ func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 		counts, err = export.Write(r.Context(), s.store, w, format, opts)
 	}
 	if err != nil {
-		// The status is sent; the client sees a cut-off body.
+		// The status is sent; the client sees a body cut off, and says so
+		// if it reads the trailer.
 		s.logger.WarnContext(r.Context(), "export cut short", "format", format, "err", err)
+		h.Set(trailerError, "the export stopped half way; the server's log says why")
 		return
 	}
+	h.Set(trailerCounts, fmt.Sprintf("statements=%d printings=%d names=%d venues=%d articles=%d outlets=%d",
+		counts.Quotes, counts.Printings, counts.Speakers, counts.Venues, counts.Articles, counts.Outlets))
 	s.logger.InfoContext(r.Context(), "export", "format", format, "quotes", counts.Quotes, "printings", counts.Printings, "took", time.Since(start).Round(time.Millisecond))
 }

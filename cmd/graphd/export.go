@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,12 +22,14 @@ import (
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "export", "--format jsonl|nquads|graphml|csv [--db DIR] [filters] [--out FILE|DIR]",
+	f := newFlags(e, "export", "--format jsonl|nquads|graphml|csv [--db DIR | --server URL] [filters] [--out FILE|DIR]",
 		"Export the quotations the filters select, with their speakers, venues, articles and outlets, from\n"+
 			"one snapshot of the store; with no filter, the whole graph (which 'graphd import' reads back from\n"+
 			"jsonl). jsonl, nquads and graphml go to stdout or --out FILE; csv (neo4j-admin import files) to\n"+
-			"--out DIR, or a zip with --out FILE.zip. Filters take what quotes(...) takes in GraphQL.")
+			"--out DIR, or a zip with --out FILE.zip. Filters take what quotes(...) takes in GraphQL.\n"+
+			"With --server, a running graphd makes the export (GET /export), of the same filters.")
 	db := dbFlag(f)
+	sf := defineServerFlags(f, "export")
 	format := f.String("format", "GRAPHD_EXPORT_FORMAT", "jsonl", "jsonl, nquads, graphml or csv")
 	out := f.String("out", "GRAPHD_EXPORT_OUT", "", "file (or directory for csv) to write; stdout when empty")
 	speaker := f.String("speaker", "GRAPHD_EXPORT_SPEAKER", "", "a speaker's name, alias or surname")
@@ -63,18 +66,37 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			return errUsage
 		}
 	}
-	store, err := graph.Open(*db, graph.Options{Logger: e.logger, ReadOnly: true})
+	if *order != "date" && *order != "newest" || *text != "yes" && *text != "no" {
+		fmt.Fprintf(e.stderr, "graphd export: --order is date or newest, --text yes or no\n")
+		return errUsage
+	}
+	if c, err := sf.client(f); err != nil || c != nil {
+		if err != nil {
+			return err
+		}
+		q := url.Values{"format": {*format}}
+		for k, v := range map[string]string{"speaker": *speaker, "speakerId": *speakerID, "venue": *venue, "outlet": *outlet,
+			"kind": *kinds, "search": *search, "from": *from, "to": *to, "minConfidence": *minConf} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		if *order == "newest" {
+			q.Set("order", "newest")
+		}
+		if *text == "no" {
+			q.Set("noText", "1")
+		}
+		return exportRemote(ctx, e, c, q, fm, *out)
+	}
+	store, err := openDB(e, *db, graph.Options{ReadOnly: true})
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", *db, err)
+		return err
 	}
 	defer store.Close()
 	sc, err := schema.New(store, e.logger)
 	if err != nil {
 		return err
-	}
-	if *order != "date" && *order != "newest" || *text != "yes" && *text != "no" {
-		fmt.Fprintf(e.stderr, "graphd export: --order is date or newest, --text yes or no\n")
-		return errUsage
 	}
 	opts := export.Options{NoText: *text == "no"}
 	opts.Filter, err = sc.QuoteFilter(ctx, filter)
@@ -98,12 +120,16 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	took := time.Since(start)
+	printExported(e, counts, time.Since(start))
+	return store.Close()
+}
+
+// printExported says on stderr what an export wrote, and how fast.
+func printExported(e *env, counts export.Counts, took time.Duration) {
 	fmt.Fprintf(e.stderr, "exported %s (%s), %s, %s, %s, %s in %s (%.0f statements/s)\n",
 		plural(counts.Quotes, "statement", "statements"), plural(counts.Printings, "printing", "printings"), plural(counts.Speakers, "name", "names"),
 		plural(counts.Venues, "venue", "venues"), plural(counts.Articles, "article", "articles"),
 		plural(counts.Outlets, "outlet", "outlets"), took.Round(time.Millisecond), float64(counts.Quotes)/took.Seconds())
-	return store.Close()
 }
 
 // exportFile writes one file, or stdout.
