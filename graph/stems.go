@@ -1,0 +1,44 @@
+package graph
+
+// SearchStems returns the distinct stems of the words of text, in the
+// order they first appear: what the search index groups a quotation's
+// words under. A search word matches a quotation when its stem is one of
+// them (a phrase besides needs its words next to each other, and a prefix
+// matches words beginning with it), so another store can answer the word
+// part of a search from the stems alone.
+func SearchStems(text string) []string {
+	ws := words(text)
+	seen := make(map[string]bool, len(ws))
+	var out []string
+	for _, w := range ws {
+		if s := stem(w); !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Stems returns the stems a quotation must have among its SearchStems to
+// match s: those of its words and of the words of its phrases, but not
+// of a prefix. A quotation with all of them matches s when Match says so
+// (phrases in order, prefixes, words left out).
+func (s Search) Stems() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(t searchTerm) {
+		if !t.prefix && !seen[t.stem] {
+			seen[t.stem] = true
+			out = append(out, t.stem)
+		}
+	}
+	for _, t := range s.q.terms {
+		add(t)
+	}
+	for _, ph := range s.q.phrases {
+		for _, t := range ph {
+			add(t)
+		}
+	}
+	return out
+}
