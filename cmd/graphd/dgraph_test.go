@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -17,11 +16,15 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/graphd/graphd/export"
 	"github.com/graphd/graphd/graph"
+	"github.com/graphd/graphd/graph/graphtest"
 )
 
 // The Dgraph test runs where a dgraph binary is found: GRAPHD_DGRAPH
@@ -35,7 +38,7 @@ import (
 // again.
 
 // dgraphBinary returns the dgraph binary to test with, or skips.
-func dgraphBinary(t *testing.T) string {
+func dgraphBinary(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("GRAPHD_DGRAPH"); p != "" {
 		if _, err := exec.LookPath(p); err != nil {
@@ -69,6 +72,7 @@ func TestDgraph(t *testing.T) {
 		c.dropAll(t)
 		c.live(t, out)
 		compareDgraph(t, s, c)
+		c.logMemory(t)
 	})
 	t.Run("polnear-dev", func(t *testing.T) {
 		feed := polnearDevFeed(t)
@@ -82,6 +86,7 @@ func TestDgraph(t *testing.T) {
 		c.startAlphas(t)
 		s := startServer(t, db)
 		compareDgraph(t, s, c)
+		c.logMemory(t)
 	})
 }
 
@@ -188,7 +193,7 @@ type dgraphProc struct {
 
 // startProc starts dgraph with args in dir, ready when a line of its
 // output contains ready. The process is killed when the test ends.
-func startProc(t *testing.T, bin, dir, name, ready string, args ...string) *dgraphProc {
+func startProc(t testing.TB, bin, dir, name, ready string, args ...string) *dgraphProc {
 	t.Helper()
 	p := &dgraphProc{name: name, log: filepath.Join(dir, name+".log"), ready: make(chan struct{}), exited: make(chan struct{})}
 	logf, err := os.Create(p.log)
@@ -232,7 +237,7 @@ func startProc(t *testing.T, bin, dir, name, ready string, args ...string) *dgra
 
 // wait waits until p says it is ready; it fails the test if p ends
 // first, or says nothing of the kind within two minutes.
-func (p *dgraphProc) wait(t *testing.T) {
+func (p *dgraphProc) wait(t testing.TB) {
 	t.Helper()
 	select {
 	case <-p.ready:
@@ -284,7 +289,7 @@ const noTelemetry = "reports=false; sentry=false;"
 
 // freeOffset returns a port offset at which the cluster's ports are free
 // on loopback.
-func freeOffset(t *testing.T) int {
+func freeOffset(t testing.TB) int {
 	t.Helper()
 	for range 50 {
 		o := 1000 + rand.IntN(40000)
@@ -314,7 +319,7 @@ func freeOffset(t *testing.T) int {
 }
 
 // startDgraph starts a zero and waits until it leads.
-func startDgraph(t *testing.T, bin string) *dgraphCluster {
+func startDgraph(t testing.TB, bin string) *dgraphCluster {
 	t.Helper()
 	c := &dgraphCluster{bin: bin, dir: t.TempDir(), offset: freeOffset(t)}
 	z := startProc(t, bin, c.dir, "zero", "I've become the leader", append([]string{"zero",
@@ -325,53 +330,89 @@ func startDgraph(t *testing.T, bin string) *dgraphCluster {
 }
 
 // run runs a dgraph command to completion in the cluster's directory and
-// returns how long it took.
-func (c *dgraphCluster) run(t *testing.T, name string, args ...string) time.Duration {
+// returns how long it took and its peak resident memory in bytes.
+func (c *dgraphCluster) run(t testing.TB, name string, args ...string) (time.Duration, int64) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
 	log := filepath.Join(c.dir, name+".log")
 	f, err := os.Create(log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	cmd := exec.CommandContext(ctx, c.bin, append(args, dgraphQuiet...)...)
+	cmd := exec.CommandContext(t.Context(), c.bin, append(args, dgraphQuiet...)...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = c.dir, f, f
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("dgraph %s: %v\n%s", name, err, tail(log, 30))
 	}
-	return time.Since(start)
+	took := time.Since(start)
+	var rss int64
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		rss = ru.Maxrss << 10
+	}
+	return took, rss
 }
 
 // bulk loads the export in dir with the bulk loader, into one shard per
-// alpha.
-func (c *dgraphCluster) bulk(t *testing.T, dir string) {
+// alpha, and returns how long it took.
+func (c *dgraphCluster) bulk(t testing.TB, dir string) time.Duration {
 	t.Helper()
 	shards := fmt.Sprint(dgraphAlphas)
-	took := c.run(t, "bulk", "bulk", "--files", filepath.Join(dir, "graphd.rdf"), "--schema", filepath.Join(dir, "graphd.schema"),
+	took, rss := c.run(t, "bulk", "bulk", "--files", filepath.Join(dir, "graphd.rdf"), "--schema", filepath.Join(dir, "graphd.schema"),
 		"--zero", c.zero(), "--map_shards", shards, "--reduce_shards", shards, "--reducers", shards,
 		"--out", "out", "--tmp", "bulk-tmp", "--mapoutput_mb", "64", "--http", "127.0.0.1:0")
-	t.Logf("dgraph bulk: %s", took.Round(time.Millisecond))
+	t.Logf("dgraph bulk: %s, %d MB at most", took.Round(time.Millisecond), rss>>20)
+	return took
 }
 
 // live loads the export in dir with the live loader, through every
-// alpha.
-func (c *dgraphCluster) live(t *testing.T, dir string) {
+// alpha, and returns how long it took.
+func (c *dgraphCluster) live(t testing.TB, dir string) time.Duration {
 	t.Helper()
 	var alphas []string
 	for i := range dgraphAlphas {
 		alphas = append(alphas, c.alpha(alphaGRPC, i))
 	}
-	took := c.run(t, "live", "live", "--files", filepath.Join(dir, "graphd.rdf"), "--schema", filepath.Join(dir, "graphd.schema"),
+	took, rss := c.run(t, "live", "live", "--files", filepath.Join(dir, "graphd.rdf"), "--schema", filepath.Join(dir, "graphd.schema"),
 		"--alpha", strings.Join(alphas, ","), "--tmp", "live-tmp", "--http", "127.0.0.1:0")
-	t.Logf("dgraph live: %s", took.Round(time.Millisecond))
+	t.Logf("dgraph live: %s, %d MB at most", took.Round(time.Millisecond), rss>>20)
+	return took
+}
+
+// logMemory logs the alphas' peak resident memory.
+func (c *dgraphCluster) logMemory(t testing.TB) {
+	t.Helper()
+	var mb []string
+	for _, m := range c.peakMemory(t) {
+		mb = append(mb, fmt.Sprintf("%d MB", m>>20))
+	}
+	t.Logf("alphas at most %s resident", strings.Join(mb, " and "))
+}
+
+// peakMemory returns the alphas' peak resident memory so far, in bytes,
+// read from /proc.
+func (c *dgraphCluster) peakMemory(t testing.TB) []int64 {
+	t.Helper()
+	var out []int64
+	for _, a := range c.alphas {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", a.cmd.Process.Pid))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var kb int64
+		for _, l := range strings.Split(string(b), "\n") {
+			if f := strings.Fields(l); len(f) == 3 && f[0] == "VmHWM:" {
+				fmt.Sscan(f[1], &kb)
+			}
+		}
+		out = append(out, kb<<10)
+	}
+	return out
 }
 
 // startAlphas starts the alphas, alpha i on the bulk loader's shard i as
 // group i+1, with small caches, and waits until both are ready.
-func (c *dgraphCluster) startAlphas(t *testing.T) {
+func (c *dgraphCluster) startAlphas(t testing.TB) {
 	t.Helper()
 	for i := range dgraphAlphas {
 		a := startProc(t, c.bin, c.dir, fmt.Sprintf("alpha%d", i), "Server is ready: OK", append([]string{"alpha",
@@ -388,7 +429,7 @@ func (c *dgraphCluster) startAlphas(t *testing.T) {
 
 // post sends a request to an alpha's HTTP API, the alphas in turn, and
 // decodes the data of its answer into out.
-func (c *dgraphCluster) post(t *testing.T, path, contentType string, body []byte, out any) {
+func (c *dgraphCluster) post(t testing.TB, path, contentType string, body []byte, out any) {
 	t.Helper()
 	i := c.queries % dgraphAlphas
 	c.queries++
@@ -416,14 +457,14 @@ func (c *dgraphCluster) post(t *testing.T, path, contentType string, body []byte
 }
 
 // dql runs a DQL query with variables and decodes its data into out.
-func (c *dgraphCluster) dql(t *testing.T, q string, vars map[string]string, out any) {
+func (c *dgraphCluster) dql(t testing.TB, q string, vars map[string]string, out any) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	c.post(t, "/query", "application/json", body, out)
 }
 
 // dropAll empties the cluster, schema included.
-func (c *dgraphCluster) dropAll(t *testing.T) {
+func (c *dgraphCluster) dropAll(t testing.TB) {
 	t.Helper()
 	c.post(t, "/alter", "application/json", []byte(`{"drop_all": true}`), nil)
 }
@@ -755,4 +796,72 @@ func compareDgraph(t *testing.T, s *server, c *dgraphCluster) {
 	}
 	checked = append(checked, fmt.Sprintf("9 searches (%d quotations; Dgraph's fulltext index differs on %d)", found, native))
 	t.Logf("GraphQL and DQL agree on %s", strings.Join(checked, ", "))
+}
+
+// countQuotes checks that the cluster holds want quotes.
+func (c *dgraphCluster) countQuotes(t testing.TB, want int) {
+	t.Helper()
+	var d struct{ Q []struct{ Count int } }
+	c.dql(t, `{ q(func: type(Quote)) { count(uid) } }`, nil, &d)
+	if len(d.Q) != 1 || d.Q[0].Count != want {
+		t.Fatalf("Dgraph holds %+v quotes, want %d", d.Q, want)
+	}
+}
+
+// BenchmarkDgraphLoad exports a generated store (graphtest.LargeStore)
+// of GRAPHD_BENCH_ARTICLES articles, 10,000 unless set, for Dgraph, loads
+// it with dgraph bulk into a new cluster of one zero and two alphas, and
+// then with dgraph live into the same cluster emptied, and reports the
+// N-Quads a second of each, the export's, and the alphas' peak memory.
+func BenchmarkDgraphLoad(b *testing.B) {
+	bin := dgraphBinary(b)
+	n := 10_000
+	if v := os.Getenv("GRAPHD_BENCH_ARTICLES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("GRAPHD_BENCH_ARTICLES=%s: %v", v, err)
+		}
+	}
+	st := graphtest.LargeStore(b, n)
+	dir := b.TempDir()
+	start := time.Now()
+	counts, err := export.WriteDgraph(b.Context(), st.Store, func(name string) (io.Writer, error) {
+		f, err := os.Create(filepath.Join(dir, name))
+		b.Cleanup(func() { f.Close() })
+		return f, err
+	}, export.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	took := time.Since(start)
+	rdf, err := os.Open(filepath.Join(dir, "graphd.rdf"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rdf.Close()
+	sc := bufio.NewScanner(rdf)
+	sc.Buffer(nil, 16<<20)
+	nquads := 0
+	for sc.Scan() {
+		nquads++
+	}
+	fi, _ := rdf.Stat()
+	b.Logf("%d articles: %+v, %d N-Quads, %d MB, exported in %s", n, counts, nquads, fi.Size()>>20, took.Round(time.Millisecond))
+	b.ReportMetric(float64(nquads)/took.Seconds(), "export-nquads/s")
+	for b.Loop() {
+		c := startDgraph(b, bin)
+		bulk := c.bulk(b, dir)
+		c.startAlphas(b)
+		c.countQuotes(b, counts.Quotes)
+		c.dropAll(b)
+		live := c.live(b, dir)
+		c.countQuotes(b, counts.Quotes)
+		b.ReportMetric(float64(nquads)/bulk.Seconds(), "bulk-nquads/s")
+		b.ReportMetric(float64(nquads)/live.Seconds(), "live-nquads/s")
+		b.ReportMetric(float64(counts.Quotes)/bulk.Seconds(), "bulk-quotes/s")
+		b.ReportMetric(float64(counts.Quotes)/live.Seconds(), "live-quotes/s")
+		for i, m := range c.peakMemory(b) {
+			b.ReportMetric(float64(m>>20), fmt.Sprintf("alpha%d-MB", i))
+		}
+	}
 }
