@@ -272,6 +272,7 @@ type dgraphWriter struct {
 	*quadWriter
 	s       *source
 	emitted map[uuid.UUID]bool
+	stems   graph.Stemmer
 }
 
 // node starts a node: its type and its id.
@@ -431,7 +432,7 @@ func (d *dgraphWriter) statement(st statement) error {
 	}
 	d.node(n, "Quote", q.ID)
 	d.lit(n, "<Quote.text>", q.Text, "", "")
-	d.str(n, "<Quote.stems>", strings.Join(graph.SearchStems(q.Text), " "))
+	d.str(n, "<Quote.stems>", strings.Join(d.stems.Stems(q.Text), " "))
 	d.lit(n, "<Quote.kind>", q.Kind, "", "")
 	d.float(n, "<Quote.confidence>", q.Confidence)
 	d.str(n, "<Quote.cue>", q.Cue)

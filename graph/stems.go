@@ -6,12 +6,39 @@ package graph
 // them (a phrase besides needs its words next to each other, and a prefix
 // matches words beginning with it), so another store can answer the word
 // part of a search from the stems alone.
-func SearchStems(text string) []string {
+func SearchStems(text string) []string { return (*Stemmer)(nil).Stems(text) }
+
+// A Stemmer gives the SearchStems of many texts in a row, as an export
+// does, remembering the stems of the first maxStemmed distinct words it
+// meets: the English stemmer costs more than all else a word takes. The
+// zero Stemmer is ready to use; a nil one remembers nothing.
+type Stemmer struct {
+	memo map[string]string
+}
+
+// maxStemmed bounds the words a Stemmer remembers.
+const maxStemmed = 1 << 18
+
+// Stems returns the SearchStems of text.
+func (st *Stemmer) Stems(text string) []string {
 	ws := words(text)
 	seen := make(map[string]bool, len(ws))
 	var out []string
 	for _, w := range ws {
-		if s := stem(w); !seen[s] {
+		s, ok := "", false
+		if st != nil {
+			s, ok = st.memo[w]
+		}
+		if !ok {
+			s = stem(w)
+			if st != nil && len(st.memo) < maxStemmed {
+				if st.memo == nil {
+					st.memo = map[string]string{}
+				}
+				st.memo[w] = s
+			}
+		}
+		if !seen[s] {
 			seen[s] = true
 			out = append(out, s)
 		}

@@ -15,6 +15,12 @@ func TestSearchStems(t *testing.T) {
 	if !cmp.Equal(got, want) {
 		t.Errorf("SearchStems: %q, want %q", got, want)
 	}
+	var st graph.Stemmer
+	for range 2 { // the second time from memory
+		if got := st.Stems("The President’s talks: talking PEACE, president Peña."); !cmp.Equal(got, want) {
+			t.Errorf("Stemmer.Stems: %q, want %q", got, want)
+		}
+	}
 	for _, tc := range []struct {
 		search string
 		want   []string

@@ -847,15 +847,18 @@ func BenchmarkDgraphLoad(b *testing.B) {
 	}
 	fi, _ := rdf.Stat()
 	b.Logf("%d articles: %+v, %d N-Quads, %d MB, exported in %s", n, counts, nquads, fi.Size()>>20, took.Round(time.Millisecond))
-	b.ReportMetric(float64(nquads)/took.Seconds(), "export-nquads/s")
 	for b.Loop() {
 		c := startDgraph(b, bin)
 		bulk := c.bulk(b, dir)
+		disk := dirSize(b, filepath.Join(c.dir, "out"))
 		c.startAlphas(b)
 		c.countQuotes(b, counts.Quotes)
 		c.dropAll(b)
 		live := c.live(b, dir)
 		c.countQuotes(b, counts.Quotes)
+		b.ReportMetric(float64(nquads)/took.Seconds(), "export-nquads/s")
+		b.ReportMetric(float64(disk>>20), "bulk-out-MB")
+		b.ReportMetric(float64(dirSize(b, st.Dir)>>20), "graphd-store-MB")
 		b.ReportMetric(float64(nquads)/bulk.Seconds(), "bulk-nquads/s")
 		b.ReportMetric(float64(nquads)/live.Seconds(), "live-nquads/s")
 		b.ReportMetric(float64(counts.Quotes)/bulk.Seconds(), "bulk-quotes/s")
@@ -864,4 +867,24 @@ func BenchmarkDgraphLoad(b *testing.B) {
 			b.ReportMetric(float64(m>>20), fmt.Sprintf("alpha%d-MB", i))
 		}
 	}
+}
+
+// dirSize returns the bytes of the files under dir.
+func dirSize(t testing.TB, dir string) int64 {
+	t.Helper()
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			n += fi.Size()
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
