@@ -810,9 +810,11 @@ func (c *dgraphCluster) countQuotes(t testing.TB, want int) {
 
 // BenchmarkDgraphLoad exports a generated store (graphtest.LargeStore)
 // of GRAPHD_BENCH_ARTICLES articles, 10,000 unless set, for Dgraph, loads
-// it with dgraph bulk into a new cluster of one zero and two alphas, and
-// then with dgraph live into the same cluster emptied, and reports the
-// N-Quads a second of each, the export's, and the alphas' peak memory.
+// it with dgraph bulk into a new cluster of one zero and two alphas, times
+// DQL queries (dqlLatency), and then loads it with dgraph live into the
+// same cluster emptied (unless GRAPHD_BENCH_LIVE=no); it reports the
+// N-Quads a second of each loader and of the export, the size of the bulk
+// loader's output beside the graphd store's, and the alphas' peak memory.
 func BenchmarkDgraphLoad(b *testing.B) {
 	bin := dgraphBinary(b)
 	n := 10_000
@@ -853,16 +855,19 @@ func BenchmarkDgraphLoad(b *testing.B) {
 		disk := dirSize(b, filepath.Join(c.dir, "out"))
 		c.startAlphas(b)
 		c.countQuotes(b, counts.Quotes)
-		c.dropAll(b)
-		live := c.live(b, dir)
-		c.countQuotes(b, counts.Quotes)
+		dqlLatency(b, c, st)
+		b.ReportMetric(float64(nquads)/bulk.Seconds(), "bulk-nquads/s")
+		b.ReportMetric(float64(counts.Quotes)/bulk.Seconds(), "bulk-quotes/s")
+		if os.Getenv("GRAPHD_BENCH_LIVE") != "no" {
+			c.dropAll(b)
+			live := c.live(b, dir)
+			c.countQuotes(b, counts.Quotes)
+			b.ReportMetric(float64(nquads)/live.Seconds(), "live-nquads/s")
+			b.ReportMetric(float64(counts.Quotes)/live.Seconds(), "live-quotes/s")
+		}
 		b.ReportMetric(float64(nquads)/took.Seconds(), "export-nquads/s")
 		b.ReportMetric(float64(disk>>20), "bulk-out-MB")
 		b.ReportMetric(float64(dirSize(b, st.Dir)>>20), "graphd-store-MB")
-		b.ReportMetric(float64(nquads)/bulk.Seconds(), "bulk-nquads/s")
-		b.ReportMetric(float64(nquads)/live.Seconds(), "live-nquads/s")
-		b.ReportMetric(float64(counts.Quotes)/bulk.Seconds(), "bulk-quotes/s")
-		b.ReportMetric(float64(counts.Quotes)/live.Seconds(), "live-quotes/s")
 		for i, m := range c.peakMemory(b) {
 			b.ReportMetric(float64(m>>20), fmt.Sprintf("alpha%d-MB", i))
 		}
@@ -887,4 +892,38 @@ func dirSize(t testing.TB, dir string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// dqlLatency reports the median time of DQL queries like the dashboard's,
+// over HTTP to the alphas in turn: the newest 20 quotations of the most
+// quoted speaker with their venues, the quotations by speaker of the
+// first month, and a search of two common words with its count.
+func dqlLatency(b *testing.B, c *dgraphCluster, st *graphtest.Large) {
+	b.Helper()
+	from := time.Date(st.From.Year(), st.From.Month(), 1, 0, 0, 0, 0, time.UTC)
+	month := map[string]string{"$from": from.Format(time.RFC3339), "$to": from.AddDate(0, 1, 0).Format(time.RFC3339)}
+	for _, q := range []struct {
+		name, query string
+		vars        map[string]string
+	}{
+		{"speaker", `query q($n: string) { s(func: eq(Speaker.name, $n)) {
+			~Quote.speaker (orderdesc: Quote.firstSeen, first: 20) { Quote.text Quote.firstSeen Quote.venue { Venue.name } } } }`,
+			map[string]string{"$n": st.TopSpeaker}},
+		{"month", `query q($from: string, $to: string) {
+			var(func: ge(Quote.firstSeen, $from)) @filter(lt(Quote.firstSeen, $to)) { s as Quote.speaker }
+			var(func: uid(s)) { n as count(~Quote.speaker @filter(ge(Quote.firstSeen, $from) AND lt(Quote.firstSeen, $to))) }
+			by(func: uid(n), orderdesc: val(n), first: 10) { Speaker.name n: val(n) } }`, month},
+		{"search", `{ q(func: allofterms(Quote.stems, "peac talk"), orderdesc: Quote.firstSeen, first: 20) { Quote.text }
+			n(func: allofterms(Quote.stems, "peac talk")) { count(uid) } }`, nil},
+	} {
+		var ds []time.Duration
+		for range 50 {
+			start := time.Now()
+			c.dql(b, q.query, q.vars, nil)
+			ds = append(ds, time.Since(start))
+		}
+		slices.Sort(ds)
+		b.ReportMetric(float64(ds[len(ds)/2].Microseconds())/1000, q.name+"-p50-ms")
+		b.ReportMetric(float64(ds[len(ds)*99/100].Microseconds())/1000, q.name+"-p99-ms")
+	}
 }
