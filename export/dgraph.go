@@ -54,8 +54,8 @@ import (
 //
 // The edges walked backwards are @reverse: ~Quote.speaker, ~Quote.venue,
 // ~Quote.article, ~Quote.occurrences, ~Occurrence.speaker,
-// ~Occurrence.venue, ~Occurrence.article, ~Article.outlet and
-// ~Article.copyOf (the copies). Review candidates, decisions and article
+// ~Occurrence.venue, ~Occurrence.article, ~Speaker.merges,
+// ~Article.outlet and ~Article.copyOf (the copies). Review candidates, decisions and article
 // text stay in graphd.
 
 // DgraphFiles are the names of the files WriteDgraph writes, in order.

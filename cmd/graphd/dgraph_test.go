@@ -202,6 +202,9 @@ func startProc(t testing.TB, bin, dir, name, ready string, args ...string) *dgra
 	}
 	p.cmd = exec.Command(bin, args...)
 	p.cmd.Dir = dir
+	// Killed with the test process too, should it die without cleaning up
+	// (a panic, the -timeout).
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := p.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -341,6 +344,7 @@ func (c *dgraphCluster) run(t testing.TB, name string, args ...string) (time.Dur
 	defer f.Close()
 	cmd := exec.CommandContext(t.Context(), c.bin, append(args, dgraphQuiet...)...)
 	cmd.Dir, cmd.Stdout, cmd.Stderr = c.dir, f, f
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("dgraph %s: %v\n%s", name, err, tail(log, 30))
