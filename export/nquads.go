@@ -106,6 +106,9 @@ func dateLiteral(t time.Time) string {
 type quadWriter struct {
 	w   *bufio.Writer
 	err error
+	// types prefixes the name of a literal's type: the XML Schema
+	// namespace when empty; Dgraph reads "xs:".
+	types string
 }
 
 // lit writes s, p, the literal v (typed, unless typ is "") and g as
@@ -143,7 +146,12 @@ func (q *quadWriter) lit(s, p, v, typ, g string) {
 	w.WriteString(v[start:])
 	w.WriteByte('"')
 	if typ != "" {
-		w.WriteString("^^<" + xsd)
+		w.WriteString("^^<")
+		if q.types == "" {
+			w.WriteString(xsd)
+		} else {
+			w.WriteString(q.types)
+		}
 		w.WriteString(typ)
 		w.WriteByte('>')
 	}

@@ -17,13 +17,13 @@ import (
 	"github.com/graphd/graphd/graph"
 )
 
-// GET /export?format=jsonl|nquads|graphml|csv streams an export of the
-// quotations the other parameters select (the filter arguments of
+// GET /export?format=jsonl|nquads|graphml|csv|dgraph streams an export
+// of the quotations the other parameters select (the filter arguments of
 // quotes: speaker, speakerId, venue, venueId, outlet, outletId, kind,
 // minConfidence, search, from, to; order=newest), from one snapshot of
-// the store, as an attachment. CSV comes as a zip of its files. With no
-// filter it is the whole graph. noText=1 leaves article text out of
-// jsonl.
+// the store, as an attachment. CSV and Dgraph come as a zip of their
+// files, the files graphd export writes into a directory. With no filter
+// it is the whole graph. noText=1 leaves article text out of jsonl.
 //
 // The answer ends with HTTP trailers that tell a complete export from a
 // cut one: Graphd-Export-Counts ("statements=… printings=… names=…
@@ -94,10 +94,10 @@ func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 	h.Set("Trailer", trailerCounts+", "+trailerError)
 	start := time.Now()
 	var counts export.Counts
-	if format == export.CSV {
+	if format.Files() != nil {
 		zw := zip.NewWriter(w)
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) { return flate.NewWriter(out, flate.BestSpeed) })
-		counts, err = export.WriteCSV(r.Context(), s.store, func(name string) (io.Writer, error) {
+		counts, err = export.WriteFiles(r.Context(), s.store, format, func(name string) (io.Writer, error) {
 			return zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: start})
 		}, opts)
 		if err == nil {

@@ -22,16 +22,17 @@ import (
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "export", "--format jsonl|nquads|graphml|csv [--db DIR | --server URL] [filters] [--out FILE|DIR]",
+	f := newFlags(e, "export", "--format jsonl|nquads|graphml|csv|dgraph [--db DIR | --server URL] [filters] [--out FILE|DIR | FILE|DIR]",
 		"Export the quotations the filters select, with their speakers, venues, articles and outlets, from\n"+
 			"one snapshot of the store; with no filter, the whole graph (which 'graphd import' reads back from\n"+
-			"jsonl). jsonl, nquads and graphml go to stdout or --out FILE; csv (neo4j-admin import files) to\n"+
-			"--out DIR, or a zip with --out FILE.zip. Filters take what quotes(...) takes in GraphQL.\n"+
-			"With --server, a running graphd makes the export (GET /export), of the same filters.")
+			"jsonl). jsonl, nquads and graphml go to stdout or --out FILE; csv (neo4j-admin import files) and\n"+
+			"dgraph (graphd.schema and graphd.rdf for dgraph bulk and dgraph live) to --out DIR, or a zip with\n"+
+			"--out FILE.zip. The output may also be given as the one argument. Filters take what quotes(...)\n"+
+			"takes in GraphQL. With --server, a running graphd makes the export (GET /export), of the same filters.")
 	db := dbFlag(f)
 	sf := defineServerFlags(f, "export")
-	format := f.String("format", "GRAPHD_EXPORT_FORMAT", "jsonl", "jsonl, nquads, graphml or csv")
-	out := f.String("out", "GRAPHD_EXPORT_OUT", "", "file (or directory for csv) to write; stdout when empty")
+	format := f.String("format", "GRAPHD_EXPORT_FORMAT", "jsonl", "jsonl, nquads, graphml, csv or dgraph")
+	out := f.String("out", "GRAPHD_EXPORT_OUT", "", "file (or directory for csv and dgraph) to write; stdout when empty")
 	speaker := f.String("speaker", "GRAPHD_EXPORT_SPEAKER", "", "a speaker's name, alias or surname")
 	speakerID := f.String("speaker-id", "GRAPHD_EXPORT_SPEAKER_ID", "", "a speaker's id")
 	venue := f.String("venue", "GRAPHD_EXPORT_VENUE", "", "a venue's name or words of it")
@@ -45,9 +46,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	text := f.String("text", "GRAPHD_EXPORT_TEXT", "yes", "jsonl: yes to carry article text (needed by import), no to leave it out")
 	if pos, err := f.parse(e, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		fmt.Fprintf(e.stderr, "graphd export: unexpected argument %q\n", pos[0])
+	} else if len(pos) > 1 || len(pos) == 1 && *out != "" {
+		fmt.Fprintf(e.stderr, "graphd export: unexpected argument %q: give one output, as --out or as the argument\n", pos[len(pos)-1])
 		return errUsage
+	} else if len(pos) == 1 {
+		*out = pos[0]
 	}
 	fm, err := export.ParseFormat(*format)
 	if err != nil {
@@ -112,8 +115,8 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	start := time.Now()
 	var counts export.Counts
-	if fm == export.CSV {
-		counts, err = exportCSV(ctx, store, *out, opts)
+	if fm.Files() != nil {
+		counts, err = exportFiles(ctx, store, fm, *out, opts)
 	} else {
 		counts, err = exportFile(ctx, e, store, *out, fm, opts)
 	}
@@ -161,10 +164,11 @@ func exportFile(ctx context.Context, e *env, store *graph.Store, out string, fm 
 	return c, err
 }
 
-// exportCSV writes the CSV files into a directory, or a zip file.
-func exportCSV(ctx context.Context, store *graph.Store, out string, opts export.Options) (export.Counts, error) {
+// exportFiles writes the files of a CSV or Dgraph export into a
+// directory, or a zip file.
+func exportFiles(ctx context.Context, store *graph.Store, fm export.Format, out string, opts export.Options) (export.Counts, error) {
 	if out == "" {
-		return export.Counts{}, fmt.Errorf("csv is several files: give --out DIR or --out FILE.zip")
+		return export.Counts{}, fmt.Errorf("%s is several files (%s): give --out DIR or --out FILE.zip", fm, strings.Join(fm.Files(), ", "))
 	}
 	if strings.HasSuffix(strings.ToLower(out), ".zip") {
 		f, err := os.Create(out)
@@ -172,7 +176,7 @@ func exportCSV(ctx context.Context, store *graph.Store, out string, opts export.
 			return export.Counts{}, err
 		}
 		zw := zip.NewWriter(f)
-		c, err := export.WriteCSV(ctx, store, func(name string) (io.Writer, error) { return zw.Create(name) }, opts)
+		c, err := export.WriteFiles(ctx, store, fm, func(name string) (io.Writer, error) { return zw.Create(name) }, opts)
 		err = errors.Join(err, zw.Close(), f.Close())
 		if err != nil {
 			os.Remove(out)
@@ -192,7 +196,7 @@ func exportCSV(ctx context.Context, store *graph.Store, out string, opts export.
 		cur = nil
 		return err
 	}
-	c, err := export.WriteCSV(ctx, store, func(name string) (io.Writer, error) {
+	c, err := export.WriteFiles(ctx, store, fm, func(name string) (io.Writer, error) {
 		if err := finish(); err != nil {
 			return nil, err
 		}
