@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/ingest"
 )
@@ -89,16 +91,18 @@ func WithWriter(fn WriteFunc) Option {
 
 // maxHeld is the most results writePipeline holds before it syncs the log
 // and sends them, while more keep coming; ingestBatch is the most articles
-// a stream's pipeline writes in one batch, which bounds the articles a
-// stream holds in memory to a few batches.
+// a stream's pipeline writes in one batch; ingestBytes is the most article
+// text a stream holds in its pipeline at once (an article longer than it
+// is taken alone).
 const (
 	maxHeld     = 256
 	ingestBatch = 64
+	ingestBytes = 16 << 20
 )
 
 // writePipeline is the default WriteFunc. It submits the articles to a
-// pipeline of its own as they come, the pipeline's slots being the
-// back-pressure, and answers the results in order: each time none is
+// pipeline of its own as they come, the pipeline's slots and ingestBytes
+// being the back-pressure, and answers the results in order: each time none is
 // waiting, or maxHeld are held, it syncs the store's log once and sends
 // them. A sync, a few milliseconds, is paid once per group, and a
 // result waits for no more than the batch it was committed in.
@@ -108,10 +112,16 @@ func (s *Schema) writePipeline(ctx context.Context, in <-chan ingest.Article, do
 	p := ingest.NewPipeline(pctx, s.store, ingest.Options{Batch: ingestBatch})
 	results := make(chan ingest.Result, maxHeld)
 	submitErr := make(chan error, 1)
+	room := semaphore.NewWeighted(ingestBytes)
 	go func() {
 		var err error
 		for a := range in {
-			if err = p.Submit(pctx, a, func(r ingest.Result) { results <- r }); err != nil {
+			n := min(int64(len(a.Text))+1, ingestBytes)
+			if err = room.Acquire(pctx, n); err != nil {
+				break
+			}
+			if err = p.Submit(pctx, a, func(r ingest.Result) { room.Release(n); results <- r }); err != nil {
+				room.Release(n)
 				break
 			}
 		}
