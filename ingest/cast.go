@@ -1071,11 +1071,12 @@ func (c *cast) findPersonKey(key []string, g byte, pos int) int {
 		}
 	}
 	if len(cands) > 1 && g == 0 {
-		// Bill or Hillary Clinton: the pronouns of the sentence tell
+		// Bill or Hillary Clinton: the pronouns of the sentence tell; a
+		// person whose gender is not known may be either
 		if g = c.pronounGender(pos); g != 0 {
 			var fit []int
 			for _, id := range cands {
-				if c.ents[id].gender == g {
+				if c.ents[id].gender == g || c.ents[id].gender == 0 {
 					fit = append(fit, id)
 				}
 			}

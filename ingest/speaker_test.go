@@ -108,6 +108,18 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "one surname, and a gender known of one of them only",
+		doc: "Vote systems attacked\n" +
+			"Libertarian candidate Gary Holt spoke in Ohio on Monday.\n" +
+			"Homeland Security Secretary Oyel Holt says hackers are targeting state election offices. " +
+			"Holt tells reporters that one attack succeeded. Holt did not name the state in his remarks.\n" +
+			"Holt said local officials should ask for help.\n",
+		want: map[string]resolved{
+			"Holt#3": {"Oyel Holt", tPerson},
+			"Holt#4": {"Oyel Holt", tPerson},
+		},
+	},
+	{
 		name: "a gendered pronoun passes over the last speaker",
 		doc: "Budget talks\n" +
 			"Nancy Albright, the treasurer, opened the meeting. Mayor Tom Becker said the budget was short. " +
