@@ -94,6 +94,7 @@ Quote.id: string @index(exact) @upsert .
 Quote.text: string @index(fulltext) .
 Quote.stems: string @index(term) .
 Quote.kind: string @index(exact) .
+Quote.cueKind: string @index(exact) .
 Quote.confidence: float @index(float) .
 Quote.cue: string @index(exact) .
 Quote.mention: string .
@@ -107,6 +108,7 @@ Quote.occurrences: [uid] @reverse @count .
 Occurrence.id: string @index(exact) @upsert .
 Occurrence.text: string .
 Occurrence.kind: string @index(exact) .
+Occurrence.cueKind: string @index(exact) .
 Occurrence.confidence: float .
 Occurrence.cue: string .
 Occurrence.mention: string .
@@ -175,6 +177,7 @@ type Quote {
 	Quote.text
 	Quote.stems
 	Quote.kind
+	Quote.cueKind
 	Quote.confidence
 	Quote.cue
 	Quote.mention
@@ -190,6 +193,7 @@ type Occurrence {
 	Occurrence.id
 	Occurrence.text
 	Occurrence.kind
+	Occurrence.cueKind
 	Occurrence.confidence
 	Occurrence.cue
 	Occurrence.mention
@@ -436,6 +440,7 @@ func (d *dgraphWriter) statement(st statement) error {
 	d.lit(n, "<Quote.text>", q.Text, "", "")
 	d.str(n, "<Quote.stems>", strings.Join(d.stems.Stems(q.Text), " "))
 	d.lit(n, "<Quote.kind>", q.Kind, "", "")
+	d.lit(n, "<Quote.cueKind>", q.CueKind, "", "")
 	d.float(n, "<Quote.confidence>", q.Confidence)
 	d.str(n, "<Quote.cue>", q.Cue)
 	d.str(n, "<Quote.mention>", q.Mention)
@@ -483,6 +488,7 @@ func (d *dgraphWriter) statement(st statement) error {
 			d.quad(on, "<Occurrence.venue>", vn, "")
 		}
 		d.lit(on, "<Occurrence.kind>", oc.Kind, "", "")
+		d.lit(on, "<Occurrence.cueKind>", oc.CueKind, "", "")
 		d.float(on, "<Occurrence.confidence>", oc.Confidence)
 		d.str(on, "<Occurrence.cue>", oc.Cue)
 		d.str(on, "<Occurrence.mention>", oc.Mention)

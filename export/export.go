@@ -154,7 +154,7 @@ type Options struct {
 // full reports whether o exports the whole graph.
 func (o Options) full() bool {
 	f := o.Filter
-	return len(f.SpeakerIDs)+len(f.VenueIDs)+len(f.OutletIDs)+len(f.Kinds) == 0 &&
+	return len(f.SpeakerIDs)+len(f.VenueIDs)+len(f.OutletIDs)+len(f.Kinds)+len(f.CueKinds)+len(f.SpeakerTypes) == 0 &&
 		f.ArticleID == uuid.Nil && f.MinConfidence == 0 && f.Search == "" && f.From.IsZero() && f.To.IsZero()
 }
 

@@ -26,7 +26,7 @@ import (
 // schema:datePublished, schema:publisher its outlet, a
 // schema:NewsMediaOrganization, and schema:isBasedOn the article it
 // copies). What schema.org has no term for is in graphd's own namespace,
-// urn:graphd: (kind, confidence, cue, mention, venue, and the venue's
+// urn:graphd: (kind, confidence, cue, cueKind: speech or stance, mention, venue, and the venue's
 // kind; a venue is a urn:graphd:Venue with a schema:name; how a printing
 // joined the quotation, match, unless it was the first; and for a
 // printing whose text is not the canonical text, its similarity,
@@ -56,6 +56,7 @@ var (
 	gdKind           = gd("kind")
 	gdConfidence     = gd("confidence")
 	gdCue            = gd("cue")
+	gdCueKind        = gd("cueKind")
 	gdMention        = gd("mention")
 	gdVenue          = gd("venue")
 )
@@ -320,6 +321,7 @@ func writeNQuads(s *source, w io.Writer) error {
 			if oc.Cue != "" {
 				q.lit(n, gdCue, oc.Cue, "", g)
 			}
+			q.lit(n, gdCueKind, oc.CueKind, "", g)
 			if oc.Mention != "" {
 				q.lit(n, gdMention, oc.Mention, "", g)
 			}

@@ -60,6 +60,13 @@ func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	for _, k := range q["cueKind"] {
+		for _, k := range strings.Split(k, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				f.CueKinds = append(f.CueKinds, k)
+			}
+		}
+	}
 	if v := q.Get("minConfidence"); v != "" {
 		if f.MinConfidence, err = strconv.ParseFloat(v, 64); err != nil {
 			bad("minConfidence: not a number: %q", v)

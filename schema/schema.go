@@ -362,8 +362,13 @@ func (s *Schema) build() (graphql.Schema, error) {
 						return v.Spans
 					}),
 				},
-				"cue":         &graphql.Field{Type: graphql.String, Description: "The reporting verb or phrase (\"said\").", Resolve: get(s, func(v graph.Quote) any { return nullable(v.Cue) })},
-				"cueSpan":     &graphql.Field{Type: spanType, Resolve: get(s, func(v graph.Quote) any { return optSpan(v.CueSpan) })},
+				"cue":     &graphql.Field{Type: graphql.String, Description: "The reporting verb or phrase (\"said\").", Resolve: get(s, func(v graph.Quote) any { return nullable(v.Cue) })},
+				"cueSpan": &graphql.Field{Type: spanType, Resolve: get(s, func(v graph.Quote) any { return optSpan(v.CueSpan) })},
+				"cueKind": &graphql.Field{
+					Type:        graphql.NewNonNull(graphql.String),
+					Description: "speech (words said or written) or stance (a belief, an intention or a position the cue reports: \"supports\", \"plans to\"), of the first printing.",
+					Resolve:     get(s, func(v graph.Quote) any { return v.CueKind }),
+				},
 				"mention":     &graphql.Field{Type: graphql.String, Description: "The speaker as the text names them (\"he\", \"Peskov\").", Resolve: get(s, func(v graph.Quote) any { return nullable(v.Mention) })},
 				"mentionSpan": &graphql.Field{Type: spanType, Resolve: get(s, func(v graph.Quote) any { return optSpan(v.MentionSpan) })},
 				"confidence": &graphql.Field{

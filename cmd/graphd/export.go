@@ -38,6 +38,7 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	venue := f.String("venue", "GRAPHD_EXPORT_VENUE", "", "a venue's name or words of it")
 	outlet := f.String("outlet", "GRAPHD_EXPORT_OUTLET", "", "an outlet's name or words of it")
 	kinds := f.String("kind", "GRAPHD_EXPORT_KIND", "", "kinds, comma-separated: direct, partial, indirect")
+	cueKinds := f.String("cue-kind", "GRAPHD_EXPORT_CUE_KIND", "", "cue kinds, comma-separated: speech, stance (both when empty)")
 	search := f.String("search", "GRAPHD_EXPORT_SEARCH", "", "full-text search of the quotation")
 	from := f.String("from", "GRAPHD_EXPORT_FROM", "", "published on or after (ISO 8601)")
 	to := f.String("to", "GRAPHD_EXPORT_TO", "", "published on or before (a date includes the day)")
@@ -61,6 +62,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	for _, k := range strings.Split(*kinds, ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			filter.Kinds = append(filter.Kinds, k)
+		}
+	}
+	for _, k := range strings.Split(*cueKinds, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			filter.CueKinds = append(filter.CueKinds, k)
 		}
 	}
 	if *minConf != "" {
