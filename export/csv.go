@@ -21,12 +21,12 @@ import (
 // CSV files for neo4j-admin database import, node files by label and two
 // relationship files:
 //
-//	quotes.csv         id:ID,text,kind,confidence:float,published,cue,mention,:LABEL
+//	quotes.csv         id:ID,text,kind,confidence:float,published,cue,cueKind,mention,:LABEL
 //	speakers.csv       id:ID,name,type,aliases:string[],titles:string[],:LABEL
 //	venues.csv         id:ID,name,kind,:LABEL
 //	outlets.csv        id:ID,name,:LABEL
 //	articles.csv       id:ID,url,title,published,outlet,hash,:LABEL
-//	printings.csv      :START_ID,:END_ID,:TYPE,id,match,speakerName,kind,confidence:float,cue,mention,
+//	printings.csv      :START_ID,:END_ID,:TYPE,id,match,speakerName,kind,confidence:float,cue,cueKind,mention,
 //	                   text,similarity:float,fidelity:float,misquote:string[]
 //	relationships.csv  :START_ID,:END_ID,:TYPE
 //
@@ -34,10 +34,11 @@ import (
 // an organisation, group, place or document, with a second label of its
 // type: Person, Organization, Group, Place, Document), Venue, Outlet,
 // Article and Quote. A quote's node has its canonical text
-// and the kind, confidence, date, cue and mention of its first printing.
+// and the kind, confidence, date, cue, cue kind (speech or stance) and
+// mention of its first printing.
 // printings.csv has an IN relationship (quote → article) for each
 // printing, with the printing's id, how it joined the quote, the speaker
-// name, kind, confidence, cue and mention as printed, and, when the text
+// name, kind, confidence, cue, cue kind and mention as printed, and, when the text
 // printed is not the canonical text, that text, its similarity and
 // fidelity to the canonical text and the reasons it may be a misquote.
 // relationships.csv has the types SAID (speaker → quote, from the speaker
@@ -62,7 +63,7 @@ import (
 var CSVFiles = []string{"quotes.csv", "speakers.csv", "venues.csv", "outlets.csv", "articles.csv", "printings.csv", "relationships.csv"}
 
 // printingsHeader is the header of printings.csv.
-var printingsHeader = []string{":START_ID", ":END_ID", ":TYPE", "id", "match", "speakerName", "kind", "confidence:float", "cue", "mention",
+var printingsHeader = []string{":START_ID", ":END_ID", ":TYPE", "id", "match", "speakerName", "kind", "confidence:float", "cue", "cueKind", "mention",
 	"text", "similarity:float", "fidelity:float", "misquote:string[]"}
 
 // WriteCSV writes the export of store as CSV files, each to the writer
@@ -142,7 +143,7 @@ func WriteCSV(ctx context.Context, store *graph.Store, create func(name string) 
 		_, err := s.cluster(oc.SpeakerRecord)
 		return err
 	}
-	err = write("quotes.csv", []string{"id:ID", "text", "kind", "confidence:float", "published", "cue", "mention", ":LABEL"}, func(emit func(...string) error) error {
+	err = write("quotes.csv", []string{"id:ID", "text", "kind", "confidence:float", "published", "cue", "cueKind", "mention", ":LABEL"}, func(emit func(...string) error) error {
 		return s.each(func(st statement) error {
 			q := st.quote
 			qid := q.ID.String()
@@ -160,14 +161,14 @@ func WriteCSV(ctx context.Context, store *graph.Store, create func(name string) 
 					text, sim, fid = oc.Text, float(oc.Similarity), float(oc.Fidelity)
 				}
 				prints.Write([]string{qid, oc.article.ID.String(), "IN", oc.ID.String(), oc.Match, oc.Speaker, oc.Kind, float(oc.Confidence),
-					oc.Cue, oc.Mention, text, sim, fid, list(oc.Misquote)})
+					oc.Cue, oc.CueKind, oc.Mention, text, sim, fid, list(oc.Misquote)})
 				if oc.venue != nil {
 					rels.Write([]string{qid, oc.venue.ID.String(), "AT"})
 				}
 			}
 			s.counts.Printings += len(st.occurrences)
 			first := st.occurrences[0]
-			return emit(qid, q.Text, first.Kind, float(first.Confidence), date(first.article), first.Cue, first.Mention, "Quote")
+			return emit(qid, q.Text, first.Kind, float(first.Confidence), date(first.article), first.Cue, first.CueKind, first.Mention, "Quote")
 		})
 	})
 	if err != nil {

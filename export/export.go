@@ -19,6 +19,11 @@
 //	csv      node and relationship files with the headers of neo4j-admin
 //	         database import (:ID, :LABEL, :START_ID, :END_ID, :TYPE),
 //	         printings.csv a relationship a printing
+//	dgraph   a Dgraph schema and RDF N-Quads that dgraph bulk and
+//	         dgraph live load as they are: Speaker, Quote, Occurrence
+//	         (a printing), Venue, Article and Outlet nodes whose
+//	         predicates are named as in graphd's GraphQL (Speaker.name,
+//	         Quote.text, Quote.speaker, …)
 //
 // An export with no filter is the whole graph, its quotations in the order
 // they were stored: after them come the records no quotation reaches
@@ -53,16 +58,17 @@ const (
 	NQuads  Format = "nquads"
 	GraphML Format = "graphml"
 	CSV     Format = "csv"
+	Dgraph  Format = "dgraph"
 )
 
 // Formats lists the formats, for usage messages.
-var Formats = []Format{JSONL, NQuads, GraphML, CSV}
+var Formats = []Format{JSONL, NQuads, GraphML, CSV, Dgraph}
 
 // ErrFormat means a format name graphd does not know.
 var ErrFormat = errors.New("unknown export format")
 
-// ParseFormat reads a format name ("jsonl", "nquads", "graphml", "csv";
-// "ndjson", "nq" and "xml" too).
+// ParseFormat reads a format name ("jsonl", "nquads", "graphml", "csv",
+// "dgraph"; "ndjson", "nq" and "xml" too).
 func ParseFormat(s string) (Format, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "jsonl", "ndjson", "json":
@@ -73,12 +79,14 @@ func ParseFormat(s string) (Format, error) {
 		return GraphML, nil
 	case "csv", "neo4j":
 		return CSV, nil
+	case "dgraph":
+		return Dgraph, nil
 	}
-	return "", fmt.Errorf("%w %q (want jsonl, nquads, graphml or csv)", ErrFormat, s)
+	return "", fmt.Errorf("%w %q (want jsonl, nquads, graphml, csv or dgraph)", ErrFormat, s)
 }
 
-// ContentType is the media type of an export in f; CSV exports over
-// HTTP are zip files of the CSV files.
+// ContentType is the media type of an export in f; CSV and Dgraph
+// exports over HTTP are zip files of their files.
 func (f Format) ContentType() string {
 	switch f {
 	case JSONL:
@@ -87,7 +95,7 @@ func (f Format) ContentType() string {
 		return "application/n-quads; charset=utf-8"
 	case GraphML:
 		return "application/graphml+xml; charset=utf-8"
-	case CSV:
+	case CSV, Dgraph:
 		return "application/zip"
 	}
 	return "application/octet-stream"
@@ -102,10 +110,35 @@ func (f Format) Extension() string {
 		return ".nq"
 	case GraphML:
 		return ".graphml"
-	case CSV:
+	case CSV, Dgraph:
 		return ".zip"
 	}
 	return ""
+}
+
+// Files are the names of the files an export in f writes, in order,
+// for the formats of several files (CSV, Dgraph); nil for the others.
+func (f Format) Files() []string {
+	switch f {
+	case CSV:
+		return CSVFiles
+	case Dgraph:
+		return DgraphFiles
+	}
+	return nil
+}
+
+// WriteFiles writes the export of store in a format of several files
+// (CSV or Dgraph), each to the writer create returns for its name, one
+// after the other.
+func WriteFiles(ctx context.Context, store *graph.Store, f Format, create func(name string) (io.Writer, error), o Options) (Counts, error) {
+	switch f {
+	case CSV:
+		return WriteCSV(ctx, store, create, o)
+	case Dgraph:
+		return WriteDgraph(ctx, store, create, o)
+	}
+	return Counts{}, fmt.Errorf("export: %s is one file: use Write", f)
 }
 
 // Options say what to export.
@@ -121,7 +154,7 @@ type Options struct {
 // full reports whether o exports the whole graph.
 func (o Options) full() bool {
 	f := o.Filter
-	return len(f.SpeakerIDs)+len(f.VenueIDs)+len(f.OutletIDs)+len(f.Kinds) == 0 &&
+	return len(f.SpeakerIDs)+len(f.VenueIDs)+len(f.OutletIDs)+len(f.Kinds)+len(f.CueKinds)+len(f.SpeakerTypes) == 0 &&
 		f.ArticleID == uuid.Nil && f.MinConfidence == 0 && f.Search == "" && f.From.IsZero() && f.To.IsZero()
 }
 
@@ -131,8 +164,8 @@ type Counts struct {
 	Quotes, Printings, Speakers, Venues, Articles, Outlets int
 }
 
-// Write writes the export of store in format f (not CSV: see WriteCSV)
-// to w, from one snapshot.
+// Write writes the export of store in format f (not CSV or Dgraph: see
+// WriteCSV and WriteDgraph) to w, from one snapshot.
 func Write(ctx context.Context, store *graph.Store, w io.Writer, f Format, o Options) (Counts, error) {
 	src, err := open(ctx, store, o)
 	if err != nil {
@@ -148,6 +181,8 @@ func Write(ctx context.Context, store *graph.Store, w io.Writer, f Format, o Opt
 		err = writeGraphML(src, w)
 	case CSV:
 		err = errors.New("export: CSV is several files: use WriteCSV")
+	case Dgraph:
+		err = errors.New("export: Dgraph is two files: use WriteDgraph")
 	default:
 		err = fmt.Errorf("export: %w %q", ErrFormat, f)
 	}

@@ -509,8 +509,8 @@ func checkCSV(t *testing.T, files map[string]*bytes.Buffer, rows map[string]int)
 		"venues.csv":   {"id:ID", "name", "kind", ":LABEL"},
 		"outlets.csv":  {"id:ID", "name", ":LABEL"},
 		"articles.csv": {"id:ID", "url", "title", "published", "outlet", "hash", ":LABEL"},
-		"quotes.csv":   {"id:ID", "text", "kind", "confidence:float", "published", "cue", "mention", ":LABEL"},
-		"printings.csv": {":START_ID", ":END_ID", ":TYPE", "id", "match", "speakerName", "kind", "confidence:float", "cue", "mention",
+		"quotes.csv":   {"id:ID", "text", "kind", "confidence:float", "published", "cue", "cueKind", "mention", ":LABEL"},
+		"printings.csv": {":START_ID", ":END_ID", ":TYPE", "id", "match", "speakerName", "kind", "confidence:float", "cue", "cueKind", "mention",
 			"text", "similarity:float", "fidelity:float", "misquote:string[]"},
 		"relationships.csv": {":START_ID", ":END_ID", ":TYPE"},
 	}

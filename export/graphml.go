@@ -38,6 +38,7 @@ var graphmlKeys = [][4]string{
 	{"confidence", "node", "confidence", "double"},
 	{"date", "node", "date", "string"},
 	{"cue", "node", "cue", "string"},
+	{"cueKind", "node", "cueKind", "string"},
 	{"mention", "node", "mention", "string"},
 	{"aliases", "node", "aliases", "string"},
 	{"titles", "node", "titles", "string"},
@@ -49,6 +50,7 @@ var graphmlKeys = [][4]string{
 	{"edgeLabel", "edge", "label", "string"},
 	{"match", "edge", "match", "string"},
 	{"speakerName", "edge", "speakerName", "string"},
+	{"printingCueKind", "edge", "cueKind", "string"},
 	{"printedText", "edge", "text", "string"},
 	{"similarity", "edge", "similarity", "double"},
 	{"fidelity", "edge", "fidelity", "double"},
@@ -257,7 +259,7 @@ func writeGraphML(s *source, w io.Writer) error {
 					date = isoDate(oc.article.Published)
 				}
 				g.write(st.quote.ID, []string{"type", "Quote", "label", st.quote.Text, "text", st.quote.Text, "kind", oc.Kind,
-					"confidence", strconv.FormatFloat(oc.Confidence, 'g', -1, 64), "date", date, "cue", oc.Cue, "mention", oc.Mention})
+					"confidence", strconv.FormatFloat(oc.Confidence, 'g', -1, 64), "date", date, "cue", oc.Cue, "cueKind", oc.CueKind, "mention", oc.Mention})
 			}
 			if oc.SpeakerRecord != uuid.Nil && !said[oc.SpeakerRecord] {
 				said[oc.SpeakerRecord] = true
@@ -265,11 +267,11 @@ func writeGraphML(s *source, w io.Writer) error {
 			}
 			s.counts.Printings++
 			if st.printed(oc) {
-				g.printing(oc.ID, st.quote.ID, oc.article.ID, "match", oc.Match, "speakerName", oc.Speaker, "printedText", oc.Text,
+				g.printing(oc.ID, st.quote.ID, oc.article.ID, "match", oc.Match, "speakerName", oc.Speaker, "printingCueKind", oc.CueKind, "printedText", oc.Text,
 					"similarity", strconv.FormatFloat(oc.Similarity, 'g', -1, 64), "fidelity", strconv.FormatFloat(oc.Fidelity, 'g', -1, 64),
 					"misquote", strings.Join(oc.Misquote, "; "))
 			} else {
-				g.printing(oc.ID, st.quote.ID, oc.article.ID, "match", oc.Match, "speakerName", oc.Speaker)
+				g.printing(oc.ID, st.quote.ID, oc.article.ID, "match", oc.Match, "speakerName", oc.Speaker, "printingCueKind", oc.CueKind)
 			}
 			if oc.venue != nil {
 				g.edge(st.quote.ID, oc.venue.ID, "AT")

@@ -209,6 +209,9 @@ func (j *jsonOccurrence) append(b []byte) []byte {
 	if j.CueSpan != nil {
 		b = appendSpan(appendKey(b, true, "cueSpan"), *j.CueSpan)
 	}
+	if j.CueKind != "" {
+		b = appendString(appendKey(b, true, "cueKind"), j.CueKind)
+	}
 	if j.Mention != "" {
 		b = appendString(appendKey(b, true, "mention"), j.Mention)
 	}

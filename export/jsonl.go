@@ -23,7 +23,7 @@ import (
 //	 "conflict": true,
 //	 "occurrences": [{"id", "articleID", "url", "title", "outlet", "date",
 //	                  "quotation", "kind", "confidence", "spans", "cue",
-//	                  "cueSpan", "mention", "mentionSpan", "venue",
+//	                  "cueSpan", "cueKind", "mention", "mentionSpan", "venue",
 //	                  "speakerName", "speakerID", "speakerRecordID",
 //	                  "match", "score", "similarity", "fidelity",
 //	                  "misquote"}],
@@ -40,6 +40,9 @@ import (
 // quotation (match: first, exact, contained or paraphrase, with its
 // score), and how it compares with the canonical text (similarity,
 // fidelity, and misquote, the reasons a change may alter the meaning).
+// cueKind is speech (words said or written) or stance (a belief, an
+// intention or a position the cue reports); a line of an earlier version,
+// which has none, is speech.
 // A venue is {"id", "name", "kind"}; spans are [start, end) pairs of
 // Unicode code points into the article's text.
 //
@@ -154,6 +157,7 @@ type jsonOccurrence struct {
 	Spans         [][2]int   `json:"spans"`
 	Cue           string     `json:"cue,omitempty"`
 	CueSpan       *[2]int    `json:"cueSpan,omitempty"`
+	CueKind       string     `json:"cueKind,omitempty"`
 	Mention       string     `json:"mention,omitempty"`
 	MentionSpan   *[2]int    `json:"mentionSpan,omitempty"`
 	Venue         *jsonVenue `json:"venue"`
@@ -376,7 +380,7 @@ func writeJSONL(s *source, w io.Writer) error {
 			j := jsonOccurrence{
 				ID: oc.ID, ArticleID: a.ID, URL: a.URL, Title: a.Title, Outlet: a.Outlet,
 				Quotation: oc.Text, Kind: oc.Kind, Confidence: oc.Confidence,
-				Spans: make([][2]int, len(oc.Spans)), Cue: oc.Cue, CueSpan: spanPair(oc.CueSpan),
+				Spans: make([][2]int, len(oc.Spans)), Cue: oc.Cue, CueSpan: spanPair(oc.CueSpan), CueKind: oc.CueKind,
 				Mention: oc.Mention, MentionSpan: spanPair(oc.MentionSpan), Venue: venueJSON(oc.venue),
 				SpeakerName: oc.Speaker, SpeakerID: oc.SpeakerID, SpeakerRecord: oc.SpeakerRecord,
 				Match: oc.Match, Score: oc.Score, Similarity: oc.Similarity, Fidelity: oc.Fidelity, Misquote: oc.Misquote,
@@ -656,7 +660,7 @@ func (in *importer) quote(n int, j importLine) error {
 			return err
 		}
 		o := graph.Occurrence{ID: oc.ID, ArticleID: oc.ArticleID, SpeakerRecord: oc.SpeakerRecord, Text: oc.Quotation, Kind: oc.Kind,
-			Cue: oc.Cue, Mention: oc.Mention, Confidence: oc.Confidence, Match: oc.Match, Score: oc.Score}
+			Cue: oc.Cue, CueKind: oc.CueKind, Mention: oc.Mention, Confidence: oc.Confidence, Match: oc.Match, Score: oc.Score}
 		if old {
 			o.Match, o.Score = "first", 1
 			if j.Speaker != nil {

@@ -26,7 +26,7 @@ import (
 // schema:datePublished, schema:publisher its outlet, a
 // schema:NewsMediaOrganization, and schema:isBasedOn the article it
 // copies). What schema.org has no term for is in graphd's own namespace,
-// urn:graphd: (kind, confidence, cue, mention, venue, and the venue's
+// urn:graphd: (kind, confidence, cue, cueKind: speech or stance, mention, venue, and the venue's
 // kind; a venue is a urn:graphd:Venue with a schema:name; how a printing
 // joined the quotation, match, unless it was the first; and for a
 // printing whose text is not the canonical text, its similarity,
@@ -56,6 +56,7 @@ var (
 	gdKind           = gd("kind")
 	gdConfidence     = gd("confidence")
 	gdCue            = gd("cue")
+	gdCueKind        = gd("cueKind")
 	gdMention        = gd("mention")
 	gdVenue          = gd("venue")
 )
@@ -106,6 +107,9 @@ func dateLiteral(t time.Time) string {
 type quadWriter struct {
 	w   *bufio.Writer
 	err error
+	// types prefixes the name of a literal's type: the XML Schema
+	// namespace when empty; Dgraph reads "xs:".
+	types string
 }
 
 // lit writes s, p, the literal v (typed, unless typ is "") and g as
@@ -143,7 +147,12 @@ func (q *quadWriter) lit(s, p, v, typ, g string) {
 	w.WriteString(v[start:])
 	w.WriteByte('"')
 	if typ != "" {
-		w.WriteString("^^<" + xsd)
+		w.WriteString("^^<")
+		if q.types == "" {
+			w.WriteString(xsd)
+		} else {
+			w.WriteString(q.types)
+		}
 		w.WriteString(typ)
 		w.WriteByte('>')
 	}
@@ -312,6 +321,7 @@ func writeNQuads(s *source, w io.Writer) error {
 			if oc.Cue != "" {
 				q.lit(n, gdCue, oc.Cue, "", g)
 			}
+			q.lit(n, gdCueKind, oc.CueKind, "", g)
 			if oc.Mention != "" {
 				q.lit(n, gdMention, oc.Mention, "", g)
 			}

@@ -120,6 +120,9 @@ func validateQuote(field string, q QuoteInput, n int) error {
 	if err := checkString(field+".mention", q.Mention, maxNameBytes); err != nil {
 		return err
 	}
+	if q.CueKind != "" && !slices.Contains(CueKinds, q.CueKind) {
+		return fmt.Errorf("%w: %s.cueKind: %q is not speech or stance", ErrInvalid, field, q.CueKind)
+	}
 	if sp := q.Speaker; sp != nil {
 		if err := checkName(field+".speaker.name", sp.Name); err != nil {
 			return err
@@ -436,7 +439,7 @@ func (w *writer) putQuotes(a *articleRec, p *Prepared) error {
 func (w *writer) occurrence(id uuid.UUID, a articleRec, in QuoteInput) (*occRec, error) {
 	o := &occRec{
 		ID: id, ArticleID: a.ID, OutletID: a.OutletID, OutletNum: w.outlet.num, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
-		Cue: in.Cue, CueSpan: in.CueSpan, Mention: in.Mention, MentionSpan: in.MentionSpan,
+		Cue: in.Cue, CueSpan: in.CueSpan, CueKind: storedCueKind(in.CueKind), Mention: in.Mention, MentionSpan: in.MentionSpan,
 		Confidence: in.Confidence, Published: a.Published,
 	}
 	var err error

@@ -84,7 +84,7 @@ func TestPutArticle(t *testing.T) {
 	}
 	wantQ := graph.Quote{
 		ID: qs[2].ID, ArticleID: res.Article.ID, SpeakerID: peskov.ID, VenueID: qs[0].VenueID,
-		OutletID: res.Article.OutletID, Text: "nothing has changed since the summit.", Kind: graph.KindPartial,
+		OutletID: res.Article.OutletID, Text: "nothing has changed since the summit.", Kind: graph.KindPartial, CueKind: graph.CueSpeech,
 		Spans: in.Quotes[0].Spans, Confidence: 0.9, Published: in.Published, Occurrences: 1,
 	}
 	if diff := cmp.Diff(wantQ, q); diff != "" {

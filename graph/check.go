@@ -343,6 +343,11 @@ func (c *checker) records() error {
 				return err
 			}
 		}
+		if r.CueKind != "" && r.CueKind != CueStance {
+			if err := c.fail("%s: cue kind %q is not stance or none", owner, r.CueKind); err != nil {
+				return err
+			}
+		}
 		if r.SpeakerID != uuid.Nil && r.VenueID != uuid.Nil {
 			c.edges[edgeID(r.SpeakerID, r.VenueID)]++
 		}
@@ -368,7 +373,8 @@ func (c *checker) records() error {
 			return c.fail("%s: first occurrence %s not among its occurrences", owner, r.First)
 		}
 		if f := occs[i]; f.ArticleID != r.ArticleID || !f.Published.Equal(r.Published) || f.OutletID != r.OutletID ||
-			f.SpeakerID != r.SpeakerID || f.VenueID != r.VenueID || f.SpeakerNum != r.SpeakerNum || f.VenueNum != r.VenueNum || f.OutletNum != r.OutletNum {
+			f.SpeakerID != r.SpeakerID || f.VenueID != r.VenueID || f.SpeakerNum != r.SpeakerNum || f.VenueNum != r.VenueNum || f.OutletNum != r.OutletNum ||
+			f.CueKind != r.CueKind {
 			if err := c.fail("%s: differs from its first occurrence %s", owner, f.ID); err != nil {
 				return err
 			}

@@ -144,6 +144,18 @@ func TestCheckFindsDamage(t *testing.T) {
 		{"lookup points elsewhere", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			return txn.Set(key.VenueLookup("cnn", VenueBroadcast), q.SpeakerID[:])
 		}, "index entry"},
+		{"cue kind apart from the first printing", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			q.CueKind = CueStance
+			return store(txn, key.KindQuote, q.ID, q)
+		}, "differs from its first occurrence"},
+		{"cue kind unknown", func(txn *badger.Txn, r PutResult, q quoteRec) error {
+			var o occRec
+			if err := load(txn, key.KindOccurrence, q.First, &o); err != nil {
+				return err
+			}
+			o.CueKind = "shout"
+			return store(txn, key.KindOccurrence, o.ID, o)
+		}, `cue kind "shout"`},
 		{"unknown prefix", func(txn *badger.Txn, r PutResult, q quoteRec) error {
 			return txn.Set([]byte{0x7f, 1}, nil)
 		}, "unknown prefix"},

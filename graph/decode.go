@@ -372,6 +372,8 @@ func (r *quoteRec) field(s *scanner, k []byte) bool {
 		return s.stringField(&r.Cue)
 	case "cueSpan":
 		return s.spanPtr(&r.CueSpan)
+	case "cueKind":
+		return s.stringField(&r.CueKind)
 	case "mention":
 		return s.stringField(&r.Mention)
 	case "mentionSpan":
@@ -424,6 +426,8 @@ func (r *occRec) field(s *scanner, k []byte) bool {
 		return s.stringField(&r.Cue)
 	case "cueSpan":
 		return s.spanPtr(&r.CueSpan)
+	case "cueKind":
+		return s.stringField(&r.CueKind)
 	case "mention":
 		return s.stringField(&r.Mention)
 	case "mentionSpan":

@@ -133,6 +133,14 @@
 // A load that fails deletes what it wrote; a store whose load was cut
 // short (the process died) is marked and refused by Open.
 //
+// One process opens a store on disk for writing at a time, or several for
+// reading. Each leaves a holder record in the store's directory (its pid,
+// command line, and for a server the address it serves on, SetAddr), so
+// that Open of a store another process holds returns a LockedError naming
+// the holders instead of Badger's lock message; records of processes that
+// died are recognised as stale and cleared (holder.go). Sync makes the
+// writes committed so far durable against a crash of the machine.
+//
 // # Names and words
 //
 // Names and search words are compared folded by package fold: letters

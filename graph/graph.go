@@ -44,6 +44,38 @@ const (
 	KindIndirect = "indirect" // reported speech without quotation marks
 )
 
+// Cue kinds: whether a quotation reports words said or written ("said",
+// "told", "according to") or a stance, a belief or an intention
+// ("supports", "plans to", "in his view"). Attribution corpora count both
+// as attributions; a quote graph keeps them apart so that "X supports Y"
+// is not counted as something X said. A quotation stored before cue kinds
+// were kept is speech.
+const (
+	CueSpeech = "speech"
+	CueStance = "stance"
+)
+
+// CueKinds are the cue kinds, in the order they are listed.
+var CueKinds = []string{CueSpeech, CueStance}
+
+// cueKind is the cue kind of a stored record: "" (speech, and every record
+// stored before cue kinds) or CueStance.
+func cueKind(stored string) string {
+	if stored == CueStance {
+		return CueStance
+	}
+	return CueSpeech
+}
+
+// storedCueKind is how a cue kind is stored: speech as "", so that a
+// record of speech is what it was before cue kinds were kept.
+func storedCueKind(k string) string {
+	if k == CueStance {
+		return CueStance
+	}
+	return ""
+}
+
 // Speaker types: what kind of entity is quoted. A country or a city that
 // speaks ("Russia said") is its government, an organization; a document
 // (a poll, a report, an ad) speaks for whoever published it.
@@ -238,6 +270,7 @@ type Occurrence struct {
 	Spans         []Span
 	Cue           string
 	CueSpan       *Span
+	CueKind       string // CueSpeech or CueStance
 	Mention       string
 	MentionSpan   *Span
 	Confidence    float64
@@ -332,6 +365,7 @@ type Quote struct {
 	Spans       []Span
 	Cue         string
 	CueSpan     *Span
+	CueKind     string // CueSpeech or CueStance
 	Mention     string // the speaker as the text names it ("he", "Peskov")
 	MentionSpan *Span
 	Confidence  float64
@@ -364,6 +398,7 @@ type QuoteInput struct {
 	Spans       []Span
 	Cue         string
 	CueSpan     *Span
+	CueKind     string // CueSpeech or CueStance; "" is speech
 	Mention     string
 	MentionSpan *Span
 	Confidence  float64
@@ -449,6 +484,9 @@ type QuoteFilter struct {
 	// SpeakerTypes selects quotes whose speaker is of one of these types
 	// (of SpeakerTypes); a quote with no speaker is SpeakerGeneric.
 	SpeakerTypes []string
+	// CueKinds selects quotes whose first printing's cue is of one of
+	// these kinds (of CueKinds).
+	CueKinds []string
 }
 
 // QuoteOrder is an order of Quotes.

@@ -630,7 +630,7 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 	*q = quoteRec{
 		ID: q.ID, ArticleID: first.ArticleID, SpeakerID: first.SpeakerID, VenueID: first.VenueID,
 		OutletID: first.OutletID, SpeakerNum: first.SpeakerNum, VenueNum: first.VenueNum, OutletNum: first.OutletNum,
-		Text: canon.Text, Kind: first.Kind, Spans: first.Spans, Cue: first.Cue, CueSpan: first.CueSpan,
+		Text: canon.Text, Kind: first.Kind, Spans: first.Spans, Cue: first.Cue, CueSpan: first.CueSpan, CueKind: first.CueKind,
 		Mention: first.Mention, MentionSpan: first.MentionSpan, Confidence: first.Confidence,
 		Published: first.Published, First: first.ID, Canon: canon.ID, Count: len(now), Conflict: conflict,
 		Speakers: speakers,
@@ -649,7 +649,7 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 
 // searched is what of a quote the search index and the counts follow.
 func searched(q quoteRec) string {
-	return fmt.Sprint(q.Text, q.Kind, q.Confidence, key.Date(q.Published), q.SpeakerID, q.VenueID, q.OutletID, q.SpeakerNum, q.VenueNum, q.OutletNum)
+	return fmt.Sprint(q.Text, q.Kind, q.CueKind, q.Confidence, key.Date(q.Published), q.SpeakerID, q.VenueID, q.OutletID, q.SpeakerNum, q.VenueNum, q.OutletNum)
 }
 
 // maxConflictOccurrences bounds the printings compared for a conflict.

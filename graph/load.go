@@ -456,7 +456,7 @@ func (l *Loader) Article(a Article) error {
 func (l *Loader) Quote(q Quote) error {
 	return l.Statement(q, []Occurrence{{
 		ArticleID: q.ArticleID, SpeakerRecord: q.SpeakerID, VenueID: q.VenueID, Text: q.Text, Kind: q.Kind,
-		Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan, Mention: q.Mention, MentionSpan: q.MentionSpan,
+		Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan, CueKind: q.CueKind, Mention: q.Mention, MentionSpan: q.MentionSpan,
 		Confidence: q.Confidence, Match: similar.First, Score: 1,
 	}})
 }
@@ -506,7 +506,7 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 			return fail("%s: occurrence %s loaded twice", field, o.ID)
 		}
 		printed[o.ArticleID] = true
-		in := QuoteInput{Text: o.Text, Kind: o.Kind, Spans: o.Spans, Cue: o.Cue, CueSpan: o.CueSpan,
+		in := QuoteInput{Text: o.Text, Kind: o.Kind, Spans: o.Spans, Cue: o.Cue, CueSpan: o.CueSpan, CueKind: o.CueKind,
 			Mention: o.Mention, MentionSpan: o.MentionSpan, Confidence: o.Confidence}
 		if err := validateQuote(field, in, a.runes); err != nil {
 			return fmt.Errorf("load quote %s: %w", q.ID, err)
@@ -521,7 +521,7 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 		recs[i] = occRec{
 			ID: id, QuoteID: q.ID, ArticleID: o.ArticleID, SpeakerID: sp, VenueID: o.VenueID, OutletID: a.rec.OutletID,
 			OutletNum: a.outletNum, Text: o.Text, Kind: o.Kind, Spans: o.Spans, Cue: o.Cue, CueSpan: o.CueSpan,
-			Mention: o.Mention, MentionSpan: o.MentionSpan, Confidence: o.Confidence, Published: a.rec.Published,
+			CueKind: storedCueKind(o.CueKind), Mention: o.Mention, MentionSpan: o.MentionSpan, Confidence: o.Confidence, Published: a.rec.Published,
 			Match: o.Match, Score: o.Score,
 		}
 		if sp != uuid.Nil {
@@ -545,7 +545,7 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 	r := quoteRec{
 		ID: q.ID, ArticleID: first.ArticleID, SpeakerID: first.SpeakerID, VenueID: first.VenueID,
 		OutletID: first.OutletID, SpeakerNum: first.SpeakerNum, VenueNum: first.VenueNum, OutletNum: first.OutletNum,
-		Text: sorted[ci].Text, Kind: first.Kind, Spans: first.Spans, Cue: first.Cue, CueSpan: first.CueSpan,
+		Text: sorted[ci].Text, Kind: first.Kind, Spans: first.Spans, Cue: first.Cue, CueSpan: first.CueSpan, CueKind: first.CueKind,
 		Mention: first.Mention, MentionSpan: first.MentionSpan, Confidence: first.Confidence,
 		Published: first.Published, First: first.ID, Canon: sorted[ci].ID, Count: len(recs), Conflict: q.Conflict,
 		Speakers: speakers,

@@ -69,6 +69,11 @@ func (f QuoteFilter) validate() error {
 			return fmt.Errorf("%w: speaker type %q is not one of %v", ErrInvalid, t, SpeakerTypes)
 		}
 	}
+	for _, k := range f.CueKinds {
+		if !slices.Contains(CueKinds, k) {
+			return fmt.Errorf("%w: cue kind %q is not speech or stance", ErrInvalid, k)
+		}
+	}
 	if f.Order == OrderRelevance {
 		if q := search.Parse(f.Search); !q.Positive() {
 			return fmt.Errorf("%w: relevance order needs a search", ErrInvalid)
@@ -417,6 +422,9 @@ type plan struct {
 	st       stream // nil when nothing can match
 	kinds    []byte
 	minConf  uint16
+	// stance is 1 to keep only quotes of stance, -1 only quotes of speech,
+	// 0 both
+	stance int
 	// Speaker, venue and outlet filters that the facts of a word
 	// posting answer, by number; nil when not so checked.
 	speakers, venues, outlets []uint32
@@ -522,6 +530,7 @@ func planQuotes(txn *badger.Txn, segs *segCache, f QuoteFilter, reverse bool) (*
 	if len(f.SpeakerTypes) > 0 {
 		p.types, p.typeOf = f.SpeakerTypes, map[uuid.UUID]string{}
 	}
+	p.stance = f.stance()
 	if f.MinConfidence > 0 {
 		p.minConf = confUnits(f.MinConfidence)
 	}
@@ -711,12 +720,15 @@ func (p *plan) each(ctx context.Context, start []byte, fn func(c []byte) (bool, 
 // match applies the checks the streams do not: facets and facts,
 // phrases, exclusions and words checked on the text.
 func (p *plan) match(c []byte) (bool, error) {
-	if p.kinds != nil || p.minConf > 0 {
+	if p.kinds != nil || p.minConf > 0 || p.stance != 0 {
 		v := p.st.value()
 		if len(v) < facetLen {
 			return false, fmt.Errorf("index entry of quote %x: no facets", c[key.DateLen:])
 		}
-		if p.kinds != nil && !slices.Contains(p.kinds, v[0]) {
+		if p.kinds != nil && !slices.Contains(p.kinds, v[0]&^stanceBit) {
+			return false, nil
+		}
+		if stance := v[0]&stanceBit != 0; p.stance > 0 && !stance || p.stance < 0 && stance {
 			return false, nil
 		}
 		if binary.BigEndian.Uint16(v[1:3]) < p.minConf {
@@ -773,6 +785,19 @@ func (p *plan) match(c []byte) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// stance is what a filter keeps of cue kinds: 1 stance only, -1 speech
+// only, 0 both.
+func (f QuoteFilter) stance() int {
+	speech, stance := slices.Contains(f.CueKinds, CueSpeech), slices.Contains(f.CueKinds, CueStance)
+	switch {
+	case stance && !speech:
+		return 1
+	case speech && !stance:
+		return -1
+	}
+	return 0
 }
 
 // speakerTypeOf returns the type of speaker record id, SpeakerGeneric for

@@ -61,6 +61,7 @@ type quoteRec struct {
 	Spans       []Span      `json:"spans,omitempty"`
 	Cue         string      `json:"cue,omitempty"`
 	CueSpan     *Span       `json:"cueSpan,omitempty"`
+	CueKind     string      `json:"cueKind,omitempty"` // "" speech, or CueStance
 	Mention     string      `json:"mention,omitempty"`
 	MentionSpan *Span       `json:"mentionSpan,omitempty"`
 	Confidence  float64     `json:"confidence"`
@@ -88,6 +89,7 @@ type occRec struct {
 	Spans       []Span    `json:"spans,omitempty"`
 	Cue         string    `json:"cue,omitempty"`
 	CueSpan     *Span     `json:"cueSpan,omitempty"`
+	CueKind     string    `json:"cueKind,omitempty"` // "" speech, or CueStance
 	Mention     string    `json:"mention,omitempty"`
 	MentionSpan *Span     `json:"mentionSpan,omitempty"`
 	Confidence  float64   `json:"confidence"`
@@ -242,7 +244,7 @@ func (r quoteRec) quote() Quote {
 	return Quote{
 		ID: r.ID, ArticleID: r.ArticleID, SpeakerID: r.SpeakerID, VenueID: r.VenueID,
 		OutletID: r.OutletID, Text: r.Text, Kind: r.Kind, Spans: r.Spans, Cue: r.Cue, CueSpan: r.CueSpan,
-		Mention: r.Mention, MentionSpan: r.MentionSpan, Confidence: r.Confidence,
+		CueKind: cueKind(r.CueKind), Mention: r.Mention, MentionSpan: r.MentionSpan, Confidence: r.Confidence,
 		Published: r.Published, Occurrences: r.Count, Conflict: r.Conflict,
 	}
 }

@@ -225,7 +225,7 @@ func occurrenceView(canonText string, o occRec, name string, canon uuid.UUID, wi
 	v := Occurrence{
 		ID: o.ID, QuoteID: o.QuoteID, ArticleID: o.ArticleID, SpeakerID: canon, Speaker: name, SpeakerRecord: o.SpeakerID,
 		VenueID: o.VenueID, Text: o.Text, Kind: o.Kind, Spans: o.Spans, Cue: o.Cue, CueSpan: o.CueSpan,
-		Mention: o.Mention, MentionSpan: o.MentionSpan, Confidence: o.Confidence, Published: o.Published,
+		CueKind: cueKind(o.CueKind), Mention: o.Mention, MentionSpan: o.MentionSpan, Confidence: o.Confidence, Published: o.Published,
 		Match: o.Match, Score: o.Score,
 	}
 	if o.Text == canonText {

@@ -14,7 +14,8 @@ import (
 	"github.com/graphd/graphd/graph/search"
 )
 
-// Quote kinds are one byte in index values.
+// Quote kinds are one byte in index values, with stanceBit set for a
+// quote whose cue is of stance.
 func kindCode(kind string) byte {
 	switch kind {
 	case KindDirect:
@@ -27,6 +28,20 @@ func kindCode(kind string) byte {
 	return 0
 }
 
+// stanceBit marks a quote of stance in the kind byte of its facets. A
+// quote of speech, and every quote stored before cue kinds were kept,
+// has a kind byte of its kind code alone.
+const stanceBit = 0x10
+
+// kindFacet is the kind byte of q's facets.
+func kindFacet(q quoteRec) byte {
+	b := kindCode(q.Kind)
+	if q.CueKind == CueStance {
+		b |= stanceBit
+	}
+	return b
+}
+
 // facetLen is the size of the facets that lead every quote index value:
 // the kind code and the confidence in units of 1/10000, uint16
 // big-endian. Filters on kind and confidence read them from whichever
@@ -37,7 +52,7 @@ func confUnits(c float64) uint16 { return uint16(math.Round(min(max(c, 0), 1) * 
 
 func quoteFacets(q quoteRec) []byte {
 	u := confUnits(q.Confidence)
-	return []byte{kindCode(q.Kind), byte(u >> 8), byte(u)}
+	return []byte{kindFacet(q), byte(u >> 8), byte(u)}
 }
 
 // Search is a parsed full-text search, for matching texts outside the

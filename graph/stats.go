@@ -575,7 +575,7 @@ func (s *Store) Timeline(ctx context.Context, f QuoteFilter, iv Interval) ([]Tim
 // filters on at most one of speakers, venues, outlets and kinds and on
 // nothing else but dates.
 func (f QuoteFilter) counted() ([][]byte, bool) {
-	if f.ArticleID != uuid.Nil || f.Search != "" || f.MinConfidence > 0 || len(f.SpeakerTypes) > 0 {
+	if f.ArticleID != uuid.Nil || f.Search != "" || f.MinConfidence > 0 || len(f.SpeakerTypes) > 0 || f.stance() != 0 {
 		return nil, false
 	}
 	var sels [][]byte

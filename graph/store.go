@@ -37,6 +37,9 @@ type Options struct {
 	// Metrics turns on Badger's own metrics, which it publishes with
 	// expvar (badger_*), for a server to export.
 	Metrics bool
+	// Command names this process in the store's holder record (see
+	// LockedError); empty, its command line.
+	Command string
 }
 
 // ErrReadOnly means a write to a store opened with Options.ReadOnly.
@@ -78,6 +81,9 @@ type Store struct {
 
 	stop chan struct{} // closed by Close to stop the GC loop
 	done chan struct{} // closed by the GC loop when it returns
+
+	holder   *holderRecord // this process's record in dir (holder.go); nil in memory
+	holderMu sync.Mutex    // serializes rewrites of the record
 }
 
 // MaxTextBytes is the largest article text PutArticle accepts.
@@ -96,6 +102,11 @@ const (
 // Open opens the store in dir, creating it if needed. dir "" gives an
 // in-memory store, gone on Close; it accepts articles of up to about
 // 4 MiB, an on-disk store up to MaxTextBytes.
+//
+// One process at a time may open a store on disk for writing, or several
+// for reading: a store another process holds gives a *LockedError, which
+// wraps ErrLocked and names the holders from the records they leave in
+// dir (holder.go); this one leaves its own until Close.
 //
 // An on-disk store keeps free space on its disk for its own work (see
 // space.go): its writes return an error wrapping ErrNoSpace while the
@@ -137,6 +148,9 @@ func Open(dir string, opts Options) (*Store, error) {
 		bo = bo.WithValueThreshold(valueThreshold).WithBlockCacheSize(diskCacheSize)
 	}
 	db, err := badger.Open(bo)
+	if err != nil && dir != "" && isLockError(err) {
+		return nil, lockedError(dir)
+	}
 	if err != nil && bo.ReadOnly && strings.Contains(err.Error(), badger.ErrTruncateNeeded.Error()) {
 		// Badger wraps its errors as text: the write-ahead log of a store
 		// not closed cleanly must be cut, which a read-only open cannot.
@@ -171,6 +185,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	if !s.mem && !s.readOnly {
 		s.startMergers()
+	}
+	if !s.mem {
+		s.holder = writeHolder(dir, opts.Command, bo.ReadOnly)
 	}
 	return s, nil
 }
@@ -247,6 +264,8 @@ func (s *Store) Close() error {
 	close(s.stop)
 	s.closeWatchers()
 	<-s.done
+	// The record goes once the database is closed, whichever way.
+	defer s.holder.remove()
 	if !s.mem && !s.readOnly && !s.noSpaceCheck {
 		// Closing flushes the memtable into a new table, through a memory
 		// map: on a disk without room for it that is SIGBUS. Everything
@@ -285,6 +304,25 @@ func (s *Store) Compact(ctx context.Context) error {
 		}
 	}
 	return ctx.Err()
+}
+
+// Sync makes every write committed so far durable: it syncs Badger's
+// write-ahead log and value log to disk. A commit without it survives the
+// end of the process (the log is in the kernel's page cache), not a crash
+// of the machine. It does nothing for a store in memory or read-only.
+func (s *Store) Sync() error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	if s.mem || s.readOnly {
+		return nil
+	}
+	if err := s.db.Sync(); err != nil {
+		return dbErr("sync", err)
+	}
+	return nil
 }
 
 // gcLoop rewrites value-log files that are mostly garbage, as Badger

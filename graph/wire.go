@@ -50,6 +50,7 @@ const (
 	wCount
 	wConflict
 	wSpeakers
+	wCueKind // "" (speech) is left out: only CueStance is written
 )
 
 type wireBuf []byte
@@ -131,6 +132,7 @@ func encodeOcc(o *occRec) []byte {
 	b.spans(wSpans, o.Spans...)
 	b.str(wCue, o.Cue)
 	b.span(wCueSpan, o.CueSpan)
+	b.str(wCueKind, o.CueKind)
 	b.str(wMention, o.Mention)
 	b.span(wMentionSpan, o.MentionSpan)
 	b.float(wConfidence, o.Confidence)
@@ -155,6 +157,7 @@ func encodeQuote(q *quoteRec) []byte {
 	b.spans(wSpans, q.Spans...)
 	b.str(wCue, q.Cue)
 	b.span(wCueSpan, q.CueSpan)
+	b.str(wCueKind, q.CueKind)
 	b.str(wMention, q.Mention)
 	b.span(wMentionSpan, q.MentionSpan)
 	b.float(wConfidence, q.Confidence)
@@ -299,6 +302,8 @@ func decodeOcc(b []byte, o *occRec) error {
 			o.Cue = string(data)
 		case wCueSpan:
 			o.CueSpan = r.span(data)
+		case wCueKind:
+			o.CueKind = string(data)
 		case wMention:
 			o.Mention = string(data)
 		case wMentionSpan:
@@ -355,6 +360,8 @@ func decodeQuote(b []byte, q *quoteRec) error {
 			q.Cue = string(data)
 		case wCueSpan:
 			q.CueSpan = r.span(data)
+		case wCueKind:
+			q.CueKind = string(data)
 		case wMention:
 			q.Mention = string(data)
 		case wMentionSpan:

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -37,6 +38,8 @@ type entity struct {
 	count  int    // mentions
 	full   int    // mentions under a full name or a courtesy title, counted before the mentions pass
 	weak   bool   // a person named by one word only, with no title
+	kin    bool   // a person the article introduces as someone's relative ("his wife", "the nominee's daughter")
+	first  int    // where a person is first named outside a headline; -1 before
 	okey   string // an organisation's or place's name folded (foldWords)
 }
 
@@ -80,11 +83,23 @@ func (e *entity) addTitle(t string) {
 	if e.roles == nil {
 		e.roles = map[string]bool{}
 	}
-	for _, w := range strings.Fields(strings.ToLower(t)) {
+	// the roles are the words after a possessive: "the nominee's eldest
+	// daughter" is a daughter, and the nominee someone else
+	words := strings.Fields(strings.ToLower(t))
+	for k := len(words) - 1; k >= 0; k-- {
+		if w := words[k]; strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'") || strings.HasSuffix(w, "s’") {
+			words = words[k+1:]
+			break
+		}
+	}
+	for _, w := range words {
 		w = strings.Trim(w, ".,'’")
 		e.roles[canonRole(w)] = true
 		if g := genderedNouns[w]; g != 0 && e.gender == 0 {
 			e.gender = g
+		}
+		if kinNouns[w] {
+			e.kin = true
 		}
 	}
 }
@@ -771,6 +786,7 @@ func (c *cast) addPerson(r *nameRun) int {
 			e.words, e.key = words, key
 			c.knowPerson(e)
 		}
+		c.named(id, r)
 		if e.gender == 0 {
 			e.gender = g
 		}
@@ -780,9 +796,20 @@ func (c *cast) addPerson(r *nameRun) int {
 	// an organisation: weak, until a title, a courtesy title or a
 	// pronoun says otherwise
 	weak := len(key) == 1 && r.n == r.i && g == 0 && !isGivenName(strings.ToLower(words[0]))
-	c.ents = append(c.ents, &entity{kind: graph.SpeakerPerson, words: words, key: key, gender: g, owner: -1, weak: weak})
+	c.ents = append(c.ents, &entity{kind: graph.SpeakerPerson, words: words, key: key, gender: g, owner: -1, weak: weak, first: -1})
 	c.knowPerson(c.ents[len(c.ents)-1])
+	c.named(len(c.ents)-1, r)
 	return len(c.ents) - 1
+}
+
+// named notes that run r, outside a headline, names person id.
+func (c *cast) named(id int, r *nameRun) {
+	if c.headline[r.pi] {
+		return
+	}
+	if e, at := c.ents[id], c.d.paras[r.pi].toks[r.n].start; e.first < 0 || at < e.first {
+		e.first = at
+	}
 }
 
 // personWords returns a person's name words as printed and folded: the
@@ -1071,11 +1098,12 @@ func (c *cast) findPersonKey(key []string, g byte, pos int) int {
 		}
 	}
 	if len(cands) > 1 && g == 0 {
-		// Bill or Hillary Clinton: the pronouns of the sentence tell
+		// Bill or Hillary Clinton: the pronouns of the sentence tell; a
+		// person whose gender is not known may be either
 		if g = c.pronounGender(pos); g != 0 {
 			var fit []int
 			for _, id := range cands {
-				if c.ents[id].gender == g {
+				if c.ents[id].gender == g || c.ents[id].gender == 0 {
 					fit = append(fit, id)
 				}
 			}
@@ -1167,26 +1195,44 @@ func (c *cast) mostSalient(cands []int, pos int) int {
 	case 1:
 		return cands[0]
 	}
-	// a surname alone is the person of that surname the article names
-	// most ("Cruz" is Ted Cruz, though his father Rafael is quoted), the
-	// most salient one at pos when they are named alike
-	best, bestS := -1, -1.0
-	recent := false
-	sal := make([]float64, len(cands))
-	for i, id := range cands {
-		sal[i] = c.salience(id, pos)
-		if sal[i] >= wOther/2 {
-			recent = true // named in full a sentence or two before
+	// a surname alone is not someone the article introduced as another's
+	// relative ("his wife, Heidi Cruz", "the nominee's daughter, Ivanka
+	// Trump"): they are named in full, or by their given name
+	if kin := slices.IndexFunc(cands, func(id int) bool { return !c.ents[id].kin }); kin >= 0 {
+		cands = slices.DeleteFunc(slices.Clone(cands), func(id int) bool { return c.ents[id].kin })
+		if len(cands) == 1 {
+			return cands[0]
 		}
 	}
-	for i, id := range cands {
+	// else the person of that surname the article introduced first ("Cruz"
+	// is Ted Cruz, though his father Rafael is quoted), unless another was
+	// named a sentence or two before and the first not lately ("Secretary
+	// Jeh Johnson says …. Johnson said", far from candidate Gary Johnson)
+	first, recent := -1, -1
+	var firstSal, recentSal float64
+	for _, id := range cands {
 		e := c.ents[id]
-		s := 1000*float64(e.full+e.count) + sal[i]
-		if recent {
-			s = sal[i] + 0.001*float64(e.full+e.count)
+		if e.first >= 0 && e.first < pos && (first < 0 || e.first < c.ents[first].first) {
+			first = id
 		}
-		if s > bestS {
-			best, bestS = id, s
+		if s := c.salience(id, pos); s > recentSal {
+			recent, recentSal = id, s
+		}
+	}
+	if first >= 0 {
+		firstSal = c.salience(first, pos)
+	}
+	switch {
+	case recent >= 0 && recentSal >= wOther/2 && (first < 0 || firstSal*4 < recentSal):
+		return recent
+	case first >= 0:
+		return first
+	}
+	// no one of that surname named before pos: the one the article names most
+	best := -1
+	for _, id := range cands {
+		if e := c.ents[id]; best < 0 || e.full+e.count > c.ents[best].full+c.ents[best].count {
+			best = id
 		}
 	}
 	return best

@@ -51,6 +51,7 @@ func quoteInputs(ctx context.Context, a Article) ([]graph.QuoteInput, error) {
 		q := graph.QuoteInput{
 			Text:       at.Quote,
 			Kind:       at.Kind,
+			CueKind:    at.CueKind,
 			Confidence: at.Confidence,
 		}
 		for _, sp := range at.Spans {

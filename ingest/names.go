@@ -115,6 +115,12 @@ var genderedNouns = map[string]byte{
 	"dad": 'm', "grandpa": 'm', "stepfather": 'm', "ex-husband": 'm', "grandson": 'm',
 }
 
+// kinNouns are the relations of family a person may be introduced by.
+var kinNouns = set(`wife husband mother father daughter son sister brother grandmother grandfather
+granddaughter grandson aunt uncle niece nephew cousin widow widower stepmother stepfather stepson
+stepdaughter mom dad fiancee fiancée fiance fiancé girlfriend boyfriend ex-wife ex-husband in-law
+daughter-in-law son-in-law mother-in-law father-in-law`)
+
 // nameSuffixes follow a surname and are part of the full name.
 var nameSuffixes = set(`jr jr. sr sr. ii iii iv`)
 

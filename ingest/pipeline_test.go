@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -45,10 +46,17 @@ func TestStore(t *testing.T) {
 	if len(qs) != len(want) {
 		t.Fatalf("stored %d quotes, extracted %d", len(qs), len(want))
 	}
+	stances := 0
 	for i, q := range qs {
 		w := want[i]
 		if q.Text != w.Quote || q.Kind != w.Kind {
 			t.Errorf("quote %d: %q %s, want %q %s", i, q.Text, q.Kind, w.Quote, w.Kind)
+		}
+		if ck := cmp.Or(w.CueKind, CueSpeech); q.CueKind != ck {
+			t.Errorf("quote %d: cue kind %q, want %q", i, q.CueKind, ck)
+		}
+		if q.CueKind == CueStance {
+			stances++
 		}
 		if (q.SpeakerID != uuid.Nil) != (w.Speaker != "") {
 			t.Errorf("quote %d: speaker id %v for speaker %q", i, q.SpeakerID, w.Speaker)
@@ -59,6 +67,9 @@ func TestStore(t *testing.T) {
 				t.Errorf("quote %d: speaker %q (%v), want %q", i, sp.Name, err, w.Speaker)
 			}
 		}
+	}
+	if stances == 0 {
+		t.Error("no quotation stored as a stance")
 	}
 	if _, err := Store(ctx, s, Article{Path: "empty.txt"}); err == nil {
 		t.Error("storing an article with no text succeeded")

@@ -101,32 +101,22 @@ func readJSONL(ctx context.Context, path string, r io.Reader, emit func(Article,
 	if looksBinary(head) {
 		return emitError(emit, &ReadError{Path: path, Err: ErrBinary})
 	}
-	lr := boundedLines{r: br, max: MaxArticleBytes}
+	rr := newRecordReader(br, path, MaxArticleBytes)
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		line, long, err := lr.next()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return emitError(emit, fsError(path, err))
-		}
+		a, err := rr.Next()
 		switch {
-		case long:
-			err = emitError(emit, &ReadError{Path: path, Line: lr.line, Err: fmt.Errorf("%w: line longer than %d bytes", ErrTooLarge, MaxArticleBytes)})
-		case len(bytes.TrimSpace(line)) == 0:
-			continue
-		default:
-			var a Article
-			if err = CheckUTF8(line); err != nil {
-				err = emitError(emit, &ReadError{Path: path, Line: lr.line, Err: err})
-			} else if a, err = decodeRecord(path, lr.line, line); err != nil {
-				err = emitError(emit, err)
-			} else {
-				err = emit(a, nil)
+		case err == io.EOF:
+			return nil
+		case err != nil:
+			err = emitError(emit, err)
+			if rr.err != nil {
+				return err
 			}
+		default:
+			err = emit(a, nil)
 		}
 		if err != nil {
 			return err
@@ -177,7 +167,7 @@ func decodeRecord(path string, line int, raw []byte) (Article, error) {
 	}
 	if date != "" {
 		if a.Published, err = parseArticleDate(date); err != nil {
-			return fail(fmt.Errorf("%w: field %s: %v", ErrMalformed, name, err))
+			return fail(fmt.Errorf("%w: %w", ErrMalformed, &FieldError{Field: name, Err: err}))
 		}
 	}
 	if strings.TrimSpace(a.Text) == "" {
@@ -207,7 +197,7 @@ func recordFieldName(fields map[string]json.RawMessage, names []string, value fu
 		}
 		v, err := value(raw)
 		if err != nil {
-			return name, "", fmt.Errorf("%w: field %s: %v", ErrMalformed, name, err)
+			return name, "", fmt.Errorf("%w: %w", ErrMalformed, &FieldError{Field: name, Err: err})
 		}
 		if strings.TrimSpace(v) != "" {
 			return name, v, nil

@@ -986,20 +986,21 @@ func (c *cast) modifierPerson(p *para, i, h int) int {
 			continue
 		}
 		key := fold.String(strings.TrimSuffix(t.text, "."))
-		best := -1
-		score := func(e *entity) int {
-			s := e.count + e.full
-			if e.roles["candidate"] || e.roles["nominee"] || e.roles["president"] || e.roles["senator"] || e.roles["governor"] {
-				s += 1000
-			}
-			return s
-		}
+		// of several of that surname, one who runs for office, else the
+		// one a surname alone means at this point
+		var cands, running []int
 		for id, e := range c.ents {
-			if e.kind == graph.SpeakerPerson && e.owner < 0 && e.surname() == key && (best < 0 || score(e) > score(c.ents[best])) {
-				best = id
+			if e.kind == graph.SpeakerPerson && e.owner < 0 && e.surname() == key {
+				cands = append(cands, id)
+				if !e.kin && (e.roles["candidate"] || e.roles["nominee"] || e.roles["president"] || e.roles["senator"] || e.roles["governor"]) {
+					running = append(running, id)
+				}
 			}
 		}
-		if best >= 0 {
+		if len(running) > 0 {
+			cands = running
+		}
+		if best := c.mostSalient(cands, t.start); best >= 0 {
 			return best
 		}
 	}

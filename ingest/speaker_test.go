@@ -108,6 +108,42 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "one surname, and a gender known of one of them only",
+		doc: "Vote systems attacked\n" +
+			"Libertarian candidate Gary Holt spoke in Ohio on Monday. The crowd was small. " +
+			"Tickets were free, and the hall was cold. Few stayed to the end.\n" +
+			"Homeland Security Secretary Oyel Holt says hackers are targeting state election offices. " +
+			"Holt tells reporters that one attack succeeded. Holt did not name the state in his remarks.\n" +
+			"Holt said local officials should ask for help.\n",
+		want: map[string]resolved{
+			"Holt#3": {"Oyel Holt", tPerson},
+			"Holt#4": {"Oyel Holt", tPerson},
+		},
+	},
+	{
+		name: "a surname alone is not the one introduced as a relative",
+		doc: "Leave plan unclear\n" +
+			"Maria Vance's new plan for paid leave is vague about who would qualify, experts say.\n" +
+			"Tess Vance, the senator's eldest daughter, said the plan would help mothers. She called it a start.\n" +
+			"The Vance campaign has addressed the plight of single mothers before. " +
+			"Critics said the wording of Vance's plan was thin. Vance said the plan would pass.\n",
+		want: map[string]resolved{
+			"Tess Vance, the senator's eldest daughter": {"Tess Vance", tPerson},
+			"The Vance campaign":                        {"Maria Vance's campaign", tOrg},
+			"Vance#5":                                   {"Maria Vance", tPerson},
+		},
+	},
+	{
+		name: "a surname alone is the one introduced first",
+		doc: "Old rivals make up\n" +
+			"Sen. Paul Reed endorsed Mayor Dan Wu on Friday, ending a feud of a year. Reed said he had prayed on it.\n" +
+			"During the race Wu mocked the senator's family. Anna Reed, a doctor, said nothing then.\n" +
+			"“I do not forgive easily,” Reed said in July.\n",
+		want: map[string]resolved{
+			"Reed#4": {"Paul Reed", tPerson},
+		},
+	},
+	{
 		name: "a gendered pronoun passes over the last speaker",
 		doc: "Budget talks\n" +
 			"Nancy Albright, the treasurer, opened the meeting. Mayor Tom Becker said the budget was short. " +

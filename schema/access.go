@@ -252,13 +252,16 @@ func (s *Schema) authenticate(next http.Handler) http.Handler {
 }
 
 // endpointNeeds is the access a request to an endpoint other than the
-// GraphQL ones needs: reads for exports and metrics; writes for any
-// request that is not a GET, HEAD or OPTIONS; nothing for pages, assets
-// and probes.
+// GraphQL ones needs: reads for exports and metrics; writes for the
+// store's check, which only reads but is the operator's, and for any
+// request that is not a GET, HEAD or OPTIONS (POST /ingest among them);
+// nothing for pages, assets and probes.
 func endpointNeeds(r *http.Request) level {
 	switch r.URL.Path {
 	case "/export", "/metrics":
 		return levelRead
+	case "/check":
+		return levelWrite
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodOptions:
@@ -272,6 +275,11 @@ func (s *Schema) refuse(w http.ResponseWriter, r *http.Request, why *refusal) {
 	s.logger.WarnContext(r.Context(), "access refused", "reason", why.reason,
 		"method", r.Method, "path", logPath(r), "remote", r.RemoteAddr)
 	w.Header().Set("WWW-Authenticate", why.challenge)
+	if r.ContentLength != 0 {
+		// A body left unread (a stream, perhaps endless) is not read
+		// to its end to keep the connection: it is closed.
+		w.Header().Set("Connection", "close")
+	}
 	code, status := codeUnauthenticated, http.StatusUnauthorized
 	if errors.Is(why, ErrForbidden) {
 		code, status = codeForbidden, http.StatusForbidden

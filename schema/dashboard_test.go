@@ -201,6 +201,24 @@ func TestDashboardInBrowser(t *testing.T) {
 	t.Logf("search %q: %s", search, summary)
 	shot("dashboard-search.png")
 
+	// Stances alone: each result is marked a stance.
+	err = p.Eval(ctx, `(() => {
+		document.getElementById('search-summary').textContent = '';
+		document.querySelector('input[name="cueKind"][value="speech"]').checked = false;
+		document.getElementById('search-form').dispatchEvent(new Event('input', {bubbles: true}));
+	})()`, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wait("stances", `return /match/.test(document.getElementById('search-summary').textContent)`, nil)
+	results, stances := len(texts("#results li")), len(texts("#results li .badge.stance"))
+	if results != stances || polnear > 0 && stances == 0 {
+		t.Errorf("stances alone: %d results, %d marked a stance", results, stances)
+	}
+	p.Eval(ctx, `document.getElementById('search-summary').textContent`, &summary)
+	t.Logf("stances of %q: %s", search, summary)
+	shot("dashboard-stances.png")
+
 	// A speaker's page from the top speakers.
 	if err := p.Eval(ctx, `window.scrollTo(0, 0)`, nil); err != nil {
 		t.Fatal(err)

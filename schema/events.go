@@ -50,18 +50,18 @@ const sseKeepAlive = 15 * time.Second
 
 // eventsQuery is the subscription GET /events runs without a query.
 const eventsQuery = `subscription Events($speaker: String, $speakerId: ID, $venue: String, $venueId: ID,
-	$outlet: String, $outletId: ID, $kind: [String!], $minConfidence: Float, $search: String) {
+	$outlet: String, $outletId: ID, $kind: [String!], $cueKind: [String!], $minConfidence: Float, $search: String) {
   printingAdded(speaker: $speaker, speakerId: $speakerId, venue: $venue, venueId: $venueId,
-      outlet: $outlet, outletId: $outletId, kind: $kind, minConfidence: $minConfidence, search: $search) {
+      outlet: $outlet, outletId: $outletId, kind: $kind, cueKind: $cueKind, minConfidence: $minConfidence, search: $search) {
     quote {
-      id text kind confidence published cue
+      id text kind confidence published cue cueKind
       speaker { id name }
       venue { id name kind }
       article { id title url outlet published }
     }
     newStatement
     printing {
-      text kind cue published speakerName
+      text kind cue cueKind published speakerName
       speaker { id name }
       venue { id name kind }
       article { id title url outlet published }
@@ -93,16 +93,18 @@ func (s *Schema) serveEvents(w http.ResponseWriter, r *http.Request) {
 				req.Variables[name] = v
 			}
 		}
-		var kinds []any
-		for _, k := range q["kind"] {
-			for _, k := range strings.Split(k, ",") {
-				if k = strings.TrimSpace(k); k != "" {
-					kinds = append(kinds, k)
+		for _, name := range []string{"kind", "cueKind"} {
+			var kinds []any
+			for _, k := range q[name] {
+				for _, k := range strings.Split(k, ",") {
+					if k = strings.TrimSpace(k); k != "" {
+						kinds = append(kinds, k)
+					}
 				}
 			}
-		}
-		if kinds != nil {
-			req.Variables["kind"] = kinds
+			if kinds != nil {
+				req.Variables[name] = kinds
+			}
 		}
 		if v := q.Get("minConfidence"); v != "" {
 			c, err := strconv.ParseFloat(v, 64)

@@ -17,13 +17,24 @@ import (
 	"github.com/graphd/graphd/graph"
 )
 
-// GET /export?format=jsonl|nquads|graphml|csv streams an export of the
-// quotations the other parameters select (the filter arguments of
+// GET /export?format=jsonl|nquads|graphml|csv|dgraph streams an export
+// of the quotations the other parameters select (the filter arguments of
 // quotes: speaker, speakerId, venue, venueId, outlet, outletId, kind,
 // minConfidence, search, from, to; order=newest), from one snapshot of
-// the store, as an attachment. CSV comes as a zip of its files. With no
-// filter it is the whole graph. noText=1 leaves article text out of
-// jsonl.
+// the store, as an attachment. CSV and Dgraph come as a zip of their
+// files, the files graphd export writes into a directory. With no filter
+// it is the whole graph. noText=1 leaves article text out of jsonl.
+//
+// The answer ends with HTTP trailers that tell a complete export from a
+// cut one: Graphd-Export-Counts ("statements=… printings=… names=…
+// venues=… articles=… outlets=…") once everything is written, or
+// Graphd-Export-Error when the export stopped half way.
+
+// Trailers of GET /export.
+const (
+	trailerCounts = "Graphd-Export-Counts"
+	trailerError  = "Graphd-Export-Error"
+)
 
 func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
@@ -46,6 +57,13 @@ func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 		for _, k := range strings.Split(k, ",") {
 			if k = strings.TrimSpace(k); k != "" {
 				f.Kinds = append(f.Kinds, k)
+			}
+		}
+	}
+	for _, k := range q["cueKind"] {
+		for _, k := range strings.Split(k, ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				f.CueKinds = append(f.CueKinds, k)
 			}
 		}
 	}
@@ -80,12 +98,13 @@ func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", format.ContentType())
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="graphd-export%s"`, format.Extension()))
 	h.Set("Cache-Control", "no-store")
+	h.Set("Trailer", trailerCounts+", "+trailerError)
 	start := time.Now()
 	var counts export.Counts
-	if format == export.CSV {
+	if format.Files() != nil {
 		zw := zip.NewWriter(w)
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) { return flate.NewWriter(out, flate.BestSpeed) })
-		counts, err = export.WriteCSV(r.Context(), s.store, func(name string) (io.Writer, error) {
+		counts, err = export.WriteFiles(r.Context(), s.store, format, func(name string) (io.Writer, error) {
 			return zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: start})
 		}, opts)
 		if err == nil {
@@ -95,9 +114,13 @@ func (s *Schema) serveExport(w http.ResponseWriter, r *http.Request) {
 		counts, err = export.Write(r.Context(), s.store, w, format, opts)
 	}
 	if err != nil {
-		// The status is sent; the client sees a cut-off body.
+		// The status is sent; the client sees a body cut off, and says so
+		// if it reads the trailer.
 		s.logger.WarnContext(r.Context(), "export cut short", "format", format, "err", err)
+		h.Set(trailerError, "the export stopped half way; the server's log says why")
 		return
 	}
+	h.Set(trailerCounts, fmt.Sprintf("statements=%d printings=%d names=%d venues=%d articles=%d outlets=%d",
+		counts.Quotes, counts.Printings, counts.Speakers, counts.Venues, counts.Articles, counts.Outlets))
 	s.logger.InfoContext(r.Context(), "export", "format", format, "quotes", counts.Quotes, "printings", counts.Printings, "took", time.Since(start).Round(time.Millisecond))
 }

@@ -16,13 +16,15 @@ import (
 // timeline, quoteAdded, /events and /export.
 func filterArgs() graphql.FieldConfigArgument {
 	return graphql.FieldConfigArgument{
-		"speaker":       &graphql.ArgumentConfig{Type: graphql.String, Description: "A speaker's full name, alias or surname: \"Lavrov\" takes every speaker with that word in a name."},
-		"speakerId":     &graphql.ArgumentConfig{Type: graphql.ID},
-		"venue":         &graphql.ArgumentConfig{Type: graphql.String, Description: "A venue's name or words of it."},
-		"venueId":       &graphql.ArgumentConfig{Type: graphql.ID},
-		"outlet":        &graphql.ArgumentConfig{Type: graphql.String, Description: "An outlet's name or words of it."},
-		"outletId":      &graphql.ArgumentConfig{Type: graphql.ID},
-		"kind":          &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Any of direct, partial, indirect."},
+		"speaker":   &graphql.ArgumentConfig{Type: graphql.String, Description: "A speaker's full name, alias or surname: \"Lavrov\" takes every speaker with that word in a name."},
+		"speakerId": &graphql.ArgumentConfig{Type: graphql.ID},
+		"venue":     &graphql.ArgumentConfig{Type: graphql.String, Description: "A venue's name or words of it."},
+		"venueId":   &graphql.ArgumentConfig{Type: graphql.ID},
+		"outlet":    &graphql.ArgumentConfig{Type: graphql.String, Description: "An outlet's name or words of it."},
+		"outletId":  &graphql.ArgumentConfig{Type: graphql.ID},
+		"kind":      &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Any of direct, partial, indirect."},
+		"cueKind": &graphql.ArgumentConfig{Type: graphql.NewList(graphql.NewNonNull(graphql.String)), Description: "Any of speech (words said or written: \"said\", \"told\", \"according to\") " +
+			"and stance (a belief, an intention or a position: \"supports\", \"plans to\", \"in his view\"); both when omitted."},
 		"minConfidence": &graphql.ArgumentConfig{Type: graphql.Float, Description: "The least confidence, in [0, 1]."},
 		"search": &graphql.ArgumentConfig{Type: graphql.String, Description: "Full-text search of the quotation: words in any form (talks, talked), " +
 			"\"a phrase\", a prefix*, -excluded words; the last plain word also matches as a prefix."},
@@ -77,6 +79,9 @@ func (s *Schema) quoteFilter(ctx context.Context, args map[string]any) (f graph.
 	if f.Kinds, f.MinConfidence, f.Search, err = facetArgs(args); err != nil {
 		return f, false, err
 	}
+	if f.CueKinds, err = cueKindArgs(args); err != nil {
+		return f, false, err
+	}
 	if raw, ok := args["from"].(string); ok {
 		if f.From, err = parseTime("from", raw, false); err != nil {
 			return f, false, err
@@ -121,6 +126,22 @@ func facetArgs(args map[string]any) (kinds []string, minConf float64, search str
 	return kinds, minConf, search, nil
 }
 
+// cueKindArgs reads cueKind.
+func cueKindArgs(args map[string]any) ([]string, error) {
+	raw, _ := args["cueKind"].([]any)
+	var out []string
+	for _, k := range raw {
+		k, _ := k.(string)
+		switch k = strings.ToLower(strings.TrimSpace(k)); k {
+		case graph.CueSpeech, graph.CueStance:
+			out = append(out, k)
+		default:
+			return nil, inputErrorf("cueKind: %q is not speech or stance", k)
+		}
+	}
+	return out, nil
+}
+
 // outletIDs finds the outlets whose name holds every word of name.
 func (s *Schema) outletIDs(ctx context.Context, name string) ([]uuid.UUID, error) {
 	name = strings.TrimSpace(name)
@@ -154,6 +175,7 @@ type Filter struct {
 	Venue, VenueID     string
 	Outlet, OutletID   string
 	Kinds              []string
+	CueKinds           []string // speech, stance
 	MinConfidence      float64
 	Search             string
 	From, To           string
@@ -176,6 +198,13 @@ func (f Filter) args() map[string]any {
 			ks = append(ks, k)
 		}
 		args["kind"] = ks
+	}
+	if len(f.CueKinds) > 0 {
+		var ks []any
+		for _, k := range f.CueKinds {
+			ks = append(ks, k)
+		}
+		args["cueKind"] = ks
 	}
 	if f.MinConfidence != 0 {
 		args["minConfidence"] = f.MinConfidence

@@ -69,6 +69,8 @@ func (s *Schema) routes() *http.ServeMux {
 	mux.HandleFunc("/graphql", s.serveGraphQL)
 	mux.HandleFunc("GET /events", s.serveEvents)
 	mux.HandleFunc("GET /export", s.serveExport)
+	mux.HandleFunc("POST /ingest", s.serveIngest)
+	mux.HandleFunc("GET /check", s.serveCheck)
 	mux.HandleFunc("GET /dashboard", s.serveDashboard)
 	mux.Handle("GET /dashboard/{$}", http.RedirectHandler("../dashboard", http.StatusMovedPermanently))
 	mux.HandleFunc("GET /dashboard/assets/{name}", s.dashboard.serveFile)

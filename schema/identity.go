@@ -95,6 +95,7 @@ func (s *Schema) identityFields(speaker, quote, article, venue, pageInfo, spanTy
 			"speakerName": &graphql.Field{Type: graphql.String, Description: "The speaker's name as this article gave it.", Resolve: get(s, func(o graph.Occurrence) any { return nullable(o.Speaker) })},
 			"mention":     &graphql.Field{Type: graphql.String, Resolve: get(s, func(o graph.Occurrence) any { return nullable(o.Mention) })},
 			"cue":         &graphql.Field{Type: graphql.String, Resolve: get(s, func(o graph.Occurrence) any { return nullable(o.Cue) })},
+			"cueKind":     &graphql.Field{Type: nn(graphql.String), Description: "speech or stance, as this article's cue reports it.", Resolve: get(s, func(o graph.Occurrence) any { return o.CueKind })},
 			"venue": &graphql.Field{Type: venue, Resolve: with(s, func(p graphql.ResolveParams, o graph.Occurrence) (any, error) {
 				return ref(s, p.Context, typeVenue, o.VenueID, s.store.Venue)
 			})},

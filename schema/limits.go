@@ -66,19 +66,28 @@ type Limits struct {
 	// subscriber that reads slower than they come; past it the subscriber
 	// loses events and is told how many.
 	SubscriberBuffer int
+
+	// Ingests is the most POST /ingest streams open at once.
+	Ingests int
+	// IngestIdle is the longest POST /ingest waits for the client's next
+	// line, or for the client to take the results sent; the stream then
+	// ends.
+	IngestIdle time.Duration
 }
 
 // DefaultLimits returns the limits New uses: a 1 MiB body, 5,000 tokens,
 // nesting 40, 50 operations, 100 aliases, 2,000 fields, depth 12, cost
 // 50,000, 15 seconds and pages of at most 100; 8 MiB of persisted
 // queries; 1,000 subscriptions, 20 a connection, 500 WebSocket
-// connections and 256 events held for a subscriber.
+// connections and 256 events held for a subscriber; 8 ingest streams,
+// each waiting 60 seconds at most for its client.
 func DefaultLimits() Limits {
 	return Limits{
 		Body: 1 << 20, Tokens: 5_000, Nesting: 40, Operations: 50, Aliases: 100, Fields: 2_000,
 		Depth: 12, Cost: 50_000, Timeout: 15 * time.Second, First: maxFirst,
 		PersistedQueryCache: 8 << 20,
 		Subscriptions:       1_000, SubscriptionsPerConnection: 20, WebSockets: 500, SubscriberBuffer: 256,
+		Ingests: 8, IngestIdle: 60 * time.Second,
 	}
 }
 
@@ -105,6 +114,10 @@ func WithLimits(l Limits) Option {
 		def(&l.SubscriptionsPerConnection, d.SubscriptionsPerConnection)
 		def(&l.WebSockets, d.WebSockets)
 		def(&l.SubscriberBuffer, d.SubscriberBuffer)
+		def(&l.Ingests, d.Ingests)
+		if l.IngestIdle <= 0 {
+			l.IngestIdle = d.IngestIdle
+		}
 		if l.Body <= 0 {
 			l.Body = d.Body
 		}

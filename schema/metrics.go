@@ -29,7 +29,8 @@ import (
 //	graphd_ingest_articles_total{result}                    articles written: created, replaced, unchanged
 //	graphd_ingest_quotations_total                          printings of quotations stored
 //	graphd_ingest_statements_total                          quotations no article printed before
-//	graphd_ingest_errors_total                              article writes that failed
+//	graphd_ingest_errors_total                              article writes that failed, and bad lines of POST /ingest
+//	graphd_ingest_streams                                   POST /ingest streams open
 //	graphd_store_size_bytes{part}                           the store on disk: lsm, vlog
 //	graphd_build_info{version,commit}                       1
 //	badger_*                                                Badger's own metrics (expvar)
@@ -111,7 +112,7 @@ func newMetrics(s *Schema) *metrics {
 		}),
 		ingestErrs: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "graphd_ingest_errors_total",
-			Help: "Article writes that failed.",
+			Help: "Article writes that failed, and lines of POST /ingest that are no article graphd takes.",
 		}),
 		names: newLabelSet(maxOperationNames),
 		codes: newLabelSet(maxErrorCodes),
@@ -126,6 +127,10 @@ func newMetrics(s *Schema) *metrics {
 			Name: "graphd_websocket_connections",
 			Help: "WebSocket connections open.",
 		}, func() float64 { return float64(s.webSockets.Load()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "graphd_ingest_streams",
+			Help: "POST /ingest streams open.",
+		}, func() float64 { return float64(s.ingestOpen.Load()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "graphd_subscriptions",
 			Help: "Live feeds open: subscriptions over WebSocket and /events streams.",
@@ -204,10 +209,16 @@ func (m *metrics) request(route, method string, status int, took time.Duration, 
 	}
 }
 
-// storeArticle extracts and stores an article, counting the result: every
-// article the server writes goes through it.
+// storeArticle extracts and stores an article, counting the result, for
+// the ingestArticle mutation; POST /ingest counts through countIngest.
 func (s *Schema) storeArticle(ctx context.Context, a ingest.Article) (graph.PutResult, error) {
 	res, err := ingest.Store(ctx, s.store, a)
+	s.countIngest(res, err)
+	return res, err
+}
+
+// countIngest counts an article written, or not, with res and err.
+func (s *Schema) countIngest(res graph.PutResult, err error) {
 	m := s.metrics
 	switch {
 	case err != nil:
@@ -223,7 +234,6 @@ func (s *Schema) storeArticle(ctx context.Context, a ingest.Article) (graph.PutR
 		m.quotations.Add(float64(res.Quotes))
 		m.statements.Add(float64(res.NewQuotes))
 	}
-	return res, err
 }
 
 // labelSet bounds the values of a label: the first max values seen are

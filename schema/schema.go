@@ -11,6 +11,11 @@
 //	                protocol, subscriptions included (ws.go)
 //	GET  /events    the live feed as server-sent events (events.go)
 //	GET  /export    an export in jsonl, nquads, graphml or csv (export.go)
+//	POST /ingest    a stream of JSON Lines articles, stored through the
+//	                write path (WriteFunc) with back-pressure, one result
+//	                a line once committed and synced (ingest.go)
+//	GET  /check     the store's consistency check, for the write token
+//	                (check.go)
 //	GET  /          the GraphiQL playground, bundled from npm and embedded
 //	GET  /assets/…  its script and stylesheet
 //	GET  /dashboard the dashboard, bundled and embedded the same way, with
@@ -93,6 +98,11 @@ type Schema struct {
 	shutdownOnce sync.Once
 
 	candidateType *graphql.Object // MergeCandidate, a node type declared in identity.go
+
+	writer     WriteFunc     // the write path of POST /ingest (ingest.go)
+	ingests    chan struct{} // a slot for each POST /ingest stream open
+	ingestOpen atomic.Int64  // POST /ingest streams open, for the metrics
+	checking   sync.Mutex    // held while GET /check runs
 }
 
 // Option configures New.
@@ -118,6 +128,10 @@ func New(store *graph.Store, logger *slog.Logger, opts ...Option) (*Schema, erro
 	if s.access.on() {
 		s.authorize = s.authorizer(s.authorize)
 	}
+	if s.writer == nil {
+		s.writer = s.writePipeline
+	}
+	s.ingests = make(chan struct{}, s.limits.Ingests)
 	s.broker = newBroker(store, logger, s.limits)
 	s.persistedQueries = newPersistedQueries(s.limits.PersistedQueryCache)
 	s.metrics = newMetrics(s)
@@ -348,8 +362,13 @@ func (s *Schema) build() (graphql.Schema, error) {
 						return v.Spans
 					}),
 				},
-				"cue":         &graphql.Field{Type: graphql.String, Description: "The reporting verb or phrase (\"said\").", Resolve: get(s, func(v graph.Quote) any { return nullable(v.Cue) })},
-				"cueSpan":     &graphql.Field{Type: spanType, Resolve: get(s, func(v graph.Quote) any { return optSpan(v.CueSpan) })},
+				"cue":     &graphql.Field{Type: graphql.String, Description: "The reporting verb or phrase (\"said\").", Resolve: get(s, func(v graph.Quote) any { return nullable(v.Cue) })},
+				"cueSpan": &graphql.Field{Type: spanType, Resolve: get(s, func(v graph.Quote) any { return optSpan(v.CueSpan) })},
+				"cueKind": &graphql.Field{
+					Type:        graphql.NewNonNull(graphql.String),
+					Description: "speech (words said or written) or stance (a belief, an intention or a position the cue reports: \"supports\", \"plans to\"), of the first printing.",
+					Resolve:     get(s, func(v graph.Quote) any { return v.CueKind }),
+				},
 				"mention":     &graphql.Field{Type: graphql.String, Description: "The speaker as the text names them (\"he\", \"Peskov\").", Resolve: get(s, func(v graph.Quote) any { return nullable(v.Mention) })},
 				"mentionSpan": &graphql.Field{Type: spanType, Resolve: get(s, func(v graph.Quote) any { return optSpan(v.MentionSpan) })},
 				"confidence": &graphql.Field{

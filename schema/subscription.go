@@ -233,7 +233,7 @@ func lostError(it feedItem) error {
 type liveFilter struct {
 	speakerID, venueID, outletID uuid.UUID
 	speaker, venue, outlet       string
-	kinds                        []string
+	kinds, cueKinds              []string
 	minConfidence                float64
 	search                       graph.Search
 }
@@ -244,11 +244,11 @@ type liveFilter struct {
 func (f liveFilter) match(all bool, p *graph.Printing, a graph.Article, names map[uuid.UUID][]string) bool {
 	q := p.Quote
 	speakers := []uuid.UUID{q.SpeakerID}
-	venue, kind, confidence, text := q.VenueID, q.Kind, q.Confidence, q.Text
+	venue, kind, cueKind, confidence, text := q.VenueID, q.Kind, q.CueKind, q.Confidence, q.Text
 	if all {
 		o := p.Occurrence
 		speakers = []uuid.UUID{o.SpeakerID, o.SpeakerRecord}
-		venue, kind, confidence, text = o.VenueID, o.Kind, o.Confidence, o.Text
+		venue, kind, cueKind, confidence, text = o.VenueID, o.Kind, o.CueKind, o.Confidence, o.Text
 	}
 	switch {
 	case f.speakerID != uuid.Nil && !slices.Contains(speakers, f.speakerID),
@@ -258,6 +258,7 @@ func (f liveFilter) match(all bool, p *graph.Printing, a graph.Article, names ma
 		f.venue != "" && !nameMatches(f.venue, names[venue]...),
 		f.outlet != "" && !nameMatches(f.outlet, a.Outlet),
 		len(f.kinds) > 0 && !contains(f.kinds, kind),
+		len(f.cueKinds) > 0 && !contains(f.cueKinds, cueKind),
 		confidence < f.minConfidence,
 		!f.search.Match(text):
 		return false
@@ -307,7 +308,11 @@ func liveFilterOf(args map[string]any) (liveFilter, error) {
 		}
 	}
 	kinds, minConf, search, err := facetArgs(args)
+	if err != nil {
+		return f, err
+	}
 	f.kinds, f.minConfidence, f.search = kinds, minConf, graph.ParseSearch(search)
+	f.cueKinds, err = cueKindArgs(args)
 	return f, err
 }
 

@@ -106,6 +106,9 @@ func appendSpeakerErrors(path string, errs []polnear.SpeakerError) error {
 					said = "no one"
 				}
 				said += " (" + orNone(e.SpeakerType) + ")"
+				if e.PredictedSource != "" {
+					said += fmt.Sprintf(" from %q", e.PredictedSource)
+				}
 			}
 			fmt.Fprintf(w, "%s %d-%d\t%s: gold %s (%s %s), graphd %s\t%s\n",
 				e.Article, e.Source.Start, e.Source.End, e.What, gold, e.Class, e.Type, said, e.Sentence)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -21,19 +22,23 @@ import (
 )
 
 func runExport(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "export", "--format jsonl|nquads|graphml|csv [--db DIR] [filters] [--out FILE|DIR]",
+	f := newFlags(e, "export", "--format jsonl|nquads|graphml|csv|dgraph [--db DIR | --server URL] [filters] [--out FILE|DIR | FILE|DIR]",
 		"Export the quotations the filters select, with their speakers, venues, articles and outlets, from\n"+
 			"one snapshot of the store; with no filter, the whole graph (which 'graphd import' reads back from\n"+
-			"jsonl). jsonl, nquads and graphml go to stdout or --out FILE; csv (neo4j-admin import files) to\n"+
-			"--out DIR, or a zip with --out FILE.zip. Filters take what quotes(...) takes in GraphQL.")
+			"jsonl). jsonl, nquads and graphml go to stdout or --out FILE; csv (neo4j-admin import files) and\n"+
+			"dgraph (graphd.schema and graphd.rdf for dgraph bulk and dgraph live) to --out DIR, or a zip with\n"+
+			"--out FILE.zip. The output may also be given as the one argument. Filters take what quotes(...)\n"+
+			"takes in GraphQL. With --server, a running graphd makes the export (GET /export), of the same filters.")
 	db := dbFlag(f)
-	format := f.String("format", "GRAPHD_EXPORT_FORMAT", "jsonl", "jsonl, nquads, graphml or csv")
-	out := f.String("out", "GRAPHD_EXPORT_OUT", "", "file (or directory for csv) to write; stdout when empty")
+	sf := defineServerFlags(f, "export")
+	format := f.String("format", "GRAPHD_EXPORT_FORMAT", "jsonl", "jsonl, nquads, graphml, csv or dgraph")
+	out := f.String("out", "GRAPHD_EXPORT_OUT", "", "file (or directory for csv and dgraph) to write; stdout when empty")
 	speaker := f.String("speaker", "GRAPHD_EXPORT_SPEAKER", "", "a speaker's name, alias or surname")
 	speakerID := f.String("speaker-id", "GRAPHD_EXPORT_SPEAKER_ID", "", "a speaker's id")
 	venue := f.String("venue", "GRAPHD_EXPORT_VENUE", "", "a venue's name or words of it")
 	outlet := f.String("outlet", "GRAPHD_EXPORT_OUTLET", "", "an outlet's name or words of it")
 	kinds := f.String("kind", "GRAPHD_EXPORT_KIND", "", "kinds, comma-separated: direct, partial, indirect")
+	cueKinds := f.String("cue-kind", "GRAPHD_EXPORT_CUE_KIND", "", "cue kinds, comma-separated: speech, stance (both when empty)")
 	search := f.String("search", "GRAPHD_EXPORT_SEARCH", "", "full-text search of the quotation")
 	from := f.String("from", "GRAPHD_EXPORT_FROM", "", "published on or after (ISO 8601)")
 	to := f.String("to", "GRAPHD_EXPORT_TO", "", "published on or before (a date includes the day)")
@@ -42,9 +47,11 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	text := f.String("text", "GRAPHD_EXPORT_TEXT", "yes", "jsonl: yes to carry article text (needed by import), no to leave it out")
 	if pos, err := f.parse(e, args); err != nil {
 		return err
-	} else if len(pos) > 0 {
-		fmt.Fprintf(e.stderr, "graphd export: unexpected argument %q\n", pos[0])
+	} else if len(pos) > 1 || len(pos) == 1 && *out != "" {
+		fmt.Fprintf(e.stderr, "graphd export: unexpected argument %q: give one output, as --out or as the argument\n", pos[len(pos)-1])
 		return errUsage
+	} else if len(pos) == 1 {
+		*out = pos[0]
 	}
 	fm, err := export.ParseFormat(*format)
 	if err != nil {
@@ -57,24 +64,48 @@ func runExport(ctx context.Context, e *env, args []string) error {
 			filter.Kinds = append(filter.Kinds, k)
 		}
 	}
+	for _, k := range strings.Split(*cueKinds, ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			filter.CueKinds = append(filter.CueKinds, k)
+		}
+	}
 	if *minConf != "" {
 		if filter.MinConfidence, err = strconv.ParseFloat(*minConf, 64); err != nil {
 			fmt.Fprintf(e.stderr, "graphd export: --min-confidence: not a number: %q\n", *minConf)
 			return errUsage
 		}
 	}
-	store, err := graph.Open(*db, graph.Options{Logger: e.logger, ReadOnly: true})
+	if *order != "date" && *order != "newest" || *text != "yes" && *text != "no" {
+		fmt.Fprintf(e.stderr, "graphd export: --order is date or newest, --text yes or no\n")
+		return errUsage
+	}
+	if c, err := sf.client(f); err != nil || c != nil {
+		if err != nil {
+			return err
+		}
+		q := url.Values{"format": {*format}}
+		for k, v := range map[string]string{"speaker": *speaker, "speakerId": *speakerID, "venue": *venue, "outlet": *outlet,
+			"kind": *kinds, "search": *search, "from": *from, "to": *to, "minConfidence": *minConf} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		if *order == "newest" {
+			q.Set("order", "newest")
+		}
+		if *text == "no" {
+			q.Set("noText", "1")
+		}
+		return exportRemote(ctx, e, c, q, fm, *out)
+	}
+	store, err := openDB(e, *db, graph.Options{ReadOnly: true})
 	if err != nil {
-		return fmt.Errorf("open store %s: %w", *db, err)
+		return err
 	}
 	defer store.Close()
 	sc, err := schema.New(store, e.logger)
 	if err != nil {
 		return err
-	}
-	if *order != "date" && *order != "newest" || *text != "yes" && *text != "no" {
-		fmt.Fprintf(e.stderr, "graphd export: --order is date or newest, --text yes or no\n")
-		return errUsage
 	}
 	opts := export.Options{NoText: *text == "no"}
 	opts.Filter, err = sc.QuoteFilter(ctx, filter)
@@ -90,20 +121,24 @@ func runExport(ctx context.Context, e *env, args []string) error {
 	}
 	start := time.Now()
 	var counts export.Counts
-	if fm == export.CSV {
-		counts, err = exportCSV(ctx, store, *out, opts)
+	if fm.Files() != nil {
+		counts, err = exportFiles(ctx, store, fm, *out, opts)
 	} else {
 		counts, err = exportFile(ctx, e, store, *out, fm, opts)
 	}
 	if err != nil {
 		return err
 	}
-	took := time.Since(start)
+	printExported(e, counts, time.Since(start))
+	return store.Close()
+}
+
+// printExported says on stderr what an export wrote, and how fast.
+func printExported(e *env, counts export.Counts, took time.Duration) {
 	fmt.Fprintf(e.stderr, "exported %s (%s), %s, %s, %s, %s in %s (%.0f statements/s)\n",
 		plural(counts.Quotes, "statement", "statements"), plural(counts.Printings, "printing", "printings"), plural(counts.Speakers, "name", "names"),
 		plural(counts.Venues, "venue", "venues"), plural(counts.Articles, "article", "articles"),
 		plural(counts.Outlets, "outlet", "outlets"), took.Round(time.Millisecond), float64(counts.Quotes)/took.Seconds())
-	return store.Close()
 }
 
 // exportFile writes one file, or stdout.
@@ -135,10 +170,11 @@ func exportFile(ctx context.Context, e *env, store *graph.Store, out string, fm 
 	return c, err
 }
 
-// exportCSV writes the CSV files into a directory, or a zip file.
-func exportCSV(ctx context.Context, store *graph.Store, out string, opts export.Options) (export.Counts, error) {
+// exportFiles writes the files of a CSV or Dgraph export into a
+// directory, or a zip file.
+func exportFiles(ctx context.Context, store *graph.Store, fm export.Format, out string, opts export.Options) (export.Counts, error) {
 	if out == "" {
-		return export.Counts{}, fmt.Errorf("csv is several files: give --out DIR or --out FILE.zip")
+		return export.Counts{}, fmt.Errorf("%s is several files (%s): give --out DIR or --out FILE.zip", fm, strings.Join(fm.Files(), ", "))
 	}
 	if strings.HasSuffix(strings.ToLower(out), ".zip") {
 		f, err := os.Create(out)
@@ -146,7 +182,7 @@ func exportCSV(ctx context.Context, store *graph.Store, out string, opts export.
 			return export.Counts{}, err
 		}
 		zw := zip.NewWriter(f)
-		c, err := export.WriteCSV(ctx, store, func(name string) (io.Writer, error) { return zw.Create(name) }, opts)
+		c, err := export.WriteFiles(ctx, store, fm, func(name string) (io.Writer, error) { return zw.Create(name) }, opts)
 		err = errors.Join(err, zw.Close(), f.Close())
 		if err != nil {
 			os.Remove(out)
@@ -166,7 +202,7 @@ func exportCSV(ctx context.Context, store *graph.Store, out string, opts export.
 		cur = nil
 		return err
 	}
-	c, err := export.WriteCSV(ctx, store, func(name string) (io.Writer, error) {
+	c, err := export.WriteFiles(ctx, store, fm, func(name string) (io.Writer, error) {
 		if err := finish(); err != nil {
 			return nil, err
 		}

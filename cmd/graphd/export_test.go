@@ -70,6 +70,17 @@ func TestExportImport(t *testing.T) {
 	if _, e, code := runBinary(t, "export", "--db", a, "--format", "xls"); code != 2 || !strings.Contains(e, "unknown export format") {
 		t.Errorf("--format xls: %d %s", code, e)
 	}
+	// The seeds' stances, and their speech, apart: every quotation of the
+	// whole export is in one of them.
+	quotations := func(jsonl string) int { return strings.Count(jsonl, `{"quoteID":`) }
+	stance, e, code := runBinary(t, "export", "--db", a, "--cue-kind", "stance")
+	speech, _, _ := runBinary(t, "export", "--db", a, "--cue-kind", "speech")
+	if n := quotations(stance); code != 0 || n == 0 || strings.Contains(stance, `"cueKind":"speech"`) || n+quotations(speech) != quotations(string(want)) {
+		t.Errorf("--cue-kind stance: %d %s: %d quotations of stance and %d of speech of %d", code, e, n, quotations(speech), quotations(string(want)))
+	}
+	if _, e, code := runBinary(t, "export", "--db", a, "--cue-kind", "shout"); code == 0 || !strings.Contains(e, "cueKind") {
+		t.Errorf("--cue-kind shout: %d %s", code, e)
+	}
 }
 
 // An import of a file with a bad line names the file and the line, and

@@ -18,12 +18,15 @@ import (
 )
 
 func runIngest(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "ingest", "[--db DIR] PATH...",
+	f := newFlags(e, "ingest", "[--db DIR | --server URL] PATH...",
 		"Read articles into the store: .txt (first line the headline, or a 'date YYYY-MM-DD headline'\n"+
 			"header), .json, .jsonl and .html files; directories are walked. A file or record that\n"+
 			"cannot be read is reported and skipped, the rest is ingested, and the exit status is 1.\n"+
-			"Articles are written in batches, each article whole; re-ingesting the same content changes nothing.")
+			"Articles are written in batches, each article whole; re-ingesting the same content changes nothing.\n"+
+			"With --server, the articles go to a running graphd (POST /ingest), which extracts and stores\n"+
+			"them; what it acknowledged is stored.")
 	db := dbFlag(f)
+	sf := defineServerFlags(f, "send the articles")
 	workers := f.Int("workers", "GRAPHD_WORKERS", runtime.GOMAXPROCS(0), "articles extracted in parallel")
 	batch := f.Int("batch", "GRAPHD_BATCH", 256, "most articles written in one batch (the store splits a batch into as many transactions as it needs)")
 	listSkipped := f.Bool("list-skipped", "GRAPHD_LIST_SKIPPED", false, "name each file skipped in a walked directory (hidden, or not a format graphd reads); they are counted anyway")
@@ -35,6 +38,12 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stderr, "graphd ingest: no PATH given: name the files or directories of articles to read\n\n")
 		f.Usage()
 		return errUsage
+	}
+	if c, err := sf.client(f); err != nil || c != nil {
+		if err != nil {
+			return err
+		}
+		return ingestRemote(ctx, e, c, paths, *listSkipped)
 	}
 	store, err := openStore(e, *db)
 	if err != nil {
@@ -79,14 +88,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 }
 
 func openStore(e *env, dir string) (*graph.Store, error) {
-	if dir == "" {
-		return nil, fmt.Errorf("--db: no directory given")
-	}
-	s, err := graph.Open(dir, graph.Options{Logger: e.logger})
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", dir, err)
-	}
-	return s, nil
+	return openDB(e, dir, graph.Options{})
 }
 
 // summary counts what an ingest did. Its counts of the store, before and

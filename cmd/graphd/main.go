@@ -5,12 +5,12 @@
 // Usage:
 //
 //	graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL, the playground, the dashboard and probes
-//	graphd ingest  [--db DIR] PATH...              read articles into the store
+//	graphd ingest  [--db DIR | --server URL] PATH...  read articles into the store
 //	graphd extract PATH...                         print attributions as JSON Lines
 //	graphd demo    [--db DIR] [--addr HOST:PORT]   store the sample articles in ./graphd-demo, then serve
-//	graphd check   [--db DIR]                      check the store's consistency
+//	graphd check   [--db DIR | --server URL]       check the store's consistency
 //	graphd reindex [--db DIR]                      rebuild identities, quote groups and copies
-//	graphd export  [--db DIR] --format F [filters] [--out FILE|DIR]
+//	graphd export  [--db DIR | --server URL] --format F [filters] [--out FILE|DIR]
 //	                                               export jsonl, nquads, graphml or csv
 //	graphd import  [--db DIR] FILE.jsonl           load a jsonl export into an empty store
 //	graphd eval    polnear DIR [--json]            score the extractor on PolNeAR
@@ -55,14 +55,16 @@ const usage = `graphd: who said what, where and when, from news articles.
 
 Usage:
   graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL at /graphql, the playground at /, the dashboard
-                                                 at /dashboard, /events, /export, /healthz, /readyz, /metrics
-  graphd ingest  [--db DIR] PATH...              read articles (.txt .json .jsonl .html, directories) into the store
+                                                 at /dashboard, /ingest, /events, /export, /check, /healthz,
+                                                 /readyz, /metrics
+  graphd ingest  [--db DIR] PATH...              read articles (.txt .json .jsonl .html, directories) into the store;
+                                                 --server URL sends them to a running graphd instead
   graphd extract PATH...                         print one JSON object per attribution, no store needed
   graphd demo    [--db DIR] [--addr HOST:PORT]   store the bundled sample articles in ./graphd-demo, then serve
-  graphd check   [--db DIR]                      check that every index entry and record agree
+  graphd check   [--db DIR]                      check that every index entry and record agree (--server URL too)
   graphd reindex [--db DIR]                      re-extract every article; rebuild identities, quote groups and copies
   graphd export  [--db DIR] --format F [filters] [--out FILE|DIR]
-                                                 export as jsonl, nquads, graphml or csv (for Neo4j)
+                                                 export as jsonl, nquads, graphml or csv (for Neo4j); --server URL too
   graphd import  [--db DIR] FILE.jsonl           load a jsonl export into an empty store
   graphd eval    polnear DIR [--json]            score the extractor against a PolNeAR month
   graphd train   polnear DIR [--out FILE]        train the attribution tagger on a PolNeAR month
@@ -82,6 +84,8 @@ type env struct {
 	stdout, stderr io.Writer
 	logger         *slog.Logger
 	logLevel       *slog.LevelVar
+	name           string // the command: "ingest"
+	command        string // the command line, for the store's holder record
 }
 
 // run is the whole program; tests drive it like main does.
@@ -120,6 +124,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	lvl := new(slog.LevelVar)
 	e := &env{
 		stdin: stdin, stdout: stdout, stderr: stderr, logLevel: lvl,
+		name: name, command: strings.Join(append([]string{"graphd", name}, args[1:]...), " "),
 		logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: lvl})),
 	}
 	err := cmd(ctx, e, args[1:])

@@ -22,12 +22,14 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			"  /graphql     GraphQL: POST and GET, and WebSocket (graphql-transport-ws) for subscriptions\n"+
 			"  /            the GraphQL playground, which works offline\n"+
 			"  /dashboard   the dashboard: totals, timeline, top speakers, venues and outlets, live feed\n"+
+			"  /ingest      POST JSON Lines articles, streamed; one result a line once stored (write token)\n"+
 			"  /events      the live feed of new quotations as server-sent events\n"+
 			"  /export      exports: ?format=jsonl|nquads|graphml|csv and the filters of quotes\n"+
+			"  /check       the store's consistency check (write token)\n"+
 			"  /healthz     the process answers; /readyz: the store is open and serving\n"+
 			"  /metrics     Prometheus metrics\n"+
-			"The store is locked while graphd serves it; add articles through the ingestArticle\n"+
-			"mutation, or stop the server and run 'graphd ingest'. SIGINT and SIGTERM stop it gracefully.\n"+
+			"The store is locked while graphd serves it; add articles with 'graphd ingest --server URL',\n"+
+			"POST /ingest or the ingestArticle mutation. SIGINT and SIGTERM stop it gracefully.\n"+
 			"On an address other than loopback it needs a write token (--token-file or GRAPHD_TOKEN),\n"+
 			"or --insecure.")
 	db := dbFlag(f)
@@ -53,14 +55,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 // openServedStore opens the store for a server, with Badger's own metrics
 // on for /metrics.
 func openServedStore(e *env, dir string) (*graph.Store, error) {
-	if dir == "" {
-		return nil, fmt.Errorf("--db: no directory given")
-	}
-	s, err := graph.Open(dir, graph.Options{Logger: e.logger, Metrics: true})
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", dir, err)
-	}
-	return s, nil
+	return openDB(e, dir, graph.Options{Metrics: true})
 }
 
 // serve serves store as opts say until ctx is done, then shuts down
@@ -80,6 +75,13 @@ func serve(ctx context.Context, e *env, store *graph.Store, opts serveOptions) e
 	}
 	if opts.maxConns > 0 {
 		ln = capConnections(ln, opts.maxConns, e.logger, h.Registry())
+	}
+	// The store's holder record tells a command that finds the store
+	// locked where to reach it instead.
+	if reach, err := dialAddr(ln.Addr().String()); err == nil {
+		if err := store.SetAddr("http://" + reach); err != nil {
+			e.logger.Warn("the store's holder record does not tell where it is served", "err", err)
+		}
 	}
 	var stopPprof func(context.Context) error
 	if opts.pprof != "" {

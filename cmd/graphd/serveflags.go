@@ -35,6 +35,8 @@ type serveFlags struct {
 	timeout                                                                *time.Duration
 	persistedQueryCache                                                    *int
 	subscriptions, perConnection, webSockets, subscriberBuffer             *int
+	ingests                                                                *int
+	ingestIdle                                                             *time.Duration
 
 	origins  *[]string
 	maxConns *int
@@ -81,6 +83,10 @@ func defineServeFlags(f *flags) *serveFlags {
 		webSockets: f.Int("max-websockets", "GRAPHD_MAX_WEBSOCKETS", d.WebSockets, "most WebSocket connections open at once"),
 		subscriberBuffer: f.Int("subscriber-buffer", "GRAPHD_SUBSCRIBER_BUFFER", d.SubscriberBuffer,
 			"events a subscription holds for a subscriber that reads slower than they come; past it, events are lost and the subscriber told"),
+		ingests: f.Int("max-ingests", "GRAPHD_MAX_INGESTS", d.Ingests,
+			"most POST /ingest streams open at once; one more is answered 503"),
+		ingestIdle: f.Duration("ingest-idle-timeout", "GRAPHD_INGEST_IDLE_TIMEOUT", d.IngestIdle,
+			"longest POST /ingest waits for the client's next line, or for the client to take its results"),
 		origins: f.Strings("cors-origin", "GRAPHD_CORS_ORIGINS",
 			"an origin (https://dash.example.org) whose pages may call /graphql, /events and /export"),
 		maxConns: f.Int("max-connections", "GRAPHD_MAX_CONNECTIONS", 1000,
@@ -106,6 +112,7 @@ func (f *serveFlags) options() (serveOptions, error) {
 			PersistedQueryCache: int64(*f.persistedQueryCache),
 			Subscriptions:       *f.subscriptions, SubscriptionsPerConnection: *f.perConnection,
 			WebSockets: *f.webSockets, SubscriberBuffer: *f.subscriberBuffer,
+			Ingests: *f.ingests, IngestIdle: *f.ingestIdle,
 		},
 		maxConns:          *f.maxConns,
 		pprof:             *f.pprof,
@@ -134,6 +141,8 @@ func (f *serveFlags) options() (serveOptions, error) {
 		{"--max-subscriptions-per-connection", *f.perConnection > 0},
 		{"--max-websockets", *f.webSockets > 0},
 		{"--subscriber-buffer", *f.subscriberBuffer > 0},
+		{"--max-ingests", *f.ingests > 0},
+		{"--ingest-idle-timeout", *f.ingestIdle > 0},
 		{"--max-connections", *f.maxConns >= 0},
 		{"--read-header-timeout", *f.readHeaderTimeout > 0},
 		{"--read-timeout", *f.readTimeout > 0},

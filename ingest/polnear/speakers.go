@@ -201,6 +201,9 @@ type SpeakerError struct {
 	Matched     bool
 	Speaker     string
 	SpeakerType string
+	// PredictedSource is the text of the matched attribution's source, ""
+	// when it has none.
+	PredictedSource string
 	// What is wrong: "wrong speaker", "wrong type", "wrong speaker and
 	// type", or "not found" (a named referent no prediction matched).
 	What string
@@ -308,6 +311,9 @@ func ScoreSpeakers(gold, pred []Doc, s *Speakers) SpeakerReport {
 			}
 			if pa != nil {
 				e.Speaker, e.SpeakerType = pa.Speaker, pa.SpeakerType
+				if len(pa.Source) > 0 {
+					e.PredictedSource = spanText(text, pa.Source[0])
+				}
 			}
 			r.Errors = append(r.Errors, e)
 		}
@@ -478,4 +484,13 @@ func abbrevBefore(text []rune, i int) bool {
 		return true
 	}
 	return len(w) == 1 && unicode.IsUpper(text[j])
+}
+
+// spanText is the text of s, clamped to text.
+func spanText(text []rune, s ingest.Span) string {
+	s.Start, s.End = min(max(s.Start, 0), len(text)), min(max(s.End, 0), len(text))
+	if s.Start >= s.End {
+		return ""
+	}
+	return strings.Join(strings.Fields(string(text[s.Start:s.End])), " ")
 }

@@ -46,7 +46,7 @@ const fmt = new Intl.NumberFormat('en');
 let ranges = [];
 let range = { key: 'all', label: 'All time', from: null, to: null };
 
-const QUOTE = `id text kind confidence published
+const QUOTE = `id text kind cueKind confidence published
   speaker { id name } venue { name kind } article { title url outlet published }`;
 
 // highlighter returns a function that marks the words of a search in a
@@ -84,6 +84,7 @@ function quoteItem(q, mark = (t) => [t], isNew = false) {
       a.outlet ? h('span', { class: 'outlet' }, a.outlet) : null,
       h('time', {}, q.published ? q.published.slice(0, 10) : 'undated'),
       h('span', { class: `badge ${q.kind}` }, q.kind),
+      q.cueKind === 'stance' ? h('span', { class: 'badge stance', title: 'a belief, an intention or a position the article reports, not words said' }, 'stance') : null,
       h('span', { class: 'badge', title: 'confidence' }, q.confidence.toFixed(2)),
     ));
 }
@@ -381,6 +382,7 @@ async function runSearch() {
   const venue = $('f-venue').value.trim();
   const outlet = $('f-outlet').value.trim();
   const kinds = [...document.querySelectorAll('input[name="kind"]:checked')].map((c) => c.value);
+  const cueKinds = [...document.querySelectorAll('input[name="cueKind"]:checked')].map((c) => c.value);
   const minConfidence = Number($('f-conf').value);
   let order = $('f-order').value;
   const inRange = $('f-range').checked;
@@ -394,12 +396,13 @@ async function runSearch() {
   if (!search && order === 'RELEVANCE') order = 'NEWEST';
   const vars = {
     search: search || null, speaker: speaker || null, venue: venue || null, outlet: outlet || null,
-    kind: kinds.length === 3 ? null : kinds, minConfidence: minConfidence || null, order,
+    kind: kinds.length === 3 ? null : kinds, cueKind: cueKinds.length === 2 ? null : cueKinds,
+    minConfidence: minConfidence || null, order,
     from: inRange ? range.from : null, to: inRange ? range.to : null,
   };
   const q = `query($search: String, $speaker: String, $venue: String, $outlet: String, $kind: [String!],
-      $minConfidence: Float, $order: QuoteOrder, $from: String, $to: String) {
-    quotes(search: $search, speaker: $speaker, venue: $venue, outlet: $outlet, kind: $kind,
+      $cueKind: [String!], $minConfidence: Float, $order: QuoteOrder, $from: String, $to: String) {
+    quotes(search: $search, speaker: $speaker, venue: $venue, outlet: $outlet, kind: $kind, cueKind: $cueKind,
         minConfidence: $minConfidence, orderBy: $order, from: $from, to: $to, first: 20) {
       totalCount edges { node { ${QUOTE} } } } }`;
   try {
