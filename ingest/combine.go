@@ -128,6 +128,28 @@ func tokRange(p *para, s, e int) (int, int) {
 	return i, j
 }
 
+// cueWindows appends to wins the stretches of toks the first stage decodes:
+// cues are short and made of words that were cues in training, so only the
+// tokens within cueReach of such a word, outside quotations, are looked at.
+func (m *Model) cueWindows(toks []ttok, wins [][2]int) [][2]int {
+	n := len(toks)
+	for a := 0; a < n; {
+		if toks[a].inq || !m.isCueWord(toks[a].wh) {
+			a++
+			continue
+		}
+		lo, hi := max(0, a-cueReach), min(n, a+cueReach+1)
+		for b := a + 1; b < hi; b++ {
+			if !toks[b].inq && m.isCueWord(toks[b].wh) {
+				hi = min(n, b+cueReach+1)
+			}
+		}
+		wins = append(wins, [2]int{lo, hi})
+		a = hi
+	}
+	return wins
+}
+
 // applyTagger runs the tagger over every paragraph and merges what it finds
 // with the rule attributions.
 func (d *doc) applyTagger(m *Model) {
@@ -139,24 +161,9 @@ func (d *doc) applyTagger(m *Model) {
 		if !m.mayHold(s.toks) {
 			continue
 		}
-		// Cues are short and made of words that were cues in training:
-		// only the stretches around such words are decoded.
 		n := len(s.toks)
-		var wins [][2]int
-		for a := 0; a < n; {
-			if s.toks[a].inq || !m.isCueWord(s.toks[a].wh) {
-				a++
-				continue
-			}
-			lo, hi := max(0, a-cueReach), min(n, a+cueReach+1)
-			for b := a + 1; b < hi; b++ {
-				if !s.toks[b].inq && m.isCueWord(s.toks[b].wh) {
-					hi = min(n, b+cueReach+1)
-				}
-			}
-			wins = append(wins, [2]int{lo, hi})
-			a = hi
-		}
+		wins := m.cueWindows(s.toks, sc.wins[:0])
+		sc.wins = wins
 		sc.need = grow(sc.need, n)
 		for _, w := range wins {
 			for i := w[0]; i < w[1]; i++ {

@@ -33,6 +33,16 @@ const (
 	numLabels
 )
 
+// Lexicon returns the word classes and clusters m carries (nil when it was
+// trained without), which a model trained with them keeps: they train
+// another model as ReadWordNet and ReadClusters would.
+func (m *Model) Lexicon() *Lexicon {
+	if m == nil {
+		return nil
+	}
+	return m.lex
+}
+
 // ErrModel means a tagger model file could not be read.
 var ErrModel = errors.New("bad tagger model")
 
@@ -388,6 +398,7 @@ type scratch struct {
 	localOf    *Model
 	base       [][8]int32
 	tmp        []uint32
+	wins       [][2]int
 }
 
 // resize is grow without clearing, for buffers written whole.
