@@ -110,6 +110,7 @@ type emention struct {
 	sent       int // the sentence, counted over the whole article
 	ent        int
 	w          float64 // salience weight
+	quoted     bool    // inside a quotation
 }
 
 // Salience weights of mentions.
@@ -141,10 +142,14 @@ type cast struct {
 	// lastSpeaker is the entity the last source resolved was, in the
 	// sentence lastSpoke; -1 before any
 	lastSpeaker, lastSpoke int
-	orgs                   []int           // the organisations and places among ents
-	orgKeys                map[string]int  // organisations and places by folded name
-	orgOneWord             map[string]bool // lower-case names of one word of organisations and places
-	personKeys             map[string]bool // folded surnames and given names of people
+	// lastDoc is the last source that was a document, in the sentence
+	// lastDocSent; lastDocSent is -1 before any
+	lastDoc     speakerRef
+	lastDocSent int
+	orgs        []int           // the organisations and places among ents
+	orgKeys     map[string]int  // organisations and places by folded name
+	orgOneWord  map[string]bool // lower-case names of one word of organisations and places
+	personKeys  map[string]bool // folded surnames and given names of people
 }
 
 // nameRun is a run of capitalized words of one sentence: toks[i:e] of
@@ -183,7 +188,7 @@ func (c *cast) capTok(t token) bool {
 // newCast collects the cast of d. lex, the WordNet classes of a model,
 // may be nil.
 func (d *doc) newCast(lex *Lexicon) *cast {
-	c := &cast{d: d, lex: lex, author: -1, lastSpeaker: -1, orgKeys: map[string]int{}, orgOneWord: map[string]bool{}, personKeys: map[string]bool{}}
+	c := &cast{d: d, lex: lex, author: -1, lastSpeaker: -1, lastDocSent: -1, orgKeys: map[string]int{}, orgOneWord: map[string]bool{}, personKeys: map[string]bool{}}
 	var runs []nameRun
 	for pi := range d.paras {
 		p := &d.paras[pi]
@@ -1266,9 +1271,15 @@ func (c *cast) sentence(pos int) int {
 	return max(0, sort.Search(len(c.sentStarts), func(k int) bool { return c.sentStarts[k] > pos })-1)
 }
 
+// quoted reports whether offset pos is inside a quotation.
+func (d *doc) quoted(pos int) bool {
+	k := sort.Search(len(d.segs), func(k int) bool { return d.segs[k].closeEnd > pos })
+	return k < len(d.segs) && d.segs[k].open < pos
+}
+
 // mention records that entity id is named at [start, end).
 func (c *cast) mention(start, end, id int, w float64) {
-	m := emention{start: start, end: end, sent: c.sentence(start), ent: id, w: w}
+	m := emention{start: start, end: end, sent: c.sentence(start), ent: id, w: w, quoted: c.d.quoted(start)}
 	k := c.before(start)
 	for k < len(c.ments) && c.ments[k].start == start {
 		if c.ments[k].ent == id {

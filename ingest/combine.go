@@ -74,6 +74,7 @@ func extractText(m *Model, text string, first bool) []Attribution {
 		d.applyTagger(m)
 		lex = m.lex
 	}
+	d.wholeQuotations()
 	d.headline()
 	d.partialClauses()
 	d.joinSameCue()
@@ -127,6 +128,28 @@ func tokRange(p *para, s, e int) (int, int) {
 	return i, j
 }
 
+// cueWindows appends to wins the stretches of toks the first stage decodes:
+// cues are short and made of words that were cues in training, so only the
+// tokens within cueReach of such a word, outside quotations, are looked at.
+func (m *Model) cueWindows(toks []ttok, wins [][2]int) [][2]int {
+	n := len(toks)
+	for a := 0; a < n; {
+		if toks[a].inq || !m.isCueWord(toks[a].wh) {
+			a++
+			continue
+		}
+		lo, hi := max(0, a-cueReach), min(n, a+cueReach+1)
+		for b := a + 1; b < hi; b++ {
+			if !toks[b].inq && m.isCueWord(toks[b].wh) {
+				hi = min(n, b+cueReach+1)
+			}
+		}
+		wins = append(wins, [2]int{lo, hi})
+		a = hi
+	}
+	return wins
+}
+
 // applyTagger runs the tagger over every paragraph and merges what it finds
 // with the rule attributions.
 func (d *doc) applyTagger(m *Model) {
@@ -138,24 +161,9 @@ func (d *doc) applyTagger(m *Model) {
 		if !m.mayHold(s.toks) {
 			continue
 		}
-		// Cues are short and made of words that were cues in training:
-		// only the stretches around such words are decoded.
 		n := len(s.toks)
-		var wins [][2]int
-		for a := 0; a < n; {
-			if s.toks[a].inq || !m.isCueWord(s.toks[a].wh) {
-				a++
-				continue
-			}
-			lo, hi := max(0, a-cueReach), min(n, a+cueReach+1)
-			for b := a + 1; b < hi; b++ {
-				if !s.toks[b].inq && m.isCueWord(s.toks[b].wh) {
-					hi = min(n, b+cueReach+1)
-				}
-			}
-			wins = append(wins, [2]int{lo, hi})
-			a = hi
-		}
+		wins := m.cueWindows(s.toks, sc.wins[:0])
+		sc.wins = wins
 		sc.need = grow(sc.need, n)
 		for _, w := range wins {
 			for i := w[0]; i < w[1]; i++ {
@@ -195,6 +203,8 @@ func (d *doc) applyTagger(m *Model) {
 		var taken []tspan // the contents of the paragraph's cues so far
 		for _, c := range cues {
 			src, cons := d.cueRoles(m.roles, sc, s.toks, sc.sent, c[0], c[1])
+			cue := tspan{s.toks[c[0]].start, s.toks[c[1]-1].end}
+			cons = d.dropClaimed(cue, d.trimNarrative(cue, src, cons))
 			// two cues of one statement ("said", "in a statement") give it once
 			cons = slices.DeleteFunc(cons, func(x tspan) bool {
 				return slices.Contains(taken, x)
@@ -203,13 +213,18 @@ func (d *doc) applyTagger(m *Model) {
 				continue
 			}
 			taken = append(taken, cons...)
-			cue := tspan{s.toks[c[0]].start, s.toks[c[1]-1].end}
 			out = append(out, d.tagged(s.para, cue, src, cons))
 		}
 	}
 	d.atts = d.merge(d.atts, out)
 	kept := d.atts[:0]
 	for _, a := range d.atts {
+		if a.src == nil && a.cue != nil {
+			d.speakerBesideQuote(a)
+		}
+		if a.src == nil && a.cue != nil {
+			d.participleSubject(a)
+		}
 		if a.src == nil && a.cue != nil {
 			d.subjectSource(a)
 		}
@@ -393,12 +408,35 @@ func (d *doc) subjectSource(a *attr) {
 		j++
 	}
 	if j < ci && p.toks[j].kind == tokWord && (commonCapitalized[p.toks[j].lower] && !isPronounTok(p.toks[j]) && !determiners[p.toks[j].lower] || strings.HasSuffix(p.toks[j].lower, "ly")) {
-		for j < ci && p.toks[j].text != "," {
+		// a fronted adjunct ends at a comma, which may stand inside a
+		// quotation's marks (On “Face the Nation,” Sen. Jane Roe said)
+		f := j
+		for j < ci && p.toks[j].text != "," && !d.quoteEndsInComma(p.toks[j]) {
 			j++
 		}
 		j++
+		if j >= ci && sourcePreps[p.toks[f].lower] {
+			// or, with no comma, at its subject: "On September 27
+			// they published …"
+			j = f + 1
+			for j < ci && (p.toks[j].kind == tokWord && !isPronounTok(p.toks[j]) && !p.toks[j].is("it") &&
+				(p.toks[j].capital || determiners[p.toks[j].lower] || timeWords[p.toks[j].lower] || isDay(p.toks[j].lower) ||
+					p.toks[j].lower[0] >= '0' && p.toks[j].lower[0] <= '9')) {
+				j++
+			}
+			if j >= ci || !isPronounTok(p.toks[j]) && !p.toks[j].is("it") {
+				return
+			}
+		}
 	}
 	if j >= ci {
+		return
+	}
+	if p.toks[j].is("it") && j+1 < ci && p.toks[j+1].kind == tokWord {
+		// an organisation's "it": who it is, speaker resolution decides
+		t := p.toks[j]
+		a.para = pi
+		a.src = &Mention{Text: t.text, Start: t.start, End: t.end}
 		return
 	}
 	e := npForward(p.toks, j, ci)
@@ -411,6 +449,16 @@ func (d *doc) subjectSource(a *attr) {
 	if a.person < 0 && a.name == "" && !isPronounTok(p.toks[j]) && !d.npIsRole(p, j, e) {
 		a.src, a.titles = nil, nil
 	}
+}
+
+// quoteEndsInComma reports whether t is a quotation whose comma stands
+// inside its closing mark: “Face the Nation,”.
+func (d *doc) quoteEndsInComma(t token) bool {
+	if t.kind != tokQuote {
+		return false
+	}
+	q := d.segs[t.quote]
+	return q.end > q.start && d.r[q.end-1] == ','
 }
 
 // merge joins the rule attributions with the tagger's. Where both found
@@ -458,8 +506,14 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 					continue
 				}
 				n := overlap(ranges(t), ranges(r))
-				if pass == 1 && t.cue != nil && r.cue != nil && mentionsOverlap(t.cue, r.cue) {
+				sameCue := t.cue != nil && r.cue != nil && mentionsOverlap(t.cue, r.cue)
+				if pass == 1 && sameCue {
 					n = 1
+				}
+				// of the quotations of one statement (“A,” she said.
+				// “B.”), the one its cue belongs to
+				if pass == 0 && n > 0 && sameCue {
+					n += len(d.r)
 				}
 				if n > bestN {
 					best, bestN = i, n
@@ -567,7 +621,7 @@ func (d *doc) tagged(pi int, c, src tspan, cons []tspan) *attr {
 	si, _, _ := d.sentenceOf(p, c.start)
 	a := &attr{para: pi, sent: si, person: -1, how: "tagger", contents: cons}
 	a.cue = &Mention{Text: string(d.r[c.start:c.end]), Start: c.start, End: c.end}
-	if src.end > src.start {
+	if src.end > src.start && !d.badSource(p, src, c) {
 		if i, e := tokRange(p, src.start, src.end); i < e {
 			// resolve the noun phrase without trailing adverbs ("last week")
 			for e > i && p.toks[e-1].kind == tokWord && !p.toks[e-1].capital && (skipWords[p.toks[e-1].lower] || isDay(p.toks[e-1].lower)) {
@@ -716,6 +770,9 @@ func (d *doc) partialClauses() {
 				continue
 			}
 			_, ce := tokRange(p, a.cue.Start, a.cue.End)
+			for ce < se[1] && p.toks[ce].kind == tokPunct {
+				ce++ // She adds, “…”
+			}
 			e := se[1]
 			for e > ce && p.toks[e-1].kind == tokPunct {
 				e--

@@ -107,17 +107,24 @@ const maxSentenceTokens = 250
 func splitSentences(r []rune, segs []segment, toks []token) [][2]int {
 	var out [][2]int
 	s := 0
+	paren := 0 // open parentheses: a period inside one ends no sentence ("Rep. Jane Roe (D-N.C.) said")
 	for i, t := range toks {
 		end := false
 		switch t.kind {
 		case tokPunct:
-			end = t.text == "." || t.text == "!" || t.text == "?"
+			switch t.text {
+			case "(":
+				paren++
+			case ")":
+				paren = max(0, paren-1)
+			}
+			end = (t.text == "." || t.text == "!" || t.text == "?") && (paren == 0 || i-s >= maxSentenceTokens/2)
 		case tokQuote:
 			q := segs[t.quote]
 			if q.end > q.start {
 				c := r[q.end-1]
 				end = (c == '.' || c == '!' || c == '?') && i+1 < len(toks) &&
-					(toks[i+1].kind == tokQuote || toks[i+1].capital && !isPronounTok(toks[i+1]))
+					(toks[i+1].kind == tokQuote || toks[i+1].capital && !speakerFollows(toks, i+1))
 			}
 		}
 		if end && i+1 < len(toks) && toks[i+1].kind == tokPunct && strings.ContainsAny(toks[i+1].text, ")],;") {
@@ -133,12 +140,46 @@ func splitSentences(r []rune, segs []segment, toks []token) [][2]int {
 		if end {
 			out = append(out, [2]int{s, i + 1})
 			s = i + 1
+			paren = 0
 		}
 	}
 	if s < len(toks) {
 		out = append(out, [2]int{s, len(toks)})
 	}
 	return out
+}
+
+// speakerFollows reports whether the tokens from toks[j] on, after a
+// quotation that ends in a period, a question or an exclamation mark, are
+// its speaker and cue closing the sentence: “…?” Graham asked. “…!” the
+// crowd chanted, waving flags. They are not when the cue introduces a
+// quotation of its own (“A.” She adds, “B”) or a clause (“A.” Officials
+// found that …): then the quotation's sentence has ended.
+func speakerFollows(toks []token, j int) bool {
+	k := j
+	for k < len(toks) && k-j < 7 && toks[k].kind == tokWord && !(cueVerbs[toks[k].lower] && !toks[k].capital) {
+		k++
+	}
+	if k == j || k >= len(toks) || toks[k].kind != tokWord || !cueVerbs[toks[k].lower] || toks[k].capital || weakCues[toks[k].lower] {
+		return false
+	}
+	// what follows the cue: a few words (a time, a place, an addressee)
+	// up to the sentence's end or a comma that opens no quotation
+	m := k + 1
+	for ; m < len(toks) && m <= k+8; m++ {
+		t := toks[m]
+		switch {
+		case t.kind == tokQuote:
+			return false
+		case t.kind == tokPunct && t.text == ",":
+			return m+1 >= len(toks) || toks[m+1].kind != tokQuote && !toks[m+1].is("that")
+		case t.kind == tokPunct:
+			return t.text != ":"
+		case t.is("that"):
+			return false
+		}
+	}
+	return m >= len(toks)
 }
 
 func isPronounTok(t token) bool {
@@ -204,6 +245,10 @@ func (d *doc) attribute(pi, si, k int, last *attr) *attr {
 	a := &attr{segs: []int{seg}, para: pi, sent: si, person: -1, kind: graph.KindDirect}
 	d.segAtt[seg] = a
 
+	if d.isTitle(p, s0, k) {
+		a.how, a.kind, a.conf = "none", graph.KindPartial, 0.3
+		return a
+	}
 	if d.attrRight(a, p, s0, s1, k) || d.attrColon(a, p, s0, k) || d.attrColonAbove(a, pi, si, k) {
 		a.conf = 0.95
 		d.joinAfter(a, p, s1, k)
@@ -239,6 +284,44 @@ func (d *doc) attribute(pi, si, k int, last *attr) *attr {
 func isPronounWord(s string) bool {
 	_, ok := personPronouns[strings.ToLower(s)]
 	return ok
+}
+
+// titleWords name what a quoted title is the title of: "the film “13th”".
+var titleNouns = set(`show program programme film movie documentary book memoir album song series episode
+	segment column article essay ad video titled entitled dubbed named`)
+
+// isTitle reports whether the quotation token k of the sentence from s0
+// is a title, not words anyone said: a few capitalized words after a
+// possessive or a noun of what is titled ("on CBS's “Face the Nation,”",
+// "the 30-second spot, titled “Arrogant,”", "the documentary “13th”").
+func (d *doc) isTitle(p *para, s0, k int) bool {
+	if k == s0 {
+		return false
+	}
+	prev := p.toks[k-1]
+	if prev.text == "," && k-2 >= s0 {
+		prev = p.toks[k-2]
+	}
+	if prev.kind != tokWord || !(prev.poss && prev.capital || titleNouns[prev.lower] || prev.is("on")) {
+		return false
+	}
+	q := d.segs[p.toks[k].quote]
+	words := 0
+	for _, w := range strings.Fields(string(d.r[q.start:q.end])) {
+		w = strings.Trim(w, ",.!?;:")
+		if w == "" {
+			continue
+		}
+		words++
+		if c := []rune(w)[0]; len(w) > 3 && unicode.IsLower(c) || words > 8 {
+			return false
+		}
+	}
+	if words == 0 || strings.ContainsAny(string(d.r[q.start:q.end]), ".!?") && !(words <= 4 && prev.poss) {
+		return false
+	}
+	// "on" alone titles only a show: "on “Face the Nation,” Sen. Roe said"
+	return !prev.is("on") || words >= 2
 }
 
 // onlyQuote reports whether the sentence holds nothing but the quotation and
@@ -301,7 +384,18 @@ func (d *doc) attrRight(a *attr, p *para, s0, s1, k int) bool {
 		if npTo == npFrom {
 			return false
 		}
-		j := npTo
+		j := skipParenthesis(p.toks, npTo, s1)
+		// a noun phrase with a prepositional phrase after its head: “…?”
+		// a narrator in the ad asks; “…,” the mayor of Dayton said
+		if j < s1 && j == npTo && p.toks[j].is("of", "for", "in", "at", "with", "from") {
+			k := j + 1
+			for k < s1 && k-j <= 6 && p.toks[k].kind == tokWord && !d.isCue(p.toks[k], false) {
+				k++
+			}
+			if k < s1 && k > j+1 && d.isCue(p.toks[k], false) {
+				npTo, j = k, k
+			}
+		}
 		for j < s1 && p.toks[j].kind == tokWord && skipWords[p.toks[j].lower] && !d.isCue(p.toks[j], false) {
 			j++
 		}
@@ -321,6 +415,24 @@ func (d *doc) attrRight(a *attr, p *para, s0, s1, k int) bool {
 		d.setCue(a, p, cueAt)
 	}
 	return a.person >= 0 || a.name != "" || a.src != nil
+}
+
+// skipParenthesis returns the index after a short parenthesis opening at
+// toks[j], a party and state after a name ("Rep. Jane Roe (D-Ohio)
+// said"), or j when none opens there.
+func skipParenthesis(toks []token, j, s1 int) int {
+	if j >= s1 || toks[j].text != "(" {
+		return j
+	}
+	for k := j + 1; k < s1 && k <= j+6; k++ {
+		if toks[k].text == ")" {
+			return k + 1
+		}
+		if toks[k].kind == tokQuote {
+			break
+		}
+	}
+	return j
 }
 
 // colonReach is how many words before a colon its cue may be.
@@ -486,6 +598,9 @@ func (d *doc) attrLeft(a *attr, p *para, s0, s1, k int) bool {
 func (d *doc) joinAfter(a *attr, p *para, s1, k int) {
 	for i := k + 1; i < s1; i++ {
 		t := p.toks[i]
+		if t.kind == tokWord && !t.capital && cueVerbs[t.lower] && (a.cue == nil || t.start != a.cue.Start) {
+			return // “A,” she said, suggesting … “B”: another cue's
+		}
 		if t.kind == tokQuote {
 			if d.segAtt[t.quote] == nil && i > 0 && p.toks[i-1].text == "," {
 				a.segs = append(a.segs, t.quote)

@@ -137,11 +137,10 @@ func TestExtract(t *testing.T) {
 		text: "Governor Tom Baker told reporters on Friday: “We will not back down.”",
 		want: []want{{Quote: "We will not back down.", Kind: "direct", Speaker: "Tom Baker", Source: "Governor Tom Baker", Cue: "told", Venue: "reporters", VenueKind: "audience", Spans: 1}},
 	}, {
-		name: "continuation keeps speaker and venue",
+		name: "a continuation in the next paragraph is one statement with the one it goes on from",
 		text: "“We need to act,” Governor Tom Baker told CNN.\n\n“Nobody else will.”",
 		want: []want{
-			{Quote: "We need to act", Kind: "direct", Speaker: "Tom Baker", Source: "Governor Tom Baker", Cue: "told", Venue: "CNN", VenueKind: "broadcast", Spans: 1},
-			{Quote: "Nobody else will.", Kind: "direct", Speaker: "Tom Baker", Venue: "CNN", VenueKind: "broadcast", Spans: 1},
+			{Quote: "We need to act Nobody else will.", Kind: "direct", Speaker: "Tom Baker", Source: "Governor Tom Baker", Cue: "told", Venue: "CNN", VenueKind: "broadcast", Spans: 2},
 		},
 	}, {
 		name: "single quotes in a headline",

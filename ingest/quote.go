@@ -153,7 +153,12 @@ func linkParagraphs(segs []segment, paraStarts []int, r []rune) {
 		for k < b.open && unicode.IsSpace(r[k]) {
 			k++
 		}
-		if k == b.open {
+		// and with a mark of the same kind: a paragraph opened by a
+		// straight mark and never closed, then one opened by a curly
+		// mark, is an excerpt's narrative quoted whole (the writer's
+		// block quotation) before a line of its dialogue, not one
+		// quotation
+		if k == b.open && (r[a.open] == '"') == (r[b.open] == '"') {
 			a.next, b.prev = i+1, i
 		}
 	}

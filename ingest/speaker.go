@@ -179,6 +179,9 @@ func (c *cast) source(a *attr) speakerRef {
 		c.mention(p.toks[i].start, p.toks[e-1].end, ref.ent, wSpeaker)
 		c.lastSpeaker, c.lastSpoke = ref.ent, c.sentence(p.toks[i].start)
 	}
+	if ref.kind == graph.SpeakerDocument {
+		c.lastDoc, c.lastDocSent = ref, c.sentence(p.toks[i].start)
+	}
 	return ref
 }
 
@@ -427,11 +430,17 @@ func (c *cast) pronoun(p *para, k int) speakerRef {
 	l := pronounPart(t.lower)
 	switch g := pronounKinds[l]; g {
 	case 'm', 'f':
-		id := c.salientPerson(pos, g, p, k)
-		// "…,” she said: the speaker of the attribution just before, of
-		// that gender or of none known, goes on speaking
-		if ls := c.lastSpeaker; ls >= 0 && ls != id && c.sentence(pos)-c.lastSpoke <= 2 && c.ents[ls].kind == graph.SpeakerPerson && (c.ents[ls].gender == 0 || c.ents[ls].gender == g) {
-			id = ls
+		// a person named before the pronoun in its own sentence, outside
+		// quotations: "Christie described Clinton as a disgrace after she
+		// …", "Lauer faced criticism after he …"
+		id := c.inSentence(pos, g)
+		if id < 0 {
+			id = c.salientPerson(pos, g, p, k)
+			// "…,” she said: the speaker of the attribution just before, of
+			// that gender or of none known, goes on speaking
+			if ls := c.lastSpeaker; ls >= 0 && ls != id && c.sentence(pos)-c.lastSpoke <= 2 && c.ents[ls].kind == graph.SpeakerPerson && (c.ents[ls].gender == 0 || c.ents[ls].gender == g) {
+				id = ls
+			}
 		}
 		if id < 0 {
 			return generic
@@ -441,6 +450,11 @@ func (c *cast) pronoun(p *para, k int) speakerRef {
 		}
 		return speakerRef{id, c.kindOf(id)}
 	case 'n':
+		// "…,” it said: a document that was the last source, a sentence
+		// or two before, goes on speaking
+		if c.lastDocSent >= 0 && c.lastDocSent >= c.lastSpoke && c.sentence(pos)-c.lastDocSent <= 2 {
+			return c.lastDoc
+		}
 		if id := c.salientThing(pos, 3); id >= 0 {
 			return speakerRef{id, c.kindOf(id)}
 		}
@@ -451,12 +465,77 @@ func (c *cast) pronoun(p *para, k int) speakerRef {
 		if id := c.recentGroup(pos); id >= 0 {
 			return speakerRef{id, graph.SpeakerGroup}
 		}
+		if ref, ok := c.pluralDocument(p, k); ok {
+			return ref
+		}
 	case '1':
 		if (l == "i" || l == "me" || l == "my") && c.author >= 0 {
 			return speakerRef{c.author, graph.SpeakerPerson}
 		}
 	}
 	return generic
+}
+
+// inSentence finds the person of gender g that the sentence of pos named
+// before pos, outside quotations: one known to be of that gender, else a
+// subject whose gender is not known; the most prominent, then the first.
+// It returns -1 when there is none.
+func (c *cast) inSentence(pos int, g byte) int {
+	at := c.sentence(pos)
+	best, bestW := -1, 0.0
+	for m := c.before(pos) - 1; m >= 0 && c.ments[m].sent == at; m-- {
+		mm := c.ments[m]
+		e := c.ents[mm.ent]
+		if mm.quoted || e.kind != graph.SpeakerPerson || e.owner >= 0 {
+			continue
+		}
+		w := mm.w
+		switch {
+		case e.gender == g:
+			w += 1000
+		case e.gender != 0 || w < wSubject:
+			continue
+		}
+		if w >= bestW {
+			best, bestW = mm.ent, w
+		}
+	}
+	return best
+}
+
+// pluralDocument finds the documents "they" at toks[k] means: plural
+// document nouns of someone's in its sentence or the one before ("his tax
+// returns … they would reveal").
+func (c *cast) pluralDocument(p *para, k int) (speakerRef, bool) {
+	s := sentenceStart(p, k)
+	if s > 0 {
+		s = sentenceStart(p, s-1)
+	}
+	for j := k - 1; j > s; j-- {
+		t := p.toks[j]
+		if t.kind != tokWord || t.capital || !docNouns[t.lower] || !isPlural(t.lower) {
+			continue
+		}
+		for i := j - 1; i >= s && i >= j-4; i-- {
+			o := p.toks[i]
+			if o.kind != tokWord {
+				break
+			}
+			if _, ok := pronounKinds[o.lower]; ok && o.is("his", "her", "its", "their") {
+				if ref := c.pronoun(p, i); ref.ent >= 0 {
+					return speakerRef{ref.ent, graph.SpeakerDocument}, true
+				}
+				return speakerRef{}, false
+			}
+			if o.poss && o.capital {
+				if ref := c.nameOnly(p, i, i+1); ref.ent >= 0 {
+					return speakerRef{ref.ent, graph.SpeakerDocument}, true
+				}
+			}
+		}
+		return speakerRef{}, false
+	}
+	return speakerRef{}, false
 }
 
 // kindOf is the speaker type of an entity: a place that speaks is its

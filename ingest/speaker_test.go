@@ -252,6 +252,36 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a pronoun after a person its own sentence named",
+		doc: "Mayor under fire\n" +
+			"Ruth Green said the hearing on Monday was long. " +
+			"Mayor Tom Becker criticized Ms. Dana Ortiz after she said the budget was a sham.\n",
+		want: map[string]resolved{
+			"Ruth Green": {"Ruth Green", tPerson},
+			"she":        {"Dana Ortiz", tPerson},
+		},
+	},
+	{
+		name: "a document goes on speaking",
+		doc: "Audit faults the port\n" +
+			"Governor Ann Lee ordered an audit of the port last year. " +
+			"A report by the Harbor Commission found that fees were too high. " +
+			"It said the port had lost money for a decade.\n",
+		want: map[string]resolved{
+			"A report by the Harbor Commission": {"Harbor Commission", tDocument},
+			"It":                                {"Harbor Commission", tDocument},
+		},
+	},
+	{
+		name: "they: someone's documents",
+		doc: "Returns released\n" +
+			"Senator Ann Lee released her tax returns on Friday. " +
+			"They showed that she paid little tax in 2019.\n",
+		want: map[string]resolved{
+			"They": {"Ann Lee", tDocument},
+		},
+	},
+	{
 		name: "groups and countries",
 		doc: "Senators object\n" +
 			"Sens. Ann Lee and Ben Park said the treaty was flawed. Mexico said it would wait. " +

@@ -33,6 +33,16 @@ const (
 	numLabels
 )
 
+// Lexicon returns the word classes and clusters m carries (nil when it was
+// trained without), which a model trained with them keeps: they train
+// another model as ReadWordNet and ReadClusters would.
+func (m *Model) Lexicon() *Lexicon {
+	if m == nil {
+		return nil
+	}
+	return m.lex
+}
+
 // ErrModel means a tagger model file could not be read.
 var ErrModel = errors.New("bad tagger model")
 
@@ -388,6 +398,7 @@ type scratch struct {
 	localOf    *Model
 	base       [][8]int32
 	tmp        []uint32
+	wins       [][2]int
 }
 
 // resize is grow without clearing, for buffers written whole.
@@ -638,8 +649,10 @@ func (m *Model) localSums(sc *scratch, seq []ttok, need []bool) [][8]int32 {
 		t := &seq[i]
 		key := uint64(t.wh)<<32 | uint64(t.sh)
 		e := &sc.localCache[(t.wh^t.sh*0x9e3779b1)%uint32(len(sc.localCache))]
-		if !e.ok || e.key != key {
-			e.key, e.ok = key, true
+		// a word's WordNet class and clusters go with its span, not its
+		// hashes alone ("He’s" is the word "he" of four characters)
+		if !e.ok || e.key != key || e.wn != t.wn || e.cl != t.cl {
+			e.key, e.ok, e.wn, e.cl = key, true, t.wn, t.cl
 			e.sums = [8]int32{}
 			sc.tmp = localFeatures(sc.tmp[:0], t, mask)
 			for _, h := range sc.tmp {
@@ -658,6 +671,8 @@ func (m *Model) localSums(sc *scratch, seq []ttok, need []bool) [][8]int32 {
 type localCached struct {
 	key  uint64
 	sums [8]int32
+	wn   lexClass
+	cl   [3]uint16
 	ok   bool
 }
 

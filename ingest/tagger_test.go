@@ -161,3 +161,42 @@ func TestLoadModelOldFormat(t *testing.T) {
 		t.Errorf("old model: %v", err)
 	}
 }
+
+// TestLocalSumsCache checks that the word sums kept from word to word are
+// those of the word's own features: "He’s" and "He" share their hashes
+// but not their WordNet class, and the order in which they come, within
+// an article or from the article before, changes nothing.
+func TestLocalSumsCache(t *testing.T) {
+	m := DefaultModel()
+	if m.lex == nil {
+		t.Skip("the embedded model has no word classes")
+	}
+	mask := uint32(1)<<m.bits - 1
+	for _, text := range []string{
+		"He’s running. He said so, and he’s sure of it.",
+		"He said so. He’s running, he said.",
+	} {
+		sc := new(scratch)
+		d := newDoc(text)
+		d.attributeAll()
+		for _, s := range d.taggerSeqs(sc) {
+			m.lex.classify(sc, s.toks)
+			need := make([]bool, len(s.toks))
+			for i := range need {
+				need[i] = true
+			}
+			got := m.localSums(sc, s.toks, need)
+			for i := range s.toks {
+				var want [8]int32
+				for _, h := range localFeatures(nil, &s.toks[i], mask) {
+					for k, w := range m.q[int(h)*m.stride : int(h)*m.stride+m.stride] {
+						want[k] += int32(w)
+					}
+				}
+				if got[i] != want {
+					t.Errorf("%q: the sums of %q are %v, want %v", text, string([]rune(text)[s.toks[i].start:s.toks[i].end]), got[i], want)
+				}
+			}
+		}
+	}
+}

@@ -37,7 +37,7 @@ type evalOutput struct {
 }
 
 func runEval(ctx context.Context, e *env, args []string) error {
-	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--speakers FILE] [--venues FILE] [--gold-cues | --agreement] [--json] [--errors FILE]",
+	f := newFlags(e, "eval", "polnear DIR [--metadata FILE] [--model FILE] [--speakers FILE] [--venues FILE] [--gold-cues | --agreement] [--holdout F] [--json] [--errors FILE]",
 		"Score the extractor against a month of the PolNeAR corpus: DIR holds text/NAME.txt and\n"+
 			"attributions/NAME_ANNOTATOR.ann; the first annotator listed in the metadata is used.\n"+
 			"Prints, for source, cue and content, exact-span and token precision, recall and F1,\n"+
@@ -55,6 +55,7 @@ func runEval(ctx context.Context, e *env, args []string) error {
 	agreement := f.Bool("agreement", "GRAPHD_EVAL_AGREEMENT", false, "score the other annotators of articles annotated more than once against the first, not the extractor")
 	speakersPath := f.String("speakers", "GRAPHD_EVAL_SPEAKERS", "", "a speakers layer (JSON Lines): score resolved speakers and entity types against it")
 	venuesPath := f.String("venues", "GRAPHD_EVAL_VENUES", "", "a venue layer of the month (venues-dev.jsonl): score the extractor's venues against it")
+	holdout := f.Float("holdout", "GRAPHD_EVAL_HOLDOUT", 0, "score only the share of the articles that train --holdout with the same share leaves out")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -71,6 +72,9 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("--venues scores the extractor's venues: drop --agreement and --gold-cues")
 	}
 	if *agreement {
+		if *holdout > 0 {
+			return fmt.Errorf("--agreement scores the annotators of every article: drop --holdout")
+		}
 		if *goldCues {
 			return fmt.Errorf("--agreement scores the annotators, not the extractor: drop --gold-cues")
 		}
@@ -80,9 +84,17 @@ func runEval(ctx context.Context, e *env, args []string) error {
 		}
 		return evalAgreement(e, model, dir, *metadata, *errorsPath, *asJSON)
 	}
+	if *holdout < 0 || *holdout >= 1 {
+		return fmt.Errorf("--holdout: %v is not in [0, 1)", *holdout)
+	}
 	gold, err := loadMonth(dir, *metadata)
 	if err != nil {
 		return err
+	}
+	if *holdout > 0 {
+		if _, gold = polnear.Holdout(gold, *holdout); len(gold) == 0 {
+			return fmt.Errorf("--holdout %v leaves no article of %s out", *holdout, dir)
+		}
 	}
 	e.logger.Debug("loaded", "dir", dir, "articles", len(gold))
 	model, err := loadModel(*modelPath)

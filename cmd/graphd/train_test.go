@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,5 +27,66 @@ func TestTrainEmbeddingsUsage(t *testing.T) {
 				t.Errorf("status %d, stderr %q; want 1 and %q", code, stderr, tt.stderr)
 			}
 		})
+	}
+}
+
+// TestTrainHoldout trains on the fixture month less its held-out share and
+// scores that share alone: with 0.5, alpha is held out and beta trained on.
+func TestTrainHoldout(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "m.bin")
+	out, stderr, code := runBinary(t, "train", "polnear", polnearFixture, "--out", model, "--epochs", "2", "--bits", "12", "--role-bits", "12", "--wordnet", "none", "--holdout", "0.5")
+	if code != 0 || !strings.Contains(out, "trained on 1 articles") {
+		t.Fatalf("train --holdout: status %d\n%s%s", code, out, stderr)
+	}
+	out, stderr, code = runBinary(t, "eval", "polnear", polnearFixture, "--model", model, "--holdout", "0.5", "--json")
+	if code != 0 {
+		t.Fatalf("eval --holdout: status %d, stderr %s", code, stderr)
+	}
+	var v evalOutput
+	if err := json.Unmarshal([]byte(out), &v); err != nil || v.Articles != 1 {
+		t.Fatalf("eval --holdout scored %d articles, want 1: %v\n%s", v.Articles, err, out)
+	}
+	for _, tt := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"train", "polnear", polnearFixture, "--out", model, "--wordnet", "none", "--holdout", "1"}, "--holdout: 1 is not in [0, 1)"},
+		{[]string{"eval", "polnear", polnearFixture, "--holdout", "-0.1"}, "--holdout: -0.1 is not in [0, 1)"},
+		{[]string{"eval", "polnear", polnearFixture, "--holdout", "0.1"}, "leaves no article"},
+		{[]string{"eval", "polnear", polnearFixture, "--holdout", "0.5", "--agreement"}, "drop --holdout"},
+	} {
+		if _, stderr, code := runBinary(t, tt.args...); code != 1 || !strings.Contains(stderr, tt.stderr) {
+			t.Errorf("%v: status %d, stderr %q; want 1 and %q", tt.args[3:], code, stderr, tt.stderr)
+		}
+	}
+}
+
+// TestTrainLexiconFrom trains once with Debian's WordNet and once with the
+// word classes of the model that gave: the two models are the same bytes.
+func TestTrainLexiconFrom(t *testing.T) {
+	const wordnet = "/usr/share/wordnet"
+	dir := t.TempDir()
+	bare := filepath.Join(dir, "bare.bin")
+	args := []string{"train", "polnear", polnearFixture, "--epochs", "2", "--bits", "12", "--role-bits", "12"}
+	if _, stderr, code := runBinary(t, append(args, "--out", bare, "--wordnet", "none")...); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	if _, stderr, code := runBinary(t, append(args, "--out", filepath.Join(dir, "x.bin"), "--lexicon-from", bare)...); code != 1 || !strings.Contains(stderr, "no word classes") {
+		t.Errorf("--lexicon-from a model without word classes: status %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(wordnet, "index.verb")); err != nil {
+		t.Skipf("no WordNet at %s (apt-get install wordnet-base)", wordnet)
+	}
+	first, again := filepath.Join(dir, "first.bin"), filepath.Join(dir, "again.bin")
+	if _, stderr, code := runBinary(t, append(args, "--out", first, "--wordnet", wordnet)...); code != 0 {
+		t.Fatalf("train with WordNet: %s", stderr)
+	}
+	if _, stderr, code := runBinary(t, append(args, "--out", again, "--lexicon-from", first)...); code != 0 {
+		t.Fatalf("train --lexicon-from: %s", stderr)
+	}
+	a, _ := os.ReadFile(first)
+	b, _ := os.ReadFile(again)
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Errorf("--lexicon-from gave another model (%d bytes, not %d)", len(b), len(a))
 	}
 }

@@ -3,6 +3,7 @@ package polnear
 import (
 	"bufio"
 	"fmt"
+	"hash/fnv"
 	"os"
 	"path/filepath"
 	"slices"
@@ -190,4 +191,23 @@ func checkOffsets(d Doc) error {
 		}
 	}
 	return nil
+}
+
+// Holdout splits docs into the articles to train on and the held-out share
+// frac of them (0 ≤ frac < 1), to score a tagger trained on the first on
+// articles it has not seen without touching another month. An article's side
+// depends on its name alone (an FNV hash), so the split is the same in every
+// run and for every subset of the month that holds the article.
+func Holdout(docs []Doc, frac float64) (train, held []Doc) {
+	cut := uint64(frac * (1 << 32))
+	for _, d := range docs {
+		h := fnv.New32a()
+		h.Write([]byte(d.Name))
+		if uint64(h.Sum32()) < cut {
+			held = append(held, d)
+		} else {
+			train = append(train, d)
+		}
+	}
+	return train, held
 }

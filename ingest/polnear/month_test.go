@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -223,4 +224,47 @@ func TestLoadMonthErrors(t *testing.T) {
 			t.Errorf("err = %v, want ErrMalformed naming the file and line", err)
 		}
 	})
+}
+
+// TestHoldout checks that the held-out share is a partition of the month,
+// about the share asked for, the same in every run, and decided by each
+// article's name alone.
+func TestHoldout(t *testing.T) {
+	var docs []Doc
+	for i := range 2000 {
+		docs = append(docs, Doc{Name: "article-" + strconv.Itoa(i)})
+	}
+	names := func(ds []Doc) []string {
+		var out []string
+		for _, d := range ds {
+			out = append(out, d.Name)
+		}
+		return out
+	}
+	train, held := Holdout(docs, 0.2)
+	if len(train)+len(held) != len(docs) {
+		t.Fatalf("%d + %d articles of %d", len(train), len(held), len(docs))
+	}
+	if len(held) < 340 || len(held) > 460 {
+		t.Errorf("%d of %d held out for 0.2", len(held), len(docs))
+	}
+	for _, h := range held {
+		if slices.Contains(names(train), h.Name) {
+			t.Fatalf("%s both trained on and held out", h.Name)
+		}
+	}
+	_, again := Holdout(slices.Clone(docs), 0.2)
+	if diff := cmp.Diff(names(held), names(again)); diff != "" {
+		t.Errorf("a second split differs (-first +second):\n%s", diff)
+	}
+	// a subset of the month keeps each article on its side
+	_, part := Holdout(docs[:100], 0.2)
+	for _, d := range part {
+		if !slices.Contains(names(held), d.Name) {
+			t.Errorf("%s held out of a subset but not of the month", d.Name)
+		}
+	}
+	if train, held := Holdout(docs, 0); len(held) != 0 || len(train) != len(docs) {
+		t.Errorf("a share of 0 holds out %d", len(held))
+	}
 }
