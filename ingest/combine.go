@@ -622,6 +622,7 @@ func (d *doc) tagged(pi int, c, src tspan, cons []tspan) *attr {
 	a := &attr{para: pi, sent: si, person: -1, how: "tagger", contents: cons}
 	a.cue = &Mention{Text: string(d.r[c.start:c.end]), Start: c.start, End: c.end}
 	if src.end > src.start && !d.badSource(p, src, c) {
+		src = wholeName(p, src, c)
 		if i, e := tokRange(p, src.start, src.end); i < e {
 			// resolve the noun phrase without trailing adverbs ("last week")
 			for e > i && p.toks[e-1].kind == tokWord && !p.toks[e-1].capital && (skipWords[p.toks[e-1].lower] || isDay(p.toks[e-1].lower)) {
@@ -635,6 +636,23 @@ func (d *doc) tagged(pi int, c, src tspan, cons []tspan) *attr {
 	}
 	d.quotesOf(a)
 	return a
+}
+
+// wholeName returns the source src taken out to the ends of a name it cuts
+// ("Jane" of "Jane Roe said"), short of the cue c: a name is never half a
+// source.
+func wholeName(p *para, src, c tspan) tspan {
+	i, e := tokRange(p, src.start, src.end)
+	if i >= e {
+		return src
+	}
+	for e < len(p.toks) && p.toks[e].end <= c.start && isNameWord(p.toks[e-1]) && isNameWord(p.toks[e]) {
+		e++
+	}
+	for i > 0 && (p.toks[i-1].start >= c.end || c.start >= src.end) && isNameWord(p.toks[i]) && isNameWord(p.toks[i-1]) {
+		i--
+	}
+	return tspan{min(src.start, p.toks[i].start), max(src.end, p.toks[e-1].end)}
 }
 
 // quotesOf sets the quotation spans and the kind of a tagged attribution

@@ -146,3 +146,28 @@ func TestNoOneToReport(t *testing.T) {
 		}
 	}
 }
+
+// TestWholeName checks that a source the tagger ends or starts inside a
+// name is taken out to the name's ends, and no further than the cue.
+func TestWholeName(t *testing.T) {
+	text := "Vote\n\nJane Roe said, adding that Senator Mark Ruiz Tuesday agreed.\n"
+	d := newDoc(text)
+	span := func(s string) tspan {
+		i := strings.Index(text, s)
+		return tspan{i, i + len(s)}
+	}
+	pi := d.paraOf(span("Jane").start)
+	p := &d.paras[pi]
+	for _, tt := range []struct{ src, cue, want string }{
+		{"Jane", "adding", "Jane Roe"},
+		{"Roe", "adding", "Jane Roe"},
+		{"Jane Roe", "said", "Jane Roe"},
+		{"Mark", "agreed", "Mark Ruiz"},
+		{"Senator Mark", "agreed", "Senator Mark Ruiz"},
+	} {
+		got := wholeName(p, span(tt.src), span(tt.cue))
+		if s := text[got.start:got.end]; s != tt.want {
+			t.Errorf("wholeName(%q before %q) = %q, want %q", tt.src, tt.cue, s, tt.want)
+		}
+	}
+}

@@ -81,11 +81,22 @@ func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask
 	// what lies between each token and the cue, counted outward from it
 	sc.ints = grow(sc.ints, 4*n)
 	marks, commas, others, opens := sc.ints[:n], sc.ints[n:2*n], sc.ints[2*n:3*n], sc.ints[3*n:4*n]
+	// the nearest word between each token and the cue that opens a clause
+	// ("which", "but", "while"), whether after a comma, as word<<1|comma
+	sc.opener = grow(sc.opener, n)
+	opener := sc.opener[:n]
 	count := func(from, to, step int) {
 		m, c, o, op := 0, 0, 0, 0
+		ow := uint32(0)
 		for i := from; i != to; i += step {
 			t := seq[i]
-			marks[i-lo], commas[i-lo], others[i-lo], opens[i-lo] = m, c, o, op
+			marks[i-lo], commas[i-lo], others[i-lo], opens[i-lo], opener[i-lo] = m, c, o, op, ow
+			if !t.inq && t.clauseOpen {
+				ow = t.wh << 1
+				if i > 0 && seq[i-1].comma {
+					ow |= 1
+				}
+			}
 			if t.mark != 0 {
 				m++
 			}
@@ -142,6 +153,7 @@ func (sc *scratch) roleFeatures(seq []ttok, sent []int, lo, hi, cs, ce int, mask
 		add(newHash(56).b(dir).u(t.wn.noun()).u(t.wn.verb()))
 		add(newHash(70).b(dir).u(uint32(seq[cs].cl[2])).u(t.wh))
 		add(newHash(71).b(dir).b(clip2(opens[k])).b(sdb).b(boolByte(t.inq)))
+		add(newHash(72).b(dir).u(opener[k]).b(sdb))
 
 		if t.cl[1] != 0 || seq[cs].cl[1] != 0 {
 			add(newHash(65).b(dir).u(uint32(t.cl[1])))

@@ -385,6 +385,7 @@ type scratch struct {
 	ruleAtt []int32
 	sent    []int
 	ints    []int
+	opener  []uint32
 	flat    []uint32
 	out     [][]uint32
 	delta   [][numLabels]float32
@@ -1048,7 +1049,9 @@ func (m *Model) perceptron(items []item, opts TrainOptions, progress func(epoch 
 	}
 }
 
-const modelMagic = "graphd-tagger-5\n"
+// modelMagic names the model format; it changes with the layout of the file
+// and with the features, whose hashed weights a model holds.
+const modelMagic = "graphd-tagger-6\n"
 
 // WriteTo writes the model: a header, the transition weights, and the
 // feature weights quantized to 16 bits, gzipped.

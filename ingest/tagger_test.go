@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -154,10 +155,10 @@ func BenchmarkLoadModel(b *testing.B) {
 func TestLoadModelOldFormat(t *testing.T) {
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
-	zw.Write([]byte("graphd-tagger-3\nrest of an old model"))
+	zw.Write([]byte("graphd-tagger-5\nrest of an old model"))
 	zw.Close()
 	_, err := LoadModel(&b)
-	if !errors.Is(err, ErrModel) || !strings.Contains(err.Error(), "graphd-tagger-3") || !strings.Contains(err.Error(), "train it again") {
+	if !errors.Is(err, ErrModel) || !strings.Contains(err.Error(), "graphd-tagger-5") || !strings.Contains(err.Error(), "train it again") {
 		t.Errorf("old model: %v", err)
 	}
 }
@@ -197,6 +198,45 @@ func TestLocalSumsCache(t *testing.T) {
 					t.Errorf("%q: the sums of %q are %v, want %v", text, string([]rune(text)[s.toks[i].start:s.toks[i].end]), got[i], want)
 				}
 			}
+		}
+	}
+}
+
+// TestRoleFeaturesClauseOpener checks that the second stage sees which
+// clause opener stands between a word and the cue: the words after ",
+// which" and after ", but" differ, the words before the comma do not.
+func TestRoleFeaturesClauseOpener(t *testing.T) {
+	feats := func(opener string) ([]ttok, [][]uint32) {
+		d := newDoc("Vote\n\nRuiz said the count was late, " + opener + " the board denied it.\n")
+		d.attributeAll()
+		var seq []ttok
+		for _, s := range d.taggerSeqs(new(scratch)) {
+			if len(s.toks) > len(seq) {
+				seq = s.toks
+			}
+		}
+		cs := slices.IndexFunc(seq, func(t ttok) bool { return t.end-t.start == 4 && string(d.r[t.start:t.end]) == "said" })
+		if cs < 0 {
+			t.Fatal("no cue")
+		}
+		sc := new(scratch)
+		out := sc.roleFeatures(seq, sentences(seq, nil), 0, len(seq), cs, cs+1, 1<<16-1)
+		return seq, slices.Clone(out)
+	}
+	seqA, a := feats("which")
+	_, b := feats("but")
+	comma := slices.IndexFunc(seqA, func(t ttok) bool { return t.comma })
+	if comma < 0 || len(a) != len(b) {
+		t.Fatalf("sequences differ: %d and %d tokens", len(a), len(b))
+	}
+	for k := 0; k < comma; k++ {
+		if !slices.Equal(a[k], b[k]) {
+			t.Errorf("token %d before the opener: features differ", k)
+		}
+	}
+	for k := comma + 2; k < len(a); k++ {
+		if slices.Equal(a[k], b[k]) {
+			t.Errorf("token %d after the opener: the same features after “which” and “but”", k)
 		}
 	}
 }
