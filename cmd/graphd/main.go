@@ -6,6 +6,7 @@
 //
 //	graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL, the playground, the dashboard and probes
 //	graphd ingest  [--db DIR] PATH...              read articles into the store
+//	graphd worker  --nats URL                      extract articles for a writer, over NATS JetStream
 //	graphd extract PATH...                         print attributions as JSON Lines
 //	graphd demo    [--db DIR] [--addr HOST:PORT]   store the sample articles in ./graphd-demo, then serve
 //	graphd check   [--db DIR]                      check the store's consistency
@@ -56,7 +57,9 @@ const usage = `graphd: who said what, where and when, from news articles.
 Usage:
   graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL at /graphql, the playground at /, the dashboard
                                                  at /dashboard, /events, /export, /healthz, /readyz, /metrics
-  graphd ingest  [--db DIR] PATH...              read articles (.txt .json .jsonl .html, directories) into the store
+  graphd ingest  [--db DIR] PATH...              read articles (.txt .json .jsonl .html, directories) into the store;
+                                                 with --nats URL, graphd worker processes extract them
+  graphd worker  --nats URL                      take articles from NATS JetStream, extract them for the writer
   graphd extract PATH...                         print one JSON object per attribution, no store needed
   graphd demo    [--db DIR] [--addr HOST:PORT]   store the bundled sample articles in ./graphd-demo, then serve
   graphd check   [--db DIR]                      check that every index entry and record agree
@@ -103,6 +106,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"import":  runImport,
 		"version": runVersion,
 		"health":  runHealth,
+		"worker":  runWorker,
 	}
 	name := args[0]
 	switch name {
