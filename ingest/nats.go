@@ -240,6 +240,10 @@ type WorkOptions struct {
 	// Done, if not nil, is called after each article whose result was
 	// published (err nil) or which could not be (err the reason).
 	Done func(seq uint64, err error)
+
+	// extract, if not nil, takes the place of extraction (benchmarks of
+	// the writer alone).
+	extract func(context.Context, Article) ([]graph.QuoteInput, error)
 }
 
 // Work takes articles from the work queue, extracts their attributions and
@@ -265,12 +269,16 @@ func Work(ctx context.Context, js jetstream.JetStream, o WorkOptions) error {
 	}
 	stop := context.AfterFunc(ctx, it.Stop)
 	defer func() { stop() }()
+	extract := o.extract
+	if extract == nil {
+		extract = extractArticle
+	}
 	msgs := make(chan jetstream.Msg)
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
 			for m := range msgs {
-				seq, err := work(ctx, js, m, log)
+				seq, err := work(ctx, js, m, extract, log)
 				if err != nil && ctx.Err() == nil {
 					log.Warn("article not done; it will be given to a worker again", "seq", seq, "err", err)
 				}
@@ -314,7 +322,7 @@ func Work(ctx context.Context, js jetstream.JetStream, o WorkOptions) error {
 }
 
 // work extracts the article in m and publishes its result.
-func work(ctx context.Context, js jetstream.JetStream, m jetstream.Msg, log *slog.Logger) (uint64, error) {
+func work(ctx context.Context, js jetstream.JetStream, m jetstream.Msg, extract func(context.Context, Article) ([]graph.QuoteInput, error), log *slog.Logger) (uint64, error) {
 	run, seqs := m.Headers().Get(runHeader), m.Headers().Get(seqHeader)
 	seq, err := strconv.ParseUint(seqs, 10, 64)
 	if err != nil || run == "" || strings.ContainsAny(run, ".*> ") {
@@ -327,7 +335,7 @@ func work(ctx context.Context, js jetstream.JetStream, m jetstream.Msg, log *slo
 		m.Term()
 		return seq, fmt.Errorf("article %d of run %s: %w", seq, run, err)
 	}
-	quotes, err := extractArticle(ctx, a)
+	quotes, err := extract(ctx, a)
 	if ctx.Err() != nil {
 		m.Nak()
 		return seq, ctx.Err()
