@@ -64,12 +64,12 @@ type worker struct {
 	ended     chan struct{}
 }
 
-// startWorker starts graphd worker on url with one extraction at a time.
-// It is stopped with SIGTERM when the test ends.
-func startWorker(t *testing.T, url string) *worker {
+// startWorker starts graphd worker on url with one extraction at a time
+// and args. It is stopped with SIGTERM when the test ends.
+func startWorker(t *testing.T, url string, args ...string) *worker {
 	t.Helper()
 	w := &worker{progress: make(chan struct{}, 1), ended: make(chan struct{})}
-	w.cmd = exec.Command(binary, "worker", "--nats", url, "--workers", "1", "--log-level", "debug")
+	w.cmd = exec.Command(binary, append([]string{"worker", "--nats", url, "--workers", "1", "--log-level", "debug"}, args...)...)
 	stderr, err := w.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -364,7 +364,7 @@ func TestNATSClusterLeaderKilled(t *testing.T) {
 	waitForCluster(t, ctx, url)
 
 	for range 3 {
-		startWorker(t, url)
+		startWorker(t, url, "--nats-replicas", "3")
 	}
 	db := t.TempDir()
 	w := startWriter(t, ctx, url, db, dir, "--nats-replicas", "3", "--nats-ack-wait", "2s")
@@ -400,7 +400,9 @@ func waitForCluster(t *testing.T, ctx context.Context, url string) {
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		_, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "PROBE", Subjects: []string{"probe"}, Replicas: 3})
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		_, err = js.CreateStream(sctx, jetstream.StreamConfig{Name: "PROBE", Subjects: []string{"probe"}, Replicas: 3})
+		cancel()
 		if err == nil {
 			js.DeleteStream(ctx, "PROBE")
 			return
@@ -408,7 +410,7 @@ func waitForCluster(t *testing.T, ctx context.Context, url string) {
 		select {
 		case <-tick.C:
 		case <-ctx.Done():
-			t.Fatalf("the cluster did not form: %v", err)
+			t.Fatalf("the cluster did not form: %v (%v)", err, ctx.Err())
 		}
 	}
 }
