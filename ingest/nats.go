@@ -123,9 +123,9 @@ func ConnectNATS(url, name string) (*nats.Conn, jetstream.JetStream, error) {
 	return nc, js, nil
 }
 
-// streams makes the two streams and the workers' consumer as o says, or,
-// when update is false, makes only those that do not exist yet.
-func streams(ctx context.Context, js jetstream.JetStream, o NATSOptions, update bool) (jetstream.Consumer, error) {
+// streams makes the two streams and the workers' consumer as o says, or
+// updates them to it.
+func streams(ctx context.Context, js jetstream.JetStream, o NATSOptions) error {
 	storage := jetstream.FileStorage
 	if o.Memory {
 		storage = jetstream.MemoryStorage
@@ -140,17 +140,8 @@ func streams(ctx context.Context, js jetstream.JetStream, o NATSOptions, update 
 		Description: "attributions extracted by graphd workers, waiting for their writer",
 	}}
 	for _, cfg := range cfgs {
-		var err error
-		if update {
-			_, err = js.CreateOrUpdateStream(ctx, cfg)
-		} else if _, err = js.Stream(ctx, cfg.Name); errors.Is(err, jetstream.ErrStreamNotFound) {
-			_, err = js.CreateStream(ctx, cfg)
-			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
-				err = nil
-			}
-		}
-		if err != nil {
-			return nil, fmt.Errorf("stream %s: %w", cfg.Name, err)
+		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
+			return fmt.Errorf("stream %s: %w", cfg.Name, err)
 		}
 	}
 	cfg := jetstream.ConsumerConfig{
@@ -158,24 +149,10 @@ func streams(ctx context.Context, js jetstream.JetStream, o NATSOptions, update 
 		MaxAckPending: o.MaxAckPending, MaxDeliver: -1, Replicas: o.Replicas,
 		Description: "graphd workers: each article to one of them",
 	}
-	if update {
-		c, err := js.CreateOrUpdateConsumer(ctx, articleStream, cfg)
-		if err != nil {
-			return nil, fmt.Errorf("consumer %s: %w", workerConsumer, err)
-		}
-		return c, nil
+	if _, err := js.CreateOrUpdateConsumer(ctx, articleStream, cfg); err != nil {
+		return fmt.Errorf("consumer %s: %w", workerConsumer, err)
 	}
-	c, err := js.Consumer(ctx, articleStream, workerConsumer)
-	if errors.Is(err, jetstream.ErrConsumerNotFound) {
-		c, err = js.CreateConsumer(ctx, articleStream, cfg)
-		if errors.Is(err, jetstream.ErrConsumerExists) {
-			c, err = js.Consumer(ctx, articleStream, workerConsumer)
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("consumer %s: %w", workerConsumer, err)
-	}
-	return c, nil
+	return nil
 }
 
 // wireResult is what a worker sends back for an article: its attributions
@@ -233,7 +210,8 @@ func decodeResult(data []byte) ([]graph.QuoteInput, error) {
 
 // WorkOptions configure Work.
 type WorkOptions struct {
-	NATSOptions
+	// Logger, if not nil, receives what happens.
+	Logger *slog.Logger
 	// Workers is how many articles are extracted at once; 0 means
 	// GOMAXPROCS.
 	Workers int
@@ -246,10 +224,36 @@ type WorkOptions struct {
 	extract func(context.Context, Article) ([]graph.QuoteInput, error)
 }
 
+// workQueue returns the workers' consumer, waiting until a writer has made
+// it: the writer's settings (replicas, storage, limits) are the streams'.
+func workQueue(ctx context.Context, js jetstream.JetStream, log *slog.Logger) (jetstream.Consumer, error) {
+	waiting := false
+	for {
+		c, err := js.Consumer(ctx, articleStream, workerConsumer)
+		switch {
+		case err == nil:
+			return c, nil
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case errors.Is(err, jetstream.ErrStreamNotFound), errors.Is(err, jetstream.ErrConsumerNotFound):
+			if !waiting {
+				log.Info("waiting for a writer (graphd ingest --nats) to make the work queue")
+				waiting = true
+			}
+		default:
+			log.Debug("looking for the work queue", "err", err)
+		}
+		select {
+		case <-time.After(time.Second):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+}
+
 // Work takes articles from the work queue, extracts their attributions and
 // publishes them for their writer, until ctx is done; it returns nil then.
-// It makes the streams and the workers' consumer if they do not exist yet,
-// and otherwise uses them as they are. An article is acknowledged only
+// It waits for a writer to make the streams and the workers' consumer. An article is acknowledged only
 // once its result is stored in the results stream, so an article a worker
 // was given when it stopped is given to another worker after AckWait.
 func Work(ctx context.Context, js jetstream.JetStream, o WorkOptions) error {
@@ -257,13 +261,16 @@ func Work(ctx context.Context, js jetstream.JetStream, o WorkOptions) error {
 	if n <= 0 {
 		n = runtime.GOMAXPROCS(0)
 	}
-	no := o.NATSOptions.withDefaults()
-	log := no.Logger
-	cons, err := streams(ctx, js, no, false)
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cons, err := workQueue(ctx, js, log)
 	if err != nil {
 		return err
 	}
-	it, err := cons.Messages(jetstream.PullMaxMessages(max(2, n)))
+	pull := []jetstream.PullMessagesOpt{jetstream.PullMaxMessages(max(2, n)), jetstream.PullExpiry(5 * time.Second), jetstream.PullHeartbeat(2 * time.Second)}
+	it, err := cons.Messages(pull...)
 	if err != nil {
 		return fmt.Errorf("consume %s: %w", articleStream, err)
 	}
@@ -299,18 +306,20 @@ func Work(ctx context.Context, js jetstream.JetStream, o WorkOptions) error {
 			}
 			// The consumer went away (deleted, or its stream recreated):
 			// take it again.
-			if cons, err = streams(ctx, js, no, false); err != nil {
+			if cons, err = workQueue(ctx, js, log); err != nil {
 				return err
 			}
-			if it, err = cons.Messages(jetstream.PullMaxMessages(max(2, n))); err != nil {
+			if it, err = cons.Messages(pull...); err != nil {
 				return fmt.Errorf("consume %s: %w", articleStream, err)
 			}
 			stop()
 			stop = context.AfterFunc(ctx, it.Stop)
 			continue
 		case err != nil:
-			// Missed heartbeats and the like: the iterator goes on.
+			// Missed heartbeats (a consumer whose leader moved, or that was
+			// remade with other replicas): take the consumer again.
 			log.Debug("taking articles", "err", err)
+			it.Stop()
 			continue
 		}
 		select {
@@ -416,7 +425,7 @@ type loadJob struct {
 // configured by po. ctx stops it as it stops a Pipeline.
 func NewLoad(ctx context.Context, js jetstream.JetStream, s *graph.Store, o NATSOptions, po Options) (*Load, error) {
 	o = o.withDefaults()
-	if _, err := streams(ctx, js, o, true); err != nil {
+	if err := streams(ctx, js, o); err != nil {
 		return nil, err
 	}
 	var id [8]byte

@@ -364,7 +364,7 @@ func TestNATSClusterLeaderKilled(t *testing.T) {
 	waitForCluster(t, ctx, url)
 
 	for range 3 {
-		startWorker(t, url, "--nats-replicas", "3")
+		startWorker(t, url)
 	}
 	db := t.TempDir()
 	w := startWriter(t, ctx, url, db, dir, "--nats-replicas", "3", "--nats-ack-wait", "2s")

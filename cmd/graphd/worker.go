@@ -89,8 +89,8 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		"Extract articles for a writer (graphd ingest --nats): take them from the JetStream work queue,\n"+
 			"find their attributions and publish them back, until interrupted. Any number of workers, on\n"+
 			"any machines, share the queue; an article a worker was given when it stopped goes to another\n"+
-			"after --nats-ack-wait. The stream settings are used only when no writer has made the streams yet.")
-	nf := addNATSFlags(f)
+			"after the writer's --nats-ack-wait. The writer makes the streams; a worker started first waits for it.")
+	addr := f.String("nats", "GRAPHD_NATS", "", "NATS server URL (comma-separated for a cluster)")
 	workers := f.Int("workers", "GRAPHD_WORKERS", runtime.GOMAXPROCS(0), "articles extracted in parallel")
 	rest, err := f.parse(e, args)
 	if err != nil {
@@ -101,25 +101,21 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 		f.Usage()
 		return errUsage
 	}
-	if nf.url() == "" {
+	if *addr == "" {
 		fmt.Fprintf(e.stderr, "graphd worker: no --nats URL given: name the NATS server to take articles from\n\n")
 		f.Usage()
 		return errUsage
 	}
-	o, err := nf.options(e)
-	if err != nil {
-		return err
-	}
-	nc, js, err := ingest.ConnectNATS(nf.url(), "graphd worker")
+	nc, js, err := ingest.ConnectNATS(*addr, "graphd worker")
 	if err != nil {
 		return err
 	}
 	defer nc.Close()
 	var done, failed atomic.Int64
-	e.logger.Info("taking articles", "nats", nf.url(), "workers", *workers)
+	e.logger.Info("taking articles", "nats", *addr, "workers", *workers)
 	start := time.Now()
 	err = ingest.Work(ctx, js, ingest.WorkOptions{
-		NATSOptions: o, Workers: max(*workers, 1),
+		Logger: e.logger, Workers: max(*workers, 1),
 		Done: func(seq uint64, err error) {
 			if err != nil {
 				failed.Add(1)
