@@ -269,13 +269,6 @@ func Work(ctx context.Context, js jetstream.JetStream, o WorkOptions) error {
 	if err != nil {
 		return err
 	}
-	pull := []jetstream.PullMessagesOpt{jetstream.PullMaxMessages(max(2, n)), jetstream.PullExpiry(5 * time.Second), jetstream.PullHeartbeat(2 * time.Second)}
-	it, err := cons.Messages(pull...)
-	if err != nil {
-		return fmt.Errorf("consume %s: %w", articleStream, err)
-	}
-	stop := context.AfterFunc(ctx, it.Stop)
-	defer func() { stop() }()
 	extract := o.extract
 	if extract == nil {
 		extract = extractArticle
@@ -297,37 +290,31 @@ func Work(ctx context.Context, js jetstream.JetStream, o WorkOptions) error {
 	}
 	defer wg.Wait()
 	defer close(msgs)
-	for {
-		m, err := it.Next()
-		switch {
-		case errors.Is(err, jetstream.ErrMsgIteratorClosed):
-			if ctx.Err() != nil {
+	// Fetches, not a long-lived iterator: a fetch that a leader change
+	// cuts short only ends early, and the next one goes to the new leader.
+	for ctx.Err() == nil {
+		fctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		batch, err := cons.Fetch(max(2, n), jetstream.FetchContext(fctx))
+		if err != nil {
+			cancel()
+			log.Debug("taking articles", "err", err)
+			if cons, err = workQueue(ctx, js, log); err != nil {
 				return nil
 			}
-			// The consumer went away (deleted, or its stream recreated):
-			// take it again.
-			if cons, err = workQueue(ctx, js, log); err != nil {
-				return err
-			}
-			if it, err = cons.Messages(pull...); err != nil {
-				return fmt.Errorf("consume %s: %w", articleStream, err)
-			}
-			stop()
-			stop = context.AfterFunc(ctx, it.Stop)
-			continue
-		case err != nil:
-			// Missed heartbeats (a consumer whose leader moved, or that was
-			// remade with other replicas): take the consumer again.
-			log.Debug("taking articles", "err", err)
-			it.Stop()
 			continue
 		}
-		select {
-		case msgs <- m:
-		case <-ctx.Done():
-			return nil
+		for m := range batch.Messages() {
+			select {
+			case msgs <- m:
+			case <-ctx.Done():
+			}
+		}
+		cancel()
+		if err := batch.Error(); err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, jetstream.ErrNoMessages) {
+			log.Debug("taking articles", "err", err)
 		}
 	}
+	return nil
 }
 
 // work extracts the article in m and publishes its result.
@@ -400,7 +387,11 @@ type Load struct {
 	run    string
 	pipe   *Pipeline
 	window chan struct{} // articles published and not yet written
-	it     jetstream.MessagesContext
+	cons   jetstream.Consumer
+
+	stopCtx context.Context // done at Close: stops receiving results
+	stop    <-chan struct{}
+	cancel  context.CancelFunc
 
 	mu     sync.Mutex // orders publishes
 	seq    uint64     // the next sequence number
@@ -447,11 +438,9 @@ func NewLoad(ctx context.Context, js jetstream.JetStream, s *graph.Store, o NATS
 		l.pipe.Close()
 		return nil, fmt.Errorf("consumer of results: %w", err)
 	}
-	l.it, err = cons.Messages(jetstream.PullMaxMessages(64))
-	if err != nil {
-		l.pipe.Close()
-		return nil, fmt.Errorf("consume %s: %w", resultStream, err)
-	}
+	l.cons = cons
+	l.stopCtx, l.cancel = context.WithCancel(context.Background())
+	l.stop = l.stopCtx.Done()
 	l.read.Go(l.receive)
 	go l.order()
 	o.Logger.Debug("writer started", "run", l.run)
@@ -503,23 +492,38 @@ func (l *Load) Submit(ctx context.Context, a Article, done func(Result)) error {
 	return nil
 }
 
-// receive passes the results of the run to the orderer.
+// receive passes the results of the run to the orderer, fetching them
+// until Close.
 func (l *Load) receive() {
 	defer close(l.results)
 	for {
-		m, err := l.it.Next()
-		if errors.Is(err, jetstream.ErrMsgIteratorClosed) {
+		select {
+		case <-l.stop:
 			return
+		default:
 		}
+		fctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		stop := context.AfterFunc(l.stopCtx, cancel)
+		batch, err := l.cons.Fetch(64, jetstream.FetchContext(fctx))
 		if err != nil {
+			stop()
+			cancel()
 			l.o.Logger.Debug("taking results", "err", err)
+			select {
+			case <-time.After(250 * time.Millisecond):
+			case <-l.stop:
+				return
+			}
 			continue
 		}
-		select {
-		case l.results <- m:
-		case <-l.done:
-			return
+		for m := range batch.Messages() {
+			select {
+			case l.results <- m:
+			case <-l.done:
+			}
 		}
+		stop()
+		cancel()
 	}
 }
 
@@ -617,7 +621,7 @@ func (l *Load) Close() error {
 	l.mu.Unlock()
 	<-l.done
 	l.pipe.Close()
-	l.it.Stop()
+	l.cancel()
 	l.read.Wait()
 	// The consumer and what is left of the run's results (none, unless
 	// interrupted) go; the results of articles still queued go with the
