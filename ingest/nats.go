@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -388,6 +389,9 @@ type Load struct {
 	pipe   *Pipeline
 	window chan struct{} // articles published and not yet written
 	cons   jetstream.Consumer
+	// written is one more than the last sequence number written (or
+	// refused): results are finished in order.
+	written atomic.Uint64
 
 	stopCtx context.Context // done at Close: stops receiving results
 	stop    <-chan struct{}
@@ -430,7 +434,9 @@ func NewLoad(ctx context.Context, js jetstream.JetStream, s *graph.Store, o NATS
 	}
 	cons, err := js.CreateOrUpdateConsumer(ctx, resultStream, jetstream.ConsumerConfig{
 		Durable: "graphd-writer-" + l.run, FilterSubject: resultSubject + "." + l.run,
-		AckPolicy: jetstream.AckExplicitPolicy, AckWait: max(o.AckWait, 5*time.Minute),
+		// A result lost on its way (a leader change) comes again after
+		// AckWait: the writer waits for it that long.
+		AckPolicy: jetstream.AckExplicitPolicy, AckWait: o.AckWait,
 		MaxAckPending: 2*o.MaxAckPending + 16, MaxDeliver: -1, Replicas: o.Replicas,
 		InactiveThreshold: time.Hour, Description: "the graphd writer of run " + l.run,
 	})
@@ -549,9 +555,14 @@ func (l *Load) order() {
 				continue
 			}
 			seq, err := strconv.ParseUint(m.Headers().Get(seqHeader), 10, 64)
-			if err != nil || seq < next || results[seq] != nil {
-				// Written already, or given twice.
+			switch {
+			case err != nil || seq < l.written.Load():
+				// Not a result, or written already.
 				m.Ack()
+				continue
+			case seq < next || results[seq] != nil:
+				// Given again while waiting for its turn or its batch: it
+				// is acknowledged once written.
 				continue
 			}
 			results[seq] = m
@@ -603,6 +614,10 @@ func (l *Load) order() {
 func (l *Load) finish(j *loadJob, m jetstream.Msg, r Result) {
 	if m != nil && (r.Err == nil || !errors.Is(r.Err, l.ctx.Err())) {
 		m.Ack()
+	}
+	if r.Err == nil || !errors.Is(r.Err, l.ctx.Err()) {
+		// Results are finished in order.
+		l.written.Store(j.seq + 1)
 	}
 	<-l.window
 	if j.done != nil {
