@@ -78,6 +78,7 @@ type target interface {
 // job is one submitted article on its way.
 type job struct {
 	a     Article
+	prep  func(context.Context) (*graph.Prepared, error) // if not nil, prepares a instead of the pipeline's prepare
 	done  func(Result)
 	p     *graph.Prepared
 	err   error
@@ -127,6 +128,12 @@ var ErrClosed = errors.New("pipeline closed")
 // (back-pressure); ctx stops that wait, and Submit then returns ctx's
 // error and done is never called. It returns ErrClosed after Close.
 func (p *Pipeline) Submit(ctx context.Context, a Article, done func(Result)) error {
+	return p.submit(ctx, a, nil, done)
+}
+
+// submit is Submit with prep, if not nil, preparing a in place of the
+// pipeline's prepare.
+func (p *Pipeline) submit(ctx context.Context, a Article, prep func(context.Context) (*graph.Prepared, error), done func(Result)) error {
 	select {
 	case p.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -138,7 +145,7 @@ func (p *Pipeline) Submit(ctx context.Context, a Article, done func(Result)) err
 		<-p.slots
 		return ErrClosed
 	}
-	j := &job{a: a, done: done, ready: make(chan struct{})}
+	j := &job{a: a, prep: prep, done: done, ready: make(chan struct{})}
 	p.order <- j // never blocks: a slot is held
 	p.work <- j
 	return nil
@@ -162,9 +169,12 @@ func (p *Pipeline) Close() error {
 func (p *Pipeline) extract() {
 	defer p.wg.Done()
 	for j := range p.work {
-		if err := p.ctx.Err(); err != nil {
-			j.err = err
-		} else {
+		switch {
+		case p.ctx.Err() != nil:
+			j.err = p.ctx.Err()
+		case j.prep != nil:
+			j.p, j.err = j.prep(p.ctx)
+		default:
 			j.p, j.err = p.prepare(p.ctx, j.a)
 		}
 		close(j.ready)
@@ -284,6 +294,11 @@ func prepareArticle(ctx context.Context, a Article) (*graph.Prepared, error) {
 	if err != nil {
 		return nil, err
 	}
+	return prepareQuotes(a, quotes)
+}
+
+// prepareQuotes prepares a with the attributions extracted from it.
+func prepareQuotes(a Article, quotes []graph.QuoteInput) (*graph.Prepared, error) {
 	p, err := graph.Prepare(graph.ArticleInput{
 		SourceID:  a.ID,
 		URL:       a.URL,

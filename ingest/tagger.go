@@ -648,7 +648,10 @@ func (m *Model) localSums(sc *scratch, seq []ttok, need []bool) [][8]int32 {
 			continue
 		}
 		t := &seq[i]
-		key := uint64(t.wh)<<32 | uint64(t.sh)
+		// The key is everything localFeatures reads but the suffix,
+		// which the word gives: a word's class and WordNet class depend
+		// on where it stands.
+		key := localKey{wh: t.wh, sh: t.sh, class: t.class, wn: t.wn, cl: t.cl}
 		e := &sc.localCache[(t.wh^t.sh*0x9e3779b1)%uint32(len(sc.localCache))]
 		// a word's WordNet class and clusters go with its span, not its
 		// hashes alone ("He’s" is the word "he" of four characters)
@@ -668,9 +671,17 @@ func (m *Model) localSums(sc *scratch, seq []ttok, need []bool) [][8]int32 {
 	return sc.base
 }
 
+// localKey is what a token's word feature sums depend on.
+type localKey struct {
+	wh, sh uint32
+	class  byte
+	wn     lexClass
+	cl     [3]uint16
+}
+
 // localCached is one word's feature sums in scratch's cache.
 type localCached struct {
-	key  uint64
+	key  localKey
 	sums [8]int32
 	wn   lexClass
 	cl   [3]uint16

@@ -30,6 +30,7 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	workers := f.Int("workers", "GRAPHD_WORKERS", runtime.GOMAXPROCS(0), "articles extracted in parallel")
 	batch := f.Int("batch", "GRAPHD_BATCH", 256, "most articles written in one batch (the store splits a batch into as many transactions as it needs)")
 	listSkipped := f.Bool("list-skipped", "GRAPHD_LIST_SKIPPED", false, "name each file skipped in a walked directory (hidden, or not a format graphd reads); they are counted anyway")
+	nf := addNATSFlags(f)
 	paths, err := f.parse(e, args)
 	if err != nil {
 		return err
@@ -54,7 +55,12 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sum, err := ingestPaths(ctx, e, store, paths, ingest.Options{Workers: *workers, Batch: *batch}, *listSkipped)
+	var sum *summary
+	if nf.url() != "" {
+		sum, err = ingestNATS(ctx, e, store, paths, nf, ingest.Options{Workers: *workers, Batch: *batch}, *listSkipped)
+	} else {
+		sum, err = ingestPaths(ctx, e, store, paths, ingest.Options{Workers: *workers, Batch: *batch}, *listSkipped)
+	}
 	// Searches read blocks of postings faster than postings one by one;
 	// an interrupted ingest leaves that to the next write. The merge goes
 	// a transaction at a time, and an interrupt stops it between two.
@@ -126,6 +132,22 @@ func (s *summary) String() string {
 // parallel. Read and store errors are reported on stderr and counted; the
 // error returned is only for what stops the whole run.
 func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string, opts ingest.Options, listSkipped bool) (*summary, error) {
+	opts.Workers, opts.Batch = max(opts.Workers, 1), max(opts.Batch, 1)
+	return ingestWith(ctx, e, paths, listSkipped, func(ctx context.Context) (pipeline, error) {
+		return ingest.NewPipeline(ctx, store, opts), nil
+	})
+}
+
+// pipeline is where ingestWith sends articles: an ingest.Pipeline, or an
+// ingest.Load that has workers extract them.
+type pipeline interface {
+	Submit(context.Context, ingest.Article, func(ingest.Result)) error
+	Close() error
+}
+
+// ingestWith reads every article under paths and sends it to the pipeline
+// open gives.
+func ingestWith(ctx context.Context, e *env, paths []string, listSkipped bool, open func(context.Context) (pipeline, error)) (*summary, error) {
 	start := time.Now()
 	sum := &summary{}
 	// A full disk stops the run as an interrupt does: no later article
@@ -133,7 +155,10 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 	interrupt := ctx
 	ctx, stop := context.WithCancelCause(ctx)
 	defer stop(nil)
-	opts.Workers, opts.Batch = max(opts.Workers, 1), max(opts.Batch, 1)
+	pipe, err := open(ctx)
+	if err != nil {
+		return sum, err
+	}
 	var mu sync.Mutex
 	bar := newProgress(e.stderr, ingest.Size(ctx, paths))
 	defer bar.stop()
@@ -219,7 +244,6 @@ func ingestPaths(ctx context.Context, e *env, store *graph.Store, paths []string
 		}
 		bar.set(sum.articles, sum.printings, sum.errors)
 	}
-	pipe := ingest.NewPipeline(ctx, store, opts)
 	// A read can block where no context reaches it: an interrupt does not
 	// wait for the walk to close jobs.
 submit:
@@ -237,7 +261,7 @@ submit:
 			}
 		}
 	}
-	pipe.Close()
+	closeErr := pipe.Close()
 	mu.Lock()
 	finished = true
 	mu.Unlock()
@@ -257,7 +281,7 @@ submit:
 		sum.stopped = "interrupted"
 		return sum, errors.New("interrupted; every article written so far is complete, and running the same ingest again finishes the job")
 	}
-	return sum, walkErr
+	return sum, errors.Join(walkErr, closeErr)
 }
 
 // articleError names the article an error belongs to.

@@ -6,6 +6,7 @@
 //
 //	graphd serve   [--db DIR] [--addr HOST:PORT]   serve GraphQL, the playground, the dashboard and probes
 //	graphd ingest  [--db DIR | --server URL] PATH...  read articles into the store
+//	graphd worker  --nats URL                      extract articles for a writer, over NATS JetStream
 //	graphd extract PATH...                         print attributions as JSON Lines
 //	graphd demo    [--db DIR] [--addr HOST:PORT]   store the sample articles in ./graphd-demo, then serve
 //	graphd check   [--db DIR | --server URL]       check the store's consistency
@@ -58,7 +59,9 @@ Usage:
                                                  at /dashboard, /ingest, /events, /export, /check, /healthz,
                                                  /readyz, /metrics
   graphd ingest  [--db DIR] PATH...              read articles (.txt .json .jsonl .html, directories) into the store;
-                                                 --server URL sends them to a running graphd instead
+                                                 --server URL sends them to a running graphd instead; with
+                                                 --nats URL, graphd worker processes extract them
+  graphd worker  --nats URL                      take articles from NATS JetStream, extract them for the writer
   graphd extract PATH...                         print one JSON object per attribution, no store needed
   graphd demo    [--db DIR] [--addr HOST:PORT]   store the bundled sample articles in ./graphd-demo, then serve
   graphd check   [--db DIR]                      check that every index entry and record agree (--server URL too)
@@ -107,6 +110,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		"import":  runImport,
 		"version": runVersion,
 		"health":  runHealth,
+		"worker":  runWorker,
 	}
 	name := args[0]
 	switch name {
