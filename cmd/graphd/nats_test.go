@@ -218,12 +218,12 @@ func localExport(t *testing.T, dir string) (export, summary string) {
 	return exportGraph(t, db), firstLine(out)
 }
 
-var elapsedRE = regexp.MustCompile(`errors? in [0-9][0-9.hmµns]*`)
+var summaryTimeRE = regexp.MustCompile(`errors? in [0-9][0-9.hmµns]*`)
 
 // firstLine is the summary's first line with its time left out.
 func firstLine(out string) string {
 	line, _, _ := strings.Cut(out, "\n")
-	return elapsedRE.ReplaceAllString(line, "errors in …")
+	return summaryTimeRE.ReplaceAllString(line, "errors in …")
 }
 
 // checkSame fails unless db holds the graph of want, and its writer's
