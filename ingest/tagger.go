@@ -652,11 +652,11 @@ func (m *Model) localSums(sc *scratch, seq []ttok, need []bool) [][8]int32 {
 		// which the word gives: a word's class and WordNet class depend
 		// on where it stands.
 		key := localKey{wh: t.wh, sh: t.sh, class: t.class, wn: t.wn, cl: t.cl}
+		// ("He’s" is the word "he" of four characters, with its own
+		// WordNet class and clusters)
 		e := &sc.localCache[(t.wh^t.sh*0x9e3779b1)%uint32(len(sc.localCache))]
-		// a word's WordNet class and clusters go with its span, not its
-		// hashes alone ("He’s" is the word "he" of four characters)
-		if !e.ok || e.key != key || e.wn != t.wn || e.cl != t.cl {
-			e.key, e.ok, e.wn, e.cl = key, true, t.wn, t.cl
+		if !e.ok || e.key != key {
+			e.key, e.ok = key, true
 			e.sums = [8]int32{}
 			sc.tmp = localFeatures(sc.tmp[:0], t, mask)
 			for _, h := range sc.tmp {
@@ -683,8 +683,6 @@ type localKey struct {
 type localCached struct {
 	key  localKey
 	sums [8]int32
-	wn   lexClass
-	cl   [3]uint16
 	ok   bool
 }
 
