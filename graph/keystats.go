@@ -103,25 +103,3 @@ func (s *Store) KeyStats(ctx context.Context) (KeyStats, error) {
 	}
 	return out, nil
 }
-
-// Flatten compacts Badger's LSM tree into one level, as a full
-// compaction does, which drops the tombstones and older versions that
-// reads step over: for measurements and maintenance. It reads and writes
-// the whole tree; writes go on meanwhile.
-func (s *Store) Flatten(ctx context.Context) error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return ErrClosed
-	}
-	if err := s.writable(); err != nil {
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if err := s.db.Flatten(2); err != nil {
-		return fmt.Errorf("flatten: %v", err)
-	}
-	return nil
-}

@@ -76,7 +76,7 @@ func BenchmarkIngested(b *testing.B) {
 		live := mode == "live"
 		if mode == "compacted" {
 			// As a full compaction leaves the store, for comparison.
-			if err := st.Flatten(b.Context()); err != nil {
+			if err := st.Compact(b.Context()); err != nil {
 				b.Fatal(err)
 			}
 			logKeyStats(b, st)
