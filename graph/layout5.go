@@ -81,42 +81,15 @@ func encodeBlock(ps []posting) []byte {
 }
 
 // decodeBlock appends the postings of block b to out[:0]; their values
-// alias b.
+// alias b. A block is its count of postings, then the postings as a
+// segment's run holds them.
 func decodeBlock(b []byte, out []posting) ([]posting, error) {
-	out = out[:0]
 	n, k := binary.Uvarint(b)
 	if k <= 0 || n > uint64(len(b)) {
-		return out, errBadBlock
+		return out[:0], errBadBlock
 	}
-	b = b[k:]
-	var date uint64
-	for i := range int(n) {
-		d, k := binary.Uvarint(b)
-		if k <= 0 {
-			return out, errBadBlock
-		}
-		b = b[k:]
-		if i == 0 {
-			date = d
-		} else {
-			date += d
-		}
-		if len(b) < key.IDLen {
-			return out, errBadBlock
-		}
-		var p posting
-		binary.BigEndian.PutUint64(p.suffix[:key.DateLen], date)
-		copy(p.suffix[key.DateLen:], b[:key.IDLen])
-		b = b[key.IDLen:]
-		l, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < l {
-			return out, errBadBlock
-		}
-		p.val = b[k : k+int(l)]
-		b = b[k+int(l):]
-		out = append(out, p)
-	}
-	if len(b) != 0 {
+	out, err := decodeRun(b[k:], int(n), out[:0])
+	if err != nil {
 		return out, errBadBlock
 	}
 	return out, nil
