@@ -511,17 +511,11 @@ func (s *Store) mergeRange(ctx context.Context, lo, hi int) (bool, error) {
 // writing runs fn as a writer: holding s.mu shared and the writer mutex,
 // on a store open for writing.
 func (s *Store) writing(fn func() error) error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return ErrClosed
-	}
-	if err := s.writable(); err != nil {
-		return err
-	}
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	return fn()
+	return s.writingNoLock(func() error {
+		s.wmu.Lock()
+		defer s.wmu.Unlock()
+		return fn()
+	})
 }
 
 // mergeOnce runs the merge pick chooses, in steps: it reports whether

@@ -287,23 +287,17 @@ func (s *Store) Close() error {
 // the value-log files that are mostly garbage. A store settles so on its
 // own over time; Compact does it now, for measuring its size.
 func (s *Store) Compact(ctx context.Context) error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.closed {
-		return ErrClosed
-	}
-	if err := s.writable(); err != nil {
-		return err
-	}
-	if err := s.db.Flatten(2); err != nil {
-		return dbErr("compact", err)
-	}
-	for ctx.Err() == nil {
-		if err := s.db.RunValueLogGC(0.5); err != nil {
-			break // nothing more worth rewriting
+	return s.writingNoLock(func() error {
+		if err := s.db.Flatten(2); err != nil {
+			return dbErr("compact", err)
 		}
-	}
-	return ctx.Err()
+		for ctx.Err() == nil {
+			if err := s.db.RunValueLogGC(0.5); err != nil {
+				break // nothing more worth rewriting
+			}
+		}
+		return ctx.Err()
+	})
 }
 
 // Sync makes every write committed so far durable: it syncs Badger's
