@@ -380,16 +380,7 @@ func (s *segStream) seek(target []byte) bool {
 			return false
 		}
 	}
-	// Gallop: the next match in an intersection is often a few postings
-	// on.
-	lo, step := s.i, 1
-	for lo+step < len(s.ps) && cmpSuffix(s.ps[lo+step].suffix[:], target) < 0 {
-		lo += step
-		step *= 2
-	}
-	hi := min(lo+step+1, len(s.ps))
-	i, _ := slices.BinarySearchFunc(s.ps[lo:hi], target, func(p posting, t []byte) int { return cmpSuffix(p.suffix[:], t) })
-	s.i = lo + i
+	s.i = gallop(s.ps, s.i, target)
 	return s.settle()
 }
 
@@ -427,14 +418,7 @@ func (s *sliceStream) seek(target []byte) bool {
 		return true
 	}
 	s.started = true
-	lo, step := s.i, 1
-	for lo+step < len(s.ps) && cmpSuffix(s.ps[lo+step].suffix[:], target) < 0 {
-		lo += step
-		step *= 2
-	}
-	hi := min(lo+step+1, len(s.ps))
-	i, _ := slices.BinarySearchFunc(s.ps[lo:hi], target, func(p posting, t []byte) int { return cmpSuffix(p.suffix[:], t) })
-	s.i = lo + i
+	s.i = gallop(s.ps, s.i, target)
 	return s.i < len(s.ps)
 }
 
@@ -458,4 +442,19 @@ func (s *sliceStream) value() []byte {
 		return nil
 	}
 	return s.ps[s.i].val
+}
+
+// gallop returns the first index from i on of a posting of ps, sorted by
+// suffix, whose suffix is not before target: it steps on by doubling
+// strides, as the next match in an intersection is often a few postings
+// on, then searches the last stride.
+func gallop(ps []posting, i int, target []byte) int {
+	lo, step := i, 1
+	for lo+step < len(ps) && cmpSuffix(ps[lo+step].suffix[:], target) < 0 {
+		lo += step
+		step *= 2
+	}
+	hi := min(lo+step+1, len(ps))
+	k, _ := slices.BinarySearchFunc(ps[lo:hi], target, func(p posting, t []byte) int { return cmpSuffix(p.suffix[:], t) })
+	return lo + k
 }
