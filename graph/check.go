@@ -55,8 +55,12 @@ const maxProblems = 10
 // index entries with the right values, that no index entry lacks a record
 // or disagrees with it, that quotes agree with their article, speaker and
 // venue, and that the counters and speaker→venue counts are right. It
-// returns an error wrapping ErrInconsistent that lists the first problems.
+// returns an error wrapping ErrInconsistent that lists the first problems,
+// or ErrReindexPending for a store whose reindex did not finish.
 func (s *Store) Check(ctx context.Context) error {
+	if s.ReindexPending() {
+		return fmt.Errorf("check: %w", ErrReindexPending)
+	}
 	var c checker
 	err := s.view(ctx, func(txn *badger.Txn) error {
 		c = checker{ctx: ctx, txn: txn, expect: map[key.Kind]int{}, found: map[key.Kind]int{}, edges: map[[2 * key.IDLen]byte]uint64{}, counts: map[string]int64{}, words: map[string]map[[key.SuffixLen]byte]*wantPosting{}, df: map[string]int64{}, claimed: map[string]bool{}}

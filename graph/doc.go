@@ -354,6 +354,7 @@
 //	0x00 "version"                        key layout version, one byte (6); Open upgrades
 //	                                      a store of version 1 to 5 and refuses others
 //	0x00 "loading"                        a Loader has not finished; Open refuses the store
+//	0x00 "reindexing"                     a Reindex has not finished; ReindexPending, Check fails
 //
 // Dashboard counts (stats.go), uint64 big-endian, deleted at zero. A
 // dimension is 's' speaker, 'v' venue, 'o' outlet, 'k' kind or 'q' all

@@ -2,7 +2,7 @@ package graph
 
 import (
 	"context"
-
+	"errors"
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
@@ -46,11 +46,22 @@ func (s *Store) Reindex(ctx context.Context, rebuild func(*Rebuild) error) error
 	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	// The mark goes first and is synced: a reindex cut short leaves it,
+	// and the store says so (ReindexPending, Check) until a reindex
+	// finishes.
+	err := s.db.Update(func(txn *badger.Txn) error { return set(txn, key.Reindexing(), []byte{1}) })
+	if err == nil && !s.mem {
+		err = s.db.Sync()
+	}
+	if err != nil {
+		return fmt.Errorf("reindex: %w", dbErr("mark", err))
+	}
+	s.reindexPending.Store(true)
 	if err := s.dropDerived(ctx); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
 	var ids []uuid.UUID
-	err := s.db.View(func(txn *badger.Txn) error {
+	err = s.db.View(func(txn *badger.Txn) error {
 		it := keysOnly(txn, key.KindArticle.Prefix())
 		defer it.Close()
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -71,8 +82,21 @@ func (s *Store) Reindex(ctx context.Context, rebuild func(*Rebuild) error) error
 	if err := s.updateLocked(ctx, reapplyMerges, nil); err != nil {
 		return fmt.Errorf("reindex: decisions: %w", err)
 	}
+	if err := s.db.Update(func(txn *badger.Txn) error { return del(txn, key.Reindexing()) }); err != nil {
+		return fmt.Errorf("reindex: %w", dbErr("unmark", err))
+	}
+	s.reindexPending.Store(false)
 	return nil
 }
+
+// ErrReindexPending is the error of a store whose reindex did not finish:
+// it holds the articles but only some of what is derived from them.
+var ErrReindexPending = errors.New("a reindex of this store did not finish: run graphd reindex on it to finish the job")
+
+// ReindexPending reports whether a reindex of s was cut short and has not
+// been finished since: until one finishes, the store holds every article
+// but the quotations, speakers and counts of only some of them.
+func (s *Store) ReindexPending() bool { return s.reindexPending.Load() }
 
 // Rebuild writes the articles of a store being reindexed (Reindex).
 type Rebuild struct {

@@ -84,6 +84,8 @@ type Store struct {
 
 	holder   *holderRecord // this process's record in dir (holder.go); nil in memory
 	holderMu sync.Mutex    // serializes rewrites of the record
+
+	reindexPending atomic.Bool // a reindex was cut short (key.Reindexing)
 }
 
 // MaxTextBytes is the largest article text PutArticle accepts.
@@ -200,6 +202,9 @@ func (s *Store) checkVersion() error {
 		return s.db.View(func(txn *badger.Txn) error {
 			v, _, err := get(txn, key.Version())
 			loading, err2 := has(txn, key.Loading())
+			if pending, err3 := has(txn, key.Reindexing()); err3 == nil {
+				s.reindexPending.Store(pending)
+			}
 			switch {
 			case err != nil || err2 != nil:
 				return errors.Join(err, err2)
@@ -219,6 +224,11 @@ func (s *Store) checkVersion() error {
 			}
 			return err
 		}
+		pending, err := has(txn, key.Reindexing())
+		if err != nil {
+			return err
+		}
+		s.reindexPending.Store(pending)
 		v, ok, err := get(txn, key.Version())
 		switch {
 		case err != nil:

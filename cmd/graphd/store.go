@@ -25,6 +25,13 @@ func openDB(e *env, dir string, opts graph.Options) (*graph.Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
+	// A store whose reindex was cut short holds only some of what its
+	// articles give: only reindex (which finishes it) and check (which
+	// says so) take it.
+	if s.ReindexPending() && e.name != "reindex" && e.name != "check" {
+		s.Close()
+		return nil, fmt.Errorf("store %s: %w", dir, graph.ErrReindexPending)
+	}
 	return s, nil
 }
 

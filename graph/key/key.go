@@ -209,6 +209,9 @@ func Version() []byte { return []byte{byte(KindMeta), 'v', 'e', 'r', 's', 'i', '
 // Loading is the key that marks a store a bulk load has not finished.
 func Loading() []byte { return []byte{byte(KindMeta), 'l', 'o', 'a', 'd', 'i', 'n', 'g'} }
 
+// Reindexing is the key that marks a store a reindex has not finished.
+func Reindexing() []byte { return append([]byte{byte(KindMeta)}, "reindexing"...) }
+
 // Record is the key <k><id> of a record, a conflict or a merged speaker.
 func Record(k Kind, id uuid.UUID) []byte { return build(k, id[:]) }
 
@@ -467,7 +470,7 @@ func LastID(k []byte) uuid.UUID { return uuid.UUID(k[len(k)-IDLen:]) }
 //	KindRollup                                      Dim, Level, N (the period), Value
 //	KindTimeline                                    Dim, Value, N (the day)
 //	KindDecision                                    Name, Other
-//	KindMeta                                        Name ("version" or "loading")
+//	KindMeta                                        Name ("version", "loading" or "reindexing")
 //	KindSegments                                    nothing
 //	KindSegmentBlock                                Segment, Name (the word), Date, ID (the quote)
 //	KindSegmentTerms                                Segment, Name (the word)
@@ -502,7 +505,7 @@ func Parse(k []byte) (Parsed, error) {
 	}
 	switch p.Kind {
 	case KindMeta:
-		if s := string(rest); s != "version" && s != "loading" {
+		if s := string(rest); s != "version" && s != "loading" && s != "reindexing" {
 			return bad("meta")
 		}
 		p.Name = string(rest)
