@@ -805,32 +805,48 @@ func (s *Store) dropSegments(ctx context.Context, nums []uint64) error {
 // the outputs of merges under way that no worker of this process runs,
 // and the keys of merged segments still to drop.
 func (s *Store) cleanMerges(ctx context.Context) error {
-	var d *segDir
-	err := s.view(ctx, func(txn *badger.Txn) (err error) {
-		d, err = s.segs.directory(txn)
-		return err
+	// The directory is read, and what no merge of this process owns is
+	// taken, holding the writer: a merge of this process finishes (and
+	// then lets go of its output) only under the writer, so a merge seen
+	// under way and not owned is one cut short, never one that finished
+	// after the directory was read.
+	var outs, drops []uint64
+	err := s.writing(func() error {
+		var d *segDir
+		err := s.db.View(func(txn *badger.Txn) (err error) {
+			d, err = s.segs.directory(txn)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		s.mergeMu.Lock()
+		defer s.mergeMu.Unlock()
+		for _, m := range d.merging {
+			if !s.owned[m.out] {
+				outs = append(outs, m.out)
+			}
+		}
+		for _, n := range d.dropping {
+			if !s.owned[n] {
+				drops = append(drops, n)
+			}
+		}
+		if s.owned == nil {
+			s.owned = map[uint64]bool{}
+		}
+		for _, n := range append(slices.Clone(outs), drops...) {
+			s.owned[n] = true
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	var outs, drops []uint64
-	s.mergeMu.Lock()
-	for _, m := range d.merging {
-		if !s.owned[m.out] {
-			outs = append(outs, m.out)
-		}
-	}
-	for _, n := range d.dropping {
-		if !s.owned[n] {
-			drops = append(drops, n)
-		}
-	}
-	s.mergeMu.Unlock()
 	if len(outs) == 0 && len(drops) == 0 {
 		return nil
 	}
 	all := append(slices.Clone(outs), drops...)
-	s.own(all, true)
 	defer s.own(all, false)
 	if err := s.dropSegments(ctx, all); err != nil {
 		return err
