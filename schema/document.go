@@ -537,7 +537,12 @@ func fieldName(f *ast.Field) string {
 // fieldDefinition finds the definition of f on parent, introspection
 // fields included; nil when there is none.
 func fieldDefinition(parent graphql.Type, f *ast.Field) *graphql.FieldDefinition {
-	name := fieldName(f)
+	return fieldDef(parent, fieldName(f))
+}
+
+// fieldDef finds the definition of field name on parent, introspection
+// fields included; nil when there is none.
+func fieldDef(parent graphql.Type, name string) *graphql.FieldDefinition {
 	switch name {
 	case "__schema":
 		return graphql.SchemaMetaFieldDef

@@ -245,7 +245,7 @@ func (w *walker) selections(set *ast.SelectionSet, parent graphql.Type, depth, o
 
 func (w *walker) field(f *ast.Field, parent graphql.Type, depth, ofTypes, mult int) error {
 	name := f.Name.Value
-	def := w.fieldDef(parent, name)
+	def := fieldDef(parent, name)
 	// ofType chains of introspection do not branch and end where the
 	// schema's types do; GraphiQL asks for nine of them.
 	if name == "ofType" {
@@ -339,24 +339,4 @@ func isConnection(t graphql.Type) bool {
 	_, hasEdges := o.Fields()["edges"]
 	_, hasPageInfo := o.Fields()["pageInfo"]
 	return hasEdges && hasPageInfo
-}
-
-// fieldDef finds the definition of field name on parent, introspection
-// fields included; nil when there is none.
-func (w *walker) fieldDef(parent graphql.Type, name string) *graphql.FieldDefinition {
-	switch name {
-	case "__schema":
-		return graphql.SchemaMetaFieldDef
-	case "__type":
-		return graphql.TypeMetaFieldDef
-	case "__typename":
-		return graphql.TypeNameMetaFieldDef
-	}
-	switch t := parent.(type) {
-	case *graphql.Object:
-		return t.Fields()[name]
-	case *graphql.Interface:
-		return t.Fields()[name]
-	}
-	return nil
 }
