@@ -62,14 +62,8 @@ func (s *Store) FindSpeakers(ctx context.Context, name string, page Page) ([]Spe
 			}
 			ms, info = found.page(page, cur, back)
 		}
-		for _, m := range ms {
-			sp, err := speakerView(txn, m.id)
-			if err != nil {
-				return fmt.Errorf("speaker %s: %w", m.id, err)
-			}
-			out = append(out, sp)
-		}
-		return nil
+		out, err = speakerViews(txn, ms)
+		return err
 	})
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("find speakers %q: %w", name, err)
@@ -319,4 +313,17 @@ func speakerVenues(txn *badger.Txn, id uuid.UUID, vs *[]counted) error {
 		}
 		return nil
 	}
+}
+
+// speakerViews returns the speakers of matches ms, in order.
+func speakerViews(txn *badger.Txn, ms []match) ([]Speaker, error) {
+	var out []Speaker
+	for _, m := range ms {
+		sp, err := speakerView(txn, m.id)
+		if err != nil {
+			return nil, fmt.Errorf("speaker %s: %w", m.id, err)
+		}
+		out = append(out, sp)
+	}
+	return out, nil
 }

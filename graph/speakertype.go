@@ -70,14 +70,8 @@ func (s *Store) FindSpeakersOfType(ctx context.Context, name string, types []str
 		}
 		var ms []match
 		ms, info = typed.page(page, cur, back)
-		for _, m := range ms {
-			sp, err := speakerView(txn, m.id)
-			if err != nil {
-				return fmt.Errorf("speaker %s: %w", m.id, err)
-			}
-			out = append(out, sp)
-		}
-		return nil
+		out, err = speakerViews(txn, ms)
+		return err
 	})
 	if err != nil {
 		return nil, PageInfo{}, fmt.Errorf("find speakers %q: %w", name, err)
