@@ -89,6 +89,22 @@ func WithWriter(fn WriteFunc) Option {
 	return func(s *Schema) { s.writer = fn }
 }
 
+// Submitter is what the default write path of POST /ingest submits a
+// stream's articles to: an *ingest.Pipeline, or an *ingest.Load that has
+// graphd worker processes extract them.
+type Submitter interface {
+	Submit(ctx context.Context, a ingest.Article, done func(ingest.Result)) error
+	Close() error
+}
+
+// WithSubmitter has the default write path of POST /ingest submit each
+// stream's articles to what open returns for it (ctx ends with the
+// stream), instead of a pipeline extracting them on the server's own
+// cores. Each stream has one of its own, closed at the stream's end.
+func WithSubmitter(open func(ctx context.Context, batch int) (Submitter, error)) Option {
+	return func(s *Schema) { s.submitter = open }
+}
+
 // maxHeld is the most results writePipeline holds before it syncs the log
 // and sends them, while more keep coming; ingestBatch is the most articles
 // a stream's pipeline writes in one batch; ingestBytes is the most article
@@ -109,7 +125,15 @@ const (
 func (s *Schema) writePipeline(ctx context.Context, in <-chan ingest.Article, done func(graph.PutResult, error)) error {
 	pctx, stop := context.WithCancel(ctx)
 	defer stop()
-	p := ingest.NewPipeline(pctx, s.store, ingest.Options{Batch: ingestBatch})
+	var p Submitter
+	if s.submitter != nil {
+		var err error
+		if p, err = s.submitter(pctx, ingestBatch); err != nil {
+			return err
+		}
+	} else {
+		p = ingest.NewPipeline(pctx, s.store, ingest.Options{Batch: ingestBatch})
+	}
 	results := make(chan ingest.Result, maxHeld)
 	submitErr := make(chan error, 1)
 	room := semaphore.NewWeighted(ingestBytes)

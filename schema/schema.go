@@ -99,10 +99,11 @@ type Schema struct {
 
 	candidateType *graphql.Object // MergeCandidate, a node type declared in identity.go
 
-	writer     WriteFunc     // the write path of POST /ingest (ingest.go)
-	ingests    chan struct{} // a slot for each POST /ingest stream open
-	ingestOpen atomic.Int64  // POST /ingest streams open, for the metrics
-	checking   sync.Mutex    // held while GET /check runs
+	writer     WriteFunc                                     // the write path of POST /ingest (ingest.go)
+	submitter  func(context.Context, int) (Submitter, error) // WithSubmitter; nil: an ingest.Pipeline
+	ingests    chan struct{}                                 // a slot for each POST /ingest stream open
+	ingestOpen atomic.Int64                                  // POST /ingest streams open, for the metrics
+	checking   sync.Mutex                                    // held while GET /check runs
 }
 
 // Option configures New.

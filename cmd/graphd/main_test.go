@@ -74,13 +74,21 @@ const testToken = "test-write-token-5f2b9c0e41d7a386"
 // write token, and waits until it says where it listens.
 func startServer(t *testing.T, db string) *server {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--db", db, "--addr", "127.0.0.1:0")
+	return startServerWith(t, db, os.Stderr)
+}
+
+// startServerWith starts `graphd serve` as startServer does, with more
+// flags, its log going to stderr (read it only once the server has
+// ended).
+func startServerWith(t *testing.T, db string, stderr io.Writer, args ...string) *server {
+	t.Helper()
+	cmd := exec.Command(binary, append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "GRAPHD_TOKEN="+testToken)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -269,6 +270,44 @@ func TestNATSWorkers(t *testing.T) {
 		t.Errorf("the workers extracted %d articles and the writer %d, of %d", total, w.duplicates.Load(), n)
 	}
 	checkSame(t, db, summary, want, wantSummary)
+}
+
+// TestServeNATS has a server write what three worker processes extract
+// from the articles sent to it with graphd ingest --server: the graph is
+// the one a local ingest of the same files writes, and the server
+// extracted only the texts whose publish the stream dropped as repeated.
+func TestServeNATS(t *testing.T) {
+	dir, n := natsCorpus(t)
+	want, wantSummary := localExport(t, dir)
+	ns := startNATS(t, nil)
+	var ws []*worker
+	for range 3 {
+		ws = append(ws, startWorker(t, ns.ClientURL()))
+	}
+	db := t.TempDir()
+	var log bytes.Buffer
+	s := startServerWith(t, db, &log, "--nats", ns.ClientURL(), "--log-level", "debug")
+	out, errOut, code := runBinary(t, "ingest", "--server", s.base(), "--token-file", tokenFile(t), dir)
+	if code != 0 {
+		t.Fatalf("graphd ingest --server: status %d\n%s%s", code, out, errOut)
+	}
+	s.stop(t)
+	var total int64
+	for i, w := range ws {
+		t.Logf("worker %d extracted %d articles", i, w.extracted.Load())
+		total += w.extracted.Load()
+		if w.extracted.Load() == 0 {
+			t.Errorf("worker %d extracted nothing", i)
+		}
+	}
+	local := int64(strings.Count(log.String(), "dropped as a duplicate"))
+	if total+local != int64(n) {
+		t.Errorf("the workers extracted %d articles and the server %d, of %d", total, local, n)
+	}
+	if !strings.Contains(log.String(), "an ingest stream goes to workers") {
+		t.Errorf("the server does not say that the stream went to workers:\n%s", log.String())
+	}
+	checkSame(t, db, out, want, wantSummary)
 }
 
 // TestNATSWorkerKilled kills one of three workers with SIGKILL while the

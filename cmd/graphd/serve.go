@@ -9,6 +9,7 @@ import (
 	"net/http"
 
 	"github.com/graphd/graphd/graph"
+	"github.com/graphd/graphd/ingest"
 	"github.com/graphd/graphd/schema"
 )
 
@@ -30,10 +31,13 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			"  /metrics     Prometheus metrics\n"+
 			"The store is locked while graphd serves it; add articles with 'graphd ingest --server URL',\n"+
 			"POST /ingest or the ingestArticle mutation. SIGINT and SIGTERM stop it gracefully.\n"+
+			"With --nats, the articles of POST /ingest and 'graphd ingest --server' are extracted by\n"+
+			"'graphd worker' processes and written here; ingestArticle still extracts here.\n"+
 			"On an address other than loopback it needs a write token (--token-file or GRAPHD_TOKEN),\n"+
 			"or --insecure.")
 	db := dbFlag(f)
 	sf := defineServeFlags(f)
+	nf := addNATSFlags(f)
 	if _, err := f.parse(e, args); err != nil {
 		return err
 	}
@@ -41,11 +45,33 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var no ingest.NATSOptions
+	if nf.url() != "" {
+		if no, err = nf.options(e); err != nil {
+			return err
+		}
+	}
 	store, err := openServedStore(e, *db)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	if nf.url() != "" {
+		nc, js, err := ingest.ConnectNATS(nf.url(), "graphd serve")
+		if err != nil {
+			return err
+		}
+		defer nc.Close()
+		opts.extra = append(opts.extra, schema.WithSubmitter(func(ctx context.Context, batch int) (schema.Submitter, error) {
+			l, err := ingest.NewLoad(ctx, js, store, no, ingest.Options{Batch: batch})
+			if err != nil {
+				return nil, err
+			}
+			e.logger.Info("an ingest stream goes to workers", "nats", nf.url(), "run", l.Run())
+			return l, nil
+		}))
+		e.logger.Info("articles sent to this server are extracted by graphd worker processes", "nats", nf.url())
+	}
 	if err := serve(ctx, e, store, opts); err != nil {
 		return err
 	}
@@ -61,11 +87,12 @@ func openServedStore(e *env, dir string) (*graph.Store, error) {
 // serve serves store as opts say until ctx is done, then shuts down
 // gracefully.
 func serve(ctx context.Context, e *env, store *graph.Store, opts serveOptions) error {
-	h, err := schema.New(store, e.logger,
+	h, err := schema.New(store, e.logger, append([]schema.Option{
 		schema.WithLimits(opts.limits),
 		schema.WithAccess(opts.access),
 		schema.WithCORS(opts.origins...),
-		schema.WithBuild(buildInfo()))
+		schema.WithBuild(buildInfo()),
+	}, opts.extra...)...)
 	if err != nil {
 		return fmt.Errorf("build schema: %w", err)
 	}

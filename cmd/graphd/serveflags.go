@@ -20,6 +20,7 @@ type serveOptions struct {
 	origins  []string
 	maxConns int
 	pprof    string
+	extra    []schema.Option // more options of the schema: the workers of serve --nats
 
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout, shutdownTimeout time.Duration
 }
