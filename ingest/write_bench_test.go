@@ -79,7 +79,9 @@ func BenchmarkIngestTrain(b *testing.B) {
 // that holds 1,000 and one that holds 100,000 ($GRAPHD_BENCH_ARTICLES)
 // generated articles, built by ingest and cached: one op is 256 more
 // articles of the same stream, by one worker. It reports the CPU time an
-// article took, extraction included, and the writer's cache hit rates.
+// article took, extraction included, the search index's keys set and
+// deleted an article (its merges included), and the writer's cache hit
+// rates.
 func BenchmarkIngestGrowth(b *testing.B) {
 	texts := corpus.Train(b)
 	large := 100_000
@@ -113,6 +115,10 @@ func BenchmarkIngestGrowth(b *testing.B) {
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(articles), "cpu-ms/article")
+			if ss, err := s.SearchStats(b.Context()); err == nil {
+				b.ReportMetric(float64(ss.KeysSet)/float64(articles), "search-sets/article")
+				b.ReportMetric(float64(ss.KeysDeleted)/float64(articles), "search-deletes/article")
+			}
 			reportHits(b, s.WriteStats())
 		})
 	}

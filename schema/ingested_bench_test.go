@@ -17,16 +17,18 @@ import (
 	"time"
 
 	"github.com/graphd/graphd/graph"
-	"github.com/graphd/graphd/internal/ingested"
+	"github.com/graphd/graphd/ingest"
+	"github.com/graphd/graphd/ingest/corpus"
 )
 
-// BenchmarkIngested runs searches through the HTTP handler on a store
-// built by real ingest of distinct articles generated from the PolNeAR
-// texts (internal/ingested; GRAPHD_BENCH_ARTICLES of them, 20,000 by
-// default; built once and cached in os.TempDir()), on a copy of it opened
-// for writing as a server opens its store. Each query runs alone
-// ("quiet") and while a live ingest of more generated articles goes on
-// in the background ("live"), and reports the median and 99th
+// BenchmarkIngested runs the dashboard's and a reader's queries through
+// the HTTP handler on a store built by real ingest of distinct articles
+// generated from the PolNeAR train texts (ingest/corpus:
+// GRAPHD_BENCH_ARTICLES of them, 100,000 by default; built once and cached
+// in os.TempDir(), the store the write path's benchmarks use), on a copy
+// of it opened for writing as a server opens its store. Each query runs
+// alone ("quiet") and while a live ingest of more generated articles goes
+// on in the background ("live"), and reports the median and 99th
 // percentile of its latency; the live runs also report the ingest's
 // articles a second and the Badger entries it wrote an article. Then,
 // after a full compaction of Badger's tree ("compacted"), each runs
@@ -36,20 +38,12 @@ import (
 //
 //	go test ./schema -run '^$' -bench BenchmarkIngested -benchtime 200x -count 3 -cpu 2 -timeout 2h
 func BenchmarkIngested(b *testing.B) {
-	n := 20_000
+	n := 100_000
 	if v, err := strconv.Atoi(os.Getenv("GRAPHD_BENCH_ARTICLES")); err == nil && v > 0 {
 		n = v
 	}
-	src := ingested.Cached(b, n)
-	corpus, err := ingested.Load(ingested.Dir())
-	if err != nil {
-		b.Skip(err)
-	}
-	dir := b.TempDir()
-	if err := ingested.CopyDir(dir, src); err != nil {
-		b.Fatal(err)
-	}
-	st, err := graph.Open(dir, graph.Options{Metrics: true})
+	texts := corpus.Train(b)
+	st, err := graph.Open(corpus.Build(b, n).Copy(b), graph.Options{Metrics: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -70,8 +64,18 @@ func BenchmarkIngested(b *testing.B) {
 		{"search-phrase", `{ quotes(search: "\"the american people\"", orderBy: NEWEST, first: 20) {
 			totalCount edges { node { text published } } } }`},
 		{"search-prefix", `{ quotes(search: "hillary camp", first: 20) { edges { node { text } } } }`},
+		{"by-speaker", `{ quotes(speaker: "Trump", orderBy: NEWEST, first: 20) {
+			totalCount edges { node { text kind published venue { name } article { title outlet } } } } }`},
+		{"stats", `{ counts { printings people names articles outlets }
+			stats { total undated
+				speakers: quotesBy(field: SPEAKER, first: 8) { key label count }
+				venues: quotesBy(field: VENUE, first: 8) { key label count }
+				outlets: quotesBy(field: OUTLET, first: 8) { key label count }
+				kinds: quotesBy(field: KIND) { label count } } }`},
+		{"timeline", `{ timeline(interval: WEEK) { start count } }`},
 	}
-	next := n // the next article the live ingest stores
+	g := corpus.New(texts)
+	g.Skip(n) // the live ingest goes on with the stream
 	for _, mode := range []string{"quiet", "live", "compacted"} {
 		live := mode == "live"
 		if mode == "compacted" {
@@ -101,12 +105,7 @@ func BenchmarkIngested(b *testing.B) {
 				puts := badgerPuts()
 				start := time.Now()
 				if live {
-					wg.Add(1)
-					go func() {
-						defer wg.Done()
-						from := next
-						corpus.Ingest(ctx, st, from, from+1_000_000, n, func(done int) { stored.Store(int64(done)) })
-					}()
+					wg.Go(func() { ingestLive(ctx, st, g, &stored) })
 				}
 				var lat []time.Duration
 				for b.Loop() {
@@ -117,7 +116,6 @@ func BenchmarkIngested(b *testing.B) {
 				stop()
 				wg.Wait()
 				elapsed := time.Since(start)
-				next += int(stored.Load()) + 1
 				slices.Sort(lat)
 				ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 				b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
@@ -133,6 +131,22 @@ func BenchmarkIngested(b *testing.B) {
 					b.ReportMetric(float64(ss.LongestHold.Microseconds())/1000, "longest-hold-ms")
 				}
 			})
+		}
+	}
+}
+
+// ingestLive stores the next articles of g into st through a pipeline,
+// as graphd ingest does, counting them in stored, until ctx is done.
+func ingestLive(ctx context.Context, st *graph.Store, g *corpus.Generator, stored *atomic.Int64) {
+	p := ingest.NewPipeline(ctx, st, ingest.Options{})
+	defer p.Close()
+	for ctx.Err() == nil {
+		if err := p.Submit(ctx, g.Next(), func(r ingest.Result) {
+			if r.Err == nil {
+				stored.Add(1)
+			}
+		}); err != nil {
+			return
 		}
 	}
 }
