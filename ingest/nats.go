@@ -238,7 +238,7 @@ func workQueue(ctx context.Context, js jetstream.JetStream, log *slog.Logger) (j
 			return nil, ctx.Err()
 		case errors.Is(err, jetstream.ErrStreamNotFound), errors.Is(err, jetstream.ErrConsumerNotFound):
 			if !waiting {
-				log.Info("waiting for a writer (graphd ingest --nats) to make the work queue")
+				log.Info("waiting for a writer (graphd ingest --nats or graphd serve --nats) to make the work queue")
 				waiting = true
 			}
 		default:

@@ -86,7 +86,7 @@ func ingestNATS(ctx context.Context, e *env, store *graph.Store, paths []string,
 
 func runWorker(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "worker", "--nats URL",
-		"Extract articles for a writer (graphd ingest --nats): take them from the JetStream work queue,\n"+
+		"Extract articles for a writer (graphd ingest --nats, or graphd serve --nats): take them from the JetStream work queue,\n"+
 			"find their attributions and publish them back, until interrupted. Any number of workers, on\n"+
 			"any machines, share the queue; an article a worker was given when it stopped goes to another\n"+
 			"after the writer's --nats-ack-wait. The writer makes the streams; a worker started first waits for it.")
