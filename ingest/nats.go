@@ -124,6 +124,14 @@ func ConnectNATS(url, name string) (*nats.Conn, jetstream.JetStream, error) {
 	return nc, js, nil
 }
 
+// MakeStreams makes the two streams and the workers' consumer as o says,
+// or updates them to it, as NewLoad does: a writer that starts before its
+// first load (graphd serve --nats) calls it to have workers wait on the
+// queue and to fail early when the server has no JetStream.
+func MakeStreams(ctx context.Context, js jetstream.JetStream, o NATSOptions) error {
+	return streams(ctx, js, o.withDefaults())
+}
+
 // streams makes the two streams and the workers' consumer as o says, or
 // updates them to it.
 func streams(ctx context.Context, js jetstream.JetStream, o NATSOptions) error {
@@ -142,6 +150,9 @@ func streams(ctx context.Context, js jetstream.JetStream, o NATSOptions) error {
 	}}
 	for _, cfg := range cfgs {
 		if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
+			if errors.Is(err, nats.ErrNoResponders) || errors.Is(err, jetstream.ErrJetStreamNotEnabled) {
+				return fmt.Errorf("the NATS server has no JetStream: start it with -js (stream %s: %w)", cfg.Name, err)
+			}
 			return fmt.Errorf("stream %s: %w", cfg.Name, err)
 		}
 	}

@@ -310,6 +310,22 @@ func TestServeNATS(t *testing.T) {
 	checkSame(t, db, out, want, wantSummary)
 }
 
+// TestServeNATSNoJetStream: a server told to write what workers extract
+// refuses to start when its NATS server has no JetStream, saying so.
+func TestServeNATSNoJetStream(t *testing.T) {
+	ns := startNATS(t, func(o *natsserver.Options) { o.JetStream = false })
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, binary, "serve", "--db", t.TempDir(), "--addr", "127.0.0.1:0", "--nats", ns.ClientURL())
+	out, err := cmd.CombinedOutput()
+	if ctx.Err() != nil {
+		t.Fatalf("graphd serve --nats on a server without JetStream did not end: %s", out)
+	}
+	if err == nil || !strings.Contains(string(out), "NATS at "+ns.ClientURL()) || !strings.Contains(string(out), "JetStream") {
+		t.Errorf("graphd serve --nats on a server without JetStream: %v\n%s", err, out)
+	}
+}
+
 // TestNATSWorkerKilled kills one of three workers with SIGKILL while the
 // articles it was given are not all done: the articles it held are given
 // to the others, and the graph is that of a local ingest, every article

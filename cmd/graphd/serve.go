@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/graphd/graphd/graph"
 	"github.com/graphd/graphd/ingest"
@@ -62,6 +63,12 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		defer nc.Close()
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		err = ingest.MakeStreams(sctx, js, no)
+		cancel()
+		if err != nil {
+			return fmt.Errorf("NATS at %s: %w", nf.url(), err)
+		}
 		opts.extra = append(opts.extra, schema.WithSubmitter(func(ctx context.Context, batch int) (schema.Submitter, error) {
 			l, err := ingest.NewLoad(ctx, js, store, no, ingest.Options{Batch: batch})
 			if err != nil {
