@@ -425,9 +425,12 @@ func dbErr0(op string, err error) error {
 }
 
 // copyKept copies from one store to the other every key Reindex keeps:
-// all but what it derives and the marks.
+// all but what it derives (the counters of it included) and the marks.
 func copyKept(ctx context.Context, from, to *Store) error {
 	skip := [][]byte{key.Version(), key.Loading(), key.Reindexing()}
+	for _, c := range derivedCounters {
+		skip = append(skip, key.Counter(c))
+	}
 	st := from.db.NewStream()
 	st.NumGo = 2
 	st.LogPrefix = "graphd copy"
