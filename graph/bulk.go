@@ -380,7 +380,8 @@ func (b *build) complete(ctx context.Context, staging, old *Store) error {
 // new store at b.fresh, and syncs it; the loading mark it carries goes
 // last.
 func (b *build) stream(ctx context.Context, staging *Store) error {
-	db, err := badger.Open(badgerOptions(b.fresh, Options{}, b.log))
+	// Nothing is read back while it is written: a small block cache.
+	db, err := badger.Open(badgerOptions(b.fresh, Options{}, b.log).WithBlockCacheSize(blockCacheSize))
 	if err != nil {
 		return fmt.Errorf("open %s: %v", b.fresh, err)
 	}
