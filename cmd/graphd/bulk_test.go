@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"os"
 	"os/exec"
@@ -165,6 +166,43 @@ func TestReindexKilled(t *testing.T) {
 			}
 		})
 	}
+	// SIGTERM once the articles are copied, while the new graph is built:
+	// the staging store is removed and the store left as it was.
+	t.Run("SIGTERM", func(t *testing.T) {
+		cmd := exec.Command(binary, "reindex", "--db", db, "--log-level", "debug")
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(stderr)
+		var said strings.Builder
+		for sc.Scan() {
+			said.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "step="+graph.StepCopied) {
+				if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+				break
+			}
+		}
+		for sc.Scan() {
+			said.WriteString(sc.Text() + "\n")
+		}
+		err = cmd.Wait()
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 || !strings.Contains(said.String(), "interrupted; "+db+" is as it was") {
+			t.Fatalf("reindex stopped by SIGTERM: %v\n%s", err, said.String())
+		}
+		if l := leftovers(t, db); len(l) > 0 {
+			t.Errorf("an interrupted reindex left %v", l)
+		}
+		if diff := cmp.Diff(want, exportGraph(t, db)); diff != "" {
+			t.Errorf("export after an interrupted reindex (-before +after):\n%s", diff)
+		}
+	})
+
 	out, e, code := runBinary(t, "reindex", "--db", db)
 	if code != 0 || !strings.Contains(out, "reindexed 60 articles") {
 		t.Fatalf("reindex run again: status %d\n%s%s", code, out, e)
