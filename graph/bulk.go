@@ -38,9 +38,13 @@ import (
 //
 // A build killed at any point leaves dir as it was (or, once the exchange
 // is done, the new store complete at dir), and leftovers that the next
-// build removes before it starts again; the staging store and the new
-// one carry the loading mark (key.Loading) until complete, so that
-// neither opens as a valid store. During a build the store at dir is held
+// build removes before it starts again. The staging store carries the
+// loading mark (key.Loading), so that it never opens as a valid store;
+// the new store gets the mark with the first keys streamed and loses it
+// once complete, but Badger registers a streamed store's tables one by
+// one, so a new store cut short in the middle of the stream may open,
+// partial, under its hidden name: it is never at dir, and the next build
+// removes it. During a build the store at dir is held
 // open read-only: readers may come, a writer is told who holds it.
 //
 // The disk holds at once the old store, the staging store (about what a
@@ -96,7 +100,7 @@ func BulkLoad(ctx context.Context, dir string, o BulkOptions, fill func(*Store) 
 	if err := os.MkdirAll(b.dir, 0o755); err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
-	old, err := b.openTarget(ctx)
+	old, err := b.openTarget()
 	if err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
@@ -140,7 +144,7 @@ func ReindexBeside(ctx context.Context, dir string, o BulkOptions, fill func(*St
 	if _, err := os.Stat(filepath.Join(b.dir, "MANIFEST")); err != nil {
 		return fmt.Errorf("reindex: %w: no store at %s", ErrNotFound, dir)
 	}
-	old, err := b.openTarget(ctx)
+	old, err := b.openTarget()
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
@@ -258,7 +262,7 @@ func (b *build) finish() {
 // openTarget opens the store at dir read-only, for the length of the
 // build; one that must first be recovered, upgraded or created is opened
 // for writing once before.
-func (b *build) openTarget(ctx context.Context) (*Store, error) {
+func (b *build) openTarget() (*Store, error) {
 	opts := Options{Logger: b.o.Logger, Command: b.o.Command, GCInterval: -1}
 	ro := opts
 	ro.ReadOnly = true

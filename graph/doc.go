@@ -147,8 +147,8 @@
 // directory synced after, and the old store removed last. The store at
 // dir is held open read-only meanwhile (readers come, a writer gets a
 // LockedError), a lock file beside it keeps a second build out
-// (ErrBuilding), and the staging and new stores carry the loading mark
-// until complete. So a build killed at any step leaves dir as it was, or
+// (ErrBuilding), and the staging store carries the loading mark, so it
+// never opens as a valid store. So a build killed at any step leaves dir as it was, or
 // complete with the new store once swapped, and the next build removes
 // what was left beside it (.DIR.graphd-staging, .DIR.graphd-new) and
 // starts again.

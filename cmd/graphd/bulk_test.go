@@ -122,8 +122,19 @@ func TestBulkKilled(t *testing.T) {
 		t.Run(step, func(t *testing.T) {
 			db := t.TempDir()
 			runKilled(t, step, "ingest", "--bulk", "--db", db, dir)
-			if len(leftovers(t, db)) == 0 {
+			left := leftovers(t, db)
+			if len(left) == 0 {
 				t.Errorf("killed at %s: nothing beside the store, so nothing was cut short", step)
+			}
+			// The staging store left beside it is no valid store: it
+			// carries the loading mark.
+			for _, l := range left {
+				if !strings.HasSuffix(l, ".graphd-staging") {
+					continue
+				}
+				if out, e, code := runBinary(t, "check", "--db", l); code == 0 || !strings.Contains(e, "did not finish") {
+					t.Errorf("check of %s, left by a bulk load killed at %s: status %d\n%s%s", l, step, code, out, e)
+				}
 			}
 			if got := checked(t, db, "after the kill"); !strings.HasPrefix(got, "ok: 0 articles") {
 				t.Errorf("killed at %s, the target holds: %s", step, got)
