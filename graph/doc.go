@@ -133,6 +133,26 @@
 // A load that fails deletes what it wrote; a store whose load was cut
 // short (the process died) is marked and refused by Open.
 //
+// A store can also be built whole, beside the one it replaces (bulk.go).
+// BulkLoad (graphd ingest --bulk) and ReindexBeside (graphd reindex) write
+// into a staging store beside dir, through the same writer as a live
+// ingest (ReindexBeside first copies into it the articles, outlets,
+// decisions and all else Reindex keeps, then Reindex rebuilds the rest),
+// so every decision is the one a live ingest or an in-place Reindex
+// makes. The complete staging store is read in key order by Badger's
+// Stream into Badger's StreamWriter, which writes the sorted tables of a
+// new store directly, without transactions (as Dgraph's bulk loader
+// does); the new store is synced file by file and swapped with dir in one
+// atomic exchange of names (renameat2 RENAME_EXCHANGE), the parent
+// directory synced after, and the old store removed last. The store at
+// dir is held open read-only meanwhile (readers come, a writer gets a
+// LockedError), a lock file beside it keeps a second build out
+// (ErrBuilding), and the staging store carries the loading mark, so it
+// never opens as a valid store. So a build killed at any step leaves dir as it was, or
+// complete with the new store once swapped, and the next build removes
+// what was left beside it (.DIR.graphd-staging, .DIR.graphd-new) and
+// starts again.
+//
 // One process opens a store on disk for writing at a time, or several for
 // reading. Each leaves a holder record in the store's directory (its pid,
 // command line, and for a server the address it serves on, SetAddr), so
@@ -353,8 +373,11 @@
 //	                                      "speaker#", "venue#", "outlet#"; value uint64 big-endian
 //	0x00 "version"                        key layout version, one byte (6); Open upgrades
 //	                                      a store of version 1 to 5 and refuses others
-//	0x00 "loading"                        a Loader has not finished; Open refuses the store
-//	0x00 "reindexing"                     a Reindex has not finished; ReindexPending, Check fails
+//	0x00 "loading"                        a Loader, or the staging or new store of a build
+//	                                      (BulkLoad, ReindexBeside), has not finished; Open
+//	                                      refuses the store
+//	0x00 "reindexing"                     a Reindex in place has not finished; ReindexPending,
+//	                                      Check fails
 //
 // Dashboard counts (stats.go), uint64 big-endian, deleted at zero. A
 // dimension is 's' speaker, 'v' venue, 'o' outlet, 'k' kind or 'q' all

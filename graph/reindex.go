@@ -24,6 +24,9 @@ var derived = [][]byte{
 	key.KindArticleCopy.Prefix(), key.KindSpeakerVenue.Prefix(), key.KindCandidate.Prefix(), key.KindCandidatePair.Prefix(),
 }
 
+// derivedCounters are the counters of what Reindex rebuilds.
+var derivedCounters = []string{key.CounterQuotes, key.CounterOccurs, key.CounterSpeakers, key.CounterVenues, key.CounterWords}
+
 // Reindex rebuilds the quotations, speakers, venues, identities, quote
 // groups and copy links from the stored articles, in the order they were
 // first stored, as if they were ingested again. It drops everything
@@ -172,7 +175,7 @@ func (s *Store) dropDerived(ctx context.Context) error {
 		}
 	}
 	return s.updateLocked(ctx, func(txn *badger.Txn) error {
-		for _, c := range []string{key.CounterQuotes, key.CounterOccurs, key.CounterSpeakers, key.CounterVenues, key.CounterWords} {
+		for _, c := range derivedCounters {
 			if err := del(txn, key.Counter(c)); err != nil {
 				return err
 			}

@@ -131,24 +131,7 @@ func Open(dir string, opts Options) (*Store, error) {
 			opts.ReadOnly, noSpace = true, true
 		}
 	}
-	bo := badger.DefaultOptions(dir).
-		WithInMemory(dir == "").
-		WithLogger(badgerLogger{log}).
-		WithLoggingLevel(badger.WARNING).
-		WithMetricsEnabled(opts.Metrics).
-		WithSyncWrites(opts.SyncWrites).
-		WithNumVersionsToKeep(1).
-		WithMemTableSize(memTableSize).
-		WithNumMemtables(3).
-		WithValueLogFileSize(valueLogSize).
-		WithBlockCacheSize(blockCacheSize).
-		WithNumCompactors(2).
-		WithReadOnly(opts.ReadOnly && dir != "")
-	if dir == "" {
-		bo = bo.WithValueThreshold(memThreshold)
-	} else {
-		bo = bo.WithValueThreshold(valueThreshold).WithBlockCacheSize(diskCacheSize)
-	}
+	bo := badgerOptions(dir, opts, log)
 	db, err := badger.Open(bo)
 	if err != nil && dir != "" && isLockError(err) {
 		return nil, lockedError(dir)
@@ -192,6 +175,30 @@ func Open(dir string, opts Options) (*Store, error) {
 		s.holder = writeHolder(dir, opts.Command, bo.ReadOnly)
 	}
 	return s, nil
+}
+
+// badgerOptions are the Badger options of the store in dir ("" in
+// memory) opened with opts.
+func badgerOptions(dir string, opts Options, log *slog.Logger) badger.Options {
+	bo := badger.DefaultOptions(dir).
+		WithInMemory(dir == "").
+		WithLogger(badgerLogger{log}).
+		WithLoggingLevel(badger.WARNING).
+		WithMetricsEnabled(opts.Metrics).
+		WithSyncWrites(opts.SyncWrites).
+		WithNumVersionsToKeep(1).
+		WithMemTableSize(memTableSize).
+		WithNumMemtables(3).
+		WithValueLogFileSize(valueLogSize).
+		WithBlockCacheSize(blockCacheSize).
+		WithNumCompactors(2).
+		WithReadOnly(opts.ReadOnly && dir != "")
+	if dir == "" {
+		bo = bo.WithValueThreshold(memThreshold)
+	} else {
+		bo = bo.WithValueThreshold(valueThreshold).WithBlockCacheSize(diskCacheSize)
+	}
+	return bo
 }
 
 // checkVersion stamps a new store with the layout version, upgrades a

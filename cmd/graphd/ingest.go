@@ -24,12 +24,16 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 			"cannot be read is reported and skipped, the rest is ingested, and the exit status is 1.\n"+
 			"Articles are written in batches, each article whole; re-ingesting the same content changes nothing.\n"+
 			"With --server, the articles go to a running graphd (POST /ingest), which extracts and stores\n"+
-			"them; what it acknowledged is stored.")
+			"them; what it acknowledged is stored.\n"+
+			"With --bulk, into a new or empty store only, the articles are ingested into a staging store\n"+
+			"beside DIR and streamed into a new store, swapped in at DIR once complete: an interrupted\n"+
+			"bulk load leaves DIR as it was.")
 	db := dbFlag(f)
 	sf := defineServerFlags(f, "send the articles")
 	workers := f.Int("workers", "GRAPHD_WORKERS", runtime.GOMAXPROCS(0), "articles extracted in parallel")
 	batch := f.Int("batch", "GRAPHD_BATCH", 256, "most articles written in one batch (the store splits a batch into as many transactions as it needs)")
 	listSkipped := f.Bool("list-skipped", "GRAPHD_LIST_SKIPPED", false, "name each file skipped in a walked directory (hidden, or not a format graphd reads); they are counted anyway")
+	bulk := f.Bool("bulk", "GRAPHD_BULK", false, "build a new store (DIR new, or an empty store): stage, then stream it in sorted order and swap it in whole")
 	nf := addNATSFlags(f)
 	paths, err := f.parse(e, args)
 	if err != nil {
@@ -44,7 +48,16 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		if *bulk {
+			return fmt.Errorf("--bulk builds a store on this machine: it does not go with --server")
+		}
 		return ingestRemote(ctx, e, c, paths, *listSkipped)
+	}
+	if *bulk {
+		if nf.url() != "" {
+			return fmt.Errorf("--bulk extracts on this machine: it does not go with --nats")
+		}
+		return ingestBulk(ctx, e, *db, paths, ingest.Options{Workers: *workers, Batch: *batch}, *listSkipped)
 	}
 	store, err := openStore(e, *db)
 	if err != nil {

@@ -60,12 +60,14 @@ Usage:
                                                  /readyz, /metrics
   graphd ingest  [--db DIR] PATH...              read articles (.txt .json .jsonl .html, directories) into the store;
                                                  --server URL sends them to a running graphd instead; with
-                                                 --nats URL, graphd worker processes extract them
+                                                 --nats URL, graphd worker processes extract them; --bulk
+                                                 builds a new store whole, swapped in once complete
   graphd worker  --nats URL                      take articles from NATS JetStream, extract them for the writer
   graphd extract PATH...                         print one JSON object per attribution, no store needed
   graphd demo    [--db DIR] [--addr HOST:PORT]   store the bundled sample articles in ./graphd-demo, then serve
   graphd check   [--db DIR]                      check that every index entry and record agree (--server URL too)
   graphd reindex [--db DIR]                      re-extract every article; rebuild identities, quote groups and copies
+                                                 in a new store, swapped in once complete
   graphd export  [--db DIR] --format F [filters] [--out FILE|DIR]
                                                  export as jsonl, nquads, graphml or csv (for Neo4j); --server URL too
   graphd import  [--db DIR] FILE.jsonl           load a jsonl export into an empty store
