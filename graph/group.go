@@ -136,6 +136,16 @@ func (w *writer) postings(k string) ([]byte, error) {
 			return v, nil
 		}
 		w.caches.stats.MatchMisses++
+		if w.caches.keys == nil {
+			if err := w.caches.scanMatchKeys(w.txn); err != nil {
+				return nil, err
+			}
+		}
+		if w.caches.keys.absent(k) {
+			w.caches.stats.MatchAbsent++
+			w.matches[k] = nil
+			return nil, nil
+		}
 	}
 	v, _, err := get(w.txn, key.Match(k))
 	if err != nil {

@@ -50,7 +50,7 @@ func BenchmarkIngestTrain(b *testing.B) {
 	texts := corpus.Train(b)
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
-			var cpu time.Duration
+			var cpu, wcpu time.Duration
 			var ws graph.WriteStats
 			for b.Loop() {
 				b.StopTimer()
@@ -64,12 +64,14 @@ func BenchmarkIngestTrain(b *testing.B) {
 				b.StopTimer()
 				cpu += cpuTime() - c0
 				ws = s.WriteStats()
+				wcpu += ws.WriterCPU
 				s.Close()
 				b.StartTimer()
 			}
 			n := float64(len(texts) * b.N)
 			b.ReportMetric(n/b.Elapsed().Seconds(), "articles/s")
 			b.ReportMetric(float64(cpu.Microseconds())/1000/n, "cpu-ms/article")
+			b.ReportMetric(float64(wcpu.Microseconds())/1000/n, "writer-cpu-ms/article")
 			reportHits(b, ws)
 		})
 	}
@@ -118,11 +120,13 @@ func BenchmarkIngestGrowth(b *testing.B) {
 	}
 }
 
-// reportHits reports the hit rates of the writer's caches, and the
-// articles a transaction.
+// reportHits reports the hit rates of the writer's caches, the share of
+// match-key lookups that the filter of the store's keys answered absent
+// without a read, and the articles a transaction.
 func reportHits(b *testing.B, ws graph.WriteStats) {
 	rate := func(hit, miss int64) float64 { return 100 * float64(hit) / float64(max(1, hit+miss)) }
 	b.ReportMetric(rate(ws.MatchHits, ws.MatchMisses), "match-hit-%")
+	b.ReportMetric(rate(ws.MatchAbsent, ws.MatchHits+ws.MatchMisses-ws.MatchAbsent), "match-absent-%")
 	b.ReportMetric(rate(ws.BlockHits, ws.BlockMisses), "block-hit-%")
 	b.ReportMetric(rate(ws.PrintingHits, ws.PrintingMisses), "printing-hit-%")
 	b.ReportMetric(float64(ws.Articles)/float64(max(1, ws.Transactions)), "articles/txn")
