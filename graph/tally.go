@@ -31,6 +31,34 @@ type tally struct {
 	adds    map[[key.SuffixLen]byte]quoteRec
 	removes map[[key.SuffixLen]byte]quoteRec // quotes taken out, as the index holds them
 	terms   map[string]int64                 // changes to the words' document frequencies
+	words   map[string]*searchWords          // texts prepared for the index (Prepare's), by text
+}
+
+// prepared makes the words of texts prepared beforehand known to the
+// tally, so that a quote with one of those texts is not split into words
+// again.
+func (t *tally) prepared(text string, sw *searchWords) {
+	if t.words == nil {
+		t.words = map[string]*searchWords{}
+	}
+	t.words[text] = sw
+}
+
+// searchWords returns the words of text, as prepared or made now.
+func (t *tally) searchWords(text string) *searchWords {
+	if sw := t.words[text]; sw != nil {
+		return sw
+	}
+	pos, n := search.Positions(text)
+	return &searchWords{pos: pos, length: n}
+}
+
+// stem returns the stem of word, as prepared or made now.
+func (t *tally) stem(word string, sw *searchWords) string {
+	if s, ok := sw.stems[word]; ok {
+		return s
+	}
+	return search.Stem(word)
 }
 
 func (t *tally) count(k []byte, n int64) { t.counts[string(k)] += n }
@@ -46,8 +74,7 @@ func (t *tally) countQuote(q quoteRec, sign int64) {
 		t.adds = map[[key.SuffixLen]byte]quoteRec{}
 		t.removes = map[[key.SuffixLen]byte]quoteRec{}
 	}
-	pos, _ := search.Positions(q.Text)
-	for w := range pos {
+	for w := range t.searchWords(q.Text).pos {
 		t.terms[w] += sign
 	}
 	sfx := [key.SuffixLen]byte(key.Suffix(q.Published, q.ID))
@@ -95,10 +122,14 @@ func (w *writer) writePostings() error {
 	}
 	var entries []entry
 	postings := map[string]int{}
+	stems := map[string]string{}
 	for _, q := range w.adds {
-		for word, p := range wordPostings(q) {
+		sw := w.searchWords(q.Text)
+		for word, p := range wordPostingsOf(q, sw) {
 			entries = append(entries, entry{word, p})
-			postings[word]++
+			if postings[word]++; postings[word] == 1 {
+				stems[word] = w.stem(word, sw)
+			}
 		}
 	}
 	slices.SortFunc(entries, func(a, b entry) int {
@@ -127,7 +158,11 @@ func (w *writer) writePostings() error {
 		}
 		slices.Sort(words)
 		for _, word := range words {
-			if err := b.term(termEntry{word: word, stem: search.Stem(word), df: w.terms[word], postings: postings[word]}); err != nil {
+			stem, ok := stems[word]
+			if !ok {
+				stem = search.Stem(word)
+			}
+			if err := b.term(termEntry{word: word, stem: stem, df: w.terms[word], postings: postings[word]}); err != nil {
 				return err
 			}
 		}
@@ -162,7 +197,7 @@ func (w *writer) deleteFromSegments(segs *segCache, committed, d *segDir, num ui
 	slices.SortFunc(sfxs, func(a, b [key.SuffixLen]byte) int { return bytes.Compare(a[:], b[:]) })
 	for _, sfx := range sfxs {
 		q := w.removes[sfx]
-		pos, _ := search.Positions(q.Text)
+		pos := w.searchWords(q.Text).pos
 		if len(pos) == 0 {
 			continue // a quote without words has no postings
 		}
