@@ -77,6 +77,59 @@ func BenchmarkIngestTrain(b *testing.B) {
 	}
 }
 
+// BenchmarkWriteTrain is the writer alone: the 840 PolNeAR train texts,
+// extracted and prepared once beforehand, written by PutBatch in batches
+// of 256 into an empty on-disk store. It reports the articles a second
+// the writer takes, the CPU time of the writer's thread an article (not
+// Badger's commit, which runs on a thread of its own) and of the whole
+// process, and the caches' hit rates. $GRAPHD_BENCH_TEXTS takes the
+// first texts only (for callgrind, which runs some fifty times slower).
+func BenchmarkWriteTrain(b *testing.B) {
+	texts := corpus.Train(b)
+	if v, err := strconv.Atoi(os.Getenv("GRAPHD_BENCH_TEXTS")); err == nil && v > 0 && v < len(texts) {
+		texts = texts[:v]
+	}
+	ctx := context.Background()
+	prepared := make([]*graph.Prepared, len(texts))
+	for i, a := range texts {
+		p, err := ingest.PrepareArticle(ctx, a)
+		if err != nil {
+			b.Fatalf("%s: %v", a.Path, err)
+		}
+		prepared[i] = p
+	}
+	var cpu, wcpu time.Duration
+	var ws graph.WriteStats
+	for b.Loop() {
+		b.StopTimer()
+		s, err := graph.Open(b.TempDir(), graph.Options{GCInterval: -1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c0 := cpuTime()
+		b.StartTimer()
+		for i := 0; i < len(prepared); i += 256 {
+			_, errs := s.PutBatch(ctx, prepared[i:min(i+256, len(prepared))])
+			for _, err := range errs {
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.StopTimer()
+		cpu += cpuTime() - c0
+		ws = s.WriteStats()
+		wcpu += ws.WriterCPU
+		s.Close()
+		b.StartTimer()
+	}
+	n := float64(len(prepared) * b.N)
+	b.ReportMetric(n/b.Elapsed().Seconds(), "articles/s")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/n, "cpu-ms/article")
+	b.ReportMetric(float64(wcpu.Microseconds())/1000/n, "writer-cpu-ms/article")
+	reportHits(b, ws)
+}
+
 // BenchmarkIngestGrowth ingests generated articles into a copy of a store
 // that holds 1,000 and one that holds 100,000 ($GRAPHD_BENCH_ARTICLES)
 // generated articles, built by ingest and cached: one op is 256 more
