@@ -68,13 +68,15 @@ func (t *tally) count(k []byte, n int64) { t.counts[string(k)] += n }
 // whose searched fields change is taken out as it was and added as it
 // is. A quote added and taken out by the same write cancels out.
 func (t *tally) countQuote(q quoteRec, sign int64) {
-	quoteCounts(q, func(k []byte, n int64) { t.count(k, sign*n) })
+	sw := t.searchWords(q.Text)
+	t.counts[wordsCounter] += sign * int64(sw.length) // termCounts, from the words at hand
+	dimCounts(q, func(k []byte, n int64) { t.count(k, sign*n) })
 	if t.terms == nil {
 		t.terms = map[string]int64{}
 		t.adds = map[[key.SuffixLen]byte]quoteRec{}
 		t.removes = map[[key.SuffixLen]byte]quoteRec{}
 	}
-	for w := range t.searchWords(q.Text).pos {
+	for w := range sw.pos {
 		t.terms[w] += sign
 	}
 	sfx := [key.SuffixLen]byte(key.Suffix(q.Published, q.ID))
