@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
 	"github.com/graphd/graphd/graph/similar"
 )
 
@@ -34,6 +35,7 @@ import (
 // Sizes of the writer's caches, in entries.
 const (
 	matchCacheSize    = 1 << 18
+	stemCacheSize     = 1 << 16
 	matchFilterMin    = 1 << 16 // match keys the filter is sized for at least
 	matchFilterFP     = 0.01    // its rate of false positives, when full
 	blockKeyCacheSize = 1 << 15
@@ -118,6 +120,7 @@ type caches struct {
 	block lru[string, []uuid.UUID]     // block key → the first maxBlockScan speaker records, in key order
 	occ   lru[uuid.UUID, *printingRef] // occurrence id → the printing, prepared
 	keys  *matchFilter                 // the match keys in the store; nil until built
+	stems lru[string, string]          // search word → its stem, for the segments' dictionaries
 	stats WriteStats
 }
 
@@ -146,6 +149,7 @@ func newCaches() caches {
 		match: lru[string, []byte]{size: matchCacheSize},
 		block: lru[string, []uuid.UUID]{size: blockKeyCacheSize},
 		occ:   lru[uuid.UUID, *printingRef]{size: occCacheSize},
+		stems: lru[string, string]{size: stemCacheSize},
 	}
 }
 
@@ -209,6 +213,21 @@ func addID(ids []uuid.UUID, id uuid.UUID) []uuid.UUID {
 		return ids
 	}
 	return slices.Insert(ids, i, id)
+}
+
+// stem returns search.Stem(word), from the cache of the words stemmed
+// before when the writer has one. Stems are pure: the cache is never
+// emptied.
+func (w *writer) stem(word string) string {
+	if w.caches == nil {
+		return search.Stem(word)
+	}
+	s, ok := w.caches.stems.get(word)
+	if !ok {
+		s = search.Stem(word)
+		w.caches.stems.put(word, s)
+	}
+	return s
 }
 
 // scanMatchKeys builds the filter of the match keys in the store from

@@ -53,7 +53,7 @@
 // text into the article's key, orders the quotations by where they start,
 // prepares each quotation's text for comparison (folded words, stems,
 // character 3-grams) with its match keys and its words for the search
-// index (positions and stems, which the writer takes when the quotation
+// index (each word's positions, which the writer takes when the quotation
 // starts a quote), and makes the MinHash sketch of the article's
 // wording. PutBatch does the rest, in one writer (writes are serialized
 // by a mutex: they all update the counters): it writes a

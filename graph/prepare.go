@@ -32,20 +32,15 @@ type preparedQuote struct {
 }
 
 // searchWords is what the search index takes of a text: each distinct
-// word's positions, the number of words, and each word's stem.
+// word's positions, and the number of words.
 type searchWords struct {
 	pos    map[string][]int
 	length int
-	stems  map[string]string
 }
 
 func newSearchWords(text string) *searchWords {
 	pos, n := search.Positions(text)
-	stems := make(map[string]string, len(pos))
-	for w := range pos {
-		stems[w] = search.Stem(w)
-	}
-	return &searchWords{pos: pos, length: n, stems: stems}
+	return &searchWords{pos: pos, length: n}
 }
 
 // Prepare validates in and prepares it for PutBatch. It returns an error

@@ -53,14 +53,6 @@ func (t *tally) searchWords(text string) *searchWords {
 	return &searchWords{pos: pos, length: n}
 }
 
-// stem returns the stem of word, as prepared or made now.
-func (t *tally) stem(word string, sw *searchWords) string {
-	if s, ok := sw.stems[word]; ok {
-		return s
-	}
-	return search.Stem(word)
-}
-
 func (t *tally) count(k []byte, n int64) { t.counts[string(k)] += n }
 
 // countQuote adds quote q to the search index and the counts (sign 1), or
@@ -124,14 +116,10 @@ func (w *writer) writePostings() error {
 	}
 	var entries []entry
 	postings := map[string]int{}
-	stems := map[string]string{}
 	for _, q := range w.adds {
-		sw := w.searchWords(q.Text)
-		for word, p := range wordPostingsOf(q, sw) {
+		for word, p := range wordPostingsOf(q, w.searchWords(q.Text)) {
 			entries = append(entries, entry{word, p})
-			if postings[word]++; postings[word] == 1 {
-				stems[word] = w.stem(word, sw)
-			}
+			postings[word]++
 		}
 	}
 	slices.SortFunc(entries, func(a, b entry) int {
@@ -160,11 +148,7 @@ func (w *writer) writePostings() error {
 		}
 		slices.Sort(words)
 		for _, word := range words {
-			stem, ok := stems[word]
-			if !ok {
-				stem = search.Stem(word)
-			}
-			if err := b.term(termEntry{word: word, stem: stem, df: w.terms[word], postings: postings[word]}); err != nil {
+			if err := b.term(termEntry{word: word, stem: w.stem(word), df: w.terms[word], postings: postings[word]}); err != nil {
 				return err
 			}
 		}
