@@ -200,6 +200,14 @@ func speakerIndex(r speakerRec) []entry {
 // rewriteEntries deletes the entries of old that new lacks and sets the
 // entries of new that differ from old.
 func rewriteEntries(txn *badger.Txn, old, new []entry) error {
+	if len(old) == 0 { // a new record's entries: no comparison to make
+		for _, e := range new {
+			if err := set(txn, e.k, e.v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	have := make(map[string][]byte, len(old))
 	for _, e := range old {
 		have[string(e.k)] = e.v
