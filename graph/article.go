@@ -407,6 +407,9 @@ func (w *writer) putQuotes(a *articleRec, p *Prepared) error {
 		titles = append(titles, ts)
 	}
 	a.Quotes = len(occs)
+	for i, q := range quotes {
+		w.prepared(q.Text, p.quotes[i].words)
+	}
 	g := newGrouper(w, a)
 	if w.plain {
 		for i, o := range occs {

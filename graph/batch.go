@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/google/uuid"
@@ -123,8 +124,14 @@ func (s *Store) PutBatch(ctx context.Context, batch []*Prepared) ([]PutResult, [
 }
 
 // putLocked writes batch as PutBatch does, or for a reindex rebuilds the
-// quotations of stored articles; wmu is held.
+// quotations of stored articles; wmu is held. The CPU time the writer's
+// thread spends is counted in WriteStats (Badger's commit of the
+// transaction runs on a thread of its own, while the writer waits).
 func (s *Store) putLocked(ctx context.Context, batch []*Prepared, res []PutResult, errs []error, reindex bool) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c0 := threadCPU()
+	defer func() { s.caches.stats.WriterCPU += threadCPU() - c0 }()
 	for i := 0; i < len(batch); {
 		n, alone, err := s.putGroup(ctx, batch[i:], res[i:], reindex)
 		i += n

@@ -3,9 +3,14 @@ package graph
 import (
 	"bytes"
 	"slices"
+	"time"
 
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/ristretto/v2/z"
 	"github.com/google/uuid"
 
+	"github.com/graphd/graphd/graph/key"
+	"github.com/graphd/graphd/graph/search"
 	"github.com/graphd/graphd/graph/similar"
 )
 
@@ -17,10 +22,22 @@ import (
 // batch wrote once its transaction has committed, and a write by any
 // other path (a person's decision, a load, a reindex) empties them all.
 // A cache never changes a decision: it answers what Badger would.
+//
+// Most match keys a write looks up are absent (a new quotation's word
+// pairs), and a cache of what was read cannot answer a key never read
+// before. So the writer keeps a Bloom filter of every match key in the
+// store, built from the match index by one scan of its keys on the first
+// lookup and kept up by the writer's commits: a key the filter has never
+// seen is absent without a read. A key deleted since stays in the filter
+// and is read (the filter errs only towards reading); when the keys added
+// pass what the filter was sized for, it is built again, twice as large.
 
 // Sizes of the writer's caches, in entries.
 const (
 	matchCacheSize    = 1 << 18
+	stemCacheSize     = 1 << 16
+	matchFilterMin    = 1 << 16 // match keys the filter is sized for at least
+	matchFilterFP     = 0.01    // its rate of false positives, when full
 	blockKeyCacheSize = 1 << 15
 	occCacheSize      = 1 << 15
 )
@@ -34,10 +51,16 @@ type WriteStats struct {
 	Splits         int64 // batches cut short because the next article did not fit the transaction
 	MatchHits      int64 // postings of match keys
 	MatchMisses    int64
+	MatchAbsent    int64 // match keys the filter of the store's keys found absent, without a read (of the misses of the cache)
+	MatchScans     int64 // scans of the match index that built the filter
 	BlockHits      int64 // speaker records under identity block keys
 	BlockMisses    int64
 	PrintingHits   int64 // printings compared with a new quotation, prepared
 	PrintingMisses int64
+	// WriterCPU is the CPU time of the writer's thread in PutBatch (on
+	// Linux; 0 elsewhere), not counting Badger's commit, which runs on
+	// a thread of its own while the writer waits.
+	WriterCPU time.Duration
 }
 
 // WriteStats returns the counts of the writer's transactions and cache
@@ -96,14 +119,37 @@ type caches struct {
 	match lru[string, []byte]          // match key → postings; nil when absent
 	block lru[string, []uuid.UUID]     // block key → the first maxBlockScan speaker records, in key order
 	occ   lru[uuid.UUID, *printingRef] // occurrence id → the printing, prepared
+	keys  *matchFilter                 // the match keys in the store; nil until built
+	stems lru[string, string]          // search word → its stem, for the segments' dictionaries
 	stats WriteStats
 }
+
+// matchFilter is a Bloom filter of the match keys in the store.
+type matchFilter struct {
+	bloom    *z.Bloom
+	n, limit int // keys added, and how many it was sized for
+}
+
+func newMatchFilter(n int) *matchFilter {
+	limit := max(matchFilterMin, 2*n)
+	return &matchFilter{bloom: z.NewBloomFilter(float64(limit), matchFilterFP), limit: limit}
+}
+
+func (f *matchFilter) add(k string) {
+	if f.bloom.AddIfNotHas(z.MemHashString(k)) {
+		f.n++
+	}
+}
+
+// absent reports whether k is certainly not in the store.
+func (f *matchFilter) absent(k string) bool { return !f.bloom.Has(z.MemHashString(k)) }
 
 func newCaches() caches {
 	return caches{
 		match: lru[string, []byte]{size: matchCacheSize},
 		block: lru[string, []uuid.UUID]{size: blockKeyCacheSize},
 		occ:   lru[uuid.UUID, *printingRef]{size: occCacheSize},
+		stems: lru[string, string]{size: stemCacheSize},
 	}
 }
 
@@ -112,12 +158,19 @@ func (c *caches) clear() {
 	c.match.clear()
 	c.block.clear()
 	c.occ.clear()
+	c.keys = nil
 }
 
 // commit adds what writer w wrote, now committed, to the caches.
 func (c *caches) commit(w *writer) {
 	for k, v := range w.matches {
 		c.match.put(k, v)
+		if c.keys != nil && len(v) > 0 {
+			c.keys.add(k)
+		}
+	}
+	if c.keys != nil && c.keys.n > c.keys.limit {
+		c.keys = nil // built again, larger, on the next lookup
 	}
 	for k, ids := range w.blocks {
 		if base, ok := c.block.get(k); ok {
@@ -160,4 +213,40 @@ func addID(ids []uuid.UUID, id uuid.UUID) []uuid.UUID {
 		return ids
 	}
 	return slices.Insert(ids, i, id)
+}
+
+// stem returns search.Stem(word), from the cache of the words stemmed
+// before when the writer has one. Stems are pure: the cache is never
+// emptied.
+func (w *writer) stem(word string) string {
+	if w.caches == nil {
+		return search.Stem(word)
+	}
+	s, ok := w.caches.stems.get(word)
+	if !ok {
+		s = search.Stem(word)
+		w.caches.stems.put(word, s)
+	}
+	return s
+}
+
+// scanMatchKeys builds the filter of the match keys in the store from
+// the match index, reading its keys only.
+func (c *caches) scanMatchKeys(txn *badger.Txn) error {
+	var hashes []uint64
+	prefix := key.KindMatch.Prefix()
+	it := keysOnly(txn, prefix)
+	for it.Rewind(); it.Valid(); it.Next() {
+		hashes = append(hashes, z.MemHash(it.Item().Key()[len(prefix):]))
+	}
+	it.Close()
+	f := newMatchFilter(len(hashes))
+	for _, h := range hashes {
+		if f.bloom.AddIfNotHas(h) {
+			f.n++
+		}
+	}
+	c.keys = f
+	c.stats.MatchScans++
+	return nil
 }

@@ -52,9 +52,11 @@
 // of an article, on any goroutine: it validates the input, hashes the
 // text into the article's key, orders the quotations by where they start,
 // prepares each quotation's text for comparison (folded words, stems,
-// character 3-grams) with its match keys, and makes the MinHash sketch of
-// the article's wording. PutBatch does the rest, in one writer (writes
-// are serialized by a mutex: they all update the counters): it writes a
+// character 3-grams) with its match keys and its words for the search
+// index (each word's positions, which the writer takes when the quotation
+// starts a quote), and makes the MinHash sketch of the article's
+// wording. PutBatch does the rest, in one writer (writes are serialized
+// by a mutex: they all update the counters): it writes a
 // batch of prepared articles in order, as few Badger transactions as fit
 // (a transaction is closed before its articles' estimated size passes a
 // twelfth of a memtable; an article that Badger still finds too large is
@@ -89,11 +91,16 @@
 // The writer keeps bounded caches of committed state across batches: the
 // postings of match keys, the first speaker records under each block key,
 // and printings with their text prepared, so that a candidate printing is
-// read and prepared once, not once per comparison. A cache only answers
-// what Badger would; the writer adds a batch's writes once it has
-// committed, and a write of any other kind empties them (but a merge of
-// search segments, which changes nothing they hold). WriteStats
-// counts their hits and misses, and the transactions and articles.
+// read and prepared once, not once per comparison; and a Bloom filter of
+// every match key in the store, built by one scan of the match index's
+// keys, so that a key never stored (most of a new quotation's) is known
+// absent without a read. A cache only answers what Badger would (the
+// filter errs only towards a read); the writer adds a batch's writes
+// once it has committed, and a write of any other kind empties them (but
+// a merge of search segments, which changes nothing they hold).
+// WriteStats counts their hits and misses, the keys the filter found
+// absent, the transactions and articles, and the CPU time of the
+// writer's thread.
 //
 // A reader sees all of an article or none of it, and a crash can lose the
 // last batches but never leaves the search index or a count behind the

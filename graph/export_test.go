@@ -47,3 +47,11 @@ func CountKeys(t *testing.T) *KeyCounts {
 // SearchDump lists the search index as searches read it, whatever
 // segments hold it (searchDump).
 func SearchDump(t *testing.T, s *Store) string { return searchDump(t, s) }
+
+// DropMatchCache empties the writer's cache of match-key postings, as its
+// bound would, leaving the filter of the store's match keys.
+func DropMatchCache(s *Store) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.caches.match.clear()
+}

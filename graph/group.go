@@ -136,6 +136,16 @@ func (w *writer) postings(k string) ([]byte, error) {
 			return v, nil
 		}
 		w.caches.stats.MatchMisses++
+		if w.caches.keys == nil {
+			if err := w.caches.scanMatchKeys(w.txn); err != nil {
+				return nil, err
+			}
+		}
+		if w.caches.keys.absent(k) {
+			w.caches.stats.MatchAbsent++
+			w.matches[k] = nil
+			return nil, nil
+		}
 	}
 	v, _, err := get(w.txn, key.Match(k))
 	if err != nil {
@@ -440,7 +450,7 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m similar.Match) error {
 		if err := g.w.rewriteQuote(&q, all, append(slices.Clip(all), *o)); err != nil {
 			return err
 		}
-	} else if err := g.w.extendQuote(&q, first, *o); err != nil {
+	} else if err := g.w.extendQuote(&q, fp, *o, g.text.Words); err != nil {
 		return err
 	}
 	return g.w.printed(q, *o, false)
@@ -448,11 +458,15 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m similar.Match) error {
 
 // extendQuote adds o, a printing later than the first, to q: its index
 // entries, and what it changes of the canonical text and the conflict.
-func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
+// ow are o's folded words, and first is q's first printing, prepared.
+func (w *writer) extendQuote(q *quoteRec, first *printingRef, o occRec, ow []string) error {
 	before := *q
 	q.Count++
-	ow := strings.Fields(fold.String(o.Text))
-	if len(ow) > len(strings.Fields(fold.String(q.Text))) && similar.Contains(ow, strings.Fields(fold.String(first.Text))) {
+	canon := first.text.Words // the words of q.Text
+	if q.Canon != uuid.Nil && q.Canon != first.rec.ID {
+		canon = strings.Fields(fold.String(q.Text))
+	}
+	if len(ow) > len(canon) && similar.Contains(ow, first.text.Words) {
 		q.Text, q.Canon = o.Text, o.ID
 	}
 	if o.SpeakerID != uuid.Nil && !slices.Contains(q.Speakers, o.SpeakerID) {
@@ -472,7 +486,7 @@ func (w *writer) extendQuote(q *quoteRec, first, o occRec) error {
 	if err := store(w.txn, key.KindQuote, q.ID, q); err != nil {
 		return err
 	}
-	if searched(before) != searched(*q) {
+	if !sameSearched(before, *q) {
 		w.countQuote(before, -1)
 		w.countQuote(*q, 1)
 		// The facets of every entry follow the canonical text's quote.
@@ -610,7 +624,10 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 	slices.SortFunc(sorted, earlier)
 	first := sorted[0]
 	canon := first
-	fw := strings.Fields(fold.String(first.Text))
+	var fw []string
+	if len(sorted) > 1 {
+		fw = strings.Fields(fold.String(first.Text))
+	}
 	for _, o := range sorted[1:] {
 		ow := strings.Fields(fold.String(o.Text))
 		if len(ow) > len(strings.Fields(fold.String(canon.Text))) && similar.Contains(ow, fw) {
@@ -640,16 +657,20 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 	}
 	if len(old) == 0 {
 		w.countQuote(*q, 1)
-	} else if searched(before) != searched(*q) {
+	} else if !sameSearched(before, *q) {
 		w.countQuote(before, -1)
 		w.countQuote(*q, 1)
 	}
 	return rewriteEntries(w.txn, oldEntries, quoteEntries(*q, now))
 }
 
-// searched is what of a quote the search index and the counts follow.
-func searched(q quoteRec) string {
-	return fmt.Sprint(q.Text, q.Kind, q.CueKind, q.Confidence, key.Date(q.Published), q.SpeakerID, q.VenueID, q.OutletID, q.SpeakerNum, q.VenueNum, q.OutletNum)
+// sameSearched reports whether quotes a and b agree in what of a quote
+// the search index and the counts follow.
+func sameSearched(a, b quoteRec) bool {
+	return a.Text == b.Text && a.Kind == b.Kind && a.CueKind == b.CueKind && a.Confidence == b.Confidence &&
+		key.Date(a.Published) == key.Date(b.Published) && a.SpeakerID == b.SpeakerID &&
+		a.VenueID == b.VenueID && a.OutletID == b.OutletID && a.SpeakerNum == b.SpeakerNum &&
+		a.VenueNum == b.VenueNum && a.OutletNum == b.OutletNum
 }
 
 // maxConflictOccurrences bounds the printings compared for a conflict.

@@ -72,6 +72,12 @@ func quoteEntries(q quoteRec, occs []occRec) []entry {
 // segments.) Writes, deletes, bulk loads and Check all use it.
 func quoteCounts(q quoteRec, add func(k []byte, n int64)) {
 	termCounts(q, add)
+	dimCounts(q, add)
+}
+
+// dimCounts calls add with the counts of quoteCounts but the words
+// counter's.
+func dimCounts(q quoteRec, add func(k []byte, n int64)) {
 	for _, d := range quoteDims(q) {
 		for _, k := range rollupKeys(d.dim, d.value, q.Published) {
 			add(k, 1)
@@ -91,6 +97,9 @@ func termCounts(q quoteRec, add func(k []byte, n int64)) {
 	_, length := search.Positions(q.Text)
 	add(key.Counter(key.CounterWords), int64(length))
 }
+
+// wordsCounter is the key of the words counter, which termCounts adds to.
+var wordsCounter = string(key.Counter(key.CounterWords))
 
 // firstClaim reports whether k is a lookup key that names the earliest
 // record holding a folded name, speaker, venue or outlet. Two records
@@ -191,6 +200,14 @@ func speakerIndex(r speakerRec) []entry {
 // rewriteEntries deletes the entries of old that new lacks and sets the
 // entries of new that differ from old.
 func rewriteEntries(txn *badger.Txn, old, new []entry) error {
+	if len(old) == 0 { // a new record's entries: no comparison to make
+		for _, e := range new {
+			if err := set(txn, e.k, e.v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	have := make(map[string][]byte, len(old))
 	for _, e := range old {
 		have[string(e.k)] = e.v

@@ -106,11 +106,16 @@ func decodeFacts(v []byte, f *facts, withPos bool) bool {
 // wordPostings returns the postings of q, by word.
 func wordPostings(q quoteRec) map[string]posting {
 	pos, length := search.Positions(q.Text)
-	out := make(map[string]posting, len(pos))
+	return wordPostingsOf(q, &searchWords{pos: pos, length: length})
+}
+
+// wordPostingsOf is wordPostings of q, whose text has the words sw.
+func wordPostingsOf(q quoteRec, sw *searchWords) map[string]posting {
+	out := make(map[string]posting, len(sw.pos))
 	var sfx [key.SuffixLen]byte
 	copy(sfx[:], key.Suffix(q.Published, q.ID))
-	for w, ps := range pos {
-		out[w] = posting{suffix: sfx, val: encodeFacts(q, length, ps)}
+	for w, ps := range sw.pos {
+		out[w] = posting{suffix: sfx, val: encodeFacts(q, sw.length, ps)}
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/graphd/graphd/graph/search"
 	"github.com/graphd/graphd/graph/similar"
 )
 
@@ -22,10 +23,24 @@ type Prepared struct {
 	quotes []preparedQuote
 }
 
-// preparedQuote is what a quotation's grouping needs of its text.
+// preparedQuote is what a quotation's grouping and search index need of
+// its text.
 type preparedQuote struct {
-	text similar.Text
-	keys []string // match keys
+	text  similar.Text
+	keys  []string     // match keys
+	words *searchWords // its words for the search index, should it be a quote's text
+}
+
+// searchWords is what the search index takes of a text: each distinct
+// word's positions, and the number of words.
+type searchWords struct {
+	pos    map[string][]int
+	length int
+}
+
+func newSearchWords(text string) *searchWords {
+	pos, n := search.Positions(text)
+	return &searchWords{pos: pos, length: n}
 }
 
 // Prepare validates in and prepares it for PutBatch. It returns an error
@@ -44,7 +59,7 @@ func Prepare(in ArticleInput) (*Prepared, error) {
 	for n, i := range order {
 		quotes[n] = in.Quotes[i]
 		t := similar.Prepare(in.Quotes[i].Text)
-		p.quotes[n] = preparedQuote{text: t, keys: t.MatchKeys()}
+		p.quotes[n] = preparedQuote{text: t, keys: t.MatchKeys(), words: newSearchWords(in.Quotes[i].Text)}
 	}
 	in.Quotes = quotes
 	p.in = in

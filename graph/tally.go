@@ -31,6 +31,26 @@ type tally struct {
 	adds    map[[key.SuffixLen]byte]quoteRec
 	removes map[[key.SuffixLen]byte]quoteRec // quotes taken out, as the index holds them
 	terms   map[string]int64                 // changes to the words' document frequencies
+	words   map[string]*searchWords          // texts prepared for the index (Prepare's), by text
+}
+
+// prepared makes the words of texts prepared beforehand known to the
+// tally, so that a quote with one of those texts is not split into words
+// again.
+func (t *tally) prepared(text string, sw *searchWords) {
+	if t.words == nil {
+		t.words = map[string]*searchWords{}
+	}
+	t.words[text] = sw
+}
+
+// searchWords returns the words of text, as prepared or made now.
+func (t *tally) searchWords(text string) *searchWords {
+	if sw := t.words[text]; sw != nil {
+		return sw
+	}
+	pos, n := search.Positions(text)
+	return &searchWords{pos: pos, length: n}
 }
 
 func (t *tally) count(k []byte, n int64) { t.counts[string(k)] += n }
@@ -40,14 +60,15 @@ func (t *tally) count(k []byte, n int64) { t.counts[string(k)] += n }
 // whose searched fields change is taken out as it was and added as it
 // is. A quote added and taken out by the same write cancels out.
 func (t *tally) countQuote(q quoteRec, sign int64) {
-	quoteCounts(q, func(k []byte, n int64) { t.count(k, sign*n) })
+	sw := t.searchWords(q.Text)
+	t.counts[wordsCounter] += sign * int64(sw.length) // termCounts, from the words at hand
+	dimCounts(q, func(k []byte, n int64) { t.count(k, sign*n) })
 	if t.terms == nil {
 		t.terms = map[string]int64{}
 		t.adds = map[[key.SuffixLen]byte]quoteRec{}
 		t.removes = map[[key.SuffixLen]byte]quoteRec{}
 	}
-	pos, _ := search.Positions(q.Text)
-	for w := range pos {
+	for w := range sw.pos {
 		t.terms[w] += sign
 	}
 	sfx := [key.SuffixLen]byte(key.Suffix(q.Published, q.ID))
@@ -96,7 +117,7 @@ func (w *writer) writePostings() error {
 	var entries []entry
 	postings := map[string]int{}
 	for _, q := range w.adds {
-		for word, p := range wordPostings(q) {
+		for word, p := range wordPostingsOf(q, w.searchWords(q.Text)) {
 			entries = append(entries, entry{word, p})
 			postings[word]++
 		}
@@ -127,7 +148,7 @@ func (w *writer) writePostings() error {
 		}
 		slices.Sort(words)
 		for _, word := range words {
-			if err := b.term(termEntry{word: word, stem: search.Stem(word), df: w.terms[word], postings: postings[word]}); err != nil {
+			if err := b.term(termEntry{word: word, stem: w.stem(word), df: w.terms[word], postings: postings[word]}); err != nil {
 				return err
 			}
 		}
@@ -162,7 +183,7 @@ func (w *writer) deleteFromSegments(segs *segCache, committed, d *segDir, num ui
 	slices.SortFunc(sfxs, func(a, b [key.SuffixLen]byte) int { return bytes.Compare(a[:], b[:]) })
 	for _, sfx := range sfxs {
 		q := w.removes[sfx]
-		pos, _ := search.Positions(q.Text)
+		pos := w.searchWords(q.Text).pos
 		if len(pos) == 0 {
 			continue // a quote without words has no postings
 		}
