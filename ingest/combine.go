@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/graphd/graphd/graph"
 )
@@ -436,7 +437,9 @@ func (d *doc) subjectSource(a *attr) {
 		// an organisation's "it": who it is, speaker resolution decides
 		t := p.toks[j]
 		a.para = pi
-		a.src = &Mention{Text: t.text, Start: t.start, End: t.end}
+		// ("it’s" is the word "it" of four characters: the mention is
+		// the word)
+		a.src = &Mention{Text: t.text, Start: t.start, End: t.start + utf8.RuneCountInString(t.text)}
 		return
 	}
 	e := npForward(p.toks, j, ci)

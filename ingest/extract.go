@@ -71,6 +71,13 @@ func newDoc(text string) *doc { return newDocFrom(newSource(text)) }
 // newDocFrom reads the paragraphs, quotations, tokens and people of src.
 func newDocFrom(src *source) *doc {
 	r := src.r
+	// quotation marks typed as two apostrophes are read as double ones
+	// while the quotations and tokens are found (a search of the string
+	// is cheaper than a look at every rune, and most texts have none)
+	var changed []int
+	if strings.Contains(src.s, "''") {
+		changed = doubledApostrophes(r, nil)
+	}
 	d := &doc{r: r, src: src, segAtt: make(map[int]*attr)}
 	var starts []int
 	for i := 0; i <= len(r); {
@@ -93,6 +100,7 @@ func newDocFrom(src *source) *doc {
 		p.sents = splitSentences(r, d.segs, p.toks)
 	}
 	linkParagraphs(d.segs, starts, r)
+	restoreApostrophes(r, changed)
 	d.collectPeople()
 	return d
 }

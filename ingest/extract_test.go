@@ -191,3 +191,28 @@ func FuzzExtract(f *testing.F) {
 		checkAttributions(t, text, Extract(Article{Text: text}))
 	})
 }
+
+// TestDoubledApostrophes: quotation marks typed as two apostrophes are read
+// as double ones, a single quotation inside them too, and the text of what
+// is found is the article's.
+func TestDoubledApostrophes(t *testing.T) {
+	text := "Budget vote\n\n''We have the votes,'' Senator Ann Cole said on Monday.\n\n" +
+		"Mayor Tom Reed said: ''The council told me 'not yet.'''"
+	for _, m := range []*Model{nil, DefaultModel()} {
+		got := ExtractWith(m, Article{Text: text})
+		checkAttributions(t, text, got)
+		quotes := map[string]string{}
+		for _, a := range got {
+			quotes[a.Quote] = a.Speaker
+		}
+		want := map[string]string{
+			"We have the votes":              "Ann Cole",
+			"The council told me 'not yet.'": "Tom Reed",
+		}
+		for q, s := range want {
+			if quotes[q] != s {
+				t.Errorf("model %v: quotation %q by %q not found: %q", m != nil, q, s, quotes)
+			}
+		}
+	}
+}

@@ -27,6 +27,46 @@ func isOpenContext(r []rune, i, start int) bool {
 	return unicode.IsSpace(p) || p == '(' || p == '[' || p == '—' || p == '–' || p == '-' || p == ':' || p == '/'
 }
 
+// doubledApostrophes rewrites, in place, the quotation marks typed as two
+// apostrophes in a row (the house style of some newspapers, and of text
+// converted from TeX) as one straight double mark and a space, rune for rune,
+// so that offsets into the text stay as they are, while the quotations and
+// tokens are found; it appends to changed the offsets it rewrote, for the
+// apostrophes to be put back (restoreApostrophes). Of a run of three, a
+// single mark beside a double one, the double mark is the outer one: the
+// first two when it opens, the last two when it closes. Longer runs are left
+// alone.
+func doubledApostrophes(r []rune, changed []int) []int {
+	for i := 0; i+1 < len(r); i++ {
+		if r[i] != '\'' || r[i+1] != '\'' {
+			continue
+		}
+		k := 2
+		for i+k < len(r) && r[i+k] == '\'' {
+			k++
+		}
+		if k <= 3 {
+			if isOpenContext(r, i, 0) && i+k < len(r) && !unicode.IsSpace(r[i+k]) {
+				r[i], r[i+1] = ' ', '"'
+				changed = append(changed, i, i+1)
+			} else if !isOpenContext(r, i, 0) {
+				r[i+k-2], r[i+k-1] = '"', ' '
+				changed = append(changed, i+k-2, i+k-1)
+			}
+		}
+		i += k - 1
+	}
+	return changed
+}
+
+// restoreApostrophes undoes doubledApostrophes, so that the text of what is
+// found is the article's.
+func restoreApostrophes(r []rune, changed []int) {
+	for _, i := range changed {
+		r[i] = '\''
+	}
+}
+
 func nextIsText(r []rune, i, end int) bool {
 	return i+1 < end && !unicode.IsSpace(r[i+1])
 }

@@ -240,3 +240,32 @@ func TestRoleFeaturesClauseOpener(t *testing.T) {
 		}
 	}
 }
+
+// TestCueWordsOutsideQuotations: the words that anchor the first stage's
+// windows are counted outside quotations, where the stage looks for cues,
+// so a cue word that speakers use often in what they say stays one.
+func TestCueWordsOutsideQuotations(t *testing.T) {
+	corpus := tinyCorpus(t)
+	quoted := strings.Repeat("“We vowed to win, and we vowed to stay,” said Ann Cole. ", 4)
+	for _, text := range []string{
+		"Flood plan\n\nMayor Tom Reed vowed that crews would stay.\n\n" + quoted,
+		"Tax plan\n\nSenator Lea Park vowed that taxes would fall.\n\n" + quoted,
+	} {
+		at := func(s string) Span {
+			i := strings.Index(text, s)
+			start := len([]rune(text[:i]))
+			return Span{start, start + len([]rune(s))}
+		}
+		src := strings.Fields(text)[2] + " " + strings.Fields(text)[3] + " " + strings.Fields(text)[4]
+		content := text[strings.Index(text, "that"):strings.Index(text, ".\n")]
+		corpus = append(corpus, TrainExample{Text: text, Attributions: []GoldAttribution{
+			{Source: []Span{at(src)}, Cue: []Span{at("vowed")}, Content: []Span{at(content)}}}})
+	}
+	m := Train(corpus, TrainOptions{Epochs: 2, Bits: 14, Seed: 7}, nil)
+	if !m.isCueWord(uint32(newHash(1).s("vowed"))) {
+		t.Error(`"vowed", a cue in 2 of its 2 uses outside quotations and none of its 16 inside, anchors no window`)
+	}
+	if m.isCueWord(uint32(newHash(1).s("win"))) {
+		t.Error(`"win", never a cue, anchors windows`)
+	}
+}
