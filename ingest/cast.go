@@ -279,6 +279,9 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 			if t := c.appositive(p, r.e); t != "" {
 				e.addTitle(t)
 			}
+			if t := c.appositiveBefore(p, r.i); t != "" {
+				e.addTitle(t)
+			}
 		}
 		c.documentAround(p, r)
 	}
@@ -1371,6 +1374,38 @@ func (c *cast) appositive(p *para, e int) string {
 		}
 	}
 	return ""
+}
+
+// appositiveBefore returns the role of a noun phrase that opens the
+// sentence and stands in apposition before a person's name at toks[i]:
+// "An attorney for the witness, Jane Doe, said" gives "attorney for the
+// witness". The phrase opens with a determiner and has a role noun as
+// its head, so "In a letter to the judge, Jane Doe said" gives nothing.
+func (c *cast) appositiveBefore(p *para, i int) string {
+	toks := p.toks
+	if i < 3 || toks[i-1].text != "," {
+		return ""
+	}
+	s := sentenceStart(p, i)
+	if i-1-s > 10 || !(determiners[toks[s].lower] || indefinites[toks[s].lower]) || toks[s].is("this", "that", "these", "those") {
+		return ""
+	}
+	// the head: the last word before a preposition, or the last word
+	h := i - 2
+	for k := s + 1; k < i-1; k++ {
+		if toks[k].kind != tokWord {
+			return ""
+		}
+		if toks[k].is("for", "of", "to", "at", "with") {
+			h = k - 1
+			break
+		}
+	}
+	l := toks[h].lower
+	if toks[h].capital || toks[h].kind != tokWord || !(titleWords[l] || speakerTitles[l] || genderedNouns[l] != 0 || c.nounFile(l) == wnNounPerson) {
+		return ""
+	}
+	return c.d.src.str(toks[s+1].start, toks[i-2].end)
 }
 
 // campaignAfter registers "the Trump campaign", "Clinton's campaign",

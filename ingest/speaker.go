@@ -1281,6 +1281,9 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 				s /= 4 // a vice president is not "the president"
 			}
 		}
+		if det.kind == detIndefinite && slices.Contains(mods, "former") && !e.roles["former"] {
+			continue // "a former minister" is not the minister
+		}
 		if named != "" && !e.roles[named] {
 			s /= 4 // "a spokeswoman for Hillary Clinton" is not Trump's
 		}
@@ -1351,7 +1354,7 @@ var roleCanon = map[string]string{
 	"gov": "governor", "sen": "senator", "sens": "senator", "rep": "representative", "reps": "representative",
 	"congressman": "representative", "congresswoman": "representative", "pres": "president", "gen": "general",
 	"lt": "lieutenant", "col": "colonel", "sec": "secretary", "atty": "attorney", "lawyer": "attorney",
-	"counsel": "attorney", "dr": "doctor", "prof": "professor", "del": "delegate", "amb": "ambassador",
+	"counsel": "attorney", "justice": "judge", "dr": "doctor", "prof": "professor", "del": "delegate", "amb": "ambassador",
 	"spokesman": "spokesperson", "spokeswoman": "spokesperson", "chairman": "chair", "chairwoman": "chair",
 	"chairperson": "chair", "gop": "republican", "democrat": "democratic", "adviser": "advisor",
 	"dem": "democratic", "cmdr": "commander", "adm": "admiral", "sgt": "sergeant", "capt": "captain",

@@ -185,6 +185,33 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a role in apposition before the name",
+		doc: "The port deal\n" +
+			"The harbor board voted on Monday. An attorney for the board, Nina Brandt, said it would appeal. " +
+			"The board's attorney said the vote was final.\n",
+		want: map[string]resolved{
+			"The board's attorney": {"Nina Brandt", tPerson},
+		},
+	},
+	{
+		name: "a justice is a judge",
+		doc: "The port deal\n" +
+			"A state judge has blocked the port deal. State Supreme Court Justice Omar Haddad blocked it on Friday.\n",
+		want: map[string]resolved{
+			"A state judge": {"Omar Haddad", tPerson},
+		},
+	},
+	{
+		name: "a former minister is not the minister",
+		doc: "The port deal\n" +
+			"The minister of trade, Mr. Lars Berg, argues the deal is fair. " +
+			"Jon Moe, a former trade minister who is a critic of Mr. Berg, said: “It is not.” " +
+			"A former trade minister said it was not fair.\n",
+		want: map[string]resolved{
+			"A former trade minister": {"", tNobody},
+		},
+	},
+	{
 		name: "appositives and role nouns",
 		doc: "The governor and the port\n" +
 			"Lena Ortiz, a spokeswoman for the governor, said the governor would sign it. " +
