@@ -632,7 +632,7 @@ func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
 			}
 			// a name after the head opens a clause, which the venue
 			// leaves out: "a speech Holt gave"
-			if core > s && t.capital && !toks[core-1].capital && venueWords[toks[core-1].lower] != "" {
+			if core > s && t.capital && !toks[core-1].capital && venueWords[toks[core-1].lower] != "" && !hostWords[toks[core-1].lower] {
 				e = core
 				break
 			}

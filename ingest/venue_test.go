@@ -50,6 +50,7 @@ func TestVenues(t *testing.T) {
 		{"a diatribe", `Holt denounced the plan in an on-air diatribe.`, "an on-air diatribe", "statement"},
 		// the addressee of told
 		{"a host named with her role", `Holt told co-host Kim Park that he “honestly” did not know.`, "co-host Kim Park", "audience"},
+		{"a host's name is not a clause", `Holt told host Kim Park she was “wrong.”`, "host Kim Park", "audience"},
 		{"the addressee ends at the told clause", `Holt told the forum he was “totally against the war.”`, "the forum", "event"},
 		{"the addressee ends at never", `Holt told his staffers never to speak of the emails.`, "his staffers", "audience"},
 		// titles and names
