@@ -265,8 +265,16 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 			w /= 2
 		}
 		e := c.ents[r.ent]
-		if c.campaignAfter(p, r) || c.policeAfter(p, r) {
-			continue // "the Clinton campaign" names the campaign, not Clinton
+		if c.campaignAfter(p, r) {
+			// "the Clinton campaign" names the campaign, not Clinton, and
+			// publishes what "an ad from the Clinton campaign" is
+			cr := *r
+			cr.ent = c.campaignOf(r.ent)
+			c.documentAround(p, &cr)
+			continue
+		}
+		if c.policeAfter(p, r) {
+			continue
 		}
 		if r.n > r.i || e.kind == graph.SpeakerPerson && len(e.key) >= 2 {
 			e.weak = false
@@ -1411,23 +1419,33 @@ func (c *cast) appositiveBefore(p *para, i int) string {
 // campaignAfter registers "the Trump campaign", "Clinton's campaign",
 // "Clinton's team": an organisation of its own, owned by the candidate.
 func (c *cast) campaignAfter(p *para, r *nameRun) bool {
-	if c.ents[r.ent].kind != graph.SpeakerPerson || r.e >= len(p.toks) {
+	if c.ents[r.ent].kind != graph.SpeakerPerson {
 		return false
 	}
-	k := r.e
-	for k < len(p.toks) && k < r.e+2 && p.toks[k].kind == tokWord && !p.toks[k].capital && p.toks[k].is("presidential", "reelection", "re-election", "senate", "primary", "national", "own") {
-		k++
-	}
-	if k >= len(p.toks) {
-		return false
-	}
-	t := p.toks[k]
-	if t.capital || !t.is("campaign", "camp", "team") || t.is("team") && !r.poss {
+	k := campaignWordAfter(p.toks, r)
+	if k < 0 {
 		return false
 	}
 	id := c.campaignOf(r.ent)
-	c.mention(p.toks[r.i].start, t.end, id, wOther)
+	c.mention(p.toks[r.i].start, p.toks[k].end, id, wOther)
 	return true
+}
+
+// campaignWordAfter returns the index of the campaign noun that follows
+// the run r ("Trump's presidential campaign", "the Clinton camp"), or -1.
+func campaignWordAfter(toks []token, r *nameRun) int {
+	k := r.e
+	for k < len(toks) && k < r.e+2 && toks[k].kind == tokWord && !toks[k].capital && toks[k].is("presidential", "reelection", "re-election", "senate", "primary", "national", "own") {
+		k++
+	}
+	if k >= len(toks) {
+		return -1
+	}
+	t := toks[k]
+	if t.capital || !t.is("campaign", "camp", "team") || t.is("team") && !r.poss {
+		return -1
+	}
+	return k
 }
 
 // policeAfter registers "Tulsa police", "Charlotte-Mecklenburg police":

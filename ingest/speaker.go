@@ -1498,6 +1498,10 @@ func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
 			return -1
 		}
 		ref := c.name(p, r)
+		if ref.ent >= 0 && c.ents[ref.ent].kind == graph.SpeakerPerson && campaignWordAfter(toks, &r) >= 0 {
+			// "an ad from Jane Roe's campaign" is the campaign's
+			return c.campaignOf(ref.ent)
+		}
 		return ref.ent
 	}
 	return -1

@@ -194,6 +194,16 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a campaign's ad",
+		doc: "The port race\n" +
+			"Jane Roe and Tom Lee are running for mayor. A new ad from Jane Roe's reelection campaign says Lee sold the port. " +
+			"The ad then shows the empty docks.\n",
+		want: map[string]resolved{
+			"A new ad from Jane Roe's reelection campaign": {"Jane Roe's campaign", tDocument},
+			"The ad": {"Jane Roe's campaign", tDocument},
+		},
+	},
+	{
 		name: "a justice is a judge",
 		doc: "The port deal\n" +
 			"A state judge has blocked the port deal. State Supreme Court Justice Omar Haddad blocked it on Friday.\n",
