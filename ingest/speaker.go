@@ -175,6 +175,21 @@ func (c *cast) source(a *attr) speakerRef {
 			}
 		}
 	}
+	if ref.ent < 0 && ref.kind == graph.SpeakerGeneric && !c.namesIn(p.toks, i, e) {
+		// a name in apposition right after the source: "Another critic,
+		// Jane Roe, said"
+		if k := e; k+1 < len(p.toks) && p.toks[k].text == "," && c.capTok(p.toks[k+1]) {
+			n := k + 1
+			for n < len(p.toks) && n-k < 8 && p.toks[n].text != "," && p.toks[n].kind != tokQuote && !(p.toks[n].kind == tokWord && !p.toks[n].capital && !nameParticles[p.toks[n].lower]) {
+				n++
+			}
+			if n < len(p.toks) && p.toks[n].text == "," {
+				if r := c.nounPhrase(p, k+1, n); r.ent >= 0 && r.kind == graph.SpeakerPerson {
+					ref = r
+				}
+			}
+		}
+	}
 	if ref.ent >= 0 {
 		c.mention(p.toks[i].start, p.toks[e-1].end, ref.ent, wSpeaker)
 		c.lastSpeaker, c.lastSpoke = ref.ent, c.sentence(p.toks[i].start)

@@ -204,6 +204,14 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a name in apposition after the source",
+		doc: "The port deal\n" +
+			"Critics of the deal met on Monday. Another critic, Jane Roe, called it theft.\n",
+		want: map[string]resolved{
+			"Another critic": {"Jane Roe", tPerson},
+		},
+	},
+	{
 		name: "a justice is a judge",
 		doc: "The port deal\n" +
 			"A state judge has blocked the port deal. State Supreme Court Justice Omar Haddad blocked it on Friday.\n",
