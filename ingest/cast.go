@@ -390,7 +390,9 @@ func (c *cast) findRuns(runs []nameRun, pi, s0, s1, first int) []nameRun {
 		j := i + 1
 		for j < s1 && !toks[j-1].poss {
 			t := toks[j]
-			if c.capTok(t) && !(c.headline[pi] && c.headlineBreak(toks, i, j)) && !(orgHeads[toks[j-1].lower] && c.knownPerson(t)) {
+			// an initial that is also a word ("Julie A. Diaz") goes on
+			initial := t.kind == tokWord && isInitial(t.text) && j+1 < s1 && c.capTok(toks[j+1])
+			if (c.capTok(t) || initial) && !(c.headline[pi] && c.headlineBreak(toks, i, j)) && !(orgHeads[toks[j-1].lower] && c.knownPerson(t)) {
 				j++
 				continue
 			}

@@ -212,6 +212,14 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "an initial that is also a word",
+		doc: "The port deal\n" +
+			"“We are rooted here,” said Julie A. Diaz Moreno, a teacher.\n",
+		want: map[string]resolved{
+			"Julie A. Diaz Moreno": {"Julie A. Diaz Moreno", tPerson},
+		},
+	},
+	{
 		name: "a justice is a judge",
 		doc: "The port deal\n" +
 			"A state judge has blocked the port deal. State Supreme Court Justice Omar Haddad blocked it on Friday.\n",
