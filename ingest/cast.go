@@ -265,8 +265,16 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 			w /= 2
 		}
 		e := c.ents[r.ent]
-		if c.campaignAfter(p, r) || c.policeAfter(p, r) {
-			continue // "the Clinton campaign" names the campaign, not Clinton
+		if c.campaignAfter(p, r) {
+			// "the Clinton campaign" names the campaign, not Clinton, and
+			// publishes what "an ad from the Clinton campaign" is
+			cr := *r
+			cr.ent = c.campaignOf(r.ent)
+			c.documentAround(p, &cr)
+			continue
+		}
+		if c.policeAfter(p, r) {
+			continue
 		}
 		if r.n > r.i || e.kind == graph.SpeakerPerson && len(e.key) >= 2 {
 			e.weak = false
@@ -277,6 +285,9 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 				e.addTitle(t)
 			}
 			if t := c.appositive(p, r.e); t != "" {
+				e.addTitle(t)
+			}
+			if t := c.appositiveBefore(p, r.i); t != "" {
 				e.addTitle(t)
 			}
 		}
@@ -379,7 +390,9 @@ func (c *cast) findRuns(runs []nameRun, pi, s0, s1, first int) []nameRun {
 		j := i + 1
 		for j < s1 && !toks[j-1].poss {
 			t := toks[j]
-			if c.capTok(t) && !(c.headline[pi] && c.headlineBreak(toks, i, j)) && !(orgHeads[toks[j-1].lower] && c.knownPerson(t)) {
+			// an initial that is also a word ("Julie A. Diaz") goes on
+			initial := t.kind == tokWord && isInitial(t.text) && j+1 < s1 && c.capTok(toks[j+1])
+			if (c.capTok(t) || initial) && !(c.headline[pi] && c.headlineBreak(toks, i, j)) && !(orgHeads[toks[j-1].lower] && c.knownPerson(t)) {
 				j++
 				continue
 			}
@@ -1373,26 +1386,68 @@ func (c *cast) appositive(p *para, e int) string {
 	return ""
 }
 
+// appositiveBefore returns the role of a noun phrase that opens the
+// sentence and stands in apposition before a person's name at toks[i]:
+// "An attorney for the witness, Jane Doe, said" gives "attorney for the
+// witness". The phrase opens with a determiner and has a role noun as
+// its head, so "In a letter to the judge, Jane Doe said" gives nothing.
+func (c *cast) appositiveBefore(p *para, i int) string {
+	toks := p.toks
+	if i < 3 || toks[i-1].text != "," {
+		return ""
+	}
+	s := sentenceStart(p, i)
+	if i-1-s > 10 || !(determiners[toks[s].lower] || indefinites[toks[s].lower]) || toks[s].is("this", "that", "these", "those") {
+		return ""
+	}
+	// the head: the last word before a preposition, or the last word
+	h := i - 2
+	for k := s + 1; k < i-1; k++ {
+		if toks[k].kind != tokWord {
+			return ""
+		}
+		if toks[k].is("for", "of", "to", "at", "with") {
+			h = k - 1
+			break
+		}
+	}
+	l := toks[h].lower
+	if toks[h].capital || toks[h].kind != tokWord || !(titleWords[l] || speakerTitles[l] || genderedNouns[l] != 0 || c.nounFile(l) == wnNounPerson) {
+		return ""
+	}
+	return c.d.src.str(toks[s+1].start, toks[i-2].end)
+}
+
 // campaignAfter registers "the Trump campaign", "Clinton's campaign",
 // "Clinton's team": an organisation of its own, owned by the candidate.
 func (c *cast) campaignAfter(p *para, r *nameRun) bool {
-	if c.ents[r.ent].kind != graph.SpeakerPerson || r.e >= len(p.toks) {
+	if c.ents[r.ent].kind != graph.SpeakerPerson {
 		return false
 	}
-	k := r.e
-	for k < len(p.toks) && k < r.e+2 && p.toks[k].kind == tokWord && !p.toks[k].capital && p.toks[k].is("presidential", "reelection", "re-election", "senate", "primary", "national", "own") {
-		k++
-	}
-	if k >= len(p.toks) {
-		return false
-	}
-	t := p.toks[k]
-	if t.capital || !t.is("campaign", "camp", "team") || t.is("team") && !r.poss {
+	k := campaignWordAfter(p.toks, r)
+	if k < 0 {
 		return false
 	}
 	id := c.campaignOf(r.ent)
-	c.mention(p.toks[r.i].start, t.end, id, wOther)
+	c.mention(p.toks[r.i].start, p.toks[k].end, id, wOther)
 	return true
+}
+
+// campaignWordAfter returns the index of the campaign noun that follows
+// the run r ("Trump's presidential campaign", "the Clinton camp"), or -1.
+func campaignWordAfter(toks []token, r *nameRun) int {
+	k := r.e
+	for k < len(toks) && k < r.e+2 && toks[k].kind == tokWord && !toks[k].capital && toks[k].is("presidential", "reelection", "re-election", "senate", "primary", "national", "own") {
+		k++
+	}
+	if k >= len(toks) {
+		return -1
+	}
+	t := toks[k]
+	if t.capital || !t.is("campaign", "camp", "team") || t.is("team") && !r.poss {
+		return -1
+	}
+	return k
 }
 
 // policeAfter registers "Tulsa police", "Charlotte-Mecklenburg police":

@@ -175,6 +175,21 @@ func (c *cast) source(a *attr) speakerRef {
 			}
 		}
 	}
+	if ref.ent < 0 && ref.kind == graph.SpeakerGeneric && !c.namesIn(p.toks, i, e) {
+		// a name in apposition right after the source: "Another critic,
+		// Jane Roe, said"
+		if k := e; k+1 < len(p.toks) && p.toks[k].text == "," && c.capTok(p.toks[k+1]) {
+			n := k + 1
+			for n < len(p.toks) && n-k < 8 && p.toks[n].text != "," && p.toks[n].kind != tokQuote && !(p.toks[n].kind == tokWord && !p.toks[n].capital && !nameParticles[p.toks[n].lower]) {
+				n++
+			}
+			if n < len(p.toks) && p.toks[n].text == "," {
+				if r := c.nounPhrase(p, k+1, n); r.ent >= 0 && r.kind == graph.SpeakerPerson {
+					ref = r
+				}
+			}
+		}
+	}
 	if ref.ent >= 0 {
 		c.mention(p.toks[i].start, p.toks[e-1].end, ref.ent, wSpeaker)
 		c.lastSpeaker, c.lastSpoke = ref.ent, c.sentence(p.toks[i].start)
@@ -1281,6 +1296,9 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 				s /= 4 // a vice president is not "the president"
 			}
 		}
+		if det.kind == detIndefinite && slices.Contains(mods, "former") && !e.roles["former"] {
+			continue // "a former minister" is not the minister
+		}
 		if named != "" && !e.roles[named] {
 			s /= 4 // "a spokeswoman for Hillary Clinton" is not Trump's
 		}
@@ -1351,7 +1369,7 @@ var roleCanon = map[string]string{
 	"gov": "governor", "sen": "senator", "sens": "senator", "rep": "representative", "reps": "representative",
 	"congressman": "representative", "congresswoman": "representative", "pres": "president", "gen": "general",
 	"lt": "lieutenant", "col": "colonel", "sec": "secretary", "atty": "attorney", "lawyer": "attorney",
-	"counsel": "attorney", "dr": "doctor", "prof": "professor", "del": "delegate", "amb": "ambassador",
+	"counsel": "attorney", "justice": "judge", "dr": "doctor", "prof": "professor", "del": "delegate", "amb": "ambassador",
 	"spokesman": "spokesperson", "spokeswoman": "spokesperson", "chairman": "chair", "chairwoman": "chair",
 	"chairperson": "chair", "gop": "republican", "democrat": "democratic", "adviser": "advisor",
 	"dem": "democratic", "cmdr": "commander", "adm": "admiral", "sgt": "sergeant", "capt": "captain",
@@ -1495,6 +1513,10 @@ func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
 			return -1
 		}
 		ref := c.name(p, r)
+		if ref.ent >= 0 && c.ents[ref.ent].kind == graph.SpeakerPerson && campaignWordAfter(toks, &r) >= 0 {
+			// "an ad from Jane Roe's campaign" is the campaign's
+			return c.campaignOf(ref.ent)
+		}
 		return ref.ent
 	}
 	return -1

@@ -185,6 +185,59 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a role in apposition before the name",
+		doc: "The port deal\n" +
+			"The harbor board voted on Monday. An attorney for the board, Nina Brandt, said it would appeal. " +
+			"The board's attorney said the vote was final.\n",
+		want: map[string]resolved{
+			"The board's attorney": {"Nina Brandt", tPerson},
+		},
+	},
+	{
+		name: "a campaign's ad",
+		doc: "The port race\n" +
+			"Jane Roe and Tom Lee are running for mayor. A new ad from Jane Roe's reelection campaign says Lee sold the port. " +
+			"The ad then shows the empty docks.\n",
+		want: map[string]resolved{
+			"A new ad from Jane Roe's reelection campaign": {"Jane Roe's campaign", tDocument},
+			"The ad": {"Jane Roe's campaign", tDocument},
+		},
+	},
+	{
+		name: "a name in apposition after the source",
+		doc: "The port deal\n" +
+			"Critics of the deal met on Monday. Another critic, Jane Roe, called it theft.\n",
+		want: map[string]resolved{
+			"Another critic": {"Jane Roe", tPerson},
+		},
+	},
+	{
+		name: "an initial that is also a word",
+		doc: "The port deal\n" +
+			"“We are rooted here,” said Julie A. Diaz Moreno, a teacher.\n",
+		want: map[string]resolved{
+			"Julie A. Diaz Moreno": {"Julie A. Diaz Moreno", tPerson},
+		},
+	},
+	{
+		name: "a justice is a judge",
+		doc: "The port deal\n" +
+			"A state judge has blocked the port deal. State Supreme Court Justice Omar Haddad blocked it on Friday.\n",
+		want: map[string]resolved{
+			"A state judge": {"Omar Haddad", tPerson},
+		},
+	},
+	{
+		name: "a former minister is not the minister",
+		doc: "The port deal\n" +
+			"The minister of trade, Mr. Lars Berg, argues the deal is fair. " +
+			"Jon Moe, a former trade minister who is a critic of Mr. Berg, said: “It is not.” " +
+			"A former trade minister said it was not fair.\n",
+		want: map[string]resolved{
+			"A former trade minister": {"", tNobody},
+		},
+	},
+	{
 		name: "appositives and role nouns",
 		doc: "The governor and the port\n" +
 			"Lena Ortiz, a spokeswoman for the governor, said the governor would sign it. " +

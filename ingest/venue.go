@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/graphd/graphd/graph"
 )
@@ -35,10 +36,10 @@ var venueWords = func() map[string]string {
 			ceremony ceremonies convention gathering address interview interviews remarks appearance
 			stop stops trail gaggle dinner breakfast lunch luncheon gala fundraiser fundraisers panel
 			discussion roundtable tour cookout talks town-hall commencement vigil protest march
-			festival celebration briefing hearing meeting dedication memorial funeral testimony call`,
+			festival celebration briefing hearing meeting dedication memorial funeral testimony call gig`,
 		graph.VenueStatement: `statement statements release releases letter letters email emails e-mail memo memos
 			memorandum report filing filings motion ruling brief notice announcement spokesman
-			spokeswoman spokesperson spokesmen representative note`,
+			spokeswoman spokesperson spokesmen representative note missive diatribe tirade rant`,
 		graph.VenueSocial:    `tweet tweets retweet twitter facebook instagram snapchat post posts`,
 		graph.VenueBroadcast: `show shows program programme broadcast broadcasts episode ad ads radio television tv segment commercial`,
 		graph.VenuePrint:     `book books memoir column op-ed essay article editorial newspaper magazine`,
@@ -69,8 +70,23 @@ var publishVerbs = set(`issue issues issued issuing release releases released re
 	published publishing put unleash unleashed deliver delivers delivered delivering give gives gave giving
 	air aired airs run ran runs`)
 
+// objectVerbs report by naming what they are about, not by a clause, so
+// an adjunct past their object is theirs: "called the plan a fraud during
+// the debate", "likened the bill to theft in an interview".
+var objectVerbs = set(`call calls called calling describe describes described describing label labels labeled
+	labelled labeling dub dubs dubbed dubbing brand brands branded branding liken likens likened likening
+	compare compares compared comparing accuse accuses accused accusing thank thanks thanked thanking
+	cite cites cited citing mention mentions mentioned mentioning attack attacks attacked attacking
+	defend defends defended defending deny denies denied denying denounce denounces denounced denouncing
+	condemn condemns condemned condemning mock mocks mocked mocking endorse endorses endorsed endorsing
+	reject rejects rejected rejecting note notes noted noting`)
+
 // tellVerbs take their audience as object: "told reporters".
 var tellVerbs = set(`tell tells told telling`)
+
+// hostWords stand before the name of the one a speaker talked to: "told
+// co-host Kim Park".
+var hostWords = set(`host co-host anchor co-anchor moderator interviewer correspondent`)
 
 // askVerbs take an audience as object when it is a group: "asked the crowd
 // to welcome", "urged Congress to".
@@ -88,7 +104,7 @@ var toVerbs = set(`speak speaks spoke speaking talk talks talked talking say say
 var timeWords = set(`monday tuesday wednesday thursday friday saturday sunday today yesterday tonight tomorrow
 	morning afternoon evening night week weekend month year last this next earlier later recently
 	january february march april may june july august september october november december
-	jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m day days`)
+	jan feb mar apr jun jul aug sep sept oct nov dec a.m p.m day days early late overnight`)
 
 // venueStop are words a venue phrase never runs over.
 var venueStop = set(`that and but as when before after while because if who which whose where whether said says
@@ -134,6 +150,59 @@ func (d *doc) findVenues() {
 	for _, a := range d.atts {
 		find(a)
 	}
+	// a cue that goes on with the speech act of an earlier one in its
+	// sentence takes its venue: "told KTV that …, but he said"
+	for i, a := range d.atts {
+		if a.venue != nil || a.cue == nil {
+			continue
+		}
+		if b := d.sameActBefore(i); b != nil {
+			a.venue = b.venue
+		}
+	}
+}
+
+// sameActBefore returns the attribution with a venue whose cue stands
+// earlier in the sentence of d.atts[i], when d.atts[i]'s source is a
+// pronoun that follows "and" or "but" right before it: the same speaker
+// going on in a coordinated clause.
+func (d *doc) sameActBefore(i int) *attr {
+	a := d.atts[i]
+	if a.src == nil || a.src.End > a.cue.Start {
+		return nil
+	}
+	pi := d.paraAt(a.cue.Start)
+	if pi < 0 {
+		return nil
+	}
+	p := &d.paras[pi]
+	si, se := tokRange(p, a.src.Start, a.src.End)
+	if se != si+1 || si < 1 || !isPronounTok(p.toks[si]) || !p.toks[si-1].is("and", "but") {
+		return nil
+	}
+	s0 := 0
+	for _, s := range p.sents {
+		if si >= s[0] && si < s[1] {
+			s0 = s[0]
+			break
+		}
+	}
+	for j := i - 1; j >= 0; j-- {
+		b := d.atts[j]
+		if b.cue == nil || b.cue.Start >= a.src.Start {
+			continue
+		}
+		if d.paraAt(b.cue.Start) != pi {
+			break
+		}
+		if bi, _ := tokRange(p, b.cue.Start, b.cue.End); bi < s0 {
+			break
+		}
+		if b.venue != nil {
+			return b
+		}
+	}
+	return nil
 }
 
 // venueOf finds the venue of a from its cue.
@@ -178,6 +247,14 @@ func (d *doc) venueOf(a *attr) *Venue {
 	}
 	if srcEnd > ce {
 		c.offer(d.venueAdjuncts(p, srcEnd, s1))
+		// an outlet the source writes for, when the source ran over it:
+		// wrote Kim Park for the Valley Courier
+		si, _ := tokRange(p, a.src.Start, a.src.End)
+		for m := si + 1; m < srcEnd && c.v == nil; m++ {
+			if toks[m].is("for") {
+				c.offer(d.venueAdjuncts(p, m, s1))
+			}
+		}
 		// past an appositive, which the source may hold: said Kim, the
 		// party's leader, in a statement
 		if c.v == nil {
@@ -192,7 +269,7 @@ func (d *doc) venueOf(a *attr) *Venue {
 	// a stance takes its object first: "attacked her opponent as a fraud
 	// during the debate", "blasted Clinton Wednesday on The Laura Ingraham
 	// Show"
-	if c.v == nil && cueKind(a.cue) == CueStance {
+	if c.v == nil && (cueKind(a.cue) == CueStance || objectVerbs[toks[ci].lower]) {
 		c.offer(d.venuePastObject(p, ce, s1))
 	}
 	// a medium put out just before the cue: "issued a statement calling"
@@ -201,10 +278,103 @@ func (d *doc) venueOf(a *attr) *Venue {
 			c.offer(d.venueAfterVerb(p, k, ci))
 		}
 	}
+	// a participle or a second verb of the source's clause takes the venue
+	// of its main verb: "spoke to a gathering of farmers, promising",
+	// "appeared on KTV and began by saying", "told the group, adding"
+	if c.v == nil && a.src != nil && a.src.End <= a.cue.Start {
+		c.offer(d.venueOfMainVerb(p, a, s0, ci))
+	}
 	// before the cue, when nothing is said after it: a fronted adjunct or
 	// an appositive participle
 	if c.v == nil {
 		c.offer(d.venueBefore(p, s0, ci))
+	}
+	// the occasion a relative clause holding the cue hangs on: "since the
+	// debate, when Holt said", "his appearance on KTV, in which he said"
+	if c.v == nil {
+		c.offer(d.venueAntecedent(p, s0, ci))
+	}
+	return c.v
+}
+
+// venueAntecedent reads the venue in the noun phrase a relative clause
+// holding the cue at toks[ci] refers to: the phrase before ", when",
+// ", where" or ", in which" opening that clause.
+func (d *doc) venueAntecedent(p *para, s0, ci int) *Venue {
+	toks := p.toks
+	for k := ci - 1; k > s0 && k >= ci-14; k-- {
+		if toks[k].text != "," || k+1 >= ci {
+			continue
+		}
+		n := toks[k+1]
+		rel := n.is("when", "where") || n.is("in", "at", "during", "on") && k+2 < ci && toks[k+2].is("which")
+		if !rel {
+			continue
+		}
+		// the antecedent runs back from the comma to a preposition or a
+		// verb that opens it
+		j := k - 1
+		for j > s0 && k-j < 10 && toks[j].kind == tokWord && !venueStop[toks[j].lower] &&
+			!toks[j-1].is("since", "after", "before", "during", "at", "in", "on", "upon", "from", "to", "of", "following") {
+			j--
+		}
+		if j <= s0 || toks[j].kind != tokWord {
+			return nil
+		}
+		prep := ""
+		if pj := toks[j-1]; pj.is("at", "in", "on", "during") {
+			prep = pj.lower
+		}
+		if v := d.venueNP(p, j, k, prep); v != nil && v.Kind != graph.VenuePlace && v.Kind != graph.VenueAudience {
+			return v
+		}
+		return nil
+	}
+	return nil
+}
+
+// clauseAdverbs may stand between a subject and its verb, or between a
+// comma or "and" and a second verb: "then", "also", "later".
+var clauseAdverbs = set(`then also later again still quickly repeatedly once never first finally immediately promptly
+	swiftly publicly privately previously recently already`)
+
+// venueOfMainVerb reads the venue of the main verb of the clause whose
+// subject is a's source, when a's cue is a participle after a comma or a
+// verb after "and" in that clause ("Holt spoke at a rally, saying …").
+// The main verb is the first word after the source; what it says is read
+// up to the cue.
+func (d *doc) venueOfMainVerb(p *para, a *attr, s0, ci int) *Venue {
+	toks := p.toks
+	si, se := tokRange(p, a.src.Start, a.src.End)
+	if si >= se || si < s0 || se >= ci {
+		return nil
+	}
+	// the cue follows a comma or "and", past adverbs
+	k := ci - 1
+	for k > se && toks[k].kind == tokWord && clauseAdverbs[toks[k].lower] {
+		k--
+	}
+	// or directly a participle after the main verb's object: "unleashed
+	// a series of tweets saying"
+	ing := strings.HasSuffix(toks[ci].lower, "ing") && k == ci-1
+	if k <= se || !(toks[k].text == "," || toks[k].is("and") || ing) {
+		return nil
+	}
+	m := se
+	for m < ci && (toks[m].text == "," || toks[m].text == ")" || toks[m].kind == tokWord && (clauseAdverbs[toks[m].lower] || toks[m].is("has", "have", "had", "is", "was", "were", "are", "will", "would"))) {
+		m++
+	}
+	if ing {
+		k = ci
+	}
+	if m >= k || toks[m].kind != tokWord || toks[m].capital {
+		return nil
+	}
+	var c venueCandidate
+	c.offer(d.venueAfterVerb(p, m, k))
+	c.offer(d.venueAdjuncts(p, m+1, k))
+	if c.v == nil {
+		c.offer(d.venuePastObject(p, m+1, k))
 	}
 	return c.v
 }
@@ -279,6 +449,15 @@ func (d *doc) audience(p *para, i, s1 int, told bool) *Venue {
 		return nil
 	}
 	e := venuePhraseEnd(toks, i, s1)
+	// the addressee ends where what was told begins: "told the forum he
+	// was", "told his staff never to", "told reporters to"
+	for k := i + 1; k < e; k++ {
+		if toks[k].kind == tokWord && !toks[k].capital && (toks[k].is("he", "she", "they", "we", "i", "it", "never", "not", "to") ||
+			toks[k].is("you") && k > i+1) {
+			e = k
+			break
+		}
+	}
 	for e > i && (timeWords[toks[e-1].lower] || toks[e-1].is("on", "in", "at", "this", "last")) {
 		e--
 	}
@@ -289,9 +468,9 @@ func (d *doc) audience(p *para, i, s1 int, told bool) *Venue {
 		return v
 	}
 	// a named addressee: an outlet or a person
-	if t.capital || determiners[t.lower] && i+1 < e && toks[i+1].capital {
+	if t.capital || (determiners[t.lower] || hostWords[t.lower]) && i+1 < e && toks[i+1].capital {
 		s := i
-		for s < e && determiners[toks[s].lower] && !toks[s].capital {
+		for s < e && (determiners[toks[s].lower] || hostWords[toks[s].lower]) && !toks[s].capital {
 			s++
 		}
 		m := s
@@ -365,6 +544,15 @@ func venuePhraseEnd(toks []token, i, s1 int) int {
 // known outlet or a show's title, and after "in" a place may do.
 func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
 	toks := p.toks
+	if i < s1 && toks[i].kind == tokQuote && prep == "on" && titleCase(d.r[d.segs[toks[i].quote].start:d.segs[toks[i].quote].end]) {
+		// a show's title: on “Meet the Press”
+		q := d.segs[toks[i].quote]
+		end := q.end
+		for end > q.start && strings.ContainsRune(",.", d.r[end-1]) {
+			end--
+		}
+		return &Venue{Name: strings.TrimRight(string(d.r[q.start:q.end]), ",. "), Kind: graph.VenueBroadcast, Start: q.start, End: end}
+	}
 	e := venuePhraseEnd(toks, i, s1)
 	if e <= i {
 		return nil
@@ -381,7 +569,8 @@ func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
 		break
 	}
 	s := i
-	for s < e && toks[s].kind == tokWord && timeWords[toks[s].lower] && !toks[s].poss {
+	for s < e && toks[s].kind == tokWord && timeWords[toks[s].lower] && !toks[s].poss &&
+		!(toks[s].capital && s+1 < e && toks[s+1].capital && toks[s+1].kind == tokWord && !timeWords[toks[s+1].lower]) {
 		s++
 	}
 	if s >= e || toks[s].is("to", "in", "at", "on", "for", "with", "of", "about", "over", "by", "from", "during", "via", "through", "before", "after") {
@@ -394,7 +583,8 @@ func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
 			e = k + 1
 			break
 		}
-		if k > s && t.kind == tokWord && !t.capital && strings.HasSuffix(t.lower, "ing") && len(t.lower) > 5 && venueWords[t.lower] == "" && !timeWords[t.lower] {
+		if k > s && t.kind == tokWord && !t.capital && strings.HasSuffix(t.lower, "ing") && len(t.lower) > 5 && venueWords[t.lower] == "" && !timeWords[t.lower] &&
+			!(k+1 < e && toks[k+1].kind == tokWord && !toks[k+1].capital && venueWords[toks[k+1].lower] != "") {
 			e = k
 			break
 		}
@@ -440,13 +630,19 @@ func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
 			if t.kind != tokWord && !(t.kind == tokPunct && t.text == "-") {
 				break
 			}
+			// a name after the head opens a clause, which the venue
+			// leaves out: "a speech Holt gave"
+			if core > s && t.capital && !toks[core-1].capital && venueWords[toks[core-1].lower] != "" && !hostWords[toks[core-1].lower] {
+				e = core
+				break
+			}
 			core++
 		}
 		h := core - 1
 		for h > s && toks[h].kind == tokWord && (timeWords[toks[h].lower] || isYear(toks[h].lower)) && !toks[h].poss {
 			h--
 		}
-		if t := toks[h]; t.kind == tokWord && !(t.capital && h > s) {
+		if t := toks[h]; t.kind == tokWord && (!t.capital || h == s || properName(toks, i, s, h)) {
 			if vk := venueWords[t.lower]; vk != "" && !(vk == graph.VenueAudience && prep != "to" && prep != "before" && prep != "") {
 				kind, name, head = vk, t.lower, h
 				// the kind of a compound: a Facebook post, a radio program
@@ -463,11 +659,16 @@ func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
 		if prep != "in" && prep != "for" {
 			return nil
 		}
-		for k := s; k < e; k++ {
+		// a named room or building: in the Oval Office
+		p0 := s
+		if prep == "in" && toks[s].is("the") && !toks[s].capital && s+2 < e {
+			p0++
+		}
+		for k := p0; k < e; k++ {
 			if toks[k].kind == tokPunct && toks[k].text == "," && k > s {
 				continue
 			}
-			if !toks[k].capital || toks[k].kind != tokWord || timeWords[toks[k].lower] || commonCapitalized[toks[k].lower] {
+			if !toks[k].capital || toks[k].kind != tokWord || timeWords[toks[k].lower] && !(k+1 < e && toks[k+1].capital) || commonCapitalized[toks[k].lower] {
 				return nil
 			}
 		}
@@ -508,6 +709,36 @@ func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
 		}
 	}
 	return &Venue{Name: name, Kind: kind, Start: toks[s].start, End: end}
+}
+
+// properName reports whether toks[s:h+1] is a name in title case, past a
+// leading determiner: "The Morning Hour Show", "the Valley Forum"; not in
+// a headline, where the word before the phrase at toks[i] is capitalized
+// too.
+func properName(toks []token, i, s, h int) bool {
+	if i > 0 && toks[i-1].capital {
+		return false
+	}
+	if determiners[toks[s].lower] {
+		s++
+	}
+	for k := s; k <= h; k++ {
+		if !toks[k].capital || toks[k].kind != tokWord {
+			return false
+		}
+	}
+	return s < h
+}
+
+// titleCase reports whether the text opens with a capital letter, past
+// quotation marks: the title of a show, not a scare-quoted word.
+func titleCase(r []rune) bool {
+	for _, c := range r {
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
+			return unicode.IsUpper(c) || unicode.IsDigit(c)
+		}
+	}
+	return false
 }
 
 // wroteBefore reports whether a writing verb stands in the four words

@@ -38,6 +38,33 @@ func TestVenues(t *testing.T) {
 		{"a time is no venue", `“The bill is dead,” Holt said on Monday.`, "", ""},
 		{"a private addressee is none", `“The bill is dead,” Holt told him.`, "", ""},
 		{"the content's venue is not the statement's", `Holt said that Ruiz “will speak at a rally in Dayton.”`, "", ""},
+		// the cue is a participle or a second verb of the speaker's clause
+		{"a participle takes the main verb's", `Holt spoke to a gathering of farm leaders, promising that “the rules will go.”`, "a gathering of farm leaders", "event"},
+		{"a second verb takes the main verb's", `Holt then appeared on MSNBC on Tuesday and began by saying he would “never” vote for the bill.`, "MSNBC", "broadcast"},
+		{"a participle right after the object", `Holt unleashed a series of tweets early Friday saying that Ruiz had lied.`, "a series of tweets", "social"},
+		{"a participle after a comma", `“The bill is dead,” Holt said in a statement, adding that “it will not pass.”`, "a statement", "statement"},
+		{"a pronoun goes on after but", `Holt told KTV that the tape was unclear, but he said it was “a start.”`, "KTV", "audience"},
+		// past the object of a verb that names what it is about
+		{"a call past its object", `Holt called the plan “a fraud” during a campaign stop.`, "a campaign stop", "event"},
+		{"a note past its object", `Holt noted the rule in the interview last week.`, "the interview", "event"},
+		{"a diatribe", `Holt denounced the plan in an on-air diatribe.`, "an on-air diatribe", "statement"},
+		// the addressee of told
+		{"a host named with her role", `Holt told co-host Kim Park that he “honestly” did not know.`, "co-host Kim Park", "audience"},
+		{"a host's name is not a clause", `Holt told host Kim Park she was “wrong.”`, "host Kim Park", "audience"},
+		{"the addressee ends at the told clause", `Holt told the forum he was “totally against the war.”`, "the forum", "event"},
+		{"the addressee ends at never", `Holt told his staffers never to speak of the emails.`, "his staffers", "audience"},
+		// titles and names
+		{"a fronted show title", `On “Meet the Press,” Holt said: “The bill is dead.”`, "Meet the Press", "broadcast"},
+		{"a scare-quoted word is no title", `Holt blamed the shootings on “sickos” and said so again.`, "", ""},
+		{"a show named in title case", `Holt blasted Ruiz as a “disgrace” Wednesday on The Morning Hour Show.`, "The Morning Hour Show", "broadcast"},
+		{"a headline is no show name", `Holt Blasts Bridge Plan As A ‘Disgrace’ At Ruiz’s Initial Briefing.`, "", ""},
+		{"a participle before the head", `At a recent fundraising gig in Dayton, Holt called the plan “a fraud.”`, "a recent fundraising gig in Dayton", "event"},
+		{"a clause after the head", `The bill is dead, according to a speech Holt delivered at the college.`, "a speech", "event"},
+		{"an outlet inside the source", `“The bump is small,” wrote Kim Park for Morning Consult.`, "Morning Consult", "other"},
+		{"a named room", `“The bill is dead,” Holt said in the Oval Office.`, "the Oval Office", "place"},
+		// the occasion a relative clause hangs on
+		{"since the debate, when", `Ruiz has been in the news since Monday night’s debate, when Holt cited her remarks as “vile.”`, "night’s debate", "event"},
+		{"an appearance, in which", `Critics seized upon Holt’s KTV appearance, in which he said he was “skeptical” of the plan.`, "Holt’s KTV appearance", "event"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -47,7 +74,9 @@ func TestVenues(t *testing.T) {
 			if len(as) == 0 {
 				t.Fatalf("no attribution in %q", tt.text)
 			}
-			v := as[0].Venue
+			// the last attribution: a participle or a second cue follows
+			// the one it goes on from
+			v := as[len(as)-1].Venue
 			got, kind := "", ""
 			if v != nil {
 				got, kind = string(r[v.Start:v.End]), v.Kind
