@@ -128,6 +128,11 @@ func (c *venueCandidate) offer(v *Venue) {
 	}
 }
 
+// mediumKinds are the kinds of venue that are outlets and platforms.
+var mediumKinds = map[string]bool{
+	graph.VenuePrint: true, graph.VenueOnline: true, graph.VenueBroadcast: true, graph.VenueSocial: true,
+}
+
 // findVenues sets the venue of every attribution that has a cue and none
 // yet; a continuation keeps its statement's.
 func (d *doc) findVenues() {
@@ -158,6 +163,17 @@ func (d *doc) findVenues() {
 		}
 		if b := d.sameActBefore(i); b != nil {
 			a.venue = b.venue
+		}
+	}
+	// a medium that speaks is the source, not where it was said: an outlet
+	// that is the source itself, or opens it ("according to Politico",
+	// "according to a New York Times/CBS News poll"), is no venue; an
+	// outlet further inside the source stays ("wrote Kim Park for Morning
+	// Consult"), and so does an occasion ("according to a speech she
+	// delivered")
+	for _, a := range d.atts {
+		if v := a.venue; v != nil && a.src != nil && v.Start == a.src.Start && mediumKinds[v.Kind] {
+			a.venue = nil
 		}
 	}
 }

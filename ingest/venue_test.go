@@ -62,6 +62,9 @@ func TestVenues(t *testing.T) {
 		{"a clause after the head", `The bill is dead, according to a speech Holt delivered at the college.`, "a speech", "event"},
 		{"an outlet inside the source", `“The bump is small,” wrote Kim Park for Morning Consult.`, "Morning Consult", "other"},
 		{"a named room", `“The bill is dead,” Holt said in the Oval Office.`, "the Oval Office", "place"},
+		// an outlet that is the source is not where it was said
+		{"an outlet as the source", `The bridge will close in May, according to The Washington Post.`, "", ""},
+		{"an outlet opening the source", `The bridge will close in May, according to a Washington Post survey of city engineers.`, "", ""},
 		// the occasion a relative clause hangs on
 		{"since the debate, when", `Ruiz has been in the news since Monday night’s debate, when Holt cited her remarks as “vile.”`, "night’s debate", "event"},
 		{"an appearance, in which", `Critics seized upon Holt’s KTV appearance, in which he said he was “skeptical” of the plan.`, "Holt’s KTV appearance", "event"},
