@@ -116,16 +116,7 @@ func BulkLoad(ctx context.Context, dir string, o BulkOptions, fill func(*Store) 
 	if err != nil {
 		return fmt.Errorf("bulk load: %w", err)
 	}
-	if err := fill(staging); err != nil {
-		b.abandon(staging)
-		return err
-	}
-	if err := ctx.Err(); err != nil {
-		b.abandon(staging)
-		return err
-	}
-	b.step(StepStaged)
-	return b.complete(ctx, staging, old)
+	return b.fillAndSwap(ctx, staging, old, fill)
 }
 
 // ReindexBeside reindexes the store at dir into a new store: it copies
@@ -163,6 +154,13 @@ func ReindexBeside(ctx context.Context, dir string, o BulkOptions, fill func(*St
 	}
 	staging.resetCaches()
 	b.step(StepCopied)
+	return b.fillAndSwap(ctx, staging, old, fill)
+}
+
+// fillAndSwap has fill write the staging store, then streams it into the
+// new store and swaps that in for old; an error of fill, or ctx done
+// after it, abandons the staging store and leaves dir as it was.
+func (b *build) fillAndSwap(ctx context.Context, staging, old *Store, fill func(*Store) error) error {
 	if err := fill(staging); err != nil {
 		b.abandon(staging)
 		return err

@@ -360,19 +360,27 @@ func TestNATSWorkerKilled(t *testing.T) {
 	}
 }
 
-// redeliveries is how many times the workers' consumer gave an article
-// again: its deliveries less the articles it delivered.
-func redeliveries(t *testing.T, url string) uint64 {
+// jetStream connects to the NATS server at url for the rest of the test
+// and opens JetStream on the connection.
+func jetStream(t *testing.T, url string) jetstream.JetStream {
 	t.Helper()
 	nc, err := nats.Connect(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer nc.Close()
+	t.Cleanup(nc.Close)
 	js, err := jetstream.New(nc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return js
+}
+
+// redeliveries is how many times the workers' consumer gave an article
+// again: its deliveries less the articles it delivered.
+func redeliveries(t *testing.T, url string) uint64 {
+	t.Helper()
+	js := jetStream(t, url)
 	c, err := js.Consumer(t.Context(), "GRAPHD_ARTICLES", "graphd-workers")
 	if err != nil {
 		t.Fatal(err)
@@ -486,15 +494,8 @@ func TestNATSClusterLeaderKilled(t *testing.T) {
 // replicas.
 func waitForCluster(t *testing.T, ctx context.Context, url string) {
 	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := jetStream(t, url)
+	var err error
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
 	for {
