@@ -68,11 +68,7 @@ func BenchmarkIngestTrain(b *testing.B) {
 				s.Close()
 				b.StartTimer()
 			}
-			n := float64(len(texts) * b.N)
-			b.ReportMetric(n/b.Elapsed().Seconds(), "articles/s")
-			b.ReportMetric(float64(cpu.Microseconds())/1000/n, "cpu-ms/article")
-			b.ReportMetric(float64(wcpu.Microseconds())/1000/n, "writer-cpu-ms/article")
-			reportHits(b, ws)
+			reportRates(b, len(texts)*b.N, cpu, wcpu, ws)
 		})
 	}
 }
@@ -123,11 +119,7 @@ func BenchmarkWriteTrain(b *testing.B) {
 		s.Close()
 		b.StartTimer()
 	}
-	n := float64(len(prepared) * b.N)
-	b.ReportMetric(n/b.Elapsed().Seconds(), "articles/s")
-	b.ReportMetric(float64(cpu.Microseconds())/1000/n, "cpu-ms/article")
-	b.ReportMetric(float64(wcpu.Microseconds())/1000/n, "writer-cpu-ms/article")
-	reportHits(b, ws)
+	reportRates(b, len(prepared)*b.N, cpu, wcpu, ws)
 }
 
 // BenchmarkIngestGrowth ingests generated articles into a copy of a store
@@ -177,6 +169,17 @@ func BenchmarkIngestGrowth(b *testing.B) {
 			reportHits(b, s.WriteStats())
 		})
 	}
+}
+
+// reportRates reports the articles a second of a run that wrote
+// articles, the process's and the writer's CPU time an article, and
+// reportHits's figures.
+func reportRates(b *testing.B, articles int, cpu, writer time.Duration, ws graph.WriteStats) {
+	n := float64(articles)
+	b.ReportMetric(n/b.Elapsed().Seconds(), "articles/s")
+	b.ReportMetric(float64(cpu.Microseconds())/1000/n, "cpu-ms/article")
+	b.ReportMetric(float64(writer.Microseconds())/1000/n, "writer-cpu-ms/article")
+	reportHits(b, ws)
 }
 
 // reportHits reports the hit rates of the writer's caches, the share of
