@@ -3,11 +3,8 @@ package schema
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"expvar"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"slices"
 	"strconv"
@@ -88,16 +85,7 @@ func BenchmarkIngested(b *testing.B) {
 		for _, q := range queries {
 			name := q.name + "/" + mode
 			b.Run(name, func(b *testing.B) {
-				body, _ := json.Marshal(Request{Query: q.query})
-				run := func() {
-					r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-					r.Header.Set("Content-Type", "application/json")
-					w := httptest.NewRecorder()
-					s.ServeHTTP(w, r)
-					if w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
-						b.Fatalf("status %d: %s", w.Code, w.Body)
-					}
-				}
+				run := queryRunner(b, s, q.query)
 				run()
 				var stored atomic.Int64
 				var wg sync.WaitGroup
