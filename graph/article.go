@@ -440,11 +440,11 @@ func (w *writer) putQuotes(a *articleRec, p *Prepared) error {
 // occurrence prepares the occurrence of a quotation in article a, finding
 // or creating its speaker and venue. The grouper writes it.
 func (w *writer) occurrence(id uuid.UUID, a articleRec, in QuoteInput) (*occRec, error) {
-	o := &occRec{
-		ID: id, ArticleID: a.ID, OutletID: a.OutletID, OutletNum: w.outlet.num, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
+	o := &occRec{ID: id, attribution: attribution{
+		ArticleID: a.ID, OutletID: a.OutletID, OutletNum: w.outlet.num, Text: in.Text, Kind: in.Kind, Spans: in.Spans,
 		Cue: in.Cue, CueSpan: in.CueSpan, CueKind: storedCueKind(in.CueKind), Mention: in.Mention, MentionSpan: in.MentionSpan,
 		Confidence: in.Confidence, Published: a.Published,
-	}
+	}}
 	var err error
 	if in.Speaker != nil {
 		var created bool

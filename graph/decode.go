@@ -348,40 +348,6 @@ func (r *quoteRec) field(s *scanner, k []byte) bool {
 	switch string(k) {
 	case "id":
 		return s.uuidField(&r.ID)
-	case "article":
-		return s.uuidField(&r.ArticleID)
-	case "speaker":
-		return s.uuidField(&r.SpeakerID)
-	case "venue":
-		return s.uuidField(&r.VenueID)
-	case "outlet":
-		return s.uuidField(&r.OutletID)
-	case "speakerNum":
-		return s.uint32Field(&r.SpeakerNum)
-	case "venueNum":
-		return s.uint32Field(&r.VenueNum)
-	case "outletNum":
-		return s.uint32Field(&r.OutletNum)
-	case "text":
-		return s.stringField(&r.Text)
-	case "kind":
-		return s.stringField(&r.Kind)
-	case "spans":
-		return s.spans(&r.Spans)
-	case "cue":
-		return s.stringField(&r.Cue)
-	case "cueSpan":
-		return s.spanPtr(&r.CueSpan)
-	case "cueKind":
-		return s.stringField(&r.CueKind)
-	case "mention":
-		return s.stringField(&r.Mention)
-	case "mentionSpan":
-		return s.spanPtr(&r.MentionSpan)
-	case "confidence":
-		return s.float(&r.Confidence)
-	case "published":
-		return s.timeField(&r.Published)
 	case "first":
 		return s.uuidField(&r.First)
 	case "canon":
@@ -393,7 +359,7 @@ func (r *quoteRec) field(s *scanner, k []byte) bool {
 	case "speakers":
 		return s.uuids(&r.Speakers)
 	}
-	return false
+	return r.attribution.field(s, k)
 }
 
 func (r *occRec) field(s *scanner, k []byte) bool {
@@ -402,6 +368,16 @@ func (r *occRec) field(s *scanner, k []byte) bool {
 		return s.uuidField(&r.ID)
 	case "quote":
 		return s.uuidField(&r.QuoteID)
+	case "match":
+		return s.stringField(&r.Match)
+	case "score":
+		return s.float(&r.Score)
+	}
+	return r.attribution.field(s, k)
+}
+
+func (r *attribution) field(s *scanner, k []byte) bool {
+	switch string(k) {
 	case "article":
 		return s.uuidField(&r.ArticleID)
 	case "speaker":
@@ -436,10 +412,6 @@ func (r *occRec) field(s *scanner, k []byte) bool {
 		return s.float(&r.Confidence)
 	case "published":
 		return s.timeField(&r.Published)
-	case "match":
-		return s.stringField(&r.Match)
-	case "score":
-		return s.float(&r.Score)
 	}
 	return false
 }

@@ -35,12 +35,22 @@ func TestDecodeFast(t *testing.T) {
 	texts := []string{"We will \"never\" give up.\nLine\ttwo \\ / é 🕊", "", "a\u2028b", "\x01", "bad \xff byte", "<b>&amp;</b>"}
 	for _, text := range texts {
 		for _, v := range []any{
-			quoteRec{ID: uuid.New(), ArticleID: uuid.New(), SpeakerID: uuid.New(), SpeakerNum: 7, Text: text, Kind: KindDirect,
-				Spans: []Span{{1, 2}, {3, 40}}, Cue: "said", CueSpan: &Span{5, 9}, Mention: text, Confidence: 0.85,
-				Published: at, First: uuid.New(), Canon: uuid.New(), Count: 3, Conflict: true, Speakers: []uuid.UUID{uuid.New(), uuid.New()}},
-			quoteRec{ID: uuid.New(), Text: text, Confidence: 1e-7},
-			occRec{ID: uuid.New(), QuoteID: uuid.New(), Text: text, Kind: KindIndirect, Confidence: 1, Published: at.In(time.FixedZone("x", 3600)),
-				MentionSpan: &Span{0, 1}, Match: similar.Paraphrase, Score: 0.733},
+			quoteRec{
+				ID: uuid.New(), First: uuid.New(), Canon: uuid.New(), Count: 3, Conflict: true, Speakers: []uuid.UUID{uuid.New(), uuid.New()},
+				attribution: attribution{
+					ArticleID: uuid.New(), SpeakerID: uuid.New(), SpeakerNum: 7, Text: text, Kind: KindDirect,
+					Spans: []Span{{1, 2}, {3, 40}}, Cue: "said", CueSpan: &Span{5, 9}, Mention: text,
+					Confidence: 0.85, Published: at,
+				},
+			},
+			quoteRec{ID: uuid.New(), attribution: attribution{Text: text, Confidence: 1e-7}},
+			occRec{
+				ID: uuid.New(), QuoteID: uuid.New(), Match: similar.Paraphrase, Score: 0.733,
+				attribution: attribution{
+					Text: text, Kind: KindIndirect, Confidence: 1, Published: at.In(time.FixedZone("x", 3600)),
+					MentionSpan: &Span{0, 1},
+				},
+			},
 			articleRec{ID: uuid.New(), Key: text, URL: "https://x.test/?a=1&b=<2>", Title: text, Outlet: "Wire", OutletID: uuid.New(),
 				Published: at, Hash: "ab", TextLen: 12, Ingested: at, Sketch: []uint32{0, 1, 4294967295}, Quotes: 4,
 				Copy: &copyRec{Original: uuid.New(), Score: 0.5, Shared: 3, Overlap: 0.25}},
@@ -77,8 +87,8 @@ func TestDecodeFast(t *testing.T) {
 // Whatever the fast decoder accepts, encoding/json reads alike.
 func FuzzDecodeFast(f *testing.F) {
 	for _, v := range []any{
-		quoteRec{ID: uuid.New(), Text: "a \"b\"", Spans: []Span{{1, 2}}, CueSpan: &Span{3, 4}, Published: time.Now().UTC(), Speakers: []uuid.UUID{uuid.New()}},
-		occRec{ID: uuid.New(), Text: "x", Match: similar.Exact, Score: 0.5},
+		quoteRec{ID: uuid.New(), Speakers: []uuid.UUID{uuid.New()}, attribution: attribution{Text: "a \"b\"", Spans: []Span{{1, 2}}, CueSpan: &Span{3, 4}, Published: time.Now().UTC()}},
+		occRec{ID: uuid.New(), Match: similar.Exact, Score: 0.5, attribution: attribution{Text: "x"}},
 		articleRec{ID: uuid.New(), Sketch: []uint32{1, 2}, Copy: &copyRec{Original: uuid.New()}},
 	} {
 		b, _ := encodeRecord(v)
@@ -97,12 +107,22 @@ func TestWireRecords(t *testing.T) {
 	at := time.Date(2025, 2, 17, 9, 30, 0, 123456789, time.UTC)
 	for _, text := range []string{"We will \"never\" give up.\nLine\ttwo \\ / é 🕊", "", "a\u2028b", "\x01"} {
 		for _, v := range []any{
-			&quoteRec{ID: uuid.New(), ArticleID: uuid.New(), SpeakerID: uuid.New(), VenueID: uuid.New(), OutletID: uuid.New(), SpeakerNum: 7, VenueNum: 1 << 20, OutletNum: 3,
-				Text: text, Kind: KindDirect, Spans: []Span{{1, 2}, {3, 40}}, Cue: "said", CueSpan: &Span{5, 9}, Mention: text, MentionSpan: &Span{0, 0},
-				Confidence: 0.85, Published: at, First: uuid.New(), Canon: uuid.New(), Count: 3, Conflict: true, Speakers: []uuid.UUID{uuid.New(), uuid.New()}},
-			&quoteRec{ID: uuid.New(), Text: text, Confidence: 1e-7, First: gid1, Canon: gid1, Published: time.Date(1901, 1, 1, 0, 0, 0, 0, time.UTC)},
-			&occRec{ID: uuid.New(), QuoteID: uuid.New(), Text: text, Kind: KindIndirect, Confidence: 1, Published: at,
-				MentionSpan: &Span{0, 1}, Match: similar.Paraphrase, Score: 0.733},
+			&quoteRec{
+				ID: uuid.New(), First: uuid.New(), Canon: uuid.New(), Count: 3, Conflict: true, Speakers: []uuid.UUID{uuid.New(), uuid.New()},
+				attribution: attribution{
+					ArticleID: uuid.New(), SpeakerID: uuid.New(), VenueID: uuid.New(), OutletID: uuid.New(),
+					SpeakerNum: 7, VenueNum: 1 << 20, OutletNum: 3, Text: text, Kind: KindDirect,
+					Spans: []Span{{1, 2}, {3, 40}}, Cue: "said", CueSpan: &Span{5, 9}, Mention: text,
+					MentionSpan: &Span{0, 0}, Confidence: 0.85, Published: at,
+				},
+			},
+			&quoteRec{ID: uuid.New(), First: gid1, Canon: gid1, attribution: attribution{Text: text, Confidence: 1e-7, Published: time.Date(1901, 1, 1, 0, 0, 0, 0, time.UTC)}},
+			&occRec{
+				ID: uuid.New(), QuoteID: uuid.New(), Match: similar.Paraphrase, Score: 0.733,
+				attribution: attribution{
+					Text: text, Kind: KindIndirect, Confidence: 1, Published: at, MentionSpan: &Span{0, 1},
+				},
+			},
 			&occRec{ID: uuid.New()},
 		} {
 			b, err := encodeRecord(v)

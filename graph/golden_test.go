@@ -102,7 +102,7 @@ var (
 // TestGoldenKeys pins one key of every kind.
 func TestGoldenKeys(t *testing.T) {
 	sfx := [key.SuffixLen]byte(key.Suffix(gday, gid2))
-	occ := occRec{ID: gid3, QuoteID: gid2, ArticleID: gid1, SpeakerID: gid3}
+	occ := occRec{ID: gid3, QuoteID: gid2, attribution: attribution{ArticleID: gid1, SpeakerID: gid3}}
 	occEntries := occIndex(occ)
 	lines := [][2]string{
 		{"meta version", hx(key.Version())},
@@ -178,11 +178,13 @@ func TestGoldenValues(t *testing.T) {
 	}
 	span := &Span{Start: 3, End: 9}
 	quote := quoteRec{
-		ID: gid2, ArticleID: gid1, SpeakerID: gid3, VenueID: gid1, OutletID: gid2,
-		SpeakerNum: 7, VenueNum: 300, OutletNum: 1, Text: "The talks are \"over\" <now> & then.", Kind: KindPartial,
-		Spans: []Span{{1, 5}, {8, 20}}, Cue: "told", CueSpan: span, Mention: "he", MentionSpan: span,
-		Confidence: 0.8125, Published: gday, First: gid3, Canon: gid3, Count: 2, Conflict: true,
-		Speakers: []uuid.UUID{gid3, gid1},
+		ID: gid2, First: gid3, Canon: gid3, Count: 2, Conflict: true, Speakers: []uuid.UUID{gid3, gid1},
+		attribution: attribution{
+			ArticleID: gid1, SpeakerID: gid3, VenueID: gid1, OutletID: gid2, SpeakerNum: 7, VenueNum: 300,
+			OutletNum: 1, Text: "The talks are \"over\" <now> & then.", Kind: KindPartial,
+			Spans: []Span{{1, 5}, {8, 20}}, Cue: "told", CueSpan: span, Mention: "he", MentionSpan: span,
+			Confidence: 0.8125, Published: gday,
+		},
 	}
 	rec := func(v any) string {
 		b, err := encodeRecord(v)
@@ -196,7 +198,7 @@ func TestGoldenValues(t *testing.T) {
 	block := []posting{
 		{suffix: [key.SuffixLen]byte(key.Suffix(day("2024-01-01"), gid1)), val: encodeFacts(quote, length, pos["talks"])},
 		{suffix: [key.SuffixLen]byte(key.Suffix(gday, gid2)), val: encodeFacts(quote, length, []int{0, 4, 70})},
-		{suffix: [key.SuffixLen]byte(key.Suffix(time.Time{}, gid3)), val: encodeFacts(quoteRec{Kind: KindIndirect}, 1, []int{0})},
+		{suffix: [key.SuffixLen]byte(key.Suffix(time.Time{}, gid3)), val: encodeFacts(quoteRec{attribution: attribution{Kind: KindIndirect}}, 1, []int{0})},
 	}
 	// A segment of two words, their postings in one block.
 	segment := map[string]string{}
@@ -228,14 +230,16 @@ func TestGoldenValues(t *testing.T) {
 		})},
 		{"article bare", rec(articleRec{ID: gid1, Key: "sha256:00", Hash: "00", Ingested: gday})},
 		{"quote", rec(quote)},
-		{"quote bare", rec(quoteRec{ID: gid2, ArticleID: gid1, Text: "x", Kind: KindDirect, First: gid1, Canon: gid1, Count: 1})},
+		{"quote bare", rec(quoteRec{ID: gid2, First: gid1, Canon: gid1, Count: 1, attribution: attribution{ArticleID: gid1, Text: "x", Kind: KindDirect}})},
 		{"occurrence", rec(occRec{
-			ID: gid3, QuoteID: gid2, ArticleID: gid1, SpeakerID: gid3, VenueID: gid1, OutletID: gid2,
-			SpeakerNum: 7, VenueNum: 300, OutletNum: 1, Text: "The talks are over.", Kind: KindDirect,
-			Spans: []Span{{1, 5}}, Cue: "said", CueSpan: span, Mention: "Peskov", MentionSpan: span,
-			Confidence: 0.9, Published: gday, Match: similar.Paraphrase, Score: 0.612,
+			ID: gid3, QuoteID: gid2, Match: similar.Paraphrase, Score: 0.612,
+			attribution: attribution{
+				ArticleID: gid1, SpeakerID: gid3, VenueID: gid1, OutletID: gid2, SpeakerNum: 7, VenueNum: 300,
+				OutletNum: 1, Text: "The talks are over.", Kind: KindDirect, Spans: []Span{{1, 5}}, Cue: "said",
+				CueSpan: span, Mention: "Peskov", MentionSpan: span, Confidence: 0.9, Published: gday,
+			},
 		})},
-		{"occurrence bare", rec(occRec{ID: gid3, QuoteID: gid2, ArticleID: gid1, Text: "x", Kind: KindIndirect, Match: similar.First, Score: 1})},
+		{"occurrence bare", rec(occRec{ID: gid3, QuoteID: gid2, Match: similar.First, Score: 1, attribution: attribution{ArticleID: gid1, Text: "x", Kind: KindIndirect}})},
 		{"speaker", rec(speakerRec{
 			ID: gid3, Num: 9, Name: "Sergei Lavrov", Aliases: []string{"Lavrov"}, Titles: []string{"Foreign Minister"},
 			Roles:  []roleRec{{Title: "Foreign Minister", Org: "Russia", From: day("2024-01-01"), To: gday}, {Title: "envoy"}},
@@ -263,7 +267,7 @@ func TestGoldenValues(t *testing.T) {
 			dropping: []uint64{0x0305, 0x0306},
 		}).encode())},
 		{"match postings", hx(appendPosting(appendPosting(nil, occRec{ID: gid1, QuoteID: gid2}), occRec{ID: gid3, QuoteID: gid2}))},
-		{"occurrence by quote", hx(occIndex(occRec{ID: gid3, QuoteID: gid2, ArticleID: gid1, SpeakerID: gid3})[0].v)},
+		{"occurrence by quote", hx(occIndex(occRec{ID: gid3, QuoteID: gid2, attribution: attribution{ArticleID: gid1, SpeakerID: gid3}})[0].v)},
 		{"quote by article", hx(quoteIndex(quote)[0].v)},
 		{"count", hx(uint64Bytes(1234567))},
 		{"date", hx(key.DateBytes(key.Date(gday)))},

@@ -602,6 +602,21 @@ func earlier(a, b occRec) int {
 	return bytes.Compare(a.ID[:], b.ID[:])
 }
 
+// statement is the record of quote id printed by sorted (its printings,
+// earliest first), with the text of canon among them: the attribution
+// of the first printing, and the first few distinct speaker records.
+func statement(id uuid.UUID, sorted []occRec, canon occRec, conflict bool) quoteRec {
+	first := sorted[0]
+	q := quoteRec{ID: id, attribution: first.attribution, First: first.ID, Canon: canon.ID, Count: len(sorted), Conflict: conflict}
+	q.Text = canon.Text
+	for _, o := range sorted {
+		if o.SpeakerID != uuid.Nil && !slices.Contains(q.Speakers, o.SpeakerID) && len(q.Speakers) < maxQuoteSpeakers {
+			q.Speakers = append(q.Speakers, o.SpeakerID)
+		}
+	}
+	return q
+}
+
 // rewriteQuote derives quote q from its occurrences now, after it had old,
 // and rewrites its record and index entries; with none left it deletes q.
 func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
@@ -638,20 +653,7 @@ func (w *writer) rewriteQuote(q *quoteRec, old, now []occRec) error {
 	if err != nil {
 		return err
 	}
-	var speakers []uuid.UUID
-	for _, o := range sorted {
-		if o.SpeakerID != uuid.Nil && !slices.Contains(speakers, o.SpeakerID) && len(speakers) < maxQuoteSpeakers {
-			speakers = append(speakers, o.SpeakerID)
-		}
-	}
-	*q = quoteRec{
-		ID: q.ID, ArticleID: first.ArticleID, SpeakerID: first.SpeakerID, VenueID: first.VenueID,
-		OutletID: first.OutletID, SpeakerNum: first.SpeakerNum, VenueNum: first.VenueNum, OutletNum: first.OutletNum,
-		Text: canon.Text, Kind: first.Kind, Spans: first.Spans, Cue: first.Cue, CueSpan: first.CueSpan, CueKind: first.CueKind,
-		Mention: first.Mention, MentionSpan: first.MentionSpan, Confidence: first.Confidence,
-		Published: first.Published, First: first.ID, Canon: canon.ID, Count: len(now), Conflict: conflict,
-		Speakers: speakers,
-	}
+	*q = statement(q.ID, sorted, canon, conflict)
 	if err := store(w.txn, key.KindQuote, q.ID, q); err != nil {
 		return err
 	}

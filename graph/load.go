@@ -518,12 +518,11 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 				return err
 			}
 		}
-		recs[i] = occRec{
-			ID: id, QuoteID: q.ID, ArticleID: o.ArticleID, SpeakerID: sp, VenueID: o.VenueID, OutletID: a.rec.OutletID,
+		recs[i] = occRec{ID: id, QuoteID: q.ID, Match: o.Match, Score: o.Score, attribution: attribution{
+			ArticleID: o.ArticleID, SpeakerID: sp, VenueID: o.VenueID, OutletID: a.rec.OutletID,
 			OutletNum: a.outletNum, Text: o.Text, Kind: o.Kind, Spans: o.Spans, Cue: o.Cue, CueSpan: o.CueSpan,
 			CueKind: storedCueKind(o.CueKind), Mention: o.Mention, MentionSpan: o.MentionSpan, Confidence: o.Confidence, Published: a.rec.Published,
-			Match: o.Match, Score: o.Score,
-		}
+		}}
 		if sp != uuid.Nil {
 			recs[i].SpeakerNum = l.speakers[sp].num
 		}
@@ -531,25 +530,11 @@ func (l *Loader) Statement(q Quote, occs []Occurrence) error {
 	}
 	sorted := slices.Clone(recs)
 	slices.SortFunc(sorted, earlier)
-	first := sorted[0]
 	ci := slices.IndexFunc(sorted, func(o occRec) bool { return o.Text == q.Text })
 	if ci < 0 {
 		return fail("its text is the text of none of its printings")
 	}
-	var speakers []uuid.UUID
-	for _, o := range sorted {
-		if o.SpeakerID != uuid.Nil && !slices.Contains(speakers, o.SpeakerID) && len(speakers) < maxQuoteSpeakers {
-			speakers = append(speakers, o.SpeakerID)
-		}
-	}
-	r := quoteRec{
-		ID: q.ID, ArticleID: first.ArticleID, SpeakerID: first.SpeakerID, VenueID: first.VenueID,
-		OutletID: first.OutletID, SpeakerNum: first.SpeakerNum, VenueNum: first.VenueNum, OutletNum: first.OutletNum,
-		Text: sorted[ci].Text, Kind: first.Kind, Spans: first.Spans, Cue: first.Cue, CueSpan: first.CueSpan, CueKind: first.CueKind,
-		Mention: first.Mention, MentionSpan: first.MentionSpan, Confidence: first.Confidence,
-		Published: first.Published, First: first.ID, Canon: sorted[ci].ID, Count: len(recs), Conflict: q.Conflict,
-		Speakers: speakers,
-	}
+	r := statement(q.ID, sorted, sorted[ci], q.Conflict)
 	l.quotes[q.ID] = true
 	for _, o := range recs {
 		l.occs[o.ID] = true

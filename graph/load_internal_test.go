@@ -37,7 +37,7 @@ func TestLoadUnfinished(t *testing.T) {
 // diff would have it.
 func TestOccurrenceViewSameText(t *testing.T) {
 	for _, text := range []string{"We will never give up.", "  Two  spaces\tand a tab ", "—", "Ça va, l'été?", "x"} {
-		o := occRec{Text: text, Kind: KindDirect}
+		o := occRec{attribution: attribution{Text: text, Kind: KindDirect}}
 		got := occurrenceView(text, o, "", uuid.Nil, true)
 		want := got
 		want.Similarity, want.Fidelity = similar.Fidelity(text, text)

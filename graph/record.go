@@ -44,43 +44,14 @@ type copyRec struct {
 	Overlap  float64   `json:"overlap"`
 }
 
-// quoteRec is a statement. The fields from ArticleID to Confidence are
-// those of its first occurrence, Text that of its canonical one.
-type quoteRec struct {
-	ID        uuid.UUID `json:"id"`
+// attribution holds what a printing of a quotation says and where: the
+// fields an occurrence record shares with its quote record.
+type attribution struct {
 	ArticleID uuid.UUID `json:"article"`
 	SpeakerID uuid.UUID `json:"speaker,omitzero"` // a speaker record, maybe merged into another
 	VenueID   uuid.UUID `json:"venue,omitzero"`
 	OutletID  uuid.UUID `json:"outlet,omitzero"`
 	// The numbers of the speaker, venue and outlet, for the word index.
-	SpeakerNum  uint32      `json:"speakerNum,omitempty"`
-	VenueNum    uint32      `json:"venueNum,omitempty"`
-	OutletNum   uint32      `json:"outletNum,omitempty"`
-	Text        string      `json:"text"`
-	Kind        string      `json:"kind"`
-	Spans       []Span      `json:"spans,omitempty"`
-	Cue         string      `json:"cue,omitempty"`
-	CueSpan     *Span       `json:"cueSpan,omitempty"`
-	CueKind     string      `json:"cueKind,omitempty"` // "" speech, or CueStance
-	Mention     string      `json:"mention,omitempty"`
-	MentionSpan *Span       `json:"mentionSpan,omitempty"`
-	Confidence  float64     `json:"confidence"`
-	Published   time.Time   `json:"published,omitzero"` // first seen
-	First       uuid.UUID   `json:"first"`              // first occurrence
-	Canon       uuid.UUID   `json:"canon"`              // occurrence with the canonical text
-	Count       int         `json:"count"`              // occurrences
-	Conflict    bool        `json:"conflict,omitempty"`
-	Speakers    []uuid.UUID `json:"speakers,omitempty"` // the first few distinct speaker records of its printings
-}
-
-// occRec is one printing of a quote in one article.
-type occRec struct {
-	ID          uuid.UUID `json:"id"`
-	QuoteID     uuid.UUID `json:"quote"`
-	ArticleID   uuid.UUID `json:"article"`
-	SpeakerID   uuid.UUID `json:"speaker,omitzero"`
-	VenueID     uuid.UUID `json:"venue,omitzero"`
-	OutletID    uuid.UUID `json:"outlet,omitzero"`
 	SpeakerNum  uint32    `json:"speakerNum,omitempty"`
 	VenueNum    uint32    `json:"venueNum,omitempty"`
 	OutletNum   uint32    `json:"outletNum,omitempty"`
@@ -93,9 +64,28 @@ type occRec struct {
 	Mention     string    `json:"mention,omitempty"`
 	MentionSpan *Span     `json:"mentionSpan,omitempty"`
 	Confidence  float64   `json:"confidence"`
-	Published   time.Time `json:"published,omitzero"` // the article's
-	Match       string    `json:"match"`
-	Score       float64   `json:"score"` // of the match that joined it
+	Published   time.Time `json:"published,omitzero"` // the article's; a quote's: first seen
+}
+
+// quoteRec is a statement. Its attribution is that of its first
+// occurrence, but for Text, that of its canonical one.
+type quoteRec struct {
+	ID uuid.UUID `json:"id"`
+	attribution
+	First    uuid.UUID   `json:"first"` // first occurrence
+	Canon    uuid.UUID   `json:"canon"` // occurrence with the canonical text
+	Count    int         `json:"count"` // occurrences
+	Conflict bool        `json:"conflict,omitempty"`
+	Speakers []uuid.UUID `json:"speakers,omitempty"` // the first few distinct speaker records of its printings
+}
+
+// occRec is one printing of a quote in one article.
+type occRec struct {
+	ID      uuid.UUID `json:"id"`
+	QuoteID uuid.UUID `json:"quote"`
+	attribution
+	Match string  `json:"match"`
+	Score float64 `json:"score"` // of the match that joined it
 }
 
 // speakerRec is one name of a person as articles print it. Records that

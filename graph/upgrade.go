@@ -250,12 +250,7 @@ func firstPrinting(q *quoteRec) (occRec, error) {
 	if err != nil {
 		return occRec{}, err
 	}
-	o := occRec{
-		ID: id, QuoteID: q.ID, ArticleID: q.ArticleID, SpeakerID: q.SpeakerID, VenueID: q.VenueID, OutletID: q.OutletID,
-		SpeakerNum: q.SpeakerNum, VenueNum: q.VenueNum, OutletNum: q.OutletNum, Text: q.Text, Kind: q.Kind,
-		Spans: q.Spans, Cue: q.Cue, CueSpan: q.CueSpan, Mention: q.Mention, MentionSpan: q.MentionSpan,
-		Confidence: q.Confidence, Published: q.Published, Match: similar.First, Score: 1,
-	}
+	o := occRec{ID: id, QuoteID: q.ID, attribution: q.attribution, Match: similar.First, Score: 1}
 	q.First, q.Canon, q.Count = id, id, 1
 	if q.SpeakerID != uuid.Nil {
 		q.Speakers = []uuid.UUID{q.SpeakerID}

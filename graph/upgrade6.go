@@ -63,7 +63,7 @@ func (s *Store) recordsFrom5() (nq, no int, err error) {
 		for _, mk := range similar.MatchKeys(o.Text) {
 			matches[mk] = newestPostings(matches[mk], o)
 		}
-		byQuote[o.QuoteID] = append(byQuote[o.QuoteID], occRec{ID: o.ID, ArticleID: o.ArticleID})
+		byQuote[o.QuoteID] = append(byQuote[o.QuoteID], occRec{ID: o.ID, attribution: attribution{ArticleID: o.ArticleID}})
 		no++
 		return put(k, encodeOcc(&o))
 	})

@@ -120,23 +120,7 @@ func encodeOcc(o *occRec) []byte {
 	b := wireBuf{wireVersion}
 	b.id(wID, o.ID)
 	b.id(wQuote, o.QuoteID)
-	b.id(wArticle, o.ArticleID)
-	b.id(wSpeaker, o.SpeakerID)
-	b.id(wVenue, o.VenueID)
-	b.id(wOutlet, o.OutletID)
-	b.uint(wSpeakerNum, uint64(o.SpeakerNum))
-	b.uint(wVenueNum, uint64(o.VenueNum))
-	b.uint(wOutletNum, uint64(o.OutletNum))
-	b.str(wText, o.Text)
-	b.str(wKind, o.Kind)
-	b.spans(wSpans, o.Spans...)
-	b.str(wCue, o.Cue)
-	b.span(wCueSpan, o.CueSpan)
-	b.str(wCueKind, o.CueKind)
-	b.str(wMention, o.Mention)
-	b.span(wMentionSpan, o.MentionSpan)
-	b.float(wConfidence, o.Confidence)
-	b.date(wPublished, o.Published)
+	b.attribution(&o.attribution)
 	b.str(wMatch, o.Match)
 	b.float(wScore, o.Score)
 	return b
@@ -145,23 +129,7 @@ func encodeOcc(o *occRec) []byte {
 func encodeQuote(q *quoteRec) []byte {
 	b := wireBuf{wireVersion}
 	b.id(wID, q.ID)
-	b.id(wArticle, q.ArticleID)
-	b.id(wSpeaker, q.SpeakerID)
-	b.id(wVenue, q.VenueID)
-	b.id(wOutlet, q.OutletID)
-	b.uint(wSpeakerNum, uint64(q.SpeakerNum))
-	b.uint(wVenueNum, uint64(q.VenueNum))
-	b.uint(wOutletNum, uint64(q.OutletNum))
-	b.str(wText, q.Text)
-	b.str(wKind, q.Kind)
-	b.spans(wSpans, q.Spans...)
-	b.str(wCue, q.Cue)
-	b.span(wCueSpan, q.CueSpan)
-	b.str(wCueKind, q.CueKind)
-	b.str(wMention, q.Mention)
-	b.span(wMentionSpan, q.MentionSpan)
-	b.float(wConfidence, q.Confidence)
-	b.date(wPublished, q.Published)
+	b.attribution(&q.attribution)
 	b.id(wFirst, q.First)
 	if q.Canon != q.First {
 		b.id(wCanon, q.Canon) // absent: the first printing's text is canonical
@@ -174,6 +142,26 @@ func encodeQuote(q *quoteRec) []byte {
 		b.id(wSpeakers, sp)
 	}
 	return b
+}
+
+func (b *wireBuf) attribution(a *attribution) {
+	b.id(wArticle, a.ArticleID)
+	b.id(wSpeaker, a.SpeakerID)
+	b.id(wVenue, a.VenueID)
+	b.id(wOutlet, a.OutletID)
+	b.uint(wSpeakerNum, uint64(a.SpeakerNum))
+	b.uint(wVenueNum, uint64(a.VenueNum))
+	b.uint(wOutletNum, uint64(a.OutletNum))
+	b.str(wText, a.Text)
+	b.str(wKind, a.Kind)
+	b.spans(wSpans, a.Spans...)
+	b.str(wCue, a.Cue)
+	b.span(wCueSpan, a.CueSpan)
+	b.str(wCueKind, a.CueKind)
+	b.str(wMention, a.Mention)
+	b.span(wMentionSpan, a.MentionSpan)
+	b.float(wConfidence, a.Confidence)
+	b.date(wPublished, a.Published)
 }
 
 // wireReader reads the fields of a binary record.
@@ -278,44 +266,12 @@ func decodeOcc(b []byte, o *occRec) error {
 			o.ID = r.id(data)
 		case wQuote:
 			o.QuoteID = r.id(data)
-		case wArticle:
-			o.ArticleID = r.id(data)
-		case wSpeaker:
-			o.SpeakerID = r.id(data)
-		case wVenue:
-			o.VenueID = r.id(data)
-		case wOutlet:
-			o.OutletID = r.id(data)
-		case wSpeakerNum:
-			o.SpeakerNum = uint32(v)
-		case wVenueNum:
-			o.VenueNum = uint32(v)
-		case wOutletNum:
-			o.OutletNum = uint32(v)
-		case wText:
-			o.Text = string(data)
-		case wKind:
-			o.Kind = string(data)
-		case wSpans:
-			o.Spans = r.spans(data)
-		case wCue:
-			o.Cue = string(data)
-		case wCueSpan:
-			o.CueSpan = r.span(data)
-		case wCueKind:
-			o.CueKind = string(data)
-		case wMention:
-			o.Mention = string(data)
-		case wMentionSpan:
-			o.MentionSpan = r.span(data)
-		case wConfidence:
-			o.Confidence = math.Float64frombits(v)
-		case wPublished:
-			o.Published = r.date(data)
 		case wMatch:
 			o.Match = string(data)
 		case wScore:
 			o.Score = math.Float64frombits(v)
+		default:
+			r.attribution(&o.attribution, n, data, v)
 		}
 	}
 	if r.err {
@@ -336,40 +292,6 @@ func decodeQuote(b []byte, q *quoteRec) error {
 		switch n {
 		case wID:
 			q.ID = r.id(data)
-		case wArticle:
-			q.ArticleID = r.id(data)
-		case wSpeaker:
-			q.SpeakerID = r.id(data)
-		case wVenue:
-			q.VenueID = r.id(data)
-		case wOutlet:
-			q.OutletID = r.id(data)
-		case wSpeakerNum:
-			q.SpeakerNum = uint32(v)
-		case wVenueNum:
-			q.VenueNum = uint32(v)
-		case wOutletNum:
-			q.OutletNum = uint32(v)
-		case wText:
-			q.Text = string(data)
-		case wKind:
-			q.Kind = string(data)
-		case wSpans:
-			q.Spans = r.spans(data)
-		case wCue:
-			q.Cue = string(data)
-		case wCueSpan:
-			q.CueSpan = r.span(data)
-		case wCueKind:
-			q.CueKind = string(data)
-		case wMention:
-			q.Mention = string(data)
-		case wMentionSpan:
-			q.MentionSpan = r.span(data)
-		case wConfidence:
-			q.Confidence = math.Float64frombits(v)
-		case wPublished:
-			q.Published = r.date(data)
 		case wFirst:
 			q.First = r.id(data)
 		case wCanon:
@@ -380,6 +302,8 @@ func decodeQuote(b []byte, q *quoteRec) error {
 			q.Conflict = v != 0
 		case wSpeakers:
 			q.Speakers = append(q.Speakers, r.id(data))
+		default:
+			r.attribution(&q.attribution, n, data, v)
 		}
 	}
 	if !canon {
@@ -389,4 +313,45 @@ func decodeQuote(b []byte, q *quoteRec) error {
 		return errWire
 	}
 	return nil
+}
+
+// attribution reads field n into a, if it is one of an attribution's;
+// others are skipped.
+func (r *wireReader) attribution(a *attribution, n protowire.Number, data []byte, v uint64) {
+	switch n {
+	case wArticle:
+		a.ArticleID = r.id(data)
+	case wSpeaker:
+		a.SpeakerID = r.id(data)
+	case wVenue:
+		a.VenueID = r.id(data)
+	case wOutlet:
+		a.OutletID = r.id(data)
+	case wSpeakerNum:
+		a.SpeakerNum = uint32(v)
+	case wVenueNum:
+		a.VenueNum = uint32(v)
+	case wOutletNum:
+		a.OutletNum = uint32(v)
+	case wText:
+		a.Text = string(data)
+	case wKind:
+		a.Kind = string(data)
+	case wSpans:
+		a.Spans = r.spans(data)
+	case wCue:
+		a.Cue = string(data)
+	case wCueSpan:
+		a.CueSpan = r.span(data)
+	case wCueKind:
+		a.CueKind = string(data)
+	case wMention:
+		a.Mention = string(data)
+	case wMentionSpan:
+		a.MentionSpan = r.span(data)
+	case wConfidence:
+		a.Confidence = math.Float64frombits(v)
+	case wPublished:
+		a.Published = r.date(data)
+	}
 }
