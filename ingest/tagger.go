@@ -608,10 +608,13 @@ func (m *Model) emissions(f []uint32, base *[8]int32, em *[numLabels]float32) {
 
 // sumRows returns the summed quantized weights of the features f, by
 // label of the stage. This loop is most of the tagger's time: a row's
-// labels are added at once, two words of lanes of 16 bits (the even
-// labels and the odd ones) taking every byte of the row, offset by 128 so
-// that no lane goes negative; 257 rows of bytes of at most 255 fill no lane
-// past 65,535, so the lanes are emptied every 256 rows.
+// labels are added at once. A row's bytes are its labels' weights offset by
+// 128, so that none is negative; the even bytes are summed in lanes of 16
+// bits (even), and the whole rows as they are (all), from which the odd
+// bytes' sums follow: all = even + odd<<8, where odd's last lane, the
+// padding past the stage's labels (pack), loses its top bits. 256 rows of
+// bytes of at most 255 fill no lane past 65,535; longer lists are summed
+// in pieces.
 func (m *Model) sumRows(f []uint32) (acc [8]int32) {
 	const chunk = 256
 	for len(f) > 0 {
@@ -620,29 +623,31 @@ func (m *Model) sumRows(f []uint32) (acc [8]int32) {
 		off := 128 * int32(len(g))
 		if m.q8 != nil {
 			q := m.q8
-			var even, odd uint64
+			var even, all uint64
 			for _, h := range g {
 				x := q[h]
+				all += x
 				even += x & 0x00ff00ff00ff00ff
-				odd += x >> 8 & 0x00ff00ff00ff00ff
 			}
+			odd := (all - even) >> 8
 			for k := range 4 {
 				acc[2*k] += int32(even>>(16*k)&0xffff) - off
 				acc[2*k+1] += int32(odd>>(16*k)&0xffff) - off
 			}
+			acc[7] = 0 // padding
 			continue
 		}
 		q := m.q4
-		var even, odd uint32
+		var even, all uint32
 		for _, h := range g {
 			x := q[h]
+			all += x
 			even += x & 0x00ff00ff
-			odd += x >> 8 & 0x00ff00ff
 		}
+		odd := (all - even) >> 8
 		acc[0] += int32(even&0xffff) - off
 		acc[1] += int32(odd&0xffff) - off
 		acc[2] += int32(even>>16) - off
-		acc[3] += int32(odd>>16) - off
 	}
 	return acc
 }
@@ -734,13 +739,11 @@ func (m *Model) pack(raw []int16) {
 		m.q4 = make([]uint32, 1<<m.bits)
 	}
 	for h := range 1 << m.bits {
-		var row uint64
-		for k := range m.stride {
-			var v int8 // the lanes past the stage's labels weigh 0
-			if k < len(m.labels) {
-				v = int8(math.Round(float64(float32(raw[h*numLabels+m.labels[k]]) / div)))
-			}
-			row |= uint64(uint8(v)^0x80) << (8 * k)
+		// every lane 0 (128 offset); the lanes past the stage's labels stay so
+		row := uint64(0x8080808080808080) >> (64 - 8*m.stride)
+		for k, l := range m.labels {
+			v := int8(math.Round(float64(float32(raw[h*numLabels+l]) / div)))
+			row ^= uint64(uint8(v)) << (8 * k)
 		}
 		if m.q8 != nil {
 			m.q8[h] = row
