@@ -48,9 +48,13 @@ var ErrModel = errors.New("bad tagger model")
 
 // Model is a trained attribution tagger.
 type Model struct {
-	bits   uint8
-	w      []float32 // weights while training: (1<<bits) × numLabels
-	q      []int8    // the quantized weights of the stage's labels, in rows of stride
+	bits uint8
+	w    []float32 // weights while training: (1<<bits) × numLabels
+	// The quantized weights of the stage's labels, 8 bits each, offset by
+	// 128 (so 0 to 255), a row of 4 labels in a word of 32 bits (q4) or of
+	// 8 in one of 64 (q8): see sumRows.
+	q4     []uint32
+	q8     []uint64
 	stride int
 	raw    []int16                           // the quantized weights as read, until packed
 	scale  float32                           // q × scale = w
@@ -61,6 +65,9 @@ type Model struct {
 	// order of labels; npreds[k] how many.
 	preds  [numLabels][numLabels]uint8
 	npreds [numLabels]uint8
+	// step is 5 or 3 when labels are roleLabels or cueLabels, whose steps
+	// of decoding are written out (stepRoles, stepCues); 0 otherwise.
+	step int
 	// cueWords are the hashes of the words that were part of a cue in at
 	// least a fifth of their occurrences in training (said, according,
 	// told, but not to, of, in): the first stage decodes only the tokens
@@ -578,8 +585,8 @@ func allowed(a, b int) bool {
 // top of base, the sums of a word's own features (localSums), when it is
 // not nil.
 func (m *Model) emissions(f []uint32, base *[8]int32, em *[numLabels]float32) {
-	if m.q == nil {
-		*em = [numLabels]float32{}
+	*em = [numLabels]float32{}
+	if m.q4 == nil && m.q8 == nil {
 		for _, h := range f {
 			w := m.w[int(h)*numLabels : int(h)*numLabels+numLabels : int(h)*numLabels+numLabels]
 			for l := range numLabels {
@@ -588,46 +595,70 @@ func (m *Model) emissions(f []uint32, base *[8]int32, em *[numLabels]float32) {
 		}
 		return
 	}
-	// Running sums in registers, one for each label of the stage, over
-	// rows packed with just those labels: this loop is most of the
-	// tagger's time, and the packed rows keep the table small in cache.
-	q, sc, labels := m.q, m.scale, m.labels
-	*em = [numLabels]float32{}
-	// The stages have 3 and 5 labels in rows of 4 and 8: the lanes past
-	// them are zero and are not summed.
-	if m.stride == 4 {
-		var a0, a1, a2 int32
-		if base != nil {
-			a0, a1, a2 = base[0], base[1], base[2]
-		}
-		for _, h := range f {
-			w := (*[4]int8)(q[int(h)*4:])
-			a0 += int32(w[0])
-			a1 += int32(w[1])
-			a2 += int32(w[2])
-		}
-		acc := [4]int32{a0, a1, a2}
-		for k, l := range labels {
-			em[l] = float32(acc[k]) * sc
-		}
-		return
-	}
-	var a0, a1, a2, a3, a4 int32
+	acc := m.sumRows(f)
 	if base != nil {
-		a0, a1, a2, a3, a4 = base[0], base[1], base[2], base[3], base[4]
+		for k := range acc {
+			acc[k] += base[k]
+		}
 	}
-	for _, h := range f {
-		w := (*[8]int8)(q[int(h)*8:])
-		a0 += int32(w[0])
-		a1 += int32(w[1])
-		a2 += int32(w[2])
-		a3 += int32(w[3])
-		a4 += int32(w[4])
+	for k, l := range m.labels {
+		em[l] = float32(acc[k]) * m.scale
 	}
-	acc := [8]int32{a0, a1, a2, a3, a4}
-	for k, l := range labels {
-		em[l] = float32(acc[k]) * sc
+}
+
+// sumRows returns the summed quantized weights of the features f, by
+// label of the stage. This loop is most of the tagger's time: a row's
+// labels are added at once. A row's bytes are its labels' weights offset by
+// 128, so that none is negative; the even bytes are summed in lanes of 16
+// bits (even), and the whole rows as they are (all), from which the odd
+// bytes' sums follow: all = even + odd<<8, where odd's last lane, the
+// padding past the stage's labels (pack), loses its top bits. 256 rows of
+// bytes of at most 255 fill no lane past 65,535; longer lists are summed
+// in pieces.
+func (m *Model) sumRows(f []uint32) (acc [8]int32) {
+	const chunk = 256
+	for len(f) > 0 {
+		g := f[:min(len(f), chunk)]
+		f = f[len(g):]
+		off := 128 * int32(len(g))
+		if m.q8 != nil {
+			q := m.q8
+			var even, all uint64
+			for _, h := range g {
+				x := q[h]
+				all += x
+				even += x & 0x00ff00ff00ff00ff
+			}
+			odd := (all - even) >> 8
+			for k := range 4 {
+				acc[2*k] += int32(even>>(16*k)&0xffff) - off
+				acc[2*k+1] += int32(odd>>(16*k)&0xffff) - off
+			}
+			acc[7] = 0 // padding
+			continue
+		}
+		q := m.q4
+		var even, all uint32
+		for _, h := range g {
+			x := q[h]
+			all += x
+			even += x & 0x00ff00ff
+		}
+		odd := (all - even) >> 8
+		acc[0] += int32(even&0xffff) - off
+		acc[1] += int32(odd&0xffff) - off
+		acc[2] += int32(even>>16) - off
 	}
+	return acc
+}
+
+// weight returns the quantized weight of feature h for the k-th label of
+// the stage.
+func (m *Model) weight(h uint32, k int) int32 {
+	if m.q8 != nil {
+		return int32(m.q8[h]>>(8*k)&0xff) - 128
+	}
+	return int32(m.q4[h]>>(8*k)&0xff) - 128
 }
 
 // localSums sets base[i] to the summed weights of the word features
@@ -657,14 +688,8 @@ func (m *Model) localSums(sc *scratch, seq []ttok, need []bool) [][8]int32 {
 		e := &sc.localCache[(t.wh^t.sh*0x9e3779b1)%uint32(len(sc.localCache))]
 		if !e.ok || e.key != key {
 			e.key, e.ok = key, true
-			e.sums = [8]int32{}
 			sc.tmp = localFeatures(sc.tmp[:0], t, mask)
-			for _, h := range sc.tmp {
-				row := m.q[int(h)*m.stride : int(h)*m.stride+m.stride]
-				for k, w := range row {
-					e.sums[k] += int32(w)
-				}
-			}
+			e.sums = m.sumRows(sc.tmp)
 		}
 		sc.base[i] = e.sums
 	}
@@ -708,10 +733,22 @@ func (m *Model) pack(raw []int16) {
 	if div == 0 {
 		div = 1
 	}
-	m.q = make([]int8, (1<<m.bits)*m.stride)
+	if m.stride == 8 {
+		m.q8 = make([]uint64, 1<<m.bits)
+	} else {
+		m.q4 = make([]uint32, 1<<m.bits)
+	}
 	for h := range 1 << m.bits {
+		// every lane 0 (128 offset); the lanes past the stage's labels stay so
+		row := uint64(0x8080808080808080) >> (64 - 8*m.stride)
 		for k, l := range m.labels {
-			m.q[h*m.stride+k] = int8(math.Round(float64(float32(raw[h*numLabels+l]) / div)))
+			v := int8(math.Round(float64(float32(raw[h*numLabels+l]) / div)))
+			row ^= uint64(uint8(v)) << (8 * k)
+		}
+		if m.q8 != nil {
+			m.q8[h] = row
+		} else {
+			m.q4[h] = uint32(row)
 		}
 	}
 	m.scale *= div
@@ -761,6 +798,7 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle
 	negInf := float32(math.Inf(-1))
 	labels := m.labels
 	tr, trDangle := m.transitions()
+	step := m.step
 	for i := range n {
 		if base != nil {
 			m.emissions(feats[i], &base[i], &em)
@@ -783,6 +821,14 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle
 			t = trDangle
 		}
 		prev := &delta[i-1]
+		switch step {
+		case 5:
+			stepRoles(prev, &delta[i], &back[i], t, &em)
+			continue
+		case 3:
+			stepCues(prev, &delta[i], &back[i], t, &em)
+			continue
+		}
 		for k, l := range labels {
 			best, arg := negInf, -1
 			// only the labels that may precede l, in the order of labels
@@ -810,6 +856,80 @@ func (m *Model) decodeBiased(sc *scratch, feats [][]uint32, bias float32, dangle
 	return out
 }
 
+// stepRoles is one step of decodeBiased for the labels of the second stage
+// (roleLabels), written out: of the labels that may precede each label, in
+// the order of labels, the first best one (as the general loop).
+func stepRoles(prev, cur *[numLabels]float32, back *[numLabels]int8, t *[numLabels + 1][numLabels]float32, em *[numLabels]float32) {
+	po, pbs, pis, pbc, pic := prev[labO], prev[labBSrc], prev[labISrc], prev[labBCon], prev[labICon]
+	// any label may precede O, B-source and B-content
+	for _, l := range [3]int{labO, labBSrc, labBCon} {
+		best, arg := float32(math.Inf(-1)), int8(-1)
+		if v := po + t[labO][l]; v > best {
+			best, arg = v, labO
+		}
+		if v := pbs + t[labBSrc][l]; v > best {
+			best, arg = v, labBSrc
+		}
+		if v := pis + t[labISrc][l]; v > best {
+			best, arg = v, labISrc
+		}
+		if v := pbc + t[labBCon][l]; v > best {
+			best, arg = v, labBCon
+		}
+		if v := pic + t[labICon][l]; v > best {
+			best, arg = v, labICon
+		}
+		cur[l] = best + em[l]
+		back[l] = arg
+	}
+	best, arg := float32(math.Inf(-1)), int8(-1)
+	if v := pbs + t[labBSrc][labISrc]; v > best {
+		best, arg = v, labBSrc
+	}
+	if v := pis + t[labISrc][labISrc]; v > best {
+		best, arg = v, labISrc
+	}
+	cur[labISrc] = best + em[labISrc]
+	back[labISrc] = arg
+	best, arg = float32(math.Inf(-1)), int8(-1)
+	if v := pbc + t[labBCon][labICon]; v > best {
+		best, arg = v, labBCon
+	}
+	if v := pic + t[labICon][labICon]; v > best {
+		best, arg = v, labICon
+	}
+	cur[labICon] = best + em[labICon]
+	back[labICon] = arg
+}
+
+// stepCues is stepRoles for the labels of the first stage (cueLabels).
+func stepCues(prev, cur *[numLabels]float32, back *[numLabels]int8, t *[numLabels + 1][numLabels]float32, em *[numLabels]float32) {
+	po, pb, pi := prev[labO], prev[labBCue], prev[labICue]
+	for _, l := range [2]int{labO, labBCue} {
+		best, arg := float32(math.Inf(-1)), int8(-1)
+		if v := po + t[labO][l]; v > best {
+			best, arg = v, labO
+		}
+		if v := pb + t[labBCue][l]; v > best {
+			best, arg = v, labBCue
+		}
+		if v := pi + t[labICue][l]; v > best {
+			best, arg = v, labICue
+		}
+		cur[l] = best + em[l]
+		back[l] = arg
+	}
+	best, arg := float32(math.Inf(-1)), int8(-1)
+	if v := pb + t[labBCue][labICue]; v > best {
+		best, arg = v, labBCue
+	}
+	if v := pi + t[labICue][labICue]; v > best {
+		best, arg = v, labICue
+	}
+	cur[labICue] = best + em[labICue]
+	back[labICue] = arg
+}
+
 // setPreds fills preds and npreds from labels.
 func (m *Model) setPreds() {
 	for k, l := range m.labels {
@@ -821,6 +941,15 @@ func (m *Model) setPreds() {
 			}
 		}
 		m.npreds[k] = uint8(n)
+	}
+	// the two stages' labels have steps of their own, written out
+	switch {
+	case slices.Equal(m.labels, roleLabels):
+		m.step = 5
+	case slices.Equal(m.labels, cueLabels):
+		m.step = 3
+	default:
+		m.step = 0
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -190,8 +191,8 @@ func TestLocalSumsCache(t *testing.T) {
 			for i := range s.toks {
 				var want [8]int32
 				for _, h := range localFeatures(nil, &s.toks[i], mask) {
-					for k, w := range m.q[int(h)*m.stride : int(h)*m.stride+m.stride] {
-						want[k] += int32(w)
+					for k := range len(m.labels) {
+						want[k] += m.weight(h, k)
 					}
 				}
 				if got[i] != want {
@@ -267,5 +268,86 @@ func TestCueWordsOutsideQuotations(t *testing.T) {
 	}
 	if m.isCueWord(uint32(newHash(1).s("win"))) {
 		t.Error(`"win", never a cue, anchors windows`)
+	}
+}
+
+// randomStage returns a stage of 2^8 feature buckets with the given labels
+// and random weights, packed as a loaded model's are; full sets every
+// weight of the stage's labels to the largest.
+func randomStage(rng *rand.Rand, labels []int, full bool) *Model {
+	m := &Model{bits: 8, labels: labels, scale: 1}
+	raw := make([]int16, (1<<m.bits)*numLabels)
+	for i := range raw {
+		raw[i] = int16(rng.IntN(2001) - 1000)
+		if full {
+			raw[i] = 1000
+		}
+	}
+	for p := range m.trans {
+		for l := range m.trans[p] {
+			m.trans[p][l] = float32(rng.IntN(41) - 20)
+		}
+	}
+	m.pack(raw)
+	return m
+}
+
+// TestSumRows checks the packed sums of weights against the weights one
+// by one, for lists of features long enough to fill a lane of 16 bits with
+// the largest weights (more than 257 of them), and for both stages' rows.
+func TestSumRows(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, labels := range [][]int{cueLabels, roleLabels} {
+		for _, full := range []bool{true, false} {
+			m := randomStage(rng, labels, full)
+			for _, n := range []int{0, 1, 20, 256, 257, 600} {
+				f := make([]uint32, n)
+				for i := range f {
+					f[i] = uint32(rng.IntN(1 << m.bits))
+				}
+				var want [8]int32
+				for _, h := range f {
+					for k := range labels {
+						want[k] += m.weight(h, k)
+					}
+				}
+				if full && n > 0 && want[0] != int32(127*n) {
+					t.Fatalf("labels %v: the largest weight packs as %d, want 127", labels, want[0]/int32(n))
+				}
+				if got := m.sumRows(f); got != want {
+					t.Errorf("labels %v, full %v, %d features: sums %v, want %v", labels, full, n, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestDecodeSteps checks that the written-out steps of decoding of the two
+// stages find what the general one finds, dangling words included.
+func TestDecodeSteps(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, labels := range [][]int{cueLabels, roleLabels} {
+		m := randomStage(rng, labels, false)
+		if m.step == 0 {
+			t.Fatalf("labels %v: no step of their own", labels)
+		}
+		general := *m
+		general.step = 0
+		for range 200 {
+			n := 1 + rng.IntN(30)
+			feats := make([][]uint32, n)
+			dangle := make([]bool, n)
+			for i := range feats {
+				for range 1 + rng.IntN(6) {
+					feats[i] = append(feats[i], uint32(rng.IntN(1<<m.bits)))
+				}
+				dangle[i] = rng.IntN(4) == 0
+			}
+			got := slices.Clone(m.decodeBiased(new(scratch), feats, 3, dangle, nil))
+			want := general.decodeBiased(new(scratch), feats, 3, dangle, nil)
+			if !slices.Equal(got, want) {
+				t.Fatalf("labels %v: decoded %v, the general step %v", labels, got, want)
+			}
+		}
 	}
 }
