@@ -282,6 +282,11 @@ func (d *doc) venueOf(a *attr) *Venue {
 			}
 		}
 	}
+	// a participle after the cue, and after its speaker when it follows:
+	// "said, looking out on the crowd", "said, speaking at a rally"
+	if c.v == nil {
+		c.offer(d.venueParticipleAfter(p, max(ce, srcEnd), s1))
+	}
 	// a stance takes its object first: "attacked her opponent as a fraud
 	// during the debate", "blasted Clinton Wednesday on The Laura Ingraham
 	// Show"
@@ -310,7 +315,147 @@ func (d *doc) venueOf(a *attr) *Venue {
 	if c.v == nil {
 		c.offer(d.venueAntecedent(p, s0, ci))
 	}
+	// the occasion that places the speaker, inside the source: "the ad's
+	// narrator says", "the debate moderators asked"
+	if c.v == nil && a.src != nil {
+		c.offer(d.venueInSource(p, a.src))
+	}
 	return c.v
+}
+
+// turnVerbs face an audience: "said, turning to reporters", "said,
+// looking out on the crowd"; "referring to" names a topic instead.
+var turnVerbs = set(`turning looking gesturing waving facing`)
+
+// particles may follow a participle before its object: "looking out on
+// the crowd", "cutting off a reporter".
+var particles = set(`out off up down back around over`)
+
+// venueParticipleAfter reads the venue of a participle that follows the
+// cue after a comma, at toks[j] (time words aside): its object or the
+// object of its preposition when that is an audience ("said, cutting off
+// a reporter", "said, looking out on the crowd", "said, turning to
+// reporters"), or an occasion it is at ("said, speaking at a rally"). A
+// participle that reports ("adding", "noting") has a content of its own,
+// and its object is no venue.
+func (d *doc) venueParticipleAfter(p *para, j, s1 int) *Venue {
+	toks := p.toks
+	for j < s1 && toks[j].kind == tokWord && (timeWords[toks[j].lower] || isYear(toks[j].lower)) {
+		j++
+	}
+	if j+2 >= s1 || toks[j].text != "," {
+		return nil
+	}
+	v := toks[j+1]
+	if v.kind != tokWord || v.capital || len(v.lower) < 6 || !strings.HasSuffix(v.lower, "ing") || cueVerbs[v.lower] || venueWords[v.lower] != "" || timeWords[v.lower] {
+		return nil
+	}
+	k := j + 2
+	for k < s1 && k < j+4 && toks[k].kind == tokWord && particles[toks[k].lower] {
+		k++
+	}
+	if k >= s1 || toks[k].kind != tokWord {
+		return nil
+	}
+	var w *Venue
+	switch t := toks[k]; {
+	case t.is("at", "during", "in"):
+		w = d.venueNP(p, k+1, s1, t.lower)
+		if w != nil && w.Kind == graph.VenuePlace {
+			w = nil
+		}
+	case t.is("to", "toward", "towards", "on", "before") && (toVerbs[v.lower] || turnVerbs[v.lower]):
+		w = d.venueNP(p, k+1, s1, "to")
+	case !t.capital && !isPronounTok(t) && !t.is("that", "it", "them", "him", "her", "you"):
+		w = d.venueNP(p, k, s1, "")
+	}
+	if w != nil && (w.Kind == graph.VenueAudience || w.Kind == graph.VenueEvent && toks[k].is("at", "during", "in")) {
+		return w
+	}
+	return nil
+}
+
+// organizerWords head a source that leads or organises what the word before
+// it names ("protest leaders", "rally organizers"), not one who was
+// there.
+var organizerWords = set(`leader leaders organizer organizers organiser organisers chief chiefs head heads chairman
+	chairwoman director directors founder founders sponsor sponsors`)
+
+// personNoun reports whether the common noun w names a person or people
+// by what they do: "narrator", "moderators", "user", "attendees".
+func personNoun(w string) bool {
+	if titleWords[w] || genericHeads[w] || genericHeads[w+"s"] || hostWords[w] || hostWords[strings.TrimSuffix(w, "s")] {
+		return true
+	}
+	for _, suf := range []string{"or", "ors", "ist", "ists", "ee", "ees"} {
+		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// venueInSource reads an occasion or a medium that places the source,
+// inside its noun phrase: a venue word before the head ("the debate
+// moderators", "one Twitter user"), a possessive ("the ad's narrator") or
+// a phrase after it ("a narrator in the ad"). A source that is itself the
+// medium ("the report says", "a tweet by Holt") and an outlet the speaker
+// works for ("CNN's Kim Park") are none.
+func (d *doc) venueInSource(p *para, src *Mention) *Venue {
+	toks := p.toks
+	si, se := tokRange(p, src.Start, src.End)
+	if se-si < 2 {
+		return nil
+	}
+	// the head: the last word before a phrase after it
+	h := si
+	for h+1 < se && toks[h+1].kind == tokWord && !toks[h+1].is("in", "at", "on", "during", "of", "for", "from", "with", "who", "that") {
+		h++
+	}
+	head := toks[h]
+	if head.kind != tokWord || head.capital || head.poss || isPronounTok(head) {
+		return nil
+	}
+	if hk := venueWords[head.lower]; hk != "" && hk != graph.VenueAudience || !personNoun(head.lower) || organizerWords[head.lower] {
+		return nil
+	}
+	for m := si; m < h; m++ {
+		t := toks[m]
+		k := venueWords[t.lower]
+		if t.kind != tokWord || k == "" || k == graph.VenueAudience || k == graph.VenueStatement && hostWords[head.lower] {
+			continue
+		}
+		// a medium before the head is where the speaker works ("a
+		// newspaper columnist", "a Post reporter"), an occasion or a
+		// platform where they were ("the debate moderators", "a Twitter
+		// user"); a possessive places them ("the ad's narrator")
+		if !t.poss && (m != h-1 || mediumKinds[k] && k != graph.VenueSocial || t.capital && k != graph.VenueSocial) {
+			continue
+		}
+		if t.capital && k == graph.VenueSocial && t.is("post", "posts") {
+			continue
+		}
+		if k == graph.VenueStatement && (t.is("spokesman", "spokeswoman", "spokesperson", "spokesmen", "representative")) {
+			continue
+		}
+		// the span leaves the determiner out: the source it opens is a
+		// person, not the medium ("the ad's narrator")
+		s := m
+		for s > si && toks[s-1].kind == tokWord && toks[s-1].capital && !toks[s-1].poss && !determiners[toks[s-1].lower] {
+			s--
+		}
+		name := t.lower
+		if k == graph.VenueSocial && t.capital {
+			name = t.text
+		}
+		return &Venue{Name: name, Kind: k, Start: toks[s].start, End: toks[m].start + len([]rune(t.text))}
+	}
+	if h+1 < se && toks[h+1].is("in", "at") {
+		if v := d.venueNP(p, h+2, se, toks[h+1].lower); v != nil && v.Kind != graph.VenuePlace && v.Kind != graph.VenueAudience {
+			return v
+		}
+	}
+	return nil
 }
 
 // venueAntecedent reads the venue in the noun phrase a relative clause
