@@ -613,7 +613,7 @@ func (d *doc) audience(p *para, i, s1 int, told bool) *Venue {
 	// the addressee ends where what was told begins: "told the forum he
 	// was", "told his staff never to", "told reporters to"
 	for k := i + 1; k < e; k++ {
-		if toks[k].kind == tokWord && !toks[k].capital && (toks[k].is("he", "she", "they", "we", "i", "it", "never", "not", "to") ||
+		if toks[k].kind == tokWord && !toks[k].capital && (toks[k].is("he", "she", "they", "we", "i", "it", "never", "not", "to", "about", "for", "during") ||
 			toks[k].is("you") && k > i+1) {
 			e = k
 			break
@@ -829,6 +829,11 @@ func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
 			if toks[k].kind == tokPunct && toks[k].text == "," && k > s {
 				continue
 			}
+			// a name of several words may join them with "of", "and",
+			// "for": the Museum of Modern Art
+			if k > p0 && k+1 < e && toks[k].is("of", "and", "for") && !toks[k].capital && toks[k-1].capital && toks[k+1].capital {
+				continue
+			}
 			if !toks[k].capital || toks[k].kind != tokWord || timeWords[toks[k].lower] && !(k+1 < e && toks[k+1].capital) || commonCapitalized[toks[k].lower] {
 				return nil
 			}
@@ -989,18 +994,37 @@ func (d *doc) venueAdjuncts(p *para, j, s1 int) *Venue {
 			if t.is("while", "as", "when") {
 				// as he entered the talks, while moving along the street
 				k = j + 1
-				for k < s1 && k < j+5 && toks[k].kind == tokWord && !toks[k].is("at", "in", "on", "to", "along", "through", "into") {
+				// a clause with a subject of its own may run longer: "as
+				// she and hundreds of others moved through the city"
+				w := 5
+				if j+1 < s1 && isPronounTok(toks[j+1]) && !toks[j+1].is("it", "its") {
+					w = 9
+				}
+				for k < s1 && k < j+w && toks[k].kind == tokWord && !toks[k].is("at", "in", "on", "to", "along", "through", "into", "across", "around") {
 					if toks[k].is("entered", "entering", "addressed", "addressing", "visited", "visiting", "toured", "touring") {
 						break
 					}
+					// as he issued a statement, while he told reporters
+					if publishVerbs[toks[k].lower] || tellVerbs[toks[k].lower] {
+						return d.venueAfterVerb(p, k, s1)
+					}
+					if cueVerbs[toks[k].lower] {
+						return nil
+					}
 					k++
 				}
-				if k >= s1 || k == j+5 || toks[k].kind != tokWord {
+				if k >= s1 || k == j+w || toks[k].kind != tokWord {
 					return nil
 				}
 				prep = toks[k].lower
 				switch prep {
-				case "along", "through", "into":
+				case "along", "through", "across", "around":
+					// moving along the street, marched through the city
+					if k > j+1 && motionWord(toks[k-1].lower) {
+						return d.motionPlace(p, k+1, s1)
+					}
+					prep = "in"
+				case "into":
 					prep = "in"
 				case "entered", "entering", "visited", "visiting", "toured", "touring":
 					prep = "at"
@@ -1093,6 +1117,12 @@ func (d *doc) venueBefore(p *para, s0, ci int) *Venue {
 			if v := d.venueNP(p, k+1, e, t.lower); v != nil && v.Kind != graph.VenuePlace {
 				return v
 			}
+		case t.is("visiting", "touring", "dedicating", "opening", "inaugurating") && k+1 < e:
+			// a named place the speaker was at: "Holt, visiting the
+			// Dayton Museum of Art, said"
+			if v := d.venueNP(p, k+1, e, "in"); v != nil && v.Kind == graph.VenuePlace {
+				return v
+			}
 		case t.is("speaking", "talking", "addressing", "giving", "delivering", "writing", "appearing", "testifying", "interviewed"):
 			if v := d.venueAfterVerb(p, k, e); v != nil {
 				return v
@@ -1108,6 +1138,44 @@ func (d *doc) venueBefore(p *para, s0, ci int) *Venue {
 		}
 	}
 	return nil
+}
+
+// motionWord reports whether w is a verb of moving about, whose path is
+// where something shouted or chanted on the way was said: "marching",
+// "moved", "walks".
+func motionWord(w string) bool {
+	for _, stem := range []string{"march", "walk", "mov", "parad", "wander", "loop", "roam", "stroll"} {
+		if strings.HasPrefix(w, stem) && len(w) <= len(stem)+3 {
+			return true
+		}
+	}
+	return false
+}
+
+// placeNouns head a common noun phrase of a place one moves through.
+var placeNouns = set(`street streets road roads avenue avenues city town village neighborhood neighbourhood
+	neighborhoods neighbourhoods downtown square plaza park campus district boulevard highway crowd crowds`)
+
+// motionPlace reads the place at toks[i] of a way through it: "the
+// tree-lined street", "the city's streets".
+func (d *doc) motionPlace(p *para, i, s1 int) *Venue {
+	toks := p.toks
+	e := i
+	for e < s1 && e < i+6 && toks[e].kind == tokWord && !venueStop[toks[e].lower] &&
+		!toks[e].is("in", "at", "on", "to", "of", "for", "with", "from", "by", "during", "after", "before", "around", "near") {
+		e++
+	}
+	for e > i && timeWords[toks[e-1].lower] {
+		e--
+	}
+	if e == i {
+		return nil
+	}
+	h := toks[e-1]
+	if h.poss || !placeNouns[h.lower] {
+		return nil
+	}
+	return &Venue{Name: h.lower, Kind: graph.VenuePlace, Start: toks[i].start, End: h.end}
 }
 
 // capitalRun returns the first run of capitalized words in toks[i:e],

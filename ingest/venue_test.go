@@ -78,6 +78,12 @@ func TestVenues(t *testing.T) {
 		{"an occasion after the source's head", `“The bill is dead,” said a speaker at the rally.`, "the rally", "event"},
 		{"an outlet the source works for", `“The bill is dead,” said a newspaper columnist.`, "", ""},
 		{"those who organise an occasion", `“The bill is dead,” said the rally organizers.`, "", ""},
+		// where a speaker was, on the way or at a named place
+		{"a way along a street", `“Stop the trucks,” she yells while walking along the tree-lined street.`, "the tree-lined street", "place"},
+		{"a way through the city after a long subject", `“We will not stop,” Kim Park, 25, said as she and hundreds of other marchers moved through the city early Sunday.`, "the city", "place"},
+		{"a named place visited", `Mayor Ana Holt, dedicating the Dayton Museum of Modern Art on Saturday, said it would tell the story of the city.`, "the Dayton Museum of Modern Art", "place"},
+		{"an audience told as the speaker spoke", `“The bill is dead,” Holt said Friday as he told reporters about the plan.`, "reporters", "audience"},
+		{"the addressee ends at what it was told about", `“The bill is dead,” Holt told reporters for ten minutes after the vote.`, "reporters", "audience"},
 		{"an appearance, in which", `Critics seized upon Holt’s KTV appearance, in which he said he was “skeptical” of the plan.`, "Holt’s KTV appearance", "event"},
 	}
 	for _, tt := range tests {
