@@ -41,6 +41,7 @@ type entity struct {
 	kin    bool   // a person the article introduces as someone's relative ("his wife", "the nominee's daughter")
 	first  int    // where a person is first named outside a headline; -1 before
 	okey   string // an organisation's or place's name folded (foldWords)
+	gov    bool   // a country a source named by its government ("the Saudi government")
 }
 
 // name is how the entity is printed as a speaker.

@@ -1044,6 +1044,18 @@ func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
 	if det.kind == detIndefinite && !(isOrg || titleWords[l] || speakerTitles[l]) || isPlural(l) && !orgNouns[l] || genericHeads[l] {
 		return generic
 	}
+	// a country's government is the country: "the Saudi government",
+	// "the North Korean regime"
+	if l == "government" || l == "regime" {
+		if words := countryOf(toks, i, h); words != nil {
+			id := c.findOrg(words)
+			if id < 0 {
+				id = c.newOrg(&entity{kind: graph.SpeakerOrganization, words: words, owner: -1})
+			}
+			c.ents[id].gov = true // and "the government" after it
+			return speakerRef{id, graph.SpeakerOrganization}
+		}
+	}
 	if isOrg || c.nounFile(l) == wnNounGroup {
 		if id := c.modifierOrg(p, i, h, s0); id >= 0 {
 			return speakerRef{id, c.kindOf(id)}
@@ -1069,6 +1081,40 @@ func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
 		}
 	}
 	return generic
+}
+
+// demonyms map the adjectives of countries, as they modify "government",
+// to the countries' names.
+var demonyms = map[string]string{
+	"saudi": "Saudi Arabia", "north korean": "North Korea", "south korean": "South Korea", "russian": "Russia",
+	"chinese": "China", "iranian": "Iran", "iraqi": "Iraq", "syrian": "Syria", "israeli": "Israel",
+	"mexican": "Mexico", "british": "Britain", "french": "France", "german": "Germany", "turkish": "Turkey",
+	"ukrainian": "Ukraine", "japanese": "Japan", "indian": "India", "pakistani": "Pakistan",
+	"afghan": "Afghanistan", "egyptian": "Egypt", "canadian": "Canada", "cuban": "Cuba",
+	"venezuelan": "Venezuela", "philippine": "Philippines", "italian": "Italy", "spanish": "Spain",
+	"polish": "Poland", "greek": "Greece", "libyan": "Libya", "yemeni": "Yemen", "jordanian": "Jordan",
+	"lebanese": "Lebanon", "qatari": "Qatar", "colombian": "Colombia", "brazilian": "Brazil",
+	"nigerian": "Nigeria", "kenyan": "Kenya", "australian": "Australia", "hungarian": "Hungary",
+}
+
+// countryOf returns the name of the country whose adjective stands
+// before the head toks[h] ("the Saudi government" → Saudi Arabia, "the
+// North Korean government" → North Korea), word by word, or nil.
+func countryOf(toks []token, i, h int) []string {
+	for k := i; k < h; k++ {
+		if !toks[k].capital || toks[k].kind != tokWord || toks[k].poss {
+			continue
+		}
+		if k+1 < h && toks[k+1].capital {
+			if c, ok := demonyms[toks[k].lower+" "+toks[k+1].lower]; ok && k+2 == h {
+				return strings.Fields(c)
+			}
+		}
+		if c, ok := demonyms[toks[k].lower]; ok && k+1 == h {
+			return strings.Fields(c)
+		}
+	}
+	return nil
 }
 
 // commonCap reports whether toks[k] is a common noun or an adjective,
@@ -1341,7 +1387,8 @@ func (c *cast) salientOrg(pos int, noun string, headline bool) int {
 	named := -1
 	holds := func(m int) bool {
 		e := c.ents[c.ments[m].ent]
-		return e.owner < 0 && (e.kind == graph.SpeakerOrganization || e.kind == graph.SpeakerPlace) && containsFold(e.words, noun)
+		return e.owner < 0 && (e.kind == graph.SpeakerOrganization || e.kind == graph.SpeakerPlace) &&
+			(containsFold(e.words, noun) || e.gov && (noun == "government" || noun == "regime"))
 	}
 	for m := c.before(pos) - 1; m >= 0 && !headline; m-- {
 		if holds(m) {

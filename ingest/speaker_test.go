@@ -469,6 +469,18 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a country's government is the country",
+		doc: "Bill draws fire abroad\n" +
+			"The bill was opposed by members of the Saudi government, which has denied any role in the attack.\n" +
+			"The North Korean government said on Monday that the test had succeeded. " +
+			"The government said a second test would follow.\n",
+		want: map[string]resolved{
+			"which":                       {"Saudi Arabia", tOrg},
+			"The North Korean government": {"North Korea", tOrg},
+			"The government":              {"North Korea", tOrg},
+		},
+	},
+	{
 		name: "an unsigned I is no one",
 		doc: "What my town taught me\n" +
 			"I grew up by the river. I learned that floods come back.\n",
