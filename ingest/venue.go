@@ -18,9 +18,13 @@ import (
 //   - the adjuncts right after the cue (and after the speaker when it
 //     follows the cue): "said at a rally in Ohio", "said during the debate",
 //     "said on CBS’s “Face the Nation”", "said via email";
+//   - a participle after the cue and its speaker: "said, looking out on
+//     the crowd", "said, speaking at a rally";
 //   - a fronted adjunct, or an appositive participle, before the cue in the
 //     same sentence: "In an interview with CNN, she said", "Trump, speaking
-//     to a veterans group, said".
+//     to a veterans group, said";
+//   - the occasion or platform that places the source, inside it: "the
+//     ad's narrator says", "the debate moderators asked".
 //
 // Only prepositional phrases that open at one of these places count, so a
 // topic noun ("the debate over taxes") or a venue inside the reported
