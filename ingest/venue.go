@@ -314,6 +314,17 @@ func (d *doc) venueOf(a *attr) *Venue {
 	if c.v == nil {
 		c.offer(d.venueBefore(p, s0, ci))
 	}
+	// the way the speaker moves along, between the source and the cue:
+	// "Protesters marching through the streets chanted"
+	if c.v == nil && a.src != nil && a.src.End <= a.cue.Start {
+		if si, _ := tokRange(p, a.src.Start, a.src.End); si >= s0 {
+			for k := si + 1; k+2 < ci && c.v == nil; k++ {
+				if toks[k].kind == tokWord && motionWord(toks[k].lower) && toks[k+1].is("along", "through", "across", "around") {
+					c.offer(d.motionPlace(p, k+2, ci))
+				}
+			}
+		}
+	}
 	// the occasion a relative clause holding the cue hangs on: "since the
 	// debate, when Holt said", "his appearance on KTV, in which he said"
 	if c.v == nil {

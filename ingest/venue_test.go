@@ -81,6 +81,7 @@ func TestVenues(t *testing.T) {
 		// where a speaker was, on the way or at a named place
 		{"a way along a street", `“Stop the trucks,” she yells while walking along the tree-lined street.`, "the tree-lined street", "place"},
 		{"a way through the city after a long subject", `“We will not stop,” Kim Park, 25, said as she and hundreds of other marchers moved through the city early Sunday.`, "the city", "place"},
+		{"a way between the source and the cue", `Marchers walking through the streets chanted “No more war.”`, "the streets", "place"},
 		{"a named place visited", `Mayor Ana Holt, dedicating the Dayton Museum of Modern Art on Saturday, said it would tell the story of the city.`, "the Dayton Museum of Modern Art", "place"},
 		{"an audience told as the speaker spoke", `“The bill is dead,” Holt said Friday as he told reporters about the plan.`, "reporters", "audience"},
 		{"the addressee ends at what it was told about", `“The bill is dead,” Holt told reporters for ten minutes after the vote.`, "reporters", "audience"},
