@@ -481,6 +481,16 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "the poll of a joint publisher",
+		doc: "Roe keeps her lead\n" +
+			"The latest Dayton Ledger/Ipsos opinion poll released Friday shows Roe ahead. Another 19 percent said they would not vote.\n" +
+			"When the poll asked about all four candidates, Roe led by three points.\n",
+		want: map[string]resolved{
+			"The latest Dayton Ledger/Ipsos opinion poll released Friday": {"Dayton Ledger", tDocument},
+			"the poll": {"Dayton Ledger", tDocument},
+		},
+	},
+	{
 		name: "an unsigned I is no one",
 		doc: "What my town taught me\n" +
 			"I grew up by the river. I learned that floods come back.\n",
