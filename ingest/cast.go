@@ -41,6 +41,7 @@ type entity struct {
 	kin    bool   // a person the article introduces as someone's relative ("his wife", "the nominee's daughter")
 	first  int    // where a person is first named outside a headline; -1 before
 	okey   string // an organisation's or place's name folded (foldWords)
+	gov    bool   // a country a source named by its government ("the Saudi government")
 }
 
 // name is how the entity is printed as a speaker.
@@ -1486,13 +1487,25 @@ func (c *cast) documentAround(p *para, r *nameRun) {
 	if c.ents[r.ent].kind == graph.SpeakerPerson && !r.poss {
 		return // "Clinton poll numbers"
 	}
-	// the run, then the document noun within two words
-	for k := r.e; k < len(toks) && k < r.e+3; k++ {
+	// the run, then the document noun within two words, past a joint
+	// publisher ("a Reuters/Ipsos opinion poll")
+	lim := r.e + 3
+	for k := r.e; k < len(toks) && k < lim; k++ {
 		t := toks[k]
+		if t.text == "/" && k+1 < len(toks) && toks[k+1].capital && toks[k+1].kind == tokWord {
+			k++
+			lim += 2
+			continue
+		}
 		if t.kind != tokWord || t.capital {
 			break
 		}
 		if docNouns[t.lower] {
+			// of a compound, the last noun: "opinion poll"
+			for k+1 < len(toks) && toks[k+1].kind == tokWord && !toks[k+1].capital && docNouns[toks[k+1].lower] {
+				k++
+				t = toks[k]
+			}
 			c.docs = append(c.docs, docMention{pos: t.start, head: singular(t.lower), publisher: r.ent})
 			return
 		}

@@ -94,7 +94,11 @@ func (d *doc) resolveSpeakers(lex *Lexicon) {
 		return ref
 	}
 	for _, a := range atts {
-		ref := resolve(a)
+		resolve(a)
+	}
+	c.lede(atts, done)
+	for _, a := range atts {
+		ref := done[a]
 		a.stype = ref.kind
 		a.speaker, a.stitles = "", nil
 		if ref.ent >= 0 {
@@ -113,6 +117,161 @@ func (d *doc) resolveSpeakers(lex *Lexicon) {
 			a.conf -= 0.25
 		}
 	}
+}
+
+// lede resolves the role noun that opens a story and names no one yet
+// ("A former party chairman says …", "Ohio's tax commissioner says …", "A
+// new poll shows …") to the one the next attribution names, when the
+// article names it there for the first time: the news lede introduces a
+// speaker by role and names them in the next sentence or paragraph ("…,
+// said Jane Roe, who led the party from 1995 to 1997").
+func (c *cast) lede(atts []*attr, done map[*attr]speakerRef) {
+	d := c.d
+	for n, a := range atts {
+		if ref := done[a]; a.src == nil || a.goesOn != nil || ref.ent >= 0 || ref.kind != graph.SpeakerGeneric && ref.kind != graph.SpeakerDocument {
+			continue
+		}
+		pi := d.paraOf(a.src.Start)
+		if pi < 0 || c.headline[pi] || !c.opensStory(pi) {
+			continue
+		}
+		p := &d.paras[pi]
+		i, e := tokRange(p, a.src.Start, a.src.End)
+		i, e = trimSource(p.toks, i, e)
+		if i >= e || sentenceStart(p, i) != firstSentence(p) {
+			continue
+		}
+		want := c.ledeKind(p, i, e)
+		if want == "" {
+			continue
+		}
+		// the next attribution that names someone, in the two paragraphs
+		// after the lede at most
+		for _, b := range atts[n+1:] {
+			if b.src == nil || b.goesOn != nil || done[b].ent < 0 {
+				continue
+			}
+			bp := d.paraOf(b.src.Start)
+			if bp < 0 || bp > pi+2 {
+				break
+			}
+			ref := done[b]
+			q := &d.paras[bp]
+			if f := c.firstNamed(ref.ent); ref.kind == want && f >= b.src.Start && f < b.src.End && !isPronounTok(q.toks[firstTok(q, b.src.Start)]) {
+				if want != graph.SpeakerPerson || c.fitsLede(c.ents[ref.ent], p, i, e) {
+					done[a] = ref
+				}
+			}
+			break
+		}
+	}
+}
+
+// fitsLede reports whether person e may be the one the lede's role noun
+// phrase toks[i:end] stands for: of its gender, and, when the article
+// gives e roles, holding the lede's or working for the one it names ("A
+// spokeswoman for Jane Roe" is "Roe communications director Kim Park";
+// "a veteran diplomat" is not "Kim Park, communications director for a
+// PAC").
+func (c *cast) fitsLede(e *entity, p *para, i, end int) bool {
+	toks := p.toks
+	h, comp := end-1, -1
+	for k := i + 1; k < end; k++ {
+		if tk := toks[k]; tk.kind == tokWord && !tk.capital && tk.is("of", "for", "to", "at", "with", "in", "on") {
+			h, comp = k-1, k
+			break
+		}
+	}
+	if g := genderedNouns[toks[h].lower]; g != 0 && e.gender != 0 && e.gender != g {
+		return false
+	}
+	titled := false
+	for r := range e.roles {
+		if titleWords[r] || speakerTitles[r] || c.nounFile(r) == wnNounPerson {
+			titled = true
+			break
+		}
+	}
+	return !titled || e.roles[canonRole(toks[h].lower)] || c.rolesName(e, p, comp, end)
+}
+
+// firstTok returns the index of the token of p at or after offset pos.
+func firstTok(p *para, pos int) int {
+	i, _ := tokRange(p, pos, pos+1)
+	return min(i, len(p.toks)-1)
+}
+
+// firstSentence returns where the first sentence of p starts.
+func firstSentence(p *para) int {
+	if len(p.sents) > 0 {
+		return p.sents[0][0]
+	}
+	return 0
+}
+
+// opensStory reports whether paragraph pi opens a story: the first
+// paragraph of text after the headline, or the first after a line of a
+// few words that heads an item of a running story ("12:25 p.m.").
+func (c *cast) opensStory(pi int) bool {
+	d := c.d
+	for k := pi - 1; k >= 0; k-- {
+		if c.headline[k] || len(d.paras[k].toks) == 0 {
+			continue
+		}
+		return len(d.paras[k].toks) <= 4
+	}
+	return true
+}
+
+// ledeKind returns the type of the one an indefinite role noun phrase
+// toks[i:e] stands for, before it is named: a person ("A former party
+// chairman", "Ohio's tax commissioner"), an organisation ("A federal
+// appeals court", "A union representing nurses"), a document ("A new
+// poll"); or "" for any other source.
+func (c *cast) ledeKind(p *para, i, e int) string {
+	toks := p.toks
+	t := toks[i]
+	switch {
+	case t.is("a", "an") && !t.capital || t.is("a", "an") && i == firstSentence(p):
+	case t.poss && t.capital && classOf(t)&spkPlace != 0:
+	default:
+		return ""
+	}
+	// the head: the last word before a complement
+	h := e - 1
+	for k := i + 1; k < e; k++ {
+		if tk := toks[k]; tk.kind == tokWord && !tk.capital && (tk.is("of", "for", "by", "at", "from", "with", "in", "on", "to", "who", "that") || strings.HasSuffix(tk.lower, "ing") && k > i+1) {
+			h = k - 1
+			break
+		}
+	}
+	if h <= i {
+		return ""
+	}
+	head := toks[h]
+	if head.kind != tokWord || head.capital || isPlural(head.lower) || genericHeads[head.lower] && !titleWords[head.lower] {
+		return ""
+	}
+	switch l := head.lower; {
+	case docNouns[l]:
+		return graph.SpeakerDocument
+	case orgNouns[l] || c.nounFile(l) == wnNounGroup:
+		return graph.SpeakerOrganization
+	case titleWords[l] || speakerTitles[l] || genderedNouns[l] != 0 || c.nounFile(l) == wnNounPerson:
+		return graph.SpeakerPerson
+	}
+	return ""
+}
+
+// firstNamed returns where the article first names entity id outside a
+// headline, or -1.
+func (c *cast) firstNamed(id int) int {
+	for _, m := range c.ments {
+		if m.ent == id && !c.headline[c.d.paraOf(m.start)] {
+			return m.start
+		}
+	}
+	return -1
 }
 
 // source resolves the source of a.
@@ -885,6 +1044,18 @@ func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
 	if det.kind == detIndefinite && !(isOrg || titleWords[l] || speakerTitles[l]) || isPlural(l) && !orgNouns[l] || genericHeads[l] {
 		return generic
 	}
+	// a country's government is the country: "the Saudi government",
+	// "the North Korean regime"
+	if l == "government" || l == "regime" {
+		if words := countryOf(toks, i, h); words != nil {
+			id := c.findOrg(words)
+			if id < 0 {
+				id = c.newOrg(&entity{kind: graph.SpeakerOrganization, words: words, owner: -1})
+			}
+			c.ents[id].gov = true // and "the government" after it
+			return speakerRef{id, graph.SpeakerOrganization}
+		}
+	}
 	if isOrg || c.nounFile(l) == wnNounGroup {
 		if id := c.modifierOrg(p, i, h, s0); id >= 0 {
 			return speakerRef{id, c.kindOf(id)}
@@ -910,6 +1081,40 @@ func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
 		}
 	}
 	return generic
+}
+
+// demonyms map the adjectives of countries, as they modify "government",
+// to the countries' names.
+var demonyms = map[string]string{
+	"saudi": "Saudi Arabia", "north korean": "North Korea", "south korean": "South Korea", "russian": "Russia",
+	"chinese": "China", "iranian": "Iran", "iraqi": "Iraq", "syrian": "Syria", "israeli": "Israel",
+	"mexican": "Mexico", "british": "Britain", "french": "France", "german": "Germany", "turkish": "Turkey",
+	"ukrainian": "Ukraine", "japanese": "Japan", "indian": "India", "pakistani": "Pakistan",
+	"afghan": "Afghanistan", "egyptian": "Egypt", "canadian": "Canada", "cuban": "Cuba",
+	"venezuelan": "Venezuela", "philippine": "Philippines", "italian": "Italy", "spanish": "Spain",
+	"polish": "Poland", "greek": "Greece", "libyan": "Libya", "yemeni": "Yemen", "jordanian": "Jordan",
+	"lebanese": "Lebanon", "qatari": "Qatar", "colombian": "Colombia", "brazilian": "Brazil",
+	"nigerian": "Nigeria", "kenyan": "Kenya", "australian": "Australia", "hungarian": "Hungary",
+}
+
+// countryOf returns the name of the country whose adjective stands
+// before the head toks[h] ("the Saudi government" → Saudi Arabia, "the
+// North Korean government" → North Korea), word by word, or nil.
+func countryOf(toks []token, i, h int) []string {
+	for k := i; k < h; k++ {
+		if !toks[k].capital || toks[k].kind != tokWord || toks[k].poss {
+			continue
+		}
+		if k+1 < h && toks[k+1].capital {
+			if c, ok := demonyms[toks[k].lower+" "+toks[k+1].lower]; ok && k+2 == h {
+				return strings.Fields(c)
+			}
+		}
+		if c, ok := demonyms[toks[k].lower]; ok && k+1 == h {
+			return strings.Fields(c)
+		}
+	}
+	return nil
 }
 
 // commonCap reports whether toks[k] is a common noun or an adjective,
@@ -1182,7 +1387,8 @@ func (c *cast) salientOrg(pos int, noun string, headline bool) int {
 	named := -1
 	holds := func(m int) bool {
 		e := c.ents[c.ments[m].ent]
-		return e.owner < 0 && (e.kind == graph.SpeakerOrganization || e.kind == graph.SpeakerPlace) && containsFold(e.words, noun)
+		return e.owner < 0 && (e.kind == graph.SpeakerOrganization || e.kind == graph.SpeakerPlace) &&
+			(containsFold(e.words, noun) || e.gov && (noun == "government" || noun == "regime"))
 	}
 	for m := c.before(pos) - 1; m >= 0 && !headline; m-- {
 		if holds(m) {
@@ -1291,16 +1497,24 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 				s *= 2
 			}
 		}
+		under := false
 		for _, w := range []string{"vice", "deputy", "assistant", "former", "associate"} {
 			if e.roles[w] && !slices.Contains(mods, w) {
 				s /= 4 // a vice president is not "the president"
+				under = under || w != "former"
 			}
+		}
+		if under && topicRoles[toks[h].lower] && det.kind == detDefinite {
+			continue // nor "the nominee" the vice-presidential nominee
 		}
 		if det.kind == detIndefinite && slices.Contains(mods, "former") && !e.roles["former"] {
 			continue // "a former minister" is not the minister
 		}
 		if named != "" && !e.roles[named] {
-			s /= 4 // "a spokeswoman for Hillary Clinton" is not Trump's
+			if det.kind == detIndefinite && !c.rolesName(e, p, comp, end) {
+				continue // "a spokeswoman for Hillary Clinton" is not Trump's
+			}
+			s /= 4
 		}
 		if s > bestS {
 			best, bestS = id, s
@@ -1347,6 +1561,21 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 		return id
 	}
 	return -1
+}
+
+// rolesName reports whether a capitalized word of the complement
+// toks[comp+1:e] is among e's roles: "a spokesman for the Dayton Police
+// Department" is the one titled "a Dayton police spokesman".
+func (c *cast) rolesName(e *entity, p *para, comp, end int) bool {
+	if comp < 0 {
+		return false
+	}
+	for k := comp + 1; k < end; k++ {
+		if t := p.toks[k]; t.kind == tokWord && t.capital && !runStop[t.lower] && e.roles[fold.String(strings.Trim(t.text, ".'’"))] {
+			return true
+		}
+	}
+	return false
 }
 
 // namedIn returns the folded surname of the person or the last word of
@@ -1482,6 +1711,10 @@ func (c *cast) document(p *para, i, h, comp, e int, det detInfo) speakerRef {
 
 // publisherIn finds the publisher a capitalized run of toks[i:e] names,
 // or -1.
+// docAdjectives describe a document, capitalized in a headline's style:
+// "New Poll", "Latest Survey", "Final Report".
+var docAdjectives = set(`new latest recent first final second third another early late major annual updated`)
+
 func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
 	toks := p.toks
 	for k := i; k < e; k++ {
@@ -1492,6 +1725,9 @@ func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
 		r := c.runAtCut(p, pi, i, e, k, false)
 		if r.i < k {
 			r.i, r.n = k, max(r.n, k)
+		}
+		if r.e-r.i == 1 && docAdjectives[toks[r.i].lower] {
+			continue // a headline's "New Poll Shows"
 		}
 		// a joint publisher, "Washington Post-ABC News": the first
 		for m := r.i; m < r.e; m++ {

@@ -407,6 +407,90 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a lede's role noun is the one named next",
+		doc: "Former party chief wants a backup plan\n" +
+			"A former party chairman says the party should draw up a plan for a new nominee.\n" +
+			"“The time is now,” said Don Ferris, who led the party from 1995 to 1997.\n",
+		want: map[string]resolved{
+			"A former party chairman": {"Don Ferris", tPerson},
+			"Don Ferris":              {"Don Ferris", tPerson},
+		},
+	},
+	{
+		name: "a lede's organisation is the one named next",
+		doc: "Nurses back Roe\n" +
+			"A union representing nurses endorsed Jane Roe on Thursday.\n" +
+			"The Association of Registered Nurses called Roe a friend of the clinic.\n",
+		want: map[string]resolved{
+			"A union representing nurses":          {"Association of Registered Nurses", tOrg},
+			"The Association of Registered Nurses": {"Association of Registered Nurses", tOrg},
+		},
+	},
+	{
+		name: "a lede's role noun is not one named earlier, nor one of another role",
+		doc: "Video shows a warning\n" +
+			"In a video found by the Ledger, a veteran diplomat said the plan put lives at risk.\n" +
+			"“This puts the plan on trial,” said Kim Park, communications director for the Rising PAC.\n",
+		want: map[string]resolved{
+			"a veteran diplomat": {"", tNobody},
+			"Kim Park":           {"Kim Park", tPerson},
+		},
+	},
+	{
+		name: "a spokeswoman for one is not another's",
+		doc: "Roe and Holt trade barbs\n" +
+			"Holt spokeswoman Kim Park said on Monday that Roe had lied. Holt spoke in Dayton.\n" +
+			"Later, a spokeswoman for Jane Roe said the claim was false.\n" +
+			"Officer Sam Lee, a Dayton police spokesman, said the road was closed. " +
+			"A spokesman for the Dayton Police Department said it would open on Friday.\n",
+		want: map[string]resolved{
+			"Kim Park":                   {"Kim Park", tPerson},
+			"a spokeswoman for Jane Roe": {"", tNobody},
+			"Officer Sam Lee":            {"Sam Lee", tPerson},
+			"A spokesman for the Dayton Police Department": {"Sam Lee", tPerson},
+		},
+	},
+	{
+		name: "the nominee is not the vice-presidential nominee",
+		doc: "Roe rallies in Ohio\n" +
+			"Jane Roe spoke in Dayton on Monday. Her running mate, Democratic vice presidential nominee Tim Holt, spoke in Toledo.\n" +
+			"The Democratic nominee said the state would decide the race.\n",
+		want: map[string]resolved{
+			"The Democratic nominee": {"Jane Roe", tPerson},
+		},
+	},
+	{
+		name: "a headline's new poll is no publisher",
+		doc: "New Poll Shows Roe Ahead\n" +
+			"A Dayton Ledger poll shows Jane Roe ahead by four points.\n",
+		want: map[string]resolved{
+			"New Poll":             {"Dayton Ledger", tDocument},
+			"A Dayton Ledger poll": {"Dayton Ledger", tDocument},
+		},
+	},
+	{
+		name: "a country's government is the country",
+		doc: "Bill draws fire abroad\n" +
+			"The bill was opposed by members of the Saudi government, which has denied any role in the attack.\n" +
+			"The North Korean government said on Monday that the test had succeeded. " +
+			"The government said a second test would follow.\n",
+		want: map[string]resolved{
+			"which":                       {"Saudi Arabia", tOrg},
+			"The North Korean government": {"North Korea", tOrg},
+			"The government":              {"North Korea", tOrg},
+		},
+	},
+	{
+		name: "the poll of a joint publisher",
+		doc: "Roe keeps her lead\n" +
+			"The latest Dayton Ledger/Ipsos opinion poll released Friday shows Roe ahead. Another 19 percent said they would not vote.\n" +
+			"When the poll asked about all four candidates, Roe led by three points.\n",
+		want: map[string]resolved{
+			"The latest Dayton Ledger/Ipsos opinion poll released Friday": {"Dayton Ledger", tDocument},
+			"the poll": {"Dayton Ledger", tDocument},
+		},
+	},
+	{
 		name: "an unsigned I is no one",
 		doc: "What my town taught me\n" +
 			"I grew up by the river. I learned that floods come back.\n",

@@ -18,9 +18,13 @@ import (
 //   - the adjuncts right after the cue (and after the speaker when it
 //     follows the cue): "said at a rally in Ohio", "said during the debate",
 //     "said on CBS’s “Face the Nation”", "said via email";
+//   - a participle after the cue and its speaker: "said, looking out on
+//     the crowd", "said, speaking at a rally";
 //   - a fronted adjunct, or an appositive participle, before the cue in the
 //     same sentence: "In an interview with CNN, she said", "Trump, speaking
-//     to a veterans group, said".
+//     to a veterans group, said";
+//   - the occasion or platform that places the source, inside it: "the
+//     ad's narrator says", "the debate moderators asked".
 //
 // Only prepositional phrases that open at one of these places count, so a
 // topic noun ("the debate over taxes") or a venue inside the reported
@@ -282,6 +286,11 @@ func (d *doc) venueOf(a *attr) *Venue {
 			}
 		}
 	}
+	// a participle after the cue, and after its speaker when it follows:
+	// "said, looking out on the crowd", "said, speaking at a rally"
+	if c.v == nil {
+		c.offer(d.venueParticipleAfter(p, max(ce, srcEnd), s1))
+	}
 	// a stance takes its object first: "attacked her opponent as a fraud
 	// during the debate", "blasted Clinton Wednesday on The Laura Ingraham
 	// Show"
@@ -305,12 +314,163 @@ func (d *doc) venueOf(a *attr) *Venue {
 	if c.v == nil {
 		c.offer(d.venueBefore(p, s0, ci))
 	}
+	// the way the speaker moves along, between the source and the cue:
+	// "Protesters marching through the streets chanted"
+	if c.v == nil && a.src != nil && a.src.End <= a.cue.Start {
+		if si, _ := tokRange(p, a.src.Start, a.src.End); si >= s0 {
+			for k := si + 1; k+2 < ci && c.v == nil; k++ {
+				if toks[k].kind == tokWord && motionWord(toks[k].lower) && toks[k+1].is("along", "through", "across", "around") {
+					c.offer(d.motionPlace(p, k+2, ci))
+				}
+			}
+		}
+	}
 	// the occasion a relative clause holding the cue hangs on: "since the
 	// debate, when Holt said", "his appearance on KTV, in which he said"
 	if c.v == nil {
 		c.offer(d.venueAntecedent(p, s0, ci))
 	}
+	// the occasion that places the speaker, inside the source: "the ad's
+	// narrator says", "the debate moderators asked"
+	if c.v == nil && a.src != nil {
+		c.offer(d.venueInSource(p, a.src))
+	}
 	return c.v
+}
+
+// turnVerbs face an audience: "said, turning to reporters", "said,
+// looking out on the crowd"; "referring to" names a topic instead.
+var turnVerbs = set(`turning looking gesturing waving facing`)
+
+// particles may follow a participle before its object: "looking out on
+// the crowd", "cutting off a reporter".
+var particles = set(`out off up down back around over`)
+
+// venueParticipleAfter reads the venue of a participle that follows the
+// cue after a comma, at toks[j] (time words aside): its object or the
+// object of its preposition when that is an audience ("said, cutting off
+// a reporter", "said, looking out on the crowd", "said, turning to
+// reporters"), or an occasion it is at ("said, speaking at a rally"). A
+// participle that reports ("adding", "noting") has a content of its own,
+// and its object is no venue.
+func (d *doc) venueParticipleAfter(p *para, j, s1 int) *Venue {
+	toks := p.toks
+	for j < s1 && toks[j].kind == tokWord && (timeWords[toks[j].lower] || isYear(toks[j].lower)) {
+		j++
+	}
+	if j+2 >= s1 || toks[j].text != "," {
+		return nil
+	}
+	v := toks[j+1]
+	if v.kind != tokWord || v.capital || len(v.lower) < 6 || !strings.HasSuffix(v.lower, "ing") || cueVerbs[v.lower] || venueWords[v.lower] != "" || timeWords[v.lower] {
+		return nil
+	}
+	k := j + 2
+	for k < s1 && k < j+4 && toks[k].kind == tokWord && particles[toks[k].lower] {
+		k++
+	}
+	if k >= s1 || toks[k].kind != tokWord {
+		return nil
+	}
+	var w *Venue
+	switch t := toks[k]; {
+	case t.is("at", "during", "in"):
+		w = d.venueNP(p, k+1, s1, t.lower)
+		if w != nil && w.Kind == graph.VenuePlace {
+			w = nil
+		}
+	case t.is("to", "toward", "towards", "on", "before") && (toVerbs[v.lower] || turnVerbs[v.lower]):
+		w = d.venueNP(p, k+1, s1, "to")
+	case !t.capital && !isPronounTok(t) && !t.is("that", "it", "them", "him", "her", "you"):
+		w = d.venueNP(p, k, s1, "")
+	}
+	if w != nil && (w.Kind == graph.VenueAudience || w.Kind == graph.VenueEvent && toks[k].is("at", "during", "in")) {
+		return w
+	}
+	return nil
+}
+
+// organizerWords head a source that leads or organises what the word before
+// it names ("protest leaders", "rally organizers"), not one who was
+// there.
+var organizerWords = set(`leader leaders organizer organizers organiser organisers chief chiefs head heads chairman
+	chairwoman director directors founder founders sponsor sponsors`)
+
+// personNoun reports whether the common noun w names a person or people
+// by what they do: "narrator", "moderators", "user", "attendees".
+func personNoun(w string) bool {
+	if titleWords[w] || genericHeads[w] || genericHeads[w+"s"] || hostWords[w] || hostWords[strings.TrimSuffix(w, "s")] {
+		return true
+	}
+	for _, suf := range []string{"or", "ors", "ist", "ists", "ee", "ees"} {
+		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// venueInSource reads an occasion or a medium that places the source,
+// inside its noun phrase: a venue word before the head ("the debate
+// moderators", "one Twitter user"), a possessive ("the ad's narrator") or
+// a phrase after it ("a narrator in the ad"). A source that is itself the
+// medium ("the report says", "a tweet by Holt") and an outlet the speaker
+// works for ("CNN's Kim Park") are none.
+func (d *doc) venueInSource(p *para, src *Mention) *Venue {
+	toks := p.toks
+	si, se := tokRange(p, src.Start, src.End)
+	if se-si < 2 {
+		return nil
+	}
+	// the head: the last word before a phrase after it
+	h := si
+	for h+1 < se && toks[h+1].kind == tokWord && !toks[h+1].is("in", "at", "on", "during", "of", "for", "from", "with", "who", "that") {
+		h++
+	}
+	head := toks[h]
+	if head.kind != tokWord || head.capital || head.poss || isPronounTok(head) {
+		return nil
+	}
+	if hk := venueWords[head.lower]; hk != "" && hk != graph.VenueAudience || !personNoun(head.lower) || organizerWords[head.lower] {
+		return nil
+	}
+	for m := si; m < h; m++ {
+		t := toks[m]
+		k := venueWords[t.lower]
+		if t.kind != tokWord || k == "" || k == graph.VenueAudience || k == graph.VenueStatement && hostWords[head.lower] {
+			continue
+		}
+		// a medium before the head is where the speaker works ("a
+		// newspaper columnist", "a Post reporter"), an occasion or a
+		// platform where they were ("the debate moderators", "a Twitter
+		// user"); a possessive places them ("the ad's narrator")
+		if !t.poss && (m != h-1 || mediumKinds[k] && k != graph.VenueSocial || t.capital && k != graph.VenueSocial) {
+			continue
+		}
+		if t.capital && k == graph.VenueSocial && t.is("post", "posts") {
+			continue
+		}
+		if k == graph.VenueStatement && (t.is("spokesman", "spokeswoman", "spokesperson", "spokesmen", "representative")) {
+			continue
+		}
+		// the span leaves the determiner out: the source it opens is a
+		// person, not the medium ("the ad's narrator")
+		s := m
+		for s > si && toks[s-1].kind == tokWord && toks[s-1].capital && !toks[s-1].poss && !determiners[toks[s-1].lower] {
+			s--
+		}
+		name := t.lower
+		if k == graph.VenueSocial && t.capital {
+			name = t.text
+		}
+		return &Venue{Name: name, Kind: k, Start: toks[s].start, End: toks[m].start + len([]rune(t.text))}
+	}
+	if h+1 < se && toks[h+1].is("in", "at") {
+		if v := d.venueNP(p, h+2, se, toks[h+1].lower); v != nil && v.Kind != graph.VenuePlace && v.Kind != graph.VenueAudience {
+			return v
+		}
+	}
+	return nil
 }
 
 // venueAntecedent reads the venue in the noun phrase a relative clause
@@ -468,7 +628,7 @@ func (d *doc) audience(p *para, i, s1 int, told bool) *Venue {
 	// the addressee ends where what was told begins: "told the forum he
 	// was", "told his staff never to", "told reporters to"
 	for k := i + 1; k < e; k++ {
-		if toks[k].kind == tokWord && !toks[k].capital && (toks[k].is("he", "she", "they", "we", "i", "it", "never", "not", "to") ||
+		if toks[k].kind == tokWord && !toks[k].capital && (toks[k].is("he", "she", "they", "we", "i", "it", "never", "not", "to", "about", "for", "during") ||
 			toks[k].is("you") && k > i+1) {
 			e = k
 			break
@@ -684,6 +844,11 @@ func (d *doc) venueNP(p *para, i, s1 int, prep string) *Venue {
 			if toks[k].kind == tokPunct && toks[k].text == "," && k > s {
 				continue
 			}
+			// a name of several words may join them with "of", "and",
+			// "for": the Museum of Modern Art
+			if k > p0 && k+1 < e && toks[k].is("of", "and", "for") && !toks[k].capital && toks[k-1].capital && toks[k+1].capital {
+				continue
+			}
 			if !toks[k].capital || toks[k].kind != tokWord || timeWords[toks[k].lower] && !(k+1 < e && toks[k+1].capital) || commonCapitalized[toks[k].lower] {
 				return nil
 			}
@@ -844,18 +1009,37 @@ func (d *doc) venueAdjuncts(p *para, j, s1 int) *Venue {
 			if t.is("while", "as", "when") {
 				// as he entered the talks, while moving along the street
 				k = j + 1
-				for k < s1 && k < j+5 && toks[k].kind == tokWord && !toks[k].is("at", "in", "on", "to", "along", "through", "into") {
+				// a clause with a subject of its own may run longer: "as
+				// she and hundreds of others moved through the city"
+				w := 5
+				if j+1 < s1 && isPronounTok(toks[j+1]) && !toks[j+1].is("it", "its") {
+					w = 9
+				}
+				for k < s1 && k < j+w && toks[k].kind == tokWord && !toks[k].is("at", "in", "on", "to", "along", "through", "into", "across", "around") {
 					if toks[k].is("entered", "entering", "addressed", "addressing", "visited", "visiting", "toured", "touring") {
 						break
 					}
+					// as he issued a statement, while he told reporters
+					if publishVerbs[toks[k].lower] || tellVerbs[toks[k].lower] {
+						return d.venueAfterVerb(p, k, s1)
+					}
+					if cueVerbs[toks[k].lower] {
+						return nil
+					}
 					k++
 				}
-				if k >= s1 || k == j+5 || toks[k].kind != tokWord {
+				if k >= s1 || k == j+w || toks[k].kind != tokWord {
 					return nil
 				}
 				prep = toks[k].lower
 				switch prep {
-				case "along", "through", "into":
+				case "along", "through", "across", "around":
+					// moving along the street, marched through the city
+					if k > j+1 && motionWord(toks[k-1].lower) {
+						return d.motionPlace(p, k+1, s1)
+					}
+					prep = "in"
+				case "into":
 					prep = "in"
 				case "entered", "entering", "visited", "visiting", "toured", "touring":
 					prep = "at"
@@ -948,6 +1132,12 @@ func (d *doc) venueBefore(p *para, s0, ci int) *Venue {
 			if v := d.venueNP(p, k+1, e, t.lower); v != nil && v.Kind != graph.VenuePlace {
 				return v
 			}
+		case t.is("visiting", "touring", "dedicating", "opening", "inaugurating") && k+1 < e:
+			// a named place the speaker was at: "Holt, visiting the
+			// Dayton Museum of Art, said"
+			if v := d.venueNP(p, k+1, e, "in"); v != nil && v.Kind == graph.VenuePlace {
+				return v
+			}
 		case t.is("speaking", "talking", "addressing", "giving", "delivering", "writing", "appearing", "testifying", "interviewed"):
 			if v := d.venueAfterVerb(p, k, e); v != nil {
 				return v
@@ -963,6 +1153,44 @@ func (d *doc) venueBefore(p *para, s0, ci int) *Venue {
 		}
 	}
 	return nil
+}
+
+// motionWord reports whether w is a verb of moving about, whose path is
+// where something shouted or chanted on the way was said: "marching",
+// "moved", "walks".
+func motionWord(w string) bool {
+	for _, stem := range []string{"march", "walk", "mov", "parad", "wander", "loop", "roam", "stroll"} {
+		if strings.HasPrefix(w, stem) && len(w) <= len(stem)+3 {
+			return true
+		}
+	}
+	return false
+}
+
+// placeNouns head a common noun phrase of a place one moves through.
+var placeNouns = set(`street streets road roads avenue avenues city town village neighborhood neighbourhood
+	neighborhoods neighbourhoods downtown square plaza park campus district boulevard highway crowd crowds`)
+
+// motionPlace reads the place at toks[i] of a way through it: "the
+// tree-lined street", "the city's streets".
+func (d *doc) motionPlace(p *para, i, s1 int) *Venue {
+	toks := p.toks
+	e := i
+	for e < s1 && e < i+6 && toks[e].kind == tokWord && !venueStop[toks[e].lower] &&
+		!toks[e].is("in", "at", "on", "to", "of", "for", "with", "from", "by", "during", "after", "before", "around", "near") {
+		e++
+	}
+	for e > i && timeWords[toks[e-1].lower] {
+		e--
+	}
+	if e == i {
+		return nil
+	}
+	h := toks[e-1]
+	if h.poss || !placeNouns[h.lower] {
+		return nil
+	}
+	return &Venue{Name: h.lower, Kind: graph.VenuePlace, Start: toks[i].start, End: h.end}
 }
 
 // capitalRun returns the first run of capitalized words in toks[i:e],

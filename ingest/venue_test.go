@@ -67,6 +67,24 @@ func TestVenues(t *testing.T) {
 		{"an outlet opening the source", `The bridge will close in May, according to a Washington Post survey of city engineers.`, "", ""},
 		// the occasion a relative clause hangs on
 		{"since the debate, when", `Ruiz has been in the news since Monday night’s debate, when Holt cited her remarks as “vile.”`, "night’s debate", "event"},
+		// a participle after the cue
+		{"a participle facing an audience", `“The bill is dead,” Holt said, looking out on the crowd.`, "the crowd", "audience"},
+		{"a participle with its audience as object", `“The bill is dead,” Holt said, cutting off a reporter who asked about the vote.`, "a reporter", "audience"},
+		{"a participle at an occasion", `“The bill is dead,” Holt said Friday, speaking at a rally in Dayton.`, "a rally in Dayton", "event"},
+		{"a participle naming a topic", `“The bill is dead,” Holt said, referring to the voters.`, "", ""},
+		// the occasion that places the source
+		{"a possessive in the source", `“The bill is dead,” the ad’s narrator says.`, "ad", "broadcast"},
+		{"a platform before the source's head", `“The bill is dead,” said one Twitter user.`, "Twitter", "social"},
+		{"an occasion after the source's head", `“The bill is dead,” said a speaker at the rally.`, "the rally", "event"},
+		{"an outlet the source works for", `“The bill is dead,” said a newspaper columnist.`, "", ""},
+		{"those who organise an occasion", `“The bill is dead,” said the rally organizers.`, "", ""},
+		// where a speaker was, on the way or at a named place
+		{"a way along a street", `“Stop the trucks,” she yells while walking along the tree-lined street.`, "the tree-lined street", "place"},
+		{"a way through the city after a long subject", `“We will not stop,” Kim Park, 25, said as she and hundreds of other marchers moved through the city early Sunday.`, "the city", "place"},
+		{"a way between the source and the cue", `Marchers walking through the streets chanted “No more war.”`, "the streets", "place"},
+		{"a named place visited", `Mayor Ana Holt, dedicating the Dayton Museum of Modern Art on Saturday, said it would tell the story of the city.`, "the Dayton Museum of Modern Art", "place"},
+		{"an audience told as the speaker spoke", `“The bill is dead,” Holt said Friday as he told reporters about the plan.`, "reporters", "audience"},
+		{"the addressee ends at what it was told about", `“The bill is dead,” Holt told reporters for ten minutes after the vote.`, "reporters", "audience"},
 		{"an appearance, in which", `Critics seized upon Holt’s KTV appearance, in which he said he was “skeptical” of the plan.`, "Holt’s KTV appearance", "event"},
 	}
 	for _, tt := range tests {
