@@ -745,14 +745,17 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 	return id, nil
 }
 
-// flush writes the word postings, the last numbers handed out, the
+// flush writes the match keys' postings, the last numbers handed out, the
 // changed speakers with their index entries, the speaker→venue edge
-// counts, the counts and the counters.
+// counts, the counts and the counters, and the search index's new
+// segment, built on a goroutine of its own meanwhile.
 func (w *writer) flush() error {
-	if err := w.writeMatches(); err != nil {
+	seg, err := w.startPostings()
+	if err != nil {
 		return err
 	}
-	if err := w.writePostings(); err != nil {
+	defer seg.wait()
+	if err := w.writeMatches(); err != nil {
 		return err
 	}
 	for name, n := range w.nums {
@@ -770,6 +773,9 @@ func (w *writer) flush() error {
 		return err
 	}
 	if err := w.flushCounters(); err != nil {
+		return err
+	}
+	if err := w.finishPostings(seg); err != nil {
 		return err
 	}
 	clear(w.edges)
