@@ -66,11 +66,7 @@ func hash32(s string) uint32 {
 	return h.Sum32()
 }
 
-func hash64(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
-}
+func hash64(s string) uint64 { return fnvAdd(fnvOffset, s) }
 
 // quoteStem cuts a word to a crude stem: common English endings off, then at
 // most six letters, so that "negotiating" and "negotiation" agree.
@@ -532,11 +528,15 @@ func Sketch(text string) []uint32 {
 		out[i] = ^uint32(0)
 	}
 	for i := 0; i+3 <= len(words); i++ {
-		h := hash64(words[i] + " " + words[i+1] + " " + words[i+2])
+		// hash64 of the three words joined by spaces, without joining them.
+		h := uint64(fnvOffset)
+		h = fnvAdd(h, words[i])
+		h = (h ^ ' ') * fnvPrime
+		h = fnvAdd(h, words[i+1])
+		h = (h ^ ' ') * fnvPrime
+		h = fnvAdd(h, words[i+2])
 		for j := range out {
-			// Multiply-shift hashing with fixed odd multipliers.
-			m := uint64(0x9e3779b97f4a7c15) + uint64(j)*0xbf58476d1ce4e5b9 | 1
-			v := uint32((h*m + uint64(j)*0x94d049bb133111eb) >> 32)
+			v := uint32((h*sketchMul[j] + uint64(j)*0x94d049bb133111eb) >> 32)
 			if v < out[j] {
 				out[j] = v
 			}
@@ -544,6 +544,28 @@ func Sketch(text string) []uint32 {
 	}
 	return out
 }
+
+// FNV-1a, 64 bits, as hash/fnv computes it.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
+// sketchMul are the fixed odd multipliers of Sketch's multiply-shift
+// hashing, one for each value.
+var sketchMul = func() (m [SketchSize]uint64) {
+	for j := range m {
+		m[j] = uint64(0x9e3779b97f4a7c15) + uint64(j)*0xbf58476d1ce4e5b9 | 1
+	}
+	return m
+}()
 
 // Overlap estimates the Jaccard overlap of the texts of two sketches;
 // 0 when either has none.
