@@ -8,7 +8,6 @@
 package similar
 
 import (
-	"hash/fnv"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -31,21 +30,35 @@ func Prepare(text string) Text {
 	p.set = slices.Clone(p.Stems)
 	slices.Sort(p.set)
 	p.set = slices.Compact(p.set)
-	seen := map[uint32]bool{}
+	var r []rune
 	for _, s := range p.Stems {
-		g := " " + s + " "
-		r := []rune(g)
+		// The 3-grams of " " + s + " ", each hashed as hash32 of its
+		// string, without making the strings.
+		r = append(r[:0], ' ')
+		for _, c := range s {
+			r = append(r, c)
+		}
+		r = append(r, ' ')
 		for i := 0; i+3 <= len(r); i++ {
-			h := hash32(string(r[i : i+3]))
-			if !seen[h] {
-				seen[h] = true
-				p.grams = append(p.grams, h)
+			var b [3 * utf8.UTFMax]byte
+			g := utf8.AppendRune(utf8.AppendRune(utf8.AppendRune(b[:0], r[i]), r[i+1]), r[i+2])
+			h := uint32(fnv32Offset)
+			for _, c := range g {
+				h = (h ^ uint32(c)) * fnv32Prime
 			}
+			p.grams = append(p.grams, h)
 		}
 	}
 	slices.Sort(p.grams)
+	p.grams = slices.Compact(p.grams)
 	return p
 }
+
+// FNV-1a, 32 bits, as hash/fnv computes it.
+const (
+	fnv32Offset = 2166136261
+	fnv32Prime  = 16777619
+)
 
 // stems is the folded text, its words and its content words stemmed.
 func stems(text string) Text {
@@ -58,12 +71,6 @@ func stems(text string) Text {
 		p.Stems = append(p.Stems, quoteStem(w))
 	}
 	return p
-}
-
-func hash32(s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return h.Sum32()
 }
 
 func hash64(s string) uint64 { return fnvAdd(fnvOffset, s) }

@@ -126,3 +126,26 @@ func TestHash64(t *testing.T) {
 		}
 	}
 }
+
+// TestPrepareGrams checks the 3-grams Prepare hashes against the strings
+// they stand for: FNV-1a of each 3-rune piece of " stem ", distinct,
+// sorted.
+func TestPrepareGrams(t *testing.T) {
+	for _, text := range []string{"Négociations de paix à Genève, dit-il", "We are ready to talk.", "ok", "Ελλάδα και Κύπρος 2025", "bad \xff byte"} {
+		p := Prepare(text)
+		var want []uint32
+		for _, s := range p.Stems {
+			r := []rune(" " + s + " ")
+			for i := 0; i+3 <= len(r); i++ {
+				h := fnv.New32a()
+				h.Write([]byte(string(r[i : i+3])))
+				want = append(want, h.Sum32())
+			}
+		}
+		slices.Sort(want)
+		want = slices.Compact(want)
+		if !slices.Equal(p.grams, want) {
+			t.Errorf("Prepare(%q).grams = %v, want %v", text, p.grams, want)
+		}
+	}
+}
