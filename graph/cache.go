@@ -121,7 +121,38 @@ type caches struct {
 	occ   lru[uuid.UUID, *printingRef] // occurrence id → the printing, prepared
 	keys  *matchFilter                 // the match keys in the store; nil until built
 	stems lru[string, string]          // search word → its stem, for the segments' dictionaries
+	sizes writerSizes                  // of the last transaction's maps
 	stats WriteStats
+}
+
+// writerSizes are the sizes of the maps a writer fills over a
+// transaction, which the next transaction's writer is made with, so that
+// they do not grow step by step.
+type writerSizes struct {
+	counts, terms, adds, words, matches, occs int
+}
+
+// presize makes the maps of w with room for n.
+func (w *writer) presize(n writerSizes) {
+	if n.counts > 0 {
+		w.counts = make(map[string]int64, n.counts)
+		w.written = make(map[string]int64, n.counts)
+	}
+	if n.terms > 0 {
+		w.terms = make(map[string]int64, n.terms)
+		w.adds = make(map[[key.SuffixLen]byte]quoteRec, n.adds)
+		w.removes = map[[key.SuffixLen]byte]quoteRec{}
+	}
+	if n.words > 0 {
+		w.words = make(map[string]*searchWords, n.words)
+	}
+	if n.matches > 0 {
+		w.matches = make(map[string][]byte, n.matches)
+		w.posted = make(map[string]bool, n.matches)
+	}
+	if n.occs > 0 {
+		w.occs = make(map[uuid.UUID]*printingRef, n.occs)
+	}
 }
 
 // matchFilter is a Bloom filter of the match keys in the store.
@@ -183,6 +214,7 @@ func (c *caches) commit(w *writer) {
 	for id, p := range w.occs {
 		c.occ.put(id, p)
 	}
+	c.sizes = writerSizes{counts: len(w.counts), terms: len(w.terms), adds: len(w.adds), words: len(w.words), matches: len(w.matches), occs: len(w.occs)}
 }
 
 // mergeIDs merges the sorted id lists a and b, without duplicates, keeping
