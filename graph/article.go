@@ -277,6 +277,7 @@ func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 			orig:     map[uuid.UUID][]entry{},
 			dirty:    map[uuid.UUID]bool{},
 			byName:   map[string]uuid.UUID{},
+			loaded:   map[uuid.UUID]*speakerRec{},
 		},
 		tally: tally{
 			cache:   cache,
@@ -582,12 +583,27 @@ func (w *writer) loadSpeaker(id uuid.UUID) (*speakerRec, error) {
 	if sp, ok := w.speakers[id]; ok {
 		return sp, nil
 	}
+	if w.caches != nil {
+		if c, ok := w.caches.speaker.get(id); ok {
+			w.caches.stats.SpeakerHits++
+			rec := c.rec.clone()
+			w.speakers[id] = &rec
+			w.orig[id] = c.idx
+			w.loaded[id] = c.rec
+			return &rec, nil
+		}
+		w.caches.stats.SpeakerMisses++
+	}
 	var rec speakerRec
 	if err := load(w.txn, key.KindSpeaker, id, &rec); err != nil {
 		return nil, fmt.Errorf("speaker %s: %w", id, err)
 	}
 	w.speakers[id] = &rec
 	w.orig[id] = speakerIndex(rec)
+	if w.caches != nil {
+		c := rec.clone()
+		w.loaded[id] = &c
+	}
 	return &rec, nil
 }
 

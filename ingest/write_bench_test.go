@@ -192,6 +192,7 @@ func reportHits(b *testing.B, ws graph.WriteStats) {
 	b.ReportMetric(rate(ws.MatchAbsent, ws.MatchHits+ws.MatchMisses-ws.MatchAbsent), "match-absent-%")
 	b.ReportMetric(rate(ws.BlockHits, ws.BlockMisses), "block-hit-%")
 	b.ReportMetric(rate(ws.PrintingHits, ws.PrintingMisses), "printing-hit-%")
+	b.ReportMetric(rate(ws.SpeakerHits, ws.SpeakerMisses), "speaker-hit-%")
 	b.ReportMetric(float64(ws.Articles)/float64(max(1, ws.Transactions)), "articles/txn")
 	// What grouping looks up an article, whatever answers it: the
 	// printings compared with its quotations and the match keys read.
