@@ -40,7 +40,7 @@ const (
 	matchFilterFP     = 0.01    // its rate of false positives, when full
 	blockKeyCacheSize = 1 << 15
 	occCacheSize      = 1 << 15
-	speakerCacheSize  = 1 << 14
+	speakerCacheSize  = 1 << 12
 )
 
 // WriteStats counts what the writer did since the store was opened: the
