@@ -277,6 +277,7 @@ func newWriter(txn, rtxn *badger.Txn, cache *countCache) *writer {
 			orig:     map[uuid.UUID][]entry{},
 			dirty:    map[uuid.UUID]bool{},
 			byName:   map[string]uuid.UUID{},
+			loaded:   map[uuid.UUID]*speakerRec{},
 		},
 		tally: tally{
 			cache:   cache,
@@ -582,12 +583,27 @@ func (w *writer) loadSpeaker(id uuid.UUID) (*speakerRec, error) {
 	if sp, ok := w.speakers[id]; ok {
 		return sp, nil
 	}
+	if w.caches != nil {
+		if c, ok := w.caches.speaker.get(id); ok {
+			w.caches.stats.SpeakerHits++
+			rec := c.rec.clone()
+			w.speakers[id] = &rec
+			w.orig[id] = c.idx
+			w.loaded[id] = c.rec
+			return &rec, nil
+		}
+		w.caches.stats.SpeakerMisses++
+	}
 	var rec speakerRec
 	if err := load(w.txn, key.KindSpeaker, id, &rec); err != nil {
 		return nil, fmt.Errorf("speaker %s: %w", id, err)
 	}
 	w.speakers[id] = &rec
 	w.orig[id] = speakerIndex(rec)
+	if w.caches != nil {
+		c := rec.clone()
+		w.loaded[id] = &c
+	}
 	return &rec, nil
 }
 
@@ -745,14 +761,17 @@ func (w *writer) findOutlet(name string) (uuid.UUID, error) {
 	return id, nil
 }
 
-// flush writes the word postings, the last numbers handed out, the
+// flush writes the match keys' postings, the last numbers handed out, the
 // changed speakers with their index entries, the speaker→venue edge
-// counts, the counts and the counters.
+// counts, the counts and the counters, and the search index's new
+// segment, built on a goroutine of its own meanwhile.
 func (w *writer) flush() error {
-	if err := w.writeMatches(); err != nil {
+	seg, err := w.startPostings()
+	if err != nil {
 		return err
 	}
-	if err := w.writePostings(); err != nil {
+	defer seg.wait()
+	if err := w.writeMatches(); err != nil {
 		return err
 	}
 	for name, n := range w.nums {
@@ -770,6 +789,9 @@ func (w *writer) flush() error {
 		return err
 	}
 	if err := w.flushCounters(); err != nil {
+		return err
+	}
+	if err := w.finishPostings(seg); err != nil {
 		return err
 	}
 	clear(w.edges)

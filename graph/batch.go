@@ -192,6 +192,7 @@ func (s *Store) tryGroup(ctx context.Context, batch []*Prepared, res []PutResult
 		defer rtxn.Discard()
 		w = newWriter(txn, rtxn, &s.counts)
 		w.caches = &s.caches
+		w.presize(s.caches.sizes)
 		defer w.close()
 		n, failed = 0, -1
 		size := 0

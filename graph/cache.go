@@ -40,6 +40,7 @@ const (
 	matchFilterFP     = 0.01    // its rate of false positives, when full
 	blockKeyCacheSize = 1 << 15
 	occCacheSize      = 1 << 15
+	speakerCacheSize  = 1 << 12
 )
 
 // WriteStats counts what the writer did since the store was opened: the
@@ -57,6 +58,8 @@ type WriteStats struct {
 	BlockMisses    int64
 	PrintingHits   int64 // printings compared with a new quotation, prepared
 	PrintingMisses int64
+	SpeakerHits    int64 // speaker records, decoded
+	SpeakerMisses  int64
 	// WriterCPU is the CPU time of the writer's thread in PutBatch (on
 	// Linux; 0 elsewhere), not counting Badger's commit, which runs on
 	// a thread of its own while the writer waits.
@@ -116,12 +119,68 @@ type printingRef struct {
 
 // caches are the writer's caches; wmu guards them.
 type caches struct {
-	match lru[string, []byte]          // match key → postings; nil when absent
-	block lru[string, []uuid.UUID]     // block key → the first maxBlockScan speaker records, in key order
-	occ   lru[uuid.UUID, *printingRef] // occurrence id → the printing, prepared
-	keys  *matchFilter                 // the match keys in the store; nil until built
-	stems lru[string, string]          // search word → its stem, for the segments' dictionaries
-	stats WriteStats
+	match   lru[string, []byte]           // match key → postings; nil when absent
+	block   lru[string, []uuid.UUID]      // block key → the first maxBlockScan speaker records, in key order
+	occ     lru[uuid.UUID, *printingRef]  // occurrence id → the printing, prepared
+	keys    *matchFilter                  // the match keys in the store; nil until built
+	stems   lru[string, string]           // search word → its stem, for the segments' dictionaries
+	speaker lru[uuid.UUID, cachedSpeaker] // speaker records, decoded
+	sizes   writerSizes                   // of the last transaction's maps
+	stats   WriteStats
+}
+
+// cachedSpeaker is a committed speaker record, decoded, with its index
+// entries; neither is ever changed (a writer takes a copy of the record).
+type cachedSpeaker struct {
+	rec *speakerRec
+	idx []entry
+}
+
+// clone returns a copy of r that shares nothing a writer changes.
+func (r speakerRec) clone() speakerRec {
+	c := r
+	c.Aliases = slices.Clone(r.Aliases)
+	c.Titles = slices.Clone(r.Titles)
+	c.Roles = slices.Clone(r.Roles)
+	c.Venues = slices.Clone(r.Venues)
+	c.Co = slices.Clone(r.Co)
+	c.Members = slices.Clone(r.Members)
+	if r.Link != nil {
+		l := *r.Link
+		l.Evidence = slices.Clone(r.Link.Evidence)
+		c.Link = &l
+	}
+	return c
+}
+
+// writerSizes are the sizes of the maps a writer fills over a
+// transaction, which the next transaction's writer is made with, so that
+// they do not grow step by step.
+type writerSizes struct {
+	counts, terms, adds, words, matches, occs int
+}
+
+// presize makes the maps of w with room for n.
+func (w *writer) presize(n writerSizes) {
+	if n.counts > 0 {
+		w.counts = make(map[string]int64, n.counts)
+		w.written = make(map[string]int64, n.counts)
+	}
+	if n.terms > 0 {
+		w.terms = make(map[string]int64, n.terms)
+		w.adds = make(map[[key.SuffixLen]byte]quoteRec, n.adds)
+		w.removes = map[[key.SuffixLen]byte]quoteRec{}
+	}
+	if n.words > 0 {
+		w.words = make(map[string]*searchWords, n.words)
+	}
+	if n.matches > 0 {
+		w.matches = make(map[string][]byte, n.matches)
+		w.posted = make(map[string]bool, n.matches)
+	}
+	if n.occs > 0 {
+		w.occs = make(map[uuid.UUID]*printingRef, n.occs)
+	}
 }
 
 // matchFilter is a Bloom filter of the match keys in the store.
@@ -146,10 +205,11 @@ func (f *matchFilter) absent(k string) bool { return !f.bloom.Has(z.MemHashStrin
 
 func newCaches() caches {
 	return caches{
-		match: lru[string, []byte]{size: matchCacheSize},
-		block: lru[string, []uuid.UUID]{size: blockKeyCacheSize},
-		occ:   lru[uuid.UUID, *printingRef]{size: occCacheSize},
-		stems: lru[string, string]{size: stemCacheSize},
+		match:   lru[string, []byte]{size: matchCacheSize},
+		block:   lru[string, []uuid.UUID]{size: blockKeyCacheSize},
+		occ:     lru[uuid.UUID, *printingRef]{size: occCacheSize},
+		stems:   lru[string, string]{size: stemCacheSize},
+		speaker: lru[uuid.UUID, cachedSpeaker]{size: speakerCacheSize},
 	}
 }
 
@@ -158,6 +218,7 @@ func (c *caches) clear() {
 	c.match.clear()
 	c.block.clear()
 	c.occ.clear()
+	c.speaker.clear()
 	c.keys = nil
 }
 
@@ -183,6 +244,20 @@ func (c *caches) commit(w *writer) {
 	for id, p := range w.occs {
 		c.occ.put(id, p)
 	}
+	// The speakers it wrote as written, the others it read as read.
+	for _, id := range w.stored {
+		c.speaker.put(id, cachedSpeaker{rec: w.speakers[id], idx: w.orig[id]})
+	}
+	stored := make(map[uuid.UUID]bool, len(w.stored))
+	for _, id := range w.stored {
+		stored[id] = true
+	}
+	for id, rec := range w.loaded {
+		if !stored[id] {
+			c.speaker.put(id, cachedSpeaker{rec: rec, idx: w.orig[id]})
+		}
+	}
+	c.sizes = writerSizes{counts: len(w.counts), terms: len(w.terms), adds: len(w.adds), words: len(w.words), matches: len(w.matches), occs: len(w.occs)}
 }
 
 // mergeIDs merges the sorted id lists a and b, without duplicates, keeping

@@ -90,8 +90,9 @@
 //
 // The writer keeps bounded caches of committed state across batches: the
 // postings of match keys, the first speaker records under each block key,
-// and printings with their text prepared, so that a candidate printing is
-// read and prepared once, not once per comparison; and a Bloom filter of
+// speaker records decoded (a writer changes a copy), and printings with
+// their text prepared, so that a candidate printing is read and prepared
+// once, not once per comparison; and a Bloom filter of
 // every match key in the store, built by one scan of the match index's
 // keys, so that a key never stored (most of a new quotation's) is known
 // absent without a read. A cache only answers what Badger would (the
@@ -100,7 +101,8 @@
 // a merge of search segments, which changes nothing they hold).
 // WriteStats counts their hits and misses, the keys the filter found
 // absent, the transactions and articles, and the CPU time of the
-// writer's thread.
+// writer's thread. A transaction's maps are made with room for what the
+// last one held.
 //
 // A reader sees all of an article or none of it, and a crash can lose the
 // last batches but never leaves the search index or a count behind the
@@ -119,7 +121,10 @@
 // transaction changed as one new segment (see Search below): a batch
 // whose articles fit one transaction adds one segment, however many
 // articles it holds, and a quote that later articles of the batch
-// change again is indexed once, as the batch leaves it. Reindex drops
+// change again is indexed once, as the batch leaves it. The segment's
+// blocks are built (postings sorted and encoded, the dictionary stemmed)
+// on a goroutine of their own while the writer's thread writes the rest
+// of the transaction's flush, and set in the transaction after it. Reindex drops
 // everything derived and hands a Rebuild to write the stored articles
 // again through the same writer, in the order they were first stored,
 // each transaction running every segment merge it calls for.

@@ -55,3 +55,11 @@ func DropMatchCache(s *Store) {
 	defer s.wmu.Unlock()
 	s.caches.match.clear()
 }
+
+// ClearCaches empties every cache the writer keeps of committed state, so
+// that its next write reads all it needs from Badger.
+func ClearCaches(s *Store) {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	s.caches.clear()
+}

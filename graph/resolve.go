@@ -35,12 +35,15 @@ type people struct {
 	created  []uuid.UUID           // speakers created by this write, in order
 	named    []uuid.UUID           // speakers created or given a name by the article being written
 	byName   map[string]uuid.UUID
+	loaded   map[uuid.UUID]*speakerRec // records as committed, of the speakers read (never changed)
+	stored   []uuid.UUID               // speakers written at flush
 }
 
 // flushSpeakers writes the changed speaker records and their index
 // entries.
 func (w *writer) flushSpeakers() error {
 	for id := range w.dirty {
+		w.stored = append(w.stored, id)
 		rec := w.speakers[id]
 		if err := store(w.txn, key.KindSpeaker, id, rec); err != nil {
 			return err

@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -82,19 +81,38 @@ func (t *tally) countQuote(q quoteRec, sign int64) {
 	}
 }
 
-// writePostings writes what the write changed of the search index: the
-// postings of the quotes it added and its changes to document
-// frequencies as a new segment, and the postings of the quotes it took
-// out as deletions of the segments that hold them; and the directory
-// that lists them. A write that changes nothing of the index writes
-// nothing.
-func (w *writer) writePostings() error {
+// segWrite is the search index's part of a write's flush: the new
+// segment's blocks are built (postings sorted and encoded, the
+// dictionary with its stems) on a goroutine of their own while the
+// writer's thread does the rest of the flush, and set in the
+// transaction after it.
+type segWrite struct {
+	segs      *segCache
+	committed *segDir // the directory as committed
+	d         *segDir // the directory the write commits
+	num       uint64  // the write's segment number
+	done      chan struct{}
+	// set by the goroutine, read once done is closed
+	kvs  [][2][]byte // the segment's blocks, in the order built
+	info segInfo
+	made bool // the segment holds postings or terms
+	err  error
+}
+
+// startPostings begins writing what the write changed of the search
+// index: it reads the directory and starts building the new segment of
+// the quotes the write added, with its changes to document frequencies;
+// finishPostings completes it. It returns nil when the write changes
+// nothing of the index. Until finishPostings returns, the write's
+// additions, terms and search words must not change, and the writer's
+// stem cache belongs to the build.
+func (w *writer) startPostings() (*segWrite, error) {
 	changed := len(w.adds) > 0 || len(w.removes) > 0
 	for _, n := range w.terms {
 		changed = changed || n != 0
 	}
 	if !changed {
-		return nil
+		return nil, nil
 	}
 	var segs *segCache
 	if w.cache != nil {
@@ -102,64 +120,113 @@ func (w *writer) writePostings() error {
 	}
 	committed, err := segs.directory(w.txn)
 	if err != nil {
+		return nil, err
+	}
+	sw := &segWrite{segs: segs, committed: committed, d: committed.clone(), done: make(chan struct{})}
+	sw.num = sw.d.next
+	sw.d.next++
+	go func() {
+		defer close(sw.done)
+		sw.info, sw.made, sw.err = w.buildSegment(sw.num, func(k, v []byte) error {
+			sw.kvs = append(sw.kvs, [2][]byte{k, v})
+			return nil
+		})
+	}()
+	return sw, nil
+}
+
+// wait waits for the segment's build to end.
+func (sw *segWrite) wait() {
+	if sw != nil {
+		<-sw.done
+	}
+}
+
+// finishPostings writes the segment sw built, the postings of the quotes
+// the write took out as deletions of the segments that hold them, and
+// the directory that lists them.
+func (w *writer) finishPostings(sw *segWrite) error {
+	if sw == nil {
+		return nil
+	}
+	if err := w.deleteFromSegments(sw.segs, sw.committed, sw.d, sw.num); err != nil {
 		return err
 	}
-	d := committed.clone()
-	num := d.next
-	d.next++
-	if err := w.deleteFromSegments(segs, committed, d, num); err != nil {
-		return err
+	sw.wait()
+	if sw.err != nil {
+		return sw.err
 	}
-	type entry struct {
-		word string
-		p    posting
-	}
-	var entries []entry
-	postings := map[string]int{}
-	for _, q := range w.adds {
-		for word, p := range wordPostingsOf(q, w.searchWords(q.Text)) {
-			entries = append(entries, entry{word, p})
-			postings[word]++
+	for _, kv := range sw.kvs {
+		sw.segs.wrote(1, 0)
+		if err := set(w.txn, kv[0], kv[1]); err != nil {
+			return err
 		}
 	}
-	slices.SortFunc(entries, func(a, b entry) int {
-		if c := strings.Compare(a.word, b.word); c != 0 {
-			return c
+	if sw.made {
+		sw.d.live = append(sw.d.live, sw.info) // the newest number: the list stays in order
+	}
+	sw.segs.wrote(1, 0)
+	return set(w.txn, key.Segments(), sw.d.encode())
+}
+
+// buildSegment builds segment num of the quotes the write added and its
+// changes to document frequencies, handing put its blocks in order. It
+// reads the write's additions, terms and search words and uses the stem
+// cache, nothing else of the writer: it runs beside the writer's thread.
+func (w *writer) buildSegment(num uint64, put func(k, v []byte) error) (segInfo, bool, error) {
+	// The quotes in suffix order, then each word's postings in that
+	// order: the postings come out sorted by word and suffix with one
+	// sort of the quotes and one of the words.
+	qs := make([]*quoteRec, 0, len(w.adds))
+	sfxs := make([][key.SuffixLen]byte, 0, len(w.adds))
+	for sfx := range w.adds {
+		sfxs = append(sfxs, sfx)
+	}
+	slices.SortFunc(sfxs, func(a, b [key.SuffixLen]byte) int { return cmpSuffix(a[:], b[:]) })
+	for _, sfx := range sfxs {
+		q := w.adds[sfx]
+		qs = append(qs, &q)
+	}
+	byWord := map[string][]posting{}
+	for i, q := range qs {
+		sw := w.searchWords(q.Text)
+		for word, ps := range sw.pos {
+			byWord[word] = append(byWord[word], posting{suffix: sfxs[i], val: encodeFacts(*q, sw.length, ps)})
 		}
-		return cmpSuffix(a.p.suffix[:], b.p.suffix[:])
-	})
-	var words []string
+	}
+	words := make([]string, 0, len(byWord)+len(w.terms))
 	for word, n := range w.terms {
-		if n != 0 || postings[word] > 0 {
+		if n != 0 || len(byWord[word]) > 0 {
 			words = append(words, word)
 		}
 	}
-	for word := range postings {
+	posted := make([]string, 0, len(byWord))
+	for word := range byWord {
+		posted = append(posted, word)
 		if _, ok := w.terms[word]; !ok {
 			words = append(words, word)
 		}
 	}
-	if len(entries) > 0 || len(words) > 0 {
-		b := newSegBuilder(num, func(k, v []byte) error { segs.wrote(1, 0); return set(w.txn, k, v) })
-		for _, e := range entries {
-			if err := b.add(e.word, e.p); err != nil {
-				return err
-			}
-		}
-		slices.Sort(words)
-		for _, word := range words {
-			if err := b.term(termEntry{word: word, stem: w.stem(word), df: w.terms[word], postings: postings[word]}); err != nil {
-				return err
-			}
-		}
-		info, err := b.finish()
-		if err != nil {
-			return err
-		}
-		d.live = append(d.live, info) // the newest number: the list stays in order
+	if len(posted) == 0 && len(words) == 0 {
+		return segInfo{}, false, nil
 	}
-	segs.wrote(1, 0)
-	return set(w.txn, key.Segments(), d.encode())
+	slices.Sort(posted)
+	b := newSegBuilder(num, put)
+	for _, word := range posted {
+		for _, p := range byWord[word] {
+			if err := b.add(word, p); err != nil {
+				return segInfo{}, false, err
+			}
+		}
+	}
+	slices.Sort(words)
+	for _, word := range words {
+		if err := b.term(termEntry{word: word, stem: w.stem(word), df: w.terms[word], postings: len(byWord[word])}); err != nil {
+			return segInfo{}, false, err
+		}
+	}
+	info, err := b.finish()
+	return info, err == nil, err
 }
 
 // deleteFromSegments marks deleted the postings of the quotes the write

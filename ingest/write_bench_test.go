@@ -184,14 +184,20 @@ func reportRates(b *testing.B, articles int, cpu, writer time.Duration, ws graph
 
 // reportHits reports the hit rates of the writer's caches, the share of
 // match-key lookups that the filter of the store's keys answered absent
-// without a read, and the articles a transaction.
+// without a read, the articles a transaction, and the printings and
+// match keys looked up an article.
 func reportHits(b *testing.B, ws graph.WriteStats) {
 	rate := func(hit, miss int64) float64 { return 100 * float64(hit) / float64(max(1, hit+miss)) }
 	b.ReportMetric(rate(ws.MatchHits, ws.MatchMisses), "match-hit-%")
 	b.ReportMetric(rate(ws.MatchAbsent, ws.MatchHits+ws.MatchMisses-ws.MatchAbsent), "match-absent-%")
 	b.ReportMetric(rate(ws.BlockHits, ws.BlockMisses), "block-hit-%")
 	b.ReportMetric(rate(ws.PrintingHits, ws.PrintingMisses), "printing-hit-%")
+	b.ReportMetric(rate(ws.SpeakerHits, ws.SpeakerMisses), "speaker-hit-%")
 	b.ReportMetric(float64(ws.Articles)/float64(max(1, ws.Transactions)), "articles/txn")
+	// What grouping looks up an article, whatever answers it: the
+	// printings compared with its quotations and the match keys read.
+	b.ReportMetric(float64(ws.PrintingHits+ws.PrintingMisses)/float64(max(1, ws.Articles)), "printings/article")
+	b.ReportMetric(float64(ws.MatchHits+ws.MatchMisses)/float64(max(1, ws.Articles)), "match-lookups/article")
 }
 
 // BenchmarkStoreSize reports the bytes on disk an article takes in the

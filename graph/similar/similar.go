@@ -8,7 +8,6 @@
 package similar
 
 import (
-	"hash/fnv"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -31,21 +30,35 @@ func Prepare(text string) Text {
 	p.set = slices.Clone(p.Stems)
 	slices.Sort(p.set)
 	p.set = slices.Compact(p.set)
-	seen := map[uint32]bool{}
+	var r []rune
 	for _, s := range p.Stems {
-		g := " " + s + " "
-		r := []rune(g)
+		// The 3-grams of " " + s + " ", each hashed as hash32 of its
+		// string, without making the strings.
+		r = append(r[:0], ' ')
+		for _, c := range s {
+			r = append(r, c)
+		}
+		r = append(r, ' ')
 		for i := 0; i+3 <= len(r); i++ {
-			h := hash32(string(r[i : i+3]))
-			if !seen[h] {
-				seen[h] = true
-				p.grams = append(p.grams, h)
+			var b [3 * utf8.UTFMax]byte
+			g := utf8.AppendRune(utf8.AppendRune(utf8.AppendRune(b[:0], r[i]), r[i+1]), r[i+2])
+			h := uint32(fnv32Offset)
+			for _, c := range g {
+				h = (h ^ uint32(c)) * fnv32Prime
 			}
+			p.grams = append(p.grams, h)
 		}
 	}
 	slices.Sort(p.grams)
+	p.grams = slices.Compact(p.grams)
 	return p
 }
+
+// FNV-1a, 32 bits, as hash/fnv computes it.
+const (
+	fnv32Offset = 2166136261
+	fnv32Prime  = 16777619
+)
 
 // stems is the folded text, its words and its content words stemmed.
 func stems(text string) Text {
@@ -60,17 +73,7 @@ func stems(text string) Text {
 	return p
 }
 
-func hash32(s string) uint32 {
-	h := fnv.New32a()
-	h.Write([]byte(s))
-	return h.Sum32()
-}
-
-func hash64(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
-}
+func hash64(s string) uint64 { return fnvAdd(fnvOffset, s) }
 
 // quoteStem cuts a word to a crude stem: common English endings off, then at
 // most six letters, so that "negotiating" and "negotiation" agree.
@@ -532,11 +535,15 @@ func Sketch(text string) []uint32 {
 		out[i] = ^uint32(0)
 	}
 	for i := 0; i+3 <= len(words); i++ {
-		h := hash64(words[i] + " " + words[i+1] + " " + words[i+2])
+		// hash64 of the three words joined by spaces, without joining them.
+		h := uint64(fnvOffset)
+		h = fnvAdd(h, words[i])
+		h = (h ^ ' ') * fnvPrime
+		h = fnvAdd(h, words[i+1])
+		h = (h ^ ' ') * fnvPrime
+		h = fnvAdd(h, words[i+2])
 		for j := range out {
-			// Multiply-shift hashing with fixed odd multipliers.
-			m := uint64(0x9e3779b97f4a7c15) + uint64(j)*0xbf58476d1ce4e5b9 | 1
-			v := uint32((h*m + uint64(j)*0x94d049bb133111eb) >> 32)
+			v := uint32((h*sketchMul[j] + uint64(j)*0x94d049bb133111eb) >> 32)
 			if v < out[j] {
 				out[j] = v
 			}
@@ -544,6 +551,28 @@ func Sketch(text string) []uint32 {
 	}
 	return out
 }
+
+// FNV-1a, 64 bits, as hash/fnv computes it.
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+func fnvAdd(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
+}
+
+// sketchMul are the fixed odd multipliers of Sketch's multiply-shift
+// hashing, one for each value.
+var sketchMul = func() (m [SketchSize]uint64) {
+	for j := range m {
+		m[j] = uint64(0x9e3779b97f4a7c15) + uint64(j)*0xbf58476d1ce4e5b9 | 1
+	}
+	return m
+}()
 
 // Overlap estimates the Jaccard overlap of the texts of two sketches;
 // 0 when either has none.

@@ -1,10 +1,14 @@
 package similar
 
 import (
+	"hash/fnv"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/graphd/graphd/fold"
 )
 
 func TestCompare(t *testing.T) {
@@ -85,5 +89,63 @@ func TestSketch(t *testing.T) {
 	}
 	if Sketch("two words") != nil || Overlap(nil, Sketch(a)) != 0 {
 		t.Error("a text of fewer than three words has a sketch")
+	}
+}
+
+// TestSketchHash checks that Sketch hashes each shingle as hash64 of the
+// three words joined by spaces, as it always has: sketches are stored.
+func TestSketchHash(t *testing.T) {
+	text := "Peace talks resumed in Geneva on Monday, the minister said, after weeks of delay."
+	words := strings.Fields(fold.String(text))
+	want := make([]uint32, SketchSize)
+	for i := range want {
+		want[i] = ^uint32(0)
+	}
+	for i := 0; i+3 <= len(words); i++ {
+		h := hash64(words[i] + " " + words[i+1] + " " + words[i+2])
+		for j := range want {
+			m := uint64(0x9e3779b97f4a7c15) + uint64(j)*0xbf58476d1ce4e5b9 | 1
+			if v := uint32((h*m + uint64(j)*0x94d049bb133111eb) >> 32); v < want[j] {
+				want[j] = v
+			}
+		}
+	}
+	if got := Sketch(text); !slices.Equal(got, want) {
+		t.Errorf("Sketch = %v, want %v", got, want)
+	}
+}
+
+// TestHash64 checks hash64 against hash/fnv's FNV-1a: match keys and
+// sketches are stored.
+func TestHash64(t *testing.T) {
+	for _, s := range []string{"", "peace talk", "= 12ab", "négociation ukraine"} {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		if got, want := hash64(s), h.Sum64(); got != want {
+			t.Errorf("hash64(%q) = %x, want %x", s, got, want)
+		}
+	}
+}
+
+// TestPrepareGrams checks the 3-grams Prepare hashes against the strings
+// they stand for: FNV-1a of each 3-rune piece of " stem ", distinct,
+// sorted.
+func TestPrepareGrams(t *testing.T) {
+	for _, text := range []string{"Négociations de paix à Genève, dit-il", "We are ready to talk.", "ok", "Ελλάδα και Κύπρος 2025", "bad \xff byte"} {
+		p := Prepare(text)
+		var want []uint32
+		for _, s := range p.Stems {
+			r := []rune(" " + s + " ")
+			for i := 0; i+3 <= len(r); i++ {
+				h := fnv.New32a()
+				h.Write([]byte(string(r[i : i+3])))
+				want = append(want, h.Sum32())
+			}
+		}
+		slices.Sort(want)
+		want = slices.Compact(want)
+		if !slices.Equal(p.grams, want) {
+			t.Errorf("Prepare(%q).grams = %v, want %v", text, p.grams, want)
+		}
 	}
 }
