@@ -25,7 +25,9 @@ import (
 // in os.TempDir(), the store the write path's benchmarks use), on a copy
 // of it opened for writing as a server opens its store. Each query runs
 // alone ("quiet") and while a live ingest of more generated articles goes
-// on in the background ("live"), and reports the median and 99th
+// on in the background ("live"), wired as graphd serve wires its ingests
+// (the queries hold an ingest.Gate that the ingest's extraction and the
+// store's writer take their steps from), and reports the median and 99th
 // percentile of its latency; the live runs also report the ingest's
 // articles a second and the Badger entries it wrote an article. Then,
 // after a full compaction of Badger's tree ("compacted"), each runs
@@ -49,7 +51,9 @@ func BenchmarkIngested(b *testing.B) {
 	if ss, err := st.SearchStats(b.Context()); err == nil {
 		b.Logf("search index: %+v", ss)
 	}
-	s, err := New(st, nil)
+	gate := ingest.NewGate(0)
+	st.SetThrottle(gate.Step)
+	s, err := New(st, nil, WithGate(gate))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -93,7 +97,7 @@ func BenchmarkIngested(b *testing.B) {
 				puts := badgerPuts()
 				start := time.Now()
 				if live {
-					wg.Go(func() { ingestLive(ctx, st, g, &stored) })
+					wg.Go(func() { ingestLive(ctx, st, g, gate, &stored) })
 				}
 				var lat []time.Duration
 				for b.Loop() {
@@ -123,10 +127,11 @@ func BenchmarkIngested(b *testing.B) {
 	}
 }
 
-// ingestLive stores the next articles of g into st through a pipeline,
-// as graphd ingest does, counting them in stored, until ctx is done.
-func ingestLive(ctx context.Context, st *graph.Store, g *corpus.Generator, stored *atomic.Int64) {
-	p := ingest.NewPipeline(ctx, st, ingest.Options{})
+// ingestLive stores the next articles of g into st through a pipeline
+// whose extraction waits at gate, as a server's ingests do, counting them
+// in stored, until ctx is done.
+func ingestLive(ctx context.Context, st *graph.Store, g *corpus.Generator, gate *ingest.Gate, stored *atomic.Int64) {
+	p := ingest.NewPipeline(ctx, st, ingest.Options{Gate: gate})
 	defer p.Close()
 	for ctx.Err() == nil {
 		if err := p.Submit(ctx, g.Next(), func(r ingest.Result) {

@@ -104,6 +104,7 @@ type Schema struct {
 	ingests    chan struct{}                                 // a slot for each POST /ingest stream open
 	ingestOpen atomic.Int64                                  // POST /ingest streams open, for the metrics
 	checking   sync.Mutex                                    // held while GET /check runs
+	gate       *ingest.Gate                                  // WithGate; queries hold it while they run
 }
 
 // Option configures New.
