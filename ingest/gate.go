@@ -11,21 +11,26 @@ import (
 // A Gate gives the queries of a process precedence over its background
 // ingest. A server answering queries while a pipeline ingests shares its
 // cores between them, and neither Go's scheduler nor the kernel's knows
-// which matters more: a query that waits for a core behind extraction and
-// the writer takes many times its own CPU time. So the work of an ingest
-// is cut into steps (extracting an article, Options.Gate; writing an
-// article, graph.Store.SetThrottle), each of which takes one of the
-// process's cores from the gate while it runs (Step), and a query takes
-// one while it runs (Enter). While no query runs, steps go ahead at once;
-// while some do, steps go ahead only on the cores they leave free: on two
-// cores, one query leaves ingest one core, and two queries none.
+// which matters more: a query that waits for a core behind extraction, the
+// writer and the collector they keep busy takes many times its own CPU
+// time. So the work of an ingest is cut into steps (extracting an article,
+// Options.Gate; writing an article or flushing a transaction,
+// graph.Store.SetThrottle), each of which takes one of the gate's cores
+// while it runs (Step), and a query takes one while it runs (Enter). While
+// no query runs, steps go ahead at once; while some do, steps go ahead
+// only on the cores the queries leave free. A gate over one core (as
+// graphd serve makes it) lets no step run beside a query: on a machine
+// shared with other processes, the kernel splits the process's share of
+// the CPU between its threads, so a step on "the other core" slows the
+// query too.
 //
 // Ingest is never starved: a step that has waited MaxWait goes ahead
-// anyway. So under queries that never stop, ingest keeps at least one
-// core less the queries', and at worst each extracting worker and the
-// writer go ahead with one article every MaxWait. A step that has begun
-// is not interrupted, so a query waits at worst for the steps begun
-// before it to end (an article's extraction or write: a few ms).
+// anyway. So under queries that never stop, each extracting worker and
+// the writer still go ahead with at least one article every MaxWait (and
+// on a gate over more cores, ingest keeps the cores the queries leave). A
+// step that has begun is not interrupted, so a query waits at worst for
+// the steps begun before it to end (an article's extraction or write: a
+// few ms).
 //
 // A nil *Gate is open: Enter and Step do nothing.
 type Gate struct {
@@ -48,13 +53,17 @@ type Gate struct {
 // NewGate is given 0.
 const DefaultGateWait = 50 * time.Millisecond
 
-// NewGate returns a gate over GOMAXPROCS cores whose steps wait at most
-// maxWait (0 means DefaultGateWait).
-func NewGate(maxWait time.Duration) *Gate {
+// NewGate returns a gate over cores cores (0 means GOMAXPROCS) whose steps
+// wait at most maxWait (0 means DefaultGateWait). Over one core, no step
+// runs while a query does.
+func NewGate(cores int, maxWait time.Duration) *Gate {
+	if cores <= 0 {
+		cores = runtime.GOMAXPROCS(0)
+	}
 	if maxWait <= 0 {
 		maxWait = DefaultGateWait
 	}
-	return &Gate{cores: runtime.GOMAXPROCS(0), maxWait: maxWait}
+	return &Gate{cores: cores, maxWait: maxWait}
 }
 
 // Enter marks a query in flight until leave is called (once).

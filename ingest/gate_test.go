@@ -9,13 +9,6 @@ import (
 	"github.com/graphd/graphd/graph/graphtest"
 )
 
-// gateOf returns a gate over cores cores whose steps wait at most
-// maxWait.
-func gateOf(cores int, maxWait time.Duration) *Gate {
-	g := NewGate(maxWait)
-	g.cores = cores
-	return g
-}
 
 // waitFor yields until the gate has n steps waiting, failing if done
 // happens first.
@@ -33,7 +26,7 @@ func waitFor(t *testing.T, g *Gate, n int64, done <-chan Result, what string) {
 
 func TestGateStepsShareCoresWithQueries(t *testing.T) {
 	ctx := t.Context()
-	g := gateOf(2, time.Hour)
+	g := NewGate(2, time.Hour)
 	leave := g.Enter()
 	first := g.Step(ctx) // one query on two cores leaves one
 	second := make(chan func())
@@ -69,7 +62,7 @@ func TestGateQueryGoesAheadOfExtraction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := gateOf(2, time.Hour)
+	g := NewGate(2, time.Hour)
 	p := NewPipeline(ctx, s, Options{Workers: 1, Gate: g})
 	defer p.Close()
 	done := make(chan Result, 1)
@@ -101,7 +94,7 @@ func TestGateNeverStarvesIngest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := gateOf(1, time.Millisecond)
+	g := NewGate(1, time.Millisecond)
 	s.SetThrottle(g.Step)
 	leave := g.Enter() // a query that never ends holds the only core
 	defer leave()

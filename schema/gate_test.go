@@ -11,7 +11,7 @@ import (
 // Queries hold the gate that a server's ingest waits at; mutations, which
 // are writes themselves, do not.
 func TestQueriesHoldTheGate(t *testing.T) {
-	g := ingest.NewGate(0)
+	g := ingest.NewGate(0, 0)
 	s, err := New(graphtest.Open(t), nil, WithGate(g))
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -51,7 +52,7 @@ func BenchmarkIngested(b *testing.B) {
 	if ss, err := st.SearchStats(b.Context()); err == nil {
 		b.Logf("search index: %+v", ss)
 	}
-	gate := ingest.NewGate(0)
+	gate := ingest.NewGate(1, 0) // as graphd serve makes it
 	st.SetThrottle(gate.Step)
 	s, err := New(st, nil, WithGate(gate))
 	if err != nil {
@@ -75,11 +76,11 @@ func BenchmarkIngested(b *testing.B) {
 				kinds: quotesBy(field: KIND) { label count } } }`},
 		{"timeline", `{ timeline(interval: WEEK) { start count } }`},
 	}
+	modes := map[string][]string{"quiet": {"quiet"}, "live": {"live", "live-ungated"}, "compacted": {"compacted"}}
 	g := corpus.New(texts)
 	g.Skip(n) // the live ingest goes on with the stream
-	for _, mode := range []string{"quiet", "live", "compacted"} {
-		live := mode == "live"
-		if mode == "compacted" {
+	for _, phase := range []string{"quiet", "live", "compacted"} {
+		if phase == "compacted" {
 			// As a full compaction leaves the store, for comparison.
 			if err := st.Compact(b.Context()); err != nil {
 				b.Fatal(err)
@@ -87,42 +88,54 @@ func BenchmarkIngested(b *testing.B) {
 			logKeyStats(b, st)
 		}
 		for _, q := range queries {
-			name := q.name + "/" + mode
-			b.Run(name, func(b *testing.B) {
-				run := queryRunner(b, s, q.query)
-				run()
-				var stored atomic.Int64
-				var wg sync.WaitGroup
-				ctx, stop := context.WithCancel(context.Background())
-				puts := badgerPuts()
-				start := time.Now()
-				if live {
-					wg.Go(func() { ingestLive(ctx, st, g, gate, &stored) })
+			for _, mode := range modes[phase] {
+				live := strings.HasPrefix(mode, "live")
+				// "live-ungated" runs the same ingest without the gate, right
+				// after "live", for comparison in the same state of the
+				// machine.
+				gated := gate
+				if mode == "live-ungated" {
+					gated = nil
 				}
-				var lat []time.Duration
-				for b.Loop() {
-					t := time.Now()
+				name := q.name + "/" + mode
+				b.Run(name, func(b *testing.B) {
+					st.SetThrottle(gated.Step)
+					defer st.SetThrottle(gate.Step)
+					run := queryRunner(b, s, q.query)
 					run()
-					lat = append(lat, time.Since(t))
-				}
-				stop()
-				wg.Wait()
-				elapsed := time.Since(start)
-				slices.Sort(lat)
-				ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-				b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-				b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
-				if k := stored.Load(); live && k > 0 {
-					b.ReportMetric(float64(k)/elapsed.Seconds(), "ingest-articles/s")
-					b.ReportMetric(float64(badgerPuts()-puts)/float64(k), "entries/article")
-					ss, err := st.SearchStats(b.Context())
-					if err != nil {
-						b.Fatal(err)
+					var stored atomic.Int64
+					var wg sync.WaitGroup
+					ctx, stop := context.WithCancel(context.Background())
+					puts := badgerPuts()
+					start := time.Now()
+					if live {
+						wg.Go(func() { ingestLive(ctx, st, g, gated, &stored) })
 					}
-					b.ReportMetric(float64(ss.Segments), "segments")
-					b.ReportMetric(float64(ss.LongestHold.Microseconds())/1000, "longest-hold-ms")
-				}
-			})
+					var lat []time.Duration
+					for b.Loop() {
+						t := time.Now()
+						run()
+						lat = append(lat, time.Since(t))
+					}
+					stop()
+					wg.Wait()
+					elapsed := time.Since(start)
+					slices.Sort(lat)
+					ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+					b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+					b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
+					if k := stored.Load(); live && k > 0 {
+						b.ReportMetric(float64(k)/elapsed.Seconds(), "ingest-articles/s")
+						b.ReportMetric(float64(badgerPuts()-puts)/float64(k), "entries/article")
+						ss, err := st.SearchStats(b.Context())
+						if err != nil {
+							b.Fatal(err)
+						}
+						b.ReportMetric(float64(ss.Segments), "segments")
+						b.ReportMetric(float64(ss.LongestHold.Microseconds())/1000, "longest-hold-ms")
+					}
+				})
+			}
 		}
 	}
 }

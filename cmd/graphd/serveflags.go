@@ -101,7 +101,7 @@ func defineServeFlags(f *flags) *serveFlags {
 		readTimeout:       f.Duration("read-timeout", "GRAPHD_READ_TIMEOUT", 60*time.Second, "longest a client may take to send a whole request"),
 		writeTimeout:      f.Duration("write-timeout", "GRAPHD_WRITE_TIMEOUT", 120*time.Second, "longest a response may take to write (WebSocket, /events and /export streams excepted)"),
 		idleTimeout:       f.Duration("idle-timeout", "GRAPHD_IDLE_TIMEOUT", 120*time.Second, "how long a kept-alive connection may wait for its next request"),
-		ingestYield:       f.Duration("ingest-yield", "GRAPHD_INGEST_YIELD", ingest.DefaultGateWait, "the longest a step of an ingest into the server (extracting an article, writing a batch) waits for the queries in flight; 0: ingest does not wait"),
+		ingestYield:       f.Duration("ingest-yield", "GRAPHD_INGEST_YIELD", ingest.DefaultGateWait, "the longest a step of an ingest into the server (extracting or writing an article) waits for the queries running; 0: ingest does not wait for queries"),
 		shutdownTimeout:   f.Duration("shutdown-timeout", "GRAPHD_SHUTDOWN_TIMEOUT", 10*time.Second, "how long a graceful shutdown waits for requests to finish"),
 	}
 }
@@ -128,7 +128,7 @@ func (f *serveFlags) options() (serveOptions, error) {
 		shutdownTimeout:   *f.shutdownTimeout,
 	}
 	if *f.ingestYield > 0 {
-		o.gate = ingest.NewGate(*f.ingestYield)
+		o.gate = ingest.NewGate(1, *f.ingestYield)
 	}
 	for _, c := range []struct {
 		name string
