@@ -9,7 +9,6 @@ import (
 	"github.com/graphd/graphd/graph/graphtest"
 )
 
-
 // waitFor yields until the gate has n steps waiting, failing if done
 // happens first.
 func waitFor(t *testing.T, g *Gate, n int64, done <-chan Result, what string) {
