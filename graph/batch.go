@@ -204,11 +204,13 @@ func (s *Store) tryGroup(ctx context.Context, batch []*Prepared, res []PutResult
 			w.begin()
 			var r PutResult
 			var err error
+			done := s.step(ctx)
 			if reindex {
 				r, err = w.reindexArticle(p)
 			} else {
 				r, err = w.putArticle(p)
 			}
+			done()
 			if err != nil {
 				failed = k
 				return err
@@ -222,7 +224,10 @@ func (s *Store) tryGroup(ctx context.Context, batch []*Prepared, res []PutResult
 			w.end()
 			n++
 		}
-		if err := w.flush(); err != nil {
+		done := s.step(ctx)
+		err := w.flush()
+		done()
+		if err != nil {
 			if errors.Is(err, errTooBig) {
 				failed = max(n-1, 0)
 			}

@@ -104,6 +104,11 @@
 // writer's thread. A transaction's maps are made with room for what the
 // last one held.
 //
+// SetThrottle gives the writer something to take a step from before it
+// writes each article and before each transaction's flush, so that a
+// server's queries go ahead of its writes (ingest.Gate); a step is never
+// taken during a commit.
+//
 // A reader sees all of an article or none of it, and a crash can lose the
 // last batches but never leaves the search index or a count behind the
 // graph. Re-putting the same text under the same key writes nothing;

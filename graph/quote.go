@@ -38,7 +38,7 @@ func (s *Store) Quote(ctx context.Context, id uuid.UUID) (Quote, error) {
 			return err
 		}
 		q = rec.quote()
-		q.SpeakerID, err = canonOf(txn, rec.SpeakerID)
+		q.SpeakerID, err = rootOf(txn, rec.SpeakerID)
 		return err
 	})
 	if err != nil {
@@ -211,10 +211,16 @@ func expandSpeakers(txn *badger.Txn, f QuoteFilter) (QuoteFilter, error) {
 
 // canonQuotes sets the speaker of each quote to its canonical speaker.
 func canonQuotes(txn *badger.Txn, qs []Quote) error {
+	roots := map[uuid.UUID]uuid.UUID{}
 	for i := range qs {
-		sp, err := canonOf(txn, qs[i].SpeakerID)
-		if err != nil {
-			return err
+		id := qs[i].SpeakerID
+		sp, ok := roots[id]
+		if !ok {
+			var err error
+			if sp, err = rootOf(txn, id); err != nil {
+				return fmt.Errorf("speaker %s: %w", id, err)
+			}
+			roots[id] = sp
 		}
 		qs[i].SpeakerID = sp
 	}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -86,6 +87,33 @@ func canonOf(txn *badger.Txn, id uuid.UUID) (uuid.UUID, error) {
 		return uuid.Nil, fmt.Errorf("speaker %s: %w", id, err)
 	}
 	return rec.root(), nil
+}
+
+// rootOf is canonOf for readers of committed state: it reads the member
+// index (0x25), which names the canonical record of every record merged
+// into another, instead of decoding the speaker record, which for a
+// speaker quoted often is large. A record the index does not name is its
+// own root.
+func rootOf(txn *badger.Txn, id uuid.UUID) (uuid.UUID, error) {
+	if id == uuid.Nil {
+		return id, nil
+	}
+	item, err := txn.Get(key.Record(key.KindSpeakerMember, id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return id, nil
+	}
+	if err != nil {
+		return uuid.Nil, dbErr("read", err)
+	}
+	var root uuid.UUID
+	err = item.Value(func(v []byte) error {
+		if len(v) != key.IDLen {
+			return fmt.Errorf("%w: member index entry of speaker %s: value %x", ErrInconsistent, id, v)
+		}
+		root = uuid.UUID(v)
+		return nil
+	})
+	return root, err
 }
 
 // members returns the records of the cluster of root, root first.

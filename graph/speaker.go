@@ -146,7 +146,7 @@ func (s *Store) SpeakerByName(ctx context.Context, name string) (Speaker, error)
 		for i, w := range strings.Fields(q) {
 			var these []uuid.UUID
 			err := scanNames(txn, key.KindSpeakerByToken, fold.Cut(w)+string(rune(key.Sep)), func(_ string, id uuid.UUID, _ []byte) error {
-				root, err := canonOf(txn, id)
+				root, err := rootOf(txn, id)
 				if err != nil {
 					return err
 				}

@@ -305,9 +305,14 @@ func foldPeople(txn *badger.Txn, sums map[string]int64) error {
 func labelOf(txn *badger.Txn, dim byte, id uuid.UUID) (string, error) {
 	switch dim {
 	case key.DimSpeaker:
-		var r speakerRec
+		// Only the names of the record: the most quoted speakers' records
+		// are the largest, and their roles, venues and links go unused.
+		var r struct {
+			Name    string `json:"name"`
+			Display string `json:"display"`
+		}
 		err := load(txn, key.KindSpeaker, id, &r)
-		return r.display(), err
+		return speakerRec{Name: r.Name, Display: r.Display}.display(), err
 	case key.DimVenue:
 		var r venueRec
 		err := load(txn, key.KindVenue, id, &r)

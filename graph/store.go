@@ -86,6 +86,8 @@ type Store struct {
 	holderMu sync.Mutex    // serializes rewrites of the record
 
 	reindexPending atomic.Bool // a reindex was cut short (key.Reindexing)
+
+	throttle atomic.Pointer[func(context.Context) func()] // SetThrottle (throttle.go)
 }
 
 // MaxTextBytes is the largest article text PutArticle accepts.

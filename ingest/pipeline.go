@@ -40,6 +40,10 @@ type Options struct {
 	// Wait is the longest a batch waits for an article still being
 	// extracted; 0 means 50 ms.
 	Wait time.Duration
+	// Gate, if not nil, is what each article's extraction takes a core
+	// from, so that queries go ahead of it (see Gate; the store's writer
+	// takes them through graph.Store.SetThrottle).
+	Gate *Gate
 }
 
 // Result is what became of an article submitted to a Pipeline.
@@ -61,6 +65,7 @@ type Pipeline struct {
 	prepare func(context.Context, Article) (*graph.Prepared, error)
 	batch   int
 	wait    time.Duration
+	gate    *Gate
 
 	mu     sync.Mutex // orders submissions
 	closed bool
@@ -105,7 +110,7 @@ func newPipeline(ctx context.Context, t target, prepare func(context.Context, Ar
 	}
 	inflight := 2*o.Batch + 4*o.Workers
 	p := &Pipeline{
-		ctx: ctx, target: t, prepare: prepare, batch: o.Batch, wait: o.Wait,
+		ctx: ctx, target: t, prepare: prepare, batch: o.Batch, wait: o.Wait, gate: o.Gate,
 		order: make(chan *job, inflight), work: make(chan *job, inflight), slots: make(chan struct{}, inflight),
 	}
 	writes := make(chan []*job, 1)
@@ -169,6 +174,7 @@ func (p *Pipeline) Close() error {
 func (p *Pipeline) extract() {
 	defer p.wg.Done()
 	for j := range p.work {
+		done := p.gate.Step(p.ctx)
 		switch {
 		case p.ctx.Err() != nil:
 			j.err = p.ctx.Err()
@@ -177,6 +183,7 @@ func (p *Pipeline) extract() {
 		default:
 			j.p, j.err = p.prepare(p.ctx, j.a)
 		}
+		done()
 		close(j.ready)
 	}
 }

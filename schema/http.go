@@ -215,6 +215,9 @@ func (s *Schema) do(ctx context.Context, req Request, transport string) (Respons
 
 // execute runs a prepared query or mutation until ctx ends.
 func (s *Schema) execute(ctx context.Context, p *prepared) Response {
+	if p.op.Operation == ast.OperationTypeQuery {
+		defer s.gate.Enter()()
+	}
 	start := time.Now()
 	res := graphql.Execute(graphql.ExecuteParams{
 		Schema:        s.schema,

@@ -89,6 +89,14 @@ func WithWriter(fn WriteFunc) Option {
 	return func(s *Schema) { s.writer = fn }
 }
 
+// WithGate has the GraphQL queries hold g while they run, and the
+// pipelines of POST /ingest wait at it, so that queries go ahead of the
+// extraction and writing of a live ingest (see ingest.Gate). A server
+// passes the same gate to every pipeline writing to its store.
+func WithGate(g *ingest.Gate) Option {
+	return func(s *Schema) { s.gate = g }
+}
+
 // Submitter is what the default write path of POST /ingest submits a
 // stream's articles to: an *ingest.Pipeline, or an *ingest.Load that has
 // graphd worker processes extract them.
@@ -132,7 +140,7 @@ func (s *Schema) writePipeline(ctx context.Context, in <-chan ingest.Article, do
 			return err
 		}
 	} else {
-		p = ingest.NewPipeline(pctx, s.store, ingest.Options{Batch: ingestBatch})
+		p = ingest.NewPipeline(pctx, s.store, ingest.Options{Batch: ingestBatch, Gate: s.gate})
 	}
 	results := make(chan ingest.Result, maxHeld)
 	submitErr := make(chan error, 1)

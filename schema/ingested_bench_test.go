@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -25,7 +26,9 @@ import (
 // in os.TempDir(), the store the write path's benchmarks use), on a copy
 // of it opened for writing as a server opens its store. Each query runs
 // alone ("quiet") and while a live ingest of more generated articles goes
-// on in the background ("live"), and reports the median and 99th
+// on in the background ("live"), wired as graphd serve wires its ingests
+// (the queries hold an ingest.Gate that the ingest's extraction and the
+// store's writer take their steps from), and reports the median and 99th
 // percentile of its latency; the live runs also report the ingest's
 // articles a second and the Badger entries it wrote an article. Then,
 // after a full compaction of Badger's tree ("compacted"), each runs
@@ -49,7 +52,9 @@ func BenchmarkIngested(b *testing.B) {
 	if ss, err := st.SearchStats(b.Context()); err == nil {
 		b.Logf("search index: %+v", ss)
 	}
-	s, err := New(st, nil)
+	gate := ingest.NewGate(1, 0) // as graphd serve makes it
+	st.SetThrottle(gate.Step)
+	s, err := New(st, nil, WithGate(gate))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -71,11 +76,11 @@ func BenchmarkIngested(b *testing.B) {
 				kinds: quotesBy(field: KIND) { label count } } }`},
 		{"timeline", `{ timeline(interval: WEEK) { start count } }`},
 	}
+	modes := map[string][]string{"quiet": {"quiet"}, "live": {"live", "live-ungated"}, "compacted": {"compacted"}}
 	g := corpus.New(texts)
 	g.Skip(n) // the live ingest goes on with the stream
-	for _, mode := range []string{"quiet", "live", "compacted"} {
-		live := mode == "live"
-		if mode == "compacted" {
+	for _, phase := range []string{"quiet", "live", "compacted"} {
+		if phase == "compacted" {
 			// As a full compaction leaves the store, for comparison.
 			if err := st.Compact(b.Context()); err != nil {
 				b.Fatal(err)
@@ -83,50 +88,63 @@ func BenchmarkIngested(b *testing.B) {
 			logKeyStats(b, st)
 		}
 		for _, q := range queries {
-			name := q.name + "/" + mode
-			b.Run(name, func(b *testing.B) {
-				run := queryRunner(b, s, q.query)
-				run()
-				var stored atomic.Int64
-				var wg sync.WaitGroup
-				ctx, stop := context.WithCancel(context.Background())
-				puts := badgerPuts()
-				start := time.Now()
-				if live {
-					wg.Go(func() { ingestLive(ctx, st, g, &stored) })
+			for _, mode := range modes[phase] {
+				live := strings.HasPrefix(mode, "live")
+				// "live-ungated" runs the same ingest without the gate, right
+				// after "live", for comparison in the same state of the
+				// machine.
+				gated := gate
+				if mode == "live-ungated" {
+					gated = nil
 				}
-				var lat []time.Duration
-				for b.Loop() {
-					t := time.Now()
+				name := q.name + "/" + mode
+				b.Run(name, func(b *testing.B) {
+					st.SetThrottle(gated.Step)
+					defer st.SetThrottle(gate.Step)
+					run := queryRunner(b, s, q.query)
 					run()
-					lat = append(lat, time.Since(t))
-				}
-				stop()
-				wg.Wait()
-				elapsed := time.Since(start)
-				slices.Sort(lat)
-				ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-				b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
-				b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
-				if k := stored.Load(); live && k > 0 {
-					b.ReportMetric(float64(k)/elapsed.Seconds(), "ingest-articles/s")
-					b.ReportMetric(float64(badgerPuts()-puts)/float64(k), "entries/article")
-					ss, err := st.SearchStats(b.Context())
-					if err != nil {
-						b.Fatal(err)
+					var stored atomic.Int64
+					var wg sync.WaitGroup
+					ctx, stop := context.WithCancel(context.Background())
+					puts := badgerPuts()
+					start := time.Now()
+					if live {
+						wg.Go(func() { ingestLive(ctx, st, g, gated, &stored) })
 					}
-					b.ReportMetric(float64(ss.Segments), "segments")
-					b.ReportMetric(float64(ss.LongestHold.Microseconds())/1000, "longest-hold-ms")
-				}
-			})
+					var lat []time.Duration
+					for b.Loop() {
+						t := time.Now()
+						run()
+						lat = append(lat, time.Since(t))
+					}
+					stop()
+					wg.Wait()
+					elapsed := time.Since(start)
+					slices.Sort(lat)
+					ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+					b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+					b.ReportMetric(ms(lat[min(len(lat)-1, len(lat)*99/100)]), "p99-ms")
+					if k := stored.Load(); live && k > 0 {
+						b.ReportMetric(float64(k)/elapsed.Seconds(), "ingest-articles/s")
+						b.ReportMetric(float64(badgerPuts()-puts)/float64(k), "entries/article")
+						ss, err := st.SearchStats(b.Context())
+						if err != nil {
+							b.Fatal(err)
+						}
+						b.ReportMetric(float64(ss.Segments), "segments")
+						b.ReportMetric(float64(ss.LongestHold.Microseconds())/1000, "longest-hold-ms")
+					}
+				})
+			}
 		}
 	}
 }
 
-// ingestLive stores the next articles of g into st through a pipeline,
-// as graphd ingest does, counting them in stored, until ctx is done.
-func ingestLive(ctx context.Context, st *graph.Store, g *corpus.Generator, stored *atomic.Int64) {
-	p := ingest.NewPipeline(ctx, st, ingest.Options{})
+// ingestLive stores the next articles of g into st through a pipeline
+// whose extraction waits at gate, as a server's ingests do, counting them
+// in stored, until ctx is done.
+func ingestLive(ctx context.Context, st *graph.Store, g *corpus.Generator, gate *ingest.Gate, stored *atomic.Int64) {
+	p := ingest.NewPipeline(ctx, st, ingest.Options{Gate: gate})
 	defer p.Close()
 	for ctx.Err() == nil {
 		if err := p.Submit(ctx, g.Next(), func(r ingest.Result) {

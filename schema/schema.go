@@ -38,6 +38,11 @@
 // application/json or application/graphql-response+json (http.go), and
 // automatic persisted queries are understood (apq.go).
 //
+// A query holds the gate given WithGate while it runs, so that the
+// server's ingests (POST /ingest, and any other pipeline or store writer
+// given the same gate) go ahead only between queries, or after waiting
+// their longest.
+//
 // Errors reach clients through one function, clientErr: bad ids, cursors,
 // dates and input keep their message and a BAD_USER_INPUT code; anything
 // else is logged and shown as "internal error".
@@ -104,6 +109,7 @@ type Schema struct {
 	ingests    chan struct{}                                 // a slot for each POST /ingest stream open
 	ingestOpen atomic.Int64                                  // POST /ingest streams open, for the metrics
 	checking   sync.Mutex                                    // held while GET /check runs
+	gate       *ingest.Gate                                  // WithGate; queries hold it while they run
 }
 
 // Option configures New.

@@ -70,7 +70,7 @@ func runServe(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("NATS at %s: %w", nf.url(), err)
 		}
 		opts.extra = append(opts.extra, schema.WithSubmitter(func(ctx context.Context, batch int) (schema.Submitter, error) {
-			l, err := ingest.NewLoad(ctx, js, store, no, ingest.Options{Batch: batch})
+			l, err := ingest.NewLoad(ctx, js, store, no, ingest.Options{Batch: batch, Gate: opts.gate})
 			if err != nil {
 				return nil, err
 			}
@@ -94,11 +94,17 @@ func openServedStore(e *env, dir string) (*graph.Store, error) {
 // serve serves store as opts say until ctx is done, then shuts down
 // gracefully.
 func serve(ctx context.Context, e *env, store *graph.Store, opts serveOptions) error {
+	if opts.gate != nil {
+		// Queries go ahead of the store's writer too, whoever drives it.
+		store.SetThrottle(opts.gate.Step)
+		defer store.SetThrottle(nil)
+	}
 	h, err := schema.New(store, e.logger, append([]schema.Option{
 		schema.WithLimits(opts.limits),
 		schema.WithAccess(opts.access),
 		schema.WithCORS(opts.origins...),
 		schema.WithBuild(buildInfo()),
+		schema.WithGate(opts.gate),
 	}, opts.extra...)...)
 	if err != nil {
 		return fmt.Errorf("build schema: %w", err)

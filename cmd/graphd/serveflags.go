@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/graphd/graphd/ingest"
 	"github.com/graphd/graphd/schema"
 )
 
@@ -21,6 +22,7 @@ type serveOptions struct {
 	maxConns int
 	pprof    string
 	extra    []schema.Option // more options of the schema: the workers of serve --nats
+	gate     *ingest.Gate    // queries go ahead of the server's ingests; nil: off
 
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout, shutdownTimeout time.Duration
 }
@@ -44,6 +46,7 @@ type serveFlags struct {
 	pprof    *string
 
 	readHeaderTimeout, readTimeout, writeTimeout, idleTimeout, shutdownTimeout *time.Duration
+	ingestYield                                                                *time.Duration
 }
 
 // minTokenLength is the shortest token graphd takes: 16 characters are
@@ -98,6 +101,7 @@ func defineServeFlags(f *flags) *serveFlags {
 		readTimeout:       f.Duration("read-timeout", "GRAPHD_READ_TIMEOUT", 60*time.Second, "longest a client may take to send a whole request"),
 		writeTimeout:      f.Duration("write-timeout", "GRAPHD_WRITE_TIMEOUT", 120*time.Second, "longest a response may take to write (WebSocket, /events and /export streams excepted)"),
 		idleTimeout:       f.Duration("idle-timeout", "GRAPHD_IDLE_TIMEOUT", 120*time.Second, "how long a kept-alive connection may wait for its next request"),
+		ingestYield:       f.Duration("ingest-yield", "GRAPHD_INGEST_YIELD", ingest.DefaultGateWait, "the longest a step of an ingest into the server (extracting or writing an article) waits for the queries running; 0: ingest does not wait for queries"),
 		shutdownTimeout:   f.Duration("shutdown-timeout", "GRAPHD_SHUTDOWN_TIMEOUT", 10*time.Second, "how long a graceful shutdown waits for requests to finish"),
 	}
 }
@@ -122,6 +126,9 @@ func (f *serveFlags) options() (serveOptions, error) {
 		writeTimeout:      *f.writeTimeout,
 		idleTimeout:       *f.idleTimeout,
 		shutdownTimeout:   *f.shutdownTimeout,
+	}
+	if *f.ingestYield > 0 {
+		o.gate = ingest.NewGate(1, *f.ingestYield)
 	}
 	for _, c := range []struct {
 		name string
@@ -150,6 +157,7 @@ func (f *serveFlags) options() (serveOptions, error) {
 		{"--write-timeout", *f.writeTimeout > 0},
 		{"--idle-timeout", *f.idleTimeout > 0},
 		{"--shutdown-timeout", *f.shutdownTimeout > 0},
+		{"--ingest-yield", *f.ingestYield >= 0},
 	} {
 		if !c.ok {
 			return o, fmt.Errorf("%s: out of range (see graphd serve --help)", c.name)

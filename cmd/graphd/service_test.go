@@ -777,6 +777,10 @@ func TestLimitFlags(t *testing.T) {
 	if errOut, code := runRefused(t, "serve", "--db", t.TempDir(), "--addr", "127.0.0.1:0", "--max-websockets", "0"); code != 1 || !strings.Contains(errOut, "--max-websockets") {
 		t.Errorf("--max-websockets 0: %d %s", code, errOut)
 	}
+	// So is how long ingest waits for queries.
+	if errOut, code := runRefused(t, "serve", "--db", t.TempDir(), "--addr", "127.0.0.1:0", "--ingest-yield", "-1s"); code != 1 || !strings.Contains(errOut, "--ingest-yield") {
+		t.Errorf("--ingest-yield -1s: %d %s", code, errOut)
+	}
 }
 
 // A build stamped with -ldflags tells its version and commit on the
