@@ -69,6 +69,7 @@ type BulkOptions struct {
 const (
 	StepCopied   = "copied"   // ReindexBeside: the articles and decisions are in the staging store
 	StepStaged   = "staged"   // fill returned: the staging store is complete
+	StepMerged   = "merged"   // the staging store's search segments are merged
 	StepStreamed = "streamed" // the new store is written and synced beside dir
 	StepSwapped  = "swapped"  // the new store is at dir; the old one is not removed yet
 )
@@ -343,6 +344,7 @@ func (b *build) abandon(staging *Store) {
 func (b *build) complete(ctx context.Context, staging, old *Store) error {
 	err := staging.MergePostings(ctx)
 	if err == nil {
+		b.step(StepMerged)
 		err = b.checkSpace(staging.diskSize() + minOpenBytes)
 	}
 	if err == nil {
