@@ -324,8 +324,9 @@ func (b *build) checkSpace(need int64) error {
 // which only one writer ever writes (a build holds it alone): its tables
 // are not compressed (the CPU time of compressing them as the memtables
 // are flushed and compacted, and of decompressing them as the writer and
-// the stream read them back, is saved, for larger tables on disk), and its transactions are not checked for conflicts with
-// each other (the writer is one, under the store's writer mutex). The
+// the stream read them back, is saved, for larger tables on disk), and
+// its transactions are not checked for conflicts with each other (the
+// writer is one, under the store's writer mutex). The
 // memtables and the number of level-0 tables are those of every store,
 // which the free-space reserve (space.go) counts on; the value log's
 // garbage collection is off (BulkOptions' stores open with GCInterval
