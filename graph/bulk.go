@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 
 	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
 	"github.com/dgraph-io/ristretto/v2/z"
 	"golang.org/x/sys/unix"
 
@@ -69,6 +70,7 @@ type BulkOptions struct {
 const (
 	StepCopied   = "copied"   // ReindexBeside: the articles and decisions are in the staging store
 	StepStaged   = "staged"   // fill returned: the staging store is complete
+	StepMerged   = "merged"   // the staging store's search segments are merged
 	StepStreamed = "streamed" // the new store is written and synced beside dir
 	StepSwapped  = "swapped"  // the new store is at dir; the old one is not removed yet
 )
@@ -317,9 +319,25 @@ func (b *build) checkSpace(need int64) error {
 	return spaceError(b.dir, free, need)
 }
 
+// stagingBadger turns the Badger options of a store into those of a
+// staging store, which is read once, in key order, and thrown away, and
+// which only one writer ever writes (a build holds it alone): its tables
+// are not compressed (the CPU time of compressing them as the memtables
+// are flushed and compacted, and of decompressing them as the writer and
+// the stream read them back, is saved, for larger tables on disk), and
+// its transactions are not checked for conflicts with each other (the
+// writer is one, under the store's writer mutex). The
+// memtables and the number of level-0 tables are those of every store,
+// which the free-space reserve (space.go) counts on; the value log's
+// garbage collection is off (BulkOptions' stores open with GCInterval
+// -1), and its writes are never synced, as every store's by default.
+func stagingBadger(bo badger.Options) badger.Options {
+	return bo.WithCompression(options.None).WithDetectConflicts(false)
+}
+
 // openStaging creates the staging store, marked as loading.
 func (b *build) openStaging() (*Store, error) {
-	s, err := Open(b.staging, Options{Logger: b.o.Logger, Command: b.o.Command, GCInterval: -1})
+	s, err := Open(b.staging, Options{Logger: b.o.Logger, Command: b.o.Command, GCInterval: -1, staging: true})
 	if err != nil {
 		return nil, fmt.Errorf("staging store: %w", err)
 	}
@@ -330,9 +348,22 @@ func (b *build) openStaging() (*Store, error) {
 	return s, nil
 }
 
+// discard closes the staging store without writing what its memtables
+// hold into tables, as a close would: its background merges stopped,
+// Badger drops all its data first.
+func (s *Store) discard() error {
+	s.closing.Store(true)
+	s.mergers.stop()
+	err := s.db.DropAll()
+	if cerr := s.Close(); err == nil {
+		err = cerr
+	}
+	return dbErr0("discard", err)
+}
+
 // abandon closes and removes the staging store after a failed fill.
 func (b *build) abandon(staging *Store) {
-	staging.Close()
+	staging.discard()
 	if err := os.RemoveAll(b.staging); err != nil {
 		b.log.Warn("remove the staging store", "path", b.staging, "err", err)
 	}
@@ -343,12 +374,13 @@ func (b *build) abandon(staging *Store) {
 func (b *build) complete(ctx context.Context, staging, old *Store) error {
 	err := staging.MergePostings(ctx)
 	if err == nil {
+		b.step(StepMerged)
 		err = b.checkSpace(staging.diskSize() + minOpenBytes)
 	}
 	if err == nil {
 		err = b.stream(ctx, staging)
 	}
-	cerr := staging.Close()
+	cerr := staging.discard()
 	if err == nil {
 		err = cerr
 	}

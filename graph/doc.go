@@ -156,12 +156,16 @@
 // ingest (ReindexBeside first copies into it the articles, outlets,
 // decisions and all else Reindex keeps, then Reindex rebuilds the rest),
 // so every decision is the one a live ingest or an in-place Reindex
-// makes. The complete staging store is read in key order by Badger's
-// Stream into Badger's StreamWriter, which writes the sorted tables of a
-// new store directly, without transactions (as Dgraph's bulk loader
-// does); the new store is synced file by file and swapped with dir in one
-// atomic exchange of names (renameat2 RENAME_EXCHANGE), the parent
-// directory synced after, and the old store removed last. The store at
+// makes. The staging store, read once and thrown away, has its tables
+// uncompressed and its transactions unchecked for conflicts (it has one
+// writer), and is dropped, not closed, once streamed, so that its last
+// memtables are never written out. The complete staging store is read
+// in key order by Badger's Stream into Badger's StreamWriter, which
+// writes the sorted tables of a new store directly, without transactions
+// (as Dgraph's bulk loader does); the new store is synced file by file
+// and swapped with dir in one atomic exchange of names (renameat2
+// RENAME_EXCHANGE), the parent directory synced after, and the old store
+// removed last. The store at
 // dir is held open read-only meanwhile (readers come, a writer gets a
 // LockedError), a lock file beside it keeps a second build out
 // (ErrBuilding), and the staging store carries the loading mark, so it

@@ -40,6 +40,10 @@ type Options struct {
 	// Command names this process in the store's holder record (see
 	// LockedError); empty, its command line.
 	Command string
+
+	// staging opens the throwaway staging store of a build (bulk.go),
+	// with stagingBadger's Badger options.
+	staging bool
 }
 
 // ErrReadOnly means a write to a store opened with Options.ReadOnly.
@@ -199,6 +203,9 @@ func badgerOptions(dir string, opts Options, log *slog.Logger) badger.Options {
 		bo = bo.WithValueThreshold(memThreshold)
 	} else {
 		bo = bo.WithValueThreshold(valueThreshold).WithBlockCacheSize(diskCacheSize)
+	}
+	if opts.staging {
+		bo = stagingBadger(bo)
 	}
 	return bo
 }

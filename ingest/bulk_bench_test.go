@@ -20,20 +20,24 @@ import (
 // closing merge of postings, Close); and a bulk load into a new store
 // (graph.BulkLoad: the same pipeline into a staging store, then the
 // stream into the new store and the swap). It reports the articles a
-// second of each, bulk's share of extraction's rate, and the seconds the
-// bulk load spent after its staging store was complete (stream, sync,
-// swap).
+// second of each, bulk's share of extraction's rate and of live's, and
+// the seconds the bulk load spent in each of its parts: the fill of the
+// staging store (from the start: the build's lock and stores opened
+// included), the merge of its search segments, and the rest (the stream,
+// the syncs, the swap), in wall time and in the CPU time of the process
+// (which the load of a shared machine disturbs less), live's too.
 func BenchmarkBulkTrain(b *testing.B) {
 	texts := corpus.Train(b)
 	ctx := context.Background()
 	workers := runtime.GOMAXPROCS(0)
-	var extract, live, bulk, finish time.Duration
+	var extract, live, bulk, fill, merge, finish time.Duration
+	var liveCPU, bulkCPU, fillCPU, mergeCPU time.Duration
 	for b.Loop() {
 		t0 := time.Now()
 		extractAll(b, texts, workers)
 		extract += time.Since(t0)
 
-		t0 = time.Now()
+		t0, c0 := time.Now(), cpuTime()
 		s, err := graph.Open(b.TempDir(), graph.Options{GCInterval: -1})
 		if err != nil {
 			b.Fatal(err)
@@ -46,12 +50,17 @@ func BenchmarkBulkTrain(b *testing.B) {
 			b.Fatal(err)
 		}
 		live += time.Since(t0)
+		liveCPU += cpuTime() - c0
 
-		t0 = time.Now()
-		var staged time.Time
+		t0, c0 = time.Now(), cpuTime()
+		var staged, merged time.Time
+		var stagedCPU, mergedCPU time.Duration
 		o := graph.BulkOptions{Step: func(step string) {
-			if step == graph.StepStaged {
-				staged = time.Now()
+			switch step {
+			case graph.StepStaged:
+				staged, stagedCPU = time.Now(), cpuTime()
+			case graph.StepMerged:
+				merged, mergedCPU = time.Now(), cpuTime()
 			}
 		}}
 		err = graph.BulkLoad(ctx, filepath.Join(b.TempDir(), "bulk"), o, func(s *graph.Store) error {
@@ -62,7 +71,12 @@ func BenchmarkBulkTrain(b *testing.B) {
 			b.Fatal(err)
 		}
 		bulk += time.Since(t0)
-		finish += time.Since(staged)
+		bulkCPU += cpuTime() - c0
+		fillCPU += stagedCPU - c0
+		mergeCPU += mergedCPU - stagedCPU
+		fill += staged.Sub(t0)
+		merge += merged.Sub(staged)
+		finish += time.Since(merged)
 	}
 	n := float64(len(texts) * b.N)
 	rate := func(d time.Duration) float64 { return n / d.Seconds() }
@@ -70,7 +84,15 @@ func BenchmarkBulkTrain(b *testing.B) {
 	b.ReportMetric(rate(live), "live-articles/s")
 	b.ReportMetric(rate(bulk), "bulk-articles/s")
 	b.ReportMetric(100*rate(bulk)/rate(extract), "bulk-%-of-extract")
+	b.ReportMetric(100*rate(bulk)/rate(live), "bulk-%-of-live")
+	b.ReportMetric(fill.Seconds()/float64(b.N), "bulk-fill-s")
+	b.ReportMetric(merge.Seconds()/float64(b.N), "bulk-merge-s")
 	b.ReportMetric(finish.Seconds()/float64(b.N), "bulk-stream-s")
+	b.ReportMetric(liveCPU.Seconds()/float64(b.N), "live-cpu-s")
+	b.ReportMetric(bulkCPU.Seconds()/float64(b.N), "bulk-cpu-s")
+	b.ReportMetric(fillCPU.Seconds()/float64(b.N), "bulk-fill-cpu-s")
+	b.ReportMetric(mergeCPU.Seconds()/float64(b.N), "bulk-merge-cpu-s")
+	b.ReportMetric((bulkCPU-fillCPU-mergeCPU).Seconds()/float64(b.N), "bulk-stream-cpu-s")
 }
 
 // extractAll extracts the attributions of articles on workers goroutines

@@ -12,7 +12,7 @@ import (
 )
 
 // killAtEnv names a step of a bulk load or reindex (graph.StepCopied,
-// StepStaged, StepStreamed, StepSwapped) at which graphd kills itself
+// StepStaged, StepMerged, StepStreamed, StepSwapped) at which graphd kills itself
 // with SIGKILL: the tests of what a build cut short leaves use it.
 const killAtEnv = "GRAPHD_TEST_KILL_AT"
 

@@ -118,7 +118,7 @@ func TestBulkKilled(t *testing.T) {
 	live := t.TempDir()
 	ingestDir(t, live, dir)
 	want := exportGraph(t, live)
-	for _, step := range []string{graph.StepStaged, graph.StepStreamed} {
+	for _, step := range []string{graph.StepStaged, graph.StepMerged, graph.StepStreamed} {
 		t.Run(step, func(t *testing.T) {
 			db := t.TempDir()
 			runKilled(t, step, "ingest", "--bulk", "--db", db, dir)
@@ -163,7 +163,7 @@ func TestReindexKilled(t *testing.T) {
 	ingestDir(t, db, dir)
 	want := exportGraph(t, db)
 	wantCheck := checked(t, db, "before")
-	for _, step := range []string{graph.StepCopied, graph.StepStaged, graph.StepStreamed, graph.StepSwapped} {
+	for _, step := range []string{graph.StepCopied, graph.StepStaged, graph.StepMerged, graph.StepStreamed, graph.StepSwapped} {
 		t.Run(step, func(t *testing.T) {
 			runKilled(t, step, "reindex", "--db", db)
 			if len(leftovers(t, db)) == 0 {
