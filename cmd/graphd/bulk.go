@@ -56,10 +56,7 @@ func ingestBulk(ctx context.Context, e *env, db string, paths []string, opts ing
 		if err != nil {
 			return err
 		}
-		if err := s.MergePostings(ctx); err != nil {
-			return err
-		}
-		after, err = s.Counts(ctx)
+		after, err = s.Counts(ctx) // BulkLoad merges the search segments next
 		return err
 	})
 	if sum != nil && err == nil {
