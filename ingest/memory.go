@@ -34,10 +34,10 @@ func DefaultMemoryLimit() int64 {
 	return total / 4
 }
 
-// SetGC sets the collector's percent (as GOGC; a negative one turns the
-// collector off, and is refused here: 0 keeps the current setting) and
-// its soft memory limit in bytes (as GOMEMLIMIT; 0 keeps the current
-// one). It returns a function that restores what was set before.
+// SetGC sets the collector's percent (as GOGC; 0 or less keeps the
+// current setting, so that the collector is never turned off here) and
+// its soft memory limit in bytes (as GOMEMLIMIT; 0 or less keeps the
+// current one). It returns a function that restores what was set before.
 func SetGC(percent int, limit int64) (restore func()) {
 	oldPercent, oldLimit := -2, int64(-1)
 	if percent > 0 {
