@@ -198,6 +198,11 @@ func badgerOptions(dir string, opts Options, log *slog.Logger) badger.Options {
 		WithValueLogFileSize(valueLogSize).
 		WithBlockCacheSize(blockCacheSize).
 		WithNumCompactors(2).
+		// Every write transaction runs under wmu (the writer, merges'
+		// short transactions, loads, reindex), so none can conflict with
+		// another: Badger need not note every key a transaction reads
+		// and writes to find conflicts at commit.
+		WithDetectConflicts(false).
 		WithReadOnly(opts.ReadOnly && dir != "")
 	if dir == "" {
 		bo = bo.WithValueThreshold(memThreshold)

@@ -28,6 +28,7 @@ import (
 // (which the load of a shared machine disturbs less), live's too.
 func BenchmarkBulkTrain(b *testing.B) {
 	texts := corpus.Train(b)
+	userGC(b)
 	ctx := context.Background()
 	workers := runtime.GOMAXPROCS(0)
 	var extract, live, bulk, fill, merge, finish time.Duration

@@ -42,12 +42,27 @@ func ingestAll(b *testing.B, s *graph.Store, o ingest.Options, articles []ingest
 	}
 }
 
+// userGC sets the collector as graphd ingest and serve do by default
+// (ingest.SetGC; GOGC and GOMEMLIMIT when set), until b ends.
+func userGC(b *testing.B) {
+	percent := ingest.DefaultGCPercent
+	if os.Getenv("GOGC") != "" {
+		percent = 0
+	}
+	var limit int64
+	if os.Getenv("GOMEMLIMIT") == "" {
+		limit = ingest.DefaultMemoryLimit()
+	}
+	b.Cleanup(ingest.SetGC(percent, limit))
+}
+
 // BenchmarkIngestTrain is live ingest of the 840 PolNeAR train texts into
 // an empty on-disk store, extraction, identity, grouping, search and
 // counts included: one op is the 840, by 1 and by 2 workers. It reports
 // articles a second and the CPU time an article took.
 func BenchmarkIngestTrain(b *testing.B) {
 	texts := corpus.Train(b)
+	userGC(b)
 	for _, workers := range []int{1, 2} {
 		b.Run(fmt.Sprintf("workers=%d", workers), func(b *testing.B) {
 			var cpu, wcpu time.Duration
@@ -82,6 +97,7 @@ func BenchmarkIngestTrain(b *testing.B) {
 // first texts only (for callgrind, which runs some fifty times slower).
 func BenchmarkWriteTrain(b *testing.B) {
 	texts := corpus.Train(b)
+	userGC(b)
 	if v, err := strconv.Atoi(os.Getenv("GRAPHD_BENCH_TEXTS")); err == nil && v > 0 && v < len(texts) {
 		texts = texts[:v]
 	}

@@ -35,10 +35,16 @@ func runIngest(ctx context.Context, e *env, args []string) error {
 	listSkipped := f.Bool("list-skipped", "GRAPHD_LIST_SKIPPED", false, "name each file skipped in a walked directory (hidden, or not a format graphd reads); they are counted anyway")
 	bulk := f.Bool("bulk", "GRAPHD_BULK", false, "build a new store (DIR new, or an empty store): stage, then stream it in sorted order and swap it in whole")
 	nf := addNATSFlags(f)
+	gc := addGCFlags(f)
 	paths, err := f.parse(e, args)
 	if err != nil {
 		return err
 	}
+	restore, err := gc.apply()
+	if err != nil {
+		return err
+	}
+	defer restore()
 	if len(paths) == 0 {
 		fmt.Fprintf(e.stderr, "graphd ingest: no PATH given: name the files or directories of articles to read\n\n")
 		f.Usage()

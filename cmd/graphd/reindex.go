@@ -18,16 +18,22 @@ func runReindex(ctx context.Context, e *env, args []string) error {
 			"The new graph is built in a new store beside DIR and swapped in once complete: until then\n"+
 			"DIR is as it was (readable, not writable), and an interrupted reindex leaves it so.")
 	db := dbFlag(f)
+	gc := addGCFlags(f)
 	if _, err := f.parse(e, args); err != nil {
 		return err
 	}
+	restore, err := gc.apply()
+	if err != nil {
+		return err
+	}
+	defer restore()
 	if *db == "" {
 		return fmt.Errorf("--db: no directory given")
 	}
 	start := time.Now()
 	var bar *progress
 	var c graph.Counts
-	err := graph.ReindexBeside(ctx, *db, bulkOptions(e), func(s *graph.Store) error {
+	err = graph.ReindexBeside(ctx, *db, bulkOptions(e), func(s *graph.Store) error {
 		before, err := s.Counts(ctx)
 		if err != nil {
 			return err

@@ -39,9 +39,15 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	db := dbFlag(f)
 	sf := defineServeFlags(f)
 	nf := addNATSFlags(f)
+	gc := addGCFlags(f)
 	if _, err := f.parse(e, args); err != nil {
 		return err
 	}
+	restore, err := gc.apply()
+	if err != nil {
+		return err
+	}
+	defer restore()
 	opts, err := sf.options()
 	if err != nil {
 		return err
