@@ -137,8 +137,12 @@ func (w *writer) postings(k string) ([]byte, error) {
 		}
 		w.caches.stats.MatchMisses++
 		if w.caches.keys == nil {
-			if err := w.caches.scanMatchKeys(w.txn); err != nil {
+			if err := w.caches.scanMatchKeys(w.reader(), w.caches.match.len() == 0); err != nil {
 				return nil, err
+			}
+			if v, ok := w.caches.match.get(k); ok {
+				w.matches[k] = v
+				return v, nil
 			}
 		}
 		if w.caches.keys.absent(k) {
