@@ -110,6 +110,8 @@ func (c *lru[K, V]) del(k K) {
 
 func (c *lru[K, V]) clear() { c.cur, c.old = nil, nil }
 
+func (c *lru[K, V]) len() int { return len(c.cur) + len(c.old) }
+
 // printingRef is a printing as grouping compares it: its record and its
 // text prepared for comparison, made once.
 type printingRef struct {
@@ -306,13 +308,29 @@ func (w *writer) stem(word string) string {
 }
 
 // scanMatchKeys builds the filter of the match keys in the store from
-// the match index, reading its keys only.
-func (c *caches) scanMatchKeys(txn *badger.Txn) error {
+// the match index, reading txn, which holds no writes of its own to the
+// index (the writer sets match keys only as its transaction ends). The
+// scan reads every block of the index anyway; when fill is set (the
+// cache of postings is empty: the store was just opened, or its caches
+// emptied) it also keeps the postings of the first matchCacheSize keys
+// in that cache, which then holds the whole index of a store with no
+// more keys than that, and writes read no postings from Badger.
+func (c *caches) scanMatchKeys(txn *badger.Txn, fill bool) error {
 	var hashes []uint64
 	prefix := key.KindMatch.Prefix()
 	it := keysOnly(txn, prefix)
 	for it.Rewind(); it.Valid(); it.Next() {
-		hashes = append(hashes, z.MemHash(it.Item().Key()[len(prefix):]))
+		item := it.Item()
+		k := item.Key()[len(prefix):]
+		hashes = append(hashes, z.MemHash(k))
+		if fill && len(hashes) <= matchCacheSize {
+			v, err := item.ValueCopy(nil)
+			if err != nil {
+				it.Close()
+				return dbErr("read", err)
+			}
+			c.match.put(string(k), v)
+		}
 	}
 	it.Close()
 	f := newMatchFilter(len(hashes))

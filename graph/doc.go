@@ -96,7 +96,13 @@
 // once, not once per comparison; and a Bloom filter of
 // every match key in the store, built by one scan of the match index's
 // keys, so that a key never stored (most of a new quotation's) is known
-// absent without a read. A cache only answers what Badger would (the
+// absent without a read; the scan, which reads every block of the index
+// anyway, keeps the postings of the keys it passes in their cache too,
+// up to the cache's size, when that cache is empty (the store just
+// opened). Grouping stops reading candidates once one printing matches
+// exactly (no later one can score more), and takes what it needs of a
+// quote's first printing (id, date, and words while the quote's text is
+// that printing's) from the quote's record. A cache only answers what Badger would (the
 // filter errs only towards a read); the writer adds a batch's writes
 // once it has committed, and a write of any other kind empties them (but
 // a merge of search segments, which changes nothing they hold).

@@ -137,8 +137,12 @@ func (w *writer) postings(k string) ([]byte, error) {
 		}
 		w.caches.stats.MatchMisses++
 		if w.caches.keys == nil {
-			if err := w.caches.scanMatchKeys(w.txn); err != nil {
+			if err := w.caches.scanMatchKeys(w.reader(), w.caches.match.len() == 0); err != nil {
 				return nil, err
+			}
+			if v, ok := w.caches.match.get(k); ok {
+				w.matches[k] = v
+				return v, nil
 			}
 		}
 		if w.caches.keys.absent(k) {
@@ -231,8 +235,15 @@ func (g *grouper) place(o *occRec, pq *preparedQuote) error {
 	}
 	var best *occRec
 	bestMatch := similar.Match{}
+compare:
 	for _, c := range cands {
 		for _, oid := range c.occs {
+			if bestMatch.Score >= 1 {
+				// No score passes 1, and a later candidate must score
+				// more than the best to replace it: the rest are not
+				// read.
+				break compare
+			}
 			other, err := g.w.printing(oid)
 			if err != nil {
 				return err
@@ -291,6 +302,45 @@ func (w *writer) printing(oid uuid.UUID) (*printingRef, error) {
 		w.caches.occ.put(oid, p) // committed: not written by this batch
 	}
 	return p, nil
+}
+
+// firstPrinting returns what join needs of quote q's first printing,
+// for a new printing whose folded words are ow: its id and date, which q
+// holds as the first printing's (Check verifies it), and its folded
+// words, which are those of q's text while that text is the first
+// printing's. The printing itself is read only when its words are needed
+// and q holds another text: a quote's first printing is seldom one the
+// writer has just compared, and reading it is a random read into the
+// store.
+func (w *writer) firstPrinting(q *quoteRec, ow []string) (*printingRef, error) {
+	if w.gone[q.First] {
+		return nil, fmt.Errorf("first occurrence %s of quote %s: %w", q.First, q.ID, ErrNotFound)
+	}
+	if p, ok := w.occs[q.First]; ok {
+		return p, nil
+	}
+	if w.caches != nil {
+		if p, ok := w.caches.occ.get(q.First); ok {
+			w.caches.stats.PrintingHits++
+			return p, nil
+		}
+	}
+	if q.Canon == uuid.Nil || q.Canon == q.First {
+		return &printingRef{rec: occRec{ID: q.First, QuoteID: q.ID, attribution: q.attribution}, text: similar.Text{Words: strings.Fields(fold.String(q.Text))}}, nil
+	}
+	if len(ow) <= len(strings.Fields(fold.String(q.Text))) {
+		// extendQuote compares the first printing's words with ow only
+		// when ow is longer than the canonical text.
+		return &printingRef{rec: occRec{ID: q.First, QuoteID: q.ID, attribution: q.attribution}}, nil
+	}
+	fp, err := w.printing(q.First)
+	if err != nil {
+		return nil, err
+	}
+	if fp == nil {
+		return nil, fmt.Errorf("first occurrence %s of quote %s: %w", q.First, q.ID, ErrNotFound)
+	}
+	return fp, nil
 }
 
 // accept decides whether o joins the quote of other, given how their
@@ -432,12 +482,9 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m similar.Match) error {
 			}
 		}
 	}
-	fp, err := g.w.printing(q.First)
+	fp, err := g.w.firstPrinting(&q, g.text.Words)
 	if err != nil {
 		return err
-	}
-	if fp == nil {
-		return fmt.Errorf("first occurrence %s of quote %s: %w", q.First, qid, ErrNotFound)
 	}
 	first := fp.rec
 	if earlier(*o, first) < 0 {

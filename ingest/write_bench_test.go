@@ -178,6 +178,7 @@ func BenchmarkIngestGrowth(b *testing.B) {
 				b.StartTimer()
 			}
 			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(articles), "cpu-ms/article")
+			b.ReportMetric(float64(s.WriteStats().WriterCPU.Microseconds())/1000/float64(articles), "writer-cpu-ms/article")
 			if ss, err := s.SearchStats(b.Context()); err == nil {
 				b.ReportMetric(float64(ss.KeysSet)/float64(articles), "search-sets/article")
 				b.ReportMetric(float64(ss.KeysDeleted)/float64(articles), "search-deletes/article")
