@@ -72,16 +72,25 @@ func extractText(m *Model, text string, first bool) []Attribution {
 	d.attributeAll()
 	var lex *Lexicon
 	if m != nil {
-		d.applyTagger(m)
+		d.applyTaggerBiased(m, m.cueBiasOf())
 		lex = m.lex
 	}
+	d.afterTagger(lex)
+	if m != nil && m.verifier != nil {
+		d.verify(m.verifier, lex)
+	}
+	d.findVenues()
+	return d.oncePerSpan(d.results())
+}
+
+// afterTagger runs the passes over the whole article that follow the
+// tagger, up to the speakers.
+func (d *doc) afterTagger(lex *Lexicon) {
 	d.wholeQuotations()
 	d.headline()
 	d.partialClauses()
 	d.joinSameCue()
 	d.resolveSpeakers(lex)
-	d.findVenues()
-	return d.oncePerSpan(d.results())
 }
 
 // sourcePool keeps the rune buffers of articles: nothing an extraction
@@ -151,9 +160,10 @@ func (m *Model) cueWindows(toks []ttok, wins [][2]int) [][2]int {
 	return wins
 }
 
-// applyTagger runs the tagger over every paragraph and merges what it finds
-// with the rule attributions.
-func (d *doc) applyTagger(m *Model) {
+// applyTaggerBiased runs the tagger over every paragraph, with bias added
+// to the first stage's score of a cue's first word, and merges what it
+// finds with the rule attributions.
+func (d *doc) applyTaggerBiased(m *Model, bias float32) {
 	mask := uint32(1)<<m.bits - 1
 	var out []*attr
 	sc := scratchPool.Get().(*scratch)
@@ -177,9 +187,10 @@ func (d *doc) applyTagger(m *Model) {
 		feats := sc.features(s.toks, mask, sc.need, false)
 		base := m.localSums(sc, s.toks, sc.need)
 		var cues [][2]int
+		var margins []float32
 		for _, w := range wins {
 			lo, hi := w[0], w[1]
-			labs := m.decodeBiased(sc, feats[lo:hi], cueBias, nil, base[lo:hi])
+			labs := m.decodeBiased(sc, feats[lo:hi], bias, nil, base[lo:hi])
 			for i := 0; i < len(labs); i++ {
 				if labs[i] != labBCue && labs[i] != labICue {
 					continue
@@ -190,6 +201,9 @@ func (d *doc) applyTagger(m *Model) {
 				}
 				if len(cues) == 0 || cues[len(cues)-1][1] <= lo+i {
 					cues = append(cues, [2]int{lo + i, lo + j})
+					var em [numLabels]float32
+					m.emissions(feats[lo+i], &base[lo+i], &em)
+					margins = append(margins, em[labBCue]-max(em[labO], em[labICue]))
 				}
 				i = j - 1
 			}
@@ -202,7 +216,7 @@ func (d *doc) applyTagger(m *Model) {
 		m.lex.classify(sc, s.toks[max(0, lo-1):hi])
 		sc.sent = sentences(s.toks, sc.sent)
 		var taken []tspan // the contents of the paragraph's cues so far
-		for _, c := range cues {
+		for ci, c := range cues {
 			src, cons := d.cueRoles(m.roles, sc, s.toks, sc.sent, c[0], c[1])
 			cue := tspan{s.toks[c[0]].start, s.toks[c[1]-1].end}
 			cons = d.dropClaimed(cue, d.trimNarrative(cue, src, cons))
@@ -214,7 +228,9 @@ func (d *doc) applyTagger(m *Model) {
 				continue
 			}
 			taken = append(taken, cons...)
-			out = append(out, d.tagged(s.para, cue, src, cons))
+			a := d.tagged(s.para, cue, src, cons)
+			a.tcue, a.margin = true, margins[ci]
+			out = append(out, a)
 		}
 	}
 	d.atts = d.merge(d.atts, out)
@@ -548,7 +564,7 @@ func (d *doc) merge(rules, tagged []*attr) []*attr {
 		// unless the rules' speaker is not the tagger's source: then the
 		// rules' cue stays with their speaker.
 		if t.cue != nil && (agree || r.cue == nil || mentionsOverlap(t.cue, r.cue)) {
-			r.cue = t.cue
+			r.cue, r.tcue, r.margin = t.cue, t.tcue, t.margin
 		}
 		out = append(out, r)
 	}

@@ -50,6 +50,12 @@ type attr struct {
 	speaker string
 	stype   string
 	stitles []string
+
+	// tcue tells that the cue is the first stage's, and margin is that
+	// stage's score for its first word as a cue over the best other label,
+	// before the cue bias (the verifier's features, verify.go)
+	tcue   bool
+	margin float32
 }
 
 type doc struct {

@@ -68,6 +68,22 @@ func TestStore(t *testing.T) {
 			}
 		}
 	}
+	// a belief is a stance: its cue kind reaches the store too (the seed
+	// article may hold none, as the extractor reads it)
+	belief := Article{Path: "belief.txt", Text: "Bridge plans\n\nMayor Tom Reed believes that the new bridge will open in May.\n"}
+	bres, err := Store(ctx, s, belief)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bqs, _, err := s.Quotes(ctx, graph.QuoteFilter{ArticleID: bres.Article.ID}, graph.Page{First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range bqs {
+		if q.CueKind == CueStance {
+			stances++
+		}
+	}
 	if stances == 0 {
 		t.Error("no quotation stored as a stance")
 	}

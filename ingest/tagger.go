@@ -84,6 +84,9 @@ type Model struct {
 	// lex holds the WordNet classes of words (wordnet.go); nil when the
 	// model was trained without them.
 	lex *Lexicon
+	// verifier, when not nil, keeps the attributions it accepts of those
+	// found with its cue bias (verify.go).
+	verifier *verifier
 }
 
 // ttok is a token as the tagger sees it: quotation marks stand alone.
@@ -1227,6 +1230,7 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	} else {
 		bw.WriteByte(0)
 	}
+	writeVerifier(bw, m.verifier)
 	if err := bw.Flush(); err != nil {
 		return cw.n, err
 	}
@@ -1324,6 +1328,9 @@ func LoadModel(r io.Reader) (*Model, error) {
 			m.lex = &Lexicon{m: map[uint32]lexClass{}}
 		}
 		m.lex.cl = cl
+	}
+	if m.verifier, err = readVerifier(br); err != nil {
+		return nil, err
 	}
 	m.raw, m.roles.raw = nil, nil
 	return m, nil

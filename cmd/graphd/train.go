@@ -14,7 +14,8 @@ import (
 func runTrain(ctx context.Context, e *env, args []string) error {
 	f := newFlags(e, "train", "polnear DIR [--metadata FILE] [--out FILE]",
 		"Train the attribution tagger on a month of the PolNeAR corpus (DIR holds text/ and\n"+
-			"attributions/; the first annotator listed in the metadata is used) and write the model.\n"+
+			"attributions/; the first annotator listed in the metadata is used), and a verifier of its\n"+
+			"attributions on the output of taggers trained without each fold, and write the model.\n"+
 			"The same data and flags give the same model. The embedded default model is\n"+
 			"ingest/model/tagger.bin, trained with: graphd train polnear ../shared/polnear/train")
 	metadata := f.String("metadata", "GRAPHD_POLNEAR_METADATA", "", "metadata.tsv of the corpus (default DIR/../metadata.tsv)")
@@ -28,6 +29,8 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 	clusters := f.Int("clusters", "GRAPHD_TRAIN_CLUSTERS", 1024, "word clusters of the finest level")
 	clusterWords := f.Int("cluster-words", "GRAPHD_TRAIN_CLUSTER_WORDS", 60000, "how many words, after the 100 most frequent, are clustered")
 	lexiconFrom := f.String("lexicon-from", "GRAPHD_TRAIN_LEXICON_FROM", "", "take the word classes and clusters of this model file instead of reading --wordnet and --embeddings (the same model, faster, when the model was trained with them)")
+	verifyFolds := f.Int("verify-folds", "GRAPHD_TRAIN_VERIFY_FOLDS", 4, "train a verifier of the attributions on the candidates of this many taggers, each trained without a fold of the articles (0: no verifier)")
+	verifyBias := f.Float("verify-bias", "GRAPHD_TRAIN_VERIFY_BIAS", 32, "the first stage's cue bias of the verifier's candidates (the default without a verifier is 8)")
 	holdout := f.Float("holdout", "GRAPHD_TRAIN_HOLDOUT", 0, "leave out this share of the articles (chosen by name; eval --holdout scores them) to check that a change generalises")
 	pos, err := f.parse(e, args)
 	if err != nil {
@@ -47,6 +50,9 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 	}
 	if *holdout < 0 || *holdout >= 1 {
 		return fmt.Errorf("--holdout: %v is not in [0, 1)", *holdout)
+	}
+	if *verifyFolds == 1 || *verifyFolds < 0 || *verifyFolds > 10 {
+		return fmt.Errorf("--verify-folds: %d is not 0 or between 2 and 10", *verifyFolds)
 	}
 	docs, err := loadMonth(pos[1], *metadata)
 	if err != nil {
@@ -81,10 +87,27 @@ func runTrain(ctx context.Context, e *env, args []string) error {
 		lex = lex.WithClusters(cl)
 	}
 	start := time.Now()
-	m := ingest.Train(polnear.Examples(docs), ingest.TrainOptions{Epochs: *epochs, Bits: uint8(*bits), RoleBits: uint8(*roleBits), Seed: uint64(*seed), Lexicon: lex},
-		func(epoch int, errRate float64) {
+	topts := ingest.TrainOptions{Epochs: *epochs, Bits: uint8(*bits), RoleBits: uint8(*roleBits), Seed: uint64(*seed), Lexicon: lex}
+	var m *ingest.Model
+	if *verifyFolds > 0 {
+		var rep polnear.VerifiedReport
+		m, rep, err = polnear.TrainVerified(docs, topts, polnear.VerifiedOptions{Folds: *verifyFolds, Bias: float32(*verifyBias),
+			Progress: func(fold int) { e.logger.Info("verifier fold", "n", fold+1, "of", *verifyFolds) }})
+		if err != nil {
+			return err
+		}
+		if rep.Candidates == 0 {
+			e.logger.Warn("no verifier: the folds hold no attribution to learn from", "articles", len(docs), "folds", *verifyFolds)
+		} else {
+			e.logger.Info("verifier", "candidates", rep.Candidates, "right", rep.Right, "gold", rep.Gold,
+				"perfect-verifier F1", fmt.Sprintf("%.1f", 100*rep.Oracle), "cross-validated F1", fmt.Sprintf("%.1f", 100*rep.F1),
+				"threshold", fmt.Sprintf("%.3f", rep.Threshold))
+		}
+	} else {
+		m = ingest.Train(polnear.Examples(docs), topts, func(epoch int, errRate float64) {
 			e.logger.Info("epoch", "n", epoch, "token error rate", fmt.Sprintf("%.4f", errRate))
 		})
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

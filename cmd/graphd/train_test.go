@@ -90,3 +90,45 @@ func TestTrainLexiconFrom(t *testing.T) {
 		t.Errorf("--lexicon-from gave another model (%d bytes, not %d)", len(b), len(a))
 	}
 }
+
+// TestTrainVerifyFolds trains a tagger and a verifier of its attributions
+// on the fixture month, twice: the two model files are the same bytes, and
+// the model scores the month.
+func TestTrainVerifyFolds(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"train", "polnear", polnearFixture, "--epochs", "2", "--bits", "12", "--role-bits", "12", "--wordnet", "none", "--verify-folds", "2"}
+	var models [][]byte
+	for _, name := range []string{"first.bin", "again.bin"} {
+		path := filepath.Join(dir, name)
+		_, stderr, code := runBinary(t, append(args, "--out", path)...)
+		if code != 0 || !strings.Contains(stderr, "cross-validated F1") {
+			t.Fatalf("train --verify-folds: status %d\n%s", code, stderr)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		models = append(models, b)
+	}
+	if !bytes.Equal(models[0], models[1]) {
+		t.Errorf("two trainings wrote different models (%d and %d bytes)", len(models[0]), len(models[1]))
+	}
+	bare := filepath.Join(dir, "bare.bin")
+	if _, stderr, code := runBinary(t, append(args[:len(args)-1:len(args)-1], "0", "--out", bare)...); code != 0 {
+		t.Fatalf("train: %s", stderr)
+	}
+	if b, _ := os.ReadFile(bare); len(b) >= len(models[0]) {
+		t.Errorf("the model with a verifier (%d bytes) is no larger than the one without (%d)", len(models[0]), len(b))
+	}
+	out, stderr, code := runBinary(t, "eval", "polnear", polnearFixture, "--model", filepath.Join(dir, "first.bin"), "--json")
+	if code != 0 {
+		t.Fatalf("eval: status %d, stderr %s", code, stderr)
+	}
+	var v evalOutput
+	if err := json.Unmarshal([]byte(out), &v); err != nil || v.Articles != 2 {
+		t.Fatalf("eval scored %d articles: %v\n%s", v.Articles, err, out)
+	}
+	if _, stderr, code := runBinary(t, append(args[:len(args)-1:len(args)-1], "1", "--out", bare)...); code != 1 || !strings.Contains(stderr, "--verify-folds: 1") {
+		t.Errorf("--verify-folds 1: status %d, stderr %q", code, stderr)
+	}
+}

@@ -1,0 +1,123 @@
+package ingest
+
+import (
+	"bytes"
+	"slices"
+	"testing"
+)
+
+// loadDefault returns a copy of the embedded model, which a test may
+// change.
+func loadDefault(t *testing.T) *Model {
+	t.Helper()
+	if len(defaultModelFile) == 0 {
+		t.Skip("no embedded model")
+	}
+	m, err := LoadModel(bytes.NewReader(defaultModelFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func cueTexts(atts []Attribution) []string {
+	var out []string
+	for _, a := range atts {
+		if a.Cue != nil {
+			out = append(out, a.Cue.Text)
+		}
+	}
+	return out
+}
+
+// TestVerifyDrops gives the embedded tagger a verifier that accepts only
+// the cue "said": the attribution of "argued" goes, the other stays.
+func TestVerifyDrops(t *testing.T) {
+	const text = "Budget talks\n\nSenator Ann Cole said the budget would pass in March.\n\n" +
+		"Mayor Tom Reed argued that the city could not pay for the new bridge."
+	m := loadDefault(t)
+	art := Article{Path: "t", Text: text}
+	if got := cueTexts(ExtractWith(m, art)); !slices.Equal(got, []string{"said", "argued"}) {
+		t.Fatalf("without a verifier, cues %q; want said and argued", got)
+	}
+	v := &verifier{bias: cueBias, threshold: 0.5, bits: verifyBits, w: make([]float32, 1<<verifyBits)}
+	v.w[uint32(newHash(220).s("said"))&(1<<verifyBits-1)] = 1
+	m.verifier = v
+	if got := cueTexts(ExtractWith(m, art)); !slices.Equal(got, []string{"said"}) {
+		t.Errorf("with a verifier of said alone, cues %q; want said", got)
+	}
+	// the verifier's features are those Candidates gives for training
+	cands := m.Candidates(text, cueBias)
+	if len(cands) != 2 {
+		t.Fatalf("%d candidates, want 2", len(cands))
+	}
+	for _, c := range cands {
+		if c.Cue == nil || len(c.Content) == 0 || len(c.Feats) == 0 {
+			t.Errorf("candidate %+v lacks a cue, content or features", c)
+		}
+	}
+}
+
+// TestVerifierBias checks that a verifier's cue bias is the one the first
+// stage decodes with: a bias of 1000 makes a cue of every word near a cue
+// word.
+func TestVerifierBias(t *testing.T) {
+	const text = "Budget talks\n\nSenator Ann Cole said the budget would pass in March."
+	m := loadDefault(t)
+	v := &verifier{bias: cueBias, threshold: -1, bits: verifyBits, w: make([]float32, 1<<verifyBits)}
+	m.verifier = v
+	if got := cueTexts(ExtractWith(m, Article{Path: "t", Text: text})); !slices.Equal(got, []string{"said"}) {
+		t.Errorf("with the usual cue bias, cues %q; want said", got)
+	}
+	v.bias = 1000
+	if got := m.Candidates(text, 1000); len(got) < 2 {
+		t.Errorf("Candidates with a cue bias of 1000: %d, want more than one", len(got))
+	}
+	if got := cueTexts(ExtractWith(m, Article{Path: "t", Text: text})); len(got) < 2 {
+		t.Errorf("with a cue bias of 1000, cues %q; want more than one", got)
+	}
+}
+
+// TestTrainVerifier fits a verifier to examples whose one feature tells
+// right from wrong, and checks the threshold it chooses keeps the right
+// ones, and that the model file keeps it.
+func TestTrainVerifier(t *testing.T) {
+	m := Train(tinyCorpus(t), TrainOptions{Epochs: 2, Bits: 12, RoleBits: 12, Seed: 1}, nil)
+	good, bad, both := uint32(11), uint32(22), uint32(33)
+	var ex []VerifierExample
+	for i := range 200 {
+		ex = append(ex, VerifierExample{Feats: []uint32{both, good}, Right: true, Fold: i % 2})
+		ex = append(ex, VerifierExample{Feats: []uint32{both, bad}, Right: false, Fold: i % 2})
+	}
+	f1, th := m.TrainVerifier(ex, VerifierOptions{Bias: 20, Gold: 200, Folds: 2})
+	if f1 != 1 {
+		t.Errorf("cross-validated F1 %v, want 1", f1)
+	}
+	v := m.verifier
+	if zg, zb := v.w[both]+v.w[good], v.w[both]+v.w[bad]; !(zg >= float32(th) && zb < float32(th)) {
+		t.Errorf("threshold %v does not part right (%v) from wrong (%v)", th, zg, zb)
+	}
+	var buf bytes.Buffer
+	if _, err := m.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := LoadModel(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bv := back.verifier
+	if bv == nil || bv.bias != 20 || bv.threshold != v.threshold || bv.bits != v.bits || !slices.Equal(bv.w, v.w) {
+		t.Fatalf("verifier read back differs: %+v", bv)
+	}
+	// a model without a verifier is written as before, and read with none
+	m.verifier = nil
+	plain := modelBytes(t, m)
+	back, err = LoadModel(bytes.NewReader(plain))
+	if err != nil || back.verifier != nil {
+		t.Errorf("model without a verifier read back with %v, %v", back.verifier, err)
+	}
+	m.verifier = v
+	if withV := modelBytes(t, m); len(withV) <= len(plain) {
+		t.Errorf("the verifier adds no bytes to the model file")
+	}
+}
