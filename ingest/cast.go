@@ -758,6 +758,15 @@ func (c *cast) commonNoun(lower string) bool {
 	return f != wnNounPerson && f >= 0
 }
 
+// adjective reports whether WordNet knows a word as an adjective.
+// Without WordNet, nothing is.
+func (c *cast) adjective(lower string) bool {
+	if c.lex == nil || c.lex.m == nil {
+		return false
+	}
+	return c.lex.m[uint32(newHash(1).s(lower))].pos()&4 != 0
+}
+
 // WordNet lexicographer files of nouns that speaker resolution reads.
 const (
 	wnNounAct           = 4

@@ -297,6 +297,10 @@ func (c *cast) source(a *attr) speakerRef {
 			e++
 		}
 	}
+	// a span cut inside the noun phrase that is the cue's subject
+	if a.cue != nil && a.cue.Start >= p.toks[e-1].end && a.cue.Start < p.end {
+		i, e = c.wholeSubject(p, i, e, a.cue.Start)
+	}
 	// a span that opens with a fronted adjunct ("In a meeting with the
 	// editorial board of the Washington Post Trump"): the name that ends it
 	if p.toks[i].is("in", "at", "on", "during", "after", "before", "with", "from", "following", "since", "like", "unlike", "as") && e-i > 3 {
@@ -358,6 +362,137 @@ func (c *cast) source(a *attr) speakerRef {
 	}
 	return ref
 }
+
+// subjectPreps are the prepositions of a phrase inside a noun phrase
+// ("the wife of a man shot by police", "polls in Ohio").
+var subjectPreps = set(`of by in for from at with on among to`)
+
+// wholeSubject widens the source span toks[i:e], which the cue at offset
+// cue follows with at most adverbs and auxiliaries between, to the noun
+// phrase it was cut from: forward to the head after a possessive or a
+// name ("Jane Roe's [family] has called", "Trump [campaign officials]
+// said"), back to the head before a phrase of a preposition ("[The wife
+// of a man shot by] police said", "[Recent polls in] Ohio show"). The
+// head decides who speaks, so a span cut to a name inside the phrase does
+// not make that name the speaker.
+func (cs *cast) wholeSubject(p *para, i, e, cue int) (int, int) {
+	toks := p.toks
+	c := e
+	for c < len(toks) && toks[c].start < cue {
+		c++
+	}
+	if c >= len(toks) || toks[c].start != cue {
+		return i, e
+	}
+	last := toks[e-1]
+	if last.kind != tokWord || isPronounTok(last) || pronounKinds[pronounPart(last.lower)] != 0 {
+		return i, e
+	}
+	k := e
+	if last.poss || last.capital {
+		for k < c && toks[k].kind == tokWord && !toks[k].capital && !toks[k].poss && cs.nounWord(toks[k].lower) {
+			k++
+		}
+	}
+	for m := k; m < c; m++ {
+		if toks[m].kind != tokWord || !skipWords[toks[m].lower] {
+			return i, e // the cue does not follow the phrase
+		}
+	}
+	if k > e {
+		// after a possessive, a head that can speak: someone's family,
+		// campaign, lawyers or report, not their "claim" or "strength"
+		if h := toks[k-1].lower; !last.poss || cs.speakingNoun(h) {
+			return i, k
+		}
+		return i, e
+	}
+	// not the owner of a noun cue ("Politifact seized on Trump's claim"),
+	// nor the subject of a participle ("footage of Jane Roe asking")
+	if last.poss || strings.HasSuffix(toks[c].lower, "ing") {
+		return i, e
+	}
+	// past the names listed before it: "polls in Ohio and [Iowa]"
+	s0 := sentenceStart(p, i)
+	j := i
+	if j > s0 && toks[j-1].is("the", "a", "an") {
+		j--
+	}
+	for j-2 > s0 && toks[j-1].is("and", "or") && toks[j-2].capital && toks[j-2].kind == tokWord {
+		j -= 2
+		for j > s0 && toks[j-1].capital && toks[j-1].kind == tokWord {
+			j--
+		}
+	}
+	if j < 2 || toks[j-1].kind != tokWord || toks[j-1].capital || !subjectPreps[toks[j-1].lower] {
+		return i, e
+	}
+	// back over the phrase: nouns, adjectives, prepositions, and a verb
+	// only as the participle of a passive ("shot by", "obtained by")
+	s := j - 1
+	for s > s0 && s > i-12 {
+		t := toks[s-1]
+		if t.kind != tokWord || cueVerbs[t.lower] && !docNouns[t.lower] || relatives[t.lower] || t.is("where", "when", "while", "as", "because", "after", "before", "if") ||
+			isPronounTok(t) || auxiliaries[t.lower] || !t.capital && cs.verbWord(t.lower) && !toks[s].is("by") {
+			break
+		}
+		s--
+		// a determiner opens the phrase unless a preposition joins it to
+		// the noun before: "the wife of a man"
+		if (determiners[t.lower] || indefinites[t.lower]) && !(s > s0 && subjectPreps[toks[s-1].lower]) {
+			break
+		}
+	}
+	t := toks[s]
+	opens := determiners[t.lower] || indefinites[t.lower] || t.capital && !runStop[t.lower] && !subjectPreps[t.lower]
+	if s < j-1 && opens && (s == s0 || toks[s-1].kind == tokPunct) {
+		return s, e
+	}
+	return i, e
+}
+
+// nounWord reports whether a lower-case word after a name or a
+// possessive goes on its noun phrase: a noun by its most frequent sense
+// (WordNet), no function word. Without WordNet, none does.
+func (c *cast) nounWord(l string) bool {
+	if c.lex == nil || c.lex.m == nil || runStop[l] || connectors[l] || subjectPreps[l] || skipWords[l] || determiners[l] || cueVerbs[l] || strings.HasSuffix(l, "ly") {
+		return false
+	}
+	cl := c.lex.m[uint32(newHash(1).s(l))]
+	return cl.pos()&1 != 0 && cl.pos()>>4&3 == 0
+}
+
+// verbWord reports whether a word is a verb: ending as a participle
+// does, or a verb WordNet knows as no noun.
+func (c *cast) verbWord(l string) bool {
+	if strings.HasSuffix(l, "ed") || strings.HasSuffix(l, "ing") {
+		return true
+	}
+	if c.lex == nil || c.lex.m == nil {
+		return false
+	}
+	cl := c.lex.m[uint32(newHash(1).s(l))]
+	return cl.pos()&3 == 2
+}
+
+// speakingNoun reports whether a noun after a possessive names who or
+// what speaks for its owner: a person, a group, an organisation, a
+// campaign or a document ("Roe's family", "his lawyers", "Roe's
+// campaign", "the agency's report").
+func (c *cast) speakingNoun(l string) bool {
+	s := singular(l)
+	if docNouns[l] || orgNouns[l] || orgNouns[s] || genericHeads[l] || titleWords[l] || titleWords[s] || kinNouns[l] || l == "camp" {
+		return true
+	}
+	switch c.nounFile(s) {
+	case wnNounPerson, wnNounGroup, wnNounCommunication:
+		return true
+	}
+	return false
+}
+
+// auxiliaries are the verbs that show a clause, not a noun phrase.
+var auxiliaries = set(`is are was were be been being has have had do does did will would can could may might must shall should`)
 
 // lastRunStart returns where the capitalized words that end toks[i:e]
 // begin, or e.
@@ -990,7 +1125,10 @@ func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
 	h, comp := e-1, -1
 	for k := i + 1; k < e; k++ {
 		t := toks[k]
-		if t.kind == tokWord && !t.capital && t.is("of", "for", "by", "at", "from", "with", "in", "on", "representing", "to", "published", "released", "conducted", "commissioned", "about", "including") {
+		// a passive participle is a complement too: "a letter obtained by
+		// the paper"
+		passive := k+1 < e && toks[k+1].is("by") && authorParticiples[t.lower]
+		if t.kind == tokWord && !t.capital && (passive || t.is("of", "for", "by", "at", "from", "with", "in", "on", "representing", "to", "published", "released", "conducted", "commissioned", "about", "including")) {
 			if (t.is("of", "for", "on", "to") && !common(k-1)) && k+1 < e && (toks[k+1].capital || toks[k+1].is("the", "a") && k+2 < e && toks[k+2].capital) && hasOrgHead(toks, i, k) {
 				continue // inside an organisation's name
 			}
@@ -1672,8 +1810,10 @@ func (c *cast) document(p *para, i, h, comp, e int, det detInfo) speakerRef {
 	}
 	// after it: "a poll by the Dayton Ledger", "the transcript published by
 	// The Washington Post"
+	// a place after "in" is where the document is of, not who made it
+	// ("polls in Ohio and Iowa")
 	if comp >= 0 {
-		if id := c.publisherIn(p, pi, comp+1, e, s0); id >= 0 {
+		if id := c.publisherIn(p, pi, comp+1, e, s0); id >= 0 && !(c.ents[id].kind == graph.SpeakerPlace && toks[comp].is("in", "at", "on", "about")) {
 			return speakerRef{id, graph.SpeakerDocument}
 		}
 	}
@@ -1713,6 +1853,14 @@ func (c *cast) document(p *para, i, h, comp, e int, det detInfo) speakerRef {
 // or -1.
 // docAdjectives describe a document, capitalized in a headline's style:
 // "New Poll", "Latest Survey", "Final Report".
+// authorParticiples are the participles of a document's maker: "a
+// report published by", "a lawsuit filed by".
+var authorParticiples = set(`published released conducted commissioned compiled filed written issued signed sent posted
+prepared produced authored drafted reported sponsored paid funded`)
+
+// monthAbbrevs are the months as newspapers abbreviate them.
+var monthAbbrevs = set(`jan feb mar apr jun jul aug sep sept oct nov dec`)
+
 var docAdjectives = set(`new latest recent first final second third another early late major annual updated`)
 
 func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
@@ -1728,6 +1876,12 @@ func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
 		}
 		if r.e-r.i == 1 && docAdjectives[toks[r.i].lower] {
 			continue // a headline's "New Poll Shows"
+		}
+		if monthAbbrevs[strings.TrimSuffix(t.lower, ".")] {
+			continue // "A Feb. 1 letter"
+		}
+		if r.e-r.i == 1 && k == s0 && !c.knownWord(t) && !isAcronym(t.text) && !givenTok(t) && c.adjective(t.lower) {
+			continue // a sentence's "Instant polls showed", "National polls"
 		}
 		// a joint publisher, "Washington Post-ABC News": the first
 		for m := r.i; m < r.e; m++ {

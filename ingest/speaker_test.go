@@ -50,12 +50,23 @@ type resolved struct{ Speaker, Type string }
 
 // resolveSources runs the speaker passes alone over doc, with the given
 // sources as the attributions' sources, and returns what each resolved
-// to.
+// to. A source "police|said" has the cue "said", the first after it.
 func resolveSources(t *testing.T, lex *Lexicon, doc string, sources []string) []resolved {
 	t.Helper()
 	d := newDoc(doc)
 	for _, s := range sources {
-		d.atts = append(d.atts, &attr{src: sourceSpan(t, doc, s), person: -1})
+		src, cue, ok := strings.Cut(s, "|")
+		a := &attr{src: sourceSpan(t, doc, src), person: -1}
+		if ok {
+			from := len(string([]rune(doc)[:a.src.End]))
+			k := strings.Index(doc[from:], cue)
+			if k < 0 {
+				t.Fatalf("cue %q not found after %q", cue, src)
+			}
+			at := utf8.RuneCountInString(doc[:from+k])
+			a.cue = &Mention{Text: cue, Start: at, End: at + utf8.RuneCountInString(cue)}
+		}
+		d.atts = append(d.atts, a)
 	}
 	d.resolveSpeakers(lex)
 	out := make([]resolved, len(d.atts))
@@ -491,6 +502,21 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a source cut inside the phrase that speaks",
+		doc: "Storm damage\n" +
+			"RIVERTON - The husband of a woman badly hurt by Riverton police recorded the arrest on his phone. " +
+			"Recent surveys in Ohio and Iowa have shown the race tightening. " +
+			"A report compiled by the Harbor Institute says the dam is weak. " +
+			"Jane Roe's lawyers said she would appeal.\n",
+		want: map[string]resolved{
+			"Riverton police|recorded": {"", tNobody},
+			"Iowa|shown":               {"", tNobody},
+			"Harbor Institute|says":    {"Harbor Institute", tDocument},
+			"Jane Roe's|said":          {"", tNobody},
+		},
+		wordnet: true,
+	},
+	{
 		name: "an unsigned I is no one",
 		doc: "What my town taught me\n" +
 			"I grew up by the river. I learned that floods come back.\n",
@@ -516,7 +542,7 @@ func TestResolveSpeakers(t *testing.T) {
 					for s := range tt.want {
 						sources = append(sources, s)
 					}
-					pos := func(s string) int { return sourceSpan(t, tt.doc, s).Start }
+					pos := func(s string) int { s, _, _ = strings.Cut(s, "|"); return sourceSpan(t, tt.doc, s).Start }
 					sortBy(sources, pos)
 					got := resolveSources(t, lex.lex, tt.doc, sources)
 					for i, s := range sources {
