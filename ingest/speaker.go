@@ -185,14 +185,7 @@ func (c *cast) fitsLede(e *entity, p *para, i, end int) bool {
 	if g := genderedNouns[toks[h].lower]; g != 0 && e.gender != 0 && e.gender != g {
 		return false
 	}
-	titled := false
-	for r := range e.roles {
-		if titleWords[r] || speakerTitles[r] || c.nounFile(r) == wnNounPerson {
-			titled = true
-			break
-		}
-	}
-	return !titled || e.roles[canonRole(toks[h].lower)] || c.rolesName(e, p, comp, end)
+	return !c.titled(e) || e.roles[canonRole(toks[h].lower)] || c.rolesName(e, p, comp, end)
 }
 
 // firstTok returns the index of the token of p at or after offset pos.
@@ -218,7 +211,8 @@ func (c *cast) opensStory(pi int) bool {
 		if c.headline[k] || len(d.paras[k].toks) == 0 {
 			continue
 		}
-		return len(d.paras[k].toks) <= 4
+		// a quotation's paragraph is no heading: "“…,” he said."
+		return len(d.paras[k].toks) <= 4 && !slices.ContainsFunc(d.paras[k].toks, func(t token) bool { return t.kind == tokQuote })
 	}
 	return true
 }
@@ -328,6 +322,11 @@ func (c *cast) source(a *attr) speakerRef {
 				k++
 			}
 			clean := k < i && p.toks[k].text == ","
+			for m := s; m < k && clean; m++ {
+				// a name with its titles, not a clause ending in one
+				t := p.toks[m]
+				clean = t.capital || titleWords[t.lower] || speakerTitles[t.lower] || determiners[t.lower] || connectors[t.lower] || nameParticles[t.lower]
+			}
 			for m := k; m < i && clean; m++ {
 				clean = p.toks[m].kind != tokQuote && !(cueVerbs[p.toks[m].lower] && !p.toks[m].capital)
 			}
@@ -594,7 +593,7 @@ func (c *cast) phrase(p *para, pi, i, e, depth int) speakerRef {
 // role: "Her husband" and "The state's campaign chairman" do not.
 func (c *cast) namesIn(toks []token, i, e int) bool {
 	for k := i; k < e; k++ {
-		if c.capTok(toks[k]) && !isTitleTok(toks[k]) && !(k == i && determiners[toks[k].lower]) {
+		if c.capTok(toks[k]) && !isTitleTok(toks[k]) && !(k == i && determiners[toks[k].lower]) && !toks[k].poss {
 			return true
 		}
 	}
@@ -1661,6 +1660,20 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 	if best >= 0 {
 		return best
 	}
+	// a role no one holds, of a definite description that goes on from
+	// the sentence before: "Jane Roe called on …. The former governor
+	// said", "Jane Roe … Smith's former campaign manager said" is Roe;
+	// not one related to someone ("his wife", "the spokesman")
+	hasPoss := false
+	for k := i; k < h; k++ {
+		hasPoss = hasPoss || toks[k].poss && det.owner < 0
+	}
+	if comp < 0 && !headline && !hasPoss && !kinNouns[toks[h].lower] && opensClause(p, i) &&
+		(det.owner >= 0 || det.kind == detDefinite && topicRoles[toks[h].lower]) {
+		if id := c.topicBefore(pos); id >= 0 && id != det.owner && fits(c.ents[id]) && !c.titled(c.ents[id]) {
+			return id
+		}
+	}
 	if det.kind == detPossessive && det.owner >= 0 && g != 0 {
 		// "his wife": a person of that surname and the other gender
 		o := c.ents[det.owner]
@@ -1699,6 +1712,108 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 		return id
 	}
 	return -1
+}
+
+// opensClause reports whether toks[i] opens its sentence, or follows
+// only the quotation that opens it ("“…,” the nominee said"): a subject
+// that carries the story on, not one inside a clause of another.
+func opensClause(p *para, i int) bool {
+	s := sentenceStart(p, i)
+	for s < i && p.toks[s].kind == tokWord && leadWords[p.toks[s].lower] {
+		s++
+	}
+	if s == i {
+		return true
+	}
+	if p.toks[s].kind != tokQuote || p.toks[i-1].kind != tokQuote {
+		return false
+	}
+	for k := s + 1; k < i-1; k++ {
+		if p.toks[k].kind == tokQuote {
+			return false
+		}
+	}
+	return true
+}
+
+// titled reports whether the article gives person e a title or a role
+// of a person.
+func (c *cast) titled(e *entity) bool {
+	for r := range e.roles {
+		if titleWords[r] || speakerTitles[r] || c.nounFile(r) == wnNounPerson {
+			return true
+		}
+	}
+	return false
+}
+
+// topicBefore returns the person the sentences before pos are about: the
+// one named at the opening of the sentence before, past sentences that
+// open with "he", "she" or a definite role noun, which speak of them too
+// ("Jane Roe says …. The former governor was speaking …. The nominee
+// said"); or -1.
+func (c *cast) topicBefore(pos int) int {
+	at := c.sentence(pos)
+	for s := at - 1; s >= 0 && s >= at-3; s-- {
+		start := c.sentStarts[s]
+		pi := c.d.paraOf(start)
+		if pi < 0 || c.headline[pi] {
+			return -1
+		}
+		p := &c.d.paras[pi]
+		k := firstTok(p, start)
+		for k < len(p.toks) && p.toks[k].kind == tokWord && leadWords[p.toks[k].lower] {
+			k++
+		}
+		if m := c.before(start); m < len(c.ments) && c.ments[m].sent == s && !c.ments[m].quoted && c.opensWith(p, k, c.ments[m].start) {
+			if e := c.ents[c.ments[m].ent]; e.kind == graph.SpeakerPerson && e.owner < 0 {
+				return c.ments[m].ent
+			}
+			return -1
+		}
+		if !c.opensWithRole(p, k) {
+			return -1
+		}
+	}
+	return -1
+}
+
+// opensWith reports whether only titles and determiners stand between
+// toks[k], where a sentence opens, and offset at.
+func (c *cast) opensWith(p *para, k, at int) bool {
+	for ; k < len(p.toks) && p.toks[k].start < at; k++ {
+		t := p.toks[k]
+		if !(t.kind == tokWord && (determiners[t.lower] || titleWords[t.lower] || speakerTitles[t.lower] || t.capital) || t.text == ".") {
+			return false
+		}
+	}
+	return true
+}
+
+// opensWithRole reports whether the sentence at toks[k] opens with "he",
+// "she" or a definite noun phrase whose head is a person's role ("The
+// Republican vice presidential nominee was …").
+func (c *cast) opensWithRole(p *para, k int) bool {
+	toks := p.toks
+	if k >= len(toks) || toks[k].kind != tokWord {
+		return false
+	}
+	if g := pronounKinds[toks[k].lower]; (g == 'm' || g == 'f') && !toks[k].poss {
+		return true
+	}
+	if !toks[k].is("the") {
+		return false
+	}
+	for j := k + 1; j < len(toks) && j <= k+6; j++ {
+		t := toks[j]
+		if t.kind != tokWord || t.poss || subjectPreps[t.lower] || skipWords[t.lower] {
+			return false
+		}
+		if !t.capital && (titleWords[t.lower] || speakerTitles[t.lower] || topicRoles[t.lower] || c.nounFile(t.lower) == wnNounPerson) {
+			return true
+		}
+	}
+	return false
 }
 
 // rolesName reports whether a capitalized word of the complement

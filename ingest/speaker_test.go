@@ -517,6 +517,48 @@ var speakerCases = []struct {
 		wordnet: true,
 	},
 	{
+		name: "a role no one holds carries on the sentence before",
+		doc: "Roe asks Doe to apologize\n" +
+			"Jane Roe on Monday called on Tom Doe to apologize to the mayor for his remarks.\n" +
+			"“It was shameful,” Smith's former campaign manager said in an interview.\n" +
+			"Paul Kent says the port deal is dead.\n" +
+			"The Republican vice presidential nominee was speaking Friday in Dayton, hours after Tom Doe told reporters that Doe would run.\n" +
+			"The Ohio senator said the vote would fail.\n" +
+			"Later, as Smith's campaign chairman noted, the vote was close.\n",
+		want: map[string]resolved{
+			"Smith's former campaign manager": {"Jane Roe", tPerson},
+			"Paul Kent":                       {"Paul Kent", tPerson},
+			"The Ohio senator":                {"Paul Kent", tPerson},
+			"Smith's campaign chairman":       {"", tNobody},
+		},
+		wordnet: true,
+	},
+	{
+		name: "a possessive is not the name of an appositive's head",
+		doc: "Port deal\n" +
+			"Jane Roe backed the port deal on Monday.\n" +
+			"Doe's running mate, Ohio Sen. Paul Kent, said the deal was weak.\n",
+		want: map[string]resolved{
+			"Doe's running mate, Ohio Sen. Paul Kent,": {"Paul Kent", tPerson},
+		},
+		wordnet: true,
+	},
+	{
+		name: "a quotation's short paragraph opens no story",
+		doc: "Inquiry widens\n" +
+			"Former prosecutor Glen Marsh said agents want to talk to the mayor.\n" +
+			"“They are close,” he said.\n" +
+			"A request to talk to her would need the approval of the Justice Department, a former official said.\n" +
+			"Whenever voters hear Jane Roe, they think of the port.\n" +
+			"Marsh's lawyer, Dan Pike, declined to comment.\n",
+		want: map[string]resolved{
+			"he":                        {"Glen Marsh", tPerson},
+			"a former official":         {"", tNobody},
+			"they":                      {"", tNobody},
+			"Marsh's lawyer, Dan Pike,": {"Dan Pike", tPerson},
+		},
+	},
+	{
 		name: "an unsigned I is no one",
 		doc: "What my town taught me\n" +
 			"I grew up by the river. I learned that floods come back.\n",
