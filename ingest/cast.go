@@ -654,6 +654,18 @@ func (c *cast) classifyRun(r *nameRun) string {
 	}
 	words := e - n
 	first := toks[n]
+	if n > r.i && words >= 2 && isPlural(toks[e-1].lower) && !givenTok(first) && !isInitial(first.text) && !c.titledBefore(toks, r.i) && !c.knownPerson(toks[e-1]) {
+		real := !c.commonNoun(singular(toks[e-1].lower))
+		for k := r.i; k < e-1; k++ {
+			real = real || speakerTitles[toks[k].lower] || titleWords[toks[k].lower] || k >= n && !c.commonNoun(toks[k].lower) && c.nounFile(toks[k].lower) != wnNounPerson
+		}
+		if !real {
+			// a plural after a nationality or an acronym names a body,
+			// not a person: "EU Member States"
+			r.n = r.i
+			return graph.SpeakerOrganization
+		}
+	}
 	if words >= 2 && (givenTok(first) || isInitial(first.text) || n > r.i || c.titledBefore(toks, r.i) || c.appositive(&c.d.paras[r.pi], e) != "" || words >= 3 && isInitial(toks[e-2].text)) {
 		return graph.SpeakerPerson // "Laurence H. Tribe"
 	}

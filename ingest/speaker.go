@@ -225,9 +225,15 @@ func (c *cast) opensStory(pi int) bool {
 func (c *cast) ledeKind(p *para, i, e int) string {
 	toks := p.toks
 	t := toks[i]
+	bare := false
 	switch {
 	case t.is("a", "an") && !t.capital || t.is("a", "an") && i == firstSentence(p):
 	case t.poss && t.capital && classOf(t)&spkPlace != 0:
+	case i == firstSentence(p) && !determiners[t.lower] && c.underHeadline(p) && c.commonCap(toks, i, i, c.d.paraIndex(p)) && c.nounFile(t.lower) == wnNounPerson:
+		// a line under the headline drops its article: "Member of House
+		// panel says …"
+		bare = true
+		i--
 	default:
 		return ""
 	}
@@ -243,7 +249,7 @@ func (c *cast) ledeKind(p *para, i, e int) string {
 		return ""
 	}
 	head := toks[h]
-	if head.kind != tokWord || head.capital || isPlural(head.lower) || genericHeads[head.lower] && !titleWords[head.lower] {
+	if head.kind != tokWord || head.capital && !(bare && h == i+1) || isPlural(head.lower) || genericHeads[head.lower] && !titleWords[head.lower] {
 		return ""
 	}
 	switch l := head.lower; {
@@ -255,6 +261,13 @@ func (c *cast) ledeKind(p *para, i, e int) string {
 		return graph.SpeakerPerson
 	}
 	return ""
+}
+
+// underHeadline reports whether paragraph p comes right after the
+// headline.
+func (c *cast) underHeadline(p *para) bool {
+	pi := c.d.paraIndex(p)
+	return pi > 0 && c.headline[pi-1] && !c.headline[pi]
 }
 
 // firstNamed returns where the article first names entity id outside a
@@ -1267,7 +1280,20 @@ func (c *cast) commonCap(toks []token, k, s0, pi int) bool {
 		return false
 	}
 	l := t.lower
-	return classOf(t)&spkCommonNoun != 0 || c.notName(toks, k) || isPlural(l) && classOf(t)&spkPlace == 0 && c.nounFile(singular(l)) >= 0
+	// a headline in sentence case, or a sentence, opens with a noun for
+	// a person: "Lawmaker urges …", "Member of House panel says …"
+	next := token{}
+	if k+1 < len(toks) {
+		next = toks[k+1]
+	}
+	return classOf(t)&spkCommonNoun != 0 || c.notName(toks, k) || isPlural(l) && classOf(t)&spkPlace == 0 && c.nounFile(singular(l)) >= 0 ||
+		c.opensLine(toks, k, s0) && next.kind == tokWord && !next.capital && (c.headline[pi] || next.is("of")) && c.nounFile(l) == wnNounPerson
+}
+
+// opensLine reports whether toks[k] opens its sentence (toks[s0]), a
+// line, or a clause after a semicolon or a colon.
+func (c *cast) opensLine(toks []token, k, s0 int) bool {
+	return k == s0 || k > 0 && (toks[k-1].text == ";" || toks[k-1].text == ":" || strings.Contains(c.d.src.str(toks[k-1].end, toks[k].start), "\n"))
 }
 
 // runAt returns the capitalized run of toks[i:e] that holds toks[h],
@@ -1299,6 +1325,34 @@ func (c *cast) isGenericName(toks []token, i, e int) bool {
 		return false // "The Charlotte Observer"
 	}
 	return genericHeads[l] || nationalityWords[l] || isPlural(l) && nationalityWords[singular(l)]
+}
+
+// pluralNounName reports whether a capitalized run of several words
+// ends in the plural of a common noun and opens with no given name: the
+// members of a kind ("EU Member States", "Gulf States"), no one's name.
+// Without WordNet, none does.
+func (c *cast) pluralNounName(toks []token, i, e int) bool {
+	for i < e && (isAcronym(toks[i].text) || nationalityWords[toks[i].lower]) {
+		i++ // "EU", "European"
+	}
+	l := toks[e-1].lower
+	if e-i < 2 || !isPlural(l) || hasOrgHead(toks, i, e) {
+		return false
+	}
+	// every word a common word, none a name: "Member States", not "Bernie
+	// Sanders" or "Lehman Brothers"
+	for k := i; k < e; k++ {
+		t := toks[k]
+		w := t.lower
+		if k == e-1 {
+			w = singular(w)
+		}
+		if t.kind != tokWord || givenTok(t) || isInitial(t.text) || c.knownPerson(t) || classOf(t)&(spkPlace|spkConnector) != 0 ||
+			!(c.commonNoun(w) || c.nounFile(w) == wnNounPerson || c.adjective(w)) {
+			return false
+		}
+	}
+	return true
 }
 
 // isPlural reports whether a noun is plural: ends in s, and is not a word
@@ -1698,7 +1752,11 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 		return -1
 	}
 	if headline {
-		// a headline's role noun is the person the article is most about
+		// a headline's role noun is the person the article is most about;
+		// a plural is several ("Rabbis vow …")
+		if l := toks[h].lower; isPlural(l) || strings.HasSuffix(l, "s") && !strings.HasSuffix(l, "ss") && c.nounFile(l[:len(l)-1]) >= 0 {
+			return -1
+		}
 		best := -1
 		for id, e := range c.ents {
 			if fits(e) && (best < 0 || e.count > c.ents[best].count) {

@@ -559,6 +559,30 @@ var speakerCases = []struct {
 		},
 	},
 	{
+		name: "a noun for a person opens a headline's line",
+		doc: "Lawmaker urges a vote on the port;\n" +
+			"Member of House panel says the deal must wait.\n\n" +
+			"Rep. Jane Roe, the top Democrat on the House Port Committee, called for a vote on Monday.\n" +
+			"EU Member States are worried about the deal. An EU member compared it to a bribe.\n",
+		want: map[string]resolved{
+			"Member of House panel": {"Jane Roe", tPerson},
+			"Jane Roe":              {"Jane Roe", tPerson},
+			"EU Member States":      {"EU Member States", tOrg},
+			"An EU member":          {"", tNobody},
+		},
+		wordnet: true,
+	},
+	{
+		name: "a plural in a headline is several",
+		doc: "Rabbis vow to boycott Roe speech to port group\n" +
+			"Jane Roe said the deal would pass.\n",
+		want: map[string]resolved{
+			"Rabbis":   {"", tNobody},
+			"Jane Roe": {"Jane Roe", tPerson},
+		},
+		wordnet: true,
+	},
+	{
 		name: "an unsigned I is no one",
 		doc: "What my town taught me\n" +
 			"I grew up by the river. I learned that floods come back.\n",
