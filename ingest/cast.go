@@ -779,6 +779,15 @@ func (c *cast) adjective(lower string) bool {
 	return c.lex.m[uint32(newHash(1).s(lower))].pos()&4 != 0
 }
 
+// adverbOnly reports whether WordNet knows a word as an adverb and as no
+// noun or adjective. Without WordNet, nothing is.
+func (c *cast) adverbOnly(lower string) bool {
+	if c.lex == nil || c.lex.m == nil {
+		return false
+	}
+	return c.lex.m[uint32(newHash(1).s(lower))].pos()&15 == 8
+}
+
 // WordNet lexicographer files of nouns that speaker resolution reads.
 const (
 	wnNounAct           = 4

@@ -291,6 +291,10 @@ func (c *cast) source(a *attr) speakerRef {
 	p := &d.paras[pi]
 	i, e := tokRange(p, a.src.Start, a.src.End)
 	i, e = trimSource(p.toks, i, e)
+	// and an adverb the span runs into: "the state [incorrectly] stated"
+	for e-i > 1 && p.toks[e-1].kind == tokWord && !p.toks[e-1].capital && strings.HasSuffix(p.toks[e-1].lower, "ly") && c.adverbOnly(p.toks[e-1].lower) {
+		e--
+	}
 	if i >= e {
 		return generic
 	}

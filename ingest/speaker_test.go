@@ -583,6 +583,15 @@ var speakerCases = []struct {
 		wordnet: true,
 	},
 	{
+		name: "an adverb after a source is not its head",
+		doc: "Vote rolls\n" +
+			"Critics cite the 2012 election in Ohio, when the state wrongly stated that 5,000 voters had moved.\n",
+		want: map[string]resolved{
+			"the state wrongly": {"Ohio", tOrg},
+		},
+		wordnet: true,
+	},
+	{
 		name: "an unsigned I is no one",
 		doc: "What my town taught me\n" +
 			"I grew up by the river. I learned that floods come back.\n",
