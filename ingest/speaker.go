@@ -1672,6 +1672,15 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 		mods = append(mods, canonRole(strings.Trim(toks[k].lower, ".")))
 	}
 	party := partyOf(mods)
+	// "the former first lady and senator": one who holds both
+	var also []string
+	for k := i + 1; k < h; k++ {
+		if toks[k].is("and") && k > i {
+			if w := canonRole(toks[k-1].lower); titleWords[w] || speakerTitles[w] || c.nounFile(w) == wnNounPerson {
+				also = append(also, w)
+			}
+		}
+	}
 	fits := func(e *entity) bool {
 		if e.kind != graph.SpeakerPerson || e.owner >= 0 || g != 0 && e.gender != 0 && e.gender != g {
 			return false
@@ -1680,7 +1689,7 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 	}
 	best, bestS := -1, 0.0
 	for id, e := range c.ents {
-		if !e.roles[head] || id == det.owner || !fits(e) {
+		if !e.roles[head] || id == det.owner || !fits(e) || slices.ContainsFunc(also, func(w string) bool { return !e.roles[w] }) {
 			continue
 		}
 		s := c.salience(id, pos) + 1

@@ -592,6 +592,17 @@ var speakerCases = []struct {
 		wordnet: true,
 	},
 	{
+		name: "two roles joined are held together",
+		doc: "Veterans hear the candidates\n" +
+			"Trump has drawn fire for an attack on state Sen. Tom Doe, a former Navy pilot.\n" +
+			"Jane Roe spoke to the veterans on Friday morning.\n" +
+			"The former mayor and state senator said the port plan was a mistake.\n",
+		want: map[string]resolved{
+			"The former mayor and state senator": {"Jane Roe", tPerson},
+		},
+		wordnet: true,
+	},
+	{
 		name: "an unsigned I is no one",
 		doc: "What my town taught me\n" +
 			"I grew up by the river. I learned that floods come back.\n",
