@@ -1692,6 +1692,10 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 		if !e.roles[head] || id == det.owner || !fits(e) || slices.ContainsFunc(also, func(w string) bool { return !e.roles[w] }) {
 			continue
 		}
+		// "his lawyer" is not the lawyer of someone else the article named
+		if o, ok := e.of[head]; ok && det.kind == detPossessive && det.owner >= 0 && c.ents[det.owner].surname() != o {
+			continue
+		}
 		s := c.salience(id, pos) + 1
 		if headline || det.kind == detIndefinite {
 			s = float64(e.count) + 1
@@ -1735,8 +1739,9 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 	for k := i; k < h; k++ {
 		hasPoss = hasPoss || toks[k].poss && det.owner < 0
 	}
+	_, pronounOwner := pronounKinds[toks[i].lower] // "his lawyer": his is likely the one before
 	if comp < 0 && !headline && !hasPoss && !kinNouns[toks[h].lower] && opensClause(p, i) &&
-		(det.owner >= 0 || det.kind == detDefinite && topicRoles[toks[h].lower]) {
+		(det.owner >= 0 && !pronounOwner || det.kind == detDefinite && topicRoles[toks[h].lower]) {
 		if id := c.topicBefore(pos); id >= 0 && id != det.owner && fits(c.ents[id]) && !c.titled(c.ents[id]) {
 			return id
 		}

@@ -603,6 +603,32 @@ var speakerCases = []struct {
 		wordnet: true,
 	},
 	{
+		name: "a possessive role is its owner's",
+		doc: "Port inquiry\n" +
+			"The panel questioned Jane Roe's lawyer Dan Pike on Monday. Pike said his client had done nothing wrong.\n" +
+			"Tom Doe refused to appear before the panel, and his lawyer said he would not answer questions.\n" +
+			"Roe's lawyer said the vote was unfair.\n",
+		want: map[string]resolved{
+			"Pike":         {"Dan Pike", tPerson},
+			"his lawyer":   {"", tNobody},
+			"Roe's lawyer": {"Dan Pike", tPerson},
+		},
+		wordnet: true,
+	},
+	{
+		name: "a role of someone's pronoun does not carry on the sentence before",
+		doc: "Port inquiry\n" +
+			"The panel questioned Jane Roe's lawyer Dan Pike on Monday. Pike said his client had done nothing wrong.\n" +
+			"Tom Doe refused to appear before the panel. His lawyer said he would not answer questions.\n" +
+			"Roe's lawyer said the vote was unfair.\n",
+		want: map[string]resolved{
+			"Pike":         {"Dan Pike", tPerson},
+			"His lawyer":   {"", tNobody},
+			"Roe's lawyer": {"Dan Pike", tPerson},
+		},
+		wordnet: true,
+	},
+	{
 		name: "an unsigned I is no one",
 		doc: "What my town taught me\n" +
 			"I grew up by the river. I learned that floods come back.\n",
