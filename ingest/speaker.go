@@ -1664,6 +1664,9 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 	headline := c.headline[c.d.paraIndex(p)]
 	head := canonRole(toks[h].lower)
 	g := genderedNouns[toks[h].lower]
+	if g == 0 && opensClause(p, i) {
+		g = c.ownGender(p, end)
+	}
 	var mods []string
 	for k := i; k < end; k++ {
 		if k == h || toks[k].kind != tokWord || determiners[toks[k].lower] || connectors[toks[k].lower] {
@@ -1810,6 +1813,28 @@ func opensClause(p *para, i int) bool {
 		}
 	}
 	return true
+}
+
+// ownGender returns the gender of the first possessive pronoun of the
+// clause that follows a subject ending at toks[end] ("The nominee attacked
+// her opponent": the nominee's own), or 0 when a name, a quotation or
+// the clause's end comes first.
+func (c *cast) ownGender(p *para, end int) byte {
+	toks := p.toks
+	for k := end; k < len(toks) && k < end+8; k++ {
+		t := toks[k]
+		switch {
+		case t.kind == tokQuote || t.kind == tokPunct || t.kind == tokWord && t.capital && !isPronounTok(t):
+			return 0
+		case t.is("his") && k+1 < len(toks) && toks[k+1].kind == tokWord && !toks[k+1].capital:
+			return 'm'
+		case t.is("her") && k+1 < len(toks) && toks[k+1].kind == tokWord && !toks[k+1].capital && c.nounWord(toks[k+1].lower):
+			return 'f' // "her opponent", not "told her that"
+		case pronounKinds[t.lower] != 0:
+			return 0
+		}
+	}
+	return 0
 }
 
 // titled reports whether the article gives person e a title or a role

@@ -629,6 +629,16 @@ var speakerCases = []struct {
 		wordnet: true,
 	},
 	{
+		name: "a role's own possessive tells its gender",
+		doc: "Roe goes after Doe\n" +
+			"Tom Doe met Jane Roe in Dayton on Monday for the first debate. Doe spoke first, and Doe talked about trade.\n" +
+			"The Democratic nominee attacked her opponent as a fraud.\n",
+		want: map[string]resolved{
+			"The Democratic nominee": {"Jane Roe", tPerson},
+		},
+		wordnet: true,
+	},
+	{
 		name: "an unsigned I is no one",
 		doc: "What my town taught me\n" +
 			"I grew up by the river. I learned that floods come back.\n",
