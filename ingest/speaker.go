@@ -1291,7 +1291,7 @@ func (c *cast) commonCap(toks []token, k, s0, pi int) bool {
 		next = toks[k+1]
 	}
 	return classOf(t)&spkCommonNoun != 0 || c.notName(toks, k) || isPlural(l) && classOf(t)&spkPlace == 0 && c.nounFile(singular(l)) >= 0 ||
-		c.opensLine(toks, k, s0) && next.kind == tokWord && !next.capital && (c.headline[pi] || next.is("of")) && c.nounFile(l) == wnNounPerson
+		next.kind == tokWord && !next.capital && (c.headline[pi] || next.is("of")) && c.nounFile(l) == wnNounPerson && c.opensLine(toks, k, s0)
 }
 
 // opensLine reports whether toks[k] opens its sentence (toks[s0]), a
