@@ -1331,34 +1331,6 @@ func (c *cast) isGenericName(toks []token, i, e int) bool {
 	return genericHeads[l] || nationalityWords[l] || isPlural(l) && nationalityWords[singular(l)]
 }
 
-// pluralNounName reports whether a capitalized run of several words
-// ends in the plural of a common noun and opens with no given name: the
-// members of a kind ("EU Member States", "Gulf States"), no one's name.
-// Without WordNet, none does.
-func (c *cast) pluralNounName(toks []token, i, e int) bool {
-	for i < e && (isAcronym(toks[i].text) || nationalityWords[toks[i].lower]) {
-		i++ // "EU", "European"
-	}
-	l := toks[e-1].lower
-	if e-i < 2 || !isPlural(l) || hasOrgHead(toks, i, e) {
-		return false
-	}
-	// every word a common word, none a name: "Member States", not "Bernie
-	// Sanders" or "Lehman Brothers"
-	for k := i; k < e; k++ {
-		t := toks[k]
-		w := t.lower
-		if k == e-1 {
-			w = singular(w)
-		}
-		if t.kind != tokWord || givenTok(t) || isInitial(t.text) || c.knownPerson(t) || classOf(t)&(spkPlace|spkConnector) != 0 ||
-			!(c.commonNoun(w) || c.nounFile(w) == wnNounPerson || c.adjective(w)) {
-			return false
-		}
-	}
-	return true
-}
-
 // isPlural reports whether a noun is plural: ends in s, and is not a word
 // whose singular ends so.
 func isPlural(l string) bool {
