@@ -30,18 +30,19 @@ type entity struct {
 	key    []string // a person's name folded, without particles and suffixes
 	titles []string // titles and appositive roles, as printed
 	roles  map[string]bool
-	gender byte   // 'm', 'f' or 0
-	media  bool   // an organisation that is a news outlet
-	owner  int    // a campaign's candidate; -1
-	acro   string // an organisation's initials ("RNC")
-	member []int  // a group's members
-	count  int    // mentions
-	full   int    // mentions under a full name or a courtesy title, counted before the mentions pass
-	weak   bool   // a person named by one word only, with no title
-	kin    bool   // a person the article introduces as someone's relative ("his wife", "the nominee's daughter")
-	first  int    // where a person is first named outside a headline; -1 before
-	okey   string // an organisation's or place's name folded (foldWords)
-	gov    bool   // a country a source named by its government ("the Saudi government")
+	gender byte              // 'm', 'f' or 0
+	media  bool              // an organisation that is a news outlet
+	owner  int               // a campaign's candidate; -1
+	acro   string            // an organisation's initials ("RNC")
+	member []int             // a group's members
+	count  int               // mentions
+	full   int               // mentions under a full name or a courtesy title, counted before the mentions pass
+	weak   bool              // a person named by one word only, with no title
+	kin    bool              // a person the article introduces as someone's relative ("his wife", "the nominee's daughter")
+	first  int               // where a person is first named outside a headline; -1 before
+	okey   string            // an organisation's or place's name folded (foldWords)
+	gov    bool              // a country a source named by its government ("the Saudi government")
+	of     map[string]string // whose a role is, a surname folded: "Roe's lawyer Jane Doe" gives lawyer → roe
 }
 
 // name is how the entity is printed as a speaker.
@@ -282,8 +283,18 @@ func (d *doc) newCast(lex *Lexicon) *cast {
 		}
 		c.mention(p.toks[r.n].start, p.toks[r.e-1].end, r.ent, w)
 		if e.kind == graph.SpeakerPerson {
-			if t := c.titleBefore(p, r); t != "" {
+			if t, at := c.titleBefore(p, r); t != "" {
 				e.addTitle(t)
+				// "Roe's lawyer Jane Doe" is Roe's, and no one else's, lawyer
+				if at > 0 && p.toks[at-1].poss && p.toks[at-1].capital && p.toks[at-1].kind == tokWord {
+					o := p.toks[at-1]
+					if e.of == nil {
+						e.of = map[string]string{}
+					}
+					for _, w := range strings.Fields(strings.ToLower(t)) {
+						e.of[canonRole(w)] = fold.String(strings.Trim(o.text, ".'’"))
+					}
+				}
 			}
 			if t := c.appositive(p, r.e); t != "" {
 				e.addTitle(t)
@@ -654,6 +665,18 @@ func (c *cast) classifyRun(r *nameRun) string {
 	}
 	words := e - n
 	first := toks[n]
+	if n > r.i && words >= 2 && isPlural(toks[e-1].lower) && !givenTok(first) && !isInitial(first.text) && !c.titledBefore(toks, r.i) && !c.knownPerson(toks[e-1]) {
+		real := !c.commonNoun(singular(toks[e-1].lower))
+		for k := r.i; k < e-1; k++ {
+			real = real || speakerTitles[toks[k].lower] || titleWords[toks[k].lower] || k >= n && !c.commonNoun(toks[k].lower) && c.nounFile(toks[k].lower) != wnNounPerson
+		}
+		if !real {
+			// a plural after a nationality or an acronym names a body,
+			// not a person: "EU Member States"
+			r.n = r.i
+			return graph.SpeakerOrganization
+		}
+	}
 	if words >= 2 && (givenTok(first) || isInitial(first.text) || n > r.i || c.titledBefore(toks, r.i) || c.appositive(&c.d.paras[r.pi], e) != "" || words >= 3 && isInitial(toks[e-2].text)) {
 		return graph.SpeakerPerson // "Laurence H. Tribe"
 	}
@@ -756,6 +779,24 @@ func (c *cast) commonNoun(lower string) bool {
 	}
 	f := int(cl.noun()) - 1
 	return f != wnNounPerson && f >= 0
+}
+
+// adjective reports whether WordNet knows a word as an adjective.
+// Without WordNet, nothing is.
+func (c *cast) adjective(lower string) bool {
+	if c.lex == nil || c.lex.m == nil {
+		return false
+	}
+	return c.lex.m[uint32(newHash(1).s(lower))].pos()&4 != 0
+}
+
+// adverbOnly reports whether WordNet knows a word as an adverb and as no
+// noun or adjective. Without WordNet, nothing is.
+func (c *cast) adverbOnly(lower string) bool {
+	if c.lex == nil || c.lex.m == nil {
+		return false
+	}
+	return c.lex.m[uint32(newHash(1).s(lower))].pos()&15 == 8
 }
 
 // WordNet lexicographer files of nouns that speaker resolution reads.
@@ -1336,7 +1377,7 @@ func (c *cast) isSubject(p *para, i, e int) bool {
 // titleBefore returns the lower-case title before a person's run ("the
 // Republican presidential nominee Donald Trump", "campaign manager
 // Kellyanne Conway") joined to the title words that open the run.
-func (c *cast) titleBefore(p *para, r *nameRun) string {
+func (c *cast) titleBefore(p *para, r *nameRun) (string, int) {
 	i := r.i
 	for i > 0 {
 		t := p.toks[i-1]
@@ -1351,9 +1392,9 @@ func (c *cast) titleBefore(p *para, r *nameRun) string {
 		break
 	}
 	if i == r.n {
-		return ""
+		return "", i
 	}
-	return c.d.src.str(p.toks[i].start, p.toks[r.n-1].end)
+	return c.d.src.str(p.toks[i].start, p.toks[r.n-1].end), i
 }
 
 // appositive returns the role after a person's name between commas:

@@ -185,14 +185,7 @@ func (c *cast) fitsLede(e *entity, p *para, i, end int) bool {
 	if g := genderedNouns[toks[h].lower]; g != 0 && e.gender != 0 && e.gender != g {
 		return false
 	}
-	titled := false
-	for r := range e.roles {
-		if titleWords[r] || speakerTitles[r] || c.nounFile(r) == wnNounPerson {
-			titled = true
-			break
-		}
-	}
-	return !titled || e.roles[canonRole(toks[h].lower)] || c.rolesName(e, p, comp, end)
+	return !c.titled(e) || e.roles[canonRole(toks[h].lower)] || c.rolesName(e, p, comp, end)
 }
 
 // firstTok returns the index of the token of p at or after offset pos.
@@ -218,7 +211,8 @@ func (c *cast) opensStory(pi int) bool {
 		if c.headline[k] || len(d.paras[k].toks) == 0 {
 			continue
 		}
-		return len(d.paras[k].toks) <= 4
+		// a quotation's paragraph is no heading: "“…,” he said."
+		return len(d.paras[k].toks) <= 4 && !slices.ContainsFunc(d.paras[k].toks, func(t token) bool { return t.kind == tokQuote })
 	}
 	return true
 }
@@ -231,9 +225,15 @@ func (c *cast) opensStory(pi int) bool {
 func (c *cast) ledeKind(p *para, i, e int) string {
 	toks := p.toks
 	t := toks[i]
+	bare := false
 	switch {
 	case t.is("a", "an") && !t.capital || t.is("a", "an") && i == firstSentence(p):
 	case t.poss && t.capital && classOf(t)&spkPlace != 0:
+	case i == firstSentence(p) && !determiners[t.lower] && c.underHeadline(p) && c.commonCap(toks, i, i, c.d.paraIndex(p)) && c.nounFile(t.lower) == wnNounPerson:
+		// a line under the headline drops its article: "Member of House
+		// panel says …"
+		bare = true
+		i--
 	default:
 		return ""
 	}
@@ -249,7 +249,7 @@ func (c *cast) ledeKind(p *para, i, e int) string {
 		return ""
 	}
 	head := toks[h]
-	if head.kind != tokWord || head.capital || isPlural(head.lower) || genericHeads[head.lower] && !titleWords[head.lower] {
+	if head.kind != tokWord || head.capital && !(bare && h == i+1) || isPlural(head.lower) || genericHeads[head.lower] && !titleWords[head.lower] {
 		return ""
 	}
 	switch l := head.lower; {
@@ -261,6 +261,13 @@ func (c *cast) ledeKind(p *para, i, e int) string {
 		return graph.SpeakerPerson
 	}
 	return ""
+}
+
+// underHeadline reports whether paragraph p comes right after the
+// headline.
+func (c *cast) underHeadline(p *para) bool {
+	pi := c.d.paraIndex(p)
+	return pi > 0 && c.headline[pi-1] && !c.headline[pi]
 }
 
 // firstNamed returns where the article first names entity id outside a
@@ -284,6 +291,10 @@ func (c *cast) source(a *attr) speakerRef {
 	p := &d.paras[pi]
 	i, e := tokRange(p, a.src.Start, a.src.End)
 	i, e = trimSource(p.toks, i, e)
+	// and an adverb the span runs into: "the state [incorrectly] stated"
+	for e-i > 1 && p.toks[e-1].kind == tokWord && !p.toks[e-1].capital && strings.HasSuffix(p.toks[e-1].lower, "ly") && c.adverbOnly(p.toks[e-1].lower) {
+		e--
+	}
 	if i >= e {
 		return generic
 	}
@@ -296,6 +307,10 @@ func (c *cast) source(a *attr) speakerRef {
 			p.toks[e].kind == tokWord && p.toks[e].capital && !isDay(p.toks[e].lower) && !isPronounTok(p.toks[e]) {
 			e++
 		}
+	}
+	// a span cut inside the noun phrase that is the cue's subject
+	if a.cue != nil && a.cue.Start >= p.toks[e-1].end && a.cue.Start < p.end {
+		i, e = c.wholeSubject(p, i, e, a.cue.Start)
 	}
 	// a span that opens with a fronted adjunct ("In a meeting with the
 	// editorial board of the Washington Post Trump"): the name that ends it
@@ -324,6 +339,11 @@ func (c *cast) source(a *attr) speakerRef {
 				k++
 			}
 			clean := k < i && p.toks[k].text == ","
+			for m := s; m < k && clean; m++ {
+				// a name with its titles, not a clause ending in one
+				t := p.toks[m]
+				clean = t.capital || titleWords[t.lower] || speakerTitles[t.lower] || determiners[t.lower] || connectors[t.lower] || nameParticles[t.lower]
+			}
 			for m := k; m < i && clean; m++ {
 				clean = p.toks[m].kind != tokQuote && !(cueVerbs[p.toks[m].lower] && !p.toks[m].capital)
 			}
@@ -358,6 +378,137 @@ func (c *cast) source(a *attr) speakerRef {
 	}
 	return ref
 }
+
+// subjectPreps are the prepositions of a phrase inside a noun phrase
+// ("the wife of a man shot by police", "polls in Ohio").
+var subjectPreps = set(`of by in for from at with on among to`)
+
+// wholeSubject widens the source span toks[i:e], which the cue at offset
+// cue follows with at most adverbs and auxiliaries between, to the noun
+// phrase it was cut from: forward to the head after a possessive or a
+// name ("Jane Roe's [family] has called", "Trump [campaign officials]
+// said"), back to the head before a phrase of a preposition ("[The wife
+// of a man shot by] police said", "[Recent polls in] Ohio show"). The
+// head decides who speaks, so a span cut to a name inside the phrase does
+// not make that name the speaker.
+func (cs *cast) wholeSubject(p *para, i, e, cue int) (int, int) {
+	toks := p.toks
+	c := e
+	for c < len(toks) && toks[c].start < cue {
+		c++
+	}
+	if c >= len(toks) || toks[c].start != cue {
+		return i, e
+	}
+	last := toks[e-1]
+	if last.kind != tokWord || isPronounTok(last) || pronounKinds[pronounPart(last.lower)] != 0 {
+		return i, e
+	}
+	k := e
+	if last.poss || last.capital {
+		for k < c && toks[k].kind == tokWord && !toks[k].capital && !toks[k].poss && cs.nounWord(toks[k].lower) {
+			k++
+		}
+	}
+	for m := k; m < c; m++ {
+		if toks[m].kind != tokWord || !skipWords[toks[m].lower] {
+			return i, e // the cue does not follow the phrase
+		}
+	}
+	if k > e {
+		// after a possessive, a head that can speak: someone's family,
+		// campaign, lawyers or report, not their "claim" or "strength"
+		if h := toks[k-1].lower; !last.poss || cs.speakingNoun(h) {
+			return i, k
+		}
+		return i, e
+	}
+	// not the owner of a noun cue ("Politifact seized on Trump's claim"),
+	// nor the subject of a participle ("footage of Jane Roe asking")
+	if last.poss || strings.HasSuffix(toks[c].lower, "ing") {
+		return i, e
+	}
+	// past the names listed before it: "polls in Ohio and [Iowa]"
+	s0 := sentenceStart(p, i)
+	j := i
+	if j > s0 && toks[j-1].is("the", "a", "an") {
+		j--
+	}
+	for j-2 > s0 && toks[j-1].is("and", "or") && toks[j-2].capital && toks[j-2].kind == tokWord {
+		j -= 2
+		for j > s0 && toks[j-1].capital && toks[j-1].kind == tokWord {
+			j--
+		}
+	}
+	if j < 2 || toks[j-1].kind != tokWord || toks[j-1].capital || !subjectPreps[toks[j-1].lower] {
+		return i, e
+	}
+	// back over the phrase: nouns, adjectives, prepositions, and a verb
+	// only as the participle of a passive ("shot by", "obtained by")
+	s := j - 1
+	for s > s0 && s > i-12 {
+		t := toks[s-1]
+		if t.kind != tokWord || cueVerbs[t.lower] && !docNouns[t.lower] || relatives[t.lower] || t.is("where", "when", "while", "as", "because", "after", "before", "if") ||
+			isPronounTok(t) || auxiliaries[t.lower] || !t.capital && cs.verbWord(t.lower) && !toks[s].is("by") {
+			break
+		}
+		s--
+		// a determiner opens the phrase unless a preposition joins it to
+		// the noun before: "the wife of a man"
+		if (determiners[t.lower] || indefinites[t.lower]) && !(s > s0 && subjectPreps[toks[s-1].lower]) {
+			break
+		}
+	}
+	t := toks[s]
+	opens := determiners[t.lower] || indefinites[t.lower] || t.capital && !runStop[t.lower] && !subjectPreps[t.lower]
+	if s < j-1 && opens && (s == s0 || toks[s-1].kind == tokPunct) {
+		return s, e
+	}
+	return i, e
+}
+
+// nounWord reports whether a lower-case word after a name or a
+// possessive goes on its noun phrase: a noun by its most frequent sense
+// (WordNet), no function word. Without WordNet, none does.
+func (c *cast) nounWord(l string) bool {
+	if c.lex == nil || c.lex.m == nil || runStop[l] || connectors[l] || subjectPreps[l] || skipWords[l] || determiners[l] || cueVerbs[l] || strings.HasSuffix(l, "ly") {
+		return false
+	}
+	cl := c.lex.m[uint32(newHash(1).s(l))]
+	return cl.pos()&1 != 0 && cl.pos()>>4&3 == 0
+}
+
+// verbWord reports whether a word is a verb: ending as a participle
+// does, or a verb WordNet knows as no noun.
+func (c *cast) verbWord(l string) bool {
+	if strings.HasSuffix(l, "ed") || strings.HasSuffix(l, "ing") {
+		return true
+	}
+	if c.lex == nil || c.lex.m == nil {
+		return false
+	}
+	cl := c.lex.m[uint32(newHash(1).s(l))]
+	return cl.pos()&3 == 2
+}
+
+// speakingNoun reports whether a noun after a possessive names who or
+// what speaks for its owner: a person, a group, an organisation, a
+// campaign or a document ("Roe's family", "his lawyers", "Roe's
+// campaign", "the agency's report").
+func (c *cast) speakingNoun(l string) bool {
+	s := singular(l)
+	if docNouns[l] || orgNouns[l] || orgNouns[s] || genericHeads[l] || titleWords[l] || titleWords[s] || kinNouns[l] || l == "camp" {
+		return true
+	}
+	switch c.nounFile(s) {
+	case wnNounPerson, wnNounGroup, wnNounCommunication:
+		return true
+	}
+	return false
+}
+
+// auxiliaries are the verbs that show a clause, not a noun phrase.
+var auxiliaries = set(`is are was were be been being has have had do does did will would can could may might must shall should`)
 
 // lastRunStart returns where the capitalized words that end toks[i:e]
 // begin, or e.
@@ -459,7 +610,7 @@ func (c *cast) phrase(p *para, pi, i, e, depth int) speakerRef {
 // role: "Her husband" and "The state's campaign chairman" do not.
 func (c *cast) namesIn(toks []token, i, e int) bool {
 	for k := i; k < e; k++ {
-		if c.capTok(toks[k]) && !isTitleTok(toks[k]) && !(k == i && determiners[toks[k].lower]) {
+		if c.capTok(toks[k]) && !isTitleTok(toks[k]) && !(k == i && determiners[toks[k].lower]) && !toks[k].poss {
 			return true
 		}
 	}
@@ -990,7 +1141,10 @@ func (c *cast) nounPhrase(p *para, i, e int) speakerRef {
 	h, comp := e-1, -1
 	for k := i + 1; k < e; k++ {
 		t := toks[k]
-		if t.kind == tokWord && !t.capital && t.is("of", "for", "by", "at", "from", "with", "in", "on", "representing", "to", "published", "released", "conducted", "commissioned", "about", "including") {
+		// a passive participle is a complement too: "a letter obtained by
+		// the paper"
+		passive := k+1 < e && toks[k+1].is("by") && authorParticiples[t.lower]
+		if t.kind == tokWord && !t.capital && (passive || t.is("of", "for", "by", "at", "from", "with", "in", "on", "representing", "to", "published", "released", "conducted", "commissioned", "about", "including")) {
 			if (t.is("of", "for", "on", "to") && !common(k-1)) && k+1 < e && (toks[k+1].capital || toks[k+1].is("the", "a") && k+2 < e && toks[k+2].capital) && hasOrgHead(toks, i, k) {
 				continue // inside an organisation's name
 			}
@@ -1130,7 +1284,20 @@ func (c *cast) commonCap(toks []token, k, s0, pi int) bool {
 		return false
 	}
 	l := t.lower
-	return classOf(t)&spkCommonNoun != 0 || c.notName(toks, k) || isPlural(l) && classOf(t)&spkPlace == 0 && c.nounFile(singular(l)) >= 0
+	// a headline in sentence case, or a sentence, opens with a noun for
+	// a person: "Lawmaker urges …", "Member of House panel says …"
+	next := token{}
+	if k+1 < len(toks) {
+		next = toks[k+1]
+	}
+	return classOf(t)&spkCommonNoun != 0 || c.notName(toks, k) || isPlural(l) && classOf(t)&spkPlace == 0 && c.nounFile(singular(l)) >= 0 ||
+		next.kind == tokWord && !next.capital && (c.headline[pi] || next.is("of")) && c.nounFile(l) == wnNounPerson && c.opensLine(toks, k, s0)
+}
+
+// opensLine reports whether toks[k] opens its sentence (toks[s0]), a
+// line, or a clause after a semicolon or a colon.
+func (c *cast) opensLine(toks []token, k, s0 int) bool {
+	return k == s0 || k > 0 && (toks[k-1].text == ";" || toks[k-1].text == ":" || strings.Contains(c.d.src.str(toks[k-1].end, toks[k].start), "\n"))
 }
 
 // runAt returns the capitalized run of toks[i:e] that holds toks[h],
@@ -1469,6 +1636,9 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 	headline := c.headline[c.d.paraIndex(p)]
 	head := canonRole(toks[h].lower)
 	g := genderedNouns[toks[h].lower]
+	if g == 0 && opensClause(p, i) {
+		g = c.ownGender(p, end)
+	}
 	var mods []string
 	for k := i; k < end; k++ {
 		if k == h || toks[k].kind != tokWord || determiners[toks[k].lower] || connectors[toks[k].lower] {
@@ -1477,6 +1647,15 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 		mods = append(mods, canonRole(strings.Trim(toks[k].lower, ".")))
 	}
 	party := partyOf(mods)
+	// "the former first lady and senator": one who holds both
+	var also []string
+	for k := i + 1; k < h; k++ {
+		if toks[k].is("and") && k > i {
+			if w := canonRole(toks[k-1].lower); titleWords[w] || speakerTitles[w] || c.nounFile(w) == wnNounPerson {
+				also = append(also, w)
+			}
+		}
+	}
 	fits := func(e *entity) bool {
 		if e.kind != graph.SpeakerPerson || e.owner >= 0 || g != 0 && e.gender != 0 && e.gender != g {
 			return false
@@ -1485,7 +1664,11 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 	}
 	best, bestS := -1, 0.0
 	for id, e := range c.ents {
-		if !e.roles[head] || id == det.owner || !fits(e) {
+		if !e.roles[head] || id == det.owner || !fits(e) || slices.ContainsFunc(also, func(w string) bool { return !e.roles[w] }) {
+			continue
+		}
+		// "his lawyer" is not the lawyer of someone else the article named
+		if o, ok := e.of[head]; ok && det.kind == detPossessive && det.owner >= 0 && c.ents[det.owner].surname() != o {
 			continue
 		}
 		s := c.salience(id, pos) + 1
@@ -1523,6 +1706,21 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 	if best >= 0 {
 		return best
 	}
+	// a role no one holds, of a definite description that goes on from
+	// the sentence before: "Jane Roe called on …. The former governor
+	// said", "Jane Roe … Smith's former campaign manager said" is Roe;
+	// not one related to someone ("his wife", "the spokesman")
+	hasPoss := false
+	for k := i; k < h; k++ {
+		hasPoss = hasPoss || toks[k].poss && det.owner < 0
+	}
+	_, pronounOwner := pronounKinds[toks[i].lower] // "his lawyer": his is likely the one before
+	if comp < 0 && !headline && !hasPoss && !kinNouns[toks[h].lower] && opensClause(p, i) &&
+		(det.owner >= 0 && !pronounOwner || det.kind == detDefinite && topicRoles[toks[h].lower]) {
+		if id := c.topicBefore(pos); id >= 0 && id != det.owner && fits(c.ents[id]) && !c.titled(c.ents[id]) {
+			return id
+		}
+	}
 	if det.kind == detPossessive && det.owner >= 0 && g != 0 {
 		// "his wife": a person of that surname and the other gender
 		o := c.ents[det.owner]
@@ -1547,7 +1745,11 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 		return -1
 	}
 	if headline {
-		// a headline's role noun is the person the article is most about
+		// a headline's role noun is the person the article is most about;
+		// a plural is several ("Rabbis vow …")
+		if l := toks[h].lower; isPlural(l) || strings.HasSuffix(l, "s") && !strings.HasSuffix(l, "ss") && c.nounFile(l[:len(l)-1]) >= 0 {
+			return -1
+		}
 		best := -1
 		for id, e := range c.ents {
 			if fits(e) && (best < 0 || e.count > c.ents[best].count) {
@@ -1561,6 +1763,130 @@ func (c *cast) role(p *para, i, h, comp, end int, det detInfo) int {
 		return id
 	}
 	return -1
+}
+
+// opensClause reports whether toks[i] opens its sentence, or follows
+// only the quotation that opens it ("“…,” the nominee said"): a subject
+// that carries the story on, not one inside a clause of another.
+func opensClause(p *para, i int) bool {
+	s := sentenceStart(p, i)
+	for s < i && p.toks[s].kind == tokWord && leadWords[p.toks[s].lower] {
+		s++
+	}
+	if s == i {
+		return true
+	}
+	if p.toks[s].kind != tokQuote || p.toks[i-1].kind != tokQuote {
+		return false
+	}
+	for k := s + 1; k < i-1; k++ {
+		if p.toks[k].kind == tokQuote {
+			return false
+		}
+	}
+	return true
+}
+
+// ownGender returns the gender of the first possessive pronoun of the
+// clause that follows a subject ending at toks[end] ("The nominee attacked
+// her opponent": the nominee's own), or 0 when a name, a quotation or
+// the clause's end comes first.
+func (c *cast) ownGender(p *para, end int) byte {
+	toks := p.toks
+	for k := end; k < len(toks) && k < end+8; k++ {
+		t := toks[k]
+		switch {
+		case t.kind == tokQuote || t.kind == tokPunct || t.kind == tokWord && t.capital && !isPronounTok(t):
+			return 0
+		case t.is("his") && k+1 < len(toks) && toks[k+1].kind == tokWord && !toks[k+1].capital:
+			return 'm'
+		case t.is("her") && k+1 < len(toks) && toks[k+1].kind == tokWord && !toks[k+1].capital && c.nounWord(toks[k+1].lower):
+			return 'f' // "her opponent", not "told her that"
+		case pronounKinds[t.lower] != 0:
+			return 0
+		}
+	}
+	return 0
+}
+
+// titled reports whether the article gives person e a title or a role
+// of a person.
+func (c *cast) titled(e *entity) bool {
+	for r := range e.roles {
+		if titleWords[r] || speakerTitles[r] || c.nounFile(r) == wnNounPerson {
+			return true
+		}
+	}
+	return false
+}
+
+// topicBefore returns the person the sentences before pos are about: the
+// one named at the opening of the sentence before, past sentences that
+// open with "he", "she" or a definite role noun, which speak of them too
+// ("Jane Roe says …. The former governor was speaking …. The nominee
+// said"); or -1.
+func (c *cast) topicBefore(pos int) int {
+	at := c.sentence(pos)
+	for s := at - 1; s >= 0 && s >= at-3; s-- {
+		start := c.sentStarts[s]
+		pi := c.d.paraOf(start)
+		if pi < 0 || c.headline[pi] {
+			return -1
+		}
+		p := &c.d.paras[pi]
+		k := firstTok(p, start)
+		for k < len(p.toks) && p.toks[k].kind == tokWord && leadWords[p.toks[k].lower] {
+			k++
+		}
+		if m := c.before(start); m < len(c.ments) && c.ments[m].sent == s && !c.ments[m].quoted && c.opensWith(p, k, c.ments[m].start) {
+			if e := c.ents[c.ments[m].ent]; e.kind == graph.SpeakerPerson && e.owner < 0 {
+				return c.ments[m].ent
+			}
+			return -1
+		}
+		if !c.opensWithRole(p, k) {
+			return -1
+		}
+	}
+	return -1
+}
+
+// opensWith reports whether only titles and determiners stand between
+// toks[k], where a sentence opens, and offset at.
+func (c *cast) opensWith(p *para, k, at int) bool {
+	for ; k < len(p.toks) && p.toks[k].start < at; k++ {
+		t := p.toks[k]
+		if !(t.kind == tokWord && (determiners[t.lower] || titleWords[t.lower] || speakerTitles[t.lower] || t.capital) || t.text == ".") {
+			return false
+		}
+	}
+	return true
+}
+
+// opensWithRole reports whether the sentence at toks[k] opens with "he",
+// "she" or a definite noun phrase whose head is a person's role ("The
+// Republican vice presidential nominee was …").
+func (c *cast) opensWithRole(p *para, k int) bool {
+	toks := p.toks
+	if k >= len(toks) || toks[k].kind != tokWord {
+		return false
+	}
+	if g := pronounKinds[toks[k].lower]; (g == 'm' || g == 'f') && !toks[k].poss {
+		return true
+	}
+	if !toks[k].is("the") {
+		return false
+	}
+	for j := k + 1; j < len(toks) && j <= k+6; j++ {
+		t := toks[j]
+		if t.kind != tokWord || t.poss || subjectPreps[t.lower] || skipWords[t.lower] {
+			return false
+		}
+		if !t.capital && (titleWords[t.lower] || speakerTitles[t.lower] || topicRoles[t.lower] || c.nounFile(t.lower) == wnNounPerson) {
+			return true
+		}
+	}
+	return false
 }
 
 // rolesName reports whether a capitalized word of the complement
@@ -1672,8 +1998,10 @@ func (c *cast) document(p *para, i, h, comp, e int, det detInfo) speakerRef {
 	}
 	// after it: "a poll by the Dayton Ledger", "the transcript published by
 	// The Washington Post"
+	// a place after "in" is where the document is of, not who made it
+	// ("polls in Ohio and Iowa")
 	if comp >= 0 {
-		if id := c.publisherIn(p, pi, comp+1, e, s0); id >= 0 {
+		if id := c.publisherIn(p, pi, comp+1, e, s0); id >= 0 && !(c.ents[id].kind == graph.SpeakerPlace && toks[comp].is("in", "at", "on", "about")) {
 			return speakerRef{id, graph.SpeakerDocument}
 		}
 	}
@@ -1713,6 +2041,14 @@ func (c *cast) document(p *para, i, h, comp, e int, det detInfo) speakerRef {
 // or -1.
 // docAdjectives describe a document, capitalized in a headline's style:
 // "New Poll", "Latest Survey", "Final Report".
+// authorParticiples are the participles of a document's maker: "a
+// report published by", "a lawsuit filed by".
+var authorParticiples = set(`published released conducted commissioned compiled filed written issued signed sent posted
+prepared produced authored drafted reported sponsored paid funded`)
+
+// monthAbbrevs are the months as newspapers abbreviate them.
+var monthAbbrevs = set(`jan feb mar apr jun jul aug sep sept oct nov dec`)
+
 var docAdjectives = set(`new latest recent first final second third another early late major annual updated`)
 
 func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
@@ -1728,6 +2064,12 @@ func (c *cast) publisherIn(p *para, pi, i, e, s0 int) int {
 		}
 		if r.e-r.i == 1 && docAdjectives[toks[r.i].lower] {
 			continue // a headline's "New Poll Shows"
+		}
+		if monthAbbrevs[strings.TrimSuffix(t.lower, ".")] {
+			continue // "A Feb. 1 letter"
+		}
+		if r.e-r.i == 1 && k == s0 && !c.knownWord(t) && !isAcronym(t.text) && !givenTok(t) && c.adjective(t.lower) {
+			continue // a sentence's "Instant polls showed", "National polls"
 		}
 		// a joint publisher, "Washington Post-ABC News": the first
 		for m := r.i; m < r.e; m++ {
