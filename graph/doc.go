@@ -56,8 +56,12 @@
 // index (each word's positions, which the writer takes when the quotation
 // starts a quote), and makes the MinHash sketch of the article's
 // wording. PutBatch does the rest, in one writer (writes are serialized
-// by a mutex: they all update the counters; as no two write transactions
-// ever run at once, Badger does not check them for conflicts): it writes a
+// by a mutex: they all update the counters. Badger does not check
+// transactions for conflicts, as no two that read and write ever run at
+// once: each runs under that mutex, or in a store no one else has yet, as
+// an upgrade's as the store opens and a bulk load's staging and new
+// stores; outside it, a background merge writes in batches only keys of
+// its own, and writes none after a reindex drops the segments): it writes a
 // batch of prepared articles in order, as few Badger transactions as fit
 // (a transaction is closed before its articles' estimated size passes a
 // twelfth of a memtable; an article that Badger still finds too large is
@@ -343,9 +347,11 @@
 // while writes go on, then holding the writer for one transaction that
 // lists the output in the directory in place of its inputs (carrying
 // over the deletions writes made in the inputs meanwhile), then deleting
-// the inputs' keys. A merge cut short by Close, its context or a crash is
-// found in the directory and its output deleted by the next. An
-// in-memory store runs every merge in the write that calls for it.
+// the inputs' keys; a merge that began before a reindex dropped the
+// segments writes nothing after the drop. A merge cut short by Close, its
+// context or a crash is found in the directory and its output deleted by
+// the next. An in-memory store runs every merge in the write that calls
+// for it.
 //
 // Speakers, venues and outlets carry a number ("num" in their records,
 // copied into their quotes' records), small and never reused, handed out

@@ -521,32 +521,37 @@ func (s *Store) writing(fn func() error) error {
 // mergeOnce runs the merge pick chooses, in steps: it reports whether
 // there was one.
 func (s *Store) mergeOnce(ctx context.Context, pick func(*segDir) []segInfo) (bool, error) {
-	m, ins, snap, err := s.startMerge(pick)
+	m, ins, snap, epoch, err := s.startMerge(pick)
 	if err != nil || ins == nil {
 		return false, err
 	}
 	defer s.own([]uint64{m.out}, false)
 	start := time.Now()
-	info, err := s.buildMerge(ctx, snap, ins, m)
+	info, err := s.buildMerge(ctx, snap, ins, m, epoch)
 	snap.Discard()
-	if err != nil {
-		return false, err
+	if err == nil {
+		err = s.finishMerge(m, info, epoch)
 	}
-	if err := s.finishMerge(m, info); err != nil {
+	if errors.Is(err, errSegmentsDropped) {
+		return true, nil // a reindex dropped its inputs and listed it no more
+	}
+	if err != nil {
 		return false, err
 	}
 	s.log.Debug("merged search segments", "segments", len(ins), "postings", info.postings, "deleted", info.deleted,
 		"bytes", info.bytes, "took", time.Since(start).Round(time.Millisecond))
-	return true, s.dropSegments(ctx, m.ins)
+	return true, s.dropSegments(ctx, m.ins, epoch)
 }
 
 // startMerge lists the merge pick chooses in the directory as under way,
 // holding the writer for one short transaction, and returns it with its
-// inputs and a snapshot of them; ins is nil when pick chooses none. The
-// caller discards the snapshot, and owns the merge's output until it
-// calls s.own(out, false).
-func (s *Store) startMerge(pick func(*segDir) []segInfo) (m segMerge, ins []segInfo, snap *badger.Txn, err error) {
+// inputs, a snapshot of them, and the count of the segments' drops
+// (segEpoch) it began after; ins is nil when pick chooses none. The caller
+// discards the snapshot, and owns the merge's output until it calls
+// s.own(out, false).
+func (s *Store) startMerge(pick func(*segDir) []segInfo) (m segMerge, ins []segInfo, snap *badger.Txn, epoch uint64, err error) {
 	err = s.writing(func() error {
+		epoch = s.segEpoch
 		if err := s.checkSpace(); err != nil {
 			return err
 		}
@@ -579,15 +584,19 @@ func (s *Store) startMerge(pick func(*segDir) []segInfo) (m segMerge, ins []segI
 		}
 		return nil
 	})
-	return m, ins, snap, err
+	return m, ins, snap, epoch, err
 }
 
 // finishMerge lists the output info of merge m in the directory in place
 // of its inputs, with the deletions writes made in them since the merge
 // started carried over, and the inputs as segments to drop; holding the
-// writer for one short transaction.
-func (s *Store) finishMerge(m segMerge, info segInfo) error {
+// writer for one short transaction; errSegmentsDropped when a reindex
+// dropped the segments since the merge began, after epoch drops.
+func (s *Store) finishMerge(m segMerge, info segInfo, epoch uint64) error {
 	return s.writing(func() error {
+		if s.segEpoch != epoch {
+			return errSegmentsDropped
+		}
 		start := time.Now()
 		defer func() { s.segs.held(time.Since(start)) }()
 		err := s.db.Update(func(txn *badger.Txn) error {
@@ -638,10 +647,11 @@ func (s *Store) own(nums []uint64, on bool) {
 	}
 }
 
-// buildMerge writes the output of merge m from snap, a batch at a time.
-func (s *Store) buildMerge(ctx context.Context, snap *badger.Txn, ins []segInfo, m segMerge) (segInfo, error) {
+// buildMerge writes the output of merge m, begun after epoch drops of the
+// segments, from snap, a batch at a time.
+func (s *Store) buildMerge(ctx context.Context, snap *badger.Txn, ins []segInfo, m segMerge, epoch uint64) (segInfo, error) {
 	var info segInfo
-	err := s.batched(ctx, func(put func(k, v []byte) error) error {
+	err := s.batched(ctx, epoch, func(put func(k, v []byte) error) error {
 		var err error
 		info, err = mergeInto(ctx, snap, &s.segs, ins, m.out, m.through, put)
 		return err
@@ -649,10 +659,19 @@ func (s *Store) buildMerge(ctx context.Context, snap *badger.Txn, ins []segInfo,
 	return info, err
 }
 
+// errSegmentsDropped is the error of a merge's write after a reindex
+// dropped every segment, its own included.
+var errSegmentsDropped = errors.New("the search index's segments were dropped by a reindex")
+
 // batched runs fn, which writes keys that no reader reads yet with put,
 // and writes them in batches of about mergeBatch bytes, each its own
 // transaction, stopping between two when ctx is done or the store closes.
-func (s *Store) batched(ctx context.Context, fn func(put func(k, v []byte) error) error) error {
+// These keys are a merge's own (its output's, its dropped inputs'), which
+// no other writer writes, so the batches run outside the writer; but a
+// reindex drops every segment's keys under it: a batch after a drop
+// newer than epoch is not written, and batched returns
+// errSegmentsDropped.
+func (s *Store) batched(ctx context.Context, epoch uint64, fn func(put func(k, v []byte) error) error) error {
 	var keys, vals [][]byte
 	size := 0
 	flush := func() error {
@@ -662,9 +681,17 @@ func (s *Store) batched(ctx context.Context, fn func(put func(k, v []byte) error
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if s.mergeWrites != nil {
+			s.mergeWrites()
+		}
 		err := s.writingNoLock(func() error {
 			if err := s.checkSpace(); err != nil {
 				return err
+			}
+			s.segMu.RLock()
+			defer s.segMu.RUnlock()
+			if s.segEpoch != epoch {
+				return errSegmentsDropped
 			}
 			wb := s.db.NewWriteBatch()
 			defer wb.Cancel()
@@ -771,11 +798,12 @@ func carryDeletes(txn *badger.Txn, d *segDir, m segMerge, info *segInfo, put fun
 
 // dropSegments deletes the keys of segments a merge replaced, a batch at
 // a time, and then takes them off the directory's list of segments to
-// drop; it gives up its ownership of them.
-func (s *Store) dropSegments(ctx context.Context, nums []uint64) error {
+// drop; it gives up its ownership of them. A reindex since epoch dropped
+// them already.
+func (s *Store) dropSegments(ctx context.Context, nums []uint64, epoch uint64) error {
 	defer s.own(nums, false)
 	snap := s.db.NewTransaction(false)
-	err := s.batched(ctx, func(put func(k, v []byte) error) error {
+	err := s.batched(ctx, epoch, func(put func(k, v []byte) error) error {
 		for _, n := range nums {
 			if err := deleteSegmentKeys(snap, n, func(k []byte) error { return put(k, nil) }); err != nil {
 				return err
@@ -784,10 +812,16 @@ func (s *Store) dropSegments(ctx context.Context, nums []uint64) error {
 		return nil
 	})
 	snap.Discard()
+	if errors.Is(err, errSegmentsDropped) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
 	return s.writing(func() error {
+		if s.segEpoch != epoch {
+			return nil // the reindex listed them no more
+		}
 		err := s.db.Update(func(txn *badger.Txn) error {
 			d, err := s.segs.directory(txn)
 			if err != nil {
@@ -811,7 +845,9 @@ func (s *Store) cleanMerges(ctx context.Context) error {
 	// under way and not owned is one cut short, never one that finished
 	// after the directory was read.
 	var outs, drops []uint64
+	var epoch uint64
 	err := s.writing(func() error {
+		epoch = s.segEpoch
 		var d *segDir
 		err := s.db.View(func(txn *badger.Txn) (err error) {
 			d, err = s.segs.directory(txn)
@@ -848,13 +884,16 @@ func (s *Store) cleanMerges(ctx context.Context) error {
 	}
 	all := append(slices.Clone(outs), drops...)
 	defer s.own(all, false)
-	if err := s.dropSegments(ctx, all); err != nil {
+	if err := s.dropSegments(ctx, all, epoch); err != nil {
 		return err
 	}
 	if len(outs) == 0 {
 		return nil
 	}
 	err = s.writing(func() error {
+		if s.segEpoch != epoch {
+			return nil // the reindex listed them no more
+		}
 		err := s.db.Update(func(txn *badger.Txn) error {
 			d, err := s.segs.directory(txn)
 			if err != nil {

@@ -60,7 +60,13 @@ func (s *Store) Reindex(ctx context.Context, rebuild func(*Rebuild) error) error
 		return fmt.Errorf("reindex: %w", dbErr("mark", err))
 	}
 	s.reindexPending.Store(true)
-	if err := s.dropDerived(ctx); err != nil {
+	// The search index's segments go too: a background merge under way
+	// writes nothing of them after this (batched).
+	s.segMu.Lock()
+	s.segEpoch++
+	err = s.dropDerived(ctx)
+	s.segMu.Unlock()
+	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
 	var ids []uuid.UUID

@@ -239,11 +239,11 @@ func TestMergeCarriesDeletions(t *testing.T) {
 		segPut(t, s, segArticle(fmt.Sprintf("https://m.test/%d", i), i, "Ana Silva", fmt.Sprintf("Zebras crossed the river %d times.", i)))
 	}
 	all := func(d *segDir) []segInfo { return slices.Clone(d.live) }
-	m, ins, snap, err := s.startMerge(all)
+	m, ins, snap, epoch, err := s.startMerge(all)
 	if err != nil || len(ins) != 3 {
 		t.Fatalf("startMerge: %v, %v", ins, err)
 	}
-	info, err := s.buildMerge(ctx, snap, ins, m)
+	info, err := s.buildMerge(ctx, snap, ins, m, epoch)
 	snap.Discard()
 	if err != nil {
 		t.Fatal(err)
@@ -251,12 +251,12 @@ func TestMergeCarriesDeletions(t *testing.T) {
 	// Meanwhile an input's quote changes.
 	segPut(t, s, segArticle("https://m.test/1", 1, "Ana Silva", "No zebras today."))
 	segCheck(t, s) // a merge under way
-	if err := s.finishMerge(m, info); err != nil {
+	if err := s.finishMerge(m, info, epoch); err != nil {
 		t.Fatal(err)
 	}
 	s.own([]uint64{m.out}, false)
 	segCheck(t, s) // inputs to drop
-	if err := s.dropSegments(ctx, m.ins); err != nil {
+	if err := s.dropSegments(ctx, m.ins, epoch); err != nil {
 		t.Fatal(err)
 	}
 	st := segStats(t, s)
@@ -298,17 +298,17 @@ func TestMergeCutShort(t *testing.T) {
 			for i := range 5 {
 				segPut(t, s, segArticle(fmt.Sprintf("https://c.test/%d", i), i, "Ana Silva", fmt.Sprintf("Walruses %d.", i)))
 			}
-			m, ins, snap, err := s.startMerge(func(d *segDir) []segInfo { return slices.Clone(d.live) })
+			m, ins, snap, epoch, err := s.startMerge(func(d *segDir) []segInfo { return slices.Clone(d.live) })
 			if err != nil || ins == nil {
 				t.Fatal(ins, err)
 			}
-			info, err := s.buildMerge(ctx, snap, ins, m)
+			info, err := s.buildMerge(ctx, snap, ins, m, epoch)
 			snap.Discard()
 			if err != nil {
 				t.Fatal(err)
 			}
 			if finished {
-				if err := s.finishMerge(m, info); err != nil {
+				if err := s.finishMerge(m, info, epoch); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -408,6 +408,68 @@ func TestBackgroundMerges(t *testing.T) {
 	segCheck(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A reindex drops every segment of the search index under the writer,
+// while a merge writes its output outside it: a merge begun before the
+// drop writes nothing after it, and leaves no key of its output.
+func TestReindexDuringMerge(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(t.TempDir(), Options{GCInterval: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	s.mergers.stop() // the merge runs here, stopped where the test says
+	s.inlineMax = 0
+	for i := range 2 * mergeFactor {
+		segPut(t, s, segArticle(fmt.Sprintf("https://r.test/%d", i), i, "Ana Silva", fmt.Sprintf("Otters swam %d laps.", i)))
+	}
+	started, proceed := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	// The merge has read its inputs and is about to write its output.
+	s.mergeWrites = func() { once.Do(func() { close(started); <-proceed }) }
+	merged := make(chan error, 1)
+	go func() { merged <- s.MergePostings(ctx) }()
+	<-started
+	var out uint64
+	err = s.db.View(func(txn *badger.Txn) error {
+		d, err := s.segs.directory(txn)
+		if err == nil && len(d.merging) == 1 {
+			out = d.merging[0].out
+		} else if err == nil {
+			err = fmt.Errorf("merges under way: %v, want one", d.merging)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The articles are not written again: only the segments count here.
+	err = s.Reindex(ctx, func(*Rebuild) error {
+		close(proceed) // the merge writes after the drop
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-merged; err != nil {
+		t.Errorf("merge under the reindex: %v", err)
+	}
+	err = s.db.View(func(txn *badger.Txn) error {
+		for _, k := range []key.Kind{key.KindSegmentBlock, key.KindSegmentTerms, key.KindSegmentDeletes} {
+			if c := countKeys(txn, key.Segment(k, out)); c != 0 {
+				t.Errorf("segment %d, the output of the merge the reindex cut short: %d keys of kind %v left", out, c, k)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := segStats(t, s); st.Segments != 0 || st.Merging != 0 {
+		t.Errorf("after the reindex: %+v, want no segment", st)
 	}
 }
 

@@ -82,6 +82,16 @@ type Store struct {
 	merged    func(hi int) // tests: called when a worker has no merge left of size at most hi
 	mergeMu   sync.Mutex   // guards owned
 	owned     map[uint64]bool
+	// segMu is held shared by each batch of a merge's writes outside the
+	// writer (its output, the deletion of its inputs), and exclusively by
+	// Reindex as it drops every segment; segEpoch, written under segMu
+	// and wmu, counts those drops. A merge that began before a drop
+	// writes nothing after it.
+	segMu    sync.RWMutex
+	segEpoch uint64
+	// mergeWrites, for tests, is called before each batch of a merge's
+	// writes outside the writer.
+	mergeWrites func()
 
 	stop chan struct{} // closed by Close to stop the GC loop
 	done chan struct{} // closed by the GC loop when it returns
@@ -198,10 +208,13 @@ func badgerOptions(dir string, opts Options, log *slog.Logger) badger.Options {
 		WithValueLogFileSize(valueLogSize).
 		WithBlockCacheSize(blockCacheSize).
 		WithNumCompactors(2).
-		// Every write transaction runs under wmu (the writer, merges'
-		// short transactions, loads, reindex), so none can conflict with
-		// another: Badger need not note every key a transaction reads
-		// and writes to find conflicts at commit.
+		// Every transaction that reads and writes runs under wmu (the
+		// writer, reviews, merges' short transactions, loads, reindex) or
+		// in a store no other has yet (upgrades in Open, a build's
+		// staging and new stores), so none can conflict with another:
+		// Badger need not note every key a transaction reads and writes
+		// to find conflicts at commit. Merges' batches outside wmu write
+		// only their own segments' keys (batched).
 		WithDetectConflicts(false).
 		WithReadOnly(opts.ReadOnly && dir != "")
 	if dir == "" {

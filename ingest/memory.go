@@ -15,9 +15,10 @@ import (
 // Badger's memtables) over a live heap of 100 to 300 MB, so at that
 // setting it collects a few times a second and the collector takes about
 // a tenth of the process's CPU. A long-running ingest (graphd ingest,
-// serve, reindex) sets the collector with SetGC: a larger percent, so
-// fewer cycles, and a soft memory limit, so that the heap still stays
-// under a ceiling (the collector runs more often as it nears it).
+// serve, reindex, and worker's extraction) sets the collector with SetGC:
+// a larger percent, so fewer cycles, and a soft memory limit, so that the
+// heap still stays under a ceiling (the collector runs more often as it
+// nears it).
 
 // DefaultGCPercent is the collector's percent for a long-running ingest:
 // a cycle when the heap has grown by four times what was left live.

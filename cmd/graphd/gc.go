@@ -10,7 +10,7 @@ import (
 )
 
 // gcFlags are the collector's settings of the commands that ingest for a
-// long time (ingest, reindex, serve): see ingest.SetGC.
+// long time (ingest, reindex, serve, worker): see ingest.SetGC.
 type gcFlags struct {
 	percent *int
 	limit   *string

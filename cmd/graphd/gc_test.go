@@ -31,15 +31,21 @@ func TestGCFlags(t *testing.T) {
 		{[]string{"ingest", "--db", dir, "--memory-limit", "lots", "x.txt"}, `--memory-limit "lots": not a size`},
 		{[]string{"ingest", "--db", dir, "--gc-percent", "-5", "x.txt"}, "--gc-percent -5: not a percent"},
 		{[]string{"reindex", "--db", dir, "--memory-limit", "0"}, `--memory-limit "0": not a size`},
+		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--memory-limit", "lots"}, `--memory-limit "lots": not a size`},
+		{[]string{"worker", "--nats", "nats://127.0.0.1:1", "--gc-percent", "-1"}, "--gc-percent -1: not a percent"},
 	} {
 		out, err := exec.Command(binary, c.args...).CombinedOutput()
 		if err == nil || !strings.Contains(string(out), c.want) {
 			t.Errorf("graphd %s: %v\n%s\nwant an error saying %q", strings.Join(c.args, " "), err, out, c.want)
 		}
 	}
-	cmd := exec.Command(binary, "ingest", "--db", dir, "--gc-percent", "200", "--memory-limit", "1GiB", "testdata/missing-dir")
-	out, _ := cmd.CombinedOutput()
+	out, _ := exec.Command(binary, "ingest", "--db", dir, "--gc-percent", "200", "--memory-limit", "1GiB", "testdata/missing-dir").CombinedOutput()
 	if strings.Contains(string(out), "gc-percent") || strings.Contains(string(out), "memory-limit") {
 		t.Errorf("graphd ingest with valid collector settings complained about them:\n%s", out)
+	}
+	// With no --nats the worker stops after taking the settings.
+	out, _ = exec.Command(binary, "worker", "--gc-percent", "200", "--memory-limit", "1GiB").CombinedOutput()
+	if !strings.Contains(string(out), "no --nats URL given") {
+		t.Errorf("graphd worker with valid collector settings and no --nats:\n%s\nwant it to stop for want of --nats", out)
 	}
 }

@@ -92,10 +92,16 @@ func runWorker(ctx context.Context, e *env, args []string) error {
 			"after the writer's --nats-ack-wait. The writer makes the streams; a worker started first waits for it.")
 	addr := f.String("nats", "GRAPHD_NATS", "", "NATS server URL (comma-separated for a cluster)")
 	workers := f.Int("workers", "GRAPHD_WORKERS", runtime.GOMAXPROCS(0), "articles extracted in parallel")
+	gc := addGCFlags(f)
 	rest, err := f.parse(e, args)
 	if err != nil {
 		return err
 	}
+	restore, err := gc.apply()
+	if err != nil {
+		return err
+	}
+	defer restore()
 	if len(rest) > 0 {
 		fmt.Fprintf(e.stderr, "graphd worker: unexpected argument %q\n\n", rest[0])
 		f.Usage()
