@@ -60,8 +60,6 @@ type WriteStats struct {
 	PrintingMisses int64
 	SpeakerHits    int64 // speaker records, decoded
 	SpeakerMisses  int64
-	SampleSeeks    int64 // joins that sought a quote's first printings in the index
-	SampleRecords  int64 // joins that took them from the quote's record (a quote of one printing)
 	// WriterCPU is the CPU time of the writer's thread in PutBatch (on
 	// Linux; 0 elsewhere), not counting Badger's commit, which runs on
 	// a thread of its own while the writer waits.

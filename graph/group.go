@@ -456,7 +456,7 @@ func (g *grouper) join(o *occRec, qid uuid.UUID, m similar.Match) error {
 	if err := load(g.w.txn, key.KindQuote, qid, &q); err != nil {
 		return fmt.Errorf("quote %s: %w", qid, err)
 	}
-	old, err := g.w.samplePrintings(&q)
+	old, err := g.w.samplePrintings(qid)
 	if err != nil {
 		return err
 	}
@@ -573,28 +573,9 @@ func (w *writer) putOccurrence(o occRec, text *similar.Text) error {
 type printing struct{ article, speaker, id uuid.UUID }
 
 // samplePrintings returns the article and speaker record of the first
-// sampleSize printings of quote q, from the index alone: those
-// committed, then those the batch added. A quote of one printing is
-// answered from its record, whose attribution is its first printing's,
-// without a seek into the index (which reads a block at every level of
-// the tree, most of which do not hold the quote).
-func (w *writer) samplePrintings(q *quoteRec) ([]printing, error) {
-	qid := q.ID
-	if q.Count == 1 && !w.gone[q.First] {
-		fast := []printing{{q.ArticleID, q.SpeakerID, q.First}}
-		if w.caches != nil {
-			w.caches.stats.SampleRecords++
-		}
-		return fast, nil
-	}
-	if w.caches != nil {
-		w.caches.stats.SampleSeeks++
-	}
-	return w.seekPrintings(qid)
-}
-
-// seekPrintings is samplePrintings from the index.
-func (w *writer) seekPrintings(qid uuid.UUID) ([]printing, error) {
+// sampleSize printings of quote qid, from the index alone: those
+// committed, then those the batch added.
+func (w *writer) samplePrintings(qid uuid.UUID) ([]printing, error) {
 	if w.byQ == nil {
 		o := badger.DefaultIteratorOptions
 		o.Prefix = key.KindOccurrenceByQuote.Prefix()

@@ -217,7 +217,6 @@ func reportHits(b *testing.B, ws graph.WriteStats) {
 	// printings compared with its quotations and the match keys read.
 	b.ReportMetric(float64(ws.PrintingHits+ws.PrintingMisses)/float64(max(1, ws.Articles)), "printings/article")
 	b.ReportMetric(float64(ws.MatchHits+ws.MatchMisses)/float64(max(1, ws.Articles)), "match-lookups/article")
-	b.ReportMetric(float64(ws.SampleSeeks)/float64(max(1, ws.Articles)), "sample-seeks/article")
 }
 
 // BenchmarkStoreSize reports the bytes on disk an article takes in the
