@@ -141,11 +141,13 @@ func BenchmarkWriteTrain(b *testing.B) {
 // BenchmarkIngestGrowth ingests generated articles into a copy of a store
 // that holds 1,000 and one that holds 100,000 ($GRAPHD_BENCH_ARTICLES)
 // generated articles, built by ingest and cached: one op is 256 more
-// articles of the same stream, by one worker. It reports the CPU time an
+// articles of the same stream, by one worker, with the collector set as
+// graphd ingest sets it (userGC). It reports the CPU time an
 // article took, extraction included, the search index's keys set and
 // deleted an article (its merges included), and the writer's cache hit
 // rates.
 func BenchmarkIngestGrowth(b *testing.B) {
+	userGC(b)
 	texts := corpus.Train(b)
 	large := 100_000
 	if v, err := strconv.Atoi(os.Getenv("GRAPHD_BENCH_ARTICLES")); err == nil && v > 0 {
