@@ -121,3 +121,32 @@ func TestTrainVerifier(t *testing.T) {
 		t.Errorf("the verifier adds no bytes to the model file")
 	}
 }
+
+// TestVerifyDecidesOnAll checks that each attribution is scored on the
+// features Candidates gives it, those of the article's attributions
+// before any is dropped: here the attribution of "argued" goes, and the
+// two of "said", which share a sentence, stay, whatever the order.
+func TestVerifyDecidesOnAll(t *testing.T) {
+	const text = "Budget talks\n\nMayor Tom Reed argued that the city could not pay for the new bridge.\n\n" +
+		"Senator Ann Cole said the budget would pass, and Governor Bob Hale said the vote would come in May."
+	m := loadDefault(t)
+	const mask = 1<<verifyBits - 1
+	said := uint32(newHash(220).s("said")) & mask
+	// two others in the sentence: a feature the candidates of "said"
+	// never have, as the other of the sentence is the only one
+	two := uint32(newHash(240).b(bucket(2)).b(boolByte(false))) & mask
+	if said == two {
+		t.Fatal("the test's two features share a bucket")
+	}
+	v := &verifier{bias: cueBias, threshold: 0.5, bits: verifyBits, w: make([]float32, 1<<verifyBits)}
+	v.w[said], v.w[two] = 1, -1
+	m.verifier = v
+	for _, c := range m.Candidates(text, cueBias) {
+		if slices.Contains(c.Feats, two) {
+			t.Fatalf("a candidate has two others in its sentence: %+v", c)
+		}
+	}
+	if got := cueTexts(ExtractWith(m, Article{Path: "t", Text: text})); !slices.Equal(got, []string{"said", "said"}) {
+		t.Errorf("cues %q; want said and said", got)
+	}
+}
