@@ -56,8 +56,9 @@
 // index (each word's positions, which the writer takes when the quotation
 // starts a quote), and makes the MinHash sketch of the article's
 // wording. PutBatch does the rest, in one writer (writes are serialized
-// by a mutex: they all update the counters; as no two write transactions
-// ever run at once, Badger does not check them for conflicts): it writes a
+// by a mutex: they all update the counters; as no two transactions that
+// read what they write ever run at once, Badger does not check them for
+// conflicts): it writes a
 // batch of prepared articles in order, as few Badger transactions as fit
 // (a transaction is closed before its articles' estimated size passes a
 // twelfth of a memtable; an article that Badger still finds too large is

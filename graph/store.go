@@ -198,10 +198,16 @@ func badgerOptions(dir string, opts Options, log *slog.Logger) badger.Options {
 		WithValueLogFileSize(valueLogSize).
 		WithBlockCacheSize(blockCacheSize).
 		WithNumCompactors(2).
-		// Every write transaction runs under wmu (the writer, merges'
-		// short transactions, loads, reindex), so none can conflict with
-		// another: Badger need not note every key a transaction reads
-		// and writes to find conflicts at commit.
+		// Every transaction that reads what it then writes runs under
+		// wmu (the writer, review decisions, merges' short transactions
+		// on the directory, loads, reindex; opening and upgrading run
+		// before any other), so none can conflict with another. The
+		// only writes outside it are merges' batches (batched), which
+		// read nothing and write keys of segments the directory does
+		// not list as live (a merge's output until it finishes, merged
+		// segments being dropped), which no writer reads. So Badger
+		// need not note every key a transaction reads and writes to
+		// find conflicts at commit.
 		WithDetectConflicts(false).
 		WithReadOnly(opts.ReadOnly && dir != "")
 	if dir == "" {
