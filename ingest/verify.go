@@ -443,10 +443,12 @@ func writeVerifier(bw *bufio.Writer, v *verifier) {
 // readVerifier reads what writeVerifier wrote.
 func readVerifier(br *bufio.Reader) (*verifier, error) {
 	has, err := br.ReadByte()
-	if err == io.EOF {
+	switch {
+	case err == io.EOF:
 		return nil, nil
-	}
-	if err != nil || has != 1 {
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", ErrModel, err)
+	case has != 1:
 		return nil, fmt.Errorf("%w: bad verifier section", ErrModel)
 	}
 	v := &verifier{}

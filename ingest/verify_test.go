@@ -2,6 +2,9 @@ package ingest
 
 import (
 	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
 	"slices"
 	"testing"
 )
@@ -148,5 +151,40 @@ func TestVerifyDecidesOnAll(t *testing.T) {
 	}
 	if got := cueTexts(ExtractWith(m, Article{Path: "t", Text: text})); !slices.Equal(got, []string{"said", "said"}) {
 		t.Errorf("cues %q; want said and said", got)
+	}
+}
+
+// TestLoadModelWhole checks that a model file is read to its end, where
+// gzip checks the checksum and length of what it held: a file cut inside
+// that trailer, one whose checksum is wrong, and one holding more than a
+// model are refused, with or without a verifier at its end.
+func TestLoadModelWhole(t *testing.T) {
+	m := Train(tinyCorpus(t), TrainOptions{Epochs: 2, Bits: 12, RoleBits: 12, Seed: 1}, nil)
+	plain := modelBytes(t, m)
+	ex := []VerifierExample{{Feats: []uint32{1}, Right: true}, {Feats: []uint32{2}, Fold: 1}}
+	m.TrainVerifier(ex, VerifierOptions{Bias: 20, Gold: 1, Folds: 2})
+	withV := modelBytes(t, m)
+	for name, file := range map[string][]byte{"with a verifier": withV, "without": plain} {
+		if _, err := LoadModel(bytes.NewReader(file)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		crc := slices.Clone(file)
+		crc[len(crc)-8] ^= 0xff
+		var extra bytes.Buffer
+		zw := gzip.NewWriter(&extra)
+		zr, err := gzip.NewReader(bytes.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(zw, zr); err != nil {
+			t.Fatal(err)
+		}
+		zw.Write([]byte{1, 2, 3})
+		zw.Close()
+		for bad, b := range map[string][]byte{"cut in the trailer": file[:len(file)-5], "a wrong checksum": crc, "data after the model": extra.Bytes()} {
+			if _, err := LoadModel(bytes.NewReader(b)); !errors.Is(err, ErrModel) {
+				t.Errorf("%s, %s: %v, want %v", name, bad, err, ErrModel)
+			}
+		}
 	}
 }
