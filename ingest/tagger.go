@@ -1332,6 +1332,14 @@ func LoadModel(r io.Reader) (*Model, error) {
 	if m.verifier, err = readVerifier(br); err != nil {
 		return nil, err
 	}
+	// The end of the file, where gzip checks the checksum and length of
+	// what it held: a file cut or changed there is refused too.
+	if _, err := br.ReadByte(); err != io.EOF {
+		if err == nil {
+			err = errors.New("more data after the model")
+		}
+		return nil, fmt.Errorf("%w: %v", ErrModel, err)
+	}
 	m.raw, m.roles.raw = nil, nil
 	return m, nil
 }

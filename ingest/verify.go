@@ -76,19 +76,25 @@ func (m *Model) Candidates(text string, bias float32) []Candidate {
 	return out
 }
 
-// verify drops the attributions v scores below its threshold.
+// verify drops the attributions v scores below its threshold. Each is
+// scored with all of them there, as Candidates gives them for training
+// (their features count the others), and only then are any dropped.
 func (d *doc) verify(v *verifier, lex *Lexicon) {
 	mask := uint32(1)<<v.bits - 1
 	var buf []uint32
 	cons := d.contents()
-	kept := d.atts[:0]
-	for i, a := range d.atts {
+	keep := make([]bool, len(d.atts))
+	for i := range d.atts {
 		buf = d.verifyFeatures(i, cons, lex, mask, buf[:0])
 		var z float32
 		for _, h := range buf {
 			z += v.w[h]
 		}
-		if z >= v.threshold {
+		keep[i] = z >= v.threshold
+	}
+	kept := d.atts[:0]
+	for i, a := range d.atts {
+		if keep[i] {
 			kept = append(kept, a)
 		}
 	}
@@ -437,10 +443,12 @@ func writeVerifier(bw *bufio.Writer, v *verifier) {
 // readVerifier reads what writeVerifier wrote.
 func readVerifier(br *bufio.Reader) (*verifier, error) {
 	has, err := br.ReadByte()
-	if err == io.EOF {
+	switch {
+	case err == io.EOF:
 		return nil, nil
-	}
-	if err != nil || has != 1 {
+	case err != nil:
+		return nil, fmt.Errorf("%w: %v", ErrModel, err)
+	case has != 1:
 		return nil, fmt.Errorf("%w: bad verifier section", ErrModel)
 	}
 	v := &verifier{}

@@ -2,6 +2,9 @@ package ingest
 
 import (
 	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
 	"slices"
 	"testing"
 )
@@ -119,5 +122,69 @@ func TestTrainVerifier(t *testing.T) {
 	m.verifier = v
 	if withV := modelBytes(t, m); len(withV) <= len(plain) {
 		t.Errorf("the verifier adds no bytes to the model file")
+	}
+}
+
+// TestVerifyDecidesOnAll checks that each attribution is scored on the
+// features Candidates gives it, those of the article's attributions
+// before any is dropped: here the attribution of "argued" goes, and the
+// two of "said", which share a sentence, stay, whatever the order.
+func TestVerifyDecidesOnAll(t *testing.T) {
+	const text = "Budget talks\n\nMayor Tom Reed argued that the city could not pay for the new bridge.\n\n" +
+		"Senator Ann Cole said the budget would pass, and Governor Bob Hale said the vote would come in May."
+	m := loadDefault(t)
+	const mask = 1<<verifyBits - 1
+	said := uint32(newHash(220).s("said")) & mask
+	// two others in the sentence: a feature the candidates of "said"
+	// never have, as the other of the sentence is the only one
+	two := uint32(newHash(240).b(bucket(2)).b(boolByte(false))) & mask
+	if said == two {
+		t.Fatal("the test's two features share a bucket")
+	}
+	v := &verifier{bias: cueBias, threshold: 0.5, bits: verifyBits, w: make([]float32, 1<<verifyBits)}
+	v.w[said], v.w[two] = 1, -1
+	m.verifier = v
+	for _, c := range m.Candidates(text, cueBias) {
+		if slices.Contains(c.Feats, two) {
+			t.Fatalf("a candidate has two others in its sentence: %+v", c)
+		}
+	}
+	if got := cueTexts(ExtractWith(m, Article{Path: "t", Text: text})); !slices.Equal(got, []string{"said", "said"}) {
+		t.Errorf("cues %q; want said and said", got)
+	}
+}
+
+// TestLoadModelWhole checks that a model file is read to its end, where
+// gzip checks the checksum and length of what it held: a file cut inside
+// that trailer, one whose checksum is wrong, and one holding more than a
+// model are refused, with or without a verifier at its end.
+func TestLoadModelWhole(t *testing.T) {
+	m := Train(tinyCorpus(t), TrainOptions{Epochs: 2, Bits: 12, RoleBits: 12, Seed: 1}, nil)
+	plain := modelBytes(t, m)
+	ex := []VerifierExample{{Feats: []uint32{1}, Right: true}, {Feats: []uint32{2}, Fold: 1}}
+	m.TrainVerifier(ex, VerifierOptions{Bias: 20, Gold: 1, Folds: 2})
+	withV := modelBytes(t, m)
+	for name, file := range map[string][]byte{"with a verifier": withV, "without": plain} {
+		if _, err := LoadModel(bytes.NewReader(file)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		crc := slices.Clone(file)
+		crc[len(crc)-8] ^= 0xff
+		var extra bytes.Buffer
+		zw := gzip.NewWriter(&extra)
+		zr, err := gzip.NewReader(bytes.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(zw, zr); err != nil {
+			t.Fatal(err)
+		}
+		zw.Write([]byte{1, 2, 3})
+		zw.Close()
+		for bad, b := range map[string][]byte{"cut in the trailer": file[:len(file)-5], "a wrong checksum": crc, "data after the model": extra.Bytes()} {
+			if _, err := LoadModel(bytes.NewReader(b)); !errors.Is(err, ErrModel) {
+				t.Errorf("%s, %s: %v, want %v", name, bad, err, ErrModel)
+			}
+		}
 	}
 }
