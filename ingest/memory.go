@@ -24,13 +24,23 @@ import (
 // a cycle when the heap has grown by four times what was left live.
 const DefaultGCPercent = 400
 
-// DefaultMemoryLimit is the soft memory limit of a long-running ingest:
-// a quarter of the machine's memory, or of the control group's limit when
+// DefaultMemoryLimit is the soft memory limit of a long-running ingest
+// (limitOf) on the machine's memory, or on the control group's limit when
 // that is lower; 0 when neither can be read (then there is no limit).
 func DefaultMemoryLimit() int64 {
 	total := memTotal()
 	if c := cgroupLimit(); c > 0 && (total == 0 || c < total) {
 		total = c
+	}
+	return limitOf(total)
+}
+
+// limitOf is the soft memory limit for total bytes of memory: a quarter,
+// or half below 4 GiB, where a quarter would be near the live heap of an
+// ingest (100 to 300 MB) and keep the collector running.
+func limitOf(total int64) int64 {
+	if total < 4<<30 {
+		return total / 2
 	}
 	return total / 4
 }

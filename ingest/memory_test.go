@@ -42,7 +42,20 @@ func TestDefaultMemoryLimit(t *testing.T) {
 		t.Skip("no /proc/meminfo here")
 	}
 	got := DefaultMemoryLimit()
-	if got <= 0 || got > total/4 {
-		t.Errorf("DefaultMemoryLimit() = %d, want a quarter of at most %d", got, total)
+	if got <= 0 || got > limitOf(total) {
+		t.Errorf("DefaultMemoryLimit() = %d, want at most %d of %d", got, limitOf(total), total)
+	}
+}
+
+func TestLimitOf(t *testing.T) {
+	for _, c := range []struct{ total, want int64 }{
+		{512 << 20, 256 << 20}, // a small container: half, above an ingest's live heap
+		{2 << 30, 1 << 30},
+		{4 << 30, 1 << 30}, // from 4 GiB, a quarter
+		{24 << 30, 6 << 30},
+	} {
+		if got := limitOf(c.total); got != c.want {
+			t.Errorf("limitOf(%d) = %d, want %d", c.total, got, c.want)
+		}
 	}
 }

@@ -25,7 +25,7 @@ func addGCFlags(f *flags) *gcFlags {
 		percent: f.Int("gc-percent", "GRAPHD_GC_PERCENT", def,
 			"the Go collector's percent: a cycle when the heap has grown by this much of what the last left live (as GOGC, which sets it when this is not; 0 leaves the runtime's)"),
 		limit: f.String("memory-limit", "GRAPHD_MEMORY_LIMIT", "",
-			"soft limit of the process's memory, such as 4GiB (B, KiB, MiB, GiB, TiB), near which the collector runs more often (default GOMEMLIMIT when set, else a quarter of the machine's or the control group's memory)"),
+			"soft limit of the process's memory, such as 4GiB (B, KiB, MiB, GiB, TiB), near which the collector runs more often (default GOMEMLIMIT when set, else a quarter of the machine's or the control group's memory, half below 4 GiB)"),
 	}
 }
 
